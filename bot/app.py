@@ -1,0 +1,89 @@
+"""The composition root: configuration → database → services → Application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.conversations import cancel_order, checkout, quantity, registration
+from bot.db import Database
+from bot.domain.models import Language
+from bot.handlers import cart, catalog, common, orders
+from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
+from bot.i18n import I18n
+from bot.persistence import SQLitePersistence
+from bot.services import Services
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def register_handlers(app: App) -> None:
+    """Every handler, in the order they are tried."""
+    app.add_handler(TypeHandler(Update, identify), group=-1)
+    for conversation in (registration, checkout, quantity, cancel_order):
+        app.add_handler(conversation.build())
+    app.add_handlers(common.handlers())
+    app.add_handlers(catalog.handlers())
+    app.add_handlers(cart.handlers())
+    app.add_handlers(orders.handlers())
+    app.add_handler(checkout.stray_buttons())
+    app.add_handlers(common.fallbacks())
+    app.add_error_handler(common.on_error)
+
+
+def build_application(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> App:
+    """Build the Application; the database opens and services start in post_init."""
+    db = Database(config.database.path)
+    clock = clock or SystemClock()
+
+    async def post_init(app: App) -> None:
+        await db.open()
+        i18n = I18n(config.business.currency, config.business.zone)
+        app.bot_data[CONFIG] = config
+        app.bot_data[I18N] = i18n
+        app.bot_data[SERVICES] = Services.build(db, config, clock)
+        for language in Language:
+            menu = common.command_menu(i18n.texts(language))
+            await app.bot.set_my_commands(menu, language_code=language.value)
+        await app.bot.set_my_commands(
+            common.command_menu(i18n.texts(config.business.default_language))
+        )
+
+    async def post_shutdown(app: App) -> None:
+        await db.close()
+
+    builder: Any = (
+        ApplicationBuilder()
+        .token(config.telegram.token.get_secret_value())
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.base_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(SQLitePersistence(db, config.persistence.flush_interval))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if config.telegram.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter())
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    app: App = builder.build()
+    register_handlers(app)
+    return app

@@ -1,0 +1,272 @@
+"""Configuration: read once from TOML into pydantic models and passed down."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.numbers import get_currency_precision, list_currencies
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.domain.models import Language, PaymentKind
+
+TOKEN_ENV = "ORDERDESK_TOKEN"
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong or missing; the message names the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TelegramConfig(_Section):
+    """How to reach the Bot API."""
+
+    token: SecretStr = SecretStr("")
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    rate_limit: bool = True
+
+
+class DatabaseConfig(_Section):
+    """Where the SQLite file lives."""
+
+    path: Path = Path("var/orderdesk.sqlite3")
+
+
+class BusinessConfig(_Section):
+    """Who the seller is: time zone, currency, language, admins."""
+
+    timezone: str = "UTC"
+    currency: str = "USD"
+    default_language: Language = Language.EN
+    phone_region: str = "US"
+    admins: list[int] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not an IANA time zone such as 'Europe/Berlin'"
+            ) from None
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if value not in list_currencies():
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code such as 'EUR'")
+        return value
+
+    @field_validator("phone_region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if len(value) != 2 or not value.isalpha():
+            raise ValueError(f"{value!r} is not a two-letter region code such as 'DE'")
+        return value.upper()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The business time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def minor_digits(self) -> int:
+        """How many decimal places the currency has."""
+        return int(get_currency_precision(self.currency))
+
+
+class CatalogConfig(_Section):
+    """Catalog browsing."""
+
+    page_size: Annotated[int, Field(ge=1, le=20)] = 6
+    low_stock_threshold: Annotated[int, Field(ge=0)] = 5
+
+
+class CheckoutConfig(_Section):
+    """Checkout limits."""
+
+    max_quantity: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000
+    min_lead_days: Annotated[int, Field(ge=0, le=365)] = 1
+    max_lead_days: Annotated[int, Field(ge=1, le=730)] = 90
+    default_payment_terms: list[str] = Field(default_factory=lambda: ["prepaid"])
+
+    @model_validator(mode="after")
+    def _lead_order(self) -> CheckoutConfig:
+        if self.max_lead_days < self.min_lead_days:
+            raise ValueError("max_lead_days must not be smaller than min_lead_days")
+        return self
+
+
+class TaxConfig(_Section):
+    """Sales tax, off when the rate is 0."""
+
+    rate_percent: Decimal = Decimal(0)
+    included: bool = False
+
+    @field_validator("rate_percent", mode="before")
+    @classmethod
+    def _percent(cls, value: Any) -> Decimal:
+        try:
+            rate = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a number") from None
+        if not Decimal(0) <= rate <= Decimal(100):
+            raise ValueError("must be between 0 and 100")
+        return rate
+
+
+class PersistenceConfig(_Section):
+    """How often conversation state is written to the database."""
+
+    flush_interval: Annotated[float, Field(gt=0, le=600)] = 2.0
+
+
+class DeliveryMethod(_Section):
+    """A delivery method with its fee (a decimal string in config, minor units once loaded)."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,16}$")]
+    fee: Decimal = Decimal(0)
+    needs_address: bool = True
+    names: dict[Language, str]
+
+    @field_validator("fee", mode="before")
+    @classmethod
+    def _fee(cls, value: Any) -> Decimal:
+        try:
+            fee = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not an amount such as '15.00'") from None
+        if fee < 0:
+            raise ValueError("must not be negative")
+        return fee
+
+    @field_validator("names")
+    @classmethod
+    def _english_name(cls, value: dict[Language, str]) -> dict[Language, str]:
+        if not value.get(Language.EN):
+            raise ValueError("needs at least an English name (en)")
+        return value
+
+    def name(self, language: Language) -> str:
+        """The method's name in a language, falling back to English."""
+        return self.names.get(language) or self.names[Language.EN]
+
+
+class PaymentTermConfig(_Section):
+    """A payment term the seller offers."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,16}$")]
+    kind: PaymentKind
+    days: Annotated[int, Field(ge=1, le=365)] | None = None
+    count: Annotated[int, Field(ge=2, le=24)] | None = None
+    interval_days: Annotated[int, Field(ge=1, le=365)] | None = None
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> PaymentTermConfig:
+        if self.kind is PaymentKind.NET and self.days is None:
+            raise ValueError("a 'net' term needs days")
+        if self.kind is PaymentKind.INSTALMENTS and (self.count is None or not self.interval_days):
+            raise ValueError("an 'instalments' term needs count and interval_days")
+        return self
+
+
+class Config(_Section):
+    """The whole configuration."""
+
+    telegram: TelegramConfig = TelegramConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    business: BusinessConfig = BusinessConfig()
+    catalog: CatalogConfig = CatalogConfig()
+    checkout: CheckoutConfig = CheckoutConfig()
+    tax: TaxConfig = TaxConfig()
+    persistence: PersistenceConfig = PersistenceConfig()
+    delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
+    payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        for name, codes in (
+            ("delivery", [d.code for d in self.delivery]),
+            ("payment_terms", [t.code for t in self.payment_terms]),
+        ):
+            if len(set(codes)) != len(codes):
+                raise ValueError(f"{name}: codes must be unique")
+        known = {t.code for t in self.payment_terms}
+        unknown = [c for c in self.checkout.default_payment_terms if c not in known]
+        if unknown:
+            raise ValueError(
+                f"checkout.default_payment_terms: {', '.join(unknown)} not among payment_terms"
+            )
+        digits = self.business.minor_digits
+        for method in self.delivery:
+            if method.fee != method.fee.quantize(Decimal(1).scaleb(-digits)):
+                raise ValueError(
+                    f"delivery.{method.code}.fee: {self.business.currency} has {digits} decimals"
+                )
+        return self
+
+    def delivery_method(self, code: str) -> DeliveryMethod | None:
+        """The delivery method with this code, if offered."""
+        return next((d for d in self.delivery if d.code == code), None)
+
+    def payment_term(self, code: str) -> PaymentTermConfig | None:
+        """The payment term with this code, if offered."""
+        return next((t for t in self.payment_terms if t.code == code), None)
+
+    def fee_minor(self, method: DeliveryMethod) -> int:
+        """A delivery fee in minor units."""
+        return int(method.fee.scaleb(self.business.minor_digits))
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "missing":
+        message = "is missing"
+    elif first["type"] == "extra_forbidden":
+        message = "is not a known setting"
+    return f"{location}: {message}"
+
+
+def parse_config(data: dict[str, Any], environ: dict[str, str] | None = None) -> Config:
+    """Validate a configuration mapping; the token may come from ORDERDESK_TOKEN."""
+    environ = dict(os.environ) if environ is None else environ
+    if environ.get(TOKEN_ENV):
+        telegram = dict(data.get("telegram") or {})
+        telegram["token"] = environ[TOKEN_ENV]
+        data = {**data, "telegram": telegram}
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
+    """Read and validate the TOML configuration file."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (copy config.example.toml)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    return parse_config(data, environ)

@@ -1,0 +1,1 @@
+"""Multi-step flows, one module each, with a Mermaid diagram beside it."""

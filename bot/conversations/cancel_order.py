@@ -1,0 +1,89 @@
+"""Cancelling a submitted order: ask a reason (preset or typed), then cancel and free the stock."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.domain.errors import DraftIncomplete, TransitionRefused
+from bot.domain.models import OrderStatus
+from bot.domain.order_status import customer_may_cancel
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.ui import order_views
+from bot.ui.callbacks import parse
+
+DRAFT = "cancel_order"
+
+
+class State(IntEnum):
+    """The one step: waiting for a reason."""
+
+    REASON = 1
+
+
+async def ask(update: Update, context: BotContext) -> State:
+    """ord:cx:<id>: ask why."""
+    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    detail = await context.services.orders.detail(context.person, order_id=order_id)
+    if not customer_may_cancel(detail.order.status):
+        raise TransitionRefused(current=detail.order.status, wanted=OrderStatus.CANCELLED)
+    context.user_data[DRAFT] = order_id  # type: ignore[index]
+    await answer(update)
+    await show(update, context, order_views.ask_cancel_reason(context.t, detail.order.number))
+    return State.REASON
+
+
+async def _cancel(update: Update, context: BotContext, reason: str) -> int:
+    order_id = (context.user_data or {}).get(DRAFT)
+    if not order_id:
+        raise DraftIncomplete()
+    await context.services.orders.cancel(context.person, order_id, reason)
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await answer(update, context.t._("The order is cancelled."))
+    detail = await context.services.orders.detail(context.person, order_id=order_id)
+    await show(update, context, order_views.order_detail(context.t, context.config, detail))
+    return ConversationHandler.END
+
+
+async def preset_reason(update: Update, context: BotContext) -> int:
+    """ord:cr:<n>: one of the offered reasons."""
+    index = parse(update.callback_query.data if update.callback_query else None).number(
+        0, high=len(order_views.CANCEL_REASONS) - 1
+    )
+    return await _cancel(update, context, context.t._(order_views.CANCEL_REASONS[index]))
+
+
+async def typed_reason(update: Update, context: BotContext) -> int:
+    """A reason typed."""
+    return await _cancel(update, context, message_text(update))
+
+
+async def keep(update: Update, context: BotContext) -> int:
+    """ord:keep or /cancel: the order stays."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await answer(update)
+    await say(update, context, context.t._("The order stays as it is."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The cancel-order conversation."""
+    return conversation(
+        "cancel_order",
+        entry_points=[CallbackQueryHandler(ask, pattern=r"^ord:cx:")],
+        states={
+            State.REASON: [
+                CallbackQueryHandler(preset_reason, pattern=r"^ord:cr:"),
+                MessageHandler(TEXT, typed_reason),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", keep),
+            CallbackQueryHandler(keep, pattern=r"^ord:keep$"),
+        ],
+    )

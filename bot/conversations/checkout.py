@@ -1,0 +1,324 @@
+"""Checkout: delivery, address, date, payment term, note, then a summary to confirm or edit."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+)
+
+from bot.conversations.common import (
+    NOT_COMMAND,
+    TEXT,
+    buttons_please,
+    conversation,
+    message_text,
+    text_please,
+)
+from bot.domain.errors import (
+    CartEmpty,
+    DraftIncomplete,
+    InputProblem,
+    InvalidInput,
+    LinesUnavailable,
+    NotRegistered,
+    OptionNotOffered,
+)
+from bot.domain.parsing import parse_address, parse_note
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.services.checkout import CheckoutDraft
+from bot.ui import order_views
+from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.ui.errors import describe
+
+DRAFT = "checkout"
+
+
+class State(IntEnum):
+    """Steps of checkout."""
+
+    DELIVERY = 1
+    ADDRESS = 2
+    DATE = 3
+    TERM = 4
+    NOTE = 5
+    SUMMARY = 6
+
+
+# Which draft fields "Edit" clears, so that the flow asks that step again.
+EDITS: dict[str, dict[str, object]] = {
+    "dl": {"delivery": None},
+    "ad": {"address": None},
+    "dt": {"desired_date": None, "date_chosen": False},
+    "pt": {"term": None},
+    "nt": {"note": None, "note_chosen": False},
+    "back": {},
+}
+
+
+def _load(context: BotContext) -> CheckoutDraft:
+    raw = (context.user_data or {}).get(DRAFT)
+    if not raw:
+        raise DraftIncomplete()
+    return CheckoutDraft.model_validate(raw)
+
+
+def _update(context: BotContext, **changes: object) -> CheckoutDraft:
+    draft = CheckoutDraft.model_validate({**_load(context).model_dump(), **changes})
+    context.user_data[DRAFT] = draft.model_dump(mode="json")  # type: ignore[index]
+    return draft
+
+
+def _callback(update: Update) -> Callback:
+    return parse(update.callback_query.data if update.callback_query else None)
+
+
+def _range_error(context: BotContext) -> InvalidInput:
+    earliest, latest = context.services.checkout.date_range()
+    return InvalidInput(InputProblem.DATE_RANGE, context.t.date(earliest), context.t.date(latest))
+
+
+async def _next(update: Update, context: BotContext, draft: CheckoutDraft) -> State:
+    """Show the first unanswered step, or the summary when all are answered."""
+    t, config, services = context.t, context.config, context.services
+    method = config.delivery_method(draft.delivery or "")
+    if method is None:
+        await show(update, context, order_views.delivery_step(t, config))
+        return State.DELIVERY
+    if method.needs_address and not draft.address:
+        addresses = await services.customers.addresses(context.person)
+        await show(update, context, order_views.address_step(t, addresses))
+        return State.ADDRESS
+    if not draft.date_chosen:
+        earliest, latest = services.checkout.date_range()
+        await show(update, context, order_views.date_step(t, earliest, latest))
+        return State.DATE
+    if not draft.term:
+        terms = await services.customers.payment_terms(context.person)
+        await show(update, context, order_views.term_step(t, terms))
+        return State.TERM
+    if not draft.note_chosen:
+        await show(update, context, order_views.note_step(t))
+        return State.NOTE
+    quote = await services.checkout.quote(context.person, draft)
+    term = config.payment_term(draft.term)
+    await show(update, context, order_views.summary(t, config, quote, draft, term))
+    return State.SUMMARY
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """Check out (button or /checkout): a fresh draft for a registered customer with a cart."""
+    if await context.services.customers.get(context.person) is None:
+        raise NotRegistered()
+    if not (await context.services.cart.view(context.person)).lines:
+        raise CartEmpty()
+    await answer(update)
+    draft = CheckoutDraft(token=secrets.token_urlsafe(12))
+    context.user_data[DRAFT] = draft.model_dump(mode="json")  # type: ignore[index]
+    return await _next(update, context, draft)
+
+
+async def delivery_chosen(update: Update, context: BotContext) -> State:
+    """co:dl:<code>: a delivery method."""
+    code = _callback(update).text(0)
+    if context.config.delivery_method(code) is None:
+        raise OptionNotOffered()
+    await answer(update)
+    return await _next(update, context, _update(context, delivery=code))
+
+
+async def address_chosen(update: Update, context: BotContext) -> State:
+    """co:ad:<id>: one of the customer's saved addresses."""
+    wanted = _callback(update).number(0)
+    saved = await context.services.customers.addresses(context.person)
+    match = next((a for a in saved if a.id == wanted), None)
+    if match is None:
+        raise OptionNotOffered()
+    await answer(update)
+    return await _next(update, context, _update(context, address=match.text))
+
+
+async def address_typed(update: Update, context: BotContext) -> State:
+    """A new address typed."""
+    address = parse_address(message_text(update))
+    return await _next(update, context, _update(context, address=address))
+
+
+async def date_chosen(update: Update, context: BotContext) -> State:
+    """co:dt:<yyyymmdd|none>: a desired date, or none."""
+    value = _callback(update).text(0)
+    if value == "none":
+        draft = _update(context, desired_date=None, date_chosen=True)
+    else:
+        try:
+            day = datetime.strptime(value, "%Y%m%d").date()
+        except ValueError:
+            raise BadCallback(value) from None
+        earliest, latest = context.services.checkout.date_range()
+        if not earliest <= day <= latest:
+            raise _range_error(context)
+        draft = _update(context, desired_date=day, date_chosen=True)
+    await answer(update)
+    return await _next(update, context, draft)
+
+
+async def date_typed(update: Update, context: BotContext) -> State:
+    """A desired date typed."""
+    try:
+        day = context.services.checkout.read_date(message_text(update))
+    except InvalidInput as error:
+        if error.problem is InputProblem.DATE_RANGE:
+            raise _range_error(context) from None
+        raise
+    return await _next(update, context, _update(context, desired_date=day, date_chosen=True))
+
+
+async def term_chosen(update: Update, context: BotContext) -> State:
+    """co:pt:<code>: a payment term open to this customer."""
+    code = _callback(update).text(0)
+    terms = await context.services.customers.payment_terms(context.person)
+    if code not in {t.code for t in terms}:
+        raise OptionNotOffered()
+    await answer(update)
+    return await _next(update, context, _update(context, term=code))
+
+
+async def note_typed(update: Update, context: BotContext) -> State:
+    """A note typed."""
+    note = parse_note(message_text(update))
+    return await _next(update, context, _update(context, note=note, note_chosen=True))
+
+
+async def note_skipped(update: Update, context: BotContext) -> State:
+    """co:nt:skip: no note."""
+    await answer(update)
+    return await _next(update, context, _update(context, note=None, note_chosen=True))
+
+
+async def edit_menu(update: Update, context: BotContext) -> State:
+    """co:ed: which step to change."""
+    await answer(update)
+    await show(update, context, order_views.edit_menu(context.t))
+    return State.SUMMARY
+
+
+async def edit_step(update: Update, context: BotContext) -> State:
+    """co:ed:<step>: answer that step again, then back to the summary."""
+    step = _callback(update).text(0)
+    if step not in EDITS:
+        raise BadCallback(step)
+    await answer(update)
+    return await _next(update, context, _update(context, **EDITS[step]))
+
+
+async def fit_to_stock(update: Update, context: BotContext) -> State:
+    """co:fit: cut short lines to what is available and show the summary again."""
+    cart = await context.services.cart.fit_to_stock(context.person)
+    if not cart.lines:
+        raise CartEmpty()
+    await answer(update)
+    return await _next(update, context, _load(context))
+
+
+async def confirm(update: Update, context: BotContext) -> int:
+    """co:ok:<token>: submit the order (once, whatever happens to the button)."""
+    token = _callback(update).text(0)
+    draft = _load(context)
+    if token != draft.token:
+        await answer(update, context.t._("This summary is out of date; here is the current one."))
+        return await _next(update, context, draft)
+    try:
+        submission = await context.services.checkout.submit(context.person, draft)
+    except LinesUnavailable as error:
+        await answer(update, describe(error, context.t), alert=True)
+        return await _next(update, context, draft)
+    await answer(update)
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await show(
+        update, context, order_views.submitted(context.t, submission.order, submission.created)
+    )
+    return ConversationHandler.END
+
+
+async def abort(update: Update, context: BotContext) -> int:
+    """co:x or /cancel: leave checkout; the cart stays."""
+    await answer(update)
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await say(update, context, context.t._("Checkout cancelled. Your cart is kept: /cart"))
+    return ConversationHandler.END
+
+
+async def after_checkout(update: Update, context: BotContext) -> None:
+    """co: buttons outside a checkout: a repeated Confirm finds its order, others have expired."""
+    cb = _callback(update)
+    if cb.action == "ok":
+        order = await context.services.checkout.submitted_by_token(context.person, cb.text(0))
+        if order is not None:
+            await answer(update)
+            await show(update, context, order_views.submitted(context.t, order, created=False))
+            return
+    await answer(
+        update, context.t._("This checkout has ended. Open your /cart to start again."), alert=True
+    )
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The checkout conversation."""
+    waiting_for_buttons = MessageHandler(NOT_COMMAND, buttons_please)
+    return conversation(
+        "checkout",
+        entry_points=[
+            CallbackQueryHandler(start, pattern=r"^co:start$"),
+            CommandHandler("checkout", start),
+        ],
+        states={
+            State.DELIVERY: [
+                CallbackQueryHandler(delivery_chosen, pattern=r"^co:dl:"),
+                waiting_for_buttons,
+            ],
+            State.ADDRESS: [
+                CallbackQueryHandler(address_chosen, pattern=r"^co:ad:"),
+                MessageHandler(TEXT, address_typed),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.DATE: [
+                CallbackQueryHandler(date_chosen, pattern=r"^co:dt:"),
+                MessageHandler(TEXT, date_typed),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.TERM: [
+                CallbackQueryHandler(term_chosen, pattern=r"^co:pt:"),
+                waiting_for_buttons,
+            ],
+            State.NOTE: [
+                CallbackQueryHandler(note_skipped, pattern=r"^co:nt:skip$"),
+                MessageHandler(TEXT, note_typed),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.SUMMARY: [
+                CallbackQueryHandler(confirm, pattern=r"^co:ok:"),
+                CallbackQueryHandler(edit_menu, pattern=r"^co:ed$"),
+                CallbackQueryHandler(edit_step, pattern=r"^co:ed:"),
+                CallbackQueryHandler(fit_to_stock, pattern=r"^co:fit$"),
+                waiting_for_buttons,
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", abort),
+            CallbackQueryHandler(abort, pattern=r"^co:x$"),
+        ],
+    )
+
+
+def stray_buttons() -> BaseHandler[Update, BotContext, None]:
+    """Checkout buttons pressed when no checkout is in progress."""
+    return CallbackQueryHandler(after_checkout, pattern=r"^co:")

@@ -1,0 +1,75 @@
+"""A typed quantity: "Other quantity…" on a product card, or a quantity pressed in the cart."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.domain.errors import DraftIncomplete
+from bot.domain.parsing import parse_quantity
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, send, show
+from bot.ui import cart_views
+from bot.ui.callbacks import parse
+
+DRAFT = "quantity"
+
+
+class State(IntEnum):
+    """The one step: waiting for a number."""
+
+    QTY = 1
+
+
+async def ask(update: Update, context: BotContext) -> State:
+    """cart:ask:<id> (add) or cart:set:<id> (replace): ask for a number."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    product = await context.services.catalog.product(cb.number(0), context.person.language)
+    cart = await context.services.cart.view(context.person)
+    current = next((x.qty for x in cart.lines if x.product_id == product.id), 0)
+    context.user_data[DRAFT] = {"product_id": product.id, "set": cb.action == "set"}  # type: ignore[index]
+    await answer(update)
+    maximum = context.config.checkout.max_quantity
+    await send(update, context, cart_views.ask_quantity(context.t, product.name, current, maximum))
+    return State.QTY
+
+
+async def got_quantity(update: Update, context: BotContext) -> int:
+    """A number typed: change the cart and show it."""
+    draft = (context.user_data or {}).get(DRAFT)
+    if not draft:
+        raise DraftIncomplete()
+    qty = parse_quantity(message_text(update), context.config.checkout.max_quantity)
+    cart = context.services.cart
+    if draft["set"]:
+        value = await cart.set_quantity(context.person, draft["product_id"], qty)
+    else:
+        value = await cart.add(context.person, draft["product_id"], qty)
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await show(update, context, cart_views.cart(context.t, value))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/cancel: leave the cart as it was."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await say(update, context, context.t._("OK, the cart stays as it was."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The typed-quantity conversation."""
+    return conversation(
+        "quantity",
+        entry_points=[CallbackQueryHandler(ask, pattern=r"^cart:(ask|set):")],
+        states={
+            State.QTY: [
+                MessageHandler(TEXT, got_quantity),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+    )

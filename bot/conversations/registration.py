@@ -1,0 +1,200 @@
+"""Registration on /start: name, phone (contact button or typed), company, first address."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.parsing import (
+    contact_phone,
+    parse_address,
+    parse_company,
+    parse_name,
+    parse_phone,
+)
+from bot.handlers.common import help_screen
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, send
+from bot.ui.callbacks import pack
+from bot.ui.screen import Screen, button, esc, keyboard
+
+DRAFT = "registration"
+
+
+class State(IntEnum):
+    """Steps of registration."""
+
+    NAME = 1
+    PHONE = 2
+    COMPANY = 3
+    ADDRESS = 4
+
+
+def _draft(context: BotContext) -> dict[str, str | None]:
+    return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+
+
+async def _say(update: Update, context: BotContext, screen: Screen) -> None:
+    await send(update, context, screen)
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """/start: greet a returning customer, or begin registration."""
+    t = context.t
+    customer = await context.services.customers.get(context.person)
+    if customer is not None:
+        menu = help_screen(t)
+        text = t._("Welcome back, %(name)s!") % {"name": esc(customer.name)}
+        await _say(update, context, Screen(f"{text}\n\n{menu.text}", menu.keyboard))
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {}  # type: ignore[index]
+    await _say(
+        update,
+        context,
+        Screen(
+            t._(
+                "👋 Welcome to <b>OrderDesk</b>! Let's get you registered — it takes a minute.\n"
+                "(Another language? /language)\n\nWhat is your name?"
+            ),
+            ReplyKeyboardRemove(),
+        ),
+    )
+    return State.NAME
+
+
+async def got_name(update: Update, context: BotContext) -> int:
+    """Name typed: ask for the phone."""
+    _draft(context)["name"] = parse_name(message_text(update))
+    t = context.t
+    share = ReplyKeyboardMarkup(
+        [[KeyboardButton(t._("📱 Share my phone number"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await _say(
+        update,
+        context,
+        Screen(t._("Thanks! Your phone number? Press the button below, or type it."), share),
+    )
+    return State.PHONE
+
+
+async def _ask_company(update: Update, context: BotContext) -> int:
+    t = context.t
+    await _say(update, context, Screen(t._("Got it."), ReplyKeyboardRemove()))
+    rows = [[button(t._("Skip — I buy for myself"), pack("reg", "skip"))]]
+    await _say(
+        update, context, Screen(t._("Your company name, if you buy for one?"), keyboard(rows))
+    )
+    return State.COMPANY
+
+
+async def got_contact(update: Update, context: BotContext) -> int | None:
+    """Phone shared with the contact button: it must be the person's own."""
+    contact = update.effective_message.contact if update.effective_message else None
+    if contact is None or contact.user_id != context.person.telegram_id:
+        await _say(
+            update,
+            context,
+            Screen(context.t._("Please share your own number with the button, or type it.")),
+        )
+        return None
+    _draft(context)["phone"] = contact_phone(contact.phone_number)
+    return await _ask_company(update, context)
+
+
+async def got_phone_text(update: Update, context: BotContext) -> int:
+    """Phone typed: validate it for the business's region."""
+    _draft(context)["phone"] = parse_phone(
+        message_text(update), context.config.business.phone_region
+    )
+    return await _ask_company(update, context)
+
+
+async def _ask_address(update: Update, context: BotContext) -> int:
+    await _say(update, context, Screen(context.t._("Last step: your delivery address?")))
+    return State.ADDRESS
+
+
+async def got_company(update: Update, context: BotContext) -> int:
+    """Company typed."""
+    _draft(context)["company"] = parse_company(message_text(update))
+    return await _ask_address(update, context)
+
+
+async def skip_company(update: Update, context: BotContext) -> int:
+    """No company."""
+    await answer(update)
+    _draft(context)["company"] = None
+    return await _ask_address(update, context)
+
+
+async def got_address(update: Update, context: BotContext) -> int:
+    """Address typed: register the customer."""
+    address = parse_address(message_text(update))
+    draft = _draft(context)
+    if not draft.get("name") or not draft.get("phone"):
+        raise InvalidInput(InputProblem.NOT_TEXT)
+    customer = await context.services.customers.register(
+        context.person,
+        name=str(draft["name"]),
+        phone=str(draft["phone"]),
+        company=draft.get("company"),
+        address=address,
+    )
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    t = context.t
+    menu = help_screen(t)
+    text = t._("✅ You are registered, %(name)s.") % {"name": esc(customer.name)}
+    await _say(update, context, Screen(f"{text}\n\n{menu.text}", menu.keyboard))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/cancel: stop registering."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await _say(
+        update,
+        context,
+        Screen(
+            context.t._("Registration stopped. Send /start when you are ready."),
+            ReplyKeyboardRemove(),
+        ),
+    )
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The registration conversation."""
+    return conversation(
+        "registration",
+        entry_points=[CommandHandler("start", start)],
+        states={
+            State.NAME: [MessageHandler(TEXT, got_name), MessageHandler(NOT_COMMAND, text_please)],
+            State.PHONE: [
+                MessageHandler(filters.CONTACT, got_contact),
+                MessageHandler(TEXT, got_phone_text),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.COMPANY: [
+                MessageHandler(TEXT, got_company),
+                CallbackQueryHandler(skip_company, pattern=r"^reg:skip$"),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.ADDRESS: [
+                MessageHandler(TEXT, got_address),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", cancel), CommandHandler("start", start)],
+    )

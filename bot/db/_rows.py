@@ -1,0 +1,33 @@
+"""Conversions between SQLite values and Python values."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.domain.models import Language
+
+
+def ts(value: datetime) -> str:
+    """A UTC timestamp as stored."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_ts(value: str) -> datetime:
+    """A stored timestamp, timezone-aware."""
+    return datetime.fromisoformat(value)
+
+
+def day_or_none(value: str | None) -> date | None:
+    """A stored ISO date, or None."""
+    return date.fromisoformat(value) if value else None
+
+
+def localized(column: str, language: Language, alias: str = "") -> str:
+    """SQL for a per-language column that falls back to English when empty."""
+    prefix = f"{alias}." if alias else ""
+    return f"COALESCE(NULLIF({prefix}{column}_{language.value}, ''), {prefix}{column}_en)"
+
+
+def placeholders(count: int) -> str:
+    """`?, ?, ?` for an IN list."""
+    return ", ".join("?" * count)

@@ -1,0 +1,226 @@
+"""SQL for categories, products, price tiers and stock reservations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db._rows import localized, placeholders, ts
+from bot.domain.models import Category, Language, PriceTier, Product
+
+
+def _product_columns(language: Language) -> str:
+    return (
+        "p.id, p.sku, p.category_id, p.price, p.stock_on_hand - p.reserved AS available,"
+        " p.preorder, p.active, p.photo, p.photo_file_id,"
+        f" {localized('name', language, 'p')} AS name,"
+        f" {localized('description', language, 'p')} AS description"
+    )
+
+
+def _like(words: str) -> str:
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class CatalogRepository:
+    """Categories, products, tiers, stock."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def categories(self, language: Language) -> list[Category]:
+        """Categories that have active products, in display order."""
+        async with self._conn.execute(
+            f"SELECT c.id, c.key, {localized('name', language, 'c')} AS name,"
+            " COUNT(p.id) AS n FROM categories c"
+            " JOIN products p ON p.category_id = c.id AND p.active = 1"
+            " GROUP BY c.id ORDER BY c.position, name",
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            Category(id=r["id"], key=r["key"], name=r["name"], product_count=r["n"]) for r in rows
+        ]
+
+    async def category(self, category_id: int, language: Language) -> Category | None:
+        """One category."""
+        async with self._conn.execute(
+            f"SELECT c.id, c.key, {localized('name', language, 'c')} AS name,"
+            " (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.active = 1) AS n"
+            " FROM categories c WHERE c.id = ?",
+            (category_id,),
+        ) as cursor:
+            r = await cursor.fetchone()
+        return (
+            Category(id=r["id"], key=r["key"], name=r["name"], product_count=r["n"]) if r else None
+        )
+
+    async def _with_tiers(self, rows: Iterable[aiosqlite.Row]) -> list[Product]:
+        tiers: dict[int, list[PriceTier]] = defaultdict(list)
+        ids = [r["id"] for r in rows]
+        if ids:
+            async with self._conn.execute(
+                "SELECT product_id, min_qty, unit_price FROM price_tiers"
+                f" WHERE product_id IN ({placeholders(len(ids))}) ORDER BY min_qty",
+                ids,
+            ) as cursor:
+                for t in await cursor.fetchall():
+                    tiers[t["product_id"]].append(
+                        PriceTier(min_qty=t["min_qty"], unit_price=t["unit_price"])
+                    )
+        return [
+            Product(
+                id=r["id"],
+                sku=r["sku"],
+                category_id=r["category_id"],
+                name=r["name"],
+                description=r["description"],
+                price=r["price"],
+                tiers=tuple(tiers[r["id"]]),
+                available=r["available"],
+                preorder=bool(r["preorder"]),
+                active=bool(r["active"]),
+                photo=r["photo"],
+                photo_file_id=r["photo_file_id"],
+            )
+            for r in rows
+        ]
+
+    async def products_in(
+        self, category_id: int, language: Language, offset: int, limit: int
+    ) -> tuple[list[Product], int]:
+        """A page of a category's active products, by name, and how many there are."""
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM products WHERE category_id = ? AND active = 1", (category_id,)
+        ) as cursor:
+            total = (await cursor.fetchone() or (0,))[0]
+        async with self._conn.execute(
+            f"SELECT {_product_columns(language)} FROM products p"
+            " WHERE p.category_id = ? AND p.active = 1 ORDER BY name, p.id LIMIT ? OFFSET ?",
+            (category_id, limit, offset),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return await self._with_tiers(rows), total
+
+    async def search(
+        self, words: str, language: Language, offset: int, limit: int
+    ) -> tuple[list[Product], int]:
+        """Active products whose SKU or name in any language contains the words."""
+        pattern = _like(words)
+        where = (
+            "p.active = 1 AND (p.sku LIKE :q ESCAPE '\\' OR p.name_en LIKE :q ESCAPE '\\'"
+            " OR p.name_zh LIKE :q ESCAPE '\\' OR p.name_ru LIKE :q ESCAPE '\\')"
+        )
+        async with self._conn.execute(
+            f"SELECT COUNT(*) FROM products p WHERE {where}", {"q": pattern}
+        ) as cursor:
+            total = (await cursor.fetchone() or (0,))[0]
+        async with self._conn.execute(
+            f"SELECT {_product_columns(language)} FROM products p WHERE {where}"
+            " ORDER BY (p.sku = :exact) DESC, name, p.id LIMIT :limit OFFSET :offset",
+            {"q": pattern, "exact": words.upper(), "limit": limit, "offset": offset},
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return await self._with_tiers(rows), total
+
+    async def products(self, ids: Sequence[int], language: Language) -> dict[int, Product]:
+        """Products by id, active or not."""
+        if not ids:
+            return {}
+        async with self._conn.execute(
+            f"SELECT {_product_columns(language)} FROM products p"
+            f" WHERE p.id IN ({placeholders(len(ids))})",
+            list(ids),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return {p.id: p for p in await self._with_tiers(rows)}
+
+    async def set_photo_file_id(self, product_id: int, file_id: str) -> None:
+        """Remember Telegram's id of an uploaded photo, so it is sent by id next time."""
+        await self._conn.execute(
+            "UPDATE products SET photo_file_id = ? WHERE id = ?", (file_id, product_id)
+        )
+
+    async def reserve(self, product_id: int, qty: int) -> bool:
+        """Hold units for an order; False when fewer are free (nothing changes then)."""
+        cursor = await self._conn.execute(
+            "UPDATE products SET reserved = reserved + ?"
+            " WHERE id = ? AND stock_on_hand - reserved >= ?",
+            (qty, product_id, qty),
+        )
+        return cursor.rowcount == 1
+
+    async def release(self, product_id: int, qty: int) -> None:
+        """Give held units back to stock."""
+        await self._conn.execute(
+            "UPDATE products SET reserved = reserved - ? WHERE id = ?", (qty, product_id)
+        )
+
+    async def upsert_category(self, key: str, names: dict[Language, str], position: int) -> int:
+        """Create or rename a category by its key; returns its id."""
+        async with self._conn.execute(
+            "INSERT INTO categories (key, name_en, name_zh, name_ru, position)"
+            " VALUES (:key, :en, :zh, :ru, :pos) ON CONFLICT (key) DO UPDATE SET"
+            " name_en = excluded.name_en,"
+            " name_zh = COALESCE(NULLIF(excluded.name_zh, ''), name_zh),"
+            " name_ru = COALESCE(NULLIF(excluded.name_ru, ''), name_ru) RETURNING id",
+            {
+                "key": key,
+                "en": names[Language.EN],
+                "zh": names.get(Language.ZH, ""),
+                "ru": names.get(Language.RU, ""),
+                "pos": position,
+            },
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def upsert_product(self, values: dict[str, object], now: datetime) -> tuple[int, bool]:
+        """Create or update a product by SKU; returns its id and whether it was new."""
+        async with self._conn.execute(
+            "SELECT id, reserved FROM products WHERE sku = ?", (values["sku"],)
+        ) as cursor:
+            existing = await cursor.fetchone()
+        params = {**values, "now": ts(now)}
+        if existing is None:
+            async with self._conn.execute(
+                "INSERT INTO products (sku, category_id, name_en, name_zh, name_ru,"
+                " description_en, description_zh, description_ru, price, stock_on_hand, preorder,"
+                " photo, updated_at) VALUES (:sku, :category_id, :name_en, :name_zh, :name_ru,"
+                " :description_en, :description_zh, :description_ru, :price, :stock, :preorder,"
+                " :photo, :now) RETURNING id",
+                params,
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            return int(row[0]), True
+        await self._conn.execute(
+            "UPDATE products SET category_id = :category_id, name_en = :name_en,"
+            " name_zh = :name_zh, name_ru = :name_ru, description_en = :description_en,"
+            " description_zh = :description_zh, description_ru = :description_ru,"
+            " price = :price, stock_on_hand = :stock, preorder = :preorder, active = 1,"
+            " photo_file_id = CASE WHEN photo IS :photo THEN photo_file_id END,"
+            " photo = :photo, updated_at = :now WHERE sku = :sku",
+            params,
+        )
+        return int(existing["id"]), False
+
+    async def reserved(self, sku: str) -> int:
+        """Units of a SKU held for orders."""
+        async with self._conn.execute(
+            "SELECT reserved FROM products WHERE sku = ?", (sku,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def replace_tiers(self, product_id: int, tiers: Sequence[PriceTier]) -> None:
+        """Set a product's price tiers."""
+        await self._conn.execute("DELETE FROM price_tiers WHERE product_id = ?", (product_id,))
+        await self._conn.executemany(
+            "INSERT INTO price_tiers (product_id, min_qty, unit_price) VALUES (?, ?, ?)",
+            [(product_id, t.min_qty, t.unit_price) for t in tiers],
+        )

@@ -1,0 +1,94 @@
+"""SQL for customers, their addresses and the payment terms allowed to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db._rows import from_ts, ts
+from bot.domain.models import Address, Customer
+
+_COLUMNS = "id, user_id, name, phone, company, discount_bp, created_at"
+
+
+def _customer(row: aiosqlite.Row) -> Customer:
+    return Customer(
+        id=row["id"],
+        user_id=row["user_id"],
+        name=row["name"],
+        phone=row["phone"],
+        company=row["company"],
+        discount_bp=row["discount_bp"],
+        created_at=from_ts(row["created_at"]),
+    )
+
+
+class CustomerRepository:
+    """Customers, addresses, allowed payment terms."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def by_user(self, user_id: int) -> Customer | None:
+        """The customer record of a user, if registered."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM customers WHERE user_id = ?", (user_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _customer(row) if row else None
+
+    async def insert(
+        self, user_id: int, name: str, phone: str, company: str | None, now: datetime
+    ) -> Customer:
+        """Register a customer."""
+        async with self._conn.execute(
+            "INSERT INTO customers (user_id, name, phone, company, created_at)"
+            f" VALUES (?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+            (user_id, name, phone, company, ts(now)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return _customer(row)
+
+    async def set_discount(self, customer_id: int, discount_bp: int) -> None:
+        """Set the customer's standing discount, in basis points."""
+        await self._conn.execute(
+            "UPDATE customers SET discount_bp = ? WHERE id = ?", (discount_bp, customer_id)
+        )
+
+    async def addresses(self, customer_id: int, limit: int = 5) -> list[Address]:
+        """Saved addresses, most recently used first."""
+        async with self._conn.execute(
+            "SELECT id, customer_id, text FROM addresses WHERE customer_id = ?"
+            " ORDER BY last_used_at DESC, id DESC LIMIT ?",
+            (customer_id, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Address(id=r["id"], customer_id=r["customer_id"], text=r["text"]) for r in rows]
+
+    async def save_address(self, customer_id: int, text: str, now: datetime) -> Address:
+        """Save an address, or mark an identical saved one as just used."""
+        async with self._conn.execute(
+            "INSERT INTO addresses (customer_id, text, last_used_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (customer_id, text) DO UPDATE SET last_used_at = excluded.last_used_at"
+            " RETURNING id",
+            (customer_id, text, ts(now)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return Address(id=row["id"], customer_id=customer_id, text=text)
+
+    async def extra_terms(self, customer_id: int) -> list[str]:
+        """Payment term codes allowed to this customer beyond the defaults."""
+        async with self._conn.execute(
+            "SELECT term_code FROM customer_payment_terms WHERE customer_id = ?", (customer_id,)
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+    async def allow_term(self, customer_id: int, term_code: str) -> None:
+        """Allow a payment term to a customer."""
+        await self._conn.execute(
+            "INSERT OR IGNORE INTO customer_payment_terms (customer_id, term_code) VALUES (?, ?)",
+            (customer_id, term_code),
+        )

@@ -1,0 +1,120 @@
+"""One aiosqlite connection for all reads and writes; units of work around it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from bot.db.audit import AuditRepository
+from bot.db.carts import CartRepository
+from bot.db.catalog import CatalogRepository
+from bot.db.customers import CustomerRepository
+from bot.db.migrations import migrate
+from bot.db.orders import OrderRepository
+from bot.db.ptb_state import PtbStateRepository
+from bot.db.users import UserRepository
+
+
+class DatabaseLocked(Exception):
+    """Another process holds the database file."""
+
+
+class Database:
+    """The SQLite database: opened once, migrated at opening, shared by everything."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._open_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Connect, set the pragmas and apply pending migrations (idempotent)."""
+        async with self._open_lock:
+            if self._conn is not None:
+                return
+            if str(self.path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            conn.row_factory = aiosqlite.Row
+            try:
+                await conn.execute("PRAGMA busy_timeout = 5000")
+                await conn.execute("PRAGMA journal_mode = WAL")
+                await conn.execute("PRAGMA synchronous = NORMAL")
+                await conn.execute("PRAGMA foreign_keys = ON")
+                await migrate(conn)
+            except aiosqlite.OperationalError as error:
+                await conn.close()
+                if "locked" in str(error) or "busy" in str(error):
+                    raise DatabaseLocked(str(self.path)) from error
+                raise
+            self._conn = conn
+
+    async def close(self) -> None:
+        """Close the connection."""
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """The open connection."""
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        return self._conn
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A write transaction: rolled back unless committed."""
+        return UnitOfWork(self, write=True)
+
+    def reader(self) -> UnitOfWork:
+        """A read-only snapshot."""
+        return UnitOfWork(self, write=False)
+
+
+class UnitOfWork:
+    """A transaction on the shared connection, with the repositories bound to it."""
+
+    def __init__(self, db: Database, *, write: bool) -> None:
+        self._db = db
+        self._write = write
+        self._committed = False
+
+    async def __aenter__(self) -> UnitOfWork:
+        await self._db._lock.acquire()
+        try:
+            conn = self._db.connection
+            await conn.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+        except BaseException:
+            self._db._lock.release()
+            raise
+        self.users = UserRepository(conn)
+        self.customers = CustomerRepository(conn)
+        self.catalog = CatalogRepository(conn)
+        self.carts = CartRepository(conn)
+        self.orders = OrderRepository(conn)
+        self.audit = AuditRepository(conn)
+        self.ptb = PtbStateRepository(conn)
+        return self
+
+    async def commit(self) -> None:
+        """Make the work permanent."""
+        if not self._write:
+            raise RuntimeError("a reader cannot commit")
+        await self._db.connection.execute("COMMIT")
+        self._committed = True
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                await self._db.connection.execute("ROLLBACK")
+        finally:
+            self._db._lock.release()

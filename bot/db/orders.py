@@ -1,0 +1,200 @@
+"""SQL for orders, their lines and their numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db._rows import day_or_none, from_ts, ts
+from bot.domain.models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderType,
+    PaymentStatus,
+    Totals,
+)
+
+_COLUMNS = (
+    "id, number, customer_id, status, payment_status, order_type, delivery_method, address,"
+    " desired_date, payment_term, note, subtotal, discount, delivery_fee, tax, tax_included,"
+    " total, currency, submitted_at"
+)
+
+
+def _order(r: aiosqlite.Row) -> Order:
+    return Order(
+        id=r["id"],
+        number=r["number"],
+        customer_id=r["customer_id"],
+        status=OrderStatus(r["status"]),
+        payment_status=PaymentStatus(r["payment_status"]),
+        order_type=OrderType(r["order_type"]),
+        delivery_method=r["delivery_method"],
+        address=r["address"],
+        desired_date=day_or_none(r["desired_date"]),
+        payment_term=r["payment_term"],
+        note=r["note"],
+        totals=Totals(
+            subtotal=r["subtotal"],
+            discount=r["discount"],
+            delivery_fee=r["delivery_fee"],
+            tax=r["tax"],
+            total=r["total"],
+            tax_included=bool(r["tax_included"]),
+        ),
+        currency=r["currency"],
+        submitted_at=from_ts(r["submitted_at"]),
+    )
+
+
+class OrderRepository:
+    """Orders and order lines."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def next_number(self, day: str) -> int:
+        """The next sequence number of a business day (YYYYMMDD)."""
+        async with self._conn.execute(
+            "INSERT INTO order_counters (day, last) VALUES (?, 1)"
+            " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+            (day,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def insert(self, order: Order, submit_token: str, now: datetime) -> int:
+        """Store a new order (its id is ignored); returns the new id."""
+        t = order.totals
+        async with self._conn.execute(
+            "INSERT INTO orders (number, customer_id, status, payment_status, order_type,"
+            " delivery_method, address, desired_date, payment_term, note, subtotal, discount,"
+            " delivery_fee, tax, tax_included, total, currency, submit_token, submitted_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            (
+                order.number,
+                order.customer_id,
+                order.status.value,
+                order.payment_status.value,
+                order.order_type.value,
+                order.delivery_method,
+                order.address,
+                order.desired_date.isoformat() if order.desired_date else None,
+                order.payment_term,
+                order.note,
+                t.subtotal,
+                t.discount,
+                t.delivery_fee,
+                t.tax,
+                int(t.tax_included),
+                t.total,
+                order.currency,
+                submit_token,
+                ts(order.submitted_at),
+                ts(now),
+            ),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def insert_lines(self, order_id: int, lines: Sequence[OrderLine]) -> None:
+        """Store an order's lines."""
+        await self._conn.executemany(
+            "INSERT INTO order_lines (order_id, product_id, sku, name, qty, unit_price, total,"
+            " reserved_qty) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    order_id,
+                    x.product_id,
+                    x.sku,
+                    x.name,
+                    x.qty,
+                    x.unit_price,
+                    x.total,
+                    x.reserved_qty,
+                )
+                for x in lines
+            ],
+        )
+
+    async def _one(self, where: str, value: object) -> Order | None:
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM orders WHERE {where} = ?", (value,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _order(row) if row else None
+
+    async def by_id(self, order_id: int) -> Order | None:
+        """The order with this id."""
+        return await self._one("id", order_id)
+
+    async def by_number(self, number: str) -> Order | None:
+        """The order with this number."""
+        return await self._one("number", number)
+
+    async def by_token(self, submit_token: str) -> Order | None:
+        """The order a checkout token already produced, if any."""
+        return await self._one("submit_token", submit_token)
+
+    async def lines(self, order_id: int) -> list[OrderLine]:
+        """An order's lines in the order they were entered."""
+        async with self._conn.execute(
+            "SELECT product_id, sku, name, qty, unit_price, total, reserved_qty"
+            " FROM order_lines WHERE order_id = ? ORDER BY id",
+            (order_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            OrderLine(
+                product_id=r["product_id"],
+                sku=r["sku"],
+                name=r["name"],
+                qty=r["qty"],
+                unit_price=r["unit_price"],
+                total=r["total"],
+                reserved_qty=r["reserved_qty"],
+            )
+            for r in rows
+        ]
+
+    async def for_customer(
+        self, customer_id: int, offset: int, limit: int
+    ) -> tuple[list[Order], int]:
+        """A page of a customer's orders, newest first, and how many there are."""
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM orders WHERE customer_id = ?", (customer_id,)
+        ) as cursor:
+            total = (await cursor.fetchone() or (0,))[0]
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM orders WHERE customer_id = ?"
+            " ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?",
+            (customer_id, limit, offset),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_order(r) for r in rows], total
+
+    async def set_status(self, order_id: int, status: OrderStatus, now: datetime) -> None:
+        """Store a new status (callers go through the state machine)."""
+        await self._conn.execute(
+            "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?",
+            (status.value, ts(now), order_id),
+        )
+
+    async def clear_reservations(self, order_id: int) -> list[tuple[int, int]]:
+        """Mark an order's reservations as released; returns (product id, units) to give back."""
+        async with self._conn.execute(
+            "SELECT product_id, SUM(reserved_qty) FROM order_lines"
+            " WHERE order_id = ? AND reserved_qty > 0 GROUP BY product_id",
+            (order_id,),
+        ) as cursor:
+            held = [(r[0], r[1]) for r in await cursor.fetchall()]
+        await self._conn.execute(
+            "UPDATE order_lines SET reserved_qty = 0 WHERE order_id = ?", (order_id,)
+        )
+        return held

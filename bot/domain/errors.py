@@ -1,0 +1,88 @@
+"""Domain errors: services raise them, the edge turns them into localised replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.domain.models import OrderStatus
+
+
+class InputProblem(StrEnum):
+    """Why a typed value was refused."""
+
+    NOT_TEXT = "not_text"
+    QUANTITY_NOT_NUMBER = "quantity_not_number"
+    QUANTITY_RANGE = "quantity_range"
+    NAME_LENGTH = "name_length"
+    PHONE_INVALID = "phone_invalid"
+    COMPANY_LENGTH = "company_length"
+    ADDRESS_LENGTH = "address_length"
+    NOTE_LENGTH = "note_length"
+    REASON_LENGTH = "reason_length"
+    DATE_INVALID = "date_invalid"
+    DATE_RANGE = "date_range"
+    SEARCH_EMPTY = "search_empty"
+
+
+class DomainError(Exception):
+    """Base of the errors a user can be told about."""
+
+
+@dataclass
+class InvalidInput(DomainError):
+    """A value typed by the user was refused."""
+
+    problem: InputProblem
+    low: int | str | None = None
+    high: int | str | None = None
+
+
+class NotRegistered(DomainError):
+    """The person must register before doing this."""
+
+
+class ProductNotFound(DomainError):
+    """No such product, or it is no longer sold."""
+
+
+@dataclass
+class NotEnoughStock(DomainError):
+    """Fewer units are available than asked for."""
+
+    available: int
+
+
+class CartEmpty(DomainError):
+    """There is nothing to check out."""
+
+
+@dataclass
+class LinesUnavailable(DomainError):
+    """Some cart lines cannot be filled; nothing was submitted."""
+
+    product_ids: list[int] = field(default_factory=list)
+
+
+class OptionNotOffered(DomainError):
+    """A delivery method, address or payment term not offered to this customer."""
+
+
+class OrderNotFound(DomainError):
+    """No such order for this person."""
+
+
+@dataclass
+class TransitionRefused(DomainError):
+    """The order's status does not allow this step."""
+
+    current: OrderStatus
+    wanted: OrderStatus
+
+
+class ReasonRequired(DomainError):
+    """This step needs a reason."""
+
+
+class DraftIncomplete(DomainError):
+    """The checkout draft lacks a choice."""

@@ -1,0 +1,133 @@
+"""Parsers of what people type: each returns a clean value or raises InvalidInput."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+import phonenumbers
+
+from bot.domain.errors import InputProblem, InvalidInput
+
+NAME_MAX = 100
+COMPANY_MAX = 120
+ADDRESS_MIN, ADDRESS_MAX = 5, 300
+NOTE_MAX = 500
+REASON_MAX = 300
+SEARCH_MAX = 64
+
+# Zero-width and bidirectional control characters are invisible and let one text pose as another.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """NFC-normalise, drop control and invisible characters, fold runs of white space."""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    keep = "\n" if multiline else ""
+    text = "".join(
+        ch for ch in text if ch in keep or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    )
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line) if multiline else " ".join(text.split())
+
+
+def _bounded(text: str, low: int, high: int, problem: InputProblem, multiline: bool) -> str:
+    value = clean_text(text, multiline=multiline)
+    if not low <= len(value) <= high:
+        raise InvalidInput(problem, low, high)
+    return value
+
+
+def parse_name(text: str) -> str:
+    """A person's name: 1 to 100 characters."""
+    return _bounded(text, 1, NAME_MAX, InputProblem.NAME_LENGTH, False)
+
+
+def parse_company(text: str) -> str:
+    """A company name: 1 to 120 characters."""
+    return _bounded(text, 1, COMPANY_MAX, InputProblem.COMPANY_LENGTH, False)
+
+
+def parse_address(text: str) -> str:
+    """A delivery address: 5 to 300 characters, line breaks kept."""
+    return _bounded(text, ADDRESS_MIN, ADDRESS_MAX, InputProblem.ADDRESS_LENGTH, True)
+
+
+def parse_note(text: str) -> str:
+    """A note for the seller: up to 500 characters."""
+    return _bounded(text, 1, NOTE_MAX, InputProblem.NOTE_LENGTH, True)
+
+
+def parse_reason(text: str) -> str:
+    """A reason for a cancellation: 2 to 300 characters."""
+    return _bounded(text, 2, REASON_MAX, InputProblem.REASON_LENGTH, True)
+
+
+def parse_search(text: str) -> str:
+    """Search words: not empty, at most 64 characters."""
+    value = clean_text(text)[:SEARCH_MAX].strip()
+    if not value:
+        raise InvalidInput(InputProblem.SEARCH_EMPTY)
+    return value
+
+
+def parse_quantity(text: str, maximum: int) -> int:
+    """A whole number of units from 1 to `maximum` (full-width digits accepted)."""
+    value = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if not re.fullmatch(r"[+]?\d{1,12}", value):
+        raise InvalidInput(InputProblem.QUANTITY_NOT_NUMBER, 1, maximum)
+    qty = int(value)
+    if not 1 <= qty <= maximum:
+        raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, maximum)
+    return qty
+
+
+def parse_phone(text: str, region: str) -> str:
+    """A phone number in E.164 form; numbers without a country code are read in `region`."""
+    raw = unicodedata.normalize("NFKC", text).strip()
+    if len(raw) > 32:
+        raise InvalidInput(InputProblem.PHONE_INVALID)
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise InvalidInput(InputProblem.PHONE_INVALID) from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidInput(InputProblem.PHONE_INVALID)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def contact_phone(raw: str) -> str:
+    """A phone number shared through Telegram's contact button, which omits the '+'."""
+    digits = re.sub(r"\D", "", raw)
+    if not 6 <= len(digits) <= 15:
+        raise InvalidInput(InputProblem.PHONE_INVALID)
+    return "+" + digits
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})"), ("y", "m", "d")),
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?"), ("y", "m", "d")),
+    (re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})"), ("d", "m", "y")),
+)
+
+
+def parse_date(text: str, today: date, min_days: int, max_days: int) -> date:
+    """A date from today+min_days to today+max_days, as 2026-12-01, 1.12.2026 or 2026年12月1日."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.fullmatch(value)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            try:
+                day = date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                break
+            earliest, latest = today + timedelta(min_days), today + timedelta(max_days)
+            if not earliest <= day <= latest:
+                raise InvalidInput(
+                    InputProblem.DATE_RANGE, earliest.isoformat(), latest.isoformat()
+                )
+            return day
+    raise InvalidInput(InputProblem.DATE_INVALID)

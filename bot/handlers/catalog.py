@@ -1,0 +1,75 @@
+"""Browsing: /catalog, /search and the catalog's buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, show
+from bot.ui import catalog_views
+from bot.ui.callbacks import BadCallback, parse
+
+SEARCH_KEY = "search"
+
+
+async def catalog_command(update: Update, context: BotContext) -> None:
+    """/catalog: the categories."""
+    items = await context.services.catalog.categories(context.person.language)
+    await show(update, context, catalog_views.categories(context.t, items))
+
+
+async def search_command(update: Update, context: BotContext) -> None:
+    """/search WORDS: products by name or SKU."""
+    words = " ".join(context.args or [])
+    page = await context.services.catalog.search(words, 0, context.person.language)
+    context.user_data[SEARCH_KEY] = words  # type: ignore[index]
+    await show(update, context, catalog_views.search_results(context.t, words, page))
+
+
+async def catalog_button(update: Update, context: BotContext) -> None:
+    """cat:<action>: move around the catalog, editing the message in place."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    services, t, language = context.services, context.t, context.person.language
+    if cb.action == "home":
+        await answer(update)
+        await show(
+            update,
+            context,
+            catalog_views.categories(t, await services.catalog.categories(language)),
+        )
+    elif cb.action == "c":
+        category, page = await services.catalog.category_page(
+            cb.number(0), cb.number(1, high=10_000), language
+        )
+        await answer(update)
+        await show(update, context, catalog_views.product_list(t, category, page))
+    elif cb.action == "p":
+        product = await services.catalog.product(cb.number(0), language)
+        cart = await services.cart.view(context.person)
+        in_cart = next((x.qty for x in cart.lines if x.product_id == product.id), 0)
+        level = services.catalog.stock_level(product)
+        await answer(update)
+        await show(
+            update,
+            context,
+            catalog_views.product_card(t, product, level, in_cart, cb.number(1, high=10_000)),
+        )
+    elif cb.action == "s":
+        words = (context.user_data or {}).get(SEARCH_KEY) or ""
+        page = await services.catalog.search(words, cb.number(0, high=10_000), language)
+        await answer(update)
+        await show(update, context, catalog_views.search_results(t, words, page))
+    elif cb.action == "find":
+        await answer(update, t._("Send /search and a few words, e.g. /search paper"), alert=True)
+    else:
+        raise BadCallback(cb.action)
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Catalog commands and buttons."""
+    return [
+        CommandHandler("catalog", catalog_command),
+        CommandHandler("search", search_command),
+        CallbackQueryHandler(catalog_button, pattern=r"^cat:"),
+    ]

@@ -1,0 +1,154 @@
+"""Help, language, stray input and the error handler that turns domain errors into replies."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.domain.errors import DomainError
+from bot.domain.models import Language
+from bot.handlers.context import BotContext, identify
+from bot.handlers.render import answer, reply, show
+from bot.i18n import LANGUAGE_NAMES, N_, Texts
+from bot.ui.callbacks import BadCallback, pack, parse
+from bot.ui.errors import describe
+from bot.ui.screen import Screen, button, keyboard
+
+log = logging.getLogger(__name__)
+
+CUSTOMER_COMMANDS = (
+    ("catalog", N_("Browse the catalog")),
+    ("search", N_("Find a product by name or SKU")),
+    ("cart", N_("Your cart")),
+    ("checkout", N_("Check out the cart")),
+    ("orders", N_("Your orders")),
+    ("track", N_("Track an order by number")),
+    ("language", N_("Change the language")),
+    ("help", N_("What this bot can do")),
+)
+
+
+def command_menu(t: Texts) -> list[BotCommand]:
+    """The customer's command menu in a language."""
+    return [BotCommand(name, t._(description)) for name, description in CUSTOMER_COMMANDS]
+
+
+def help_screen(t: Texts) -> Screen:
+    """What a customer can do."""
+    lines = [t._("<b>OrderDesk</b> — here is what I can do:")]
+    lines += [f"/{name} — {t._(description)}" for name, description in CUSTOMER_COMMANDS]
+    rows = [
+        [
+            button(t._("📖 Catalog"), pack("cat", "home")),
+            button(t._("🛒 Cart"), pack("cart", "show")),
+        ]
+    ]
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/help: list the commands."""
+    await show(update, context, help_screen(context.t))
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    """/language: offer the languages."""
+    rows = [
+        [button(name, pack("lang", "set", code.value))] for code, name in LANGUAGE_NAMES.items()
+    ]
+    await show(update, context, Screen(context.t._("Choose your language:"), keyboard(rows)))
+
+
+async def language_chosen(update: Update, context: BotContext) -> None:
+    """lang:set:<code>: switch the person's language and command menu."""
+    code = parse(update.callback_query.data if update.callback_query else None).text(0)
+    if code not in Language._value2member_map_:
+        raise BadCallback(code)
+    context.person = await context.services.users.set_language(context.person, Language(code))
+    t = context.i18n.texts(context.person.language, context.person.time_zone)
+    context.t = t
+    await answer(update)
+    if update.effective_chat:
+        try:
+            await context.bot.set_my_commands(
+                command_menu(t), scope=BotCommandScopeChat(update.effective_chat.id)
+            )
+        except TelegramError as error:
+            log.warning("could not set the chat's command menu: %s", error)
+    menu = help_screen(t)
+    await show(
+        update, context, Screen(t._("Language set: English.") + "\n\n" + menu.text, menu.keyboard)
+    )
+
+
+async def cancel_outside(update: Update, context: BotContext) -> None:
+    """/cancel when nothing is in progress."""
+    await reply(update, context, context.t._("Nothing to cancel. /help shows what I can do."))
+
+
+async def stray_message(update: Update, context: BotContext) -> None:
+    """Text, stickers and the like that no flow is waiting for."""
+    await reply(
+        update, context, context.t._("I did not understand that. /help shows what I can do.")
+    )
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A button no handler knows: old or forged."""
+    await answer(update, context.t._("This button has expired. Please start again."), alert=True)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Domain errors become clear replies; anything else is logged and apologised for."""
+    error = context.error
+    if not isinstance(update, Update):
+        log.error("error outside an update", exc_info=error)
+        return
+    if isinstance(error, Forbidden):
+        log.info("user blocked the bot: %s", error)
+        return
+    try:
+        if not hasattr(context, "t"):
+            await identify(update, context)
+        t = context.t
+        if isinstance(error, DomainError):
+            await reply(update, context, describe(error, t))
+        elif isinstance(error, BadCallback):
+            log.warning(
+                "bad callback data from %s: %s",
+                update.effective_user and update.effective_user.id,
+                error,
+            )
+            await answer(update, t._("This button has expired. Please start again."), alert=True)
+        else:
+            log.error("unexpected error while handling an update", exc_info=error)
+            await reply(update, context, t._("Sorry, something went wrong. Please try again."))
+    except TelegramError as reply_error:
+        log.warning("could not tell the user about an error: %s", reply_error)
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Help and language."""
+    return [
+        CommandHandler("help", help_command),
+        CommandHandler("language", language_command),
+        CallbackQueryHandler(language_chosen, pattern=r"^lang:set:"),
+    ]
+
+
+def fallbacks() -> list[BaseHandler[Update, BotContext, None]]:
+    """Last in line: /cancel with nothing to cancel, stray input, unknown buttons."""
+    return [
+        CommandHandler("cancel", cancel_outside),
+        CallbackQueryHandler(stale_button),
+        MessageHandler(filters.ALL, stray_message),
+    ]

@@ -1,0 +1,52 @@
+"""The callback context of OrderDesk: services, configuration, the person and their language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Config
+from bot.domain.models import User
+from bot.i18n import I18n, Texts
+from bot.services import Services
+
+SERVICES, CONFIG, I18N = "services", "config", "i18n"
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    """CallbackContext with typed access to what the composition root put in bot_data."""
+
+    person: User
+    t: Texts
+
+    @property
+    def services(self) -> Services:
+        """All services."""
+        return self.bot_data[SERVICES]
+
+    @property
+    def config(self) -> Config:
+        """The configuration."""
+        return self.bot_data[CONFIG]
+
+    @property
+    def i18n(self) -> I18n:
+        """All catalogs."""
+        return self.bot_data[I18N]
+
+
+App = Application[ExtBot[None], BotContext, dict[str, Any], dict[str, Any], dict[str, Any], Any]
+
+
+async def identify(update: object, context: BotContext) -> None:
+    """Before any handler: know who is talking and in which language (group -1)."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    tg = update.effective_user
+    person = await context.services.users.identify(
+        tg.id, tg.first_name, tg.username, tg.language_code
+    )
+    context.person = person
+    context.t = context.i18n.texts(person.language, person.time_zone)

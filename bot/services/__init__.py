@@ -1,0 +1,39 @@
+"""Business operations: take and return domain values, raise domain errors; no telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.db import Database
+from bot.services.cart import CartService
+from bot.services.catalog import CatalogService
+from bot.services.checkout import CheckoutService
+from bot.services.customers import CustomerService
+from bot.services.orders import OrderService
+from bot.services.users import UserService
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every service, built once by the composition root."""
+
+    users: UserService
+    customers: CustomerService
+    catalog: CatalogService
+    cart: CartService
+    checkout: CheckoutService
+    orders: OrderService
+
+    @classmethod
+    def build(cls, db: Database, config: Config, clock: Clock) -> Services:
+        """Wire the services to one database, configuration and clock."""
+        return cls(
+            users=UserService(db, config, clock),
+            customers=CustomerService(db, config, clock),
+            catalog=CatalogService(db, config, clock),
+            cart=CartService(db, config, clock),
+            checkout=CheckoutService(db, config, clock),
+            orders=OrderService(db, config, clock),
+        )

@@ -1,0 +1,69 @@
+"""Browsing the catalog: categories, product pages, product cards, search."""
+
+from __future__ import annotations
+
+from bot.domain.errors import ProductNotFound
+from bot.domain.models import Category, Language, Page, Product, StockLevel
+from bot.domain.parsing import parse_search
+from bot.services.base import Service
+
+
+def page_bounds(page: int, total: int, size: int) -> tuple[int, int]:
+    """The page to show (clamped into range) and how many pages there are."""
+    pages = max(1, -(-total // size))
+    return min(max(page, 0), pages - 1), pages
+
+
+class CatalogService(Service):
+    """Read the catalog in a reader's language."""
+
+    def stock_level(self, product: Product) -> StockLevel:
+        """How a product's stock is shown: in stock, low, out, or open for pre-order."""
+        if product.available <= 0:
+            return StockLevel.PREORDER if product.preorder else StockLevel.OUT
+        if product.available <= self.config.catalog.low_stock_threshold:
+            return StockLevel.LOW
+        return StockLevel.IN_STOCK
+
+    async def categories(self, language: Language) -> list[Category]:
+        """Categories with products, in display order."""
+        async with self.db.reader() as uow:
+            return await uow.catalog.categories(language)
+
+    async def category_page(
+        self, category_id: int, page: int, language: Language
+    ) -> tuple[Category, Page[Product]]:
+        """A category and one page of its products."""
+        size = self.config.catalog.page_size
+        async with self.db.reader() as uow:
+            category = await uow.catalog.category(category_id, language)
+            if category is None:
+                raise ProductNotFound()
+            page, pages = page_bounds(page, category.product_count, size)
+            items, total = await uow.catalog.products_in(category_id, language, page * size, size)
+        return category, Page(items=tuple(items), page=page, pages=pages, total=total)
+
+    async def product(self, product_id: int, language: Language) -> Product:
+        """An active product, or ProductNotFound."""
+        async with self.db.reader() as uow:
+            found = await uow.catalog.products([product_id], language)
+        product = found.get(product_id)
+        if product is None or not product.active:
+            raise ProductNotFound()
+        return product
+
+    async def search(self, words: str, page: int, language: Language) -> Page[Product]:
+        """Products whose SKU or name contains the words."""
+        query = parse_search(words)
+        size = self.config.catalog.page_size
+        async with self.db.reader() as uow:
+            _, total = await uow.catalog.search(query, language, 0, 0)
+            page, pages = page_bounds(page, total, size)
+            items, total = await uow.catalog.search(query, language, page * size, size)
+        return Page(items=tuple(items), page=page, pages=pages, total=total)
+
+    async def remember_photo(self, product_id: int, file_id: str) -> None:
+        """Keep Telegram's id of a product photo once uploaded."""
+        async with self.db.unit_of_work() as uow:
+            await uow.catalog.set_photo_file_id(product_id, file_id)
+            await uow.commit()

@@ -1,0 +1,215 @@
+"""Checkout: quote the order being drafted, then submit it in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.config import DeliveryMethod, PaymentTermConfig
+from bot.db import UnitOfWork
+from bot.domain.errors import (
+    CartEmpty,
+    DraftIncomplete,
+    InputProblem,
+    InvalidInput,
+    LinesUnavailable,
+    OptionNotOffered,
+)
+from bot.domain.models import (
+    Cart,
+    Customer,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderType,
+    PaymentStatus,
+    Totals,
+    User,
+)
+from bot.domain.parsing import parse_date
+from bot.domain.pricing import order_totals
+from bot.services.base import Service, require_customer
+from bot.services.cart import load_cart
+from bot.services.transitions import record_submission
+
+
+class CheckoutDraft(BaseModel):
+    """The choices of a checkout in progress; `token` makes its submission happen once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token: str
+    delivery: str | None = None
+    address: str | None = None
+    desired_date: date | None = None
+    date_chosen: bool = False
+    term: str | None = None
+    note: str | None = None
+    note_chosen: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Every step has been answered."""
+        return bool(self.delivery and self.term and self.date_chosen and self.note_chosen)
+
+
+class Quote(BaseModel):
+    """What the order would be if submitted now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cart: Cart
+    totals: Totals
+    short_product_ids: tuple[int, ...]
+
+
+class Submission(BaseModel):
+    """A submitted order, and whether this call created it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    created: bool
+
+
+def order_type(cart: Cart) -> OrderType:
+    """Pre-order when a line waits for stock, bulk when a tier price applies, else standard."""
+    if any(line.qty > line.available for line in cart.lines):
+        return OrderType.PREORDER
+    if any(line.unit_price < line.base_price for line in cart.lines):
+        return OrderType.BULK
+    return OrderType.STANDARD
+
+
+class CheckoutService(Service):
+    """Options, quote and submission of an order."""
+
+    def delivery_methods(self) -> list[DeliveryMethod]:
+        """Delivery methods offered."""
+        return list(self.config.delivery)
+
+    def today(self) -> date:
+        """Today in the business time zone."""
+        return self.clock.now().astimezone(self.config.business.zone).date()
+
+    def date_range(self) -> tuple[date, date]:
+        """Earliest and latest desired delivery dates."""
+        today, c = self.today(), self.config.checkout
+        return today + timedelta(c.min_lead_days), today + timedelta(c.max_lead_days)
+
+    def read_date(self, text: str) -> date:
+        """A desired delivery date typed by the customer."""
+        c = self.config.checkout
+        return parse_date(text, self.today(), c.min_lead_days, c.max_lead_days)
+
+    async def submitted_by_token(self, user: User, token: str) -> Order | None:
+        """The order a checkout token produced, if it is this user's."""
+        async with self.db.reader() as uow:
+            customer = await uow.customers.by_user(user.id)
+            order = await uow.orders.by_token(token)
+        if order is None or customer is None or order.customer_id != customer.id:
+            return None
+        return order
+
+    async def quote(self, user: User, draft: CheckoutDraft) -> Quote:
+        """Lines, totals and unavailable lines for the draft, at today's prices."""
+        async with self.db.reader() as uow:
+            customer = await require_customer(uow, user)
+            cart = await load_cart(uow, user, user.language)
+        return self._quote(cart, customer, draft)
+
+    def _quote(self, cart: Cart, customer: Customer, draft: CheckoutDraft) -> Quote:
+        method = self.config.delivery_method(draft.delivery or "")
+        totals = order_totals(
+            cart.subtotal,
+            discount_bp=customer.discount_bp,
+            delivery_fee=self.config.fee_minor(method) if method else 0,
+            tax_percent=self.config.tax.rate_percent,
+            tax_included=self.config.tax.included,
+        )
+        short = tuple(line.product_id for line in cart.lines if line.short)
+        return Quote(cart=cart, totals=totals, short_product_ids=short)
+
+    async def _validate(
+        self, uow: UnitOfWork, customer: Customer, draft: CheckoutDraft
+    ) -> tuple[DeliveryMethod, PaymentTermConfig]:
+        if not draft.complete:
+            raise DraftIncomplete()
+        method = self.config.delivery_method(draft.delivery or "")
+        term = self.config.payment_term(draft.term or "")
+        if method is None or term is None:
+            raise OptionNotOffered()
+        allowed = set(self.config.checkout.default_payment_terms)
+        allowed |= set(await uow.customers.extra_terms(customer.id))
+        if term.code not in allowed:
+            raise OptionNotOffered()
+        if method.needs_address and not draft.address:
+            raise DraftIncomplete()
+        if draft.desired_date is not None:
+            earliest, latest = self.date_range()
+            if not earliest <= draft.desired_date <= latest:
+                raise InvalidInput(
+                    InputProblem.DATE_RANGE, earliest.isoformat(), latest.isoformat()
+                )
+        return method, term
+
+    async def submit(self, user: User, draft: CheckoutDraft) -> Submission:
+        """Create the order, its lines and its stock reservations at once, or nothing."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            existing = await uow.orders.by_token(draft.token)
+            if existing is not None:
+                return Submission(order=existing, created=False)
+            customer = await require_customer(uow, user)
+            method, term = await self._validate(uow, customer, draft)
+            cart = await load_cart(uow, user, user.language)
+            if not cart.lines:
+                raise CartEmpty()
+            quote = self._quote(cart, customer, draft)
+            if quote.short_product_ids:
+                raise LinesUnavailable(list(quote.short_product_ids))
+            day = now.astimezone(self.config.business.zone).strftime("%Y%m%d")
+            number = f"SO-{day}-{await uow.orders.next_number(day):04d}"
+            order = Order(
+                id=0,
+                number=number,
+                customer_id=customer.id,
+                status=OrderStatus.SUBMITTED,
+                payment_status=PaymentStatus.UNPAID,
+                order_type=order_type(cart),
+                delivery_method=method.code,
+                address=draft.address if method.needs_address else None,
+                desired_date=draft.desired_date,
+                payment_term=term.code,
+                note=draft.note,
+                totals=quote.totals,
+                currency=self.config.business.currency,
+                submitted_at=now,
+            )
+            order = order.model_copy(
+                update={"id": await uow.orders.insert(order, draft.token, now)}
+            )
+            lines = []
+            for line in cart.lines:
+                hold = min(line.qty, max(line.available, 0))
+                if hold and not await uow.catalog.reserve(line.product_id, hold):
+                    raise LinesUnavailable([line.product_id])
+                lines.append(
+                    OrderLine(
+                        product_id=line.product_id,
+                        sku=line.sku,
+                        name=line.name,
+                        qty=line.qty,
+                        unit_price=line.unit_price,
+                        total=line.total,
+                        reserved_qty=hold,
+                    )
+                )
+            await uow.orders.insert_lines(order.id, lines)
+            if order.address:
+                await uow.customers.save_address(customer.id, order.address, now)
+            await record_submission(uow, order, actor_id=user.id, at=now)
+            await uow.carts.clear(user.id)
+            await uow.commit()
+        return Submission(order=order, created=True)

@@ -1,0 +1,51 @@
+"""Customers: registration, saved addresses, the payment terms open to each."""
+
+from __future__ import annotations
+
+from bot.config import PaymentTermConfig
+from bot.domain.models import Address, Customer, User
+from bot.services.base import Service, require_customer
+
+
+class CustomerService(Service):
+    """Register customers and read their details."""
+
+    async def get(self, user: User) -> Customer | None:
+        """The customer record of a user, if registered."""
+        async with self.db.reader() as uow:
+            return await uow.customers.by_user(user.id)
+
+    async def register(
+        self, user: User, *, name: str, phone: str, company: str | None, address: str
+    ) -> Customer:
+        """Register a user as a customer with a first delivery address (once)."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            existing = await uow.customers.by_user(user.id)
+            if existing is not None:
+                return existing
+            customer = await uow.customers.insert(user.id, name, phone, company, now)
+            await uow.customers.save_address(customer.id, address, now)
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="customer",
+                entity_id=customer.id,
+                action="registered",
+            )
+            await uow.commit()
+        return customer
+
+    async def addresses(self, user: User) -> list[Address]:
+        """A customer's saved addresses, most recently used first."""
+        async with self.db.reader() as uow:
+            customer = await require_customer(uow, user)
+            return await uow.customers.addresses(customer.id)
+
+    async def payment_terms(self, user: User) -> list[PaymentTermConfig]:
+        """Payment terms this customer may choose, in the configured order."""
+        async with self.db.reader() as uow:
+            customer = await require_customer(uow, user)
+            extra = await uow.customers.extra_terms(customer.id)
+        allowed = set(self.config.checkout.default_payment_terms) | set(extra)
+        return [t for t in self.config.payment_terms if t.code in allowed]

@@ -1,0 +1,117 @@
+"""A customer's orders: list, detail with timeline, cancel before approval, repeat."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import UnitOfWork
+from bot.domain.errors import OrderNotFound, TransitionRefused
+from bot.domain.models import Cart, Customer, Order, OrderDetail, OrderStatus, Page, User
+from bot.domain.order_status import customer_may_cancel
+from bot.domain.parsing import parse_reason
+from bot.services.base import Service, require_customer
+from bot.services.cart import load_cart
+from bot.services.catalog import page_bounds
+from bot.services.transitions import apply_transition
+
+ORDERS_PER_PAGE = 5
+
+
+class RepeatResult(BaseModel):
+    """What repeating an order put in the cart."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cart: Cart
+    added: tuple[str, ...]
+    reduced: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+async def _own_order(
+    uow: UnitOfWork, customer: Customer, order_id: int | None, number: str | None
+) -> Order:
+    if order_id is not None:
+        order = await uow.orders.by_id(order_id)
+    else:
+        order = await uow.orders.by_number((number or "").strip().upper())
+    if order is None or order.customer_id != customer.id:
+        raise OrderNotFound()
+    return order
+
+
+class OrderService(Service):
+    """What a customer does with their orders."""
+
+    async def page(self, user: User, page: int) -> Page[Order]:
+        """A page of the customer's orders, newest first."""
+        async with self.db.reader() as uow:
+            customer = await require_customer(uow, user)
+            _, total = await uow.orders.for_customer(customer.id, 0, 0)
+            page, pages = page_bounds(page, total, ORDERS_PER_PAGE)
+            items, total = await uow.orders.for_customer(
+                customer.id, page * ORDERS_PER_PAGE, ORDERS_PER_PAGE
+            )
+        return Page(items=tuple(items), page=page, pages=pages, total=total)
+
+    async def detail(
+        self, user: User, *, order_id: int | None = None, number: str | None = None
+    ) -> OrderDetail:
+        """One of the customer's orders with its lines and timeline."""
+        async with self.db.reader() as uow:
+            customer = await require_customer(uow, user)
+            order = await _own_order(uow, customer, order_id, number)
+            lines = await uow.orders.lines(order.id)
+            timeline = await uow.audit.order_timeline(order.id)
+        return OrderDetail(order=order, lines=tuple(lines), timeline=tuple(timeline))
+
+    async def cancel(self, user: User, order_id: int, reason: str) -> Order:
+        """Cancel a submitted, not yet approved order; its reserved stock returns."""
+        reason = parse_reason(reason)
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, user)
+            order = await _own_order(uow, customer, order_id, None)
+            if not customer_may_cancel(order.status):
+                raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
+            order = await apply_transition(
+                uow,
+                order,
+                OrderStatus.CANCELLED,
+                actor_id=user.id,
+                at=self.clock.now(),
+                reason=reason,
+            )
+            await uow.commit()
+        return order
+
+    async def repeat(self, user: User, order_id: int) -> RepeatResult:
+        """Put an earlier order's lines in the cart, at today's prices and stock."""
+        now = self.clock.now()
+        added: list[str] = []
+        reduced: list[str] = []
+        skipped: list[str] = []
+        limit = self.config.checkout.max_quantity
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, user)
+            order = await _own_order(uow, customer, order_id, None)
+            lines = await uow.orders.lines(order.id)
+            products = await uow.catalog.products([x.product_id for x in lines], user.language)
+            for line in lines:
+                product = products.get(line.product_id)
+                if product is None or not product.active:
+                    skipped.append(line.name)
+                    continue
+                held = await uow.carts.quantity(user.id, product.id)
+                wanted = min(held + line.qty, limit)
+                if not product.preorder:
+                    wanted = min(wanted, max(product.available, 0))
+                if wanted <= held:
+                    skipped.append(product.name)
+                    continue
+                await uow.carts.set(user.id, product.id, wanted, now)
+                (added if wanted == held + line.qty else reduced).append(product.name)
+            cart = await load_cart(uow, user, user.language)
+            await uow.commit()
+        return RepeatResult(
+            cart=cart, added=tuple(added), reduced=tuple(reduced), skipped=tuple(skipped)
+        )

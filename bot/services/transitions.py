@@ -1,0 +1,50 @@
+"""The one function that moves an order between statuses and records it in the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db import UnitOfWork
+from bot.domain.models import Order, OrderStatus
+from bot.domain.order_status import RELEASES_STOCK, check_transition
+
+
+async def apply_transition(
+    uow: UnitOfWork,
+    order: Order,
+    wanted: OrderStatus,
+    *,
+    actor_id: int | None,
+    at: datetime,
+    reason: str | None = None,
+) -> Order:
+    """Move the order to `wanted` or raise; frees reserved stock when the order ends unfilled."""
+    check_transition(order.status, wanted, reason)
+    await uow.orders.set_status(order.id, wanted, at)
+    if wanted in RELEASES_STOCK:
+        for product_id, qty in await uow.orders.clear_reservations(order.id):
+            await uow.catalog.release(product_id, qty)
+    await uow.audit.record(
+        at=at,
+        actor_id=actor_id,
+        entity="order",
+        entity_id=order.id,
+        action="status",
+        before=order.status.value,
+        after=wanted.value,
+        reason=reason,
+    )
+    return order.model_copy(update={"status": wanted})
+
+
+async def record_submission(uow: UnitOfWork, order: Order, *, actor_id: int, at: datetime) -> None:
+    """The first timeline entry of a new order."""
+    await uow.audit.record(
+        at=at,
+        actor_id=actor_id,
+        entity="order",
+        entity_id=order.id,
+        action="status",
+        before=None,
+        after=OrderStatus.SUBMITTED.value,
+    )

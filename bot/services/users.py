@@ -1,0 +1,35 @@
+"""People who talk to the bot: recognised on every update, with their language."""
+
+from __future__ import annotations
+
+from bot.domain.models import Language, User
+from bot.services.base import Service
+
+
+class UserService(Service):
+    """Identify users and keep their language."""
+
+    async def identify(
+        self, telegram_id: int, first_name: str, username: str | None, language_code: str | None
+    ) -> User:
+        """The user behind a Telegram account, recorded on first contact."""
+        async with self.db.reader() as uow:
+            user = await uow.users.by_telegram_id(telegram_id)
+        if user is not None:
+            return user
+        language = Language.from_telegram(language_code, self.config.business.default_language)
+        async with self.db.unit_of_work() as uow:
+            user = await uow.users.by_telegram_id(telegram_id)
+            if user is None:
+                user = await uow.users.insert(
+                    telegram_id, first_name[:64], username, language, self.clock.now()
+                )
+                await uow.commit()
+        return user
+
+    async def set_language(self, user: User, language: Language) -> User:
+        """Change the language a user is spoken to in."""
+        async with self.db.unit_of_work() as uow:
+            await uow.users.set_language(user.id, language)
+            await uow.commit()
+        return user.model_copy(update={"language": language})

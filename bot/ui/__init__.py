@@ -1,0 +1,1 @@
+"""The edge's presentation: callback data, labels, keyboards and message texts."""

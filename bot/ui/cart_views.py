@@ -1,0 +1,75 @@
+"""Screens of the cart."""
+
+from __future__ import annotations
+
+from bot.domain.models import Cart, CartLine
+from bot.i18n import Texts
+from bot.ui.callbacks import pack
+from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
+
+MAX_LINE_BUTTONS = 12
+
+
+def cart_line(t: Texts, index: int, line: CartLine) -> str:
+    """One line of a cart or order: name, quantity, unit price, total."""
+    text = t._("%(i)d. %(name)s\n    %(qty)d × %(price)s = <b>%(total)s</b>") % {
+        "i": index,
+        "name": esc(clip(line.name, 60)),
+        "qty": line.qty,
+        "price": t.money(line.unit_price),
+        "total": t.money(line.total),
+    }
+    if line.short:
+        if not line.active:
+            text += "\n    " + t._("⚠️ no longer sold")
+        else:
+            text += "\n    " + t.ngettext(
+                "⚠️ only %(n)d available", "⚠️ only %(n)d available", line.available
+            ) % {"n": max(line.available, 0)}
+    return text
+
+
+def cart(t: Texts, value: Cart) -> Screen:
+    """The cart with a row of buttons per line and the checkout button."""
+    if not value.lines:
+        return Screen(
+            t._("🛒 Your cart is empty."),
+            keyboard([[button(t._("📖 Catalog"), pack("cat", "home"))]]),
+        )
+    head = t.ngettext(
+        "🛒 <b>Your cart</b> (%(n)d unit)", "🛒 <b>Your cart</b> (%(n)d units)", value.units
+    ) % {"n": value.units}
+    items = [cart_line(t, i, line) for i, line in enumerate(value.lines, 1)]
+    tail = t._("Subtotal: <b>%(amount)s</b>") % {"amount": t.money(value.subtotal)}
+    text = fit(head, items, tail, t._("… and %(n)d more lines"))
+    rows = []
+    for i, line in enumerate(value.lines[:MAX_LINE_BUTTONS], 1):
+        rows.append(
+            [
+                button(f"{i}. −", pack("cart", "dec", line.product_id)),
+                button(f"{line.qty}", pack("cart", "set", line.product_id)),
+                button("+", pack("cart", "inc", line.product_id)),
+                button("🗑", pack("cart", "rm", line.product_id)),
+            ]
+        )
+    if any(line.short for line in value.lines):
+        rows.append([button(t._("Fit to available stock"), pack("cart", "fit"))])
+    rows.append(
+        [
+            button(t._("🗑 Clear"), pack("cart", "clear")),
+            button(t._("📖 Catalog"), pack("cat", "home")),
+        ]
+    )
+    rows.append([button(t._("✅ Check out"), pack("co", "start"))])
+    return Screen(text, keyboard(rows))
+
+
+def ask_quantity(t: Texts, name: str, current: int, maximum: int) -> Screen:
+    """The prompt for a typed quantity."""
+    text = t._("How many units of <b>%(name)s</b>? Send a number from 1 to %(max)d.") % {
+        "name": esc(clip(name, 80)),
+        "max": maximum,
+    }
+    if current:
+        text += "\n" + t._("In your cart now: %(n)d") % {"n": current}
+    return Screen(text + "\n" + t._("/cancel to go back."))

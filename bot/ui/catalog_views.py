@@ -1,0 +1,103 @@
+"""Screens of the catalog: categories, product lists, product cards, search results."""
+
+from __future__ import annotations
+
+from bot.domain.models import Category, Page, Product, StockLevel
+from bot.i18n import Texts
+from bot.ui.callbacks import pack
+from bot.ui.labels import STOCK
+from bot.ui.screen import CAPTION_LIMIT, Screen, button, clip, esc, keyboard, nav_row
+
+QUICK_QUANTITIES = (1, 5, 10)
+
+
+def categories(t: Texts, items: list[Category]) -> Screen:
+    """The catalog's front page."""
+    if not items:
+        return Screen(t._("The catalog is empty for now. Please come back later."))
+    rows = [[button(f"{c.name} ({c.product_count})", pack("cat", "c", c.id, 0))] for c in items]
+    rows.append(
+        [
+            button(t._("🔎 Search"), pack("cat", "find")),
+            button(t._("🛒 Cart"), pack("cart", "show")),
+        ]
+    )
+    return Screen(t._("<b>Catalog</b>\nChoose a category:"), keyboard(rows))
+
+
+def product_list(t: Texts, category: Category, page: Page[Product]) -> Screen:
+    """One page of a category's products."""
+    rows = [
+        [button(f"{clip(p.name, 40)} · {t.money(p.price)}", pack("cat", "p", p.id, page.page))]
+        for p in page.items
+    ]
+    rows.append(nav_row(page.page, page.pages, lambda n: pack("cat", "c", category.id, n)))
+    rows.append(
+        [
+            button(t._("⬅ Categories"), pack("cat", "home")),
+            button(t._("🛒 Cart"), pack("cart", "show")),
+        ]
+    )
+    text = t._("<b>%(category)s</b>\nChoose a product:") % {"category": esc(category.name)}
+    return Screen(text, keyboard(rows))
+
+
+def product_card(
+    t: Texts, product: Product, level: StockLevel, in_cart: int, back_page: int
+) -> Screen:
+    """A product card: photo, description, prices, stock, add-to-cart buttons."""
+    parts = [f"<b>{esc(product.name)}</b>", t._("SKU: %(sku)s") % {"sku": esc(product.sku)}]
+    parts.append(t._("Price: %(price)s") % {"price": t.money(product.price)})
+    for tier in product.tiers:
+        parts.append(
+            t.ngettext(
+                "from %(n)d unit: %(price)s each", "from %(n)d units: %(price)s each", tier.min_qty
+            )
+            % {"n": tier.min_qty, "price": t.money(tier.unit_price)}
+        )
+    stock = t._(STOCK[level])
+    if level is StockLevel.LOW:
+        stock += " " + t.ngettext("(%(n)d left)", "(%(n)d left)", product.available) % {
+            "n": product.available
+        }
+    parts.append(stock)
+    if in_cart:
+        parts.append(t._("In your cart: %(n)d") % {"n": in_cart})
+    head = "\n".join(parts)
+    budget = CAPTION_LIMIT - len(head) - 8 if product.photo else 3000
+    if product.description and budget > 20:
+        head = f"{head}\n\n{esc(clip(product.description, budget))}"
+    rows = []
+    if level is not StockLevel.OUT:
+        rows.append(
+            [button(f"+{q}", pack("cart", "add", product.id, q)) for q in QUICK_QUANTITIES]
+            + [button(t._("Other quantity…"), pack("cart", "ask", product.id))]
+        )
+    rows.append(
+        [
+            button(t._("⬅ Back"), pack("cat", "c", product.category_id, back_page)),
+            button(t._("🛒 Cart"), pack("cart", "show")),
+        ]
+    )
+    photo = product.photo_file_id or product.photo
+    return Screen(
+        head, keyboard(rows), photo=photo, photo_product_id=product.id if photo else None
+    )
+
+
+def search_results(t: Texts, words: str, page: Page[Product]) -> Screen:
+    """A page of search results."""
+    if not page.total:
+        return Screen(
+            t._("Nothing found for “%(words)s”. Try fewer words or browse the /catalog.")
+            % {"words": esc(words)}
+        )
+    rows = [
+        [button(f"{clip(p.name, 40)} · {t.money(p.price)}", pack("cat", "p", p.id, 0))]
+        for p in page.items
+    ]
+    rows.append(nav_row(page.page, page.pages, lambda n: pack("cat", "s", n)))
+    text = t.ngettext(
+        "Found %(n)d product for “%(words)s”:", "Found %(n)d products for “%(words)s”:", page.total
+    ) % {"n": page.total, "words": esc(words)}
+    return Screen(text, keyboard(rows))

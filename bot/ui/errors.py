@@ -1,0 +1,72 @@
+"""Domain errors told to the user in their language; never raw exception text."""
+
+from __future__ import annotations
+
+from bot.domain.errors import (
+    CartEmpty,
+    DomainError,
+    DraftIncomplete,
+    InputProblem,
+    InvalidInput,
+    LinesUnavailable,
+    NotEnoughStock,
+    NotRegistered,
+    OptionNotOffered,
+    OrderNotFound,
+    ProductNotFound,
+    ReasonRequired,
+    TransitionRefused,
+)
+from bot.i18n import N_, Texts
+from bot.ui.labels import ORDER_STATUS
+
+INPUT = {
+    InputProblem.NOT_TEXT: N_("Please answer with text."),
+    InputProblem.QUANTITY_NOT_NUMBER: N_(
+        "Please send the quantity as a whole number from %(low)s to %(high)s."
+    ),
+    InputProblem.QUANTITY_RANGE: N_("The quantity must be from %(low)s to %(high)s."),
+    InputProblem.NAME_LENGTH: N_("The name must be %(low)s to %(high)s characters long."),
+    InputProblem.PHONE_INVALID: N_(
+        "That does not look like a phone number. Send it with the country code, "
+        "e.g. +86 138 0013 8000, or press the button."
+    ),
+    InputProblem.COMPANY_LENGTH: N_("The company name must be %(low)s to %(high)s characters."),
+    InputProblem.ADDRESS_LENGTH: N_("The address must be %(low)s to %(high)s characters long."),
+    InputProblem.NOTE_LENGTH: N_("The note must be at most %(high)s characters long."),
+    InputProblem.REASON_LENGTH: N_("The reason must be %(low)s to %(high)s characters long."),
+    InputProblem.DATE_INVALID: N_("Please send a date like 2026-12-24, or press a button."),
+    InputProblem.DATE_RANGE: N_("Please choose a date from %(low)s to %(high)s."),
+    InputProblem.SEARCH_EMPTY: N_("What should I look for? Example: /search paper"),
+}
+
+
+def describe(error: DomainError, t: Texts) -> str:
+    """A clear message for a domain error."""
+    if isinstance(error, InvalidInput):
+        return t._(INPUT[error.problem]) % {"low": error.low, "high": error.high}
+    if isinstance(error, NotRegistered):
+        return t._("Please register first: send /start.")
+    if isinstance(error, ProductNotFound):
+        return t._("This product is no longer available.")
+    if isinstance(error, NotEnoughStock):
+        return t.ngettext(
+            "Only %(n)d unit is available.", "Only %(n)d units are available.", error.available
+        ) % {"n": error.available}
+    if isinstance(error, CartEmpty):
+        return t._("Your cart is empty. Browse the /catalog to add products.")
+    if isinstance(error, LinesUnavailable):
+        return t._("Some products in your cart are no longer available in that quantity.")
+    if isinstance(error, OptionNotOffered):
+        return t._("That option is not available to you. Please choose another.")
+    if isinstance(error, OrderNotFound):
+        return t._("No such order among yours. See /orders.")
+    if isinstance(error, TransitionRefused):
+        return t._("This order is %(status)s, so that is no longer possible.") % {
+            "status": t._(ORDER_STATUS[error.current])
+        }
+    if isinstance(error, ReasonRequired):
+        return t._("Please give a reason.")
+    if isinstance(error, DraftIncomplete):
+        return t._("Some checkout steps are not answered yet.")
+    return t._("Sorry, that did not work.")

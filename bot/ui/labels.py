@@ -1,0 +1,72 @@
+"""Names of statuses, stock levels and payment terms in the reader's language."""
+
+from __future__ import annotations
+
+from bot.config import PaymentTermConfig
+from bot.domain.models import OrderStatus, OrderType, PaymentKind, PaymentStatus, StockLevel
+from bot.i18n import N_, Texts
+
+ORDER_STATUS = {
+    OrderStatus.SUBMITTED: N_("submitted, awaiting review"),
+    OrderStatus.APPROVED: N_("approved"),
+    OrderStatus.REJECTED: N_("rejected"),
+    OrderStatus.PARTIALLY_SHIPPED: N_("partially shipped"),
+    OrderStatus.SHIPPED: N_("shipped"),
+    OrderStatus.DELIVERED: N_("delivered"),
+    OrderStatus.COMPLETED: N_("completed"),
+    OrderStatus.CANCELLED: N_("cancelled"),
+}
+
+STATUS_ICON = {
+    OrderStatus.SUBMITTED: "🕓",
+    OrderStatus.APPROVED: "✅",
+    OrderStatus.REJECTED: "⛔",
+    OrderStatus.PARTIALLY_SHIPPED: "📦",
+    OrderStatus.SHIPPED: "🚚",
+    OrderStatus.DELIVERED: "📬",
+    OrderStatus.COMPLETED: "🏁",
+    OrderStatus.CANCELLED: "✖️",
+}
+
+PAYMENT_STATUS = {
+    PaymentStatus.UNPAID: N_("unpaid"),
+    PaymentStatus.PARTIALLY_PAID: N_("partially paid"),
+    PaymentStatus.PAID: N_("paid"),
+    PaymentStatus.REFUNDED: N_("refunded"),
+}
+
+ORDER_TYPE = {
+    OrderType.STANDARD: N_("standard"),
+    OrderType.PREORDER: N_("pre-order"),
+    OrderType.BULK: N_("bulk"),
+    OrderType.CUSTOM: N_("custom"),
+}
+
+STOCK = {
+    StockLevel.IN_STOCK: N_("✅ In stock"),
+    StockLevel.LOW: N_("⚠️ Low stock"),
+    StockLevel.OUT: N_("❌ Out of stock"),
+    StockLevel.PREORDER: N_("🕓 Available for pre-order"),
+}
+
+
+def status(t: Texts, value: OrderStatus) -> str:
+    """An order status with its icon."""
+    return f"{STATUS_ICON[value]} {t._(ORDER_STATUS[value])}"
+
+
+def payment_term(t: Texts, term: PaymentTermConfig) -> str:
+    """A payment term described for customers."""
+    if term.kind is PaymentKind.PREPAID:
+        return t._("Prepaid (we ship after payment)")
+    if term.kind is PaymentKind.CASH_ON_DELIVERY:
+        return t._("Cash on delivery")
+    if term.kind is PaymentKind.NET:
+        days = term.days or 0
+        return t.ngettext("Pay within %(n)d day", "Pay within %(n)d days", days) % {"n": days}
+    count, every = term.count or 0, term.interval_days or 0
+    return t.ngettext(
+        "%(n)d instalments, every %(d)d day",
+        "%(n)d instalments, every %(d)d days",
+        every,
+    ) % {"n": count, "d": every}

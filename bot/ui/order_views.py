@@ -1,0 +1,260 @@
+"""Screens of orders: the list, one order with its timeline, checkout steps and summary."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.config import Config, PaymentTermConfig
+from bot.domain.models import Address, Order, OrderDetail, Page, Totals
+from bot.domain.order_status import customer_may_cancel
+from bot.i18n import N_, Texts
+from bot.services.checkout import CheckoutDraft, Quote
+from bot.ui import labels
+from bot.ui.callbacks import pack
+from bot.ui.cart_views import cart_line
+from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
+
+DATE_BUTTONS = 6
+
+CANCEL_REASONS = (
+    N_("Ordered by mistake"),
+    N_("Found a better price"),
+    N_("No longer needed"),
+    N_("Delivery date too late"),
+)
+
+
+def totals_block(t: Texts, x: Totals, method_name: str) -> list[str]:
+    """Subtotal, discount, delivery, tax and total lines."""
+    lines = [t._("Subtotal: %(amount)s") % {"amount": t.money(x.subtotal)}]
+    if x.discount:
+        lines.append(t._("Discount: −%(amount)s") % {"amount": t.money(x.discount)})
+    lines.append(
+        t._("Delivery (%(method)s): %(amount)s")
+        % {"method": esc(method_name), "amount": t.money(x.delivery_fee)}
+    )
+    if x.tax:
+        tax = t.money(x.tax)
+        lines.append(
+            t._("Tax included: %(amount)s") % {"amount": tax}
+            if x.tax_included
+            else t._("Tax: %(amount)s") % {"amount": tax}
+        )
+    lines.append(t._("<b>Total: %(amount)s</b>") % {"amount": t.money(x.total)})
+    return lines
+
+
+def delivery_step(t: Texts, config: Config) -> Screen:
+    """Choose a delivery method."""
+    rows = [
+        [
+            button(
+                f"{d.name(t.language)} · {t.money(config.fee_minor(d))}", pack("co", "dl", d.code)
+            )
+        ]
+        for d in config.delivery
+    ]
+    rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
+    return Screen(t._("🚚 <b>Checkout</b> — how should we deliver?"), keyboard(rows))
+
+
+def address_step(t: Texts, addresses: list[Address]) -> Screen:
+    """Choose a saved address or type a new one."""
+    rows = [
+        [button(clip(a.text.replace("\n", ", "), 60), pack("co", "ad", a.id))] for a in addresses
+    ]
+    rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
+    text = t._("📍 Where to? Choose a saved address or send a new one.")
+    return Screen(text, keyboard(rows))
+
+
+def date_step(t: Texts, earliest: date, latest: date) -> Screen:
+    """Choose a desired delivery date."""
+    days = [
+        earliest + timedelta(n) for n in range(DATE_BUTTONS) if earliest + timedelta(n) <= latest
+    ]
+    buttons = [button(t.weekday_date(d), pack("co", "dt", d.strftime("%Y%m%d"))) for d in days]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([button(t._("No preference"), pack("co", "dt", "none"))])
+    rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
+    text = t._("📅 When would you like it? Press a day or send a date up to %(latest)s.") % {
+        "latest": t.date(latest)
+    }
+    return Screen(text, keyboard(rows))
+
+
+def term_step(t: Texts, terms: list[PaymentTermConfig]) -> Screen:
+    """Choose a payment term."""
+    rows = [[button(labels.payment_term(t, term), pack("co", "pt", term.code))] for term in terms]
+    rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
+    return Screen(t._("💳 How would you like to pay?"), keyboard(rows))
+
+
+def note_step(t: Texts) -> Screen:
+    """Add a note or skip."""
+    rows = [
+        [button(t._("Skip"), pack("co", "nt", "skip"))],
+        [button(t._("✖️ Cancel checkout"), pack("co", "x"))],
+    ]
+    return Screen(
+        t._("📝 Any note for us (door code, preferred time)? Send it or press Skip."),
+        keyboard(rows),
+    )
+
+
+def summary(
+    t: Texts, config: Config, quote: Quote, draft: CheckoutDraft, term: PaymentTermConfig | None
+) -> Screen:
+    """The order as it would be submitted, with Confirm and Edit."""
+    method = config.delivery_method(draft.delivery or "")
+    method_name = method.name(t.language) if method else "—"
+    items = [cart_line(t, i, line) for i, line in enumerate(quote.cart.lines, 1)]
+    details = [
+        t._("Delivery: %(value)s") % {"value": esc(method_name)},
+    ]
+    if method and method.needs_address:
+        details.append(t._("Address: %(value)s") % {"value": esc(draft.address)})
+    details.append(
+        t._("Desired date: %(value)s")
+        % {"value": t.date(draft.desired_date) if draft.desired_date else t._("no preference")}
+    )
+    details.append(
+        t._("Payment: %(value)s") % {"value": labels.payment_term(t, term) if term else "—"}
+    )
+    if draft.note:
+        details.append(t._("Note: %(value)s") % {"value": esc(clip(draft.note, 500))})
+    tail = "\n".join([*totals_block(t, quote.totals, method_name), "", *details])
+    text = fit(
+        t._("🧾 <b>Please check your order</b>"), items, tail, t._("… and %(n)d more lines")
+    )
+    if quote.short_product_ids:
+        text += "\n\n" + t._(
+            "⚠️ Some products are no longer available in that quantity. "
+            "Change your cart before confirming."
+        )
+        rows = [
+            [button(t._("Fit to available stock"), pack("co", "fit"))],
+            [button(t._("🛒 Open cart"), pack("cart", "show"))],
+        ]
+    else:
+        rows = [[button(t._("✅ Confirm order"), pack("co", "ok", draft.token))]]
+    rows.append(
+        [button(t._("✏️ Edit"), pack("co", "ed")), button(t._("✖️ Cancel"), pack("co", "x"))]
+    )
+    return Screen(text, keyboard(rows))
+
+
+def edit_menu(t: Texts) -> Screen:
+    """Which part of the checkout to change."""
+    rows = [
+        [
+            button(t._("Delivery"), pack("co", "ed", "dl")),
+            button(t._("Address"), pack("co", "ed", "ad")),
+        ],
+        [
+            button(t._("Date"), pack("co", "ed", "dt")),
+            button(t._("Payment"), pack("co", "ed", "pt")),
+        ],
+        [
+            button(t._("Note"), pack("co", "ed", "nt")),
+            button(t._("🛒 Cart"), pack("cart", "show")),
+        ],
+        [button(t._("⬅ Back to summary"), pack("co", "ed", "back"))],
+    ]
+    return Screen(t._("What would you like to change?"), keyboard(rows))
+
+
+def submitted(t: Texts, order: Order, created: bool) -> Screen:
+    """The confirmation of a submitted order."""
+    if created:
+        text = t._(
+            "✅ Thank you! Order <b>%(number)s</b> is submitted, total %(total)s.\n"
+            "We will review it shortly and let you know here."
+        )
+    else:
+        text = t._("Order <b>%(number)s</b> was already submitted (total %(total)s).")
+    rows = [[button(t._("📦 Track this order"), pack("ord", "v", order.id))]]
+    return Screen(
+        text % {"number": order.number, "total": t.money(order.totals.total)}, keyboard(rows)
+    )
+
+
+def order_list(t: Texts, page: Page[Order]) -> Screen:
+    """A page of the customer's orders."""
+    if not page.total:
+        return Screen(
+            t._("You have no orders yet. Browse the /catalog to place one."),
+            keyboard([[button(t._("📖 Catalog"), pack("cat", "home"))]]),
+        )
+    rows = [
+        [
+            button(
+                f"{labels.STATUS_ICON[o.status]} {o.number} · {t.money(o.totals.total)}",
+                pack("ord", "v", o.id),
+            )
+        ]
+        for o in page.items
+    ]
+    rows.append(nav_row(page.page, page.pages, lambda n: pack("ord", "l", n)))
+    text = t.ngettext(
+        "📦 <b>Your orders</b> (%(n)d)", "📦 <b>Your orders</b> (%(n)d)", page.total
+    ) % {"n": page.total}
+    return Screen(text, keyboard(rows))
+
+
+def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
+    """One order: status, lines, totals, details and its timeline."""
+    o = detail.order
+    method = config.delivery_method(o.delivery_method)
+    method_name = method.name(t.language) if method else o.delivery_method
+    term = config.payment_term(o.payment_term)
+    head = "\n".join(
+        [
+            t._("<b>Order %(number)s</b>") % {"number": o.number},
+            t._("Status: %(status)s") % {"status": labels.status(t, o.status)},
+            t._("Payment: %(status)s") % {"status": t._(labels.PAYMENT_STATUS[o.payment_status])},
+            t._("Placed: %(when)s") % {"when": t.datetime(o.submitted_at)},
+        ]
+    )
+    items = [
+        t._("• %(name)s — %(qty)d × %(price)s")
+        % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
+        for x in detail.lines
+    ]
+    tail = list(totals_block(t, o.totals, method_name))
+    tail.append(
+        t._("Payment: %(value)s")
+        % {"value": labels.payment_term(t, term) if term else o.payment_term}
+    )
+    if o.address:
+        tail.append(t._("Address: %(value)s") % {"value": esc(o.address)})
+    if o.desired_date:
+        tail.append(t._("Desired date: %(value)s") % {"value": t.date(o.desired_date)})
+    tail.append("")
+    tail.append(t._("<b>History</b>"))
+    for change in detail.timeline[-10:]:
+        entry = f"{t.datetime(change.at)} — {labels.status(t, change.to_status)}"
+        if change.reason:
+            entry += f" ({esc(clip(change.reason, 100))})"
+        tail.append(entry)
+    text = fit(head + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
+    rows = []
+    if customer_may_cancel(o.status):
+        rows.append([button(t._("✖️ Cancel order"), pack("ord", "cx", o.id))])
+    rows.append(
+        [
+            button(t._("🔁 Order again"), pack("ord", "rp", o.id)),
+            button(t._("⬅ My orders"), pack("ord", "l", 0)),
+        ]
+    )
+    return Screen(text, keyboard(rows))
+
+
+def ask_cancel_reason(t: Texts, number: str) -> Screen:
+    """Ask why the order is cancelled."""
+    rows = [[button(t._(reason), pack("ord", "cr", i))] for i, reason in enumerate(CANCEL_REASONS)]
+    rows.append([button(t._("Keep the order"), pack("ord", "keep"))])
+    text = t._("Why do you want to cancel order %(number)s? Choose or type a reason.") % {
+        "number": number
+    }
+    return Screen(text, keyboard(rows))

@@ -1,0 +1,76 @@
+"""A screen: the text and keyboard of one message, and the fitting of long texts into it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What one message shows: HTML text, a keyboard, maybe a photo (path, URL or file id)."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
+    photo: str | None = None
+    # Product the photo belongs to, so Telegram's file id can be remembered after upload.
+    photo_product_id: int | None = None
+
+
+def esc(text: str | None) -> str:
+    """User or seller text made safe for HTML messages."""
+    return escape(text or "", quote=False)
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    """An inline button with callback data."""
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    """An inline keyboard, dropping empty rows."""
+    return InlineKeyboardMarkup([list(r) for r in rows if r])
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut plain text to `limit` characters with an ellipsis (before escaping)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fit(head: str, items: Sequence[str], tail: str, more: str, limit: int = TEXT_LIMIT) -> str:
+    """Join as many items as fit between head and tail; `more` (with %(n)d) counts the rest."""
+    budget = limit - len(head) - len(tail) - len(more) - 16
+    shown: list[str] = []
+    for item in items:
+        if budget - len(item) - 1 < 0:
+            break
+        shown.append(item)
+        budget -= len(item) + 1
+    body = list(shown)
+    if len(shown) < len(items):
+        body.append(more % {"n": len(items) - len(shown)})
+    return "\n".join(part for part in (head, "\n".join(body), tail) if part)
+
+
+def nav_row(page: int, pages: int, data_for: Callable[[int], str]) -> list[InlineKeyboardButton]:
+    """◀ n/m ▶ buttons for a paged list (empty when there is one page)."""
+    if pages <= 1:
+        return []
+    row = []
+    if page > 0:
+        row.append(button("◀", data_for(page - 1)))
+    row.append(button(f"{page + 1}/{pages}", data_for(page)))
+    if page < pages - 1:
+        row.append(button("▶", data_for(page + 1)))
+    return row

@@ -1,0 +1,110 @@
+"""Drive the real OrderDesk Application offline: updates in, the chat as the user sees it out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.clock import FixedClock
+from bot.config import Config
+from bot.handlers.context import App
+from sandbox import FakeTelegram, OfflineRequest
+
+
+class Harness:
+    """An OrderDesk Application wired to a FakeTelegram, without network or polling."""
+
+    def __init__(
+        self, config: Config, clock: FixedClock, fake: FakeTelegram | None = None
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.fake = fake or FakeTelegram(clock=lambda: clock.now().timestamp())
+        self.app: App | None = None
+
+    async def start(self) -> Harness:
+        """Build and initialise the application as `run` would."""
+        request = OfflineRequest(self.fake, long_poll=False)
+        self.app = build_application(self.config, clock=self.clock, request=request)
+        await self.app.initialize()
+        if self.app.post_init:
+            await self.app.post_init(self.app)
+        return self
+
+    async def stop(self) -> None:
+        """Write persisted state and shut down, as a graceful stop would."""
+        assert self.app is not None
+        await self.app.update_persistence()
+        await self.app.shutdown()
+        if self.app.post_shutdown:
+            await self.app.post_shutdown(self.app)
+        self.app = None
+
+    async def restart(self) -> None:
+        """Stop and start again on the same database."""
+        await self.stop()
+        await self.start()
+
+    def user(self, name: str = "Ann", language: str = "en") -> int:
+        """A new Telegram user."""
+        return self.fake.create_user(name, language_code=language)
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        """Let the application process one update."""
+        assert self.app is not None
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def send(self, uid: int, text: str) -> str:
+        """The user sends text; returns the newest bot message."""
+        await self.feed(self.fake.send_text(uid, text))
+        return self.last(uid)
+
+    async def press(self, uid: int, text: str) -> str:
+        """The user presses the newest button with this text; returns the newest bot message."""
+        await self.feed(self.fake.press(uid, text))
+        return self.last(uid)
+
+    async def press_data(self, uid: int, data: str, message_id: int | None = None) -> str:
+        """The user presses a button with this callback data (forged if no message has it)."""
+        target = message_id or self.last_message(uid)["message_id"]
+        await self.feed(self.fake.press_button(uid, target, data, forge=True))
+        return self.last(uid)
+
+    def last_message(self, uid: int) -> dict[str, Any]:
+        """The newest message the bot shows in the user's chat."""
+        message = self.fake.last_bot_message(uid)
+        assert message is not None, "the bot has not said anything"
+        return message
+
+    def last(self, uid: int) -> str:
+        """Text (or caption) of the newest bot message."""
+        message = self.last_message(uid)
+        return str(message.get("text") or message.get("caption") or "")
+
+    def buttons(self, uid: int) -> list[str]:
+        """Inline button texts of the newest bot message, row by row, flattened."""
+        return [b for row in self.fake.buttons(self.last_message(uid)) for b in row]
+
+    def alerts(self) -> list[str]:
+        """Texts of answered callback queries, oldest first."""
+        return [a.get("text") or "" for a in self.fake.callback_answers]
+
+    async def register(
+        self,
+        uid: int,
+        name: str = "Ann Lee",
+        phone: str = "+8613800138000",
+        company: str | None = None,
+        address: str = "1 Garden Road, Shanghai",
+    ) -> None:
+        """Go through registration."""
+        await self.send(uid, "/start")
+        await self.send(uid, name)
+        await self.feed(self.fake.send_contact(uid, phone))
+        if company:
+            await self.send(uid, company)
+        else:
+            await self.feed(self.fake.press(uid, self.buttons(uid)[0]))
+        await self.send(uid, address)
