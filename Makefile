@@ -23,18 +23,20 @@ compile: $(BIN)/.installed
 	$(BIN)/pybabel -q compile -d locales -D $(DOMAIN) --statistics
 
 extract: $(BIN)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k npgettext:1c,2,3 --no-location \
-	  --sort-output -o locales/$(DOMAIN).pot bot
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --width 99 \
+	  -o locales/$(DOMAIN).pot bot
 
 update: extract
-	$(BIN)/pybabel -q update -i locales/$(DOMAIN).pot -d locales -D $(DOMAIN) --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i locales/$(DOMAIN).pot -d locales -D $(DOMAIN) --no-fuzzy-matching \
+	  --ignore-obsolete --width 99
+	$(BIN)/python tools/po_english.py locales/en/LC_MESSAGES/$(DOMAIN).po
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check bot tests sandbox
+	$(BIN)/ruff check bot tests sandbox tools
 	$(BIN)/mypy
 
 test: compile lint
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 run: compile
 	$(BIN)/orderdesk run --config $(CONFIG)

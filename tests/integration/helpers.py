@@ -1,0 +1,39 @@
+"""Shortcuts for service-level tests."""
+
+from __future__ import annotations
+
+from bot.domain.models import Language, Product, User
+from bot.services import Services
+from bot.services.checkout import CheckoutDraft
+
+
+async def customer(services: Services, telegram_id: int, language: str = "en") -> User:
+    """A registered customer."""
+    user = await services.users.identify(telegram_id, f"User {telegram_id}", None, language)
+    await services.customers.register(
+        user,
+        name=f"Customer {telegram_id}",
+        phone="+8613800138000",
+        company=None,
+        address="1 Garden Road, Shanghai",
+    )
+    return user
+
+
+async def product(services: Services, sku: str) -> Product:
+    """A demo product by SKU."""
+    page = await services.catalog.search(sku, 0, Language.EN)
+    return next(p for p in page.items if p.sku == sku)
+
+
+def draft(token: str = "tok-1", **changes: object) -> CheckoutDraft:
+    """A complete checkout draft (courier, no date preference, prepaid, no note)."""
+    values: dict[str, object] = {
+        "token": token,
+        "delivery": "courier",
+        "address": "1 Garden Road, Shanghai",
+        "date_chosen": True,
+        "term": "prepaid",
+        "note_chosen": True,
+    }
+    return CheckoutDraft.model_validate({**values, **changes})

@@ -1,0 +1,145 @@
+"""A customer's orders: paging, ownership, cancellation with stock returned, repeat."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.db import Database
+from bot.domain.errors import InvalidInput, OrderNotFound, ReasonRequired, TransitionRefused
+from bot.domain.models import OrderStatus
+from bot.services import Services
+from bot.services.transitions import apply_transition
+from tests.integration.helpers import customer, draft, product
+
+
+async def _order(services: Services, user, sku: str, qty: int, token: str):  # type: ignore[no-untyped-def]
+    await services.cart.add(user, (await product(services, sku)).id, qty)
+    return (await services.checkout.submit(user, draft(token))).order
+
+
+async def test_orders_page_newest_first(services: Services, clock: FixedClock) -> None:
+    user = await customer(services, 1)
+    numbers = []
+    for n in range(7):
+        numbers.append((await _order(services, user, "STP-REFILL", 1, f"t{n}")).number)
+        clock.advance(timedelta(minutes=5))
+    first = await services.orders.page(user, 0)
+    assert (first.total, first.pages) == (7, 2)
+    assert [o.number for o in first.items] == numbers[::-1][:5]
+    last = await services.orders.page(user, 99)  # clamped to the last page
+    assert [o.number for o in last.items] == numbers[1::-1]
+
+
+async def test_other_customers_orders_are_not_found(services: Services) -> None:
+    owner = await customer(services, 1)
+    order = await _order(services, owner, "STP-24", 1, "t1")
+    stranger = await customer(services, 2)
+    with pytest.raises(OrderNotFound):
+        await services.orders.detail(stranger, order_id=order.id)
+    with pytest.raises(OrderNotFound):
+        await services.orders.detail(stranger, number=order.number)
+    with pytest.raises(OrderNotFound):
+        await services.orders.cancel(stranger, order.id, "not mine")
+    with pytest.raises(OrderNotFound):
+        await services.orders.repeat(stranger, order.id)
+
+
+async def test_cancel_returns_stock_and_records_the_reason(
+    services: Services, db: Database
+) -> None:
+    user = await customer(services, 1)
+    order = await _order(services, user, "TN-2420", 5, "t1")
+    with pytest.raises(InvalidInput):
+        await services.orders.cancel(user, order.id, "x")
+    cancelled = await services.orders.cancel(user, order.id, "Found a better price")
+    assert cancelled.status is OrderStatus.CANCELLED
+    async with db.reader() as uow:
+        assert await uow.catalog.reserved("TN-2420") == 0
+    detail = await services.orders.detail(user, order_id=order.id)
+    assert [(c.from_status, c.to_status) for c in detail.timeline] == [
+        (None, OrderStatus.SUBMITTED),
+        (OrderStatus.SUBMITTED, OrderStatus.CANCELLED),
+    ]
+    assert detail.timeline[-1].reason == "Found a better price"
+    assert detail.timeline[-1].actor_user_id == user.id
+    with pytest.raises(TransitionRefused):
+        await services.orders.cancel(user, order.id, "again please")
+
+
+async def test_customer_cannot_cancel_after_approval(
+    services: Services, db: Database, clock: FixedClock
+) -> None:
+    user = await customer(services, 1)
+    order = await _order(services, user, "STP-24", 2, "t1")
+    async with db.unit_of_work() as uow:
+        await apply_transition(uow, order, OrderStatus.APPROVED, actor_id=None, at=clock.now())
+        await uow.commit()
+    with pytest.raises(TransitionRefused) as caught:
+        await services.orders.cancel(user, order.id, "changed my mind")
+    assert caught.value.current is OrderStatus.APPROVED
+    async with db.reader() as uow:
+        assert await uow.catalog.reserved("STP-24") == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        [OrderStatus.APPROVED, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED],
+        [OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED],
+        [OrderStatus.REJECTED],
+        [OrderStatus.APPROVED, OrderStatus.CANCELLED],
+    ],
+)
+async def test_transitions_are_applied_and_audited(
+    services: Services, db: Database, clock: FixedClock, path: list[OrderStatus]
+) -> None:
+    user = await customer(services, 1)
+    order = await _order(services, user, "STP-24", 2, "t1")
+    async with db.unit_of_work() as uow:
+        for status in path:
+            order = await apply_transition(
+                uow, order, status, actor_id=user.id, at=clock.now(), reason="because"
+            )
+        await uow.commit()
+    detail = await services.orders.detail(user, order_id=order.id)
+    assert detail.order.status is path[-1]
+    assert [c.to_status for c in detail.timeline] == [OrderStatus.SUBMITTED, *path]
+    async with db.reader() as uow:
+        freed = path[-1] in (OrderStatus.REJECTED, OrderStatus.CANCELLED)
+        assert await uow.catalog.reserved("STP-24") == (0 if freed else 2)
+
+
+async def test_refused_transition_changes_nothing(
+    services: Services, db: Database, clock: FixedClock
+) -> None:
+    user = await customer(services, 1)
+    order = await _order(services, user, "STP-24", 2, "t1")
+    async with db.unit_of_work() as uow:
+        with pytest.raises(TransitionRefused):
+            await apply_transition(uow, order, OrderStatus.SHIPPED, actor_id=None, at=clock.now())
+        with pytest.raises(ReasonRequired):
+            await apply_transition(uow, order, OrderStatus.REJECTED, actor_id=None, at=clock.now())
+    detail = await services.orders.detail(user, order_id=order.id)
+    assert detail.order.status is OrderStatus.SUBMITTED and len(detail.timeline) == 1
+
+
+async def test_repeat_uses_todays_prices_and_stock(services: Services, db: Database) -> None:
+    user = await customer(services, 1)
+    paper = await product(services, "PAP-A4-80")
+    notebook = await product(services, "NB-A5-DOT")
+    await services.cart.add(user, paper.id, 2)
+    await services.cart.add(user, notebook.id, 3)
+    order = (await services.checkout.submit(user, draft("t1"))).order
+    async with db.unit_of_work() as uow:
+        await db.connection.execute("UPDATE products SET price = 2700 WHERE id = ?", (paper.id,))
+        await uow.commit()
+    result = await services.orders.repeat(user, order.id)  # 1 notebook left after the order
+    assert result.added == (paper.name,) and result.reduced == (notebook.name,)
+    lines = {x.sku: x for x in result.cart.lines}
+    assert (lines["PAP-A4-80"].qty, lines["PAP-A4-80"].unit_price) == (2, 2700)
+    assert lines["NB-A5-DOT"].qty == 1
+    again = await services.orders.repeat(user, order.id)
+    assert notebook.name in again.skipped
