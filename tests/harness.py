@@ -61,16 +61,24 @@ class Harness:
         await self.feed(self.fake.send_text(uid, text))
         return self.last(uid)
 
+    async def _pressed(self, uid: int, update: dict[str, Any]) -> str:
+        """Process a button press; the answer is a new message, else the pressed one edited."""
+        newest = self.fake.last_bot_message(uid)
+        before = newest["message_id"] if newest else 0
+        await self.feed(update)
+        if self.last_message(uid)["message_id"] > before:
+            return self.last(uid)
+        pressed = self.fake.message(uid, update["callback_query"]["message"]["message_id"])
+        return str((pressed or {}).get("text") or (pressed or {}).get("caption") or "")
+
     async def press(self, uid: int, text: str) -> str:
-        """The user presses the newest button with this text; returns the newest bot message."""
-        await self.feed(self.fake.press(uid, text))
-        return self.last(uid)
+        """The user presses the newest button with this text; returns what it shows."""
+        return await self._pressed(uid, self.fake.press(uid, text))
 
     async def press_data(self, uid: int, data: str, message_id: int | None = None) -> str:
         """The user presses a button with this callback data (forged if no message has it)."""
         target = message_id or self.last_message(uid)["message_id"]
-        await self.feed(self.fake.press_button(uid, target, data, forge=True))
-        return self.last(uid)
+        return await self._pressed(uid, self.fake.press_button(uid, target, data, forge=True))
 
     def last_message(self, uid: int) -> dict[str, Any]:
         """The newest message the bot shows in the user's chat."""

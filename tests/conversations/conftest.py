@@ -20,3 +20,22 @@ async def bot(config: Config, clock: FixedClock, db: Database) -> AsyncIterator[
     yield harness
     if harness.app is not None:
         await harness.stop()
+
+
+@pytest.fixture
+async def ann(bot: Harness) -> int:
+    """A registered English-speaking customer."""
+    uid = bot.user("Ann", "en")
+    await bot.register(uid)
+    return uid
+
+
+async def query(bot: Harness, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """Read the bot's database through a second connection, as another process would."""
+    db = Database(bot.config.database.path)
+    await db.open()
+    try:
+        async with db.connection.execute(sql, params) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+    finally:
+        await db.close()

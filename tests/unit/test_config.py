@@ -54,7 +54,7 @@ def test_missing_section_is_named() -> None:
 
 def test_fee_with_too_many_decimals_is_refused() -> None:
     delivery = [{"code": "x", "fee": "1.234", "names": {"en": "X"}}]
-    with pytest.raises(ConfigError, match="delivery.x.fee: CNY has 2 decimals"):
+    with pytest.raises(ConfigError, match=r"delivery\.x\.fee: CNY has 2 decimals"):
         parse_config({**BASE_CONFIG, "delivery": delivery}, environ={})
 
 

@@ -1,0 +1,147 @@
+"""Browsing and the cart through the real Application, offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.db import Database
+from tests.conftest import make_config
+from tests.conversations.conftest import query
+from tests.harness import Harness
+
+
+async def test_catalog_pages_and_edits_in_place(db: Database, clock: FixedClock) -> None:
+    await db.close()
+    bot = await Harness(make_config(db.path, catalog={"page_size": 2}), clock).start()
+    try:
+        uid = bot.user("Ann")
+        await bot.send(uid, "/catalog")
+        menu_id = bot.last_message(uid)["message_id"]
+        text = await bot.press(uid, "Office supplies (3)")
+        assert "Office supplies" in text and bot.last_message(uid)["message_id"] == menu_id
+        assert bot.buttons(uid)[:2] == [
+            "Blue ballpoint pens (12) · CN¥12.00",
+            "Stapler No. 24/6 · CN¥35.00",
+        ]
+        assert "1/2" in bot.buttons(uid) and "▶" in bot.buttons(uid)
+        await bot.press(uid, "▶")
+        assert bot.buttons(uid)[0] == "Staples 24/6 (1000 pcs) · CN¥4.50"
+        assert "◀" in bot.buttons(uid) and bot.last_message(uid)["message_id"] == menu_id
+        await bot.press(uid, "⬅ Categories")
+        assert "Choose a category" in bot.last(uid)
+    finally:
+        await bot.stop()
+
+
+async def test_product_card_with_photo_tiers_and_stock(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    await bot.send(uid, "/catalog")
+    await bot.press(uid, "Paper (3)")
+    card = await bot.press(uid, "A4 copy paper 80 g (500 sheets) · CN¥25.00")
+    assert bot.last_message(uid).get("photo"), "the card is a photo with a caption"
+    assert "Price: CN¥25.00" in card
+    assert "from 10 units: CN¥23.50 each" in card and "from 50 units: CN¥21.90 each" in card
+    assert "✅ In stock" in card
+    stored = await query(bot, "SELECT photo_file_id FROM products WHERE sku = 'PAP-A4-80'")
+    file_id = stored[0][0]
+    assert file_id
+    await bot.press(uid, "⬅ Back")
+    assert not bot.last_message(uid).get("photo")
+    notebook = await bot.press(uid, "A5 dotted notebook · CN¥18.00")
+    assert "⚠️ Low stock (4 left)" in notebook
+    await bot.press(uid, "⬅ Back")
+    await bot.press(uid, "A4 copy paper 80 g (500 sheets) · CN¥25.00")
+    assert bot.fake.method_calls("sendPhoto")[-1]["photo"] == file_id  # sent by id, not uploaded
+
+
+async def test_out_of_stock_and_preorder_cards(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    await bot.send(uid, "/search pens")
+    card = await bot.press(uid, "Blue ballpoint pens (12) · CN¥12.00")
+    assert "❌ Out of stock" in card and "+1" not in bot.buttons(uid)
+    await bot.send(uid, "/search ink")
+    card = await bot.press(uid, "Ink set cyan, magenta, yellow · CN¥129.00")
+    assert "🕓 Available for pre-order" in card and "+1" in bot.buttons(uid)
+
+
+async def test_search(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    assert "Found 1 product for “tn-2420”" in await bot.send(uid, "/search tn-2420")
+    assert "Found 2 products for “paper”" in await bot.send(uid, "/search paper")
+    assert "纸" not in bot.last(uid)
+    assert "Nothing found for “&lt;b&gt;”" not in await bot.send(uid, "/search <b>")
+    assert "Nothing found for “<b>”" in bot.last(uid)
+    assert "What should I look for?" in await bot.send(uid, "/search")
+    assert "Nothing found for “100%”" in await bot.send(uid, "/search 100%")
+
+
+async def test_add_with_buttons_and_typed_quantities(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    await bot.send(uid, "/search notebook")
+    await bot.press(uid, "A5 dotted notebook · CN¥18.00")
+    card = await bot.press(uid, "+1")
+    assert "Added: A5 dotted notebook × 1 (in cart: 1)" in bot.alerts()[-1]
+    assert "In your cart: 1" in card
+    assert "How many units" in await bot.press(uid, "Other quantity…")
+    for bad, says in [
+        ("-3", "whole number from 1 to 10000"),
+        ("1000000000", "from 1 to 10000"),
+        ("two", "whole number"),
+        ("4", "Only 4 units are available"),  # 1 + 4 > 4 in stock
+    ]:
+        assert says in await bot.send(uid, bad), bad
+    await bot.feed(bot.fake.send_sticker(uid))
+    assert "answer with text" in bot.last(uid)
+    cart = await bot.send(uid, "3")
+    assert "Your cart" in cart and "4 × CN¥18.00 = CN¥72.00" in cart
+    assert await query(bot, "SELECT qty FROM cart_lines") == [(4,)]
+
+
+async def test_cart_buttons(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    await bot.send(uid, "/search stapler")
+    await bot.press(uid, "Stapler No. 24/6 · CN¥35.00")
+    await bot.press(uid, "+5")
+    cart = await bot.send(uid, "/cart")
+    assert "5 × CN¥35.00 = CN¥175.00" in cart
+    assert "6 × CN¥35.00" in await bot.press(uid, "+")
+    assert "5 × CN¥35.00" in await bot.press(uid, "1. −")
+    assert "How many units of Stapler No. 24/6" in await bot.press(uid, "5")
+    assert "2 × CN¥35.00" in await bot.send(uid, "2")
+    assert "Your cart is empty" in await bot.press(uid, "🗑")
+    await bot.send(uid, "/search staples")
+    await bot.press(uid, "Staples 24/6 (1000 pcs) · CN¥4.50")
+    await bot.press(uid, "+10")
+    await bot.send(uid, "/cart")
+    assert "Your cart is empty" in await bot.press(uid, "🗑 Clear")
+
+
+async def test_cart_survives_a_restart(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    await bot.send(uid, "/search toner")
+    await bot.press(uid, "Toner TN-2420 (black) · CN¥389.00")
+    await bot.press(uid, "+5")
+    await bot.restart()
+    assert "5 × CN¥369.00 = CN¥1,845.00" in await bot.send(uid, "/cart")
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ("cat:p:999999:0", "no longer available"),
+        ("cat:c:abc:0", "expired"),
+        ("cat:zz", "expired"),
+        ("cart:inc:999999", "no longer available"),
+        ("cart:add:1:0", "expired"),
+        ("cart:add:1:99999999", "expired"),
+        ("ord:v:1", "register first"),
+        ("nonsense", "expired"),
+    ],
+)
+async def test_forged_buttons_are_refused(bot: Harness, data: str, says: str) -> None:
+    uid = bot.user("Mallory")
+    await bot.send(uid, "/catalog")
+    await bot.press_data(uid, data)
+    assert says in bot.alerts()[-1]
+    assert await query(bot, "SELECT COUNT(*) FROM cart_lines") == [(0,)]
