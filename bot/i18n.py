@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, get_currency_precision
 from babel.support import Translations
 
@@ -73,7 +73,7 @@ class Texts:
 
     def weekday_date(self, value: dt.date) -> str:
         """A short date with its weekday, for date buttons."""
-        return format_date(value, "EEE d MMM", locale=self.locale)
+        return format_skeleton("MMMEd", value, locale=self.locale)
 
 
 class I18n:

@@ -15,7 +15,9 @@ from bot.db import Database
 from bot.services import Services
 from bot.services.catalog_import import CatalogImportService
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo"
+ROOT_CONFIG = ROOT / "config.example.toml"
 
 BASE_CONFIG: dict[str, Any] = {
     "telegram": {"token": "123456:TEST-TOKEN", "rate_limit": False},

@@ -23,7 +23,7 @@ async def to_summary(bot: Harness, uid: int, *, note: str | None = None) -> str:
     assert "how should we deliver" in await bot.press(uid, "✅ Check out")
     assert "Where to?" in await bot.press(uid, "Courier · CN¥15.00")
     assert "When would you like it?" in await bot.press(uid, "1 Garden Road, Shanghai")
-    assert "How would you like to pay?" in await bot.press(uid, "Tue 24 Nov")
+    assert "How would you like to pay?" in await bot.press(uid, "Tue, Nov 24")
     assert "Any note" in await bot.press(uid, "Prepaid (we ship after payment)")
     return await (bot.send(uid, note) if note else bot.press(uid, "Skip"))
 
@@ -173,7 +173,7 @@ async def test_checkout_resumes_after_a_restart(bot: Harness, ann: int) -> None:
     await bot.press(ann, "Courier · CN¥15.00")
     await bot.press(ann, "1 Garden Road, Shanghai")
     await bot.restart()
-    assert "How would you like to pay?" in await bot.press(ann, "Thu 26 Nov")
+    assert "How would you like to pay?" in await bot.press(ann, "Thu, Nov 26")
     await bot.press(ann, "Prepaid (we ship after payment)")
     summary = await bot.press(ann, "Skip")
     assert "Desired date: Nov 26, 2026" in summary
