@@ -31,11 +31,13 @@ async def ann(bot: Harness) -> int:
 
 
 async def query(bot: Harness, sql: str, *params: object) -> list[tuple[object, ...]]:
-    """Read the bot's database through a second connection, as another process would."""
+    """Run SQL on the bot's database through a second connection, as another process would."""
     db = Database(bot.config.database.path)
     await db.open()
     try:
-        async with db.connection.execute(sql, params) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]
+        async with db.unit_of_work() as uow, db.connection.execute(sql, params) as cursor:
+            rows = [tuple(row) for row in await cursor.fetchall()]
+            await uow.commit()
+        return rows
     finally:
         await db.close()

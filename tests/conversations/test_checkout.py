@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 
+from bot.clock import FixedClock
+from bot.db import Database
+from tests.conftest import make_config
 from tests.conversations.conftest import query
 from tests.harness import Harness
 
@@ -196,3 +199,21 @@ async def test_cancel_checkout_keeps_the_cart(bot: Harness, ann: int) -> None:
     await bot.press(ann, "✅ Check out")
     assert "Checkout cancelled" in await bot.press(ann, "✖️ Cancel checkout")
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
+
+
+async def test_tax_and_discount_in_the_summary(db: Database, clock: FixedClock) -> None:
+    await db.close()
+    bot = await Harness(make_config(db.path, tax={"rate_percent": "13"}), clock).start()
+    try:
+        uid = bot.user("Ann")
+        await bot.register(uid)
+        await query(bot, "UPDATE customers SET discount_bp = 1000")
+        await fill_cart(bot, uid, "stapler", "Stapler No. 24/6 · CN¥35.00", "+10")
+        summary = await to_summary(bot, uid)
+        # 350.00 − 10 % = 315.00; + 15.00 delivery = 330.00; 13 % tax = 42.90
+        for line in ["Discount: −CN¥35.00", "Tax: CN¥42.90", "Total: CN¥372.90"]:
+            assert line in summary, line
+        await bot.press(uid, "✅ Confirm order")
+        assert await query(bot, "SELECT discount, tax, total FROM orders") == [(3500, 4290, 37290)]
+    finally:
+        await bot.stop()
