@@ -4,11 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DOMAIN := orderdesk
 CONFIG ?= config.toml
+PORT   ?= 8080
 
-.PHONY: help demo test run lint unit extract update compile clean
+.PHONY: help demo test run lint browser extract update compile clean
 
 help:
-	@echo "make demo     OrderDesk with demo data on the local sandbox (no Telegram token)"
+	@echo "make demo     OrderDesk with demo data on the local sandbox (no Telegram token; PORT=8080)"
 	@echo "make test     create .venv if needed, install, lint and run every test"
 	@echo "make run      serve a real bot from $(CONFIG)"
 	@echo "make extract / update / compile   maintain the gettext catalogs in locales/"
@@ -16,7 +17,7 @@ help:
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,sandbox]'
 	touch $@
 
 compile: $(BIN)/.installed
@@ -35,19 +36,18 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check bot tests sandbox tools
 	$(BIN)/mypy
 
-test: compile lint
+# Debian's Chromium for the browser test of the web chat (installed when missing and possible).
+browser:
+	@bash tools/ensure_chromium.sh
+
+test: compile lint browser
 	$(BIN)/pytest -q
 
 run: compile
 	$(BIN)/orderdesk run --config $(CONFIG)
 
 demo: compile
-	@echo "The local sandbox (a Bot API stand-in with a web chat) is not built yet."
-	@echo "To try OrderDesk with a real bot today:"
-	@echo "  1. create a bot with @BotFather and copy its token"
-	@echo "  2. cp config.example.toml config.toml   (set admins, currency, time zone)"
-	@echo "  3. ORDERDESK_TOKEN=<token> make run"
-	@echo "Demo data is loaded with: $(BIN)/orderdesk catalog import demo/products.csv"
+	$(BIN)/python -m sandbox.demo --port $(PORT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var/demo

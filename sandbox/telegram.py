@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sandbox.api import JSON, ApiError, as_bool, as_int, bad_request, json_param
 from sandbox.files import FileRecord, Files, FileStore, image_size
@@ -62,6 +62,7 @@ NOT_MODIFIED = (
     "the message"
 )
 OLD_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+READ_ONLY_METHODS = {"getme", "getupdates", "getmycommands", "sendchataction"}
 DEFAULT_DESCRIPTIONS = {
     400: "Bad Request: injected error",
     401: "Unauthorized",
@@ -72,6 +73,16 @@ DEFAULT_DESCRIPTIONS = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
+
+
+class CallGate(Protocol):
+    """Admits or refuses Bot API calls before they run (e.g. flood limits)."""
+
+    def admit(self, method: str, params: JSON) -> ApiError | None:
+        """Return an error to refuse the call, or None to let it run."""
+
+    def succeeded(self, method: str, params: JSON) -> None:
+        """Learn that an admitted call succeeded."""
 
 
 @dataclass
@@ -134,12 +145,16 @@ class FakeTelegram:
         self.bot_first_name = bot_first_name
         self.clock = clock
         self.on_update = on_update
+        self.on_change: Callable[[], None] | None = None  # any visible state change
+        self.gate: CallGate | None = None
+        self.version = 0  # increases on every visible state change
         self.calls: list[tuple[str, JSON]] = []
         self.callback_answers: list[JSON] = []
         self.files = FileStore(bot_id, strict_images=strict_images)
         self.broken_urls = self.files.broken_urls
         self._lock = threading.RLock()
         self._users: dict[int, JSON] = {}
+        self._labels: dict[int, str | None] = {}
         self._chats: dict[int, _Chat] = {}
         self._updates: list[JSON] = []
         self._allowed_updates: list[str] | None = DEFAULT_ALLOWED_UPDATES
@@ -188,11 +203,23 @@ class FakeTelegram:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "en",
+        *,
+        user_id: int | None = None,
+        label: str | None = None,
     ) -> int:
-        """Create a user and their private chat with the bot; return the user id."""
+        """Create a user (optionally with a chosen id and a persona label); return the id."""
         with self._lock:
-            uid = self._next_user_id
-            self._next_user_id += 1
+            if user_id is None:
+                while self._next_user_id in self._users:
+                    self._next_user_id += 1
+                uid = self._next_user_id
+                self._next_user_id += 1
+            else:
+                if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id <= 0:
+                    raise ValueError("user_id must be a positive integer")
+                if user_id in self._users or user_id == self.bot_id:
+                    raise ValueError(f"user id {user_id} is already taken")
+                uid = user_id
             user: JSON = {"id": uid, "is_bot": False, "first_name": first_name}
             chat: JSON = {"id": uid, "first_name": first_name}
             if last_name:
@@ -203,8 +230,27 @@ class FakeTelegram:
                 user["language_code"] = language_code
             chat["type"] = "private"
             self._users[uid] = user
+            self._labels[uid] = label
             self._chats[uid] = _Chat(info=chat)
-            return uid
+            self.version += 1
+        self._changed()
+        return uid
+
+    def users(self) -> list[JSON]:
+        """Return copies of every user's Telegram User dict, in creation order."""
+        with self._lock:
+            return [copy.deepcopy(user) for user in self._users.values()]
+
+    def label(self, uid: int) -> str | None:
+        """Return the persona label of a user (e.g. "Customer"), or None."""
+        with self._lock:
+            self._require_user(uid)
+            return self._labels.get(uid)
+
+    def is_blocked(self, uid: int) -> bool:
+        """Tell whether the user has blocked the bot."""
+        with self._lock:
+            return self._user_chat(uid).blocked
 
     def user(self, uid: int) -> JSON:
         """Return a copy of the Telegram User dict for uid."""
@@ -213,25 +259,27 @@ class FakeTelegram:
                 raise KeyError(f"unknown user {uid}")
             return copy.deepcopy(self._users[uid])
 
-    def block(self, uid: int, *, notify: bool = True) -> None:
-        """Make uid block the bot; with notify a my_chat_member update is queued."""
-        self._set_blocked(uid, True, notify)
+    def block(self, uid: int, *, notify: bool = True) -> JSON | None:
+        """Make uid block the bot; with notify a my_chat_member update is queued and returned."""
+        return self._set_blocked(uid, True, notify)
 
-    def unblock(self, uid: int, *, notify: bool = True) -> None:
-        """Make uid unblock (restart) the bot; with notify a my_chat_member update is queued."""
-        self._set_blocked(uid, False, notify)
+    def unblock(self, uid: int, *, notify: bool = True) -> JSON | None:
+        """Make uid unblock (restart) the bot; with notify the queued update is returned."""
+        return self._set_blocked(uid, False, notify)
 
-    def _set_blocked(self, uid: int, blocked: bool, notify: bool) -> None:
+    def _set_blocked(self, uid: int, blocked: bool, notify: bool) -> JSON | None:
         """Flip the blocked flag and optionally report the membership change to the bot."""
         with self._lock:
             chat = self._user_chat(uid)
             if chat.blocked == blocked:
-                return
+                return None
             chat.blocked = blocked
+            self.version += 1
             if blocked:
                 chat.reply_keyboard = None
             if not notify:
-                return
+                self._changed()
+                return None
             old, new = ("member", "kicked") if blocked else ("kicked", "member")
             new_member: JSON = {"user": self.bot_user, "status": new}
             if blocked:
@@ -246,8 +294,9 @@ class FakeTelegram:
                 "old_chat_member": old_member,
                 "new_chat_member": new_member,
             }
-            self._push_update("my_chat_member", payload)
+            update = self._push_update("my_chat_member", payload)
         self._notify()
+        return update
 
     # ------------------------------------------------------------------ user actions
 
@@ -462,6 +511,26 @@ class FakeTelegram:
             key = (self._scope_key(scope), language_code or "")
             return copy.deepcopy(self._commands.get(key, []))
 
+    def commands_for_chat(self, chat_id: int) -> list[JSON]:
+        """Return the command menu a private chat sees, resolving scopes as Telegram does."""
+        with self._lock:
+            chat = self._chats.get(chat_id)
+            if chat is None:
+                raise KeyError(f"unknown chat {chat_id}")
+            user = self._users.get(chat_id, {})
+            language = str(user.get("language_code") or "")[:2].lower()
+            scopes: list[JSON] = [
+                {"type": "chat", "chat_id": chat_id},
+                {"type": "all_private_chats"},
+                {"type": "default"},
+            ]
+            for scope in scopes:
+                for lang in (language, "") if language else ("",):
+                    commands = self._commands.get((self._scope_key(scope), lang))
+                    if commands:
+                        return copy.deepcopy(commands)
+            return []
+
     def file_content(self, file_id: str) -> bytes | None:
         """Return uploaded bytes for a file_id (None for URL/user files without content)."""
         with self._lock:
@@ -516,6 +585,13 @@ class FakeTelegram:
     ) -> tuple[int, JSON]:
         """Execute a Bot API method; return (http_status, Telegram JSON body)."""
         params = dict(params or {})
+        status, body = self._call_locked(method, params, files)
+        if status == 200 and method.lower() not in READ_ONLY_METHODS:
+            self._changed()
+        return status, body
+
+    def _call_locked(self, method: str, params: JSON, files: Files | None) -> tuple[int, JSON]:
+        """Record, gate and run one Bot API call under the lock."""
         with self._lock:
             name, handler = self._methods.get(method.lower(), (method, None))
             recorded = self._recordable(params)
@@ -529,10 +605,19 @@ class FakeTelegram:
                 return fault.error_code, fault.error().body()
             if handler is None:
                 return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+            gate = self.gate
+            if gate is not None:
+                refusal = gate.admit(name, params)
+                if refusal is not None:
+                    return refusal.code, refusal.body()
             try:
                 result = handler(params, files or {})
             except ApiError as exc:
                 return exc.code, exc.body()
+            if gate is not None:
+                gate.succeeded(name, params)
+            if name.lower() not in READ_ONLY_METHODS:
+                self.version += 1
             return 200, {"ok": True, "result": result}
 
     @staticmethod
@@ -549,6 +634,10 @@ class FakeTelegram:
 
     def _get_me(self, params: JSON, files: Files) -> JSON:
         """getMe."""
+        return self.me()
+
+    def me(self) -> JSON:
+        """Return what getMe answers, without recording a call."""
         return {
             **self.bot_user,
             "can_join_groups": True,
@@ -765,6 +854,7 @@ class FakeTelegram:
                 "cache_time": params.get("cache_time"),
                 "user_id": query["from"]["id"],
                 "data": query.get("data"),
+                "at": self.clock(),
             }
         )
         return True
@@ -794,14 +884,21 @@ class FakeTelegram:
         return int(self.clock())
 
     def _notify(self) -> None:
-        """Call the on_update hook (outside the lock)."""
+        """Call the on_update and on_change hooks (outside the lock)."""
         if self.on_update is not None:
             self.on_update()
+        self._changed()
+
+    def _changed(self) -> None:
+        """Call the on_change hook (outside the lock)."""
+        if self.on_change is not None:
+            self.on_change()
 
     def _push_update(self, kind: str, payload: JSON) -> JSON:
         """Queue a new Update and return a copy of it."""
         update = {"update_id": self._next_update_id, kind: payload}
         self._next_update_id += 1
+        self.version += 1
         self._updates.append(update)
         return copy.deepcopy(update)
 

@@ -1,0 +1,157 @@
+"""`make demo`: a fresh demo database, the sandbox server and the real bot pointed at it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.config import load_config
+from bot.db import Database
+from bot.services import Services
+from bot.services.catalog_import import CatalogImportService
+from bot.services.checkout import CheckoutDraft
+from sandbox.server import SandboxServer
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo"
+TOKEN = "123456:DEMO-TOKEN-NOT-SECRET"
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A person of the demo: a sandbox user, maybe a registered customer."""
+
+    id: int
+    first_name: str
+    last_name: str | None
+    language_code: str
+    label: str
+    customer: bool = False
+
+
+PERSONAS = (
+    Persona(7000001, "Ann", "Lee", "en", "Customer", customer=True),
+    Persona(7000002, "李雷", None, "zh-hans", "Customer (中文)", customer=True),
+    Persona(7000003, "Ivan", "Petrov", "ru", "Customer (русский), not registered"),
+    Persona(7000011, "Sam", "Rep", "en", "Sales rep"),
+    Persona(7000012, "Mia", "Manager", "en", "Sales manager"),
+    Persona(7000013, "Wu", "Warehouse", "zh-hans", "Warehouse"),
+    Persona(7000014, "Fay", "Finance", "en", "Finance"),
+    Persona(7000015, "Ada", "Admin", "en", "Admin"),
+)
+ADMIN_ID = 7000015
+
+
+def write_config(folder: Path, port: int) -> Path:
+    """The example configuration pointed at the sandbox and a demo database."""
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    replacements = {
+        r"^base_url = .*$": f'base_url = "http://127.0.0.1:{port}/bot"',
+        r"^base_file_url = .*$": f'base_file_url = "http://127.0.0.1:{port}/file/bot"',
+        r"^path = .*$": f'path = "{folder / "orderdesk.sqlite3"}"',
+        r"^admins = .*$": f"admins = [{ADMIN_ID}]",
+        r"^flush_interval = .*$": "flush_interval = 1.0",
+    }
+    for pattern, value in replacements.items():
+        text = re.sub(pattern, value.replace("\\", "\\\\"), text, count=1, flags=re.MULTILINE)
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def seed(config_path: Path) -> None:
+    """Catalog with photos, two registered customers, one earlier order."""
+    config = load_config(config_path, environ={})
+    db = Database(config.database.path)
+    await db.open()
+    try:
+        clock = SystemClock()
+        text = (DEMO / "products.csv").read_text(encoding="utf-8")
+        await CatalogImportService(db, config, clock).import_csv(text, DEMO)
+        services = Services.build(db, config, clock)
+        addresses = {7000001: "1 Garden Road, Shanghai", 7000002: "上海市浦东新区世纪大道100号"}
+        for p in PERSONAS:
+            user = await services.users.identify(p.id, p.first_name, None, p.language_code)
+            if p.customer:
+                await services.customers.register(
+                    user,
+                    name=" ".join(filter(None, (p.first_name, p.last_name))),
+                    phone="+8613800138000",
+                    company=None,
+                    address=addresses[p.id],
+                )
+        ann = await services.users.identify(7000001, "Ann", None, "en")
+        stapler = (await services.catalog.search("STP-24", 0, ann.language)).items[0]
+        await services.cart.add(ann, stapler.id, 2)
+        await services.checkout.submit(
+            ann,
+            CheckoutDraft(
+                token="demo-seed",
+                delivery="courier",
+                address=addresses[7000001],
+                date_chosen=True,
+                term="prepaid",
+                note_chosen=True,
+            ),
+        )
+    finally:
+        await db.close()
+
+
+async def run(port: int, folder: Path) -> int:
+    """Seed, serve, start the bot; stop both on Ctrl-C or SIGTERM."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    config_path = write_config(folder, port)
+    await seed(config_path)
+    server = SandboxServer(port=port)
+    url = await server.start()
+    for p in PERSONAS:
+        server.fake.create_user(
+            p.first_name, p.last_name, language_code=p.language_code, user_id=p.id, label=p.label
+        )
+    env = {**os.environ, "ORDERDESK_TOKEN": TOKEN}
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--config", str(config_path), "run", env=env, cwd=ROOT
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"\nOrderDesk demo: open {url} in your browser (Ctrl-C stops).\n", flush=True)
+    waiter = asyncio.create_task(bot.wait())
+    await asyncio.wait([waiter, asyncio.create_task(stop.wait())], return_when="FIRST_COMPLETED")
+    if bot.returncode is None:
+        bot.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(waiter, 15)
+        except TimeoutError:
+            bot.kill()
+            await waiter
+    await server.stop()
+    print("OrderDesk demo stopped.", flush=True)
+    return 0 if stop.is_set() else (bot.returncode or 1)
+
+
+def main() -> int:
+    """Entry point: python -m sandbox.demo [--port 8080]."""
+    parser = argparse.ArgumentParser(prog="python -m sandbox.demo", description=__doc__)
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--dir", type=Path, default=ROOT / "var" / "demo")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        return asyncio.run(run(args.port, args.dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
