@@ -111,17 +111,26 @@ async def run(port: int, folder: Path) -> int:
     """Seed, serve, start the bot; stop both on Ctrl-C or SIGTERM."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    config_path = write_config(folder, port)
-    await seed(config_path)
     server = SandboxServer(port=port)
     url = await server.start()
+    config_path = write_config(folder, server.port)
+    await seed(config_path)
     for p in PERSONAS:
         server.fake.create_user(
             p.first_name, p.last_name, language_code=p.language_code, user_id=p.id, label=p.label
         )
     env = {**os.environ, "ORDERDESK_TOKEN": TOKEN}
+    # Its own session: Ctrl-C reaches only this process, which then stops the bot cleanly.
     bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--config", str(config_path), "run", env=env, cwd=ROOT
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config_path),
+        "run",
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -145,7 +154,7 @@ async def run(port: int, folder: Path) -> int:
 def main() -> int:
     """Entry point: python -m sandbox.demo [--port 8080]."""
     parser = argparse.ArgumentParser(prog="python -m sandbox.demo", description=__doc__)
-    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     parser.add_argument("--dir", type=Path, default=ROOT / "var" / "demo")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
