@@ -317,8 +317,8 @@ class SandboxServer:
         return web.Response(text=PLACEHOLDER_PAGE, content_type="text/html")
 
     async def _static(self, request: web.Request) -> web.StreamResponse:
-        """/static/{path}: a file under web_root (never outside it)."""
-        root = self.web_root.resolve()
+        """/static/{path}: a file under web_root/static (never outside it)."""
+        root = (self.web_root / "static").resolve()
         target = (root / request.match_info["path"]).resolve()
         if not target.is_relative_to(root) or not target.is_file():
             raise web.HTTPNotFound()

@@ -14,8 +14,16 @@ from sandbox.demo import ROOT
 
 async def test_demo_starts_seeded_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     demo = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "sandbox.demo", "--port", "0", "--dir", str(tmp_path / "demo"),
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "sandbox.demo",
+        "--port",
+        "0",
+        "--dir",
+        str(tmp_path / "demo"),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     assert demo.stdout is not None
     seen = b""
@@ -28,7 +36,14 @@ async def test_demo_starts_seeded_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     async with SandboxClient(match.group(1).decode()) as client:
         state = await client.state()
         labels = {u["label"] for u in state["users"]}
-        assert {"Customer", "Sales rep", "Sales manager", "Warehouse", "Finance", "Admin"} <= labels
+        assert {
+            "Customer",
+            "Sales rep",
+            "Sales manager",
+            "Warehouse",
+            "Finance",
+            "Admin",
+        } <= labels
         ann = next(u["id"] for u in state["users"] if u["first_name"] == "Ann")
         await client.text(ann, "/orders")
         await client.wait_for(ann, "Your orders (1)", timeout=10)

@@ -134,10 +134,10 @@ async def test_get_me_records_the_token(server: SandboxServer, bot: Bot) -> None
 
 async def test_page_and_static_files(tmp_path: Path) -> None:
     root = tmp_path / "web"
-    root.mkdir()
+    (root / "static").mkdir(parents=True)
     (root / "index.html").write_text("<!doctype html><title>chat</title>", encoding="utf-8")
-    (root / "app.js").write_text("export {};", encoding="utf-8")
-    (tmp_path / "secret.txt").write_text("no", encoding="utf-8")
+    (root / "static" / "app.js").write_text("export {};", encoding="utf-8")
+    (root / "secret.txt").write_text("no", encoding="utf-8")
     server = SandboxServer(port=0, web_root=root)
     async with server, httpx.AsyncClient(base_url=server.url) as http:
         index = await http.get("/")
