@@ -12,6 +12,7 @@ import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.clock import SystemClock
 from bot.config import load_config
@@ -68,15 +69,42 @@ def write_config(folder: Path, port: int) -> Path:
     return path
 
 
+async def seed_catalog(config_path: Path) -> None:
+    """The demo catalog, with photos."""
+    config = load_config(config_path, environ={})
+    db = Database(config.database.path)
+    await db.open()
+    try:
+        text = (DEMO / "products.csv").read_text(encoding="utf-8")
+        await CatalogImportService(db, config, SystemClock()).import_csv(text, DEMO)
+    finally:
+        await db.close()
+
+
+async def start_bot(config_path: Path, **options: Any) -> asyncio.subprocess.Process:
+    """`python -m bot run` with the demo token, in its own session (Ctrl-C reaches only us)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config_path),
+        "run",
+        env={**os.environ, "ORDERDESK_TOKEN": TOKEN},
+        cwd=ROOT,
+        start_new_session=True,
+        **options,
+    )
+
+
 async def seed(config_path: Path) -> None:
-    """Catalog with photos, two registered customers, one earlier order."""
+    """The catalog, two registered customers, one earlier order."""
+    await seed_catalog(config_path)
     config = load_config(config_path, environ={})
     db = Database(config.database.path)
     await db.open()
     try:
         clock = SystemClock()
-        text = (DEMO / "products.csv").read_text(encoding="utf-8")
-        await CatalogImportService(db, config, clock).import_csv(text, DEMO)
         services = Services.build(db, config, clock)
         addresses = {7000001: "1 Garden Road, Shanghai", 7000002: "上海市浦东新区世纪大道100号"}
         for p in PERSONAS:
@@ -119,19 +147,7 @@ async def run(port: int, folder: Path) -> int:
         server.fake.create_user(
             p.first_name, p.last_name, language_code=p.language_code, user_id=p.id, label=p.label
         )
-    env = {**os.environ, "ORDERDESK_TOKEN": TOKEN}
-    # Its own session: Ctrl-C reaches only this process, which then stops the bot cleanly.
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "--config",
-        str(config_path),
-        "run",
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-    )
+    bot = await start_bot(config_path)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -24,27 +24,31 @@ async def apply_transition(
     if wanted in RELEASES_STOCK:
         for product_id, qty in await uow.orders.clear_reservations(order.id):
             await uow.catalog.release(product_id, qty)
-    await uow.audit.record(
-        at=at,
-        actor_id=actor_id,
-        entity="order",
-        entity_id=order.id,
-        action="status",
-        before=order.status.value,
-        after=wanted.value,
-        reason=reason,
-    )
+    await _record(uow, order.id, order.status, wanted, actor_id, at, reason)
     return order.model_copy(update={"status": wanted})
 
 
 async def record_submission(uow: UnitOfWork, order: Order, *, actor_id: int, at: datetime) -> None:
     """The first timeline entry of a new order."""
+    await _record(uow, order.id, None, OrderStatus.SUBMITTED, actor_id, at, None)
+
+
+async def _record(
+    uow: UnitOfWork,
+    order_id: int,
+    before: OrderStatus | None,
+    after: OrderStatus,
+    actor_id: int | None,
+    at: datetime,
+    reason: str | None,
+) -> None:
     await uow.audit.record(
         at=at,
         actor_id=actor_id,
         entity="order",
-        entity_id=order.id,
+        entity_id=order_id,
         action="status",
-        before=None,
-        after=OrderStatus.SUBMITTED.value,
+        before=before.value if before else None,
+        after=after.value,
+        reason=reason,
     )

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bot.clock import SystemClock
-from bot.config import load_config
-from bot.db import Database
-from bot.services.catalog_import import CatalogImportService
 from sandbox.client import SandboxClient
-from sandbox.demo import DEMO, ROOT, TOKEN, write_config
+from sandbox.demo import TOKEN, seed_catalog, start_bot, write_config
 from sandbox.server import SandboxServer
 
 
@@ -29,17 +23,6 @@ class Stack:
     client: SandboxClient
     config: Path
     bot: asyncio.subprocess.Process
-
-
-async def _seed_catalog(config_path: Path) -> None:
-    config = load_config(config_path, environ={})
-    db = Database(config.database.path)
-    await db.open()
-    try:
-        text = (DEMO / "products.csv").read_text(encoding="utf-8")
-        await CatalogImportService(db, config, SystemClock()).import_csv(text, DEMO)
-    finally:
-        await db.close()
 
 
 async def _wait_until_polling(client: SandboxClient, bot: asyncio.subprocess.Process) -> None:
@@ -58,20 +41,8 @@ async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
     server = SandboxServer(port=0)
     url = await server.start()
     config = write_config(tmp_path, server.port)
-    await _seed_catalog(config)
-    env = {**os.environ, "ORDERDESK_TOKEN": TOKEN}
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "--config",
-        str(config),
-        "run",
-        env=env,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    await seed_catalog(config)
+    bot = await start_bot(config, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     client = SandboxClient(url)
     try:
         await _wait_until_polling(client, bot)
