@@ -14,8 +14,9 @@ from bot.config import Config
 from bot.conversations import cancel_order, checkout, quantity, registration
 from bot.db import Database
 from bot.domain.models import Language
-from bot.handlers import cart, catalog, common, orders
+from bot.handlers import cart, catalog, common, orders, staff
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
+from bot.handlers.menus import command_menu
 from bot.i18n import I18n
 from bot.persistence import SQLitePersistence
 from bot.services import Services
@@ -32,6 +33,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(catalog.handlers())
     app.add_handlers(cart.handlers())
     app.add_handlers(orders.handlers())
+    app.add_handlers(staff.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)
@@ -55,11 +57,9 @@ def build_application(
         app.bot_data[I18N] = i18n
         app.bot_data[SERVICES] = Services.build(db, config, clock)
         for language in Language:
-            menu = common.command_menu(i18n.texts(language))
+            menu = command_menu(i18n.texts(language))
             await app.bot.set_my_commands(menu, language_code=language.value)
-        await app.bot.set_my_commands(
-            common.command_menu(i18n.texts(config.business.default_language))
-        )
+        await app.bot.set_my_commands(command_menu(i18n.texts(config.business.default_language)))
 
     async def post_shutdown(app: App) -> None:
         await db.close()

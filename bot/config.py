@@ -133,6 +133,12 @@ class TaxConfig(_Section):
         return rate
 
 
+class StaffConfig(_Section):
+    """Staff invitations."""
+
+    invite_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 72
+
+
 class PersistenceConfig(_Section):
     """How often conversation state is written to the database."""
 
@@ -198,6 +204,7 @@ class Config(_Section):
     checkout: CheckoutConfig = CheckoutConfig()
     tax: TaxConfig = TaxConfig()
     persistence: PersistenceConfig = PersistenceConfig()
+    staff: StaffConfig = StaffConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 

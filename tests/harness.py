@@ -106,9 +106,10 @@ class Harness:
         phone: str = "+8613800138000",
         company: str | None = None,
         address: str = "1 Garden Road, Shanghai",
+        start: str = "/start",
     ) -> None:
-        """Go through registration."""
-        await self.send(uid, "/start")
+        """Go through registration (`start` may carry a deep-link payload)."""
+        await self.send(uid, start)
         await self.send(uid, name)
         await self.feed(self.fake.send_contact(uid, phone))
         if company:

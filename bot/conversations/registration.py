@@ -25,6 +25,8 @@ from bot.domain.parsing import (
 from bot.handlers.common import help_screen
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, send
+from bot.handlers.staff import redeem_invite
+from bot.services.staff import INVITE_PREFIX, REP_PREFIX
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, esc, keyboard
 
@@ -49,15 +51,22 @@ async def _say(update: Update, context: BotContext, screen: Screen) -> None:
 
 
 async def start(update: Update, context: BotContext) -> int:
-    """/start: greet a returning customer, or begin registration."""
+    """/start [payload]: take an invite, greet a returning person, or begin registration."""
     t = context.t
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(INVITE_PREFIX):
+        await redeem_invite(update, context, payload)
+        return ConversationHandler.END
     customer = await context.services.customers.get(context.person)
-    if customer is not None:
-        menu = help_screen(t)
-        text = t._("Welcome back, %(name)s!") % {"name": esc(customer.name)}
+    roles = await context.services.staff.roles(context.person)
+    if customer is not None or roles:
+        menu = help_screen(t, roles)
+        name = customer.name if customer else context.person.first_name
+        text = t._("Welcome back, %(name)s!") % {"name": esc(name)}
         await _say(update, context, Screen(f"{text}\n\n{menu.text}", menu.keyboard))
         return ConversationHandler.END
-    context.user_data[DRAFT] = {}  # type: ignore[index]
+    rep_link = payload if payload.startswith(REP_PREFIX) else None
+    context.user_data[DRAFT] = {"rep_link": rep_link}  # type: ignore[index]
     await _say(
         update,
         context,
@@ -151,6 +160,7 @@ async def got_address(update: Update, context: BotContext) -> int:
         phone=str(draft["phone"]),
         company=draft.get("company"),
         address=address,
+        rep_link=draft.get("rep_link"),
     )
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     t = context.t

@@ -23,6 +23,7 @@ class InputProblem(StrEnum):
     DATE_INVALID = "date_invalid"
     DATE_RANGE = "date_range"
     SEARCH_EMPTY = "search_empty"
+    ROLE_UNKNOWN = "role_unknown"
 
 
 class DomainError(Exception):
@@ -86,3 +87,15 @@ class ReasonRequired(DomainError):
 
 class DraftIncomplete(DomainError):
     """The checkout draft lacks a choice."""
+
+
+class NotAllowed(DomainError):
+    """The person's roles do not allow this; the attempt is audited."""
+
+
+class InviteInvalid(DomainError):
+    """An invite link that is unknown, used already or expired."""
+
+
+class StaffNotFound(DomainError):
+    """No such person among the staff."""

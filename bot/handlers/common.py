@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     BaseHandler,
@@ -16,36 +16,22 @@ from telegram.ext import (
 
 from bot.domain.errors import DomainError
 from bot.domain.models import Language
+from bot.domain.roles import Role
 from bot.handlers.context import BotContext, identify
+from bot.handlers.menus import commands, set_chat_menu
 from bot.handlers.render import answer, reply, show
-from bot.i18n import LANGUAGE_NAMES, N_, Texts
+from bot.i18n import LANGUAGE_NAMES, Texts
 from bot.ui.callbacks import BadCallback, pack, parse
 from bot.ui.errors import describe
 from bot.ui.screen import Screen, button, keyboard
 
 log = logging.getLogger(__name__)
 
-CUSTOMER_COMMANDS = (
-    ("catalog", N_("Browse the catalog")),
-    ("search", N_("Find a product by name or SKU")),
-    ("cart", N_("Your cart")),
-    ("checkout", N_("Check out the cart")),
-    ("orders", N_("Your orders")),
-    ("track", N_("Track an order by number")),
-    ("language", N_("Change the language")),
-    ("help", N_("What this bot can do")),
-)
 
-
-def command_menu(t: Texts) -> list[BotCommand]:
-    """The customer's command menu in a language."""
-    return [BotCommand(name, t._(description)) for name, description in CUSTOMER_COMMANDS]
-
-
-def help_screen(t: Texts) -> Screen:
-    """What a customer can do."""
+def help_screen(t: Texts, roles: frozenset[Role] = frozenset()) -> Screen:
+    """What this person can do."""
     lines = [t._("<b>OrderDesk</b> — here is what I can do:")]
-    lines += [f"/{name} — {t._(description)}" for name, description in CUSTOMER_COMMANDS]
+    lines += [f"/{name} — {t._(description)}" for name, description in commands(roles)]
     rows = [
         [
             button(t._("📖 Catalog"), pack("cat", "home")),
@@ -57,7 +43,8 @@ def help_screen(t: Texts) -> Screen:
 
 async def help_command(update: Update, context: BotContext) -> None:
     """/help: list the commands."""
-    await show(update, context, help_screen(context.t))
+    roles = await context.services.staff.roles(context.person)
+    await show(update, context, help_screen(context.t, roles))
 
 
 async def language_command(update: Update, context: BotContext) -> None:
@@ -77,14 +64,10 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     t = context.i18n.texts(context.person.language, context.person.time_zone)
     context.t = t
     await answer(update)
+    roles = await context.services.staff.roles(context.person)
     if update.effective_chat:
-        try:
-            await context.bot.set_my_commands(
-                command_menu(t), scope=BotCommandScopeChat(update.effective_chat.id)
-            )
-        except TelegramError as error:
-            log.warning("could not set the chat's command menu: %s", error)
-    menu = help_screen(t)
+        await set_chat_menu(context.bot, update.effective_chat.id, t, roles)
+    menu = help_screen(t, roles)
     await show(
         update, context, Screen(t._("Language set: English.") + "\n\n" + menu.text, menu.keyboard)
     )

@@ -12,6 +12,7 @@ from bot.services.catalog import CatalogService
 from bot.services.checkout import CheckoutService
 from bot.services.customers import CustomerService
 from bot.services.orders import OrderService
+from bot.services.staff import StaffService
 from bot.services.users import UserService
 
 
@@ -25,6 +26,7 @@ class Services:
     cart: CartService
     checkout: CheckoutService
     orders: OrderService
+    staff: StaffService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -36,4 +38,5 @@ class Services:
             cart=CartService(db, config, clock),
             checkout=CheckoutService(db, config, clock),
             orders=OrderService(db, config, clock),
+            staff=StaffService(db, config, clock),
         )

@@ -1,12 +1,15 @@
-"""What every service holds."""
+"""What every service holds, and the checks every service makes."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, UnitOfWork
-from bot.domain.errors import NotRegistered
+from bot.domain.errors import NotAllowed, NotRegistered
 from bot.domain.models import Customer, User
+from bot.domain.roles import Permission, Role, allowed
 
 
 class Service:
@@ -24,3 +27,33 @@ async def require_customer(uow: UnitOfWork, user: User) -> Customer:
     if customer is None:
         raise NotRegistered()
     return customer
+
+
+async def roles_of(uow: UnitOfWork, config: Config, user: User) -> frozenset[Role]:
+    """A user's roles: stored ones, plus admin for the administrators named in the config."""
+    stored = await uow.staff.roles(user.id)
+    if user.telegram_id in config.business.admins:
+        return stored | {Role.ADMIN}
+    return stored
+
+
+async def authorize(
+    uow: UnitOfWork, config: Config, user: User, permission: Permission, action: str, at: datetime
+) -> frozenset[Role]:
+    """The user's roles if they allow `permission`; else the refusal is audited and raised.
+
+    Call it first in a unit of work: a refusal commits the audit entry and nothing else.
+    """
+    roles = await roles_of(uow, config, user)
+    if not allowed(roles, permission):
+        await uow.audit.record(
+            at=at,
+            actor_id=user.id,
+            entity="user",
+            entity_id=user.id,
+            action="denied",
+            after=action,
+        )
+        await uow.commit()
+        raise NotAllowed()
+    return roles

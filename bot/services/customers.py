@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.config import PaymentTermConfig
 from bot.domain.models import Address, Customer, User
 from bot.services.base import Service, require_customer
+from bot.services.staff import REP_PREFIX, next_rep
 
 
 class CustomerService(Service):
@@ -16,9 +17,16 @@ class CustomerService(Service):
             return await uow.customers.by_user(user.id)
 
     async def register(
-        self, user: User, *, name: str, phone: str, company: str | None, address: str
+        self,
+        user: User,
+        *,
+        name: str,
+        phone: str,
+        company: str | None,
+        address: str,
+        rep_link: str | None = None,
     ) -> Customer:
-        """Register a user as a customer with a first delivery address (once)."""
+        """Register a customer (once): the rep of their link, else the next rep in turn."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             existing = await uow.customers.by_user(user.id)
@@ -26,6 +34,10 @@ class CustomerService(Service):
                 return existing
             customer = await uow.customers.insert(user.id, name, phone, company, now)
             await uow.customers.save_address(customer.id, address, now)
+            rep = None
+            if rep_link and rep_link.startswith(REP_PREFIX):
+                rep = await uow.staff.rep_by_code(rep_link.removeprefix(REP_PREFIX))
+            await uow.staff.set_customer_rep(customer.id, rep or await next_rep(uow))
             await uow.audit.record(
                 at=now,
                 actor_id=user.id,

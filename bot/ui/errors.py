@@ -8,13 +8,16 @@ from bot.domain.errors import (
     DraftIncomplete,
     InputProblem,
     InvalidInput,
+    InviteInvalid,
     LinesUnavailable,
+    NotAllowed,
     NotEnoughStock,
     NotRegistered,
     OptionNotOffered,
     OrderNotFound,
     ProductNotFound,
     ReasonRequired,
+    StaffNotFound,
     TransitionRefused,
 )
 from bot.i18n import N_, Texts
@@ -38,6 +41,9 @@ INPUT = {
     InputProblem.DATE_INVALID: N_("Please send a date like 2026-12-24, or press a button."),
     InputProblem.DATE_RANGE: N_("Please choose a date from %(low)s to %(high)s."),
     InputProblem.SEARCH_EMPTY: N_("What should I look for? Example: /search paper"),
+    InputProblem.ROLE_UNKNOWN: N_(
+        "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
+    ),
 }
 
 
@@ -67,6 +73,12 @@ def describe(error: DomainError, t: Texts) -> str:
         }
     if isinstance(error, ReasonRequired):
         return t._("Please give a reason.")
+    if isinstance(error, NotAllowed):
+        return t._("Sorry, this is only for staff with the right role.")
+    if isinstance(error, InviteInvalid):
+        return t._("This invite link is not valid any more. Ask for a new one.")
+    if isinstance(error, StaffNotFound):
+        return t._("No such person.")
     if isinstance(error, DraftIncomplete):
         return t._("Some checkout steps are not answered yet.")
     return t._("Sorry, that did not work.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.config import PaymentTermConfig
 from bot.domain.models import OrderStatus, OrderType, PaymentKind, PaymentStatus, StockLevel
+from bot.domain.roles import Role
 from bot.i18n import N_, Texts
 
 ORDER_STATUS = {
@@ -70,3 +71,12 @@ def payment_term(t: Texts, term: PaymentTermConfig) -> str:
         "%(n)d instalments, every %(d)d days",
         every,
     ) % {"n": count, "d": every}
+
+
+ROLE = {
+    Role.SALES_REP: N_("sales rep"),
+    Role.SALES_MANAGER: N_("sales manager"),
+    Role.WAREHOUSE: N_("warehouse"),
+    Role.FINANCE: N_("finance"),
+    Role.ADMIN: N_("admin"),
+}

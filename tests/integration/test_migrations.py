@@ -56,3 +56,26 @@ async def test_check_constraints_guard_the_data(db: Database) -> None:
         else:
             raise AssertionError("reserving more than on hand must be impossible")
         assert uow is not None
+
+
+async def test_database_from_the_first_schema_upgrades_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    first = migration_names()[0]
+    sql = (Path(__file__).resolve().parents[2] / "bot" / "db" / "migrations" / first).read_text()
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        await conn.executescript(
+            f"BEGIN;\n{sql}\nCREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT);"
+            f"\nINSERT INTO schema_migrations VALUES ('{first}', 'then');\n"
+            "INSERT INTO users (telegram_id, language, created_at) VALUES (5, 'en', 'then');\n"
+            "INSERT INTO customers (user_id, name, phone, created_at) VALUES (1, 'Old', '+100000000', 'then');"
+            "\nCOMMIT;"
+        )
+    db = Database(path)
+    await db.open()
+    try:
+        async with db.connection.execute("SELECT name, rep_id FROM customers") as cursor:
+            assert [tuple(r) for r in await cursor.fetchall()] == [("Old", None)]
+        async with db.connection.execute("SELECT COUNT(*) FROM schema_migrations") as cursor:
+            assert (await cursor.fetchone())[0] == len(migration_names())  # type: ignore[index]
+    finally:
+        await db.close()

@@ -1,0 +1,50 @@
+"""Staff roles and what each may do; every action is checked against this in the services."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A staff role; one person may hold several."""
+
+    SALES_REP = "sales_rep"
+    SALES_MANAGER = "sales_manager"
+    WAREHOUSE = "warehouse"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    """Something a role allows."""
+
+    MANAGE_STAFF = "manage_staff"
+    ASSIGN_CUSTOMERS = "assign_customers"
+    OWN_CUSTOMERS = "own_customers"
+
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS}),
+    Role.SALES_MANAGER: frozenset({Permission.ASSIGN_CUSTOMERS}),
+    Role.WAREHOUSE: frozenset(),
+    Role.FINANCE: frozenset(),
+    Role.ADMIN: frozenset({Permission.MANAGE_STAFF, Permission.ASSIGN_CUSTOMERS}),
+}
+
+
+def allowed(roles: frozenset[Role], permission: Permission) -> bool:
+    """Whether any of the roles grants the permission."""
+    return any(permission in PERMISSIONS[role] for role in roles)
+
+
+ALIASES: dict[str, Role] = {
+    "rep": Role.SALES_REP,
+    "sales": Role.SALES_REP,
+    "manager": Role.SALES_MANAGER,
+    **{role.value: role for role in Role},
+}
+
+
+def parse_role(text: str) -> Role | None:
+    """A role from what an admin typed (`rep`, `manager`, `warehouse`, …), or None."""
+    return ALIASES.get(text.strip().lower().replace("-", "_"))

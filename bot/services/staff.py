@@ -1,0 +1,176 @@
+"""Staff: roles, one-time invites, reps' personal links, assigning customers to reps."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import UnitOfWork
+from bot.db.staff import ROUND_ROBIN
+from bot.domain.errors import InviteInvalid, StaffNotFound
+from bot.domain.models import User
+from bot.domain.roles import Permission, Role
+from bot.services.base import Service, authorize, roles_of
+
+INVITE_PREFIX = "inv_"
+REP_PREFIX = "rep_"
+
+
+class Invite(BaseModel):
+    """A one-time invite for a role: its deep-link payload and expiry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    payload: str
+    role: Role
+    expires_at: datetime
+
+
+class StaffMember(BaseModel):
+    """A person with roles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user: User
+    roles: frozenset[Role]
+    from_config: bool
+
+
+async def next_rep(uow: UnitOfWork) -> int | None:
+    """The rep whose turn it is in the round-robin (None without reps)."""
+    reps = await uow.staff.with_role(Role.SALES_REP)
+    if not reps:
+        return None
+    last = int(await uow.staff.setting(ROUND_ROBIN) or 0)
+    chosen = next((r for r in reps if r > last), reps[0])
+    await uow.staff.set_setting(ROUND_ROBIN, str(chosen))
+    return chosen
+
+
+class StaffService(Service):
+    """Who holds which role; every change checked and audited."""
+
+    async def roles(self, user: User) -> frozenset[Role]:
+        """A user's roles (none for customers)."""
+        async with self.db.reader() as uow:
+            return await roles_of(uow, self.config, user)
+
+    async def create_invite(self, actor: User, role: Role) -> Invite:
+        """A one-time invite link for a role (admins)."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.MANAGE_STAFF, "invite", now)
+            token = secrets.token_urlsafe(12)
+            expires = now + timedelta(hours=self.config.staff.invite_ttl_hours)
+            await uow.staff.add_invite(token, role, actor.id, now, expires)
+            await uow.audit.record(
+                at=now,
+                actor_id=actor.id,
+                entity="invite",
+                entity_id=0,
+                action="created",
+                after=role.value,
+            )
+            await uow.commit()
+        return Invite(payload=INVITE_PREFIX + token, role=role, expires_at=expires)
+
+    async def redeem(self, user: User, payload: str) -> Role:
+        """Take the role of an invite link; it works once, before it expires."""
+        token = payload.removeprefix(INVITE_PREFIX)
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            role = await uow.staff.use_invite(token, user.id, now)
+            if role is None:
+                raise InviteInvalid()
+            await uow.staff.grant(user.id, role, None, now)
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="user",
+                entity_id=user.id,
+                action="role_granted",
+                after=role.value,
+                reason="invite",
+            )
+            await uow.commit()
+        return role
+
+    async def members(self, actor: User) -> list[StaffMember]:
+        """Everyone with a role, the configured administrators included (admins)."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.MANAGE_STAFF, "staff", self.clock.now()
+            )
+            members = await uow.staff.members()
+            listed = {u.telegram_id for u, _ in members}
+            result = [
+                StaffMember(
+                    user=u,
+                    roles=await roles_of(uow, self.config, u),
+                    from_config=u.telegram_id in self.config.business.admins,
+                )
+                for u, _ in members
+            ]
+            for telegram_id in self.config.business.admins:
+                admin = await uow.users.by_telegram_id(telegram_id)
+                if admin is not None and telegram_id not in listed:
+                    result.append(
+                        StaffMember(user=admin, roles=frozenset({Role.ADMIN}), from_config=True)
+                    )
+        return result
+
+    async def member(self, actor: User, user_id: int) -> StaffMember:
+        """One person and their roles (admins)."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.MANAGE_STAFF, "staff", self.clock.now()
+            )
+            user = await uow.users.by_id(user_id)
+            if user is None:
+                raise StaffNotFound()
+            roles = await roles_of(uow, self.config, user)
+        return StaffMember(
+            user=user, roles=roles, from_config=user.telegram_id in self.config.business.admins
+        )
+
+    async def set_role(self, actor: User, user_id: int, role: Role, *, held: bool) -> StaffMember:
+        """Grant or revoke a role (admins); the configured administrators stay admins."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.MANAGE_STAFF, "set_role", now)
+            user = await uow.users.by_id(user_id)
+            if user is None:
+                raise StaffNotFound()
+            changed = (
+                await uow.staff.grant(user_id, role, actor.id, now)
+                if held
+                else await uow.staff.revoke(user_id, role)
+            )
+            if changed:
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor.id,
+                    entity="user",
+                    entity_id=user_id,
+                    action="role_granted" if held else "role_revoked",
+                    after=role.value,
+                )
+            roles = await roles_of(uow, self.config, user)
+            await uow.commit()
+        return StaffMember(
+            user=user, roles=roles, from_config=user.telegram_id in self.config.business.admins
+        )
+
+    async def rep_link(self, rep: User) -> str:
+        """A rep's personal deep-link payload (made on first use)."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, rep, Permission.OWN_CUSTOMERS, "rep_link", now)
+            code = await uow.staff.rep_code(rep.id)
+            if code is None:
+                code = secrets.token_urlsafe(8)
+                await uow.staff.set_rep_code(rep.id, code)
+            await uow.commit()
+        return REP_PREFIX + code
