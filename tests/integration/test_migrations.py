@@ -64,11 +64,12 @@ async def test_database_from_the_first_schema_upgrades_with_its_data(tmp_path: P
     sql = (Path(__file__).resolve().parents[2] / "bot" / "db" / "migrations" / first).read_text()
     async with aiosqlite.connect(path, isolation_level=None) as conn:
         await conn.executescript(
-            f"BEGIN;\n{sql}\nCREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT);"
-            f"\nINSERT INTO schema_migrations VALUES ('{first}', 'then');\n"
+            f"BEGIN;\n{sql}\n"
+            "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT);\n"
+            f"INSERT INTO schema_migrations VALUES ('{first}', 'then');\n"
             "INSERT INTO users (telegram_id, language, created_at) VALUES (5, 'en', 'then');\n"
-            "INSERT INTO customers (user_id, name, phone, created_at) VALUES (1, 'Old', '+100000000', 'then');"
-            "\nCOMMIT;"
+            "INSERT INTO customers (user_id, name, phone, created_at)"
+            " VALUES (1, 'Old', '+100000000', 'then');\nCOMMIT;"
         )
     db = Database(path)
     await db.open()
