@@ -133,6 +133,29 @@ class TaxConfig(_Section):
         return rate
 
 
+def _amount(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount such as '15.00'") from None
+    if amount < 0:
+        raise ValueError("must not be negative")
+    return amount
+
+
+class ReviewConfig(_Section):
+    """Review on submission: automatic approval, rep limits, the manager threshold."""
+
+    auto_approve_limit: Decimal = Decimal("500")
+    auto_approve_terms: list[str] = Field(default_factory=lambda: ["prepaid"])
+    manager_threshold: Decimal = Decimal("5000")
+    rep_discount_limit_percent: Decimal = Decimal("10")
+
+    _amounts = field_validator(
+        "auto_approve_limit", "manager_threshold", "rep_discount_limit_percent", mode="before"
+    )(_amount)
+
+
 class StaffConfig(_Section):
     """Staff invitations."""
 
@@ -205,6 +228,7 @@ class Config(_Section):
     tax: TaxConfig = TaxConfig()
     persistence: PersistenceConfig = PersistenceConfig()
     staff: StaffConfig = StaffConfig()
+    review: ReviewConfig = ReviewConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 
@@ -217,11 +241,13 @@ class Config(_Section):
             if len(set(codes)) != len(codes):
                 raise ValueError(f"{name}: codes must be unique")
         known = {t.code for t in self.payment_terms}
-        unknown = [c for c in self.checkout.default_payment_terms if c not in known]
+        unknown = [
+            c
+            for c in [*self.checkout.default_payment_terms, *self.review.auto_approve_terms]
+            if c not in known
+        ]
         if unknown:
-            raise ValueError(
-                f"checkout.default_payment_terms: {', '.join(unknown)} not among payment_terms"
-            )
+            raise ValueError(f"payment term {', '.join(unknown)} is not among payment_terms")
         digits = self.business.minor_digits
         for method in self.delivery:
             if method.fee != method.fee.quantize(Decimal(1).scaleb(-digits)):
@@ -240,7 +266,11 @@ class Config(_Section):
 
     def fee_minor(self, method: DeliveryMethod) -> int:
         """A delivery fee in minor units."""
-        return int(method.fee.scaleb(self.business.minor_digits))
+        return self.minor(method.fee)
+
+    def minor(self, amount: Decimal) -> int:
+        """An amount of the currency in minor units."""
+        return int(amount.scaleb(self.business.minor_digits))
 
 
 def _describe(error: ValidationError) -> str:

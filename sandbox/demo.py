@@ -17,6 +17,7 @@ from typing import Any
 from bot.clock import SystemClock
 from bot.config import load_config
 from bot.db import Database
+from bot.domain.roles import Role
 from bot.services import Services
 from bot.services.catalog_import import CatalogImportService
 from bot.services.checkout import CheckoutDraft
@@ -29,7 +30,7 @@ TOKEN = "123456:DEMO-TOKEN-NOT-SECRET"
 
 @dataclass(frozen=True)
 class Persona:
-    """A person of the demo: a sandbox user, maybe a registered customer."""
+    """A person of the demo: a sandbox user, maybe a registered customer or staff."""
 
     id: int
     first_name: str
@@ -37,17 +38,18 @@ class Persona:
     language_code: str
     label: str
     customer: bool = False
+    role: Role | None = None
 
 
 PERSONAS = (
+    Persona(7000011, "Sam", "Rep", "en", "Sales rep", role=Role.SALES_REP),
+    Persona(7000012, "Mia", "Manager", "en", "Sales manager", role=Role.SALES_MANAGER),
+    Persona(7000013, "Wu", "Warehouse", "zh-hans", "Warehouse", role=Role.WAREHOUSE),
+    Persona(7000014, "Fay", "Finance", "en", "Finance", role=Role.FINANCE),
+    Persona(7000015, "Ada", "Admin", "en", "Admin"),
     Persona(7000001, "Ann", "Lee", "en", "Customer", customer=True),
     Persona(7000002, "李雷", None, "zh-hans", "Customer (中文)", customer=True),
     Persona(7000003, "Ivan", "Petrov", "ru", "Customer (русский), not registered"),
-    Persona(7000011, "Sam", "Rep", "en", "Sales rep"),
-    Persona(7000012, "Mia", "Manager", "en", "Sales manager"),
-    Persona(7000013, "Wu", "Warehouse", "zh-hans", "Warehouse"),
-    Persona(7000014, "Fay", "Finance", "en", "Finance"),
-    Persona(7000015, "Ada", "Admin", "en", "Admin"),
 )
 ADMIN_ID = 7000015
 
@@ -107,8 +109,11 @@ async def seed(config_path: Path) -> None:
         clock = SystemClock()
         services = Services.build(db, config, clock)
         addresses = {7000001: "1 Garden Road, Shanghai", 7000002: "上海市浦东新区世纪大道100号"}
-        for p in PERSONAS:
+        for p in PERSONAS:  # staff first: customers are assigned to the rep as they register
             user = await services.users.identify(p.id, p.first_name, None, p.language_code)
+            if p.role:
+                admin = await services.users.identify(ADMIN_ID, "Ada", None, "en")
+                await services.staff.set_role(admin, user.id, p.role, held=True)
             if p.customer:
                 await services.customers.register(
                     user,

@@ -33,6 +33,7 @@ from bot.domain.errors import (
     OptionNotOffered,
 )
 from bot.domain.parsing import parse_address, parse_note
+from bot.handlers.approvals import notify_deciders
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.services.checkout import CheckoutDraft
@@ -246,6 +247,8 @@ async def confirm(update: Update, context: BotContext) -> int:
     await show(
         update, context, order_views.submitted(context.t, submission.order, submission.created)
     )
+    if submission.review and submission.review.recipients:
+        await notify_deciders(context, submission.order.id, submission.review.recipients)
     return ConversationHandler.END
 
 

@@ -9,7 +9,9 @@ import aiosqlite
 from bot.db._rows import from_ts, ts
 from bot.domain.models import Address, Customer
 
-_COLUMNS = "id, user_id, name, phone, company, discount_bp, created_at"
+_COLUMNS = (
+    "id, user_id, name, phone, company, discount_bp, credit_limit, trusted, rep_id, created_at"
+)
 
 
 def _customer(row: aiosqlite.Row) -> Customer:
@@ -20,6 +22,9 @@ def _customer(row: aiosqlite.Row) -> Customer:
         phone=row["phone"],
         company=row["company"],
         discount_bp=row["discount_bp"],
+        credit_limit=row["credit_limit"],
+        trusted=bool(row["trusted"]),
+        rep_id=row["rep_id"],
         created_at=from_ts(row["created_at"]),
     )
 
@@ -55,6 +60,21 @@ class CustomerRepository:
         """Set the customer's standing discount, in basis points."""
         await self._conn.execute(
             "UPDATE customers SET discount_bp = ? WHERE id = ?", (discount_bp, customer_id)
+        )
+
+    async def by_id(self, customer_id: int) -> Customer | None:
+        """The customer with this id."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM customers WHERE id = ?", (customer_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _customer(row) if row else None
+
+    async def set_credit(self, customer_id: int, credit_limit: int, trusted: bool) -> None:
+        """Set a customer's credit limit and whether they are trusted."""
+        await self._conn.execute(
+            "UPDATE customers SET credit_limit = ?, trusted = ? WHERE id = ?",
+            (credit_limit, int(trusted), customer_id),
         )
 
     async def addresses(self, customer_id: int, limit: int = 5) -> list[Address]:

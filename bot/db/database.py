@@ -15,6 +15,7 @@ from bot.db.customers import CustomerRepository
 from bot.db.migrations import migrate
 from bot.db.orders import OrderRepository
 from bot.db.ptb_state import PtbStateRepository
+from bot.db.reviews import ReviewRepository
 from bot.db.staff import StaffRepository
 from bot.db.users import UserRepository
 
@@ -100,6 +101,7 @@ class UnitOfWork:
         self.audit = AuditRepository(conn)
         self.ptb = PtbStateRepository(conn)
         self.staff = StaffRepository(conn)
+        self.reviews = ReviewRepository(conn)
         return self
 
     async def commit(self) -> None:

@@ -17,14 +17,34 @@ from bot.domain.models import (
     Totals,
 )
 
-_COLUMNS = (
-    "id, number, customer_id, status, payment_status, order_type, delivery_method, address,"
-    " desired_date, payment_term, note, subtotal, discount, delivery_fee, tax, tax_included,"
-    " total, currency, submitted_at"
+_FIELDS = (
+    "id",
+    "number",
+    "customer_id",
+    "status",
+    "payment_status",
+    "order_type",
+    "delivery_method",
+    "address",
+    "desired_date",
+    "payment_term",
+    "note",
+    "subtotal",
+    "discount",
+    "delivery_fee",
+    "tax",
+    "tax_included",
+    "total",
+    "currency",
+    "submitted_at",
 )
+_COLUMNS = ", ".join(_FIELDS)
+# The same columns for queries that join orders as `o`.
+ORDER_COLUMNS = ", ".join(f"o.{f}" for f in _FIELDS)
 
 
-def _order(r: aiosqlite.Row) -> Order:
+def order_from_row(r: aiosqlite.Row) -> Order:
+    """An order from a row holding the order columns."""
     return Order(
         id=r["id"],
         number=r["number"],
@@ -128,7 +148,7 @@ class OrderRepository:
             f"SELECT {_COLUMNS} FROM orders WHERE {where} = ?", (value,)
         ) as cursor:
             row = await cursor.fetchone()
-        return _order(row) if row else None
+        return order_from_row(row) if row else None
 
     async def by_id(self, order_id: int) -> Order | None:
         """The order with this id."""
@@ -177,7 +197,7 @@ class OrderRepository:
             (customer_id, limit, offset),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [_order(r) for r in rows], total
+        return [order_from_row(r) for r in rows], total
 
     async def set_status(self, order_id: int, status: OrderStatus, now: datetime) -> None:
         """Store a new status (callers go through the state machine)."""
@@ -185,6 +205,17 @@ class OrderRepository:
             "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?",
             (status.value, ts(now), order_id),
         )
+
+    async def open_balance(self, customer_id: int) -> int:
+        """What a customer owes or will owe on orders not yet paid, closed or refused."""
+        async with self._conn.execute(
+            "SELECT COALESCE(SUM(total), 0) FROM orders WHERE customer_id = ?"
+            " AND status NOT IN ('rejected', 'cancelled', 'completed')"
+            " AND payment_status != 'paid'",
+            (customer_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def clear_reservations(self, order_id: int) -> list[tuple[int, int]]:
         """Mark an order's reservations as released; returns (product id, units) to give back."""

@@ -99,3 +99,11 @@ class InviteInvalid(DomainError):
 
 class StaffNotFound(DomainError):
     """No such person among the staff."""
+
+
+@dataclass
+class AlreadyDecided(DomainError):
+    """Someone else decided this order first."""
+
+    status: OrderStatus
+    by: str | None

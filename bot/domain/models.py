@@ -103,6 +103,9 @@ class Customer(_Model):
     phone: str
     company: str | None
     discount_bp: int
+    credit_limit: int
+    trusted: bool
+    rep_id: int | None
     created_at: datetime
 
 

@@ -25,17 +25,23 @@ CUSTOMER_COMMANDS = (
 
 STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (
+        ("pending", N_("Orders waiting for your decision")),
         ("staff", N_("Staff and their roles")),
         ("invite", N_("Invite staff, e.g. /invite warehouse")),
     ),
-    Role.SALES_REP: (("mylink", N_("Your link for new customers")),),
+    Role.SALES_MANAGER: (("pending", N_("Orders waiting for your decision")),),
+    Role.SALES_REP: (
+        ("pending", N_("Orders waiting for your decision")),
+        ("mylink", N_("Your link for new customers")),
+    ),
 }
 
 
 def commands(roles: frozenset[Role]) -> list[tuple[str, str]]:
     """Commands for a person with these roles: staff commands first."""
     staff = [c for role in Role if role in roles for c in STAFF_COMMANDS.get(role, ())]
-    return staff + list(CUSTOMER_COMMANDS)
+    unique = list(dict.fromkeys(staff))
+    return unique + list(CUSTOMER_COMMANDS)
 
 
 def command_menu(t: Texts, roles: frozenset[Role] = frozenset()) -> list[BotCommand]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database
+from bot.services.approvals import ApprovalService
 from bot.services.cart import CartService
 from bot.services.catalog import CatalogService
 from bot.services.checkout import CheckoutService
@@ -27,6 +28,7 @@ class Services:
     checkout: CheckoutService
     orders: OrderService
     staff: StaffService
+    approvals: ApprovalService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -39,4 +41,5 @@ class Services:
             checkout=CheckoutService(db, config, clock),
             orders=OrderService(db, config, clock),
             staff=StaffService(db, config, clock),
+            approvals=ApprovalService(db, config, clock),
         )

@@ -29,6 +29,8 @@ from bot.domain.models import (
 )
 from bot.domain.parsing import parse_date
 from bot.domain.pricing import order_totals
+from bot.domain.review import Route
+from bot.services.approvals import ReviewOutcome, review_submission
 from bot.services.base import Service, require_customer
 from bot.services.cart import load_cart
 from bot.services.transitions import record_submission
@@ -65,12 +67,13 @@ class Quote(BaseModel):
 
 
 class Submission(BaseModel):
-    """A submitted order, and whether this call created it."""
+    """A submitted order, whether this call created it, and where its review sent it."""
 
     model_config = ConfigDict(frozen=True)
 
     order: Order
     created: bool
+    review: ReviewOutcome | None = None
 
 
 def order_type(cart: Cart) -> OrderType:
@@ -210,6 +213,9 @@ class CheckoutService(Service):
             if order.address:
                 await uow.customers.save_address(customer.id, order.address, now)
             await record_submission(uow, order, actor_id=user.id, at=now)
+            outcome = await review_submission(uow, self.config, order, customer, lines, now)
+            if outcome.route is Route.AUTO:
+                order = order.model_copy(update={"status": OrderStatus.APPROVED})
             await uow.carts.clear(user.id)
             await uow.commit()
-        return Submission(order=order, created=True)
+        return Submission(order=order, created=True, review=outcome)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.errors import (
+    AlreadyDecided,
     CartEmpty,
     DomainError,
     DraftIncomplete,
@@ -73,6 +74,14 @@ def describe(error: DomainError, t: Texts) -> str:
         }
     if isinstance(error, ReasonRequired):
         return t._("Please give a reason.")
+    if isinstance(error, AlreadyDecided):
+        status = t._(ORDER_STATUS[error.status])
+        if error.by:
+            return t._("Already decided: %(status)s by %(name)s.") % {
+                "status": status,
+                "name": error.by,
+            }
+        return t._("Already decided: %(status)s.") % {"status": status}
     if isinstance(error, NotAllowed):
         return t._("Sorry, this is only for staff with the right role.")
     if isinstance(error, InviteInvalid):

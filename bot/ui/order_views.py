@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.config import Config, PaymentTermConfig
-from bot.domain.models import Address, Order, OrderDetail, Page, Totals
+from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Totals
 from bot.domain.order_status import customer_may_cancel
 from bot.i18n import N_, Texts
 from bot.services.checkout import CheckoutDraft, Quote
@@ -166,7 +166,12 @@ def edit_menu(t: Texts) -> Screen:
 
 def submitted(t: Texts, order: Order, created: bool) -> Screen:
     """The confirmation of a submitted order."""
-    if created:
+    if created and order.status is OrderStatus.APPROVED:
+        text = t._(
+            "✅ Thank you! Order <b>%(number)s</b> is approved, total %(total)s.\n"
+            "We will let you know here when it ships."
+        )
+    elif created:
         text = t._(
             "✅ Thank you! Order <b>%(number)s</b> is submitted, total %(total)s.\n"
             "We will review it shortly and let you know here."

@@ -38,9 +38,10 @@ def button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data)
 
 
-def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    """An inline keyboard, dropping empty rows."""
-    return InlineKeyboardMarkup([list(r) for r in rows if r])
+def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    """An inline keyboard, dropping empty rows; None when no button is left."""
+    kept = [list(r) for r in rows if r]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def clip(text: str, limit: int) -> str:

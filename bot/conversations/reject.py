@@ -1,0 +1,76 @@
+"""Rejecting an order: ask the reason the customer will read, then reject and tell them."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.domain.errors import DraftIncomplete
+from bot.handlers.context import BotContext
+from bot.handlers.notify import notify
+from bot.handlers.render import answer, say, show
+from bot.ui import approval_views
+from bot.ui.callbacks import parse
+
+DRAFT = "reject"
+
+
+class State(IntEnum):
+    """The one step: waiting for a reason."""
+
+    REASON = 1
+
+
+async def ask(update: Update, context: BotContext) -> State:
+    """apv:rj:<id>: the decider may see the order; ask why."""
+    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    card = await context.services.approvals.card(context.person, order_id)
+    context.user_data[DRAFT] = order_id  # type: ignore[index]
+    await answer(update)
+    await show(
+        update, context, approval_views.ask_reject_reason(context.t, card.order.number), new=True
+    )
+    return State.REASON
+
+
+async def got_reason(update: Update, context: BotContext) -> int:
+    """The reason typed: reject, tell the customer, show the card."""
+    order_id = (context.user_data or {}).get(DRAFT)
+    if not order_id:
+        raise DraftIncomplete()
+    reason = message_text(update)
+    decision = await context.services.approvals.reject(context.person, order_id, reason)
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await notify(
+        context,
+        [decision.customer_user],
+        lambda t: approval_views.to_customer_rejected(t, decision.order, reason.strip()),
+    )
+    card = await context.services.approvals.card(context.person, order_id)
+    await show(update, context, approval_views.card(context.t, context.config, card))
+    return ConversationHandler.END
+
+
+async def keep(update: Update, context: BotContext) -> int:
+    """/cancel: the order stays undecided."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await say(update, context, context.t._("The order stays undecided."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The reject conversation."""
+    return conversation(
+        "reject",
+        entry_points=[CallbackQueryHandler(ask, pattern=r"^apv:rj:")],
+        states={
+            State.REASON: [
+                MessageHandler(TEXT, got_reason),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", keep)],
+    )

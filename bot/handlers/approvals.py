@@ -1,0 +1,58 @@
+"""Deciding orders from the phone: /pending, the order card, approve, escalate."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.domain.models import User
+from bot.handlers.context import BotContext
+from bot.handlers.notify import notify
+from bot.handlers.render import answer, show
+from bot.ui import approval_views
+from bot.ui.callbacks import BadCallback, parse
+
+
+async def pending_command(update: Update, context: BotContext) -> None:
+    """/pending: what waits for this person's decision, oldest first."""
+    orders = await context.services.approvals.pending(context.person)
+    await show(update, context, approval_views.pending(context.t, orders))
+
+
+async def notify_deciders(context: BotContext, order_id: int, people: tuple[User, ...]) -> None:
+    """Send the new-order card to the people who must decide it."""
+    card = await context.services.approvals.notice(order_id)
+    await notify(context, people, lambda t: approval_views.new_order(t, context.config, card))
+
+
+async def approval_button(update: Update, context: BotContext) -> None:
+    """apv:v|ok|esc:<order id>."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    approvals, t = context.services.approvals, context.t
+    order_id = cb.number(0)
+    if cb.action == "ok":
+        decision = await approvals.approve(context.person, order_id)
+        await answer(update, t._("Approved."))
+        await notify(
+            context,
+            [decision.customer_user],
+            lambda ct: approval_views.to_customer_approved(ct, decision.order),
+        )
+    elif cb.action == "esc":
+        decision = await approvals.escalate(context.person, order_id)
+        await answer(update, t._("Sent to the sales managers."))
+        await notify_deciders(context, order_id, decision.recipients)
+    elif cb.action == "v":
+        await answer(update)
+    else:
+        raise BadCallback(cb.action)
+    card = await approvals.card(context.person, order_id)
+    await show(update, context, approval_views.card(t, context.config, card))
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Approval commands and buttons (rejecting asks a reason: see conversations.reject)."""
+    return [
+        CommandHandler("pending", pending_command),
+        CallbackQueryHandler(approval_button, pattern=r"^apv:(v|ok|esc):"),
+    ]

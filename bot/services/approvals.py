@@ -1,0 +1,235 @@
+"""Review on submission and the decisions that follow: approve, reject, escalate, what waits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.config import Config
+from bot.db import UnitOfWork
+from bot.domain.errors import AlreadyDecided, NotAllowed, OrderNotFound
+from bot.domain.models import Customer, Order, OrderLine, OrderStatus, PaymentKind, User
+from bot.domain.parsing import parse_reason
+from bot.domain.review import Finding, ReviewInput, Route, review
+from bot.domain.roles import Permission, Role
+from bot.services.base import Service, authorize, roles_of
+from bot.services.transitions import apply_transition
+
+PENDING_LIMIT = 20
+
+
+class ReviewOutcome(BaseModel):
+    """Where a new order went, and whom to tell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    route: Route
+    findings: tuple[Finding, ...]
+    recipients: tuple[User, ...]
+
+
+class ApprovalCard(BaseModel):
+    """A submitted order as the people deciding it see it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    lines: tuple[OrderLine, ...]
+    customer: Customer
+    findings: tuple[Finding, ...]
+    route: Route
+    may_escalate: bool
+
+
+class Decision(BaseModel):
+    """A decision made: the order after it, whom to tell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    customer_user: User
+    recipients: tuple[User, ...] = ()
+
+
+async def deciders(
+    uow: UnitOfWork, config: Config, route: Route, rep_id: int | None
+) -> list[User]:
+    """Who decides an order on this route: its rep, else the managers (else the admins)."""
+    ids = (
+        [rep_id]
+        if route is Route.REP and rep_id
+        else await uow.staff.with_role(Role.SALES_MANAGER)
+    )
+    users = [u for u in [await uow.users.by_id(i) for i in ids] if u is not None]
+    if not users and route is not Route.AUTO:
+        for telegram_id in config.business.admins:
+            admin = await uow.users.by_telegram_id(telegram_id)
+            if admin is not None:
+                users.append(admin)
+    return users
+
+
+async def review_submission(
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    customer: Customer,
+    lines: list[OrderLine],
+    now: datetime,
+) -> ReviewOutcome:
+    """Check a new order, record the findings and its route; approve simple ones at once."""
+    term = config.payment_term(order.payment_term)
+    uses_credit = term is not None and term.kind in (PaymentKind.NET, PaymentKind.INSTALMENTS)
+    r = config.review
+    findings, route = review(
+        ReviewInput(
+            total=order.totals.total,
+            fully_reserved=all(x.reserved_qty == x.qty for x in lines),
+            uses_credit=uses_credit,
+            open_balance=await uow.orders.open_balance(customer.id) - order.totals.total,
+            credit_limit=customer.credit_limit,
+            discount_bp=customer.discount_bp,
+            rep_discount_limit_bp=int(r.rep_discount_limit_percent * 100),
+            manager_threshold=config.minor(r.manager_threshold),
+            trusted=customer.trusted,
+            auto_term=order.payment_term in r.auto_approve_terms,
+            auto_limit=config.minor(r.auto_approve_limit),
+            has_rep=customer.rep_id is not None,
+        )
+    )
+    await uow.reviews.save(order.id, route, customer.rep_id, findings)
+    if route is Route.AUTO:
+        await apply_transition(
+            uow, order, OrderStatus.APPROVED, actor_id=None, at=now, reason="auto"
+        )
+        await uow.reviews.decided(order.id, None, now)
+    recipients = await deciders(uow, config, route, customer.rep_id)
+    return ReviewOutcome(route=route, findings=tuple(findings), recipients=tuple(recipients))
+
+
+class ApprovalService(Service):
+    """Decisions on submitted orders, checked against the decider's role and the order's route."""
+
+    async def _load(
+        self, uow: UnitOfWork, actor: User, order_id: int, action: str
+    ) -> tuple[Order, Route, int | None, frozenset[Role]]:
+        order = await uow.orders.by_id(order_id)
+        found = await uow.reviews.route(order_id) if order else None
+        if order is None or found is None:
+            raise OrderNotFound()
+        route, rep_id, _ = found
+        roles = await roles_of(uow, self.config, actor)
+        manager = Role.SALES_MANAGER in roles or Role.ADMIN in roles
+        own_rep = Role.SALES_REP in roles and rep_id == actor.id
+        if not (
+            manager or (own_rep and route is not Route.MANAGER) or (own_rep and action == "view")
+        ):
+            await uow.audit.record(
+                at=self.clock.now(),
+                actor_id=actor.id,
+                entity="order",
+                entity_id=order_id,
+                action="denied",
+                after=action,
+            )
+            await uow.commit()
+            raise NotAllowed()
+        return order, route, rep_id, roles
+
+    async def card(self, actor: User, order_id: int) -> ApprovalCard:
+        """The order with its checks, for the rep or a manager."""
+        async with self.db.unit_of_work() as uow:
+            order, route, _, _ = await self._load(uow, actor, order_id, "view")
+            return await self._card(uow, order, route)
+
+    async def notice(self, order_id: int) -> ApprovalCard:
+        """The card sent to the deciders the review chose (no person asks for it)."""
+        async with self.db.reader() as uow:
+            order = await uow.orders.by_id(order_id)
+            found = await uow.reviews.route(order_id)
+            if order is None or found is None:
+                raise OrderNotFound()
+            return await self._card(uow, order, found[0])
+
+    async def _card(self, uow: UnitOfWork, order: Order, route: Route) -> ApprovalCard:
+        customer = await uow.customers.by_id(order.customer_id)
+        assert customer is not None
+        lines = await uow.orders.lines(order.id)
+        findings = await uow.reviews.findings(order.id)
+        return ApprovalCard(
+            order=order,
+            lines=tuple(lines),
+            customer=customer,
+            findings=tuple(findings),
+            route=route,
+            may_escalate=route is Route.REP and order.status is OrderStatus.SUBMITTED,
+        )
+
+    async def _decide(
+        self, actor: User, order_id: int, wanted: OrderStatus, reason: str | None
+    ) -> Decision:
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            order, _, _, _ = await self._load(uow, actor, order_id, wanted.value)
+            if order.status is not OrderStatus.SUBMITTED:
+                found = await uow.reviews.route(order_id)
+                decider = await uow.users.by_id(found[2]) if found and found[2] else None
+                raise AlreadyDecided(
+                    status=order.status, by=decider.first_name if decider else None
+                )
+            order = await apply_transition(
+                uow, order, wanted, actor_id=actor.id, at=now, reason=reason
+            )
+            await uow.reviews.decided(order.id, actor.id, now)
+            customer = await uow.customers.by_id(order.customer_id)
+            assert customer is not None
+            customer_user = await uow.users.by_id(customer.user_id)
+            assert customer_user is not None
+            await uow.commit()
+        return Decision(order=order, customer_user=customer_user)
+
+    async def approve(self, actor: User, order_id: int) -> Decision:
+        """Approve a submitted order (its rep within limits, or a manager)."""
+        return await self._decide(actor, order_id, OrderStatus.APPROVED, None)
+
+    async def reject(self, actor: User, order_id: int, reason: str) -> Decision:
+        """Reject a submitted order with a reason the customer is told; its stock returns."""
+        return await self._decide(actor, order_id, OrderStatus.REJECTED, parse_reason(reason))
+
+    async def escalate(self, actor: User, order_id: int) -> Decision:
+        """Hand an order to the managers."""
+        async with self.db.unit_of_work() as uow:
+            order, route, _, _ = await self._load(uow, actor, order_id, "escalate")
+            if order.status is not OrderStatus.SUBMITTED or route is Route.MANAGER:
+                raise AlreadyDecided(status=order.status, by=None)
+            await uow.reviews.escalate(order.id)
+            await uow.audit.record(
+                at=self.clock.now(),
+                actor_id=actor.id,
+                entity="order",
+                entity_id=order.id,
+                action="escalated",
+            )
+            customer = await uow.customers.by_id(order.customer_id)
+            assert customer is not None
+            customer_user = await uow.users.by_id(customer.user_id)
+            assert customer_user is not None
+            managers = await deciders(uow, self.config, Route.MANAGER, None)
+            await uow.commit()
+        return Decision(order=order, customer_user=customer_user, recipients=tuple(managers))
+
+    async def pending(self, actor: User) -> list[Order]:
+        """What waits for this person's decision, oldest first."""
+        async with self.db.unit_of_work() as uow:
+            roles = await roles_of(uow, self.config, actor)
+            if not roles & {Role.SALES_MANAGER, Role.ADMIN, Role.SALES_REP}:
+                await authorize(
+                    uow, self.config, actor, Permission.OWN_CUSTOMERS, "pending", self.clock.now()
+                )
+            waiting: list[Order] = []
+            if Role.SALES_MANAGER in roles or Role.ADMIN in roles:
+                waiting += await uow.reviews.waiting(Route.MANAGER, None, PENDING_LIMIT)
+            if Role.SALES_REP in roles:
+                waiting += await uow.reviews.waiting(Route.REP, actor.id, PENDING_LIMIT)
+        return sorted(waiting, key=lambda o: (o.submitted_at, o.id))[:PENDING_LIMIT]

@@ -1,0 +1,132 @@
+"""Screens for the people who decide orders: the card with checks, /pending, notices."""
+
+from __future__ import annotations
+
+from bot.config import Config
+from bot.domain.models import Order
+from bot.domain.review import Check, Finding, Route, Verdict
+from bot.i18n import N_, Texts
+from bot.services.approvals import ApprovalCard
+from bot.ui import labels
+from bot.ui.callbacks import pack
+from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
+
+CHECK_OK = {
+    Check.STOCK: N_("stock reserved"),
+    Check.CREDIT: N_("credit within limit"),
+    Check.DISCOUNT: N_("discount within your limit"),
+    Check.AMOUNT: N_("amount below the manager threshold"),
+}
+ROUTE = {
+    Route.AUTO: N_("approved automatically"),
+    Route.REP: N_("waits for the customer's sales rep"),
+    Route.MANAGER: N_("needs a sales manager"),
+}
+
+
+def finding(t: Texts, f: Finding) -> str:
+    """One check as a line: ✅ fine, ⚠️ worth a look, ⛔ only a manager may approve."""
+    if f.verdict is Verdict.OK:
+        return "✅ " + t._(CHECK_OK[f.check])
+    if f.check is Check.STOCK:
+        return "⚠️ " + t._("some units wait for stock (pre-order)")
+    if f.check is Check.CREDIT:
+        return "⛔ " + t._("over the credit limit by %(amount)s") % {
+            "amount": t.money(f.detail or 0)
+        }
+    if f.check is Check.DISCOUNT:
+        return "⛔ " + t._("discount %(percent)s%% is above a rep's limit") % {
+            "percent": f"{(f.detail or 0) / 100:g}"
+        }
+    return "⛔ " + t._("amount %(amount)s is above the manager threshold") % {
+        "amount": t.money(f.detail or 0)
+    }
+
+
+def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
+    """The order with its customer, lines, totals, checks and the decision buttons."""
+    o, c = value.order, value.customer
+    who = esc(c.name) + (f" ({esc(c.company)})" if c.company else "")
+    term = config.payment_term(o.payment_term)
+    head = "\n".join(
+        [
+            t._("<b>Order %(number)s</b> from %(customer)s")
+            % {"number": o.number, "customer": who},
+            t._("Status: %(status)s") % {"status": labels.status(t, o.status)},
+            t._("Total: %(amount)s · %(term)s")
+            % {
+                "amount": t.money(o.totals.total),
+                "term": labels.payment_term(t, term) if term else o.payment_term,
+            },
+        ]
+    )
+    items = [
+        t._("• %(name)s — %(qty)d × %(price)s")
+        % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
+        for x in value.lines
+    ]
+    tail = [t._("<b>Checks</b>"), *[finding(t, f) for f in value.findings]]
+    tail.append(t._("Route: %(route)s") % {"route": t._(ROUTE[value.route])})
+    text = fit(head + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
+    rows = []
+    if o.status.value == "submitted":
+        rows.append(
+            [
+                button(t._("✅ Approve"), pack("apv", "ok", o.id)),
+                button(t._("⛔ Reject"), pack("apv", "rj", o.id)),
+            ]
+        )
+        if value.may_escalate:
+            rows.append([button(t._("⬆ Escalate to a manager"), pack("apv", "esc", o.id))])
+    return Screen(text, keyboard(rows))
+
+
+def new_order(t: Texts, config: Config, value: ApprovalCard) -> Screen:
+    """A notice of a new order waiting for this person."""
+    screen = card(t, config, value)
+    return Screen(
+        t._("🆕 A new order waits for your decision.") + "\n\n" + screen.text, screen.keyboard
+    )
+
+
+def pending(t: Texts, orders: list[Order]) -> Screen:
+    """What waits for this person, oldest first."""
+    if not orders:
+        return Screen(t._("Nothing waits for your decision."))
+    rows = [
+        [
+            button(
+                f"{o.number} · {t.money(o.totals.total)} · {t.datetime(o.submitted_at)}",
+                pack("apv", "v", o.id),
+            )
+        ]
+        for o in orders
+    ]
+    text = t.ngettext(
+        "%(n)d order waits for your decision, oldest first:",
+        "%(n)d orders wait for your decision, oldest first:",
+        len(orders),
+    ) % {"n": len(orders)}
+    return Screen(text, keyboard(rows))
+
+
+def ask_reject_reason(t: Texts, number: str) -> Screen:
+    """Ask why an order is rejected (the customer is told)."""
+    return Screen(
+        t._("Why is order %(number)s rejected? The customer will read it. /cancel keeps it.")
+        % {"number": number}
+    )
+
+
+def to_customer_approved(t: Texts, order: Order) -> Screen:
+    """The customer's notice of approval."""
+    text = t._("✅ Your order <b>%(number)s</b> is approved. We will let you know when it ships.")
+    rows = [[button(t._("📦 Track this order"), pack("ord", "v", order.id))]]
+    return Screen(text % {"number": order.number}, keyboard(rows))
+
+
+def to_customer_rejected(t: Texts, order: Order, reason: str) -> Screen:
+    """The customer's notice of rejection, with the reason."""
+    text = t._("⛔ Sorry, your order <b>%(number)s</b> was not accepted: %(reason)s")
+    rows = [[button(t._("🔁 Order again"), pack("ord", "rp", order.id))]]
+    return Screen(text % {"number": order.number, "reason": esc(reason)}, keyboard(rows))
