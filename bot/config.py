@@ -156,6 +156,14 @@ class ReviewConfig(_Section):
     )(_amount)
 
 
+class ShippingConfig(_Section):
+    """Shipping: the carriers the warehouse picks from (others can be typed)."""
+
+    carriers: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=lambda: ["Courier"]
+    )
+
+
 class StaffConfig(_Section):
     """Staff invitations."""
 
@@ -229,6 +237,7 @@ class Config(_Section):
     persistence: PersistenceConfig = PersistenceConfig()
     staff: StaffConfig = StaffConfig()
     review: ReviewConfig = ReviewConfig()
+    shipping: ShippingConfig = ShippingConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 

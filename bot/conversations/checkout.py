@@ -33,7 +33,7 @@ from bot.domain.errors import (
     OptionNotOffered,
 )
 from bot.domain.parsing import parse_address, parse_note
-from bot.handlers.approvals import notify_deciders
+from bot.handlers.approvals import notify_deciders, notify_warehouse
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.services.checkout import CheckoutDraft
@@ -247,8 +247,11 @@ async def confirm(update: Update, context: BotContext) -> int:
     await show(
         update, context, order_views.submitted(context.t, submission.order, submission.created)
     )
-    if submission.review and submission.review.recipients:
-        await notify_deciders(context, submission.order.id, submission.review.recipients)
+    if submission.review:
+        order_id = submission.order.id
+        if submission.review.recipients:
+            await notify_deciders(context, order_id, submission.review.recipients)
+        await notify_warehouse(context, order_id, submission.review.warehouse)
     return ConversationHandler.END
 
 

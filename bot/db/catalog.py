@@ -153,6 +153,15 @@ class CatalogRepository:
         )
         return cursor.rowcount == 1
 
+    async def take_out(self, product_id: int, qty: int, from_reserve: int) -> bool:
+        """Units leave the warehouse (some of them held for this order); False if too few."""
+        cursor = await self._conn.execute(
+            "UPDATE products SET stock_on_hand = stock_on_hand - ?, reserved = reserved - ?"
+            " WHERE id = ? AND stock_on_hand - ? >= reserved - ?",
+            (qty, from_reserve, product_id, qty, from_reserve),
+        )
+        return cursor.rowcount == 1
+
     async def release(self, product_id: int, qty: int) -> None:
         """Give held units back to stock."""
         await self._conn.execute(

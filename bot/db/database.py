@@ -16,6 +16,7 @@ from bot.db.migrations import migrate
 from bot.db.orders import OrderRepository
 from bot.db.ptb_state import PtbStateRepository
 from bot.db.reviews import ReviewRepository
+from bot.db.shipments import ShipmentRepository
 from bot.db.staff import StaffRepository
 from bot.db.users import UserRepository
 
@@ -102,6 +103,7 @@ class UnitOfWork:
         self.ptb = PtbStateRepository(conn)
         self.staff = StaffRepository(conn)
         self.reviews = ReviewRepository(conn)
+        self.shipments = ShipmentRepository(conn)
         return self
 
     async def commit(self) -> None:

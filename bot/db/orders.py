@@ -165,13 +165,14 @@ class OrderRepository:
     async def lines(self, order_id: int) -> list[OrderLine]:
         """An order's lines in the order they were entered."""
         async with self._conn.execute(
-            "SELECT product_id, sku, name, qty, unit_price, total, reserved_qty"
+            "SELECT id, product_id, sku, name, qty, unit_price, total, reserved_qty, shipped_qty"
             " FROM order_lines WHERE order_id = ? ORDER BY id",
             (order_id,),
         ) as cursor:
             rows = await cursor.fetchall()
         return [
             OrderLine(
+                id=r["id"],
                 product_id=r["product_id"],
                 sku=r["sku"],
                 name=r["name"],
@@ -179,6 +180,7 @@ class OrderRepository:
                 unit_price=r["unit_price"],
                 total=r["total"],
                 reserved_qty=r["reserved_qty"],
+                shipped_qty=r["shipped_qty"],
             )
             for r in rows
         ]
@@ -205,6 +207,30 @@ class OrderRepository:
             "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?",
             (status.value, ts(now), order_id),
         )
+
+    async def in_status(self, statuses: tuple[OrderStatus, ...], limit: int) -> list[Order]:
+        """Orders in some statuses, oldest first."""
+        marks = ", ".join("?" * len(statuses))
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM orders WHERE status IN ({marks})"
+            " ORDER BY submitted_at, id LIMIT ?",
+            (*(s.value for s in statuses), limit),
+        ) as cursor:
+            return [order_from_row(r) for r in await cursor.fetchall()]
+
+    async def ship_line(self, line_id: int, qty: int) -> int:
+        """Count units of a line as shipped; returns how many of them were reserved."""
+        async with self._conn.execute(
+            "SELECT reserved_qty FROM order_lines WHERE id = ?", (line_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        from_reserve = min(qty, int(row[0])) if row else 0
+        await self._conn.execute(
+            "UPDATE order_lines SET shipped_qty = shipped_qty + ?, reserved_qty = reserved_qty - ?"
+            " WHERE id = ? AND shipped_qty + ? <= qty",
+            (qty, from_reserve, line_id, qty),
+        )
+        return from_reserve
 
     async def open_balance(self, customer_id: int) -> int:
         """What a customer owes or will owe on orders not yet paid, closed or refused."""

@@ -24,6 +24,8 @@ class InputProblem(StrEnum):
     DATE_RANGE = "date_range"
     SEARCH_EMPTY = "search_empty"
     ROLE_UNKNOWN = "role_unknown"
+    CARRIER_LENGTH = "carrier_length"
+    TRACKING_INVALID = "tracking_invalid"
 
 
 class DomainError(Exception):
@@ -107,3 +109,14 @@ class AlreadyDecided(DomainError):
 
     status: OrderStatus
     by: str | None
+
+
+class NothingToShip(DomainError):
+    """A shipment needs at least one unit, and no more than is left to ship."""
+
+
+@dataclass
+class OutOfStockToShip(DomainError):
+    """The warehouse holds fewer units than the shipment takes."""
+
+    sku: str

@@ -204,6 +204,7 @@ class Totals(_Model):
 class OrderLine(_Model):
     """A line of a submitted order."""
 
+    id: int = 0
     product_id: int
     sku: str
     name: str
@@ -211,6 +212,25 @@ class OrderLine(_Model):
     unit_price: int
     total: int
     reserved_qty: int
+    shipped_qty: int = 0
+
+    @property
+    def remaining(self) -> int:
+        """Units still to ship."""
+        return self.qty - self.shipped_qty
+
+
+class Shipment(_Model):
+    """Goods that left the warehouse for an order."""
+
+    id: int
+    order_id: int
+    carrier: str
+    tracking: str | None
+    expected_date: date | None
+    shipped_at: datetime
+    delivered_at: datetime | None
+    lines: tuple[tuple[str, str, int], ...]  # (sku, name, qty)
 
 
 class StatusChange(_Model):

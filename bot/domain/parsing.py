@@ -131,3 +131,16 @@ def parse_date(text: str, today: date, min_days: int, max_days: int) -> date:
                 )
             return day
     raise InvalidInput(InputProblem.DATE_INVALID)
+
+
+def parse_carrier(text: str) -> str:
+    """A carrier's name: 1 to 60 characters."""
+    return _bounded(text, 1, 60, InputProblem.CARRIER_LENGTH, False)
+
+
+def parse_tracking(text: str) -> str:
+    """A tracking number: 3 to 40 letters, digits and dashes."""
+    value = unicodedata.normalize("NFKC", text).strip().replace(" ", "").upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{2,39}", value):
+        raise InvalidInput(InputProblem.TRACKING_INVALID)
+    return value

@@ -21,14 +21,17 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     ASSIGN_CUSTOMERS = "assign_customers"
     OWN_CUSTOMERS = "own_customers"
+    FULFIL = "fulfil"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS}),
     Role.SALES_MANAGER: frozenset({Permission.ASSIGN_CUSTOMERS}),
-    Role.WAREHOUSE: frozenset(),
+    Role.WAREHOUSE: frozenset({Permission.FULFIL}),
     Role.FINANCE: frozenset(),
-    Role.ADMIN: frozenset({Permission.MANAGE_STAFF, Permission.ASSIGN_CUSTOMERS}),
+    Role.ADMIN: frozenset(
+        {Permission.MANAGE_STAFF, Permission.ASSIGN_CUSTOMERS, Permission.FULFIL}
+    ),
 }
 
 

@@ -9,7 +9,7 @@ from bot.domain.models import User
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
-from bot.ui import approval_views
+from bot.ui import approval_views, shipping_views
 from bot.ui.callbacks import BadCallback, parse
 
 
@@ -25,6 +25,16 @@ async def notify_deciders(context: BotContext, order_id: int, people: tuple[User
     await notify(context, people, lambda t: approval_views.new_order(t, context.config, card))
 
 
+async def notify_warehouse(context: BotContext, order_id: int, people: tuple[User, ...]) -> None:
+    """Send the pick list of a newly approved order to the warehouse."""
+    if not people:
+        return
+    pick = await context.services.fulfilment.pick_list(None, order_id)
+    await notify(
+        context, people, lambda t: shipping_views.pick_list(t, context.config, pick, notice=True)
+    )
+
+
 async def approval_button(update: Update, context: BotContext) -> None:
     """apv:v|ok|esc:<order id>."""
     cb = parse(update.callback_query.data if update.callback_query else None)
@@ -38,6 +48,7 @@ async def approval_button(update: Update, context: BotContext) -> None:
             [decision.customer_user],
             lambda ct: approval_views.to_customer_approved(ct, decision.order),
         )
+        await notify_warehouse(context, order_id, decision.warehouse)
     elif cb.action == "esc":
         decision = await approvals.escalate(context.person, order_id)
         await answer(update, t._("Sent to the sales managers."))

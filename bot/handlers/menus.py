@@ -26,10 +26,12 @@ CUSTOMER_COMMANDS = (
 STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (
         ("pending", N_("Orders waiting for your decision")),
+        ("ship", N_("Orders to ship")),
         ("staff", N_("Staff and their roles")),
         ("invite", N_("Invite staff, e.g. /invite warehouse")),
     ),
     Role.SALES_MANAGER: (("pending", N_("Orders waiting for your decision")),),
+    Role.WAREHOUSE: (("ship", N_("Orders to ship")),),
     Role.SALES_REP: (
         ("pending", N_("Orders waiting for your decision")),
         ("mylink", N_("Your link for new customers")),

@@ -12,6 +12,7 @@ from bot.services.cart import CartService
 from bot.services.catalog import CatalogService
 from bot.services.checkout import CheckoutService
 from bot.services.customers import CustomerService
+from bot.services.fulfilment import FulfilmentService
 from bot.services.orders import OrderService
 from bot.services.staff import StaffService
 from bot.services.users import UserService
@@ -29,6 +30,7 @@ class Services:
     orders: OrderService
     staff: StaffService
     approvals: ApprovalService
+    fulfilment: FulfilmentService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -42,4 +44,5 @@ class Services:
             orders=OrderService(db, config, clock),
             staff=StaffService(db, config, clock),
             approvals=ApprovalService(db, config, clock),
+            fulfilment=FulfilmentService(db, config, clock),
         )

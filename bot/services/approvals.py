@@ -14,6 +14,7 @@ from bot.domain.parsing import parse_reason
 from bot.domain.review import Finding, ReviewInput, Route, review
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, roles_of
+from bot.services.fulfilment import warehouse_staff
 from bot.services.transitions import apply_transition
 
 PENDING_LIMIT = 20
@@ -27,6 +28,7 @@ class ReviewOutcome(BaseModel):
     route: Route
     findings: tuple[Finding, ...]
     recipients: tuple[User, ...]
+    warehouse: tuple[User, ...] = ()
 
 
 class ApprovalCard(BaseModel):
@@ -50,6 +52,7 @@ class Decision(BaseModel):
     order: Order
     customer_user: User
     recipients: tuple[User, ...] = ()
+    warehouse: tuple[User, ...] = ()
 
 
 async def deciders(
@@ -105,7 +108,13 @@ async def review_submission(
         )
         await uow.reviews.decided(order.id, None, now)
     recipients = await deciders(uow, config, route, customer.rep_id)
-    return ReviewOutcome(route=route, findings=tuple(findings), recipients=tuple(recipients))
+    warehouse = await warehouse_staff(uow) if route is Route.AUTO else []
+    return ReviewOutcome(
+        route=route,
+        findings=tuple(findings),
+        recipients=tuple(recipients),
+        warehouse=tuple(warehouse),
+    )
 
 
 class ApprovalService(Service):
@@ -186,8 +195,9 @@ class ApprovalService(Service):
             assert customer is not None
             customer_user = await uow.users.by_id(customer.user_id)
             assert customer_user is not None
+            warehouse = await warehouse_staff(uow) if wanted is OrderStatus.APPROVED else []
             await uow.commit()
-        return Decision(order=order, customer_user=customer_user)
+        return Decision(order=order, customer_user=customer_user, warehouse=tuple(warehouse))
 
     async def approve(self, actor: User, order_id: int) -> Decision:
         """Approve a submitted order (its rep within limits, or a manager)."""

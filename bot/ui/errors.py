@@ -13,9 +13,11 @@ from bot.domain.errors import (
     LinesUnavailable,
     NotAllowed,
     NotEnoughStock,
+    NothingToShip,
     NotRegistered,
     OptionNotOffered,
     OrderNotFound,
+    OutOfStockToShip,
     ProductNotFound,
     ReasonRequired,
     StaffNotFound,
@@ -42,6 +44,10 @@ INPUT = {
     InputProblem.DATE_INVALID: N_("Please send a date like 2026-12-24, or press a button."),
     InputProblem.DATE_RANGE: N_("Please choose a date from %(low)s to %(high)s."),
     InputProblem.SEARCH_EMPTY: N_("What should I look for? Example: /search paper"),
+    InputProblem.CARRIER_LENGTH: N_("The carrier's name must be %(low)s to %(high)s characters."),
+    InputProblem.TRACKING_INVALID: N_(
+        "A tracking number has 3 to 40 letters, digits and dashes, e.g. SF1234567890."
+    ),
     InputProblem.ROLE_UNKNOWN: N_(
         "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
     ),
@@ -74,6 +80,12 @@ def describe(error: DomainError, t: Texts) -> str:
         }
     if isinstance(error, ReasonRequired):
         return t._("Please give a reason.")
+    if isinstance(error, NothingToShip):
+        return t._("Choose at least one unit, and no more than is left to ship.")
+    if isinstance(error, OutOfStockToShip):
+        return t._("The warehouse has too few units of %(sku)s for this shipment.") % {
+            "sku": error.sku
+        }
     if isinstance(error, AlreadyDecided):
         status = t._(ORDER_STATUS[error.status])
         if error.by:

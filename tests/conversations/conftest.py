@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
 
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
+from tests.conftest import make_config
 from tests.harness import Harness
 
 
@@ -41,3 +43,50 @@ async def query(bot: Harness, sql: str, *params: object) -> list[tuple[object, .
         return rows
     finally:
         await db.close()
+
+
+ADMIN = 9000001
+
+
+@dataclass
+class Team:
+    bot: Harness
+    rep: int
+    manager: int
+    manager2: int
+    warehouse: int
+    customer: int
+
+
+async def _grant(bot: Harness, uid: int, role: str) -> None:
+    await bot.send(uid, "/help")  # the bot meets them
+    (user_id,) = (await query(bot, "SELECT id FROM users WHERE telegram_id = ?", uid))[0]
+    await query(
+        bot,
+        "INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, ?, 'now')",
+        user_id,
+        role,
+    )
+
+
+@pytest.fixture
+async def team(db: Database, clock: FixedClock) -> AsyncIterator[Team]:
+    """A rep, two managers, a warehouse clerk and a registered customer of the rep."""
+    await db.close()
+    config = make_config(
+        db.path,
+        business={"admins": [ADMIN]},
+        review={"manager_threshold": "1000.00", "auto_approve_limit": "200.00"},
+        shipping={"carriers": ["SF Express", "JD Logistics"]},
+    )
+    bot = await Harness(config, clock).start()
+    rep, manager, manager2 = bot.user("Sam"), bot.user("Mia"), bot.user("Max")
+    await _grant(bot, rep, "sales_rep")
+    await _grant(bot, manager, "sales_manager")
+    await _grant(bot, manager2, "sales_manager")
+    warehouse = bot.user("Wu")
+    await _grant(bot, warehouse, "warehouse")
+    customer = bot.user("Ann")
+    await bot.register(customer)
+    yield Team(bot, rep, manager, manager2, warehouse, customer)
+    await bot.stop()

@@ -3,60 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
-import pytest
 from telegram import Update
 
-from bot.clock import FixedClock
-from bot.db import Database
-from tests.conftest import make_config
-from tests.conversations.conftest import query
+from tests.conversations.conftest import Team, query
 from tests.conversations.test_checkout import fill_cart, to_summary
-from tests.harness import Harness
-
-ADMIN = 9000001
-
-
-@dataclass
-class Team:
-    bot: Harness
-    rep: int
-    manager: int
-    manager2: int
-    customer: int
-
-
-async def _grant(bot: Harness, uid: int, role: str) -> None:
-    await bot.send(uid, "/help")  # the bot meets them
-    (user_id,) = (await query(bot, "SELECT id FROM users WHERE telegram_id = ?", uid))[0]
-    await query(
-        bot,
-        "INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, ?, 'now')",
-        user_id,
-        role,
-    )
-
-
-@pytest.fixture
-async def team(db: Database, clock: FixedClock) -> AsyncIterator[Team]:
-    """A rep, two managers and a registered customer of the rep."""
-    await db.close()
-    config = make_config(
-        db.path,
-        business={"admins": [ADMIN]},
-        review={"manager_threshold": "1000.00", "auto_approve_limit": "200.00"},
-    )
-    bot = await Harness(config, clock).start()
-    rep, manager, manager2 = bot.user("Sam"), bot.user("Mia"), bot.user("Max")
-    await _grant(bot, rep, "sales_rep")
-    await _grant(bot, manager, "sales_manager")
-    await _grant(bot, manager2, "sales_manager")
-    customer = bot.user("Ann")
-    await bot.register(customer)
-    yield Team(bot, rep, manager, manager2, customer)
-    await bot.stop()
 
 
 async def order(team: Team, search: str, product: str, quick: str) -> str:

@@ -1,0 +1,254 @@
+"""Recording a shipment: the order, units per line, carrier, tracking, expected date, confirm."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import IntEnum
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.conversations.common import (
+    NOT_COMMAND,
+    TEXT,
+    buttons_please,
+    conversation,
+    message_text,
+    text_please,
+)
+from bot.domain.errors import DraftIncomplete, NothingToShip
+from bot.domain.parsing import parse_carrier, parse_date, parse_tracking
+from bot.handlers.context import BotContext
+from bot.handlers.notify import notify
+from bot.handlers.render import answer, say, show
+from bot.ui import shipping_views
+from bot.ui.callbacks import BadCallback, Callback, parse
+
+DRAFT = "shipment"
+
+
+class State(IntEnum):
+    """Steps of recording a shipment."""
+
+    LINES = 1
+    CARRIER = 2
+    TRACKING = 3
+    EXPECTED = 4
+    CONFIRM = 5
+
+
+def _cb(update: Update) -> Callback:
+    return parse(update.callback_query.data if update.callback_query else None)
+
+
+def _draft(context: BotContext) -> dict[str, Any]:
+    draft = (context.user_data or {}).get(DRAFT)
+    if not draft:
+        raise DraftIncomplete()
+    return draft
+
+
+async def _lines(context: BotContext) -> list[Any]:
+    pick = await context.services.fulfilment.pick_list(context.person, _draft(context)["order"])
+    return list(pick.lines)
+
+
+def _chosen(draft: dict[str, Any]) -> dict[int, int]:
+    return {int(k): int(v) for k, v in draft["qty"].items()}
+
+
+async def ship_command(update: Update, context: BotContext) -> int:
+    """/ship: the queue of approved orders."""
+    orders = await context.services.fulfilment.queue(context.person)
+    await show(update, context, shipping_views.queue(context.t, orders))
+    return ConversationHandler.END
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """shp:o:<order>: begin with everything still to ship."""
+    order_id = _cb(update).number(0)
+    pick = await context.services.fulfilment.pick_list(context.person, order_id)
+    qty = {str(x.id): x.remaining for x in pick.lines if x.remaining}
+    if not qty:
+        raise NothingToShip()
+    draft = {"order": order_id, "qty": qty}
+    context.user_data[DRAFT] = draft  # type: ignore[index]
+    await answer(update)
+    screen = shipping_views.choose_quantities(context.t, list(pick.lines), _chosen(draft))
+    await show(update, context, screen)
+    return State.LINES
+
+
+async def change_quantity(update: Update, context: BotContext) -> State:
+    """shp:q:<line>:up|dn|all."""
+    cb = _cb(update)
+    draft = _draft(context)
+    lines = {x.id: x for x in await _lines(context)}
+    line = lines.get(cb.number(0))
+    if line is None:
+        raise BadCallback("line")
+    current = _chosen(draft).get(line.id, 0)
+    step = {"up": current + 1, "dn": current - 1, "all": line.remaining if current == 0 else 0}
+    if cb.text(1) not in step:
+        raise BadCallback(cb.text(1))
+    draft["qty"][str(line.id)] = max(0, min(line.remaining, step[cb.text(1)]))
+    await answer(update)
+    await show(
+        update,
+        context,
+        shipping_views.choose_quantities(context.t, list(lines.values()), _chosen(draft)),
+    )
+    return State.LINES
+
+
+async def lines_done(update: Update, context: BotContext) -> State:
+    """shp:next: at least one unit, then the carrier."""
+    if not any(_chosen(_draft(context)).values()):
+        raise NothingToShip()
+    await answer(update)
+    await show(
+        update, context, shipping_views.carrier_step(context.t, context.config.shipping.carriers)
+    )
+    return State.CARRIER
+
+
+async def _to_tracking(update: Update, context: BotContext, carrier: str) -> State:
+    _draft(context)["carrier"] = carrier
+    await show(update, context, shipping_views.tracking_step(context.t))
+    return State.TRACKING
+
+
+async def carrier_chosen(update: Update, context: BotContext) -> State:
+    """shp:c:<index>."""
+    carriers = context.config.shipping.carriers
+    index = _cb(update).number(0, high=len(carriers) - 1)
+    await answer(update)
+    return await _to_tracking(update, context, carriers[index])
+
+
+async def carrier_typed(update: Update, context: BotContext) -> State:
+    """A carrier typed."""
+    return await _to_tracking(update, context, parse_carrier(message_text(update)))
+
+
+async def _to_expected(update: Update, context: BotContext, tracking: str | None) -> State:
+    _draft(context)["tracking"] = tracking
+    await show(
+        update, context, shipping_views.expected_step(context.t, context.services.checkout.today())
+    )
+    return State.EXPECTED
+
+
+async def tracking_typed(update: Update, context: BotContext) -> State:
+    """A tracking number typed."""
+    return await _to_expected(update, context, parse_tracking(message_text(update)))
+
+
+async def no_tracking(update: Update, context: BotContext) -> State:
+    """shp:nt."""
+    await answer(update)
+    return await _to_expected(update, context, None)
+
+
+async def _to_confirm(update: Update, context: BotContext, expected: date | None) -> State:
+    draft = _draft(context)
+    draft["expected"] = expected.isoformat() if expected else None
+    screen = shipping_views.confirm(
+        context.t,
+        await _lines(context),
+        _chosen(draft),
+        draft["carrier"],
+        draft["tracking"],
+        expected,
+    )
+    await show(update, context, screen)
+    return State.CONFIRM
+
+
+async def expected_chosen(update: Update, context: BotContext) -> State:
+    """shp:d:<yyyymmdd|none>."""
+    value = _cb(update).text(0)
+    try:
+        expected = None if value == "none" else datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        raise BadCallback(value) from None
+    await answer(update)
+    return await _to_confirm(update, context, expected)
+
+
+async def expected_typed(update: Update, context: BotContext) -> State:
+    """A date typed: today up to a year ahead."""
+    expected = parse_date(message_text(update), context.services.checkout.today(), 0, 365)
+    return await _to_confirm(update, context, expected)
+
+
+async def record(update: Update, context: BotContext) -> int:
+    """shp:ok: record it, tell the customer, show the pick list."""
+    draft = _draft(context)
+    expected = date.fromisoformat(draft["expected"]) if draft.get("expected") else None
+    result = await context.services.fulfilment.ship(
+        context.person,
+        draft["order"],
+        _chosen(draft),
+        draft["carrier"],
+        draft.get("tracking"),
+        expected,
+    )
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await answer(update, context.t._("Shipment recorded."))
+    await notify(
+        context,
+        [result.customer_user],
+        lambda t: shipping_views.to_customer_shipped(t, result.order, result.shipment),
+    )
+    pick = await context.services.fulfilment.pick_list(context.person, result.order.id)
+    await show(update, context, shipping_views.pick_list(context.t, context.config, pick))
+    return ConversationHandler.END
+
+
+async def abort(update: Update, context: BotContext) -> int:
+    """shp:x or /cancel: nothing is recorded."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await answer(update)
+    await say(update, context, context.t._("Nothing recorded."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The shipment conversation."""
+    waiting = MessageHandler(NOT_COMMAND, buttons_please)
+    return conversation(
+        "ship",
+        entry_points=[
+            CallbackQueryHandler(start, pattern=r"^shp:o:"),
+            CommandHandler("ship", ship_command),
+        ],
+        states={
+            State.LINES: [
+                CallbackQueryHandler(change_quantity, pattern=r"^shp:q:"),
+                CallbackQueryHandler(lines_done, pattern=r"^shp:next$"),
+                waiting,
+            ],
+            State.CARRIER: [
+                CallbackQueryHandler(carrier_chosen, pattern=r"^shp:c:"),
+                MessageHandler(TEXT, carrier_typed),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.TRACKING: [
+                CallbackQueryHandler(no_tracking, pattern=r"^shp:nt$"),
+                MessageHandler(TEXT, tracking_typed),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.EXPECTED: [
+                CallbackQueryHandler(expected_chosen, pattern=r"^shp:d:"),
+                MessageHandler(TEXT, expected_typed),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.CONFIRM: [CallbackQueryHandler(record, pattern=r"^shp:ok$"), waiting],
+        },
+        fallbacks=[
+            CommandHandler("cancel", abort),
+            CallbackQueryHandler(abort, pattern=r"^shp:x$"),
+        ],
+    )

@@ -1,0 +1,34 @@
+"""Delivery: the customer's "I received it" and the warehouse's "Delivered" buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, show
+from bot.ui import order_views, shipping_views
+from bot.ui.callbacks import BadCallback, parse
+
+
+async def delivery_button(update: Update, context: BotContext) -> None:
+    """dlv:r:<shipment> (customer) or dlv:w:<shipment> (warehouse)."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    fulfilment, t = context.services.fulfilment, context.t
+    if cb.action == "r":
+        order = await fulfilment.confirm_receipt(context.person, cb.number(0))
+        await answer(update, t._("Thank you for confirming!"))
+        detail = await context.services.orders.detail(context.person, order_id=order.id)
+        await show(update, context, order_views.order_detail(t, context.config, detail))
+    elif cb.action == "w":
+        order = await fulfilment.mark_delivered(context.person, cb.number(0))
+        await answer(update, t._("Marked as delivered."))
+        pick = await fulfilment.pick_list(context.person, order.id)
+        await show(update, context, shipping_views.pick_list(t, context.config, pick))
+    else:
+        raise BadCallback(cb.action)
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Delivery buttons."""
+    return [CallbackQueryHandler(delivery_button, pattern=r"^dlv:")]

@@ -1,0 +1,162 @@
+"""Fulfilment: what to ship, shipments (partial or whole), delivery by warehouse or customer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import UnitOfWork
+from bot.domain.errors import NothingToShip, OrderNotFound, OutOfStockToShip, TransitionRefused
+from bot.domain.models import Customer, Order, OrderLine, OrderStatus, Shipment, User
+from bot.domain.parsing import parse_carrier, parse_tracking
+from bot.domain.roles import Permission, Role
+from bot.services.base import Service, authorize, require_customer
+from bot.services.transitions import apply_transition
+
+SHIPPABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED)
+QUEUE_LIMIT = 20
+
+
+class PickList(BaseModel):
+    """An order as the warehouse sees it: goods, address, dates; never prices."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    customer_name: str
+    lines: tuple[OrderLine, ...]
+    shipments: tuple[Shipment, ...]
+
+
+class ShipmentResult(BaseModel):
+    """A shipment recorded, and whom to tell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    shipment: Shipment
+    customer_user: User
+
+
+async def warehouse_staff(uow: UnitOfWork) -> list[User]:
+    """Everyone who fulfils orders."""
+    users = [await uow.users.by_id(i) for i in await uow.staff.with_role(Role.WAREHOUSE)]
+    return [u for u in users if u is not None]
+
+
+async def _customer_user(uow: UnitOfWork, order: Order) -> tuple[Customer, User]:
+    customer = await uow.customers.by_id(order.customer_id)
+    assert customer is not None
+    user = await uow.users.by_id(customer.user_id)
+    assert user is not None
+    return customer, user
+
+
+class FulfilmentService(Service):
+    """The warehouse's work, checked against its role."""
+
+    async def queue(self, actor: User) -> list[Order]:
+        """Approved orders not yet fully shipped, oldest first."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.FULFIL, "ship", self.clock.now())
+            return await uow.orders.in_status(SHIPPABLE, QUEUE_LIMIT)
+
+    async def pick_list(self, actor: User | None, order_id: int) -> PickList:
+        """One order's pick list (actor None: for the notice the system sends)."""
+        async with self.db.unit_of_work() as uow:
+            if actor is not None:
+                await authorize(
+                    uow, self.config, actor, Permission.FULFIL, "pick", self.clock.now()
+                )
+            order = await uow.orders.by_id(order_id)
+            if order is None:
+                raise OrderNotFound()
+            customer, _ = await _customer_user(uow, order)
+            return PickList(
+                order=order,
+                customer_name=customer.name,
+                lines=tuple(await uow.orders.lines(order.id)),
+                shipments=tuple(await uow.shipments.for_order(order.id)),
+            )
+
+    async def ship(
+        self,
+        actor: User,
+        order_id: int,
+        quantities: dict[int, int],
+        carrier: str,
+        tracking: str | None,
+        expected: date | None,
+    ) -> ShipmentResult:
+        """Record goods leaving: stock and reservations go down, the status follows."""
+        now = self.clock.now()
+        carrier = parse_carrier(carrier)
+        tracking = parse_tracking(tracking) if tracking else None
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.FULFIL, "ship", now)
+            order = await uow.orders.by_id(order_id)
+            if order is None:
+                raise OrderNotFound()
+            if order.status not in SHIPPABLE:
+                raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
+            lines = {line.id: line for line in await uow.orders.lines(order.id)}
+            chosen = [(i, q) for i, q in quantities.items() if q > 0]
+            if not chosen or any(i not in lines or q > lines[i].remaining for i, q in chosen):
+                raise NothingToShip()
+            for line_id, qty in chosen:
+                line = lines[line_id]
+                from_reserve = await uow.orders.ship_line(line_id, qty)
+                if not await uow.catalog.take_out(line.product_id, qty, from_reserve):
+                    raise OutOfStockToShip(sku=line.sku)
+            shipment_id = await uow.shipments.insert(
+                order.id, carrier, tracking, expected, actor.id, now, chosen
+            )
+            after = await uow.orders.lines(order.id)
+            complete = all(x.remaining == 0 for x in after)
+            wanted = OrderStatus.SHIPPED if complete else OrderStatus.PARTIALLY_SHIPPED
+            if wanted is not order.status:
+                order = await apply_transition(uow, order, wanted, actor_id=actor.id, at=now)
+            await uow.audit.record(
+                at=now,
+                actor_id=actor.id,
+                entity="order",
+                entity_id=order.id,
+                action="shipment",
+                after=str(shipment_id),
+            )
+            shipment = await uow.shipments.by_id(shipment_id)
+            assert shipment is not None
+            _, customer_user = await _customer_user(uow, order)
+            await uow.commit()
+        return ShipmentResult(order=order, shipment=shipment, customer_user=customer_user)
+
+    async def mark_delivered(self, actor: User, shipment_id: int) -> Order:
+        """The warehouse records a shipment as delivered."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.FULFIL, "deliver", now)
+            return await self._delivered(uow, actor, shipment_id, None)
+
+    async def confirm_receipt(self, customer_user: User, shipment_id: int) -> Order:
+        """The customer confirms a shipment arrived (only their own)."""
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, customer_user)
+            return await self._delivered(uow, customer_user, shipment_id, customer.id)
+
+    async def _delivered(
+        self, uow: UnitOfWork, actor: User, shipment_id: int, customer_id: int | None
+    ) -> Order:
+        now = self.clock.now()
+        shipment = await uow.shipments.by_id(shipment_id)
+        order = await uow.orders.by_id(shipment.order_id) if shipment else None
+        if order is None or (customer_id is not None and order.customer_id != customer_id):
+            raise OrderNotFound()
+        await uow.shipments.mark_delivered(shipment_id, actor.id, now)
+        shipments = await uow.shipments.for_order(order.id)
+        if order.status is OrderStatus.SHIPPED and all(s.delivered_at for s in shipments):
+            order = await apply_transition(
+                uow, order, OrderStatus.DELIVERED, actor_id=actor.id, at=now
+            )
+        await uow.commit()
+        return order

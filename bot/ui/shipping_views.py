@@ -1,0 +1,177 @@
+"""Screens of fulfilment: the warehouse's queue and pick list (no prices), shipment notices."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.config import Config
+from bot.domain.models import Order, OrderLine, Shipment
+from bot.i18n import Texts
+from bot.services.fulfilment import PickList
+from bot.ui import labels
+from bot.ui.callbacks import pack
+from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
+
+DATE_BUTTONS = 6
+
+
+def queue(t: Texts, orders: list[Order]) -> Screen:
+    """Approved orders waiting to ship, oldest first."""
+    if not orders:
+        return Screen(t._("Nothing to ship right now."))
+    rows = [
+        [button(f"{labels.STATUS_ICON[o.status]} {o.number}", pack("shp", "o", o.id))]
+        for o in orders
+    ]
+    return Screen(t._("📦 <b>To ship</b>, oldest first:"), keyboard(rows))
+
+
+def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False) -> Screen:
+    """Goods, quantities, address and dates of an order: what the warehouse needs, no money."""
+    o = value.order
+    method = config.delivery_method(o.delivery_method)
+    head = [
+        t._("<b>Pick list %(number)s</b> for %(customer)s")
+        % {"number": o.number, "customer": esc(value.customer_name)},
+        t._("Status: %(status)s") % {"status": labels.status(t, o.status)},
+        t._("Delivery: %(value)s")
+        % {"value": esc(method.name(t.language) if method else o.delivery_method)},
+    ]
+    if o.address:
+        head.append(t._("Address: %(value)s") % {"value": esc(o.address)})
+    if o.desired_date:
+        head.append(t._("Desired date: %(value)s") % {"value": t.date(o.desired_date)})
+    if notice:
+        head.insert(0, t._("🆕 An approved order is ready to pick."))
+    items = [
+        t._("• %(sku)s %(name)s — %(qty)d (shipped %(shipped)d)")
+        % {
+            "sku": esc(x.sku),
+            "name": esc(clip(x.name, 50)),
+            "qty": x.qty,
+            "shipped": x.shipped_qty,
+        }
+        for x in value.lines
+    ]
+    tail = [shipment_line(t, s) for s in value.shipments]
+    text = fit("\n".join(head) + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
+    rows = []
+    if any(x.remaining for x in value.lines) and o.status.value in (
+        "approved",
+        "partially_shipped",
+    ):
+        rows.append([button(t._("🚚 Ship"), pack("shp", "o", o.id))])
+    for s in value.shipments:
+        if s.delivered_at is None:
+            rows.append(
+                [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.id}, pack("dlv", "w", s.id))]
+            )
+    return Screen(text, keyboard(rows))
+
+
+def shipment_line(t: Texts, s: Shipment) -> str:
+    """A shipment in one line: carrier, tracking, when, delivered or expected."""
+    text = t._("Shipment %(n)d: %(carrier)s, tracking %(tracking)s") % {
+        "n": s.id,
+        "carrier": esc(s.carrier),
+        "tracking": esc(s.tracking or "—"),
+    }
+    if s.delivered_at:
+        return text + " — " + t._("delivered %(when)s") % {"when": t.datetime(s.delivered_at)}
+    if s.expected_date:
+        return text + " — " + t._("expected %(day)s") % {"day": t.date(s.expected_date)}
+    return text
+
+
+def choose_quantities(t: Texts, lines: list[OrderLine], chosen: dict[int, int]) -> Screen:
+    """Units of each line in this shipment, with − and + buttons."""
+    rows = []
+    for x in lines:
+        if not x.remaining:
+            continue
+        q = chosen.get(x.id, 0)
+        rows.append(
+            [
+                button("−", pack("shp", "q", x.id, "dn")),
+                button(f"{clip(x.sku, 16)} {q}/{x.remaining}", pack("shp", "q", x.id, "all")),
+                button("+", pack("shp", "q", x.id, "up")),
+            ]
+        )
+    rows.append([button(t._("Next ➡"), pack("shp", "next"))])
+    rows.append([button(t._("✖️ Cancel"), pack("shp", "x"))])
+    return Screen(
+        t._("Which goods leave in this shipment? (units / still to ship)"), keyboard(rows)
+    )
+
+
+def carrier_step(t: Texts, carriers: list[str]) -> Screen:
+    """Pick a carrier or type one."""
+    rows = [[button(c, pack("shp", "c", i))] for i, c in enumerate(carriers)]
+    rows.append([button(t._("✖️ Cancel"), pack("shp", "x"))])
+    return Screen(t._("Carrier? Press one or type its name."), keyboard(rows))
+
+
+def tracking_step(t: Texts) -> Screen:
+    """Type the tracking number or go without."""
+    rows = [
+        [button(t._("No tracking number"), pack("shp", "nt"))],
+        [button(t._("✖️ Cancel"), pack("shp", "x"))],
+    ]
+    return Screen(t._("Tracking number?"), keyboard(rows))
+
+
+def expected_step(t: Texts, today: date) -> Screen:
+    """Expected delivery date."""
+    days = [today + timedelta(n) for n in range(1, DATE_BUTTONS + 1)]
+    buttons = [button(t.weekday_date(d), pack("shp", "d", d.strftime("%Y%m%d"))) for d in days]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([button(t._("Not known"), pack("shp", "d", "none"))])
+    return Screen(t._("Expected delivery date? Press a day or type a date."), keyboard(rows))
+
+
+def confirm(
+    t: Texts,
+    lines: list[OrderLine],
+    chosen: dict[int, int],
+    carrier: str,
+    tracking: str | None,
+    expected: date | None,
+) -> Screen:
+    """The shipment to record, asking once more (it cannot be undone)."""
+    items = [
+        f"• {esc(x.sku)} {esc(clip(x.name, 50))} — {chosen[x.id]}"
+        for x in lines
+        if chosen.get(x.id)
+    ]
+    tail = "\n".join(
+        [
+            t._("Carrier: %(value)s") % {"value": esc(carrier)},
+            t._("Tracking: %(value)s") % {"value": esc(tracking or "—")},
+            t._("Expected: %(value)s") % {"value": t.date(expected) if expected else "—"},
+        ]
+    )
+    text = fit(
+        t._("<b>Record this shipment?</b> It cannot be undone."),
+        items,
+        tail,
+        t._("… and %(n)d more lines"),
+    )
+    rows = [
+        [button(t._("✅ Record shipment"), pack("shp", "ok"))],
+        [button(t._("✖️ Cancel"), pack("shp", "x"))],
+    ]
+    return Screen(text, keyboard(rows))
+
+
+def to_customer_shipped(t: Texts, order: Order, s: Shipment) -> Screen:
+    """The customer's shipment notice, with tracking and a Received button."""
+    head = t._("🚚 Your order <b>%(number)s</b> is on its way.") % {"number": order.number}
+    if order.status.value == "partially_shipped":
+        head = t._("🚚 Part of your order <b>%(number)s</b> is on its way.") % {
+            "number": order.number
+        }
+    items = [f"• {esc(clip(name, 60))} — {qty}" for _, name, qty in s.lines]
+    tail = shipment_line(t, s)
+    text = fit(head, items, tail, t._("… and %(n)d more lines"))
+    rows = [[button(t._("✅ I received it"), pack("dlv", "r", s.id))]]
+    return Screen(text, keyboard(rows))

@@ -1,0 +1,144 @@
+"""Fulfilment through the real Application, offline: pick list, partial and full shipments,
+delivery confirmed by the customer or the warehouse, and refusals."""
+
+from __future__ import annotations
+
+from tests.conversations.conftest import Team, query
+from tests.conversations.test_checkout import fill_cart, to_summary
+
+
+async def approved_order(team: Team) -> int:
+    """Ann orders 5 staplers and 10 packs of staples; her rep approves. Returns the order id."""
+    bot = team.bot
+    await fill_cart(bot, team.customer, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")
+    await fill_cart(bot, team.customer, "staples", "Staples 24/6 (1000 pcs) · CN¥4.50", "+10")
+    await to_summary(bot, team.customer)
+    await bot.press(team.customer, "✅ Confirm order")
+    await bot.press(team.rep, "✅ Approve")
+    return int((await query(bot, "SELECT id FROM orders"))[0][0])
+
+
+async def stock(team: Team, sku: str) -> tuple[int, int]:
+    rows = await query(team.bot, "SELECT stock_on_hand, reserved FROM products WHERE sku = ?", sku)
+    return int(rows[0][0]), int(rows[0][1])
+
+
+async def test_partial_then_full_shipment_and_receipt(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    notice = bot.last(team.warehouse)
+    assert "An approved order is ready to pick" in notice
+    assert "STP-24 Stapler No. 24/6 — 5 (shipped 0)" in notice
+    assert "Address: 1 Garden Road, Shanghai" in notice
+    assert "CN¥" not in notice, "the warehouse never sees money"
+    assert "📦 To ship" in await bot.send(team.warehouse, "/ship")
+    await bot.press(team.warehouse, bot.buttons(team.warehouse)[0])
+    assert bot.buttons(team.warehouse)[:6] == [
+        "−",
+        "STP-24 5/5",
+        "+",
+        "−",
+        "STP-REFILL 10/10",
+        "+",
+    ]
+    await bot.press(team.warehouse, "STP-REFILL 10/10")  # none of the staples this time
+    await bot.press(team.warehouse, "−")  # 4 staplers
+    await bot.press(team.warehouse, "Next ➡")
+    assert "Carrier?" in bot.last(team.warehouse)
+    await bot.press(team.warehouse, "SF Express")
+    assert "Tracking number?" in bot.last(team.warehouse)
+    assert "letters, digits" in await bot.send(team.warehouse, "#?!")
+    await bot.send(team.warehouse, "sf 1234 5678")
+    await bot.press(team.warehouse, "Wed, Nov 25")
+    summary = bot.last(team.warehouse)
+    assert "It cannot be undone" in summary and "STP-24 Stapler No. 24/6 — 4" in summary
+    assert "Tracking: SF12345678" in summary
+    await bot.press(team.warehouse, "✅ Record shipment")
+    told = bot.last(team.customer)
+    assert "Part of your order" in told and "SF Express, tracking SF12345678" in told
+    assert "expected Nov 25, 2026" in told
+    assert await query(bot, "SELECT status FROM orders") == [("partially_shipped",)]
+    assert await stock(team, "STP-24") == (116, 1)
+    await bot.send(team.warehouse, "/ship")
+    await bot.press(team.warehouse, bot.buttons(team.warehouse)[0])
+    assert bot.buttons(team.warehouse)[:6] == [
+        "−",
+        "STP-24 1/1",
+        "+",
+        "−",
+        "STP-REFILL 10/10",
+        "+",
+    ]
+    await bot.press(team.warehouse, "Next ➡")
+    await bot.send(team.warehouse, "Our own van")
+    await bot.press(team.warehouse, "No tracking number")
+    await bot.press(team.warehouse, "Not known")
+    await bot.press(team.warehouse, "✅ Record shipment")
+    assert "is on its way" in bot.last(team.customer)
+    assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
+    assert await stock(team, "STP-24") == (115, 0)
+    assert await stock(team, "STP-REFILL") == (790, 0)
+    first, second = bot.fake.bot_messages(team.customer)[-2:]
+    await bot.press_data(
+        team.customer,
+        first["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        first["message_id"],
+    )
+    assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
+    detail = await bot.press_data(
+        team.customer,
+        second["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        second["message_id"],
+    )
+    assert "Status: 📬 delivered" in detail
+    assert "Thank you for confirming!" in bot.alerts()[-1]
+
+
+async def test_warehouse_marks_delivery(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await bot.press(team.warehouse, "🚚 Ship")
+    await bot.press(team.warehouse, "Next ➡")
+    await bot.press(team.warehouse, "JD Logistics")
+    await bot.press(team.warehouse, "No tracking number")
+    await bot.press(team.warehouse, "Not known")
+    pick = await bot.press(team.warehouse, "✅ Record shipment")
+    assert "Shipment 1: JD Logistics, tracking —" in pick
+    pick = await bot.press(team.warehouse, "📬 Delivered: shipment 1")
+    assert "Status: 📬 delivered" in pick and "delivered 11/23/26" in pick
+
+
+async def test_only_the_warehouse_ships_and_only_the_owner_confirms(team: Team) -> None:
+    bot = team.bot
+    order_id = await approved_order(team)
+    for uid in (team.customer, team.rep):
+        assert "only for staff" in await bot.send(uid, "/ship")
+        await bot.press_data(uid, f"shp:o:{order_id}")
+        assert "only for staff" in bot.alerts()[-1]
+        await bot.press_data(uid, "dlv:w:1")
+        assert "only for staff" in bot.alerts()[-1]
+    await bot.press(team.warehouse, "🚚 Ship")
+    await bot.press(team.warehouse, "Next ➡")
+    await bot.press(team.warehouse, "JD Logistics")
+    await bot.press(team.warehouse, "No tracking number")
+    await bot.press(team.warehouse, "Not known")
+    await bot.press(team.warehouse, "✅ Record shipment")
+    stranger = bot.user("Eve")
+    await bot.register(stranger)
+    await bot.press_data(stranger, "dlv:r:1")
+    assert "No such order among yours" in bot.alerts()[-1]
+    assert await query(bot, "SELECT delivered_at FROM shipments") == [(None,)]
+    denied = await query(bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'denied'")
+    assert denied == [(6,)]
+
+
+async def test_nothing_to_ship_and_cancel(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await bot.press(team.warehouse, "🚚 Ship")
+    await bot.press(team.warehouse, "STP-24 5/5")
+    await bot.press(team.warehouse, "STP-REFILL 10/10")
+    await bot.press(team.warehouse, "Next ➡")
+    assert "at least one unit" in bot.alerts()[-1]
+    assert "Nothing recorded." in await bot.send(team.warehouse, "/cancel")
+    assert await query(bot, "SELECT COUNT(*) FROM shipments") == [(0,)]
