@@ -11,10 +11,18 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.conversations import cancel_order, checkout, quantity, registration, reject, ship
+from bot.conversations import (
+    cancel_order,
+    checkout,
+    payment,
+    quantity,
+    registration,
+    reject,
+    ship,
+)
 from bot.db import Database
 from bot.domain.models import Language
-from bot.handlers import approvals, cart, catalog, common, delivery, orders, staff
+from bot.handlers import approvals, cart, catalog, common, delivery, finance, orders, staff
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
 from bot.handlers.menus import command_menu
 from bot.i18n import I18n
@@ -27,7 +35,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 def register_handlers(app: App) -> None:
     """Every handler, in the order they are tried."""
     app.add_handler(TypeHandler(Update, identify), group=-1)
-    for conversation in (registration, checkout, quantity, cancel_order, reject, ship):
+    for conversation in (registration, checkout, quantity, cancel_order, reject, ship, payment):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
     app.add_handlers(catalog.handlers())
@@ -36,6 +44,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(staff.handlers())
     app.add_handlers(approvals.handlers())
     app.add_handlers(delivery.handlers())
+    app.add_handlers(finance.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)

@@ -14,6 +14,7 @@ from bot.db.catalog import CatalogRepository
 from bot.db.customers import CustomerRepository
 from bot.db.migrations import migrate
 from bot.db.orders import OrderRepository
+from bot.db.payments import PaymentRepository
 from bot.db.ptb_state import PtbStateRepository
 from bot.db.reviews import ReviewRepository
 from bot.db.shipments import ShipmentRepository
@@ -104,6 +105,7 @@ class UnitOfWork:
         self.staff = StaffRepository(conn)
         self.reviews = ReviewRepository(conn)
         self.shipments = ShipmentRepository(conn)
+        self.payments = PaymentRepository(conn)
         return self
 
     async def commit(self) -> None:

@@ -26,6 +26,8 @@ class InputProblem(StrEnum):
     ROLE_UNKNOWN = "role_unknown"
     CARRIER_LENGTH = "carrier_length"
     TRACKING_INVALID = "tracking_invalid"
+    AMOUNT_INVALID = "amount_invalid"
+    ORDER_NUMBER_MISSING = "order_number_missing"
 
 
 class DomainError(Exception):
@@ -120,3 +122,14 @@ class OutOfStockToShip(DomainError):
     """The warehouse holds fewer units than the shipment takes."""
 
     sku: str
+
+
+@dataclass
+class Overpayment(DomainError):
+    """A payment larger than what is still owed."""
+
+    owed: int
+
+
+class NotInvoiceable(DomainError):
+    """An invoice needs an approved, not cancelled order, and only one is issued."""

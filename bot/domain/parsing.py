@@ -144,3 +144,26 @@ def parse_tracking(text: str) -> str:
     if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{2,39}", value):
         raise InvalidInput(InputProblem.TRACKING_INVALID)
     return value
+
+
+def parse_money(text: str, digits: int) -> int:
+    """A positive amount in minor units: 1234.5, 1,234.50, 1 234,50, ¥1234 (at most 10^9)."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if "-" in value or "−" in value:
+        raise InvalidInput(InputProblem.AMOUNT_INVALID)
+    value = re.sub(r"^[^\d]{0,4}|[^\d]{0,4}$", "", value).replace(" ", "").replace("'", "")
+    if "," in value and "." in value:
+        thousands = "," if value.rfind(".") > value.rfind(",") else "."
+        value = value.replace(thousands, "").replace(",", ".")
+    elif "," in value:
+        head, _, tail = value.rpartition(",")
+        value = value.replace(",", "") if len(tail) == 3 and head else value.replace(",", ".")
+    if not re.fullmatch(r"\d{1,10}(\.\d+)?", value):
+        raise InvalidInput(InputProblem.AMOUNT_INVALID)
+    whole, _, fraction = value.partition(".")
+    if len(fraction) > digits:
+        raise InvalidInput(InputProblem.AMOUNT_INVALID)
+    minor = int(whole) * 10**digits + int((fraction or "0").ljust(digits, "0")[:digits] or 0)
+    if not 0 < minor <= 10**9 * 10**digits:
+        raise InvalidInput(InputProblem.AMOUNT_INVALID)
+    return minor

@@ -22,15 +22,23 @@ class Permission(StrEnum):
     ASSIGN_CUSTOMERS = "assign_customers"
     OWN_CUSTOMERS = "own_customers"
     FULFIL = "fulfil"
+    RECORD_PAYMENTS = "record_payments"
+    VIEW_RECEIVABLES = "view_receivables"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS}),
-    Role.SALES_MANAGER: frozenset({Permission.ASSIGN_CUSTOMERS}),
+    Role.SALES_MANAGER: frozenset({Permission.ASSIGN_CUSTOMERS, Permission.VIEW_RECEIVABLES}),
     Role.WAREHOUSE: frozenset({Permission.FULFIL}),
-    Role.FINANCE: frozenset(),
+    Role.FINANCE: frozenset({Permission.RECORD_PAYMENTS, Permission.VIEW_RECEIVABLES}),
     Role.ADMIN: frozenset(
-        {Permission.MANAGE_STAFF, Permission.ASSIGN_CUSTOMERS, Permission.FULFIL}
+        {
+            Permission.MANAGE_STAFF,
+            Permission.ASSIGN_CUSTOMERS,
+            Permission.FULFIL,
+            Permission.RECORD_PAYMENTS,
+            Permission.VIEW_RECEIVABLES,
+        }
     ),
 }
 

@@ -5,10 +5,18 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.domain.models import Order, OrderStatus
 from bot.handlers.context import BotContext
+from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
-from bot.ui import order_views, shipping_views
+from bot.ui import finance_views, order_views, shipping_views
 from bot.ui.callbacks import BadCallback, parse
+
+
+async def _tell_finance(context: BotContext, order: Order) -> None:
+    if order.status is OrderStatus.DELIVERED:
+        people = await context.services.finance.finance_staff()
+        await notify(context, people, lambda t: finance_views.to_finance_delivered(t, order))
 
 
 async def delivery_button(update: Update, context: BotContext) -> None:
@@ -18,11 +26,13 @@ async def delivery_button(update: Update, context: BotContext) -> None:
     if cb.action == "r":
         order = await fulfilment.confirm_receipt(context.person, cb.number(0))
         await answer(update, t._("Thank you for confirming!"))
+        await _tell_finance(context, order)
         detail = await context.services.orders.detail(context.person, order_id=order.id)
         await show(update, context, order_views.order_detail(t, context.config, detail))
     elif cb.action == "w":
         order = await fulfilment.mark_delivered(context.person, cb.number(0))
         await answer(update, t._("Marked as delivered."))
+        await _tell_finance(context, order)
         pick = await fulfilment.pick_list(context.person, order.id)
         await show(update, context, shipping_views.pick_list(t, context.config, pick))
     else:

@@ -27,11 +27,21 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (
         ("pending", N_("Orders waiting for your decision")),
         ("ship", N_("Orders to ship")),
+        ("payment", N_("Record a payment")),
+        ("receivables", N_("What customers owe, by age")),
         ("staff", N_("Staff and their roles")),
         ("invite", N_("Invite staff, e.g. /invite warehouse")),
     ),
-    Role.SALES_MANAGER: (("pending", N_("Orders waiting for your decision")),),
+    Role.SALES_MANAGER: (
+        ("pending", N_("Orders waiting for your decision")),
+        ("receivables", N_("What customers owe, by age")),
+    ),
     Role.WAREHOUSE: (("ship", N_("Orders to ship")),),
+    Role.FINANCE: (
+        ("payment", N_("Record a payment")),
+        ("invoice", N_("Issue an invoice: /invoice NUMBER")),
+        ("receivables", N_("What customers owe, by age")),
+    ),
     Role.SALES_REP: (
         ("pending", N_("Orders waiting for your decision")),
         ("mylink", N_("Your link for new customers")),

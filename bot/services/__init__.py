@@ -12,6 +12,7 @@ from bot.services.cart import CartService
 from bot.services.catalog import CatalogService
 from bot.services.checkout import CheckoutService
 from bot.services.customers import CustomerService
+from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
 from bot.services.orders import OrderService
 from bot.services.staff import StaffService
@@ -31,6 +32,7 @@ class Services:
     staff: StaffService
     approvals: ApprovalService
     fulfilment: FulfilmentService
+    finance: FinanceService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -45,4 +47,5 @@ class Services:
             staff=StaffService(db, config, clock),
             approvals=ApprovalService(db, config, clock),
             fulfilment=FulfilmentService(db, config, clock),
+            finance=FinanceService(db, config, clock),
         )

@@ -8,7 +8,15 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.domain.errors import NothingToShip, OrderNotFound, OutOfStockToShip, TransitionRefused
-from bot.domain.models import Customer, Order, OrderLine, OrderStatus, Shipment, User
+from bot.domain.models import (
+    Customer,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentStatus,
+    Shipment,
+    User,
+)
 from bot.domain.parsing import parse_carrier, parse_tracking
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, require_customer
@@ -158,5 +166,9 @@ class FulfilmentService(Service):
             order = await apply_transition(
                 uow, order, OrderStatus.DELIVERED, actor_id=actor.id, at=now
             )
+            if order.payment_status is PaymentStatus.PAID:
+                order = await apply_transition(
+                    uow, order, OrderStatus.COMPLETED, actor_id=None, at=now, reason="paid"
+                )
         await uow.commit()
         return order

@@ -14,10 +14,12 @@ from bot.domain.errors import (
     NotAllowed,
     NotEnoughStock,
     NothingToShip,
+    NotInvoiceable,
     NotRegistered,
     OptionNotOffered,
     OrderNotFound,
     OutOfStockToShip,
+    Overpayment,
     ProductNotFound,
     ReasonRequired,
     StaffNotFound,
@@ -48,6 +50,8 @@ INPUT = {
     InputProblem.TRACKING_INVALID: N_(
         "A tracking number has 3 to 40 letters, digits and dashes, e.g. SF1234567890."
     ),
+    InputProblem.AMOUNT_INVALID: N_("Please send an amount like 1234.50."),
+    InputProblem.ORDER_NUMBER_MISSING: N_("Which order? Example: /invoice SO-20261123-0042"),
     InputProblem.ROLE_UNKNOWN: N_(
         "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
     ),
@@ -80,6 +84,14 @@ def describe(error: DomainError, t: Texts) -> str:
         }
     if isinstance(error, ReasonRequired):
         return t._("Please give a reason.")
+    if isinstance(error, Overpayment):
+        return t._("That is more than is owed (%(owed)s). Please check the amount.") % {
+            "owed": t.money(error.owed)
+        }
+    if isinstance(error, NotInvoiceable):
+        return t._(
+            "This order cannot take an invoice or payment now (or has its invoice already)."
+        )
     if isinstance(error, NothingToShip):
         return t._("Choose at least one unit, and no more than is left to ship.")
     if isinstance(error, OutOfStockToShip):

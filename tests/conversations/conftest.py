@@ -55,6 +55,7 @@ class Team:
     manager: int
     manager2: int
     warehouse: int
+    finance: int
     customer: int
 
 
@@ -71,7 +72,7 @@ async def _grant(bot: Harness, uid: int, role: str) -> None:
 
 @pytest.fixture
 async def team(db: Database, clock: FixedClock) -> AsyncIterator[Team]:
-    """A rep, two managers, a warehouse clerk and a registered customer of the rep."""
+    """A rep, two managers, a warehouse clerk, a finance clerk and a customer of the rep."""
     await db.close()
     config = make_config(
         db.path,
@@ -86,7 +87,9 @@ async def team(db: Database, clock: FixedClock) -> AsyncIterator[Team]:
     await _grant(bot, manager2, "sales_manager")
     warehouse = bot.user("Wu")
     await _grant(bot, warehouse, "warehouse")
+    finance = bot.user("Fay")
+    await _grant(bot, finance, "finance")
     customer = bot.user("Ann")
     await bot.register(customer)
-    yield Team(bot, rep, manager, manager2, warehouse, customer)
+    yield Team(bot, rep, manager, manager2, warehouse, finance, customer)
     await bot.stop()

@@ -1,0 +1,183 @@
+"""Recording a payment: the order, the amount (never more than owed), method, date, confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.conversations.common import (
+    NOT_COMMAND,
+    TEXT,
+    buttons_please,
+    conversation,
+    message_text,
+    text_please,
+)
+from bot.domain.errors import DraftIncomplete, Overpayment
+from bot.domain.parsing import parse_date, parse_money
+from bot.domain.payments import Method
+from bot.handlers.context import BotContext
+from bot.handlers.notify import notify
+from bot.handlers.render import answer, say, show
+from bot.ui import finance_views
+from bot.ui.callbacks import BadCallback, parse
+
+DRAFT = "payment"
+
+
+class State(IntEnum):
+    """Steps of recording a payment."""
+
+    NUMBER = 1
+    AMOUNT = 2
+    METHOD = 3
+    DATE = 4
+    CONFIRM = 5
+
+
+def _draft(context: BotContext) -> dict[str, Any]:
+    draft = (context.user_data or {}).get(DRAFT)
+    if not draft:
+        raise DraftIncomplete()
+    return draft
+
+
+async def _ask_amount(update: Update, context: BotContext, number: str) -> State:
+    order, owed = await context.services.finance.owed(context.person, number=number)
+    context.user_data[DRAFT] = {"order": order.id, "number": order.number, "owed": owed}  # type: ignore[index]
+    await show(update, context, finance_views.ask_amount(context.t, order, owed))
+    return State.AMOUNT
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """/payment [NUMBER]: finance only; ask the order unless given."""
+    if context.args:
+        return await _ask_amount(update, context, context.args[0][:32])
+    await context.services.finance.receivables(context.person)  # finance or refused (audited)
+    await show(update, context, finance_views.ask_number(context.t))
+    return State.NUMBER
+
+
+async def got_number(update: Update, context: BotContext) -> State:
+    """An order number typed."""
+    return await _ask_amount(update, context, message_text(update)[:32])
+
+
+async def _to_method(update: Update, context: BotContext, amount: int) -> State:
+    draft = _draft(context)
+    if amount > draft["owed"]:
+        raise Overpayment(owed=draft["owed"])
+    draft["amount"] = amount
+    await show(update, context, finance_views.ask_method(context.t))
+    return State.METHOD
+
+
+async def got_amount(update: Update, context: BotContext) -> State:
+    """An amount typed."""
+    return await _to_method(
+        update, context, parse_money(message_text(update), context.config.business.minor_digits)
+    )
+
+
+async def full_amount(update: Update, context: BotContext) -> State:
+    """pay:full: everything still owed."""
+    await answer(update)
+    return await _to_method(update, context, _draft(context)["owed"])
+
+
+async def got_method(update: Update, context: BotContext) -> State:
+    """pay:m:<method>."""
+    value = parse(update.callback_query.data if update.callback_query else None).text(0)
+    if value not in Method._value2member_map_:
+        raise BadCallback(value)
+    _draft(context)["method"] = value
+    await answer(update)
+    await show(update, context, finance_views.ask_date(context.t))
+    return State.DATE
+
+
+async def _to_confirm(update: Update, context: BotContext, day: date) -> State:
+    draft = _draft(context)
+    draft["day"] = day.isoformat()
+    screen = finance_views.confirm(
+        context.t, draft["number"], draft["amount"], Method(draft["method"]), context.t.date(day)
+    )
+    await show(update, context, screen)
+    return State.CONFIRM
+
+
+async def today(update: Update, context: BotContext) -> State:
+    """pay:d:today."""
+    await answer(update)
+    return await _to_confirm(update, context, context.services.finance.today())
+
+
+async def got_date(update: Update, context: BotContext) -> State:
+    """A date typed: up to a year back, not in the future."""
+    day = parse_date(message_text(update), context.services.finance.today(), -365, 0)
+    return await _to_confirm(update, context, day)
+
+
+async def record(update: Update, context: BotContext) -> int:
+    """pay:ok: record, send the customer a receipt."""
+    draft = _draft(context)
+    result = await context.services.finance.record_payment(
+        context.person,
+        draft["order"],
+        draft["amount"],
+        Method(draft["method"]),
+        date.fromisoformat(draft["day"]),
+    )
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await answer(update)
+    await show(update, context, finance_views.recorded(context.t, result))
+    await notify(context, [result.customer_user], lambda t: finance_views.receipt(t, result))
+    return ConversationHandler.END
+
+
+async def abort(update: Update, context: BotContext) -> int:
+    """/cancel or pay:x: nothing is recorded."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await answer(update)
+    await say(update, context, context.t._("Nothing recorded."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The payment conversation."""
+    return conversation(
+        "payment",
+        entry_points=[CommandHandler("payment", start)],
+        states={
+            State.NUMBER: [
+                MessageHandler(TEXT, got_number),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.AMOUNT: [
+                CallbackQueryHandler(full_amount, pattern=r"^pay:full$"),
+                MessageHandler(TEXT, got_amount),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.METHOD: [
+                CallbackQueryHandler(got_method, pattern=r"^pay:m:"),
+                MessageHandler(NOT_COMMAND, buttons_please),
+            ],
+            State.DATE: [
+                CallbackQueryHandler(today, pattern=r"^pay:d:today$"),
+                MessageHandler(TEXT, got_date),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.CONFIRM: [
+                CallbackQueryHandler(record, pattern=r"^pay:ok$"),
+                MessageHandler(NOT_COMMAND, buttons_please),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", abort),
+            CallbackQueryHandler(abort, pattern=r"^pay:x$"),
+        ],
+    )

@@ -1,0 +1,97 @@
+"""SQL for invoices, due dates and payments, and what is still owed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.db._rows import from_ts, ts
+from bot.domain.models import PaymentStatus
+
+
+class PaymentRepository:
+    """Invoices, due dates, payments."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def next_invoice_number(self, day: str) -> int:
+        """The next invoice sequence number of a business day."""
+        async with self._conn.execute(
+            "INSERT INTO invoice_counters (day, last) VALUES (?, 1)"
+            " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+            (day,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def add_invoice(
+        self, order_id: int, number: str, amount: int, by: int, now: datetime
+    ) -> None:
+        """Store an order's invoice."""
+        await self._conn.execute(
+            "INSERT INTO invoices (order_id, number, amount, issued_at, issued_by)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (order_id, number, amount, ts(now), by),
+        )
+
+    async def invoice(self, order_id: int) -> tuple[str, int, datetime] | None:
+        """(number, amount, issued at) of an order's invoice."""
+        async with self._conn.execute(
+            "SELECT number, amount, issued_at FROM invoices WHERE order_id = ?", (order_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (row[0], int(row[1]), from_ts(row[2])) if row else None
+
+    async def add_dues(self, order_id: int, dues: Sequence[tuple[date, int]]) -> None:
+        """Store an order's due dates."""
+        await self._conn.executemany(
+            "INSERT INTO due_dates (order_id, seq, due_on, amount) VALUES (?, ?, ?, ?)",
+            [(order_id, n, d.isoformat(), a) for n, (d, a) in enumerate(dues, 1)],
+        )
+
+    async def dues(self, order_id: int) -> list[tuple[date, int]]:
+        """An order's due dates and amounts, earliest first."""
+        async with self._conn.execute(
+            "SELECT due_on, amount FROM due_dates WHERE order_id = ? ORDER BY seq", (order_id,)
+        ) as cursor:
+            return [(date.fromisoformat(r[0]), int(r[1])) for r in await cursor.fetchall()]
+
+    async def paid(self, order_id: int) -> int:
+        """What has been paid on an order."""
+        async with self._conn.execute(
+            "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE order_id = ?", (order_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def add_payment(
+        self, order_id: int, amount: int, method: str, paid_on: date, by: int, now: datetime
+    ) -> None:
+        """Record a payment."""
+        await self._conn.execute(
+            "INSERT INTO payments (order_id, amount, method, paid_on, recorded_at, recorded_by)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (order_id, amount, method, paid_on.isoformat(), ts(now), by),
+        )
+
+    async def set_status(self, order_id: int, status: PaymentStatus) -> None:
+        """Store an order's payment status."""
+        await self._conn.execute(
+            "UPDATE orders SET payment_status = ? WHERE id = ?", (status.value, order_id)
+        )
+
+    async def open_invoiced(self) -> list[tuple[int, str, str, int]]:
+        """(order id, order number, customer name, paid) of invoiced orders not fully paid."""
+        async with self._conn.execute(
+            "SELECT o.id, o.number, c.name,"
+            " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id)"
+            " FROM orders o JOIN invoices i ON i.order_id = o.id"
+            " JOIN customers c ON c.id = o.customer_id"
+            " WHERE o.payment_status != 'paid' AND o.status NOT IN ('cancelled', 'rejected')"
+            " ORDER BY o.id"
+        ) as cursor:
+            return [(r[0], r[1], r[2], int(r[3])) for r in await cursor.fetchall()]

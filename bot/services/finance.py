@@ -1,0 +1,240 @@
+"""Finance: invoices with due dates, payments (partial, never more than owed), receivables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import UnitOfWork
+from bot.domain.errors import NotInvoiceable, OrderNotFound, Overpayment
+from bot.domain.models import Order, OrderStatus, PaymentKind, PaymentStatus, User
+from bot.domain.payments import AGEING, Method, bucket, outstanding, payment_status, schedule
+from bot.domain.roles import Permission, Role
+from bot.services.base import Service, authorize
+from bot.services.transitions import apply_transition
+
+INVOICEABLE = (
+    OrderStatus.APPROVED,
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+)
+TOP = 10
+
+
+class Invoice(BaseModel):
+    """An issued invoice and its due dates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    number: str
+    amount: int
+    dues: tuple[tuple[date, int], ...]
+    customer_user: User
+
+
+class PaymentResult(BaseModel):
+    """A payment recorded: the order after it, what is still owed, whom to send a receipt."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    amount: int
+    paid: int
+    owed: int
+    customer_user: User
+
+
+class Debtor(BaseModel):
+    """One order's open balance."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: int
+    number: str
+    customer: str
+    outstanding: int
+    overdue: int
+    days_overdue: int
+
+
+class Receivables(BaseModel):
+    """What customers owe: total, overdue, ageing buckets, the largest overdue balances."""
+
+    model_config = ConfigDict(frozen=True)
+
+    total: int
+    overdue: int
+    buckets: tuple[int, int, int, int]
+    worst: tuple[Debtor, ...]
+
+
+async def _order(uow: UnitOfWork, order_id: int | None, number: str | None) -> Order:
+    order = (
+        await uow.orders.by_id(order_id)
+        if order_id is not None
+        else await uow.orders.by_number((number or "").strip().upper())
+    )
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+async def _customer_user(uow: UnitOfWork, order: Order) -> User:
+    customer = await uow.customers.by_id(order.customer_id)
+    assert customer is not None
+    user = await uow.users.by_id(customer.user_id)
+    assert user is not None
+    return user
+
+
+class FinanceService(Service):
+    """Money in, checked against the finance role."""
+
+    async def finance_staff(self) -> list[User]:
+        """Everyone who keeps the money, to be told of deliveries."""
+        async with self.db.reader() as uow:
+            users = [await uow.users.by_id(i) for i in await uow.staff.with_role(Role.FINANCE)]
+        return [u for u in users if u is not None]
+
+    def today(self) -> date:
+        """Today in the business time zone."""
+        return self.clock.now().astimezone(self.config.business.zone).date()
+
+    async def issue_invoice(
+        self, actor: User, *, order_id: int | None = None, number: str | None = None
+    ) -> Invoice:
+        """Give an order its invoice number and due dates from its payment term (once)."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "invoice", now)
+            order = await _order(uow, order_id, number)
+            if order.status not in INVOICEABLE or await uow.payments.invoice(order.id):
+                raise NotInvoiceable()
+            day = now.astimezone(self.config.business.zone)
+            invoice_number = (
+                f"INV-{day:%Y%m%d}-{await uow.payments.next_invoice_number(f'{day:%Y%m%d}'):04d}"
+            )
+            term = self.config.payment_term(order.payment_term)
+            kind = term.kind if term else PaymentKind.PREPAID
+            dues = schedule(
+                kind,
+                order.totals.total,
+                day.date(),
+                days=term.days if term else None,
+                count=term.count if term else None,
+                interval=term.interval_days if term else None,
+            )
+            await uow.payments.add_invoice(
+                order.id, invoice_number, order.totals.total, actor.id, now
+            )
+            await uow.payments.add_dues(order.id, dues)
+            await uow.audit.record(
+                at=now,
+                actor_id=actor.id,
+                entity="order",
+                entity_id=order.id,
+                action="invoiced",
+                after=invoice_number,
+            )
+            customer_user = await _customer_user(uow, order)
+            await uow.commit()
+        return Invoice(
+            order=order,
+            number=invoice_number,
+            amount=order.totals.total,
+            dues=tuple(dues),
+            customer_user=customer_user,
+        )
+
+    async def owed(self, actor: User, *, number: str) -> tuple[Order, int]:
+        """An order and what is still owed on it (finance)."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", self.clock.now()
+            )
+            order = await _order(uow, None, number)
+            return order, order.totals.total - await uow.payments.paid(order.id)
+
+    async def record_payment(
+        self, actor: User, order_id: int, amount: int, method: Method, paid_on: date
+    ) -> PaymentResult:
+        """Record a payment; more than is owed is refused; delivered and paid completes."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", now)
+            order = await _order(uow, order_id, None)
+            if order.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED):
+                raise NotInvoiceable()
+            paid = await uow.payments.paid(order.id)
+            owed = order.totals.total - paid
+            if amount > owed:
+                raise Overpayment(owed=owed)
+            await uow.payments.add_payment(order.id, amount, method.value, paid_on, actor.id, now)
+            paid += amount
+            status = payment_status(order.totals.total, paid)
+            await uow.payments.set_status(order.id, status)
+            await uow.audit.record(
+                at=now,
+                actor_id=actor.id,
+                entity="order",
+                entity_id=order.id,
+                action="payment",
+                after=str(amount),
+                reason=method.value,
+            )
+            order = order.model_copy(update={"payment_status": status})
+            if status is PaymentStatus.PAID and order.status is OrderStatus.DELIVERED:
+                order = await apply_transition(
+                    uow, order, OrderStatus.COMPLETED, actor_id=actor.id, at=now
+                )
+            customer_user = await _customer_user(uow, order)
+            await uow.commit()
+        return PaymentResult(
+            order=order,
+            amount=amount,
+            paid=paid,
+            owed=order.totals.total - paid,
+            customer_user=customer_user,
+        )
+
+    async def receivables(self, actor: User) -> Receivables:
+        """Outstanding and overdue balances with ageing (0–30, 31–60, 61–90, 90+ days)."""
+        today = self.today()
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow,
+                self.config,
+                actor,
+                Permission.VIEW_RECEIVABLES,
+                "receivables",
+                self.clock.now(),
+            )
+            rows = await uow.payments.open_invoiced()
+            debtors = []
+            buckets = [0] * len(AGEING)
+            for order_id, number, customer, paid in rows:
+                left = outstanding(await uow.payments.dues(order_id), paid)
+                late = [(d, a) for d, a in left if d < today]
+                for due, amount in late:
+                    buckets[bucket((today - due).days)] += amount
+                debtors.append(
+                    Debtor(
+                        order_id=order_id,
+                        number=number,
+                        customer=customer,
+                        outstanding=sum(a for _, a in left),
+                        overdue=sum(a for _, a in late),
+                        days_overdue=max(((today - d).days for d, _ in late), default=0),
+                    )
+                )
+        worst = sorted((d for d in debtors if d.overdue), key=lambda d: (-d.overdue, d.number))
+        return Receivables(
+            total=sum(d.outstanding for d in debtors),
+            overdue=sum(d.overdue for d in debtors),
+            buckets=(buckets[0], buckets[1], buckets[2], buckets[3]),
+            worst=tuple(worst[:TOP]),
+        )

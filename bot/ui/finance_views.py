@@ -1,0 +1,157 @@
+"""Screens of finance: invoices, the payment steps, receipts, receivables with ageing."""
+
+from __future__ import annotations
+
+from bot.domain.models import Order
+from bot.domain.payments import Method
+from bot.i18n import N_, Texts
+from bot.services.finance import Invoice, PaymentResult, Receivables
+from bot.ui.callbacks import pack
+from bot.ui.screen import Screen, button, esc, keyboard
+
+METHODS = {
+    Method.BANK_TRANSFER: N_("Bank transfer"),
+    Method.CASH: N_("Cash"),
+    Method.CARD: N_("Card"),
+    Method.OTHER: N_("Other"),
+}
+BUCKETS = (N_("0–30 days"), N_("31–60 days"), N_("61–90 days"), N_("over 90 days"))
+
+
+def _dues(t: Texts, value: Invoice) -> list[str]:
+    return [
+        t._("• due %(day)s: %(amount)s") % {"day": t.date(d), "amount": t.money(a)}
+        for d, a in value.dues
+    ]
+
+
+def invoice_issued(t: Texts, value: Invoice) -> Screen:
+    """Finance's view of the invoice just issued."""
+    head = t._("🧾 Invoice <b>%(invoice)s</b> for order %(order)s: %(amount)s") % {
+        "invoice": value.number,
+        "order": value.order.number,
+        "amount": t.money(value.amount),
+    }
+    return Screen("\n".join([head, *_dues(t, value)]))
+
+
+def to_customer_invoice(t: Texts, value: Invoice) -> Screen:
+    """The customer's invoice notice with the due dates."""
+    head = t._("🧾 Invoice <b>%(invoice)s</b> for your order %(order)s: %(amount)s") % {
+        "invoice": value.number,
+        "order": value.order.number,
+        "amount": t.money(value.amount),
+    }
+    return Screen("\n".join([head, *_dues(t, value)]))
+
+
+def to_finance_delivered(t: Texts, order: Order) -> Screen:
+    """Finance's notice that an order was delivered, so it can be invoiced."""
+    text = t._("📬 Order %(number)s (%(amount)s) is delivered.") % {
+        "number": order.number,
+        "amount": t.money(order.totals.total),
+    }
+    return Screen(
+        text, keyboard([[button(t._("🧾 Issue invoice"), pack("fin", "inv", order.id))]])
+    )
+
+
+def ask_number(t: Texts) -> Screen:
+    """Which order the payment is for."""
+    return Screen(t._("Payment for which order? Send its number, e.g. SO-20261123-0042."))
+
+
+def ask_amount(t: Texts, order: Order, owed: int) -> Screen:
+    """How much was paid (the full balance is a button)."""
+    text = t._("Order %(number)s: total %(total)s, still owed %(owed)s. Amount received?") % {
+        "number": order.number,
+        "total": t.money(order.totals.total),
+        "owed": t.money(owed),
+    }
+    rows = [
+        [button(t._("All of it: %(amount)s") % {"amount": t.money(owed)}, pack("pay", "full"))]
+    ]
+    return Screen(text, keyboard(rows))
+
+
+def ask_method(t: Texts) -> Screen:
+    """How it was paid."""
+    rows = [[button(t._(label), pack("pay", "m", m.value))] for m, label in METHODS.items()]
+    return Screen(t._("How was it paid?"), keyboard(rows))
+
+
+def ask_date(t: Texts) -> Screen:
+    """When it was paid."""
+    rows = [[button(t._("Today"), pack("pay", "d", "today"))]]
+    return Screen(t._("Paid on which day? Press Today or send a date."), keyboard(rows))
+
+
+def confirm(t: Texts, number: str, amount: int, method: Method, day: str) -> Screen:
+    """The payment to record, asking once more."""
+    text = t._("Record %(amount)s paid by %(method)s on %(day)s for order %(number)s?") % {
+        "amount": t.money(amount),
+        "method": t._(METHODS[method]),
+        "day": day,
+        "number": number,
+    }
+    rows = [
+        [button(t._("✅ Record payment"), pack("pay", "ok"))],
+        [button(t._("✖️ Cancel"), pack("pay", "x"))],
+    ]
+    return Screen(text, keyboard(rows))
+
+
+def recorded(t: Texts, value: PaymentResult) -> Screen:
+    """Finance's confirmation."""
+    text = t._("Recorded %(amount)s for %(number)s. Paid %(paid)s, still owed %(owed)s.") % {
+        "amount": t.money(value.amount),
+        "number": value.order.number,
+        "paid": t.money(value.paid),
+        "owed": t.money(value.owed),
+    }
+    return Screen(text)
+
+
+def receipt(t: Texts, value: PaymentResult) -> Screen:
+    """The customer's receipt."""
+    text = t._("🧾 Payment received: %(amount)s for order %(number)s. Thank you!") % {
+        "amount": t.money(value.amount),
+        "number": value.order.number,
+    }
+    if value.owed:
+        text += "\n" + t._("Still to pay: %(owed)s.") % {"owed": t.money(value.owed)}
+    else:
+        text += "\n" + t._("The order is paid in full.")
+    return Screen(text)
+
+
+def receivables(t: Texts, value: Receivables) -> Screen:
+    """Total, overdue, ageing and the largest overdue balances."""
+    lines = [
+        t._("<b>Receivables</b>"),
+        t._("Outstanding: %(amount)s") % {"amount": t.money(value.total)},
+        t._("Overdue: %(amount)s") % {"amount": t.money(value.overdue)},
+        "",
+        t._("<b>Overdue by age</b>"),
+    ]
+    lines += [
+        f"{t._(label)}: {t.money(amount)}"
+        for label, amount in zip(BUCKETS, value.buckets, strict=True)
+    ]
+    if value.worst:
+        lines += ["", t._("<b>Largest overdue</b>")]
+        lines += [
+            t.ngettext(
+                "• %(number)s %(customer)s: %(amount)s, %(days)d day late",
+                "• %(number)s %(customer)s: %(amount)s, %(days)d days late",
+                d.days_overdue,
+            )
+            % {
+                "number": d.number,
+                "customer": esc(d.customer),
+                "amount": t.money(d.overdue),
+                "days": d.days_overdue,
+            }
+            for d in value.worst
+        ]
+    return Screen("\n".join(lines))

@@ -1,0 +1,89 @@
+"""Finance through the real Application, offline: invoice on delivery, payments with receipts,
+overpayment refused, completion, receivables, refusals."""
+
+from __future__ import annotations
+
+from tests.conversations.conftest import Team, query
+from tests.conversations.test_fulfilment import approved_order
+
+
+async def delivered_order(team: Team) -> int:
+    """An approved order shipped whole and received by the customer."""
+    bot = team.bot
+    order_id = await approved_order(team)  # 5 × 35.00 + 10 × 4.50 + 15.00 = 235.00
+    await bot.press(team.warehouse, "🚚 Ship")
+    await bot.press(team.warehouse, "Next ➡")
+    await bot.press(team.warehouse, "SF Express")
+    await bot.press(team.warehouse, "No tracking number")
+    await bot.press(team.warehouse, "Not known")
+    await bot.press(team.warehouse, "✅ Record shipment")
+    await bot.press(team.customer, "✅ I received it")
+    return order_id
+
+
+async def test_invoice_payments_receipts_and_completion(team: Team) -> None:
+    bot = team.bot
+    await delivered_order(team)
+    notice = bot.last(team.finance)
+    assert "is delivered" in notice and "CN¥235.00" in notice
+    issued = await bot.press(team.finance, "🧾 Issue invoice")
+    assert "Invoice INV-20261123-0001 for order SO-20261123-0001: CN¥235.00" in issued
+    assert "due Nov 23, 2026: CN¥235.00" in issued  # prepaid: due at once
+    assert "Invoice INV-20261123-0001 for your order" in bot.last(team.customer)
+    await bot.press_data(team.finance, "fin:inv:1")
+    assert "has its invoice already" in bot.alerts()[-1]
+
+    assert "Payment for which order?" in await bot.send(team.finance, "/payment")
+    assert "No such order" in await bot.send(team.finance, "SO-19990101-0001")
+    asked = await bot.send(team.finance, "so-20261123-0001")
+    assert "still owed CN¥235.00" in asked
+    assert "an amount like 1234.50" in await bot.send(team.finance, "-3")
+    assert "more than is owed (CN¥235.00)" in await bot.send(team.finance, "1000000")
+    await bot.send(team.finance, "100")
+    await bot.press(team.finance, "Bank transfer")
+    confirm = await bot.press(team.finance, "Today")
+    assert "Record CN¥100.00 paid by Bank transfer on Nov 23, 2026" in confirm
+    done = await bot.press(team.finance, "✅ Record payment")
+    assert "Paid CN¥100.00, still owed CN¥135.00" in done
+    receipt = bot.last(team.customer)
+    assert "Payment received: CN¥100.00" in receipt and "Still to pay: CN¥135.00" in receipt
+    assert await query(bot, "SELECT status, payment_status FROM orders") == [
+        ("delivered", "partially_paid")
+    ]
+
+    await bot.send(team.finance, "/payment SO-20261123-0001")
+    await bot.press(team.finance, "All of it: CN¥135.00")
+    await bot.press(team.finance, "Cash")
+    await bot.send(team.finance, "2026-11-20")
+    await bot.press(team.finance, "✅ Record payment")
+    assert "The order is paid in full." in bot.last(team.customer)
+    assert await query(bot, "SELECT status, payment_status FROM orders") == [("completed", "paid")]
+    assert "Outstanding: CN¥0.00" in await bot.send(team.finance, "/receivables")
+
+
+async def test_only_finance_handles_money(team: Team) -> None:
+    bot = team.bot
+    order_id = await delivered_order(team)
+    for uid in (team.customer, team.warehouse, team.rep):
+        assert "only for staff" in await bot.send(uid, "/payment"), uid
+        assert "only for staff" in await bot.send(uid, "/invoice SO-20261123-0001"), uid
+        await bot.press_data(uid, f"fin:inv:{order_id}")
+        assert "only for staff" in bot.alerts()[-1]
+    assert "only for staff" in await bot.send(team.customer, "/receivables")
+    assert "Outstanding" in await bot.send(team.manager, "/receivables")
+    assert await query(bot, "SELECT COUNT(*) FROM invoices") == [(0,)]
+    assert await query(bot, "SELECT COUNT(*) FROM payments") == [(0,)]
+
+
+async def test_payment_in_chinese(team: Team) -> None:
+    bot = team.bot
+    await delivered_order(team)
+    await bot.send(team.finance, "/language")
+    await bot.press(team.finance, "简体中文")
+    await bot.send(team.finance, "/payment SO-20261123-0001")
+    assert "请发送金额，例如 1234.50。" in await bot.send(team.finance, "abc")
+    await bot.send(team.finance, "235")
+    await bot.press(team.finance, "现金")
+    await bot.press(team.finance, "今天")
+    await bot.press(team.finance, "✅ 登记收款")
+    assert "The order is paid in full." in bot.last(team.customer)
