@@ -22,7 +22,17 @@ from bot.conversations import (
 )
 from bot.db import Database
 from bot.domain.models import Language
-from bot.handlers import approvals, cart, catalog, common, delivery, finance, orders, staff
+from bot.handlers import (
+    approvals,
+    cart,
+    catalog,
+    common,
+    delivery,
+    finance,
+    orders,
+    requests,
+    staff,
+)
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
 from bot.handlers.menus import command_menu
 from bot.i18n import I18n
@@ -45,6 +55,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(approvals.handlers())
     app.add_handlers(delivery.handlers())
     app.add_handlers(finance.handlers())
+    app.add_handlers(requests.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)

@@ -10,10 +10,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
 from bot.domain.errors import DraftIncomplete, TransitionRefused
 from bot.domain.models import OrderStatus
-from bot.domain.order_status import customer_may_cancel
+from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import order_views
+from bot.handlers.requests import notify_request
+from bot.ui import order_views, request_views
 from bot.ui.callbacks import parse
 
 DRAFT = "cancel_order"
@@ -29,7 +30,8 @@ async def ask(update: Update, context: BotContext) -> State:
     """ord:cx:<id>: ask why."""
     order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
     detail = await context.services.orders.detail(context.person, order_id=order_id)
-    if not customer_may_cancel(detail.order.status):
+    status = detail.order.status
+    if not (customer_may_cancel(status) or customer_may_ask_to_cancel(status)):
         raise TransitionRefused(current=detail.order.status, wanted=OrderStatus.CANCELLED)
     context.user_data[DRAFT] = order_id  # type: ignore[index]
     await answer(update)
@@ -41,8 +43,13 @@ async def _cancel(update: Update, context: BotContext, reason: str) -> int:
     order_id = (context.user_data or {}).get(DRAFT)
     if not order_id:
         raise DraftIncomplete()
-    await context.services.orders.cancel(context.person, order_id, reason)
+    outcome = await context.services.orders.cancel(context.person, order_id, reason)
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    if outcome.request_id is not None:
+        await answer(update)
+        await show(update, context, request_views.requested(context.t, outcome.order))
+        await notify_request(context, outcome.request_id, outcome.deciders)
+        return ConversationHandler.END
     await answer(update, context.t._("The order is cancelled."))
     detail = await context.services.orders.detail(context.person, order_id=order_id)
     await show(update, context, order_views.order_detail(context.t, context.config, detail))

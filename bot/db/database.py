@@ -16,6 +16,7 @@ from bot.db.migrations import migrate
 from bot.db.orders import OrderRepository
 from bot.db.payments import PaymentRepository
 from bot.db.ptb_state import PtbStateRepository
+from bot.db.requests import RequestRepository
 from bot.db.reviews import ReviewRepository
 from bot.db.shipments import ShipmentRepository
 from bot.db.staff import StaffRepository
@@ -106,6 +107,7 @@ class UnitOfWork:
         self.reviews = ReviewRepository(conn)
         self.shipments = ShipmentRepository(conn)
         self.payments = PaymentRepository(conn)
+        self.requests = RequestRepository(conn)
         return self
 
     async def commit(self) -> None:

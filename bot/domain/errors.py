@@ -133,3 +133,11 @@ class Overpayment(DomainError):
 
 class NotInvoiceable(DomainError):
     """An invoice needs an approved, not cancelled order, and only one is issued."""
+
+
+class RequestOpen(DomainError):
+    """The order already has a request waiting for staff."""
+
+
+class RequestClosed(DomainError):
+    """Someone already decided this request."""

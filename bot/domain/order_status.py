@@ -35,3 +35,8 @@ def check_transition(current: S, wanted: S, reason: str | None) -> None:
 def customer_may_cancel(status: S) -> bool:
     """A customer cancels on their own only before approval."""
     return status is S.SUBMITTED
+
+
+def customer_may_ask_to_cancel(status: S) -> bool:
+    """After approval, and before anything ships, a customer may ask staff to cancel."""
+    return status is S.APPROVED

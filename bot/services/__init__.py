@@ -15,6 +15,7 @@ from bot.services.customers import CustomerService
 from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
 from bot.services.orders import OrderService
+from bot.services.requests import RequestService
 from bot.services.staff import StaffService
 from bot.services.users import UserService
 
@@ -33,6 +34,7 @@ class Services:
     approvals: ApprovalService
     fulfilment: FulfilmentService
     finance: FinanceService
+    requests: RequestService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -48,4 +50,5 @@ class Services:
             approvals=ApprovalService(db, config, clock),
             fulfilment=FulfilmentService(db, config, clock),
             finance=FinanceService(db, config, clock),
+            requests=RequestService(db, config, clock),
         )

@@ -5,16 +5,27 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
-from bot.domain.errors import OrderNotFound, TransitionRefused
+from bot.domain.errors import OrderNotFound, RequestOpen, TransitionRefused
 from bot.domain.models import Cart, Customer, Order, OrderDetail, OrderStatus, Page, User
-from bot.domain.order_status import customer_may_cancel
+from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.parsing import parse_reason
 from bot.services.base import Service, require_customer
 from bot.services.cart import load_cart
 from bot.services.catalog import page_bounds
+from bot.services.requests import request_deciders
 from bot.services.transitions import apply_transition
 
 ORDERS_PER_PAGE = 5
+
+
+class CancelOutcome(BaseModel):
+    """A cancellation done, or a request for one sent to these people."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    request_id: int | None = None
+    deciders: tuple[User, ...] = ()
 
 
 class RepeatResult(BaseModel):
@@ -65,24 +76,45 @@ class OrderService(Service):
             timeline = await uow.audit.order_timeline(order.id)
         return OrderDetail(order=order, lines=tuple(lines), timeline=tuple(timeline))
 
-    async def cancel(self, user: User, order_id: int, reason: str) -> Order:
-        """Cancel a submitted, not yet approved order; its reserved stock returns."""
+    async def cancel(self, user: User, order_id: int, reason: str) -> CancelOutcome:
+        """Cancel before approval (stock returns); after it, ask staff; once shipped, refuse."""
         reason = parse_reason(reason)
+        now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             customer = await require_customer(uow, user)
             order = await _own_order(uow, customer, order_id, None)
+            if customer_may_ask_to_cancel(order.status):
+                if await uow.requests.open_for(order.id):
+                    raise RequestOpen()
+                request_id = await uow.requests.add(
+                    order.id,
+                    "cancel",
+                    reason,
+                    order.status.value,
+                    OrderStatus.CANCELLED.value,
+                    user.id,
+                    now,
+                )
+                await uow.audit.record(
+                    at=now,
+                    actor_id=user.id,
+                    entity="order",
+                    entity_id=order.id,
+                    action="cancel_requested",
+                    before=order.status.value,
+                    after=OrderStatus.CANCELLED.value,
+                    reason=reason,
+                )
+                deciders = await request_deciders(uow, self.config, customer.rep_id)
+                await uow.commit()
+                return CancelOutcome(order=order, request_id=request_id, deciders=tuple(deciders))
             if not customer_may_cancel(order.status):
                 raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
             order = await apply_transition(
-                uow,
-                order,
-                OrderStatus.CANCELLED,
-                actor_id=user.id,
-                at=self.clock.now(),
-                reason=reason,
+                uow, order, OrderStatus.CANCELLED, actor_id=user.id, at=now, reason=reason
             )
             await uow.commit()
-        return order
+        return CancelOutcome(order=order)
 
     async def repeat(self, user: User, order_id: int) -> RepeatResult:
         """Put an earlier order's lines in the cart, at today's prices and stock."""

@@ -22,6 +22,8 @@ from bot.domain.errors import (
     Overpayment,
     ProductNotFound,
     ReasonRequired,
+    RequestClosed,
+    RequestOpen,
     StaffNotFound,
     TransitionRefused,
 )
@@ -84,6 +86,10 @@ def describe(error: DomainError, t: Texts) -> str:
         }
     if isinstance(error, ReasonRequired):
         return t._("Please give a reason.")
+    if isinstance(error, RequestOpen):
+        return t._("A request for this order is already waiting for our team.")
+    if isinstance(error, RequestClosed):
+        return t._("This request was already decided.")
     if isinstance(error, Overpayment):
         return t._("That is more than is owed (%(owed)s). Please check the amount.") % {
             "owed": t.money(error.owed)

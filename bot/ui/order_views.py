@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot.config import Config, PaymentTermConfig
 from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Totals
-from bot.domain.order_status import customer_may_cancel
+from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.i18n import N_, Texts
 from bot.services.checkout import CheckoutDraft, Quote
 from bot.ui import labels
@@ -246,6 +246,8 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
     rows = []
     if customer_may_cancel(o.status):
         rows.append([button(t._("✖️ Cancel order"), pack("ord", "cx", o.id))])
+    elif customer_may_ask_to_cancel(o.status):
+        rows.append([button(t._("✖️ Ask to cancel"), pack("ord", "cx", o.id))])
     rows.append(
         [
             button(t._("🔁 Order again"), pack("ord", "rp", o.id)),

@@ -8,7 +8,13 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.db import Database
-from bot.domain.errors import InvalidInput, OrderNotFound, ReasonRequired, TransitionRefused
+from bot.domain.errors import (
+    InvalidInput,
+    OrderNotFound,
+    ReasonRequired,
+    RequestOpen,
+    TransitionRefused,
+)
 from bot.domain.models import OrderStatus
 from bot.services import Services
 from bot.services.transitions import apply_transition
@@ -55,7 +61,7 @@ async def test_cancel_returns_stock_and_records_the_reason(
     with pytest.raises(InvalidInput):
         await services.orders.cancel(user, order.id, "x")
     cancelled = await services.orders.cancel(user, order.id, "Found a better price")
-    assert cancelled.status is OrderStatus.CANCELLED
+    assert cancelled.order.status is OrderStatus.CANCELLED and cancelled.request_id is None
     async with db.reader() as uow:
         assert await uow.catalog.reserved("TN-2420") == 0
     detail = await services.orders.detail(user, order_id=order.id)
@@ -69,19 +75,31 @@ async def test_cancel_returns_stock_and_records_the_reason(
         await services.orders.cancel(user, order.id, "again please")
 
 
-async def test_customer_cannot_cancel_after_approval(
+async def test_after_approval_cancelling_is_a_request_and_never_once_shipped(
     services: Services, db: Database, clock: FixedClock
 ) -> None:
     user = await customer(services, 1)
     order = await _order(services, user, "STP-24", 2, "t1")
     async with db.unit_of_work() as uow:
-        await apply_transition(uow, order, OrderStatus.APPROVED, actor_id=None, at=clock.now())
+        order = await apply_transition(
+            uow, order, OrderStatus.APPROVED, actor_id=None, at=clock.now()
+        )
         await uow.commit()
-    with pytest.raises(TransitionRefused) as caught:
-        await services.orders.cancel(user, order.id, "changed my mind")
-    assert caught.value.current is OrderStatus.APPROVED
+    outcome = await services.orders.cancel(user, order.id, "changed my mind")
+    assert outcome.request_id is not None and outcome.order.status is OrderStatus.APPROVED
+    with pytest.raises(RequestOpen):
+        await services.orders.cancel(user, order.id, "really, please")
     async with db.reader() as uow:
         assert await uow.catalog.reserved("STP-24") == 2
+    async with db.unit_of_work() as uow:
+        await apply_transition(
+            uow, order, OrderStatus.PARTIALLY_SHIPPED, actor_id=None, at=clock.now()
+        )
+        await db.connection.execute("UPDATE order_requests SET state = 'declined'")
+        await uow.commit()
+    with pytest.raises(TransitionRefused) as caught:
+        await services.orders.cancel(user, order.id, "too late?")
+    assert caught.value.current is OrderStatus.PARTIALLY_SHIPPED
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,67 @@
+"""SQL for customers' requests after approval."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db._rows import ts
+
+
+class RequestRepository:
+    """order_requests, and the refund due on cancelled orders."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def open_for(self, order_id: int) -> int | None:
+        """The open request of an order, if any."""
+        async with self._conn.execute(
+            "SELECT id FROM order_requests WHERE order_id = ? AND state = 'open'", (order_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
+    async def add(
+        self,
+        order_id: int,
+        kind: str,
+        reason: str,
+        before: str,
+        after: str,
+        by: int,
+        now: datetime,
+    ) -> int:
+        """Store a request; returns its id."""
+        async with self._conn.execute(
+            "INSERT INTO order_requests (order_id, kind, reason, before, after, requested_by,"
+            " requested_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (order_id, kind, reason, before, after, by, ts(now)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def get(self, request_id: int) -> tuple[int, str, str, str] | None:
+        """(order id, kind, reason, state) of a request."""
+        async with self._conn.execute(
+            "SELECT order_id, kind, reason, state FROM order_requests WHERE id = ?", (request_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]), row[1], row[2], row[3]) if row else None
+
+    async def decide(self, request_id: int, approved: bool, by: int, now: datetime) -> bool:
+        """Close an open request; False when someone closed it first."""
+        cursor = await self._conn.execute(
+            "UPDATE order_requests SET state = ?, decided_by = ?, decided_at = ?"
+            " WHERE id = ? AND state = 'open'",
+            ("approved" if approved else "declined", by, ts(now), request_id),
+        )
+        return cursor.rowcount == 1
+
+    async def set_refund_due(self, order_id: int, amount: int) -> None:
+        """Record money to pay back."""
+        await self._conn.execute(
+            "UPDATE orders SET refund_due = ? WHERE id = ?", (amount, order_id)
+        )

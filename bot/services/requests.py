@@ -1,0 +1,141 @@
+"""Customers' requests after approval (cancellation), decided by their rep or a manager."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.config import Config
+from bot.db import UnitOfWork
+from bot.domain.errors import NotAllowed, OrderNotFound, RequestClosed, TransitionRefused
+from bot.domain.models import Order, OrderStatus, User
+from bot.domain.roles import Role
+from bot.services.base import Service, roles_of
+from bot.services.transitions import apply_transition
+
+
+class RequestCard(BaseModel):
+    """A request as the deciders see it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    request_id: int
+    order: Order
+    customer_name: str
+    reason: str
+    state: str
+    paid: int
+
+
+class RequestDecision(BaseModel):
+    """A decided request: the order after it, the customer to tell, money to pay back."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    approved: bool
+    refund_due: int
+    customer_user: User
+
+
+async def request_deciders(uow: UnitOfWork, config: Config, rep_id: int | None) -> list[User]:
+    """The customer's rep, else the managers, else the administrators."""
+    ids = [rep_id] if rep_id else await uow.staff.with_role(Role.SALES_MANAGER)
+    users = [u for u in [await uow.users.by_id(i) for i in ids] if u is not None]
+    if not users:
+        for telegram_id in config.business.admins:
+            admin = await uow.users.by_telegram_id(telegram_id)
+            if admin is not None:
+                users.append(admin)
+    return users
+
+
+class RequestService(Service):
+    """Deciding customers' requests, checked against the decider's role."""
+
+    async def _load(
+        self, uow: UnitOfWork, actor: User, request_id: int, action: str
+    ) -> tuple[tuple[int, str, str, str], Order]:
+        found = await uow.requests.get(request_id)
+        order = await uow.orders.by_id(found[0]) if found else None
+        if found is None or order is None:
+            raise OrderNotFound()
+        customer = await uow.customers.by_id(order.customer_id)
+        roles = await roles_of(uow, self.config, actor)
+        manager = bool(roles & {Role.SALES_MANAGER, Role.ADMIN})
+        own = Role.SALES_REP in roles and customer is not None and customer.rep_id == actor.id
+        if not (manager or own):
+            await uow.audit.record(
+                at=self.clock.now(),
+                actor_id=actor.id,
+                entity="order",
+                entity_id=order.id,
+                action="denied",
+                after=action,
+            )
+            await uow.commit()
+            raise NotAllowed()
+        return found, order
+
+    async def card(self, actor: User, request_id: int) -> RequestCard:
+        """The request with its order, for the people who decide it."""
+        async with self.db.unit_of_work() as uow:
+            found, order = await self._load(uow, actor, request_id, "view_request")
+            return await self._card(uow, request_id, found, order)
+
+    async def notice(self, request_id: int) -> RequestCard:
+        """The card sent to the deciders when the request is made."""
+        async with self.db.reader() as uow:
+            found = await uow.requests.get(request_id)
+            order = await uow.orders.by_id(found[0]) if found else None
+            if found is None or order is None:
+                raise OrderNotFound()
+            return await self._card(uow, request_id, found, order)
+
+    async def _card(
+        self, uow: UnitOfWork, request_id: int, found: tuple[int, str, str, str], order: Order
+    ) -> RequestCard:
+        customer = await uow.customers.by_id(order.customer_id)
+        return RequestCard(
+            request_id=request_id,
+            order=order,
+            customer_name=customer.name if customer else "",
+            reason=found[2],
+            state=found[3],
+            paid=await uow.payments.paid(order.id),
+        )
+
+    async def decide(self, actor: User, request_id: int, *, approve: bool) -> RequestDecision:
+        """Approve (cancel: stock returns, a refund is due if paid) or decline a request."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            found, order = await self._load(uow, actor, request_id, "decide_request")
+            if found[3] != "open":
+                raise RequestClosed()
+            refund = 0
+            if approve:
+                if order.status is not OrderStatus.APPROVED:
+                    raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
+                order = await apply_transition(
+                    uow, order, OrderStatus.CANCELLED, actor_id=actor.id, at=now, reason=found[2]
+                )
+                refund = await uow.payments.paid(order.id)
+                if refund:
+                    await uow.requests.set_refund_due(order.id, refund)
+                    await uow.audit.record(
+                        at=now,
+                        actor_id=actor.id,
+                        entity="order",
+                        entity_id=order.id,
+                        action="refund_due",
+                        after=str(refund),
+                    )
+            if not await uow.requests.decide(request_id, approve, actor.id, now):
+                raise RequestClosed()
+            customer = await uow.customers.by_id(order.customer_id)
+            assert customer is not None
+            customer_user = await uow.users.by_id(customer.user_id)
+            assert customer_user is not None
+            await uow.commit()
+        return RequestDecision(
+            order=order, approved=approve, refund_due=refund, customer_user=customer_user
+        )
