@@ -7,7 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db._rows import from_ts, ts
-from bot.domain.models import OrderStatus, StatusChange
+from bot.domain.models import AuditEntry, OrderStatus, StatusChange
 
 STATUS = "status"
 
@@ -36,6 +36,22 @@ class AuditRepository:
             " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (ts(at), actor_id, entity, entity_id, action, before, after, reason),
         )
+
+    async def order_history(self, order_id: int, limit: int = 30) -> list[AuditEntry]:
+        """Everything recorded about an order, newest last, with the actors' names."""
+        async with self._conn.execute(
+            "SELECT a.at, u.first_name, a.action, a.before, a.after, a.reason FROM audit_log a"
+            " LEFT JOIN users u ON u.id = a.actor_id"
+            " WHERE a.entity = 'order' AND a.entity_id = ? ORDER BY a.id DESC LIMIT ?",
+            (order_id, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            AuditEntry(
+                at=from_ts(r[0]), actor=r[1], action=r[2], before=r[3], after=r[4], reason=r[5]
+            )
+            for r in reversed(list(rows))
+        ]
 
     async def order_timeline(self, order_id: int) -> list[StatusChange]:
         """An order's status changes, oldest first."""

@@ -232,6 +232,14 @@ class OrderRepository:
         )
         return from_reserve
 
+    async def refund_due(self, order_id: int) -> int:
+        """Money to pay back on a cancelled order."""
+        async with self._conn.execute(
+            "SELECT refund_due FROM orders WHERE id = ?", (order_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def open_balance(self, customer_id: int) -> int:
         """What a customer owes or will owe on orders not yet paid, closed or refused."""
         async with self._conn.execute(

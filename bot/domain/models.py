@@ -243,6 +243,17 @@ class StatusChange(_Model):
     reason: str | None
 
 
+class AuditEntry(_Model):
+    """One line of the audit log: who did what, when, with before and after."""
+
+    at: datetime
+    actor: str | None
+    action: str
+    before: str | None
+    after: str | None
+    reason: str | None
+
+
 class Order(_Model):
     """A submitted order."""
 

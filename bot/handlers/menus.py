@@ -26,6 +26,7 @@ CUSTOMER_COMMANDS = (
 STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (
         ("pending", N_("Orders waiting for your decision")),
+        ("order", N_("One order: /order NUMBER")),
         ("ship", N_("Orders to ship")),
         ("payment", N_("Record a payment")),
         ("receivables", N_("What customers owe, by age")),
@@ -34,16 +35,19 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     ),
     Role.SALES_MANAGER: (
         ("pending", N_("Orders waiting for your decision")),
+        ("order", N_("One order: /order NUMBER")),
         ("receivables", N_("What customers owe, by age")),
     ),
-    Role.WAREHOUSE: (("ship", N_("Orders to ship")),),
+    Role.WAREHOUSE: (("ship", N_("Orders to ship")), ("order", N_("One order: /order NUMBER"))),
     Role.FINANCE: (
+        ("order", N_("One order: /order NUMBER")),
         ("payment", N_("Record a payment")),
         ("invoice", N_("Issue an invoice: /invoice NUMBER")),
         ("receivables", N_("What customers owe, by age")),
     ),
     Role.SALES_REP: (
         ("pending", N_("Orders waiting for your decision")),
+        ("order", N_("One order: /order NUMBER")),
         ("mylink", N_("Your link for new customers")),
     ),
 }

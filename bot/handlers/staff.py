@@ -11,7 +11,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.menus import set_chat_menu
 from bot.handlers.render import answer, show
 from bot.services.staff import StaffMember
-from bot.ui import staff_views
+from bot.ui import staff_order_views, staff_views
 from bot.ui.callbacks import BadCallback, parse
 from bot.ui.screen import Screen, esc
 
@@ -106,5 +106,14 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("invite", invite_command),
         CommandHandler("staff", staff_command),
         CommandHandler("mylink", mylink_command),
+        CommandHandler("order", order_command),
         CallbackQueryHandler(staff_button, pattern=r"^stf:"),
     ]
+
+
+async def order_command(update: Update, context: BotContext) -> None:
+    """/order NUMBER: one order as the staff member's role may see it."""
+    if not context.args:
+        raise InvalidInput(InputProblem.ORDER_NUMBER_MISSING)
+    value = await context.services.staff_orders.view(context.person, context.args[0][:32])
+    await show(update, context, staff_order_views.view(context.t, context.config, value))

@@ -17,6 +17,7 @@ from bot.services.fulfilment import FulfilmentService
 from bot.services.orders import OrderService
 from bot.services.requests import RequestService
 from bot.services.staff import StaffService
+from bot.services.staff_orders import StaffOrderService
 from bot.services.users import UserService
 
 
@@ -35,6 +36,7 @@ class Services:
     fulfilment: FulfilmentService
     finance: FinanceService
     requests: RequestService
+    staff_orders: StaffOrderService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -51,4 +53,5 @@ class Services:
             fulfilment=FulfilmentService(db, config, clock),
             finance=FinanceService(db, config, clock),
             requests=RequestService(db, config, clock),
+            staff_orders=StaffOrderService(db, config, clock),
         )

@@ -53,7 +53,9 @@ INPUT = {
         "A tracking number has 3 to 40 letters, digits and dashes, e.g. SF1234567890."
     ),
     InputProblem.AMOUNT_INVALID: N_("Please send an amount like 1234.50."),
-    InputProblem.ORDER_NUMBER_MISSING: N_("Which order? Example: /invoice SO-20261123-0042"),
+    InputProblem.ORDER_NUMBER_MISSING: N_(
+        "Which order? Send its number too, e.g. SO-20261123-0042"
+    ),
     InputProblem.ROLE_UNKNOWN: N_(
         "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
     ),

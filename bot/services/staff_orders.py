@@ -1,0 +1,86 @@
+"""One order as staff see it, each role through its own lens; every look is authorised."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.errors import NotAllowed, OrderNotFound
+from bot.domain.models import AuditEntry, Customer, OrderDetail, Shipment, User
+from bot.domain.roles import Role
+from bot.services.base import Service, roles_of
+
+
+class Lens(StrEnum):
+    """How much of an order a role may see."""
+
+    FULL = "full"  # managers, admins, finance, the customer's rep
+    GOODS = "goods"  # the warehouse: goods, address, dates; never money
+
+
+class StaffOrderView(BaseModel):
+    """An order with what the viewer's role may see."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lens: Lens
+    detail: OrderDetail
+    customer: Customer
+    shipments: tuple[Shipment, ...]
+    invoice: str | None
+    paid: int
+    refund_due: int
+    history: tuple[AuditEntry, ...]
+
+
+class StaffOrderService(Service):
+    """Staff's /order."""
+
+    async def view(self, actor: User, number: str) -> StaffOrderView:
+        """The order by number, seen through the actor's lens; others are refused and audited."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            order = await uow.orders.by_number(number.strip().upper())
+            if order is None:
+                raise OrderNotFound()
+            customer = await uow.customers.by_id(order.customer_id)
+            assert customer is not None
+            roles = await roles_of(uow, self.config, actor)
+            if roles & {Role.SALES_MANAGER, Role.ADMIN, Role.FINANCE} or (
+                Role.SALES_REP in roles and customer.rep_id == actor.id
+            ):
+                lens = Lens.FULL
+            elif Role.WAREHOUSE in roles:
+                lens = Lens.GOODS
+            else:
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor.id,
+                    entity="order",
+                    entity_id=order.id,
+                    action="denied",
+                    after="view",
+                )
+                await uow.commit()
+                raise NotAllowed()
+            detail = OrderDetail(
+                order=order,
+                lines=tuple(await uow.orders.lines(order.id)),
+                timeline=tuple(await uow.audit.order_timeline(order.id)),
+            )
+            invoice = await uow.payments.invoice(order.id)
+            history = await uow.audit.order_history(order.id)
+            paid = await uow.payments.paid(order.id)
+            refund = await uow.orders.refund_due(order.id)
+            shipments = await uow.shipments.for_order(order.id)
+        return StaffOrderView(
+            lens=lens,
+            detail=detail,
+            customer=customer,
+            shipments=tuple(shipments),
+            invoice=invoice[0] if invoice else None,
+            paid=paid,
+            refund_due=refund,
+            history=tuple(history),
+        )

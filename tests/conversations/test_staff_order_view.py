@@ -1,0 +1,47 @@
+"""/order for staff: each role sees what it may; reps only their customers' orders; history."""
+
+from __future__ import annotations
+
+from tests.conversations.conftest import Team, query
+from tests.conversations.test_finance import delivered_order
+
+
+async def test_each_role_sees_its_part(team: Team) -> None:
+    bot = team.bot
+    await delivered_order(team)
+    full = await bot.send(team.manager, "/order so-20261123-0001")
+    for line in [
+        "Order SO-20261123-0001 from Ann Lee",
+        "Phone: +8613800138000",
+        "Total: CN¥235.00, paid: CN¥0.00",
+        "Shipment 1: SF Express",
+        "History",
+    ]:
+        assert line in full, line
+    assert "Sam: ✅ approved" in full and "Wu: shipment recorded" in full
+    assert "CN¥" in await bot.send(team.rep, "/order SO-20261123-0001")  # Ann is Sam's customer
+    assert "CN¥" in await bot.send(team.finance, "/order SO-20261123-0001")
+    goods = await bot.send(team.warehouse, "/order SO-20261123-0001")
+    assert "STP-24 Stapler No. 24/6 — 5 (shipped 5)" in goods
+    assert "CN¥" not in goods and "Phone" not in goods, "the warehouse sees no money"
+
+
+async def test_strangers_and_other_reps_are_refused(team: Team) -> None:
+    bot = team.bot
+    await delivered_order(team)
+    other_rep = bot.user("Rex")
+    await bot.send(other_rep, "/help")
+    (rex,) = (await query(bot, "SELECT id FROM users WHERE telegram_id = ?", other_rep))[0]
+    await query(
+        bot,
+        "INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, 'sales_rep', 'now')",
+        rex,
+    )
+    for uid in (other_rep, team.customer):
+        assert "only for staff" in await bot.send(uid, "/order SO-20261123-0001")
+    assert "Which order?" in await bot.send(team.manager, "/order")
+    assert "No such order" in await bot.send(team.manager, "/order SO-19990101-0001")
+    denied = await query(
+        bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND after = 'view'"
+    )
+    assert denied == [(2,)]
