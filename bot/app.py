@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.conversations import (
     cancel_order,
     checkout,
+    credit,
     payment,
     quantity,
     registration,
@@ -27,6 +28,7 @@ from bot.handlers import (
     cart,
     catalog,
     common,
+    customers,
     delivery,
     finance,
     orders,
@@ -45,7 +47,16 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 def register_handlers(app: App) -> None:
     """Every handler, in the order they are tried."""
     app.add_handler(TypeHandler(Update, identify), group=-1)
-    for conversation in (registration, checkout, quantity, cancel_order, reject, ship, payment):
+    for conversation in (
+        registration,
+        checkout,
+        quantity,
+        cancel_order,
+        reject,
+        ship,
+        payment,
+        credit,
+    ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
     app.add_handlers(catalog.handlers())
@@ -56,6 +67,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(delivery.handlers())
     app.add_handlers(finance.handlers())
     app.add_handlers(requests.handlers())
+    app.add_handlers(customers.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)

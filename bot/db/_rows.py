@@ -31,3 +31,9 @@ def localized(column: str, language: Language, alias: str = "") -> str:
 def placeholders(count: int) -> str:
     """`?, ?, ?` for an IN list."""
     return ", ".join("?" * count)
+
+
+def like_pattern(words: str) -> str:
+    """A LIKE pattern matching text that contains the words literally (ESCAPE '\\')."""
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.db._rows import localized, placeholders, ts
+from bot.db._rows import like_pattern, localized, placeholders, ts
 from bot.domain.models import Category, Language, PriceTier, Product
 
 
@@ -19,11 +19,6 @@ def _product_columns(language: Language) -> str:
         f" {localized('name', language, 'p')} AS name,"
         f" {localized('description', language, 'p')} AS description"
     )
-
-
-def _like(words: str) -> str:
-    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class CatalogRepository:
@@ -109,7 +104,7 @@ class CatalogRepository:
         self, words: str, language: Language, offset: int, limit: int
     ) -> tuple[list[Product], int]:
         """Active products whose SKU or name in any language contains the words."""
-        pattern = _like(words)
+        pattern = like_pattern(words)
         where = (
             "p.active = 1 AND (p.sku LIKE :q ESCAPE '\\' OR p.name_en LIKE :q ESCAPE '\\'"
             " OR p.name_zh LIKE :q ESCAPE '\\' OR p.name_ru LIKE :q ESCAPE '\\')"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.db._rows import from_ts, ts
+from bot.db._rows import from_ts, like_pattern, ts
 from bot.domain.models import Address, Customer
 
 _COLUMNS = (
@@ -75,6 +75,29 @@ class CustomerRepository:
         await self._conn.execute(
             "UPDATE customers SET credit_limit = ?, trusted = ? WHERE id = ?",
             (credit_limit, int(trusted), customer_id),
+        )
+
+    async def search(self, words: str, rep_id: int | None, limit: int) -> list[Customer]:
+        """Customers whose name, company or phone contains the words (a rep's own only)."""
+        where = (
+            "(name LIKE :q ESCAPE '\\' OR company LIKE :q ESCAPE '\\'"
+            " OR phone LIKE :q ESCAPE '\\')"
+        )
+        params: dict[str, object] = {"q": like_pattern(words), "limit": limit}
+        if rep_id is not None:
+            where += " AND rep_id = :rep"
+            params["rep"] = rep_id
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM customers WHERE {where} ORDER BY name, id LIMIT :limit",
+            params,
+        ) as cursor:
+            return [_customer(r) for r in await cursor.fetchall()]
+
+    async def disallow_term(self, customer_id: int, term_code: str) -> None:
+        """Take a payment term away from a customer."""
+        await self._conn.execute(
+            "DELETE FROM customer_payment_terms WHERE customer_id = ? AND term_code = ?",
+            (customer_id, term_code),
         )
 
     async def addresses(self, customer_id: int, limit: int = 5) -> list[Address]:

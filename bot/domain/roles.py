@@ -24,11 +24,14 @@ class Permission(StrEnum):
     FULFIL = "fulfil"
     RECORD_PAYMENTS = "record_payments"
     VIEW_RECEIVABLES = "view_receivables"
+    SET_CREDIT = "set_credit"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS}),
-    Role.SALES_MANAGER: frozenset({Permission.ASSIGN_CUSTOMERS, Permission.VIEW_RECEIVABLES}),
+    Role.SALES_MANAGER: frozenset(
+        {Permission.ASSIGN_CUSTOMERS, Permission.VIEW_RECEIVABLES, Permission.SET_CREDIT}
+    ),
     Role.WAREHOUSE: frozenset({Permission.FULFIL}),
     Role.FINANCE: frozenset({Permission.RECORD_PAYMENTS, Permission.VIEW_RECEIVABLES}),
     Role.ADMIN: frozenset(
@@ -38,6 +41,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.FULFIL,
             Permission.RECORD_PAYMENTS,
             Permission.VIEW_RECEIVABLES,
+            Permission.SET_CREDIT,
         }
     ),
 }

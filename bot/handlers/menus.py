@@ -27,6 +27,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
+        ("customer", N_("Find a customer: /customer NAME")),
         ("ship", N_("Orders to ship")),
         ("payment", N_("Record a payment")),
         ("receivables", N_("What customers owe, by age")),
@@ -36,6 +37,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.SALES_MANAGER: (
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
+        ("customer", N_("Find a customer: /customer NAME")),
         ("receivables", N_("What customers owe, by age")),
     ),
     Role.WAREHOUSE: (("ship", N_("Orders to ship")), ("order", N_("One order: /order NUMBER"))),
@@ -48,6 +50,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.SALES_REP: (
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
+        ("customer", N_("Find a customer: /customer NAME")),
         ("mylink", N_("Your link for new customers")),
     ),
 }

@@ -11,6 +11,7 @@ from bot.services.approvals import ApprovalService
 from bot.services.cart import CartService
 from bot.services.catalog import CatalogService
 from bot.services.checkout import CheckoutService
+from bot.services.customer_admin import CustomerAdminService
 from bot.services.customers import CustomerService
 from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
@@ -37,6 +38,7 @@ class Services:
     finance: FinanceService
     requests: RequestService
     staff_orders: StaffOrderService
+    customer_admin: CustomerAdminService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -54,4 +56,5 @@ class Services:
             finance=FinanceService(db, config, clock),
             requests=RequestService(db, config, clock),
             staff_orders=StaffOrderService(db, config, clock),
+            customer_admin=CustomerAdminService(db, config, clock),
         )

@@ -102,7 +102,13 @@ async def test_rep_link_and_round_robin(staffed: Harness) -> None:
     link = re.search(r"start=(rep_[\w-]+)", text)
     assert link
     menu = bot.fake.my_commands({"type": "chat", "chat_id": reps[1]})
-    assert [c["command"] for c in menu][:4] == ["pending", "order", "mylink", "catalog"]
+    assert [c["command"] for c in menu][:5] == [
+        "pending",
+        "order",
+        "customer",
+        "mylink",
+        "catalog",
+    ]
     ids = {
         tg: row[0]
         for tg in reps

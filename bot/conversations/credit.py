@@ -1,0 +1,73 @@
+"""Setting a customer's credit limit: the amount is typed."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.domain.errors import DraftIncomplete
+from bot.domain.parsing import parse_money
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.ui import customer_views
+from bot.ui.callbacks import parse
+
+DRAFT = "credit"
+
+
+class State(IntEnum):
+    """The one step: waiting for an amount."""
+
+    AMOUNT = 1
+
+
+async def ask(update: Update, context: BotContext) -> State:
+    """cus:cl:<customer>: managers may see it; ask the amount."""
+    customer_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    card = await context.services.customer_admin.card(context.person, customer_id)
+    if not card.editable:
+        await context.services.customer_admin.update(context.person, customer_id)  # refused
+    context.user_data[DRAFT] = customer_id  # type: ignore[index]
+    await answer(update)
+    await show(update, context, customer_views.ask_credit(context.t), new=True)
+    return State.AMOUNT
+
+
+async def got_amount(update: Update, context: BotContext) -> int:
+    """An amount typed (0 for no credit)."""
+    customer_id = (context.user_data or {}).get(DRAFT)
+    if not customer_id:
+        raise DraftIncomplete()
+    text = message_text(update).strip()
+    limit = 0 if text == "0" else parse_money(text, context.config.business.minor_digits)
+    card = await context.services.customer_admin.update(
+        context.person, customer_id, credit_limit=limit
+    )
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await show(update, context, customer_views.card(context.t, card))
+    return ConversationHandler.END
+
+
+async def keep(update: Update, context: BotContext) -> int:
+    """/cancel: the limit stays."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await say(update, context, context.t._("Nothing recorded."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The credit-limit conversation."""
+    return conversation(
+        "credit",
+        entry_points=[CallbackQueryHandler(ask, pattern=r"^cus:cl:")],
+        states={
+            State.AMOUNT: [
+                MessageHandler(TEXT, got_amount),
+                MessageHandler(NOT_COMMAND, text_please),
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", keep)],
+    )

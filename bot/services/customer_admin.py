@@ -1,0 +1,140 @@
+"""Managing customers: find them, set credit limits, trust and payment terms, change their rep."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.config import PaymentTermConfig
+from bot.db import UnitOfWork
+from bot.domain.errors import NotAllowed, OptionNotOffered, StaffNotFound
+from bot.domain.models import Customer, User
+from bot.domain.parsing import parse_search
+from bot.domain.roles import Permission, Role, allowed
+from bot.services.base import Service, authorize, roles_of
+
+SEARCH_LIMIT = 10
+MAX_CREDIT = 10**12
+
+
+class CustomerCard(BaseModel):
+    """A customer as managers see them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer: Customer
+    rep_name: str | None
+    terms: tuple[tuple[PaymentTermConfig, bool], ...]  # every offered term, and whether allowed
+    open_balance: int
+    editable: bool
+
+
+class CustomerAdminService(Service):
+    """Customers for managers (all, editable) and reps (their own, read-only)."""
+
+    async def _scope(self, uow: UnitOfWork, actor: User, action: str) -> tuple[bool, int | None]:
+        """(may edit, rep filter): managers edit all; reps see their own; others are refused."""
+        roles = await roles_of(uow, self.config, actor)
+        if allowed(roles, Permission.SET_CREDIT):
+            return True, None
+        if Role.SALES_REP in roles:
+            return False, actor.id
+        await authorize(uow, self.config, actor, Permission.SET_CREDIT, action, self.clock.now())
+        raise NotAllowed()  # authorize has raised already; this keeps the type checker sure
+
+    async def search(self, actor: User, words: str) -> list[Customer]:
+        """Customers by name, company or phone."""
+        query = parse_search(words)
+        async with self.db.unit_of_work() as uow:
+            _, rep = await self._scope(uow, actor, "customers")
+            return await uow.customers.search(query, rep, SEARCH_LIMIT)
+
+    async def card(self, actor: User, customer_id: int) -> CustomerCard:
+        """One customer with rep, terms and open balance."""
+        async with self.db.unit_of_work() as uow:
+            editable, rep = await self._scope(uow, actor, "customer")
+            return await self._card(uow, customer_id, editable, rep)
+
+    async def _card(
+        self, uow: UnitOfWork, customer_id: int, editable: bool, rep: int | None
+    ) -> CustomerCard:
+        customer = await uow.customers.by_id(customer_id)
+        if customer is None or (rep is not None and customer.rep_id != rep):
+            raise StaffNotFound()
+        rep_user = await uow.users.by_id(customer.rep_id) if customer.rep_id else None
+        extra = set(await uow.customers.extra_terms(customer.id))
+        defaults = set(self.config.checkout.default_payment_terms)
+        terms = tuple(
+            (t, t.code in extra or t.code in defaults) for t in self.config.payment_terms
+        )
+        return CustomerCard(
+            customer=customer,
+            rep_name=rep_user.first_name if rep_user else None,
+            terms=terms,
+            open_balance=await uow.orders.open_balance(customer.id),
+            editable=editable,
+        )
+
+    async def update(
+        self,
+        actor: User,
+        customer_id: int,
+        *,
+        credit_limit: int | None = None,
+        trusted: bool | None = None,
+        term: tuple[str, bool] | None = None,
+        rep_id: int | None = None,
+    ) -> CustomerCard:
+        """Change one thing about a customer (managers), audited with before and after."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "set_customer", now)
+            customer = await uow.customers.by_id(customer_id)
+            if customer is None:
+                raise StaffNotFound()
+            changes: list[tuple[str, str, str]] = []
+            if credit_limit is not None or trusted is not None:
+                limit = customer.credit_limit if credit_limit is None else credit_limit
+                trust = customer.trusted if trusted is None else trusted
+                if not 0 <= limit <= MAX_CREDIT:
+                    raise OptionNotOffered()
+                await uow.customers.set_credit(customer.id, limit, trust)
+                if limit != customer.credit_limit:
+                    changes.append(("credit_limit", str(customer.credit_limit), str(limit)))
+                if trust != customer.trusted:
+                    changes.append(("trusted", str(customer.trusted), str(trust)))
+            if term is not None:
+                code, allow = term
+                if self.config.payment_term(code) is None:
+                    raise OptionNotOffered()
+                if allow:
+                    await uow.customers.allow_term(customer.id, code)
+                else:
+                    await uow.customers.disallow_term(customer.id, code)
+                changes.append(("payment_term", "", f"{'+' if allow else '-'}{code}"))
+            if rep_id is not None:
+                if rep_id not in await uow.staff.with_role(Role.SALES_REP):
+                    raise StaffNotFound()
+                await uow.staff.set_customer_rep(customer.id, rep_id)
+                changes.append(("rep", str(customer.rep_id), str(rep_id)))
+            for action, before, after in changes:
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor.id,
+                    entity="customer",
+                    entity_id=customer.id,
+                    action=action,
+                    before=before,
+                    after=after,
+                )
+            card = await self._card(uow, customer.id, True, None)
+            await uow.commit()
+        return card
+
+    async def reps(self, actor: User) -> list[User]:
+        """The sales reps a customer can be given to (managers)."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.SET_CREDIT, "reps", self.clock.now()
+            )
+            users = [await uow.users.by_id(i) for i in await uow.staff.with_role(Role.SALES_REP)]
+        return [u for u in users if u is not None]
