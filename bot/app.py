@@ -15,6 +15,7 @@ from bot.conversations import (
     cancel_order,
     checkout,
     credit,
+    discount,
     payment,
     quantity,
     registration,
@@ -56,6 +57,7 @@ def register_handlers(app: App) -> None:
         ship,
         payment,
         credit,
+        discount,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())

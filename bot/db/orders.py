@@ -232,6 +232,27 @@ class OrderRepository:
         )
         return from_reserve
 
+    async def adjust(
+        self, order_id: int, totals: Totals, term: str, discount_bp: int, promised: str | None
+    ) -> None:
+        """Store an adjusted discount, payment term, promised date and the new totals."""
+        await self._conn.execute(
+            "UPDATE orders SET discount = ?, tax = ?, total = ?, payment_term = ?,"
+            " promised_date = ? WHERE id = ?",
+            (totals.discount, totals.tax, totals.total, term, promised, order_id),
+        )
+        await self._conn.execute(
+            "UPDATE order_reviews SET discount_bp = ? WHERE order_id = ?", (discount_bp, order_id)
+        )
+
+    async def promised_date(self, order_id: int) -> str | None:
+        """The promised ship date of an order (ISO), if any."""
+        async with self._conn.execute(
+            "SELECT promised_date FROM orders WHERE id = ?", (order_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row and row[0] else None
+
     async def refund_due(self, order_id: int) -> int:
         """Money to pay back on a cancelled order."""
         async with self._conn.execute(

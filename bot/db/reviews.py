@@ -46,8 +46,27 @@ class ReviewRepository:
             "SELECT name, verdict, detail FROM order_checks WHERE order_id = ?", (order_id,)
         ) as cursor:
             rows = await cursor.fetchall()
-        found = {Check(r[0]): Finding(Check(r[0]), Verdict(r[1]), r[2]) for r in rows}
+        found = {
+            Check(r[0]): Finding(Check(r[0]), Verdict(r[1]), None if r[2] is None else int(r[2]))
+            for r in rows
+        }
         return [found[c] for c in Check if c in found]
+
+    async def replace_findings(self, order_id: int, findings: Sequence[Finding]) -> None:
+        """Store the checks made again after an adjustment."""
+        await self._conn.execute("DELETE FROM order_checks WHERE order_id = ?", (order_id,))
+        await self._conn.executemany(
+            "INSERT INTO order_checks (order_id, name, verdict, detail) VALUES (?, ?, ?, ?)",
+            [(order_id, f.check.value, f.verdict.value, f.detail) for f in findings],
+        )
+
+    async def discount_bp(self, order_id: int) -> int | None:
+        """The discount set for this order, when a rep or manager set one."""
+        async with self._conn.execute(
+            "SELECT discount_bp FROM order_reviews WHERE order_id = ?", (order_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
     async def escalate(self, order_id: int) -> None:
         """Send an order to the managers."""

@@ -28,6 +28,7 @@ class InputProblem(StrEnum):
     TRACKING_INVALID = "tracking_invalid"
     AMOUNT_INVALID = "amount_invalid"
     ORDER_NUMBER_MISSING = "order_number_missing"
+    PERCENT_INVALID = "percent_invalid"
 
 
 class DomainError(Exception):
@@ -141,3 +142,10 @@ class RequestOpen(DomainError):
 
 class RequestClosed(DomainError):
     """Someone already decided this request."""
+
+
+@dataclass
+class DiscountOverLimit(DomainError):
+    """A rep may not give a deeper discount: a manager must."""
+
+    limit_bp: int

@@ -167,3 +167,15 @@ def parse_money(text: str, digits: int) -> int:
     if not 0 < minor <= 10**9 * 10**digits:
         raise InvalidInput(InputProblem.AMOUNT_INVALID)
     return minor
+
+
+def parse_percent(text: str) -> int:
+    """A percentage from 0 to 100 with up to two decimals, in basis points ("7.5" → 750)."""
+    value = unicodedata.normalize("NFKC", text).strip().rstrip("%").strip().replace(",", ".")
+    if not re.fullmatch(r"\d{1,3}(\.\d{1,2})?", value):
+        raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
+    whole, _, fraction = value.partition(".")
+    bp = int(whole) * 100 + int(fraction.ljust(2, "0") or 0)
+    if bp > 10_000:
+        raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
+    return bp

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -21,6 +23,8 @@ async def pending_command(update: Update, context: BotContext) -> None:
 
 async def notify_deciders(context: BotContext, order_id: int, people: tuple[User, ...]) -> None:
     """Send the new-order card to the people who must decide it."""
+    if not people:
+        return
     card = await context.services.approvals.notice(order_id)
     await notify(context, people, lambda t: approval_views.new_order(t, context.config, card))
 
@@ -55,6 +59,28 @@ async def approval_button(update: Update, context: BotContext) -> None:
         await notify_deciders(context, order_id, decision.recipients)
     elif cb.action == "v":
         await answer(update)
+    elif cb.action == "adj":
+        card = await approvals.card(context.person, order_id)
+        terms = [t_ for t_ in context.config.payment_terms]
+        today = context.services.checkout.today()
+        await answer(update)
+        await show(
+            update, context, approval_views.adjust_menu(t, context.config, card, terms, today)
+        )
+        return
+    elif cb.action in ("at", "ap"):
+        if cb.action == "at":
+            result = await approvals.adjust(context.person, order_id, term=cb.text(1))
+        else:
+            try:
+                promised = datetime.strptime(cb.text(1), "%Y%m%d").date()
+            except ValueError:
+                raise BadCallback(cb.text(1)) from None
+            result = await approvals.adjust(context.person, order_id, promised=promised)
+        await answer(update, t._("Adjusted."))
+        await notify_deciders(context, order_id, result.escalated_to)
+        await show(update, context, approval_views.card(t, context.config, result.card))
+        return
     else:
         raise BadCallback(cb.action)
     card = await approvals.card(context.person, order_id)
@@ -65,5 +91,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Approval commands and buttons (rejecting asks a reason: see conversations.reject)."""
     return [
         CommandHandler("pending", pending_command),
-        CallbackQueryHandler(approval_button, pattern=r"^apv:(v|ok|esc):"),
+        CallbackQueryHandler(approval_button, pattern=r"^apv:(v|ok|esc|adj|at|ap):"),
     ]

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
 from bot.db import UnitOfWork
-from bot.domain.errors import AlreadyDecided, NotAllowed, OrderNotFound
+from bot.domain.errors import (
+    AlreadyDecided,
+    DiscountOverLimit,
+    InputProblem,
+    InvalidInput,
+    NotAllowed,
+    OptionNotOffered,
+    OrderNotFound,
+)
 from bot.domain.models import Customer, Order, OrderLine, OrderStatus, PaymentKind, User
 from bot.domain.parsing import parse_reason
+from bot.domain.pricing import order_totals
 from bot.domain.review import Finding, ReviewInput, Route, review
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, roles_of
@@ -42,6 +51,17 @@ class ApprovalCard(BaseModel):
     findings: tuple[Finding, ...]
     route: Route
     may_escalate: bool
+    discount_bp: int
+    promised: date | None
+
+
+class Adjustment(BaseModel):
+    """The order after an adjustment, and the managers it went to if it broke a limit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    card: ApprovalCard
+    escalated_to: tuple[User, ...]
 
 
 class Decision(BaseModel):
@@ -73,6 +93,40 @@ async def deciders(
     return users
 
 
+def rep_discount_limit_bp(config: Config) -> int:
+    """The deepest discount a rep may approve, in basis points."""
+    return int(config.review.rep_discount_limit_percent * 100)
+
+
+async def _review(
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    customer: Customer,
+    lines: list[OrderLine],
+    discount_bp: int,
+) -> tuple[list[Finding], Route]:
+    term = config.payment_term(order.payment_term)
+    uses_credit = term is not None and term.kind in (PaymentKind.NET, PaymentKind.INSTALMENTS)
+    r = config.review
+    return review(
+        ReviewInput(
+            total=order.totals.total,
+            fully_reserved=all(x.reserved_qty == x.qty for x in lines),
+            uses_credit=uses_credit,
+            open_balance=await uow.orders.open_balance(customer.id) - order.totals.total,
+            credit_limit=customer.credit_limit,
+            discount_bp=discount_bp,
+            rep_discount_limit_bp=rep_discount_limit_bp(config),
+            manager_threshold=config.minor(r.manager_threshold),
+            trusted=customer.trusted,
+            auto_term=order.payment_term in r.auto_approve_terms,
+            auto_limit=config.minor(r.auto_approve_limit),
+            has_rep=customer.rep_id is not None,
+        )
+    )
+
+
 async def review_submission(
     uow: UnitOfWork,
     config: Config,
@@ -82,25 +136,7 @@ async def review_submission(
     now: datetime,
 ) -> ReviewOutcome:
     """Check a new order, record the findings and its route; approve simple ones at once."""
-    term = config.payment_term(order.payment_term)
-    uses_credit = term is not None and term.kind in (PaymentKind.NET, PaymentKind.INSTALMENTS)
-    r = config.review
-    findings, route = review(
-        ReviewInput(
-            total=order.totals.total,
-            fully_reserved=all(x.reserved_qty == x.qty for x in lines),
-            uses_credit=uses_credit,
-            open_balance=await uow.orders.open_balance(customer.id) - order.totals.total,
-            credit_limit=customer.credit_limit,
-            discount_bp=customer.discount_bp,
-            rep_discount_limit_bp=int(r.rep_discount_limit_percent * 100),
-            manager_threshold=config.minor(r.manager_threshold),
-            trusted=customer.trusted,
-            auto_term=order.payment_term in r.auto_approve_terms,
-            auto_limit=config.minor(r.auto_approve_limit),
-            has_rep=customer.rep_id is not None,
-        )
-    )
+    findings, route = await _review(uow, config, order, customer, lines, customer.discount_bp)
     await uow.reviews.save(order.id, route, customer.rep_id, findings)
     if route is Route.AUTO:
         await apply_transition(
@@ -115,6 +151,10 @@ async def review_submission(
         recipients=tuple(recipients),
         warehouse=tuple(warehouse),
     )
+
+
+def _terms(discount_bp: int, term: str, total: int, promised: str | None) -> str:
+    return f"discount {discount_bp / 100:g}%, {term}, total {total}, ship by {promised or '-'}"
 
 
 class ApprovalService(Service):
@@ -166,7 +206,11 @@ class ApprovalService(Service):
         assert customer is not None
         lines = await uow.orders.lines(order.id)
         findings = await uow.reviews.findings(order.id)
+        set_bp = await uow.reviews.discount_bp(order.id)
+        promised = await uow.orders.promised_date(order.id)
         return ApprovalCard(
+            discount_bp=customer.discount_bp if set_bp is None else set_bp,
+            promised=date.fromisoformat(promised) if promised else None,
             order=order,
             lines=tuple(lines),
             customer=customer,
@@ -228,6 +272,72 @@ class ApprovalService(Service):
             managers = await deciders(uow, self.config, Route.MANAGER, None)
             await uow.commit()
         return Decision(order=order, customer_user=customer_user, recipients=tuple(managers))
+
+    async def adjust(
+        self,
+        actor: User,
+        order_id: int,
+        *,
+        discount_bp: int | None = None,
+        term: str | None = None,
+        promised: date | None = None,
+    ) -> Adjustment:
+        """Change discount, payment term or promised ship date before deciding, within limits;
+        the totals follow and the checks run again (a limit broken sends it to a manager)."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            order, route, _, roles = await self._load(uow, actor, order_id, "adjust")
+            if order.status is not OrderStatus.SUBMITTED:
+                raise AlreadyDecided(status=order.status, by=None)
+            manager = bool(roles & {Role.SALES_MANAGER, Role.ADMIN})
+            customer = await uow.customers.by_id(order.customer_id)
+            assert customer is not None
+            current_bp = await uow.reviews.discount_bp(order.id)
+            old_bp = customer.discount_bp if current_bp is None else current_bp
+            new_bp = old_bp if discount_bp is None else discount_bp
+            if not 0 <= new_bp <= 10_000:
+                raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
+            if new_bp > rep_discount_limit_bp(self.config) and not manager:
+                raise DiscountOverLimit(limit_bp=rep_discount_limit_bp(self.config))
+            new_term = order.payment_term if term is None else term
+            allowed_terms = set(self.config.checkout.default_payment_terms)
+            allowed_terms |= set(await uow.customers.extra_terms(customer.id))
+            if self.config.payment_term(new_term) is None or (
+                not manager and new_term != order.payment_term and new_term not in allowed_terms
+            ):
+                raise OptionNotOffered()
+            totals = order_totals(
+                order.totals.subtotal,
+                discount_bp=new_bp,
+                delivery_fee=order.totals.delivery_fee,
+                tax_percent=self.config.tax.rate_percent,
+                tax_included=self.config.tax.included,
+            )
+            old_promised = await uow.orders.promised_date(order.id)
+            new_promised = promised.isoformat() if promised else old_promised
+            await uow.orders.adjust(order.id, totals, new_term, new_bp, new_promised)
+            await uow.audit.record(
+                at=now,
+                actor_id=actor.id,
+                entity="order",
+                entity_id=order.id,
+                action="adjusted",
+                before=_terms(old_bp, order.payment_term, order.totals.total, old_promised),
+                after=_terms(new_bp, new_term, totals.total, new_promised),
+            )
+            order = order.model_copy(update={"totals": totals, "payment_term": new_term})
+            findings, new_route = await _review(
+                uow, self.config, order, customer, await uow.orders.lines(order.id), new_bp
+            )
+            await uow.reviews.replace_findings(order.id, findings)
+            managers: list[User] = []
+            if new_route is Route.MANAGER and route is not Route.MANAGER:
+                await uow.reviews.escalate(order.id)
+                managers = await deciders(uow, self.config, Route.MANAGER, None)
+                route = Route.MANAGER
+            card = await self._card(uow, order, route)
+            await uow.commit()
+        return Adjustment(card=card, escalated_to=tuple(managers))
 
     async def pending(self, actor: User) -> list[Order]:
         """What waits for this person's decision, oldest first."""

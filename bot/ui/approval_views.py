@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.config import Config
+from datetime import date, timedelta
+
+from bot.config import Config, PaymentTermConfig
 from bot.domain.models import Order
 from bot.domain.review import Check, Finding, Route, Verdict
 from bot.i18n import N_, Texts
@@ -65,6 +67,10 @@ def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
         % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
         for x in value.lines
     ]
+    if value.discount_bp:
+        head += "\n" + t._("Discount: %(percent)s%%") % {"percent": f"{value.discount_bp / 100:g}"}
+    if value.promised:
+        head += "\n" + t._("Promised ship date: %(day)s") % {"day": t.date(value.promised)}
     tail = [t._("<b>Checks</b>"), *[finding(t, f) for f in value.findings]]
     tail.append(t._("Route: %(route)s") % {"route": t._(ROUTE[value.route])})
     text = fit(head + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
@@ -76,9 +82,41 @@ def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
                 button(t._("⛔ Reject"), pack("apv", "rj", o.id)),
             ]
         )
+        rows.append([button(t._("✏️ Adjust"), pack("apv", "adj", o.id))])
         if value.may_escalate:
             rows.append([button(t._("⬆ Escalate to a manager"), pack("apv", "esc", o.id))])
     return Screen(text, keyboard(rows))
+
+
+def adjust_menu(
+    t: Texts, config: Config, value: ApprovalCard, terms: list[PaymentTermConfig], today: date
+) -> Screen:
+    """What can be adjusted: discount (typed), payment term, promised ship date."""
+    o = value.order
+    rows = [[button(t._("Discount…"), pack("apv", "dc", o.id))]]
+    for term in terms:
+        mark = "✅ " if term.code == o.payment_term else ""
+        rows.append(
+            [button(mark + labels.payment_term(t, term), pack("apv", "at", o.id, term.code))]
+        )
+    days = [today + timedelta(n) for n in range(1, 7)]
+    dates = [
+        button(t.weekday_date(d), pack("apv", "ap", o.id, d.strftime("%Y%m%d"))) for d in days
+    ]
+    rows += [dates[:3], dates[3:]]
+    rows.append([button(t._("⬅ Back"), pack("apv", "v", o.id))])
+    text = t._("Adjust order %(number)s: discount, payment term or promised ship date.") % {
+        "number": o.number
+    }
+    return Screen(text, keyboard(rows))
+
+
+def ask_discount(t: Texts, limit_bp: int) -> Screen:
+    """Ask the discount in percent."""
+    return Screen(
+        t._("Discount in percent? A rep may give up to %(limit)s%%. /cancel keeps it.")
+        % {"limit": f"{limit_bp / 100:g}"}
+    )
 
 
 def new_order(t: Texts, config: Config, value: ApprovalCard) -> Screen:
@@ -119,10 +157,15 @@ def ask_reject_reason(t: Texts, number: str) -> Screen:
 
 
 def to_customer_approved(t: Texts, order: Order) -> Screen:
-    """The customer's notice of approval."""
-    text = t._("✅ Your order <b>%(number)s</b> is approved. We will let you know when it ships.")
+    """The customer's notice of approval, with the total as approved."""
+    text = t._(
+        "✅ Your order <b>%(number)s</b> is approved, total %(total)s. "
+        "We will let you know when it ships."
+    )
     rows = [[button(t._("📦 Track this order"), pack("ord", "v", order.id))]]
-    return Screen(text % {"number": order.number}, keyboard(rows))
+    return Screen(
+        text % {"number": order.number, "total": t.money(order.totals.total)}, keyboard(rows)
+    )
 
 
 def to_customer_rejected(t: Texts, order: Order, reason: str) -> Screen:

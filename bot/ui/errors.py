@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.errors import (
     AlreadyDecided,
     CartEmpty,
+    DiscountOverLimit,
     DomainError,
     DraftIncomplete,
     InputProblem,
@@ -56,6 +57,9 @@ INPUT = {
     InputProblem.ORDER_NUMBER_MISSING: N_(
         "Which order? Send its number too, e.g. SO-20261123-0042"
     ),
+    InputProblem.PERCENT_INVALID: N_(
+        "Please send a percentage from %(low)s to %(high)s, e.g. 7.5"
+    ),
     InputProblem.ROLE_UNKNOWN: N_(
         "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
     ),
@@ -88,6 +92,10 @@ def describe(error: DomainError, t: Texts) -> str:
         }
     if isinstance(error, ReasonRequired):
         return t._("Please give a reason.")
+    if isinstance(error, DiscountOverLimit):
+        return t._("A rep may give at most %(limit)s%%; escalate to a manager for more.") % {
+            "limit": f"{error.limit_bp / 100:g}"
+        }
     if isinstance(error, RequestOpen):
         return t._("A request for this order is already waiting for our team.")
     if isinstance(error, RequestClosed):

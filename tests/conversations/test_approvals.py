@@ -29,7 +29,12 @@ async def test_rep_is_told_and_approves(team: Team) -> None:
         "Route: waits for the customer's sales rep",
     ]:
         assert line in card, line
-    assert bot.buttons(team.rep) == ["✅ Approve", "⛔ Reject", "⬆ Escalate to a manager"]
+    assert bot.buttons(team.rep) == [
+        "✅ Approve",
+        "⛔ Reject",
+        "✏️ Adjust",
+        "⬆ Escalate to a manager",
+    ]
     assert "Status: ✅ approved" in await bot.press(team.rep, "✅ Approve")
     assert (
         bot.fake.buttons(bot.fake.message(team.rep, bot.last_message(team.rep)["message_id"]))

@@ -14,6 +14,7 @@ from bot.domain.parsing import (
     parse_date,
     parse_name,
     parse_note,
+    parse_percent,
     parse_phone,
     parse_quantity,
     parse_reason,
@@ -101,3 +102,16 @@ def test_dates_out_of_range_or_invalid() -> None:
         parse_date("tomorrow", TODAY, 1, 90)
     with pytest.raises(InvalidInput):
         parse_date("2027-12-01", TODAY, 1, 90)
+
+
+@pytest.mark.parametrize(
+    ("text", "bp"), [("7.5", 750), ("10%", 1000), ("0", 0), ("100", 10000), ("2,25", 225)]
+)
+def test_percentages(text: str, bp: int) -> None:
+    assert parse_percent(text) == bp
+
+
+@pytest.mark.parametrize("text", ["-1", "100.01", "150", "ten", "7.555", ""])
+def test_bad_percentages(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_percent(text)

@@ -1,0 +1,72 @@
+"""Adjusting an order's discount before approval: the percentage is typed."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.domain.errors import DraftIncomplete
+from bot.domain.parsing import parse_percent
+from bot.handlers.approvals import notify_deciders
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.services.approvals import rep_discount_limit_bp
+from bot.ui import approval_views
+from bot.ui.callbacks import parse
+
+DRAFT = "discount"
+
+
+class State(IntEnum):
+    """The one step: waiting for a percentage."""
+
+    PERCENT = 1
+
+
+async def ask(update: Update, context: BotContext) -> State:
+    """apv:dc:<order>: the decider may see it; ask the percentage."""
+    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    await context.services.approvals.card(context.person, order_id)
+    context.user_data[DRAFT] = order_id  # type: ignore[index]
+    await answer(update)
+    limit = rep_discount_limit_bp(context.config)
+    await show(update, context, approval_views.ask_discount(context.t, limit), new=True)
+    return State.PERCENT
+
+
+async def got_percent(update: Update, context: BotContext) -> int:
+    """A percentage typed: adjust, show the card again."""
+    order_id = (context.user_data or {}).get(DRAFT)
+    if not order_id:
+        raise DraftIncomplete()
+    bp = parse_percent(message_text(update))
+    result = await context.services.approvals.adjust(context.person, order_id, discount_bp=bp)
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await notify_deciders(context, order_id, result.escalated_to)
+    await show(update, context, approval_views.card(context.t, context.config, result.card))
+    return ConversationHandler.END
+
+
+async def keep(update: Update, context: BotContext) -> int:
+    """/cancel: the discount stays."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await say(update, context, context.t._("Nothing recorded."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The discount conversation."""
+    return conversation(
+        "discount",
+        entry_points=[CallbackQueryHandler(ask, pattern=r"^apv:dc:")],
+        states={
+            State.PERCENT: [
+                MessageHandler(TEXT, got_percent),
+                MessageHandler(NOT_COMMAND, text_please),
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", keep)],
+    )
