@@ -16,6 +16,7 @@ from bot.conversations import (
     checkout,
     credit,
     discount,
+    order_for,
     payment,
     quantity,
     registration,
@@ -58,6 +59,7 @@ def register_handlers(app: App) -> None:
         payment,
         credit,
         discount,
+        order_for,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())

@@ -133,6 +133,16 @@ class CatalogRepository:
             rows = await cursor.fetchall()
         return {p.id: p for p in await self._with_tiers(rows)}
 
+    async def by_sku(self, sku: str, language: Language) -> Product | None:
+        """The product with this SKU (any letter case)."""
+        async with self._conn.execute(
+            f"SELECT {_product_columns(language)} FROM products p WHERE upper(p.sku) = upper(?)",
+            (sku,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        found = await self._with_tiers(rows)
+        return found[0] if found else None
+
     async def set_photo_file_id(self, product_id: int, file_id: str) -> None:
         """Remember Telegram's id of an uploaded photo, so it is sent by id next time."""
         await self._conn.execute(

@@ -29,6 +29,7 @@ class InputProblem(StrEnum):
     AMOUNT_INVALID = "amount_invalid"
     ORDER_NUMBER_MISSING = "order_number_missing"
     PERCENT_INVALID = "percent_invalid"
+    ORDER_LINES_INVALID = "order_lines_invalid"
 
 
 class DomainError(Exception):
@@ -149,3 +150,10 @@ class DiscountOverLimit(DomainError):
     """A rep may not give a deeper discount: a manager must."""
 
     limit_bp: int
+
+
+@dataclass
+class UnknownSku(DomainError):
+    """No product with this SKU is sold."""
+
+    sku: str

@@ -179,3 +179,22 @@ def parse_percent(text: str) -> int:
     if bp > 10_000:
         raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
     return bp
+
+
+_ORDER_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]{0,31})(?:\s*[x×*]?\s*(\d{1,9}))?")
+
+
+def parse_order_lines(text: str, maximum: int) -> list[tuple[str, int]]:
+    """Lines of "SKU QTY" (or "SKU x QTY", or just "SKU" for one), up to 50 of them."""
+    value = unicodedata.normalize("NFKC", text)
+    rows = [r.strip() for r in value.replace(",", "\n").replace(";", "\n").split("\n")]
+    items = []
+    for number, row in enumerate((r for r in rows if r), start=1):
+        match = _ORDER_LINE.fullmatch(row)
+        qty = int(match.group(2) or 1) if match else 0
+        if match is None or not 1 <= qty <= maximum or number > 50:
+            raise InvalidInput(InputProblem.ORDER_LINES_INVALID, number, maximum)
+        items.append((match.group(1).upper(), qty))
+    if not items:
+        raise InvalidInput(InputProblem.ORDER_LINES_INVALID, 1, maximum)
+    return items

@@ -11,7 +11,11 @@ from bot.services.base import Service
 
 async def load_cart(uow: UnitOfWork, user: User, language: Language) -> Cart:
     """A user's cart with today's prices and stock."""
-    held = await uow.carts.lines(user.id)
+    return await price_lines(uow, await uow.carts.lines(user.id), language)
+
+
+async def price_lines(uow: UnitOfWork, held: list[tuple[int, int]], language: Language) -> Cart:
+    """(product id, quantity) pairs priced at today's prices, with today's stock."""
     products = await uow.catalog.products([pid for pid, _ in held], language)
     lines = []
     for pid, qty in held:

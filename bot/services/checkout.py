@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +15,7 @@ from bot.domain.errors import (
     InvalidInput,
     LinesUnavailable,
     OptionNotOffered,
+    UnknownSku,
 )
 from bot.domain.models import (
     Cart,
@@ -32,7 +33,8 @@ from bot.domain.pricing import order_totals
 from bot.domain.review import Route
 from bot.services.approvals import ReviewOutcome, review_submission
 from bot.services.base import Service, require_customer
-from bot.services.cart import load_cart
+from bot.services.cart import load_cart, price_lines
+from bot.services.customer_admin import may_order_for
 from bot.services.transitions import record_submission
 
 
@@ -74,6 +76,15 @@ class Submission(BaseModel):
     order: Order
     created: bool
     review: ReviewOutcome | None = None
+
+
+class PlacedFor(BaseModel):
+    """An order placed by staff for a customer, and the customer to tell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    submission: Submission
+    customer_user: User
 
 
 def order_type(cart: Cart) -> OrderType:
@@ -165,57 +176,121 @@ class CheckoutService(Service):
             if existing is not None:
                 return Submission(order=existing, created=False)
             customer = await require_customer(uow, user)
-            method, term = await self._validate(uow, customer, draft)
             cart = await load_cart(uow, user, user.language)
-            if not cart.lines:
-                raise CartEmpty()
-            quote = self._quote(cart, customer, draft)
-            if quote.short_product_ids:
-                raise LinesUnavailable(list(quote.short_product_ids))
-            day = now.astimezone(self.config.business.zone).strftime("%Y%m%d")
-            number = f"SO-{day}-{await uow.orders.next_number(day):04d}"
-            order = Order(
-                id=0,
-                number=number,
-                customer_id=customer.id,
-                status=OrderStatus.SUBMITTED,
-                payment_status=PaymentStatus.UNPAID,
-                order_type=order_type(cart),
-                delivery_method=method.code,
-                address=draft.address if method.needs_address else None,
-                desired_date=draft.desired_date,
-                payment_term=term.code,
-                note=draft.note,
-                totals=quote.totals,
-                currency=self.config.business.currency,
-                submitted_at=now,
-            )
-            order = order.model_copy(
-                update={"id": await uow.orders.insert(order, draft.token, now)}
-            )
-            lines = []
-            for line in cart.lines:
-                hold = min(line.qty, max(line.available, 0))
-                if hold and not await uow.catalog.reserve(line.product_id, hold):
-                    raise LinesUnavailable([line.product_id])
-                lines.append(
-                    OrderLine(
-                        product_id=line.product_id,
-                        sku=line.sku,
-                        name=line.name,
-                        qty=line.qty,
-                        unit_price=line.unit_price,
-                        total=line.total,
-                        reserved_qty=hold,
-                    )
-                )
-            await uow.orders.insert_lines(order.id, lines)
-            if order.address:
-                await uow.customers.save_address(customer.id, order.address, now)
-            await record_submission(uow, order, actor_id=user.id, at=now)
-            outcome = await review_submission(uow, self.config, order, customer, lines, now)
-            if outcome.route is Route.AUTO:
-                order = order.model_copy(update={"status": OrderStatus.APPROVED})
+            submission = await self._create(uow, customer, cart, draft, user.id, now)
             await uow.carts.clear(user.id)
             await uow.commit()
+        return submission
+
+    async def submit_for(
+        self, actor: User, customer_id: int, items: list[tuple[str, int]], draft: CheckoutDraft
+    ) -> PlacedFor:
+        """A rep (their own customers) or a manager places an order for a customer who phoned:
+        the same checks, reservations and review as the customer's own checkout."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            customer = await may_order_for(uow, self.config, actor, customer_id, now)
+            customer_user = await uow.users.by_id(customer.user_id)
+            assert customer_user is not None
+            existing = await uow.orders.by_token(draft.token)
+            if existing is not None:
+                return PlacedFor(
+                    submission=Submission(order=existing, created=False),
+                    customer_user=customer_user,
+                )
+            cart = await self._priced_items(uow, items, customer_user)
+            submission = await self._create(uow, customer, cart, draft, actor.id, now)
+            await uow.audit.record(
+                at=now,
+                actor_id=actor.id,
+                entity="order",
+                entity_id=submission.order.id,
+                action="placed_for_customer",
+                after=str(customer.id),
+            )
+            await uow.commit()
+        return PlacedFor(submission=submission, customer_user=customer_user)
+
+    async def preview_for(
+        self, actor: User, customer_id: int, items: list[tuple[str, int]]
+    ) -> Cart:
+        """The lines typed for a customer, priced, before the order is placed."""
+        async with self.db.unit_of_work() as uow:
+            customer = await may_order_for(uow, self.config, actor, customer_id, self.clock.now())
+            customer_user = await uow.users.by_id(customer.user_id)
+            assert customer_user is not None
+            return await self._priced_items(uow, items, customer_user)
+
+    async def _priced_items(
+        self, uow: UnitOfWork, items: list[tuple[str, int]], customer_user: User
+    ) -> Cart:
+        limit = self.config.checkout.max_quantity
+        held: dict[int, int] = {}
+        for sku, qty in items:
+            product = await uow.catalog.by_sku(sku, customer_user.language)
+            if product is None or not product.active:
+                raise UnknownSku(sku=sku)
+            held[product.id] = held.get(product.id, 0) + qty
+            if held[product.id] > limit:
+                raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, limit)
+        return await price_lines(uow, list(held.items()), customer_user.language)
+
+    async def _create(
+        self,
+        uow: UnitOfWork,
+        customer: Customer,
+        cart: Cart,
+        draft: CheckoutDraft,
+        actor_id: int,
+        now: datetime,
+    ) -> Submission:
+        """Order, lines, reservations, first timeline entry and review, in the caller's unit."""
+        method, term = await self._validate(uow, customer, draft)
+        if not cart.lines:
+            raise CartEmpty()
+        quote = self._quote(cart, customer, draft)
+        if quote.short_product_ids:
+            raise LinesUnavailable(list(quote.short_product_ids))
+        day = now.astimezone(self.config.business.zone).strftime("%Y%m%d")
+        number = f"SO-{day}-{await uow.orders.next_number(day):04d}"
+        order = Order(
+            id=0,
+            number=number,
+            customer_id=customer.id,
+            status=OrderStatus.SUBMITTED,
+            payment_status=PaymentStatus.UNPAID,
+            order_type=order_type(cart),
+            delivery_method=method.code,
+            address=draft.address if method.needs_address else None,
+            desired_date=draft.desired_date,
+            payment_term=term.code,
+            note=draft.note,
+            totals=quote.totals,
+            currency=self.config.business.currency,
+            submitted_at=now,
+        )
+        order = order.model_copy(update={"id": await uow.orders.insert(order, draft.token, now)})
+        lines = []
+        for line in cart.lines:
+            hold = min(line.qty, max(line.available, 0))
+            if hold and not await uow.catalog.reserve(line.product_id, hold):
+                raise LinesUnavailable([line.product_id])
+            lines.append(
+                OrderLine(
+                    product_id=line.product_id,
+                    sku=line.sku,
+                    name=line.name,
+                    qty=line.qty,
+                    unit_price=line.unit_price,
+                    total=line.total,
+                    reserved_qty=hold,
+                )
+            )
+        await uow.orders.insert_lines(order.id, lines)
+        if order.address:
+            await uow.customers.save_address(customer.id, order.address, now)
+        await record_submission(uow, order, actor_id=actor_id, at=now)
+        outcome = await review_submission(uow, self.config, order, customer, lines, now)
+        if outcome.route is Route.AUTO:
+            order = order.model_copy(update={"status": OrderStatus.APPROVED})
         return Submission(order=order, created=True, review=outcome)

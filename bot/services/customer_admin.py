@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
-from bot.config import PaymentTermConfig
+from bot.config import Config, PaymentTermConfig
 from bot.db import UnitOfWork
 from bot.domain.errors import NotAllowed, OptionNotOffered, StaffNotFound
-from bot.domain.models import Customer, User
+from bot.domain.models import Address, Customer, User
 from bot.domain.parsing import parse_search
 from bot.domain.roles import Permission, Role, allowed
 from bot.services.base import Service, authorize, roles_of
@@ -26,6 +28,21 @@ class CustomerCard(BaseModel):
     terms: tuple[tuple[PaymentTermConfig, bool], ...]  # every offered term, and whether allowed
     open_balance: int
     editable: bool
+    addresses: tuple[Address, ...]
+
+
+async def may_order_for(
+    uow: UnitOfWork, config: Config, actor: User, customer_id: int, now: datetime
+) -> Customer:
+    """The customer, if the actor may place orders for them (their rep, or a manager)."""
+    customer = await uow.customers.by_id(customer_id)
+    if customer is None:
+        raise StaffNotFound()
+    roles = await roles_of(uow, config, actor)
+    own = Role.SALES_REP in roles and customer.rep_id == actor.id
+    if not (own or allowed(roles, Permission.SET_CREDIT)):
+        await authorize(uow, config, actor, Permission.SET_CREDIT, "order_for", now)
+    return customer
 
 
 class CustomerAdminService(Service):
@@ -72,6 +89,7 @@ class CustomerAdminService(Service):
             terms=terms,
             open_balance=await uow.orders.open_balance(customer.id),
             editable=editable,
+            addresses=tuple(await uow.customers.addresses(customer.id)),
         )
 
     async def update(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from bot.domain.models import Customer, User
+from bot.config import Config
+from bot.domain.models import Cart, Customer, Order, User
 from bot.i18n import Texts
 from bot.services.customer_admin import CustomerCard
 from bot.ui import labels
 from bot.ui.callbacks import pack
-from bot.ui.screen import Screen, button, clip, esc, keyboard
+from bot.ui.cart_views import cart_line
+from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 
 
 def results(t: Texts, found: list[Customer]) -> Screen:
@@ -35,9 +37,11 @@ def card(t: Texts, value: CustomerCard) -> Screen:
         t._("Payment terms: %(value)s")
         % {"value": ", ".join(labels.payment_term(t, term) for term, ok in value.terms if ok)},
     ]
+    order_row = [button(t._("📞 Place an order for them"), pack("ob", "go", c.id))]
     if not value.editable:
-        return Screen("\n".join(lines))
+        return Screen("\n".join(lines), keyboard([order_row]))
     rows = [
+        order_row,
         [button(t._("💳 Credit limit…"), pack("cus", "cl", c.id))],
         [
             button(
@@ -70,3 +74,76 @@ def choose_rep(t: Texts, customer_id: int, reps: list[User]) -> Screen:
 def ask_credit(t: Texts) -> Screen:
     """Ask the new credit limit."""
     return Screen(t._("New credit limit? Send an amount, or 0 for none. /cancel keeps it."))
+
+
+def ask_items(t: Texts, name: str) -> Screen:
+    """Ask what the customer ordered by phone."""
+    return Screen(
+        t._(
+            "Order for <b>%(name)s</b>: send one line per product, SKU and quantity, e.g.\n"
+            "STP-24 5\nPAP-A4-80 x 10\n/cancel stops."
+        )
+        % {"name": esc(name)}
+    )
+
+
+def items_priced(t: Texts, config: Config, cart: Cart) -> Screen:
+    """The lines understood, priced, and the delivery methods to choose from."""
+    items = [cart_line(t, i, line) for i, line in enumerate(cart.lines, 1)]
+    tail = t._("Subtotal: <b>%(amount)s</b>") % {"amount": t.money(cart.subtotal)}
+    text = fit(
+        t._("Understood:"), items, tail + "\n\n" + t._("Delivery?"), t._("… and %(n)d more lines")
+    )
+    rows = [
+        [
+            button(
+                f"{d.name(t.language)} · {t.money(config.fee_minor(d))}", pack("ob", "dl", d.code)
+            )
+        ]
+        for d in config.delivery
+    ]
+    return Screen(text, keyboard(rows))
+
+
+def choose_address(t: Texts, card: CustomerCard) -> Screen:
+    """The customer's saved addresses (a new one can be typed)."""
+    rows = [
+        [button(clip(a.text.replace("\n", ", "), 60), pack("ob", "ad", a.id))]
+        for a in card.addresses
+    ]
+    return Screen(t._("📍 Which address? Press one or type a new one."), keyboard(rows))
+
+
+def choose_term(t: Texts, card: CustomerCard) -> Screen:
+    """The payment terms allowed to this customer."""
+    rows = [
+        [button(labels.payment_term(t, term), pack("ob", "pt", term.code))]
+        for term, ok in card.terms
+        if ok
+    ]
+    return Screen(t._("💳 Payment term?"), keyboard(rows))
+
+
+def confirm_for(t: Texts, name: str, cart: Cart) -> Screen:
+    """The order to place, asking once more."""
+    text = t.ngettext(
+        "Place this order for <b>%(name)s</b> (%(count)d line, %(amount)s before delivery)?",
+        "Place this order for <b>%(name)s</b> (%(count)d lines, %(amount)s before delivery)?",
+        len(cart.lines),
+    ) % {"name": esc(name), "count": len(cart.lines), "amount": t.money(cart.subtotal)}
+    rows = [
+        [button(t._("✅ Place the order"), pack("ob", "ok"))],
+        [button(t._("✖️ Cancel"), pack("ob", "x"))],
+    ]
+    return Screen(text, keyboard(rows))
+
+
+def placed_for(t: Texts, order: Order, by: str) -> Screen:
+    """The customer's notice of an order placed for them."""
+    text = t._("📞 %(name)s placed order <b>%(number)s</b> for you, total %(total)s.") % {
+        "name": esc(by),
+        "number": order.number,
+        "total": t.money(order.totals.total),
+    }
+    rows = [[button(t._("📦 Track this order"), pack("ord", "v", order.id))]]
+    return Screen(text, keyboard(rows))

@@ -27,6 +27,7 @@ from bot.domain.errors import (
     RequestOpen,
     StaffNotFound,
     TransitionRefused,
+    UnknownSku,
 )
 from bot.i18n import N_, Texts
 from bot.ui.labels import ORDER_STATUS
@@ -60,6 +61,9 @@ INPUT = {
     InputProblem.PERCENT_INVALID: N_(
         "Please send a percentage from %(low)s to %(high)s, e.g. 7.5"
     ),
+    InputProblem.ORDER_LINES_INVALID: N_(
+        "Line %(low)s is not understood: send SKU and quantity (1 to %(high)s), e.g. STP-24 5"
+    ),
     InputProblem.ROLE_UNKNOWN: N_(
         "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
     ),
@@ -92,6 +96,8 @@ def describe(error: DomainError, t: Texts) -> str:
         }
     if isinstance(error, ReasonRequired):
         return t._("Please give a reason.")
+    if isinstance(error, UnknownSku):
+        return t._("No product has the SKU %(sku)s.") % {"sku": error.sku}
     if isinstance(error, DiscountOverLimit):
         return t._("A rep may give at most %(limit)s%%; escalate to a manager for more.") % {
             "limit": f"{error.limit_bp / 100:g}"

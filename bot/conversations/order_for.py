@@ -1,0 +1,200 @@
+"""An order taken by phone: staff type the lines, choose delivery, address and term, confirm."""
+
+from __future__ import annotations
+
+import secrets
+from enum import IntEnum
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.conversations.common import (
+    NOT_COMMAND,
+    TEXT,
+    buttons_please,
+    conversation,
+    message_text,
+    text_please,
+)
+from bot.domain.errors import DraftIncomplete, OptionNotOffered
+from bot.domain.parsing import parse_address, parse_order_lines
+from bot.handlers.approvals import notify_deciders, notify_warehouse
+from bot.handlers.context import BotContext
+from bot.handlers.notify import notify
+from bot.handlers.render import answer, say, show
+from bot.services.checkout import CheckoutDraft
+from bot.ui import customer_views
+from bot.ui.callbacks import parse
+
+DRAFT = "order_for"
+
+
+class State(IntEnum):
+    """Steps of an order taken by phone."""
+
+    ITEMS = 1
+    DELIVERY = 2
+    ADDRESS = 3
+    TERM = 4
+    CONFIRM = 5
+
+
+def _draft(context: BotContext) -> dict[str, Any]:
+    draft = (context.user_data or {}).get(DRAFT)
+    if not draft:
+        raise DraftIncomplete()
+    return draft
+
+
+def _items(draft: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(str(sku), int(qty)) for sku, qty in draft["items"]]
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """ob:go:<customer>: the customer's rep or a manager; ask the lines."""
+    customer_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    card = await context.services.customer_admin.card(context.person, customer_id)
+    await context.services.checkout.preview_for(context.person, customer_id, [])
+    context.user_data[DRAFT] = {"customer": customer_id, "name": card.customer.name}  # type: ignore[index]
+    await answer(update)
+    await show(update, context, customer_views.ask_items(context.t, card.customer.name), new=True)
+    return State.ITEMS
+
+
+async def got_items(update: Update, context: BotContext) -> State:
+    """Lines typed: price them, ask the delivery."""
+    draft = _draft(context)
+    items = parse_order_lines(message_text(update), context.config.checkout.max_quantity)
+    cart = await context.services.checkout.preview_for(context.person, draft["customer"], items)
+    draft["items"] = items
+    await show(update, context, customer_views.items_priced(context.t, context.config, cart))
+    return State.DELIVERY
+
+
+async def _card(context: BotContext) -> Any:
+    return await context.services.customer_admin.card(context.person, _draft(context)["customer"])
+
+
+async def delivery_chosen(update: Update, context: BotContext) -> State:
+    """ob:dl:<code>."""
+    code = parse(update.callback_query.data if update.callback_query else None).text(0)
+    method = context.config.delivery_method(code)
+    if method is None:
+        raise OptionNotOffered()
+    draft = _draft(context)
+    draft["delivery"] = code
+    await answer(update)
+    card = await _card(context)
+    if method.needs_address:
+        await show(update, context, customer_views.choose_address(context.t, card))
+        return State.ADDRESS
+    await show(update, context, customer_views.choose_term(context.t, card))
+    return State.TERM
+
+
+async def _to_term(update: Update, context: BotContext, address: str) -> State:
+    _draft(context)["address"] = address
+    await show(update, context, customer_views.choose_term(context.t, await _card(context)))
+    return State.TERM
+
+
+async def address_chosen(update: Update, context: BotContext) -> State:
+    """ob:ad:<id>: one of the customer's saved addresses."""
+    wanted = parse(update.callback_query.data if update.callback_query else None).number(0)
+    card = await _card(context)
+    match = next((a for a in card.addresses if a.id == wanted), None)
+    if match is None:
+        raise OptionNotOffered()
+    await answer(update)
+    return await _to_term(update, context, match.text)
+
+
+async def address_typed(update: Update, context: BotContext) -> State:
+    """A new address typed."""
+    return await _to_term(update, context, parse_address(message_text(update)))
+
+
+async def term_chosen(update: Update, context: BotContext) -> State:
+    """ob:pt:<code>: a term allowed to the customer."""
+    code = parse(update.callback_query.data if update.callback_query else None).text(0)
+    card = await _card(context)
+    if code not in {term.code for term, ok in card.terms if ok}:
+        raise OptionNotOffered()
+    draft = _draft(context)
+    draft["term"] = code
+    draft["token"] = secrets.token_urlsafe(12)
+    cart = await context.services.checkout.preview_for(
+        context.person, draft["customer"], _items(draft)
+    )
+    await answer(update)
+    await show(update, context, customer_views.confirm_for(context.t, draft["name"], cart))
+    return State.CONFIRM
+
+
+async def place(update: Update, context: BotContext) -> int:
+    """ob:ok: place it; the customer, deciders and warehouse are told as for any order."""
+    draft = _draft(context)
+    checkout = CheckoutDraft(
+        token=draft["token"],
+        delivery=draft["delivery"],
+        address=draft.get("address"),
+        date_chosen=True,
+        term=draft["term"],
+        note_chosen=True,
+    )
+    placed = await context.services.checkout.submit_for(
+        context.person, draft["customer"], _items(draft), checkout
+    )
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await answer(update)
+    order = placed.submission.order
+    await say(
+        update, context, context.t._("Order %(number)s is placed.") % {"number": order.number}
+    )
+    if placed.submission.created:
+        await notify(
+            context,
+            [placed.customer_user],
+            lambda t: customer_views.placed_for(t, order, context.person.first_name),
+        )
+        review = placed.submission.review
+        if review:
+            await notify_deciders(context, order.id, review.recipients)
+            await notify_warehouse(context, order.id, review.warehouse)
+    return ConversationHandler.END
+
+
+async def abort(update: Update, context: BotContext) -> int:
+    """/cancel or ob:x: nothing is placed."""
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    await answer(update)
+    await say(update, context, context.t._("Nothing recorded."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The order-by-phone conversation."""
+    buttons = MessageHandler(NOT_COMMAND, buttons_please)
+    return conversation(
+        "order_for",
+        entry_points=[CallbackQueryHandler(start, pattern=r"^ob:go:")],
+        states={
+            State.ITEMS: [
+                MessageHandler(TEXT, got_items),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.DELIVERY: [CallbackQueryHandler(delivery_chosen, pattern=r"^ob:dl:"), buttons],
+            State.ADDRESS: [
+                CallbackQueryHandler(address_chosen, pattern=r"^ob:ad:"),
+                MessageHandler(TEXT, address_typed),
+                MessageHandler(NOT_COMMAND, text_please),
+            ],
+            State.TERM: [CallbackQueryHandler(term_chosen, pattern=r"^ob:pt:"), buttons],
+            State.CONFIRM: [CallbackQueryHandler(place, pattern=r"^ob:ok$"), buttons],
+        },
+        fallbacks=[
+            CommandHandler("cancel", abort),
+            CallbackQueryHandler(abort, pattern=r"^ob:x$"),
+        ],
+    )
