@@ -5,9 +5,13 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.conversations.common import (
+    conversation,
+    message_text,
+    typed,
+)
 from bot.domain.errors import DraftIncomplete, TransitionRefused
 from bot.domain.models import OrderStatus
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
@@ -83,11 +87,7 @@ def build() -> ConversationHandler[BotContext]:
         "cancel_order",
         entry_points=[CallbackQueryHandler(ask, pattern=r"^ord:cx:")],
         states={
-            State.REASON: [
-                CallbackQueryHandler(preset_reason, pattern=r"^ord:cr:"),
-                MessageHandler(TEXT, typed_reason),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
+            State.REASON: typed(typed_reason, (r"^ord:cr:", preset_reason)),
         },
         fallbacks=[
             CommandHandler("cancel", keep),

@@ -12,16 +12,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
 )
 
 from bot.conversations.common import (
-    NOT_COMMAND,
-    TEXT,
-    buttons_please,
     conversation,
     message_text,
-    text_please,
+    pressed,
+    typed,
 )
 from bot.domain.errors import (
     CartEmpty,
@@ -279,7 +276,6 @@ async def after_checkout(update: Update, context: BotContext) -> None:
 
 def build() -> ConversationHandler[BotContext]:
     """The checkout conversation."""
-    waiting_for_buttons = MessageHandler(NOT_COMMAND, buttons_please)
     return conversation(
         "checkout",
         entry_points=[
@@ -287,36 +283,17 @@ def build() -> ConversationHandler[BotContext]:
             CommandHandler("checkout", start),
         ],
         states={
-            State.DELIVERY: [
-                CallbackQueryHandler(delivery_chosen, pattern=r"^co:dl:"),
-                waiting_for_buttons,
-            ],
-            State.ADDRESS: [
-                CallbackQueryHandler(address_chosen, pattern=r"^co:ad:"),
-                MessageHandler(TEXT, address_typed),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.DATE: [
-                CallbackQueryHandler(date_chosen, pattern=r"^co:dt:"),
-                MessageHandler(TEXT, date_typed),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.TERM: [
-                CallbackQueryHandler(term_chosen, pattern=r"^co:pt:"),
-                waiting_for_buttons,
-            ],
-            State.NOTE: [
-                CallbackQueryHandler(note_skipped, pattern=r"^co:nt:skip$"),
-                MessageHandler(TEXT, note_typed),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.SUMMARY: [
-                CallbackQueryHandler(confirm, pattern=r"^co:ok:"),
-                CallbackQueryHandler(edit_menu, pattern=r"^co:ed$"),
-                CallbackQueryHandler(edit_step, pattern=r"^co:ed:"),
-                CallbackQueryHandler(fit_to_stock, pattern=r"^co:fit$"),
-                waiting_for_buttons,
-            ],
+            State.DELIVERY: pressed((r"^co:dl:", delivery_chosen)),
+            State.ADDRESS: typed(address_typed, (r"^co:ad:", address_chosen)),
+            State.DATE: typed(date_typed, (r"^co:dt:", date_chosen)),
+            State.TERM: pressed((r"^co:pt:", term_chosen)),
+            State.NOTE: typed(note_typed, (r"^co:nt:skip$", note_skipped)),
+            State.SUMMARY: pressed(
+                (r"^co:ok:", confirm),
+                (r"^co:ed$", edit_menu),
+                (r"^co:ed:", edit_step),
+                (r"^co:fit$", fit_to_stock),
+            ),
         },
         fallbacks=[
             CommandHandler("cancel", abort),

@@ -5,13 +5,19 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
-from bot.domain.errors import DraftIncomplete
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    typed,
+)
 from bot.domain.parsing import parse_money
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, say, show
+from bot.handlers.render import answer, show
 from bot.ui import customer_views
 from bot.ui.callbacks import parse
 
@@ -38,24 +44,18 @@ async def ask(update: Update, context: BotContext) -> State:
 
 async def got_amount(update: Update, context: BotContext) -> int:
     """An amount typed (0 for no credit)."""
-    customer_id = (context.user_data or {}).get(DRAFT)
-    if not customer_id:
-        raise DraftIncomplete()
+    customer_id = get_draft(context, DRAFT)
     text = message_text(update).strip()
     limit = 0 if text == "0" else parse_money(text, context.config.business.minor_digits)
     card = await context.services.customer_admin.update(
         context.person, customer_id, credit_limit=limit
     )
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    drop_draft(context, DRAFT)
     await show(update, context, customer_views.card(context.t, card))
     return ConversationHandler.END
 
 
-async def keep(update: Update, context: BotContext) -> int:
-    """/cancel: the limit stays."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await say(update, context, context.t._("Nothing recorded."))
-    return ConversationHandler.END
+keep = leave_without_saving(DRAFT)
 
 
 def build() -> ConversationHandler[BotContext]:
@@ -63,11 +63,6 @@ def build() -> ConversationHandler[BotContext]:
     return conversation(
         "credit",
         entry_points=[CallbackQueryHandler(ask, pattern=r"^cus:cl:")],
-        states={
-            State.AMOUNT: [
-                MessageHandler(TEXT, got_amount),
-                MessageHandler(NOT_COMMAND, text_please),
-            ]
-        },
+        states={State.AMOUNT: typed(got_amount)},
         fallbacks=[CommandHandler("cancel", keep)],
     )

@@ -5,14 +5,20 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
-from bot.domain.errors import DraftIncomplete
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    typed,
+)
 from bot.domain.parsing import parse_percent
 from bot.handlers.approvals import notify_deciders
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, say, show
+from bot.handlers.render import answer, show
 from bot.services.approvals import rep_discount_limit_bp
 from bot.ui import approval_views
 from bot.ui.callbacks import parse
@@ -39,22 +45,16 @@ async def ask(update: Update, context: BotContext) -> State:
 
 async def got_percent(update: Update, context: BotContext) -> int:
     """A percentage typed: adjust, show the card again."""
-    order_id = (context.user_data or {}).get(DRAFT)
-    if not order_id:
-        raise DraftIncomplete()
+    order_id = get_draft(context, DRAFT)
     bp = parse_percent(message_text(update))
     result = await context.services.approvals.adjust(context.person, order_id, discount_bp=bp)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    drop_draft(context, DRAFT)
     await notify_deciders(context, order_id, result.escalated_to)
     await show(update, context, approval_views.card(context.t, context.config, result.card))
     return ConversationHandler.END
 
 
-async def keep(update: Update, context: BotContext) -> int:
-    """/cancel: the discount stays."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await say(update, context, context.t._("Nothing recorded."))
-    return ConversationHandler.END
+keep = leave_without_saving(DRAFT)
 
 
 def build() -> ConversationHandler[BotContext]:
@@ -62,11 +62,6 @@ def build() -> ConversationHandler[BotContext]:
     return conversation(
         "discount",
         entry_points=[CallbackQueryHandler(ask, pattern=r"^apv:dc:")],
-        states={
-            State.PERCENT: [
-                MessageHandler(TEXT, got_percent),
-                MessageHandler(NOT_COMMAND, text_please),
-            ]
-        },
+        states={State.PERCENT: typed(got_percent)},
         fallbacks=[CommandHandler("cancel", keep)],
     )

@@ -7,17 +7,18 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
-    NOT_COMMAND,
-    TEXT,
-    buttons_please,
     conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
     message_text,
-    text_please,
+    pressed,
+    typed,
 )
-from bot.domain.errors import DraftIncomplete, OptionNotOffered
+from bot.domain.errors import OptionNotOffered
 from bot.domain.parsing import parse_address, parse_order_lines
 from bot.handlers.approvals import notify_deciders, notify_warehouse
 from bot.handlers.context import BotContext
@@ -40,13 +41,6 @@ class State(IntEnum):
     CONFIRM = 5
 
 
-def _draft(context: BotContext) -> dict[str, Any]:
-    draft = (context.user_data or {}).get(DRAFT)
-    if not draft:
-        raise DraftIncomplete()
-    return draft
-
-
 def _items(draft: dict[str, Any]) -> list[tuple[str, int]]:
     return [(str(sku), int(qty)) for sku, qty in draft["items"]]
 
@@ -64,7 +58,7 @@ async def start(update: Update, context: BotContext) -> State:
 
 async def got_items(update: Update, context: BotContext) -> State:
     """Lines typed: price them, ask the delivery."""
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     items = parse_order_lines(message_text(update), context.config.checkout.max_quantity)
     cart = await context.services.checkout.preview_for(context.person, draft["customer"], items)
     draft["items"] = items
@@ -73,7 +67,9 @@ async def got_items(update: Update, context: BotContext) -> State:
 
 
 async def _card(context: BotContext) -> Any:
-    return await context.services.customer_admin.card(context.person, _draft(context)["customer"])
+    return await context.services.customer_admin.card(
+        context.person, get_draft(context, DRAFT)["customer"]
+    )
 
 
 async def delivery_chosen(update: Update, context: BotContext) -> State:
@@ -82,7 +78,7 @@ async def delivery_chosen(update: Update, context: BotContext) -> State:
     method = context.config.delivery_method(code)
     if method is None:
         raise OptionNotOffered()
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     draft["delivery"] = code
     await answer(update)
     card = await _card(context)
@@ -94,7 +90,7 @@ async def delivery_chosen(update: Update, context: BotContext) -> State:
 
 
 async def _to_term(update: Update, context: BotContext, address: str) -> State:
-    _draft(context)["address"] = address
+    get_draft(context, DRAFT)["address"] = address
     await show(update, context, customer_views.choose_term(context.t, await _card(context)))
     return State.TERM
 
@@ -121,7 +117,7 @@ async def term_chosen(update: Update, context: BotContext) -> State:
     card = await _card(context)
     if code not in {term.code for term, ok in card.terms if ok}:
         raise OptionNotOffered()
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     draft["term"] = code
     draft["token"] = secrets.token_urlsafe(12)
     cart = await context.services.checkout.preview_for(
@@ -134,7 +130,7 @@ async def term_chosen(update: Update, context: BotContext) -> State:
 
 async def place(update: Update, context: BotContext) -> int:
     """ob:ok: place it; the customer, deciders and warehouse are told as for any order."""
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     checkout = CheckoutDraft(
         token=draft["token"],
         delivery=draft["delivery"],
@@ -146,7 +142,7 @@ async def place(update: Update, context: BotContext) -> int:
     placed = await context.services.checkout.submit_for(
         context.person, draft["customer"], _items(draft), checkout
     )
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    drop_draft(context, DRAFT)
     await answer(update)
     order = placed.submission.order
     await say(
@@ -165,33 +161,20 @@ async def place(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def abort(update: Update, context: BotContext) -> int:
-    """/cancel or ob:x: nothing is placed."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await answer(update)
-    await say(update, context, context.t._("Nothing recorded."))
-    return ConversationHandler.END
+abort = leave_without_saving(DRAFT)
 
 
 def build() -> ConversationHandler[BotContext]:
     """The order-by-phone conversation."""
-    buttons = MessageHandler(NOT_COMMAND, buttons_please)
     return conversation(
         "order_for",
         entry_points=[CallbackQueryHandler(start, pattern=r"^ob:go:")],
         states={
-            State.ITEMS: [
-                MessageHandler(TEXT, got_items),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.DELIVERY: [CallbackQueryHandler(delivery_chosen, pattern=r"^ob:dl:"), buttons],
-            State.ADDRESS: [
-                CallbackQueryHandler(address_chosen, pattern=r"^ob:ad:"),
-                MessageHandler(TEXT, address_typed),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.TERM: [CallbackQueryHandler(term_chosen, pattern=r"^ob:pt:"), buttons],
-            State.CONFIRM: [CallbackQueryHandler(place, pattern=r"^ob:ok$"), buttons],
+            State.ITEMS: typed(got_items),
+            State.DELIVERY: pressed((r"^ob:dl:", delivery_chosen)),
+            State.ADDRESS: typed(address_typed, (r"^ob:ad:", address_chosen)),
+            State.TERM: pressed((r"^ob:pt:", term_chosen)),
+            State.CONFIRM: pressed((r"^ob:ok$", place)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),

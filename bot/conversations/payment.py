@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 from enum import IntEnum
-from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
-    NOT_COMMAND,
-    TEXT,
-    buttons_please,
     conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
     message_text,
-    text_please,
+    pressed,
+    typed,
 )
-from bot.domain.errors import DraftIncomplete, Overpayment
+from bot.domain.errors import Overpayment
 from bot.domain.parsing import parse_date, parse_money
 from bot.domain.payments import Method
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
-from bot.handlers.render import answer, say, show
+from bot.handlers.render import answer, show
 from bot.ui import finance_views
 from bot.ui.callbacks import BadCallback, parse
 
@@ -37,13 +37,6 @@ class State(IntEnum):
     METHOD = 3
     DATE = 4
     CONFIRM = 5
-
-
-def _draft(context: BotContext) -> dict[str, Any]:
-    draft = (context.user_data or {}).get(DRAFT)
-    if not draft:
-        raise DraftIncomplete()
-    return draft
 
 
 async def _ask_amount(update: Update, context: BotContext, number: str) -> State:
@@ -68,7 +61,7 @@ async def got_number(update: Update, context: BotContext) -> State:
 
 
 async def _to_method(update: Update, context: BotContext, amount: int) -> State:
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     if amount > draft["owed"]:
         raise Overpayment(owed=draft["owed"])
     draft["amount"] = amount
@@ -86,7 +79,7 @@ async def got_amount(update: Update, context: BotContext) -> State:
 async def full_amount(update: Update, context: BotContext) -> State:
     """pay:full: everything still owed."""
     await answer(update)
-    return await _to_method(update, context, _draft(context)["owed"])
+    return await _to_method(update, context, get_draft(context, DRAFT)["owed"])
 
 
 async def got_method(update: Update, context: BotContext) -> State:
@@ -94,14 +87,14 @@ async def got_method(update: Update, context: BotContext) -> State:
     value = parse(update.callback_query.data if update.callback_query else None).text(0)
     if value not in Method._value2member_map_:
         raise BadCallback(value)
-    _draft(context)["method"] = value
+    get_draft(context, DRAFT)["method"] = value
     await answer(update)
     await show(update, context, finance_views.ask_date(context.t))
     return State.DATE
 
 
 async def _to_confirm(update: Update, context: BotContext, day: date) -> State:
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     draft["day"] = day.isoformat()
     screen = finance_views.confirm(
         context.t, draft["number"], draft["amount"], Method(draft["method"]), context.t.date(day)
@@ -124,7 +117,7 @@ async def got_date(update: Update, context: BotContext) -> State:
 
 async def record(update: Update, context: BotContext) -> int:
     """pay:ok: record, send the customer a receipt."""
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     result = await context.services.finance.record_payment(
         context.person,
         draft["order"],
@@ -132,19 +125,14 @@ async def record(update: Update, context: BotContext) -> int:
         Method(draft["method"]),
         date.fromisoformat(draft["day"]),
     )
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    drop_draft(context, DRAFT)
     await answer(update)
     await show(update, context, finance_views.recorded(context.t, result))
     await notify(context, [result.customer_user], lambda t: finance_views.receipt(t, result))
     return ConversationHandler.END
 
 
-async def abort(update: Update, context: BotContext) -> int:
-    """/cancel or pay:x: nothing is recorded."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await answer(update)
-    await say(update, context, context.t._("Nothing recorded."))
-    return ConversationHandler.END
+abort = leave_without_saving(DRAFT)
 
 
 def build() -> ConversationHandler[BotContext]:
@@ -153,28 +141,11 @@ def build() -> ConversationHandler[BotContext]:
         "payment",
         entry_points=[CommandHandler("payment", start)],
         states={
-            State.NUMBER: [
-                MessageHandler(TEXT, got_number),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.AMOUNT: [
-                CallbackQueryHandler(full_amount, pattern=r"^pay:full$"),
-                MessageHandler(TEXT, got_amount),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.METHOD: [
-                CallbackQueryHandler(got_method, pattern=r"^pay:m:"),
-                MessageHandler(NOT_COMMAND, buttons_please),
-            ],
-            State.DATE: [
-                CallbackQueryHandler(today, pattern=r"^pay:d:today$"),
-                MessageHandler(TEXT, got_date),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.CONFIRM: [
-                CallbackQueryHandler(record, pattern=r"^pay:ok$"),
-                MessageHandler(NOT_COMMAND, buttons_please),
-            ],
+            State.NUMBER: typed(got_number),
+            State.AMOUNT: typed(got_amount, (r"^pay:full$", full_amount)),
+            State.METHOD: pressed((r"^pay:m:", got_method)),
+            State.DATE: typed(got_date, (r"^pay:d:today$", today)),
+            State.CONFIRM: pressed((r"^pay:ok$", record)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),

@@ -5,9 +5,13 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.conversations.common import (
+    conversation,
+    message_text,
+    typed,
+)
 from bot.domain.errors import DraftIncomplete
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
@@ -66,10 +70,7 @@ def build() -> ConversationHandler[BotContext]:
         "quantity",
         entry_points=[CallbackQueryHandler(ask, pattern=r"^cart:(ask|set):")],
         states={
-            State.QTY: [
-                MessageHandler(TEXT, got_quantity),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
+            State.QTY: typed(got_quantity),
         },
         fallbacks=[CommandHandler("cancel", cancel)],
     )

@@ -6,14 +6,20 @@ from enum import IntEnum
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.conversations.common import (
+    NOT_COMMAND,
+    TEXT,
+    conversation,
+    message_text,
+    text_please,
+    typed,
+)
 from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.parsing import (
     contact_phone,
@@ -190,21 +196,14 @@ def build() -> ConversationHandler[BotContext]:
         "registration",
         entry_points=[CommandHandler("start", start)],
         states={
-            State.NAME: [MessageHandler(TEXT, got_name), MessageHandler(NOT_COMMAND, text_please)],
+            State.NAME: typed(got_name),
             State.PHONE: [
                 MessageHandler(filters.CONTACT, got_contact),
                 MessageHandler(TEXT, got_phone_text),
                 MessageHandler(NOT_COMMAND, text_please),
             ],
-            State.COMPANY: [
-                MessageHandler(TEXT, got_company),
-                CallbackQueryHandler(skip_company, pattern=r"^reg:skip$"),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.ADDRESS: [
-                MessageHandler(TEXT, got_address),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
+            State.COMPANY: typed(got_company, (r"^reg:skip$", skip_company)),
+            State.ADDRESS: typed(got_address),
         },
         fallbacks=[CommandHandler("cancel", cancel), CommandHandler("start", start)],
     )

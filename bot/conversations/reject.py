@@ -5,9 +5,13 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.conversations.common import NOT_COMMAND, TEXT, conversation, message_text, text_please
+from bot.conversations.common import (
+    conversation,
+    message_text,
+    typed,
+)
 from bot.domain.errors import DraftIncomplete
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
@@ -67,10 +71,7 @@ def build() -> ConversationHandler[BotContext]:
         "reject",
         entry_points=[CallbackQueryHandler(ask, pattern=r"^apv:rj:")],
         states={
-            State.REASON: [
-                MessageHandler(TEXT, got_reason),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
+            State.REASON: typed(got_reason),
         },
         fallbacks=[CommandHandler("cancel", keep)],
     )

@@ -7,21 +7,22 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
-    NOT_COMMAND,
-    TEXT,
-    buttons_please,
     conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
     message_text,
-    text_please,
+    pressed,
+    typed,
 )
-from bot.domain.errors import DraftIncomplete, NothingToShip
+from bot.domain.errors import NothingToShip
 from bot.domain.parsing import parse_carrier, parse_date, parse_tracking
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
-from bot.handlers.render import answer, say, show
+from bot.handlers.render import answer, show
 from bot.ui import shipping_views
 from bot.ui.callbacks import BadCallback, Callback, parse
 
@@ -42,15 +43,10 @@ def _cb(update: Update) -> Callback:
     return parse(update.callback_query.data if update.callback_query else None)
 
 
-def _draft(context: BotContext) -> dict[str, Any]:
-    draft = (context.user_data or {}).get(DRAFT)
-    if not draft:
-        raise DraftIncomplete()
-    return draft
-
-
 async def _lines(context: BotContext) -> list[Any]:
-    pick = await context.services.fulfilment.pick_list(context.person, _draft(context)["order"])
+    pick = await context.services.fulfilment.pick_list(
+        context.person, get_draft(context, DRAFT)["order"]
+    )
     return list(pick.lines)
 
 
@@ -83,7 +79,7 @@ async def start(update: Update, context: BotContext) -> State:
 async def change_quantity(update: Update, context: BotContext) -> State:
     """shp:q:<line>:up|dn|all."""
     cb = _cb(update)
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     lines = {x.id: x for x in await _lines(context)}
     line = lines.get(cb.number(0))
     if line is None:
@@ -104,7 +100,7 @@ async def change_quantity(update: Update, context: BotContext) -> State:
 
 async def lines_done(update: Update, context: BotContext) -> State:
     """shp:next: at least one unit, then the carrier."""
-    if not any(_chosen(_draft(context)).values()):
+    if not any(_chosen(get_draft(context, DRAFT)).values()):
         raise NothingToShip()
     await answer(update)
     await show(
@@ -114,7 +110,7 @@ async def lines_done(update: Update, context: BotContext) -> State:
 
 
 async def _to_tracking(update: Update, context: BotContext, carrier: str) -> State:
-    _draft(context)["carrier"] = carrier
+    get_draft(context, DRAFT)["carrier"] = carrier
     await show(update, context, shipping_views.tracking_step(context.t))
     return State.TRACKING
 
@@ -133,7 +129,7 @@ async def carrier_typed(update: Update, context: BotContext) -> State:
 
 
 async def _to_expected(update: Update, context: BotContext, tracking: str | None) -> State:
-    _draft(context)["tracking"] = tracking
+    get_draft(context, DRAFT)["tracking"] = tracking
     await show(
         update, context, shipping_views.expected_step(context.t, context.services.checkout.today())
     )
@@ -152,7 +148,7 @@ async def no_tracking(update: Update, context: BotContext) -> State:
 
 
 async def _to_confirm(update: Update, context: BotContext, expected: date | None) -> State:
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     draft["expected"] = expected.isoformat() if expected else None
     screen = shipping_views.confirm(
         context.t,
@@ -185,7 +181,7 @@ async def expected_typed(update: Update, context: BotContext) -> State:
 
 async def record(update: Update, context: BotContext) -> int:
     """shp:ok: record it, tell the customer, show the pick list."""
-    draft = _draft(context)
+    draft = get_draft(context, DRAFT)
     expected = date.fromisoformat(draft["expected"]) if draft.get("expected") else None
     result = await context.services.fulfilment.ship(
         context.person,
@@ -195,7 +191,7 @@ async def record(update: Update, context: BotContext) -> int:
         draft.get("tracking"),
         expected,
     )
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    drop_draft(context, DRAFT)
     await answer(update, context.t._("Shipment recorded."))
     await notify(
         context,
@@ -207,17 +203,11 @@ async def record(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def abort(update: Update, context: BotContext) -> int:
-    """shp:x or /cancel: nothing is recorded."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await answer(update)
-    await say(update, context, context.t._("Nothing recorded."))
-    return ConversationHandler.END
+abort = leave_without_saving(DRAFT)
 
 
 def build() -> ConversationHandler[BotContext]:
     """The shipment conversation."""
-    waiting = MessageHandler(NOT_COMMAND, buttons_please)
     return conversation(
         "ship",
         entry_points=[
@@ -225,27 +215,11 @@ def build() -> ConversationHandler[BotContext]:
             CommandHandler("ship", ship_command),
         ],
         states={
-            State.LINES: [
-                CallbackQueryHandler(change_quantity, pattern=r"^shp:q:"),
-                CallbackQueryHandler(lines_done, pattern=r"^shp:next$"),
-                waiting,
-            ],
-            State.CARRIER: [
-                CallbackQueryHandler(carrier_chosen, pattern=r"^shp:c:"),
-                MessageHandler(TEXT, carrier_typed),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.TRACKING: [
-                CallbackQueryHandler(no_tracking, pattern=r"^shp:nt$"),
-                MessageHandler(TEXT, tracking_typed),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.EXPECTED: [
-                CallbackQueryHandler(expected_chosen, pattern=r"^shp:d:"),
-                MessageHandler(TEXT, expected_typed),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
-            State.CONFIRM: [CallbackQueryHandler(record, pattern=r"^shp:ok$"), waiting],
+            State.LINES: pressed((r"^shp:q:", change_quantity), (r"^shp:next$", lines_done)),
+            State.CARRIER: typed(carrier_typed, (r"^shp:c:", carrier_chosen)),
+            State.TRACKING: typed(tracking_typed, (r"^shp:nt$", no_tracking)),
+            State.EXPECTED: typed(expected_typed, (r"^shp:d:", expected_chosen)),
+            State.CONFIRM: pressed((r"^shp:ok$", record)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),
