@@ -164,6 +164,21 @@ class ShippingConfig(_Section):
     )
 
 
+class GroupChat(_Section):
+    """A group chat (and, in a forum, a topic) where one role's notices go."""
+
+    chat_id: Annotated[int, Field(lt=0)]
+    topic_id: Annotated[int, Field(gt=0)] | None = None
+
+
+class NotificationsConfig(_Section):
+    """Roles whose notices go to a group chat instead of each person's private chat."""
+
+    sales_manager: GroupChat | None = None
+    warehouse: GroupChat | None = None
+    finance: GroupChat | None = None
+
+
 class StaffConfig(_Section):
     """Staff invitations."""
 
@@ -238,6 +253,7 @@ class Config(_Section):
     staff: StaffConfig = StaffConfig()
     review: ReviewConfig = ReviewConfig()
     shipping: ShippingConfig = ShippingConfig()
+    notifications: NotificationsConfig = NotificationsConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 

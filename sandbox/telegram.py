@@ -96,9 +96,10 @@ class _StoredMessage:
 
 @dataclass
 class _Chat:
-    """A private chat between the bot and one user."""
+    """A private chat between the bot and one user, or a group (members) with the bot in it."""
 
     info: JSON
+    members: set[int] = field(default_factory=set)
     messages: dict[int, _StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
     reply_keyboard: JSON | None = None
@@ -235,6 +236,24 @@ class FakeTelegram:
             self.version += 1
         self._changed()
         return uid
+
+    def create_group(
+        self, title: str, members: list[int], *, chat_id: int | None = None, forum: bool = False
+    ) -> int:
+        """A supergroup (a forum with topics if asked) holding the bot and these users."""
+        with self._lock:
+            for uid in members:
+                self._require_user(uid)
+            gid = chat_id if chat_id is not None else -1_001_000_000_000 - len(self._chats)
+            if gid >= 0 or gid in self._chats:
+                raise ValueError(f"group id {gid} must be negative and unused")
+            info: JSON = {"id": gid, "type": "supergroup", "title": title}
+            if forum:
+                info["is_forum"] = True
+            self._chats[gid] = _Chat(info=info, members=set(members))
+            self.version += 1
+        self._changed()
+        return gid
 
     def users(self) -> list[JSON]:
         """Return copies of every user's Telegram User dict, in creation order."""
@@ -375,11 +394,18 @@ class FakeTelegram:
         return self._user_message(uid, message)
 
     def press_button(
-        self, uid: int, message_id: int, callback_data: str, *, forge: bool = False
+        self,
+        uid: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        forge: bool = False,
+        chat_id: int | None = None,
     ) -> JSON:
-        """The user presses an inline button; return the queued callback_query Update dict."""
+        """The user presses an inline button (in their private chat, or in a group they are in);
+        return the queued callback_query Update dict."""
         with self._lock:
-            chat = self._user_chat(uid)
+            chat = self._user_chat(uid) if chat_id is None else self._group_of(uid, chat_id)
             if chat.blocked:
                 raise ValueError(f"user {uid} has blocked the bot")
             stored = chat.messages.get(message_id)
@@ -737,7 +763,7 @@ class FakeTelegram:
         return json.dumps(scope, sort_keys=True)
 
     def _send_message(self, params: JSON, files: Files) -> JSON:
-        """sendMessage."""
+        """sendMessage (message_thread_id posts into a forum topic)."""
         chat = self._chat(params.get("chat_id"))
         text, entities, html = self._formatted(params, "text", "entities")
         self._check_text(text)
@@ -745,6 +771,12 @@ class FakeTelegram:
         reply = self._reply_to(chat, params)
         self._check_blocked(chat)
         content: JSON = {"text": text}
+        thread = params.get("message_thread_id")
+        if thread is not None:
+            if not chat.info.get("is_forum"):
+                raise bad_request("message thread not found")
+            content["message_thread_id"] = as_int(thread, "message_thread_id")
+            content["is_topic_message"] = True
         if entities:
             content["entities"] = entities
         return self._bot_message(chat, content, markup, html, reply)
@@ -907,6 +939,14 @@ class FakeTelegram:
         if uid not in self._users:
             raise KeyError(f"unknown user {uid}")
         return self._users[uid]
+
+    def _group_of(self, uid: int, chat_id: int) -> _Chat:
+        """Return a group chat the user is a member of."""
+        self._require_user(uid)
+        chat = self._chats.get(chat_id)
+        if chat is None or uid not in chat.members:
+            raise ValueError(f"user {uid} is not in chat {chat_id}")
+        return chat
 
     def _user_chat(self, uid: int) -> _Chat:
         """Return the private chat of a known user."""

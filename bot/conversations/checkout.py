@@ -29,7 +29,9 @@ from bot.domain.errors import (
     NotRegistered,
     OptionNotOffered,
 )
+from bot.domain.models import OrderStatus
 from bot.domain.parsing import parse_address, parse_note
+from bot.domain.review import Route
 from bot.handlers.approvals import notify_deciders, notify_warehouse
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
@@ -246,9 +248,10 @@ async def confirm(update: Update, context: BotContext) -> int:
     )
     if submission.review:
         order_id = submission.order.id
-        if submission.review.recipients:
+        if submission.review.recipients or submission.review.route is Route.MANAGER:
             await notify_deciders(context, order_id, submission.review.recipients)
-        await notify_warehouse(context, order_id, submission.review.warehouse)
+        if submission.order.status is OrderStatus.APPROVED:
+            await notify_warehouse(context, order_id, submission.review.warehouse)
     return ConversationHandler.END
 
 

@@ -49,7 +49,8 @@ async def got_percent(update: Update, context: BotContext) -> int:
     bp = parse_percent(message_text(update))
     result = await context.services.approvals.adjust(context.person, order_id, discount_bp=bp)
     drop_draft(context, DRAFT)
-    await notify_deciders(context, order_id, result.escalated_to)
+    if result.escalated:
+        await notify_deciders(context, order_id, result.escalated_to)
     await show(update, context, approval_views.card(context.t, context.config, result.card))
     return ConversationHandler.END
 

@@ -19,7 +19,9 @@ from bot.conversations.common import (
     typed,
 )
 from bot.domain.errors import OptionNotOffered
+from bot.domain.models import OrderStatus
 from bot.domain.parsing import parse_address, parse_order_lines
+from bot.domain.review import Route
 from bot.handlers.approvals import notify_deciders, notify_warehouse
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
@@ -156,8 +158,10 @@ async def place(update: Update, context: BotContext) -> int:
         )
         review = placed.submission.review
         if review:
-            await notify_deciders(context, order.id, review.recipients)
-            await notify_warehouse(context, order.id, review.warehouse)
+            if review.recipients or review.route is Route.MANAGER:
+                await notify_deciders(context, order.id, review.recipients)
+            if order.status is OrderStatus.APPROVED:
+                await notify_warehouse(context, order.id, review.warehouse)
     return ConversationHandler.END
 
 

@@ -8,8 +8,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.models import User
+from bot.domain.review import Route
+from bot.domain.roles import Role
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
+from bot.handlers.notify import notify, notify_role
 from bot.handlers.render import answer, show
 from bot.ui import approval_views, shipping_views
 from bot.ui.callbacks import BadCallback, parse
@@ -22,20 +24,23 @@ async def pending_command(update: Update, context: BotContext) -> None:
 
 
 async def notify_deciders(context: BotContext, order_id: int, people: tuple[User, ...]) -> None:
-    """Send the new-order card to the people who must decide it."""
-    if not people:
-        return
+    """Send the new-order card to the people who must decide it (managers: maybe a group)."""
     card = await context.services.approvals.notice(order_id)
-    await notify(context, people, lambda t: approval_views.new_order(t, context.config, card))
+    render = lambda t: approval_views.new_order(t, context.config, card)  # noqa: E731
+    if card.route is Route.MANAGER:
+        await notify_role(context, Role.SALES_MANAGER, people, render)
+    else:
+        await notify(context, people, render)
 
 
 async def notify_warehouse(context: BotContext, order_id: int, people: tuple[User, ...]) -> None:
-    """Send the pick list of a newly approved order to the warehouse."""
-    if not people:
-        return
+    """Send the pick list of a newly approved order to the warehouse (people or its group)."""
     pick = await context.services.fulfilment.pick_list(None, order_id)
-    await notify(
-        context, people, lambda t: shipping_views.pick_list(t, context.config, pick, notice=True)
+    await notify_role(
+        context,
+        Role.WAREHOUSE,
+        people,
+        lambda t: shipping_views.pick_list(t, context.config, pick, notice=True),
     )
 
 
@@ -56,7 +61,7 @@ async def approval_button(update: Update, context: BotContext) -> None:
     elif cb.action == "esc":
         decision = await approvals.escalate(context.person, order_id)
         await answer(update, t._("Sent to the sales managers."))
-        await notify_deciders(context, order_id, decision.recipients)
+        await notify_deciders(context, order_id, decision.recipients)  # now on the manager route
     elif cb.action == "v":
         await answer(update)
     elif cb.action == "adj":
@@ -78,7 +83,8 @@ async def approval_button(update: Update, context: BotContext) -> None:
                 raise BadCallback(cb.text(1)) from None
             result = await approvals.adjust(context.person, order_id, promised=promised)
         await answer(update, t._("Adjusted."))
-        await notify_deciders(context, order_id, result.escalated_to)
+        if result.escalated:
+            await notify_deciders(context, order_id, result.escalated_to)
         await show(update, context, approval_views.card(t, context.config, result.card))
         return
     else:

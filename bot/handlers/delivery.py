@@ -6,8 +6,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.domain.models import Order, OrderStatus
+from bot.domain.roles import Role
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
+from bot.handlers.notify import notify_role
 from bot.handlers.render import answer, show
 from bot.ui import finance_views, order_views, shipping_views
 from bot.ui.callbacks import BadCallback, parse
@@ -16,7 +17,9 @@ from bot.ui.callbacks import BadCallback, parse
 async def _tell_finance(context: BotContext, order: Order) -> None:
     if order.status is OrderStatus.DELIVERED:
         people = await context.services.finance.finance_staff()
-        await notify(context, people, lambda t: finance_views.to_finance_delivered(t, order))
+        await notify_role(
+            context, Role.FINANCE, people, lambda t: finance_views.to_finance_delivered(t, order)
+        )
 
 
 async def delivery_button(update: Update, context: BotContext) -> None:

@@ -8,11 +8,36 @@ from collections.abc import Awaitable, Callable, Iterable
 from telegram.error import TelegramError
 
 from bot.domain.models import User
+from bot.domain.roles import Role
 from bot.handlers.context import BotContext
 from bot.i18n import Texts
 from bot.ui.screen import Screen
 
 log = logging.getLogger(__name__)
+
+
+async def notify_role(
+    context: BotContext,
+    role: Role,
+    people: Iterable[User],
+    render: Callable[[Texts], Screen],
+) -> None:
+    """Tell a role: in its group chat (and topic) when one is configured, else each person."""
+    group = getattr(context.config.notifications, role.value, None)
+    if group is None:
+        await notify(context, people, render)
+        return
+    # The group is told once, in the business's language.
+    screen = render(context.i18n.texts(context.config.business.default_language))
+    try:
+        await context.bot.send_message(
+            group.chat_id,
+            screen.text,
+            reply_markup=screen.keyboard,
+            message_thread_id=group.topic_id,
+        )
+    except TelegramError as error:
+        log.warning("could not notify the %s group: %s", role.value, error)
 
 
 async def notify(

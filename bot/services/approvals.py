@@ -61,6 +61,7 @@ class Adjustment(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     card: ApprovalCard
+    escalated: bool
     escalated_to: tuple[User, ...]
 
 
@@ -331,13 +332,14 @@ class ApprovalService(Service):
             )
             await uow.reviews.replace_findings(order.id, findings)
             managers: list[User] = []
-            if new_route is Route.MANAGER and route is not Route.MANAGER:
+            escalated = new_route is Route.MANAGER and route is not Route.MANAGER
+            if escalated:
                 await uow.reviews.escalate(order.id)
                 managers = await deciders(uow, self.config, Route.MANAGER, None)
                 route = Route.MANAGER
             card = await self._card(uow, order, route)
             await uow.commit()
-        return Adjustment(card=card, escalated_to=tuple(managers))
+        return Adjustment(card=card, escalated=escalated, escalated_to=tuple(managers))
 
     async def pending(self, actor: User) -> list[Order]:
         """What waits for this person's decision, oldest first."""

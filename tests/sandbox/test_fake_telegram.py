@@ -466,3 +466,28 @@ def test_html_entities_utf16_and_pre_language() -> None:
     for bad in ("<b>x", "<b>x</i>", "x</b>", "a & b", "<span>x</span>", "&nbsp;", "<a href=x"):
         with pytest.raises(EntityParseError):
             parse_html(bad)
+
+
+@pytest.mark.asyncio
+async def test_groups_and_forum_topics(fake: FakeTelegram, uid: int) -> None:
+    bot = make_bot(fake)
+    await bot.initialize()
+    forum = fake.create_group("Managers", [uid], forum=True)
+    plain = fake.create_group("Warehouse", [uid])
+    sent = await bot.send_message(
+        forum,
+        "<b>New order</b>",
+        parse_mode=ParseMode.HTML,
+        message_thread_id=7,
+        reply_markup=keyboard(("Approve", "apv:ok:1")),
+    )
+    assert (sent.chat.id, sent.chat.type, sent.message_thread_id) == (forum, "supergroup", 7)
+    with pytest.raises(BadRequest, match=said("message thread not found")):
+        await bot.send_message(plain, "x", message_thread_id=7)
+    update = fake.press_button(uid, sent.message_id, "apv:ok:1", chat_id=forum)
+    query = update["callback_query"]
+    assert query["from"]["id"] == uid and query["message"]["chat"]["id"] == forum
+    stranger = fake.create_user("Stranger")
+    with pytest.raises(ValueError, match="not in chat"):
+        fake.press_button(stranger, sent.message_id, "apv:ok:1", chat_id=forum)
+    assert fake.last_bot_message(forum)["text"] == "New order"  # type: ignore[index]

@@ -1,0 +1,84 @@
+"""Role notices in group chats: the managers' forum topic, the warehouse's and finance's groups;
+people decide by pressing the buttons there, their roles still checked."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Update
+
+from bot.clock import FixedClock
+from bot.db import Database
+from tests.conftest import make_config
+from tests.conversations.conftest import _grant, query
+from tests.conversations.test_checkout import fill_cart, to_summary
+from tests.harness import Harness
+
+MANAGERS, WAREHOUSE, FINANCE = -1001000000001, -1001000000002, -1001000000003
+
+
+@pytest.fixture
+async def grouped(db: Database, clock: FixedClock) -> AsyncIterator[Harness]:
+    await db.close()
+    config = make_config(
+        db.path,
+        review={"manager_threshold": "100.00"},
+        notifications={
+            "sales_manager": {"chat_id": MANAGERS, "topic_id": 7},
+            "warehouse": {"chat_id": WAREHOUSE},
+            "finance": {"chat_id": FINANCE},
+        },
+    )
+    bot = await Harness(config, clock).start()
+    yield bot
+    await bot.stop()
+
+
+async def press_in(bot: Harness, uid: int, chat: int, text: str) -> None:
+    message = bot.fake.last_bot_message(chat)
+    assert message is not None
+    data = next(
+        b["callback_data"]
+        for row in message["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == text
+    )
+    update = bot.fake.press_button(uid, message["message_id"], data, chat_id=chat)
+    assert bot.app is not None
+    await bot.app.process_update(Update.de_json(update, bot.app.bot))
+
+
+async def test_notices_go_to_the_groups(grouped: Harness) -> None:
+    bot = grouped
+    mia, wu, customer = bot.user("Mia"), bot.user("Wu"), bot.user("Ann")
+    await _grant(bot, mia, "sales_manager")
+    await _grant(bot, wu, "warehouse")
+    bot.fake.create_group("Managers", [mia, customer], chat_id=MANAGERS, forum=True)
+    bot.fake.create_group("Warehouse", [wu], chat_id=WAREHOUSE)
+    bot.fake.create_group("Finance", [], chat_id=FINANCE)
+    await bot.register(customer)
+    await fill_cart(bot, customer, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")
+    await to_summary(bot, customer)
+    await bot.press(customer, "✅ Confirm order")
+    notice = bot.fake.last_bot_message(MANAGERS)
+    assert notice is not None and notice["message_thread_id"] == 7
+    assert "A new order waits for your decision" in notice["text"]
+    assert "A new order" not in bot.last(mia), "not sent privately as well"
+    await press_in(bot, customer, MANAGERS, "✅ Approve")  # a customer in the group: refused
+    assert "only for staff" in bot.alerts()[-1]
+    await press_in(bot, mia, MANAGERS, "✅ Approve")
+    assert "Status: ✅ approved" in bot.fake.last_bot_message(MANAGERS)["text"]  # type: ignore[index]
+    pick = bot.fake.last_bot_message(WAREHOUSE)
+    assert pick is not None and "ready to pick" in pick["text"] and "CN¥" not in pick["text"]
+    await bot.send(wu, "/ship")  # the work itself goes on in Wu's own chat
+    await bot.press(wu, bot.buttons(wu)[0])
+    await bot.press(wu, "Next ➡")
+    await bot.send(wu, "Our van")
+    await bot.press(wu, "No tracking number")
+    await bot.press(wu, "Not known")
+    await bot.press(wu, "✅ Record shipment")
+    await bot.press(customer, "✅ I received it")
+    told = bot.fake.last_bot_message(FINANCE)
+    assert told is not None and "is delivered" in told["text"]
+    assert await query(bot, "SELECT status FROM orders") == [("delivered",)]
