@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import aiosqlite
+
 from bot.domain.models import Language
 
 
@@ -37,3 +39,20 @@ def like_pattern(words: str) -> str:
     """A LIKE pattern matching text that contains the words literally (ESCAPE '\\')."""
     escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+DAILY_COUNTERS = frozenset({"order_counters", "invoice_counters"})
+
+
+async def next_in_day(conn: aiosqlite.Connection, table: str, day: str) -> int:
+    """The next number of a business day (YYYYMMDD) in one of the daily counter tables."""
+    if table not in DAILY_COUNTERS:
+        raise ValueError(f"not a counter table: {table}")
+    async with conn.execute(
+        f"INSERT INTO {table} (day, last) VALUES (?, 1)"
+        " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+        (day,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])

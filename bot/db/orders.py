@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.db._rows import day_or_none, from_ts, ts
+from bot.db._rows import day_or_none, from_ts, next_in_day, ts
 from bot.domain.models import (
     Order,
     OrderLine,
@@ -78,14 +78,7 @@ class OrderRepository:
 
     async def next_number(self, day: str) -> int:
         """The next sequence number of a business day (YYYYMMDD)."""
-        async with self._conn.execute(
-            "INSERT INTO order_counters (day, last) VALUES (?, 1)"
-            " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
-            (day,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        return int(row[0])
+        return await next_in_day(self._conn, "order_counters", day)
 
     async def insert(self, order: Order, submit_token: str, now: datetime) -> int:
         """Store a new order (its id is ignored); returns the new id."""

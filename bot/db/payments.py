@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.db._rows import from_ts, ts
+from bot.db._rows import from_ts, next_in_day, ts
 from bot.domain.models import PaymentStatus
 
 
@@ -19,14 +19,7 @@ class PaymentRepository:
 
     async def next_invoice_number(self, day: str) -> int:
         """The next invoice sequence number of a business day."""
-        async with self._conn.execute(
-            "INSERT INTO invoice_counters (day, last) VALUES (?, 1)"
-            " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
-            (day,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        return int(row[0])
+        return await next_in_day(self._conn, "invoice_counters", day)
 
     async def add_invoice(
         self, order_id: int, number: str, amount: int, by: int, now: datetime

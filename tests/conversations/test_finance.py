@@ -4,19 +4,14 @@ overpayment refused, completion, receivables, refusals."""
 from __future__ import annotations
 
 from tests.conversations.conftest import Team, query
-from tests.conversations.test_fulfilment import approved_order
+from tests.conversations.test_fulfilment import approved_order, ship_rest
 
 
 async def delivered_order(team: Team) -> int:
     """An approved order shipped whole and received by the customer."""
     bot = team.bot
     order_id = await approved_order(team)  # 5 × 35.00 + 10 × 4.50 + 15.00 = 235.00
-    await bot.press(team.warehouse, "🚚 Ship")
-    await bot.press(team.warehouse, "Next ➡")
-    await bot.press(team.warehouse, "SF Express")
-    await bot.press(team.warehouse, "No tracking number")
-    await bot.press(team.warehouse, "Not known")
-    await bot.press(team.warehouse, "✅ Record shipment")
+    await ship_rest(team)
     await bot.press(team.customer, "✅ I received it")
     return order_id
 

@@ -18,6 +18,19 @@ async def approved_order(team: Team) -> int:
     return int((await query(bot, "SELECT id FROM orders"))[0][0])
 
 
+async def ship_rest(team: Team, carrier: str = "SF Express", *, skip: tuple[str, ...] = ()) -> str:
+    """The warehouse ships what is left (minus the lines pressed off), no tracking, no date."""
+    bot = team.bot
+    await bot.press(team.warehouse, "🚚 Ship")
+    for line in skip:
+        await bot.press(team.warehouse, line)
+    await bot.press(team.warehouse, "Next ➡")
+    await bot.press(team.warehouse, carrier)
+    await bot.press(team.warehouse, "No tracking number")
+    await bot.press(team.warehouse, "Not known")
+    return await bot.press(team.warehouse, "✅ Record shipment")
+
+
 async def stock(team: Team, sku: str) -> tuple[int, int]:
     rows = await query(team.bot, "SELECT stock_on_hand, reserved FROM products WHERE sku = ?", sku)
     return int(rows[0][0]), int(rows[0][1])
@@ -97,12 +110,7 @@ async def test_partial_then_full_shipment_and_receipt(team: Team) -> None:
 async def test_warehouse_marks_delivery(team: Team) -> None:
     bot = team.bot
     await approved_order(team)
-    await bot.press(team.warehouse, "🚚 Ship")
-    await bot.press(team.warehouse, "Next ➡")
-    await bot.press(team.warehouse, "JD Logistics")
-    await bot.press(team.warehouse, "No tracking number")
-    await bot.press(team.warehouse, "Not known")
-    pick = await bot.press(team.warehouse, "✅ Record shipment")
+    pick = await ship_rest(team, "JD Logistics")
     assert "Shipment 1: JD Logistics, tracking —" in pick
     pick = await bot.press(team.warehouse, "📬 Delivered: shipment 1")
     assert "Status: 📬 delivered" in pick and "delivered 11/23/26" in pick
@@ -117,12 +125,7 @@ async def test_only_the_warehouse_ships_and_only_the_owner_confirms(team: Team) 
         assert "only for staff" in bot.alerts()[-1]
         await bot.press_data(uid, "dlv:w:1")
         assert "only for staff" in bot.alerts()[-1]
-    await bot.press(team.warehouse, "🚚 Ship")
-    await bot.press(team.warehouse, "Next ➡")
-    await bot.press(team.warehouse, "JD Logistics")
-    await bot.press(team.warehouse, "No tracking number")
-    await bot.press(team.warehouse, "Not known")
-    await bot.press(team.warehouse, "✅ Record shipment")
+    await ship_rest(team, "JD Logistics")
     stranger = bot.user("Eve")
     await bot.register(stranger)
     await bot.press_data(stranger, "dlv:r:1")

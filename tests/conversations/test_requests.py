@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_finance import delivered_order
-from tests.conversations.test_fulfilment import approved_order
+from tests.conversations.test_fulfilment import approved_order, ship_rest
 
 
 async def ask_to_cancel(team: Team, reason: str = "Budget was cut") -> str:
@@ -44,13 +44,7 @@ async def test_request_declined_and_refused_once_shipped(team: Team) -> None:
     await bot.press(team.rep, "✖️ Keep it")
     assert "was declined; the order goes ahead" in bot.last(team.customer)
     assert await query(bot, "SELECT status FROM orders") == [("approved",)]
-    await bot.press(team.warehouse, "🚚 Ship")
-    await bot.press(team.warehouse, "STP-REFILL 10/10")
-    await bot.press(team.warehouse, "Next ➡")
-    await bot.press(team.warehouse, "SF Express")
-    await bot.press(team.warehouse, "No tracking number")
-    await bot.press(team.warehouse, "Not known")
-    await bot.press(team.warehouse, "✅ Record shipment")
+    await ship_rest(team, skip=("STP-REFILL 10/10",))
     detail = await bot.send(team.customer, "/track SO-20261123-0001")
     assert "Cancel" not in " ".join(bot.buttons(team.customer)) and "partially shipped" in detail
 
@@ -59,12 +53,7 @@ async def test_shipping_while_cancelling_one_wins(team: Team) -> None:
     bot = team.bot
     await approved_order(team)
     await ask_to_cancel(team)
-    await bot.press(team.warehouse, "🚚 Ship")
-    await bot.press(team.warehouse, "Next ➡")
-    await bot.press(team.warehouse, "SF Express")
-    await bot.press(team.warehouse, "No tracking number")
-    await bot.press(team.warehouse, "Not known")
-    await bot.press(team.warehouse, "✅ Record shipment")  # the goods left first
+    await ship_rest(team)  # the goods leave first
     await bot.press(team.rep, "✅ Cancel the order")
     assert "This order is shipped, so that is no longer possible." in bot.alerts()[-1]
     assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
