@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.db._rows import from_ts, next_in_day, ts
 from bot.domain.models import PaymentStatus
+from bot.domain.payments import outstanding
 
 
 class PaymentRepository:
@@ -76,6 +77,24 @@ class PaymentRepository:
         await self._conn.execute(
             "UPDATE orders SET payment_status = ? WHERE id = ?", (status.value, order_id)
         )
+
+    async def overdue(self, customer_id: int, today: date) -> int:
+        """What a customer owes past its due dates (the oldest due dates are paid first)."""
+        async with self._conn.execute(
+            "SELECT o.id, COALESCE((SELECT SUM(p.amount) FROM payments p"
+            " WHERE p.order_id = o.id), 0) FROM orders o"
+            " WHERE o.customer_id = ? AND o.payment_status != 'paid'"
+            " AND o.status NOT IN ('cancelled', 'rejected')"
+            " AND EXISTS (SELECT 1 FROM due_dates d WHERE d.order_id = o.id AND d.due_on < ?)",
+            (customer_id, today.isoformat()),
+        ) as cursor:
+            rows = [(int(r[0]), int(r[1])) for r in await cursor.fetchall()]
+        late = 0
+        for order_id, paid in rows:
+            for due, amount in outstanding(await self.dues(order_id), paid):
+                if due < today:
+                    late += amount
+        return late
 
     async def open_invoiced(self) -> list[tuple[int, str, str, int]]:
         """(order id, order number, customer name, paid) of invoiced orders not fully paid."""

@@ -11,6 +11,7 @@ class Check(StrEnum):
 
     STOCK = "stock"
     CREDIT = "credit"
+    OVERDUE = "overdue"
     DISCOUNT = "discount"
     AMOUNT = "amount"
 
@@ -56,6 +57,7 @@ class ReviewInput:
     auto_term: bool
     auto_limit: int
     has_rep: bool
+    overdue: int = 0
 
 
 def review(x: ReviewInput) -> tuple[list[Finding], Route]:
@@ -66,6 +68,9 @@ def review(x: ReviewInput) -> tuple[list[Finding], Route]:
         Finding(Check.CREDIT, Verdict.MANAGER, over_credit)
         if x.uses_credit and over_credit > 0
         else Finding(Check.CREDIT, Verdict.OK),
+        Finding(Check.OVERDUE, Verdict.MANAGER, x.overdue)
+        if x.overdue > 0
+        else Finding(Check.OVERDUE, Verdict.OK),
         Finding(Check.DISCOUNT, Verdict.MANAGER, x.discount_bp)
         if x.discount_bp > x.rep_discount_limit_bp
         else Finding(Check.DISCOUNT, Verdict.OK, x.discount_bp or None),

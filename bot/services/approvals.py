@@ -106,6 +106,7 @@ async def _review(
     customer: Customer,
     lines: list[OrderLine],
     discount_bp: int,
+    today: date,
 ) -> tuple[list[Finding], Route]:
     term = config.payment_term(order.payment_term)
     uses_credit = term is not None and term.kind in (PaymentKind.NET, PaymentKind.INSTALMENTS)
@@ -124,6 +125,7 @@ async def _review(
             auto_term=order.payment_term in r.auto_approve_terms,
             auto_limit=config.minor(r.auto_approve_limit),
             has_rep=customer.rep_id is not None,
+            overdue=await uow.payments.overdue(customer.id, today),
         )
     )
 
@@ -137,7 +139,10 @@ async def review_submission(
     now: datetime,
 ) -> ReviewOutcome:
     """Check a new order, record the findings and its route; approve simple ones at once."""
-    findings, route = await _review(uow, config, order, customer, lines, customer.discount_bp)
+    today = now.astimezone(config.business.zone).date()
+    findings, route = await _review(
+        uow, config, order, customer, lines, customer.discount_bp, today
+    )
     await uow.reviews.save(order.id, route, customer.rep_id, findings)
     if route is Route.AUTO:
         await apply_transition(
@@ -328,7 +333,13 @@ class ApprovalService(Service):
             )
             order = order.model_copy(update={"totals": totals, "payment_term": new_term})
             findings, new_route = await _review(
-                uow, self.config, order, customer, await uow.orders.lines(order.id), new_bp
+                uow,
+                self.config,
+                order,
+                customer,
+                await uow.orders.lines(order.id),
+                new_bp,
+                now.astimezone(self.config.business.zone).date(),
             )
             await uow.reviews.replace_findings(order.id, findings)
             managers: list[User] = []

@@ -16,6 +16,7 @@ from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 CHECK_OK = {
     Check.STOCK: N_("stock reserved"),
     Check.CREDIT: N_("credit within limit"),
+    Check.OVERDUE: N_("nothing overdue"),
     Check.DISCOUNT: N_("discount within your limit"),
     Check.AMOUNT: N_("amount below the manager threshold"),
 }
@@ -36,6 +37,8 @@ def finding(t: Texts, f: Finding) -> str:
         return "⛔ " + t._("over the credit limit by %(amount)s") % {
             "amount": t.money(f.detail or 0)
         }
+    if f.check is Check.OVERDUE:
+        return "⛔ " + t._("%(amount)s is overdue") % {"amount": t.money(f.detail or 0)}
     if f.check is Check.DISCOUNT:
         return "⛔ " + t._("discount %(percent)s%% is above a rep's limit") % {
             "percent": f"{(f.detail or 0) / 100:g}"

@@ -165,3 +165,22 @@ async def test_each_person_is_told_in_their_own_language(team: Team) -> None:
     assert "原因长度须为 2 至 300 个字符。" in await bot.send(team.rep, "x")
     assert "状态：⛔ 已拒绝" in await bot.send(team.rep, "型号已停产")
     assert "was not accepted: 型号已停产" in bot.last(team.customer)
+
+
+async def test_an_overdue_balance_sends_the_next_order_to_managers(team: Team) -> None:
+    bot = team.bot
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1")  # 50.00, to the rep
+    await bot.press(team.rep, "✅ Approve")
+    await query(
+        bot,
+        "INSERT INTO due_dates (order_id, seq, due_on, amount)"
+        " VALUES (1, 1, '2026-11-01', 5000)",
+    )
+    await query(
+        bot,
+        "INSERT INTO payments (order_id, amount, method, paid_on, recorded_at)"
+        " VALUES (1, 1000, 'cash', '2026-11-02', 'then')",
+    )
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1")
+    card = bot.last(team.manager)
+    assert "⛔ CN¥40.00 is overdue" in card and "Route: needs a sales manager" in card

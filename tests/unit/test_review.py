@@ -55,3 +55,10 @@ def test_manager_rules() -> None:
     big = replace(SIMPLE, total=500_001, auto_limit=10**9)
     assert verdicts(big)[Check.AMOUNT] is Verdict.MANAGER
     assert review(replace(SIMPLE, has_rep=False))[1] is Route.MANAGER
+
+
+def test_an_overdue_balance_needs_a_manager() -> None:
+    findings, route = review(replace(SIMPLE, overdue=4200))
+    assert route is Route.MANAGER
+    overdue = next(f for f in findings if f.check is Check.OVERDUE)
+    assert (overdue.verdict, overdue.detail) == (Verdict.MANAGER, 4200)
