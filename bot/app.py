@@ -22,6 +22,7 @@ from bot.conversations import (
     registration,
     reject,
     ship,
+    short,
 )
 from bot.db import Database
 from bot.domain.models import Language
@@ -35,6 +36,7 @@ from bot.handlers import (
     finance,
     orders,
     requests,
+    shortages,
     staff,
 )
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
@@ -60,6 +62,7 @@ def register_handlers(app: App) -> None:
         credit,
         discount,
         order_for,
+        short,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
@@ -72,6 +75,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(finance.handlers())
     app.add_handlers(requests.handlers())
     app.add_handlers(customers.handlers())
+    app.add_handlers(shortages.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)

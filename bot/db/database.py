@@ -19,6 +19,7 @@ from bot.db.ptb_state import PtbStateRepository
 from bot.db.requests import RequestRepository
 from bot.db.reviews import ReviewRepository
 from bot.db.shipments import ShipmentRepository
+from bot.db.shortages import ShortageRepository
 from bot.db.staff import StaffRepository
 from bot.db.users import UserRepository
 
@@ -108,6 +109,7 @@ class UnitOfWork:
         self.shipments = ShipmentRepository(conn)
         self.payments = PaymentRepository(conn)
         self.requests = RequestRepository(conn)
+        self.shortages = ShortageRepository(conn)
         return self
 
     async def commit(self) -> None:

@@ -158,8 +158,8 @@ class OrderRepository:
     async def lines(self, order_id: int) -> list[OrderLine]:
         """An order's lines in the order they were entered."""
         async with self._conn.execute(
-            "SELECT id, product_id, sku, name, qty, unit_price, total, reserved_qty, shipped_qty"
-            " FROM order_lines WHERE order_id = ? ORDER BY id",
+            "SELECT id, product_id, sku, name, qty, unit_price, total, reserved_qty, shipped_qty,"
+            " cancelled_qty FROM order_lines WHERE order_id = ? ORDER BY id",
             (order_id,),
         ) as cursor:
             rows = await cursor.fetchall()
@@ -174,6 +174,7 @@ class OrderRepository:
                 total=r["total"],
                 reserved_qty=r["reserved_qty"],
                 shipped_qty=r["shipped_qty"],
+                cancelled_qty=r["cancelled_qty"],
             )
             for r in rows
         ]
@@ -220,7 +221,7 @@ class OrderRepository:
         from_reserve = min(qty, int(row[0])) if row else 0
         await self._conn.execute(
             "UPDATE order_lines SET shipped_qty = shipped_qty + ?, reserved_qty = reserved_qty - ?"
-            " WHERE id = ? AND shipped_qty + ? <= qty",
+            " WHERE id = ? AND shipped_qty + cancelled_qty + ? <= qty",
             (qty, from_reserve, line_id, qty),
         )
         return from_reserve
@@ -245,6 +246,47 @@ class OrderRepository:
         ) as cursor:
             row = await cursor.fetchone()
         return str(row[0]) if row and row[0] else None
+
+    async def cancel_units(self, line_id: int, qty: int) -> int:
+        """Take units off a line (never shipped ones); returns how many were reserved."""
+        async with self._conn.execute(
+            "SELECT reserved_qty, qty - shipped_qty - cancelled_qty FROM order_lines WHERE id = ?",
+            (line_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None and qty <= int(row[1])
+        # Units still held beyond what will ship go back to stock.
+        keep = int(row[1]) - qty
+        release = max(0, int(row[0]) - keep)
+        await self._conn.execute(
+            "UPDATE order_lines SET cancelled_qty = cancelled_qty + ?,"
+            " reserved_qty = reserved_qty - ? WHERE id = ?",
+            (qty, release, line_id),
+        )
+        return release
+
+    async def set_totals(self, order_id: int, totals: Totals) -> None:
+        """Store recomputed totals."""
+        await self._conn.execute(
+            "UPDATE orders SET subtotal = ?, discount = ?, delivery_fee = ?, tax = ?, total = ?"
+            " WHERE id = ?",
+            (
+                totals.subtotal,
+                totals.discount,
+                totals.delivery_fee,
+                totals.tax,
+                totals.total,
+                order_id,
+            ),
+        )
+
+    async def line_order(self, line_id: int) -> int | None:
+        """The order a line belongs to."""
+        async with self._conn.execute(
+            "SELECT order_id FROM order_lines WHERE id = ?", (line_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
 
     async def refund_due(self, order_id: int) -> int:
         """Money to pay back on a cancelled order."""

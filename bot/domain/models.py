@@ -213,11 +213,12 @@ class OrderLine(_Model):
     total: int
     reserved_qty: int
     shipped_qty: int = 0
+    cancelled_qty: int = 0
 
     @property
     def remaining(self) -> int:
-        """Units still to ship."""
-        return self.qty - self.shipped_qty
+        """Units still to ship (what was cancelled of the line is not)."""
+        return self.qty - self.shipped_qty - self.cancelled_qty
 
 
 class Shipment(_Model):

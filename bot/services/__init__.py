@@ -17,6 +17,7 @@ from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
 from bot.services.orders import OrderService
 from bot.services.requests import RequestService
+from bot.services.shortages import ShortageService
 from bot.services.staff import StaffService
 from bot.services.staff_orders import StaffOrderService
 from bot.services.users import UserService
@@ -39,6 +40,7 @@ class Services:
     requests: RequestService
     staff_orders: StaffOrderService
     customer_admin: CustomerAdminService
+    shortages: ShortageService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -57,4 +59,5 @@ class Services:
             requests=RequestService(db, config, clock),
             staff_orders=StaffOrderService(db, config, clock),
             customer_admin=CustomerAdminService(db, config, clock),
+            shortages=ShortageService(db, config, clock),
         )

@@ -61,6 +61,11 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
         "partially_shipped",
     ):
         rows.append([button(t._("🚚 Ship"), pack("shp", "o", o.id))])
+        rows += [
+            [button(t._("⚠️ Short: %(sku)s") % {"sku": clip(x.sku, 20)}, pack("sht", "r", x.id))]
+            for x in value.lines
+            if x.remaining
+        ][:8]
     for s in value.shipments:
         if s.delivered_at is None:
             rows.append(

@@ -173,8 +173,7 @@ async def test_an_overdue_balance_sends_the_next_order_to_managers(team: Team) -
     await bot.press(team.rep, "✅ Approve")
     await query(
         bot,
-        "INSERT INTO due_dates (order_id, seq, due_on, amount)"
-        " VALUES (1, 1, '2026-11-01', 5000)",
+        "INSERT INTO due_dates (order_id, seq, due_on, amount) VALUES (1, 1, '2026-11-01', 5000)",
     )
     await query(
         bot,

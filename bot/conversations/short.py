@@ -1,0 +1,102 @@
+"""Reporting a line found short: units there, when the rest comes; the customer then chooses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    typed,
+)
+from bot.domain.errors import OrderNotFound
+from bot.domain.parsing import parse_date, parse_quantity
+from bot.handlers.context import BotContext
+from bot.handlers.notify import notify
+from bot.handlers.render import answer, show
+from bot.ui import shortage_views
+from bot.ui.callbacks import BadCallback, parse
+
+DRAFT = "shortage"
+
+
+class State(IntEnum):
+    """Steps of reporting a shortage."""
+
+    AVAILABLE = 1
+    EXPECTED = 2
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """sht:r:<line>: the warehouse; ask how many units are there."""
+    line_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    await context.services.fulfilment.queue(context.person)  # warehouse or refused (audited)
+    pick = await context.services.fulfilment.pick_list_of_line(context.person, line_id)
+    line = next((x for x in pick.lines if x.id == line_id), None)
+    if line is None or line.remaining < 1:
+        raise OrderNotFound()
+    context.user_data[DRAFT] = {"line": line_id, "remaining": line.remaining}  # type: ignore[index]
+    await answer(update)
+    await show(update, context, shortage_views.ask_available(context.t, line), new=True)
+    return State.AVAILABLE
+
+
+async def got_available(update: Update, context: BotContext) -> State:
+    """Units there: 0 up to one less than needed."""
+    draft = get_draft(context, DRAFT)
+    text = message_text(update).strip()
+    available = 0 if text == "0" else parse_quantity(text, max(1, draft["remaining"] - 1))
+    draft["available"] = available
+    await show(
+        update, context, shortage_views.ask_expected(context.t, context.services.checkout.today())
+    )
+    return State.EXPECTED
+
+
+async def _report(update: Update, context: BotContext, expected: date | None) -> int:
+    draft = get_draft(context, DRAFT)
+    notice = await context.services.shortages.report(
+        context.person, draft["line"], draft["available"], expected
+    )
+    drop_draft(context, DRAFT)
+    await show(update, context, shortage_views.reported(context.t))
+    await notify(context, [notice.customer_user], lambda t: shortage_views.to_customer(t, notice))
+    return ConversationHandler.END
+
+
+async def expected_chosen(update: Update, context: BotContext) -> int:
+    """sht:d:<yyyymmdd|none>."""
+    value = parse(update.callback_query.data if update.callback_query else None).text(0)
+    try:
+        expected = None if value == "none" else datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        raise BadCallback(value) from None
+    await answer(update)
+    return await _report(update, context, expected)
+
+
+async def expected_typed(update: Update, context: BotContext) -> int:
+    """A date typed."""
+    expected = parse_date(message_text(update), context.services.checkout.today(), 0, 365)
+    return await _report(update, context, expected)
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The shortage conversation."""
+    leave = leave_without_saving(DRAFT)
+    return conversation(
+        "shortage",
+        entry_points=[CallbackQueryHandler(start, pattern=r"^sht:r:")],
+        states={
+            State.AVAILABLE: typed(got_available),
+            State.EXPECTED: typed(expected_typed, (r"^sht:d:", expected_chosen)),
+        },
+        fallbacks=[CommandHandler("cancel", leave)],
+    )

@@ -1,0 +1,188 @@
+"""A line found short while picking: the warehouse reports it, the customer chooses what to do."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import UnitOfWork
+from bot.domain.errors import (
+    InputProblem,
+    InvalidInput,
+    OrderNotFound,
+    RequestClosed,
+    TransitionRefused,
+)
+from bot.domain.models import Order, OrderLine, OrderStatus, User
+from bot.domain.pricing import order_totals
+from bot.domain.roles import Permission
+from bot.services.base import Service, authorize, require_customer
+from bot.services.fulfilment import SHIPPABLE, warehouse_staff
+from bot.services.transitions import apply_transition
+
+
+class ShortageChoice(StrEnum):
+    """What a customer may choose when a line is short."""
+
+    WAIT = "wait"
+    SUBSTITUTE = "substitute"
+    SHIP_AVAILABLE = "ship_available"
+    CANCEL_LINE = "cancel_line"
+
+
+class ShortageNotice(BaseModel):
+    """A shortage to put to the customer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shortage_id: int
+    order: Order
+    line: OrderLine
+    available: int
+    expected: date | None
+    customer_user: User
+
+
+class ShortageOutcome(BaseModel):
+    """The customer's choice applied, and the staff to tell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    line: OrderLine
+    choice: ShortageChoice
+    expected: date | None
+    refund_due: int
+    staff: tuple[User, ...]
+
+
+async def _line(uow: UnitOfWork, line_id: int) -> tuple[Order, OrderLine]:
+    order_id = await uow.orders.line_order(line_id)
+    order = await uow.orders.by_id(order_id) if order_id else None
+    if order is None:
+        raise OrderNotFound()
+    line = next(x for x in await uow.orders.lines(order.id) if x.id == line_id)
+    return order, line
+
+
+class ShortageService(Service):
+    """Shortages, checked against the warehouse role and the order's owner."""
+
+    async def report(
+        self, actor: User, line_id: int, available: int, expected: date | None
+    ) -> ShortageNotice:
+        """The warehouse found fewer units than the line still needs."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.FULFIL, "short", now)
+            order, line = await _line(uow, line_id)
+            if order.status not in SHIPPABLE:
+                raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
+            if not 0 <= available < line.remaining:
+                raise InvalidInput(InputProblem.QUANTITY_RANGE, 0, line.remaining - 1)
+            shortage_id = await uow.shortages.add(line.id, available, expected, actor.id, now)
+            await uow.audit.record(
+                at=now,
+                actor_id=actor.id,
+                entity="order",
+                entity_id=order.id,
+                action="short_reported",
+                before=str(line.remaining),
+                after=str(available),
+                reason=line.sku,
+            )
+            customer = await uow.customers.by_id(order.customer_id)
+            assert customer is not None
+            customer_user = await uow.users.by_id(customer.user_id)
+            assert customer_user is not None
+            await uow.commit()
+        return ShortageNotice(
+            shortage_id=shortage_id,
+            order=order,
+            line=line,
+            available=available,
+            expected=expected,
+            customer_user=customer_user,
+        )
+
+    async def choose(
+        self, customer_user: User, shortage_id: int, choice: ShortageChoice
+    ) -> ShortageOutcome:
+        """The customer's choice, once: wait, a substitute, ship what is there, drop the line."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, customer_user)
+            found = await uow.shortages.get(shortage_id)
+            if found is None:
+                raise OrderNotFound()
+            line_id, available, expected, chosen = found
+            order, line = await _line(uow, line_id)
+            if order.customer_id != customer.id:
+                raise OrderNotFound()
+            if chosen is not None or not await uow.shortages.choose(shortage_id, choice, now):
+                raise RequestClosed()
+            refund = 0
+            if choice in (ShortageChoice.SHIP_AVAILABLE, ShortageChoice.CANCEL_LINE):
+                if order.status not in SHIPPABLE:
+                    raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
+                drop = line.remaining - (
+                    available if choice is ShortageChoice.SHIP_AVAILABLE else 0
+                )
+                drop = max(0, min(drop, line.remaining))
+                released = await uow.orders.cancel_units(line.id, drop)
+                if released:
+                    await uow.catalog.release(line.product_id, released)
+                order, refund = await self._settle(uow, order, customer.discount_bp)
+            await uow.audit.record(
+                at=now,
+                actor_id=customer_user.id,
+                entity="order",
+                entity_id=order.id,
+                action="short_choice",
+                before=line.sku,
+                after=choice.value,
+            )
+            line = next(x for x in await uow.orders.lines(order.id) if x.id == line_id)
+            staff = await warehouse_staff(uow)
+            if customer.rep_id:
+                rep = await uow.users.by_id(customer.rep_id)
+                if rep is not None:
+                    staff.append(rep)
+            await uow.commit()
+        return ShortageOutcome(
+            order=order,
+            line=line,
+            choice=choice,
+            expected=expected,
+            refund_due=refund,
+            staff=tuple(staff),
+        )
+
+    async def _settle(self, uow: UnitOfWork, order: Order, discount_bp: int) -> tuple[Order, int]:
+        """Totals after units were dropped; the status when nothing is left to ship."""
+        lines = await uow.orders.lines(order.id)
+        subtotal = sum(x.unit_price * (x.qty - x.cancelled_qty) for x in lines)
+        set_bp = await uow.reviews.discount_bp(order.id)
+        totals = order_totals(
+            subtotal,
+            discount_bp=discount_bp if set_bp is None else set_bp,
+            delivery_fee=order.totals.delivery_fee if subtotal else 0,
+            tax_percent=self.config.tax.rate_percent,
+            tax_included=self.config.tax.included,
+        )
+        await uow.orders.set_totals(order.id, totals)
+        order = order.model_copy(update={"totals": totals})
+        at = self.clock.now()
+        if all(x.remaining == 0 for x in lines):
+            shipped = any(x.shipped_qty for x in lines)
+            wanted = OrderStatus.SHIPPED if shipped else OrderStatus.CANCELLED
+            order = await apply_transition(
+                uow, order, wanted, actor_id=None, at=at, reason="short: line dropped"
+            )
+        paid = await uow.payments.paid(order.id)
+        refund = max(0, paid - totals.total)
+        if refund:
+            await uow.requests.set_refund_due(order.id, refund)
+        return order, refund

@@ -1,0 +1,80 @@
+"""A line found short: the warehouse reports it, the customer chooses; totals, stock, status
+and refunds follow; each choice counts once."""
+
+from __future__ import annotations
+
+from tests.conversations.conftest import Team, query
+from tests.conversations.test_fulfilment import approved_order, ship_rest, stock
+
+
+async def report_short(team: Team, available: str, day: str = "Not known") -> str:
+    """Only `available` staplers of the 5 are there."""
+    bot = team.bot
+    await bot.press(team.warehouse, "⚠️ Short: STP-24")
+    assert "0 to 4" in bot.last(team.warehouse)
+    assert "from 1 to 4" in await bot.send(team.warehouse, "7")
+    await bot.send(team.warehouse, available)
+    await bot.press(team.warehouse, day)
+    return bot.last(team.customer)
+
+
+async def test_ship_what_is_there_recomputes_and_releases(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)  # 5 staplers (35.00) + 10 staples (4.50) + 15.00 = 235.00
+    asked = await report_short(team, "2")
+    assert "we have only 2 of 5 × Stapler No. 24/6 right now" in asked
+    assert bot.buttons(team.customer) == [
+        "Wait for the rest",
+        "Suggest a substitute",
+        "Ship what is there",
+        "Cancel this product",
+    ]
+    done = await bot.press(team.customer, "Ship what is there")
+    assert (
+        "ship what is there; the rest is dropped" in done and "Order total now: CN¥130.00" in done
+    )
+    assert await stock(team, "STP-24") == (120, 2)
+    assert await query(bot, "SELECT total FROM orders") == [(13000,)]
+    told = [m.get("text") or "" for m in bot.fake.bot_messages(team.warehouse)]
+    assert any("STP-24: ship what is there" in x for x in told)
+    assert "SO-20261123-0001, STP-24" in bot.last(team.rep)
+    await bot.press_data(team.customer, "sht:c:1:cancel_line")
+    assert "already decided" in bot.alerts()[-1]
+    await ship_rest(team)
+    assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
+
+
+async def test_cancel_the_only_line_left_cancels_and_refunds(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_rest(team, skip=("STP-24 5/5",))  # the staples go; the staplers wait
+    await bot.send(team.finance, "/payment SO-20261123-0001")
+    await bot.press(team.finance, "All of it: CN¥235.00")
+    await bot.press(team.finance, "Cash")
+    await bot.press(team.finance, "Today")
+    await bot.press(team.finance, "✅ Record payment")
+    await bot.press(team.warehouse, "⚠️ Short: STP-24")  # on the pick list shown after shipping
+    await bot.send(team.warehouse, "0")
+    await bot.press(team.warehouse, "Not known")
+    done = await bot.press(team.customer, "Cancel this product")
+    assert "the line is cancelled" in done and "We will refund CN¥175.00." in done
+    assert await query(bot, "SELECT status, total, refund_due FROM orders") == [
+        ("shipped", 6000, 17500)
+    ]
+    assert await stock(team, "STP-24") == (120, 0)
+
+
+async def test_wait_and_wrong_people(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await report_short(team, "1", "Nov 30, 2026")
+    assert bot.buttons(team.customer)[0] == "Wait until Nov 30, 2026"
+    eve = bot.user("Eve")
+    await bot.register(eve)
+    await bot.press_data(eve, "sht:c:1:cancel_line")
+    assert "No such order" in bot.alerts()[-1]
+    for uid in (team.customer, team.rep, team.finance):
+        await bot.press_data(uid, "sht:r:1")
+        assert "only for staff" in bot.alerts()[-1]
+    assert "the customer will wait" in await bot.press(team.customer, "Wait until Nov 30, 2026")
+    assert await query(bot, "SELECT total FROM orders") == [(23500,)]
