@@ -44,7 +44,7 @@ async def test_ship_what_is_there_recomputes_and_releases(team: Team) -> None:
     assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
 
 
-async def test_cancel_the_only_line_left_cancels_and_refunds(team: Team) -> None:
+async def test_cancelling_the_last_line_left_ships_the_order_and_refunds(team: Team) -> None:
     bot = team.bot
     await approved_order(team)
     await ship_rest(team, skip=("STP-24 5/5",))  # the staples go; the staplers wait
