@@ -13,6 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.conversations import (
     cancel_order,
+    change_order,
     checkout,
     credit,
     discount,
@@ -63,6 +64,7 @@ def register_handlers(app: App) -> None:
         discount,
         order_for,
         short,
+        change_order,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())

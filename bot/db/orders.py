@@ -265,6 +265,20 @@ class OrderRepository:
         )
         return release
 
+    async def set_address_note(self, order_id: int, address: str | None, note: str | None) -> None:
+        """Store a changed address and note."""
+        await self._conn.execute(
+            "UPDATE orders SET address = ?, note = ? WHERE id = ?", (address, note, order_id)
+        )
+
+    async def set_line_qty(self, line_id: int, qty: int, reserved_qty: int) -> None:
+        """Store a line's new quantity (at its unit price) and the units held for it."""
+        await self._conn.execute(
+            "UPDATE order_lines SET qty = ?, total = unit_price * ?, reserved_qty = ?"
+            " WHERE id = ?",
+            (qty, qty, reserved_qty, line_id),
+        )
+
     async def set_totals(self, order_id: int, totals: Totals) -> None:
         """Store recomputed totals."""
         await self._conn.execute(

@@ -51,6 +51,14 @@ class RequestRepository:
             row = await cursor.fetchone()
         return (int(row[0]), row[1], row[2], row[3]) if row else None
 
+    async def change(self, request_id: int) -> tuple[str | None, str | None]:
+        """(before, after) of a request, as stored."""
+        async with self._conn.execute(
+            "SELECT before, after FROM order_requests WHERE id = ?", (request_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
     async def decide(self, request_id: int, approved: bool, by: int, now: datetime) -> bool:
         """Close an open request; False when someone closed it first."""
         cursor = await self._conn.execute(

@@ -280,3 +280,12 @@ class OrderDetail(_Model):
     order: Order
     lines: tuple[OrderLine, ...]
     timeline: tuple[StatusChange, ...]
+
+
+class OrderChange(_Model):
+    """A change to an order: a new address, a new note, or a line's new quantity."""
+
+    address: str | None = None
+    note: str | None = None
+    line_id: int | None = None
+    qty: int | None = None

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.domain.models import User
+from bot.handlers.approvals import notify_deciders
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
@@ -33,9 +34,11 @@ async def request_button(update: Update, context: BotContext) -> None:
         context,
         [decision.customer_user],
         lambda t: request_views.to_customer_decided(
-            t, decision.order, decision.approved, decision.refund_due
+            t, decision.order, decision.approved, decision.refund_due, decision.kind
         ),
     )
+    if decision.escalated_to:
+        await notify_deciders(context, decision.order.id, decision.escalated_to)
     value = await context.services.requests.card(context.person, request_id)
     await show(update, context, request_views.card(context.t, value))
 

@@ -10,6 +10,7 @@ from bot.db import Database
 from bot.services.approvals import ApprovalService
 from bot.services.cart import CartService
 from bot.services.catalog import CatalogService
+from bot.services.changes import ChangeService
 from bot.services.checkout import CheckoutService
 from bot.services.customer_admin import CustomerAdminService
 from bot.services.customers import CustomerService
@@ -41,6 +42,7 @@ class Services:
     staff_orders: StaffOrderService
     customer_admin: CustomerAdminService
     shortages: ShortageService
+    changes: ChangeService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -60,4 +62,5 @@ class Services:
             staff_orders=StaffOrderService(db, config, clock),
             customer_admin=CustomerAdminService(db, config, clock),
             shortages=ShortageService(db, config, clock),
+            changes=ChangeService(db, config, clock),
         )

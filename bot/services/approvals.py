@@ -159,6 +159,30 @@ async def review_submission(
     )
 
 
+async def recheck(
+    uow: UnitOfWork, config: Config, order: Order, customer: Customer, now: datetime
+) -> tuple[Route, list[User]]:
+    """Run the checks again after a change; an order on the rep's route that now breaks a limit
+    goes to the managers, who are returned to be told."""
+    found = await uow.reviews.route(order.id)
+    route = found[0] if found else Route.MANAGER
+    set_bp = await uow.reviews.discount_bp(order.id)
+    findings, new_route = await _review(
+        uow,
+        config,
+        order,
+        customer,
+        await uow.orders.lines(order.id),
+        customer.discount_bp if set_bp is None else set_bp,
+        now.astimezone(config.business.zone).date(),
+    )
+    await uow.reviews.replace_findings(order.id, findings)
+    if new_route is Route.MANAGER and route is not Route.MANAGER:
+        await uow.reviews.escalate(order.id)
+        return Route.MANAGER, await deciders(uow, config, Route.MANAGER, None)
+    return route, []
+
+
 def _terms(discount_bp: int, term: str, total: int, promised: str | None) -> str:
     return f"discount {discount_bp / 100:g}%, {term}, total {total}, ship by {promised or '-'}"
 
@@ -332,22 +356,9 @@ class ApprovalService(Service):
                 after=_terms(new_bp, new_term, totals.total, new_promised),
             )
             order = order.model_copy(update={"totals": totals, "payment_term": new_term})
-            findings, new_route = await _review(
-                uow,
-                self.config,
-                order,
-                customer,
-                await uow.orders.lines(order.id),
-                new_bp,
-                now.astimezone(self.config.business.zone).date(),
-            )
-            await uow.reviews.replace_findings(order.id, findings)
-            managers: list[User] = []
-            escalated = new_route is Route.MANAGER and route is not Route.MANAGER
-            if escalated:
-                await uow.reviews.escalate(order.id)
-                managers = await deciders(uow, self.config, Route.MANAGER, None)
-                route = Route.MANAGER
+            before_route = route
+            route, managers = await recheck(uow, self.config, order, customer, now)
+            escalated = route is Route.MANAGER and before_route is not Route.MANAGER
             card = await self._card(uow, order, route)
             await uow.commit()
         return Adjustment(card=card, escalated=escalated, escalated_to=tuple(managers))

@@ -7,9 +7,10 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.errors import NotAllowed, OrderNotFound, RequestClosed, TransitionRefused
-from bot.domain.models import Order, OrderStatus, User
+from bot.domain.models import Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.roles import Role
 from bot.services.base import Service, roles_of
+from bot.services.order_edits import apply_change
 from bot.services.transitions import apply_transition
 
 
@@ -24,6 +25,9 @@ class RequestCard(BaseModel):
     reason: str
     state: str
     paid: int
+    kind: str = "cancel"
+    change: OrderChange | None = None
+    lines: tuple[OrderLine, ...] = ()
 
 
 class RequestDecision(BaseModel):
@@ -35,6 +39,8 @@ class RequestDecision(BaseModel):
     approved: bool
     refund_due: int
     customer_user: User
+    kind: str = "cancel"
+    escalated_to: tuple[User, ...] = ()
 
 
 async def request_deciders(uow: UnitOfWork, config: Config, rep_id: int | None) -> list[User]:
@@ -95,6 +101,10 @@ class RequestService(Service):
         self, uow: UnitOfWork, request_id: int, found: tuple[int, str, str, str], order: Order
     ) -> RequestCard:
         customer = await uow.customers.by_id(order.customer_id)
+        _, after = await uow.requests.change(request_id)
+        change = None
+        if found[1] == "change" and after:
+            change = OrderChange.model_validate_json(after)
         return RequestCard(
             request_id=request_id,
             order=order,
@@ -102,6 +112,9 @@ class RequestService(Service):
             reason=found[2],
             state=found[3],
             paid=await uow.payments.paid(order.id),
+            kind=found[1],
+            change=change,
+            lines=tuple(await uow.orders.lines(order.id)),
         )
 
     async def decide(self, actor: User, request_id: int, *, approve: bool) -> RequestDecision:
@@ -112,7 +125,23 @@ class RequestService(Service):
             if found[3] != "open":
                 raise RequestClosed()
             refund = 0
-            if approve:
+            escalated: list[User] = []
+            if approve and found[1] == "change":
+                if order.status is not OrderStatus.APPROVED:
+                    raise TransitionRefused(current=order.status, wanted=order.status)
+                _, after = await uow.requests.change(request_id)
+                customer = await uow.customers.by_id(order.customer_id)
+                assert customer is not None and after
+                order, escalated = await apply_change(
+                    uow,
+                    self.config,
+                    order,
+                    customer,
+                    OrderChange.model_validate_json(after),
+                    actor.id,
+                    now,
+                )
+            elif approve:
                 if order.status is not OrderStatus.APPROVED:
                     raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
                 order = await apply_transition(
@@ -137,5 +166,10 @@ class RequestService(Service):
             assert customer_user is not None
             await uow.commit()
         return RequestDecision(
-            order=order, approved=approve, refund_due=refund, customer_user=customer_user
+            order=order,
+            approved=approve,
+            refund_due=refund,
+            customer_user=customer_user,
+            kind=found[1],
+            escalated_to=tuple(escalated),
         )

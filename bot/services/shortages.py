@@ -15,11 +15,11 @@ from bot.domain.errors import (
     RequestClosed,
     TransitionRefused,
 )
-from bot.domain.models import Order, OrderLine, OrderStatus, User
-from bot.domain.pricing import order_totals
+from bot.domain.models import Customer, Order, OrderLine, OrderStatus, User
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize, require_customer
 from bot.services.fulfilment import SHIPPABLE, warehouse_staff
+from bot.services.order_edits import recompute_totals
 from bot.services.transitions import apply_transition
 
 
@@ -134,7 +134,7 @@ class ShortageService(Service):
                 released = await uow.orders.cancel_units(line.id, drop)
                 if released:
                     await uow.catalog.release(line.product_id, released)
-                order, refund = await self._settle(uow, order, customer.discount_bp)
+                order, refund = await self._settle(uow, order, customer)
             await uow.audit.record(
                 at=now,
                 actor_id=customer_user.id,
@@ -160,20 +160,12 @@ class ShortageService(Service):
             staff=tuple(staff),
         )
 
-    async def _settle(self, uow: UnitOfWork, order: Order, discount_bp: int) -> tuple[Order, int]:
+    async def _settle(
+        self, uow: UnitOfWork, order: Order, customer: Customer
+    ) -> tuple[Order, int]:
         """Totals after units were dropped; the status when nothing is left to ship."""
+        order = await recompute_totals(uow, self.config, order, customer)
         lines = await uow.orders.lines(order.id)
-        subtotal = sum(x.unit_price * (x.qty - x.cancelled_qty) for x in lines)
-        set_bp = await uow.reviews.discount_bp(order.id)
-        totals = order_totals(
-            subtotal,
-            discount_bp=discount_bp if set_bp is None else set_bp,
-            delivery_fee=order.totals.delivery_fee if subtotal else 0,
-            tax_percent=self.config.tax.rate_percent,
-            tax_included=self.config.tax.included,
-        )
-        await uow.orders.set_totals(order.id, totals)
-        order = order.model_copy(update={"totals": totals})
         at = self.clock.now()
         if all(x.remaining == 0 for x in lines):
             shipped = any(x.shipped_qty for x in lines)
@@ -182,7 +174,7 @@ class ShortageService(Service):
                 uow, order, wanted, actor_id=None, at=at, reason="short: line dropped"
             )
         paid = await uow.payments.paid(order.id)
-        refund = max(0, paid - totals.total)
+        refund = max(0, paid - order.totals.total)
         if refund:
             await uow.requests.set_refund_due(order.id, refund)
         return order, refund

@@ -244,6 +244,8 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
         tail.append(entry)
     text = fit(head + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
     rows = []
+    if o.status in (OrderStatus.SUBMITTED, OrderStatus.APPROVED):
+        rows.append([button(t._("✏️ Change order"), pack("ord", "ch", o.id))])
     if customer_may_cancel(o.status):
         rows.append([button(t._("✖️ Cancel order"), pack("ord", "cx", o.id))])
     elif customer_may_ask_to_cancel(o.status):
@@ -264,4 +266,23 @@ def ask_cancel_reason(t: Texts, number: str) -> Screen:
     text = t._("Why do you want to cancel order %(number)s? Choose or type a reason.") % {
         "number": number
     }
+    return Screen(text, keyboard(rows))
+
+
+def change_menu(t: Texts, detail: OrderDetail) -> Screen:
+    """What the customer may change: address, note, a line's quantity."""
+    o = detail.order
+    rows = []
+    if o.address:
+        rows.append([button(t._("📍 Address"), pack("chg", "a"))])
+    rows.append([button(t._("📝 Note"), pack("chg", "n"))])
+    rows += [
+        [button(f"🔢 {clip(x.name, 40)} ({x.qty})", pack("chg", "l", x.id))]
+        for x in detail.lines
+        if not x.shipped_qty and not x.cancelled_qty
+    ][:10]
+    rows.append([button(t._("⬅ Back"), pack("ord", "v", o.id))])
+    text = t._("What would you like to change in order %(number)s?") % {"number": o.number}
+    if o.status is OrderStatus.APPROVED:
+        text += "\n" + t._("It is approved already, so our team will confirm the change.")
     return Screen(text, keyboard(rows))

@@ -10,28 +10,68 @@ from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, esc, keyboard
 
 
+def change_lines(t: Texts, value: RequestCard) -> list[str]:
+    """What a change request would change, before → after."""
+    c, o = value.change, value.order
+    if c is None:
+        return []
+    out = []
+    if c.address is not None:
+        out.append(
+            t._("Address: %(before)s → %(after)s")
+            % {"before": esc(o.address or "—"), "after": esc(c.address)}
+        )
+    if c.note is not None:
+        out.append(
+            t._("Note: %(before)s → %(after)s")
+            % {"before": esc(o.note or "—"), "after": esc(c.note)}
+        )
+    line = next((x for x in value.lines if x.id == c.line_id), None)
+    if line is not None and c.qty is not None:
+        out.append(
+            t._("%(sku)s: %(before)d → %(after)d")
+            % {"sku": esc(line.sku), "before": line.qty, "after": c.qty}
+        )
+    return out
+
+
 def card(t: Texts, value: RequestCard, *, notice: bool = False) -> Screen:
-    """A cancellation request with the before/after and the decision buttons."""
+    """A request (cancellation or change) with the before/after and the decision buttons."""
     o = value.order
+    if value.kind == "change":
+        title = t._("<b>Change request</b> for order %(number)s from %(customer)s")
+        what = change_lines(t, value)
+    else:
+        title = t._("<b>Cancellation request</b> for order %(number)s from %(customer)s")
+        what = [
+            t._("Before: %(before)s → after: %(after)s")
+            % {
+                "before": labels.status(t, o.status),
+                "after": t._(labels.ORDER_STATUS[o.status.CANCELLED]),
+            }
+        ]
     lines = [
-        t._("<b>Cancellation request</b> for order %(number)s from %(customer)s")
-        % {"number": o.number, "customer": esc(value.customer_name)},
+        title % {"number": o.number, "customer": esc(value.customer_name)},
         t._("Reason: %(reason)s") % {"reason": esc(value.reason)},
-        t._("Before: %(before)s → after: %(after)s")
-        % {
-            "before": labels.status(t, o.status),
-            "after": t._(labels.ORDER_STATUS[o.status.CANCELLED]),
-        },
+        *what,
         t._("Total: %(amount)s, paid: %(paid)s")
         % {"amount": t.money(o.totals.total), "paid": t.money(value.paid)},
     ]
     if notice:
-        lines.insert(0, t._("🆕 A customer asks to cancel an approved order."))
+        lines.insert(
+            0,
+            t._("🆕 A customer asks to change an approved order.")
+            if value.kind == "change"
+            else t._("🆕 A customer asks to cancel an approved order."),
+        )
     rows = []
     if value.state == "open":
+        accept = (
+            t._("✅ Accept the change") if value.kind == "change" else t._("✅ Cancel the order")
+        )
         rows.append(
             [
-                button(t._("✅ Cancel the order"), pack("req", "ok", value.request_id)),
+                button(accept, pack("req", "ok", value.request_id)),
                 button(t._("✖️ Keep it"), pack("req", "no", value.request_id)),
             ]
         )
@@ -43,6 +83,14 @@ def card(t: Texts, value: RequestCard, *, notice: bool = False) -> Screen:
     return Screen("\n".join(lines), keyboard(rows))
 
 
+def change_requested(t: Texts, order: Order) -> Screen:
+    """The customer's confirmation that the change request was sent."""
+    return Screen(
+        t._("Your change to order %(number)s is sent to our team. We will tell you here.")
+        % {"number": order.number}
+    )
+
+
 def requested(t: Texts, order: Order) -> Screen:
     """The customer's confirmation that the request was sent."""
     return Screen(
@@ -51,8 +99,17 @@ def requested(t: Texts, order: Order) -> Screen:
     )
 
 
-def to_customer_decided(t: Texts, order: Order, approved: bool, refund_due: int) -> Screen:
+def to_customer_decided(
+    t: Texts, order: Order, approved: bool, refund_due: int, kind: str = "cancel"
+) -> Screen:
     """The customer's notice of the decision."""
+    if kind == "change":
+        text = (
+            t._("Your change to order %(number)s is accepted; total now %(total)s.")
+            if approved
+            else t._("Your change to order %(number)s was declined; the order stays as it was.")
+        )
+        return Screen(text % {"number": order.number, "total": t.money(order.totals.total)})
     if not approved:
         return Screen(
             t._("Your request to cancel order %(number)s was declined; the order goes ahead.")

@@ -1,0 +1,131 @@
+"""A customer changes an order: address, note or a line's quantity; a reason after approval."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    pressed,
+    typed,
+)
+from bot.domain.errors import OrderNotFound, TransitionRefused
+from bot.domain.models import OrderChange, OrderStatus
+from bot.domain.parsing import parse_quantity
+from bot.handlers.approvals import notify_deciders
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.handlers.requests import notify_request
+from bot.services.changes import CHANGEABLE
+from bot.ui import order_views, request_views
+from bot.ui.callbacks import BadCallback, parse
+
+DRAFT = "change"
+
+
+class State(IntEnum):
+    """Steps of changing an order."""
+
+    MENU = 1
+    VALUE = 2
+    REASON = 3
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """ord:ch:<order>: the customer's own order, submitted or approved."""
+    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    detail = await context.services.orders.detail(context.person, order_id=order_id)
+    if detail.order.status not in CHANGEABLE:
+        raise TransitionRefused(current=detail.order.status, wanted=detail.order.status)
+    context.user_data[DRAFT] = {"order": order_id}  # type: ignore[index]
+    await answer(update)
+    await show(update, context, order_views.change_menu(context.t, detail))
+    return State.MENU
+
+
+async def field_chosen(update: Update, context: BotContext) -> State:
+    """chg:a | chg:n | chg:l:<line>: ask the new value."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    draft = get_draft(context, DRAFT)
+    t = context.t
+    if cb.action == "a":
+        draft["field"], prompt = "address", t._("The new delivery address?")
+    elif cb.action == "n":
+        draft["field"], prompt = "note", t._("The new note?")
+    elif cb.action == "l":
+        draft["field"], draft["line"] = "qty", cb.number(0)
+        prompt = t._("The new quantity?")
+    else:
+        raise BadCallback(cb.action)
+    await answer(update)
+    await say(update, context, prompt + "\n" + t._("/cancel keeps the order as it is."))
+    return State.VALUE
+
+
+async def got_value(update: Update, context: BotContext) -> int:
+    """The new value typed: apply now, or ask the reason for the request."""
+    draft = get_draft(context, DRAFT)
+    text = message_text(update)
+    if draft.get("field") == "qty":
+        qty = parse_quantity(text, context.config.checkout.max_quantity)
+        change = OrderChange(line_id=draft["line"], qty=qty)
+    elif draft.get("field") == "address":
+        change = OrderChange(address=text)
+    elif draft.get("field") == "note":
+        change = OrderChange(note=text)
+    else:
+        raise OrderNotFound()
+    change = context.services.changes.validate(change)
+    draft["change"] = change.model_dump(exclude_none=True)
+    detail = await context.services.orders.detail(context.person, order_id=draft["order"])
+    if detail.order.status is OrderStatus.APPROVED:
+        await say(update, context, context.t._("Why? Our team will read it."))
+        return State.REASON
+    return await _submit(update, context, None)
+
+
+async def got_reason(update: Update, context: BotContext) -> int:
+    """The reason typed (after approval)."""
+    return await _submit(update, context, message_text(update))
+
+
+async def _submit(update: Update, context: BotContext, reason: str | None) -> int:
+    draft = get_draft(context, DRAFT)
+    change = OrderChange.model_validate(draft["change"])
+    outcome = await context.services.changes.change(context.person, draft["order"], change, reason)
+    drop_draft(context, DRAFT)
+    if outcome.request_id is not None:
+        await show(update, context, request_views.change_requested(context.t, outcome.order))
+        await notify_request(context, outcome.request_id, outcome.deciders)
+        return ConversationHandler.END
+    if outcome.escalated_to:
+        await notify_deciders(context, outcome.order.id, outcome.escalated_to)
+    detail = await context.services.orders.detail(context.person, order_id=outcome.order.id)
+    await say(update, context, context.t._("Changed."))
+    await show(update, context, order_views.order_detail(context.t, context.config, detail))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The change-order conversation."""
+    leave = leave_without_saving(DRAFT)
+    return conversation(
+        "change_order",
+        entry_points=[CallbackQueryHandler(start, pattern=r"^ord:ch:")],
+        states={
+            State.MENU: pressed((r"^chg:", field_chosen)),
+            State.VALUE: typed(got_value),
+            State.REASON: typed(got_reason),
+        },
+        fallbacks=[
+            CommandHandler("cancel", leave),
+            CallbackQueryHandler(leave, pattern=r"^ord:v:"),
+        ],
+    )

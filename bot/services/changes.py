@@ -1,0 +1,87 @@
+"""Changing an order: at once before approval, as a request staff decide after it."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.errors import (
+    InputProblem,
+    InvalidInput,
+    OrderNotFound,
+    RequestOpen,
+    TransitionRefused,
+)
+from bot.domain.models import Order, OrderChange, OrderStatus, User
+from bot.domain.parsing import parse_address, parse_note, parse_reason
+from bot.services.base import Service, require_customer
+from bot.services.order_edits import apply_change, describe
+from bot.services.requests import request_deciders
+
+CHANGEABLE = (OrderStatus.SUBMITTED, OrderStatus.APPROVED)
+
+
+class ChangeOutcome(BaseModel):
+    """A change applied, or a request for it sent; and whom to tell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    applied: bool
+    request_id: int | None = None
+    deciders: tuple[User, ...] = ()
+    escalated_to: tuple[User, ...] = ()
+
+
+class ChangeService(Service):
+    """A customer changes an order: before approval at once, after it by request."""
+
+    def validate(self, change: OrderChange) -> OrderChange:
+        """Clean what was typed."""
+        limit = self.config.checkout.max_quantity
+        if change.qty is not None and not 1 <= change.qty <= limit:
+            raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, limit)
+        return OrderChange(
+            address=parse_address(change.address) if change.address is not None else None,
+            note=parse_note(change.note) if change.note is not None else None,
+            line_id=change.line_id,
+            qty=change.qty,
+        )
+
+    async def change(
+        self, user: User, order_id: int, change: OrderChange, reason: str | None
+    ) -> ChangeOutcome:
+        """Apply now if not yet approved; after approval, ask the rep (with a reason)."""
+        change = self.validate(change)
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, user)
+            order = await uow.orders.by_id(order_id)
+            if order is None or order.customer_id != customer.id:
+                raise OrderNotFound()
+            if order.status not in CHANGEABLE:
+                raise TransitionRefused(current=order.status, wanted=order.status)
+            if order.status is OrderStatus.SUBMITTED:
+                order, escalated = await apply_change(
+                    uow, self.config, order, customer, change, user.id, now
+                )
+                await uow.commit()
+                return ChangeOutcome(order=order, applied=True, escalated_to=tuple(escalated))
+            if await uow.requests.open_for(order.id):
+                raise RequestOpen()
+            request_id = await uow.requests.add(
+                order.id, "change", parse_reason(reason or ""), "", describe(change), user.id, now
+            )
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="order",
+                entity_id=order.id,
+                action="change_requested",
+                after=describe(change),
+                reason=reason,
+            )
+            deciders = await request_deciders(uow, self.config, customer.rep_id)
+            await uow.commit()
+        return ChangeOutcome(
+            order=order, applied=False, request_id=request_id, deciders=tuple(deciders)
+        )

@@ -1,0 +1,69 @@
+"""Changing an order: at once before approval (stock and totals follow, checks again), as a
+request after it (before → after to the rep), refused once shipped."""
+
+from __future__ import annotations
+
+from tests.conversations.conftest import Team, query
+from tests.conversations.test_approvals import order
+from tests.conversations.test_fulfilment import approved_order, ship_rest, stock
+
+
+async def open_change(team: Team) -> str:
+    await team.bot.send(team.customer, "/track SO-20261123-0001")
+    return await team.bot.press(team.customer, "✏️ Change order")
+
+
+async def test_before_approval_changes_apply_at_once(team: Team) -> None:
+    bot = team.bot
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")  # 190.00, to the rep
+    assert "What would you like to change" in await open_change(team)
+    await bot.press(team.customer, "🔢 Stapler No. 24/6 (5)")
+    assert "from 1 to 10000" in await bot.send(team.customer, "0")
+    assert "Only 120 units are available" in await bot.send(team.customer, "121")
+    detail = await bot.send(team.customer, "30")
+    assert "Stapler No. 24/6 — 30 × CN¥35.00" in detail and "Total: CN¥1,065.00" in detail
+    assert await stock(team, "STP-24") == (120, 30)
+    card = bot.last(team.manager)  # 1,065.00 is above the manager threshold of 1,000.00
+    assert (
+        "A new order waits for your decision" in card and "is above the manager threshold" in card
+    )
+    await open_change(team)
+    await bot.press(team.customer, "📍 Address")
+    assert "5 to 300 characters" in await bot.send(team.customer, "x")
+    assert "Address: 9 New Lane, Shanghai" in await bot.send(team.customer, "9 New Lane, Shanghai")
+    await open_change(team)
+    await bot.press(team.customer, "🔢 Stapler No. 24/6 (30)")
+    await bot.send(team.customer, "2")
+    assert await stock(team, "STP-24") == (120, 2)
+    rows = await query(bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'changed'")
+    assert rows == [(3,)]
+
+
+async def test_after_approval_a_change_is_a_request(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)  # 5 staplers + 10 packs of staples, 235.00
+    assert "our team will confirm" in await open_change(team)
+    await bot.press(team.customer, "🔢 Stapler No. 24/6 (5)")
+    await bot.send(team.customer, "3")
+    assert "Why?" in bot.last(team.customer)
+    assert "is sent to our team" in await bot.send(team.customer, "Budget cut")
+    card = bot.last(team.rep)
+    assert "Change request" in card and "STP-24: 5 → 3" in card and "Reason: Budget cut" in card
+    assert await stock(team, "STP-24") == (120, 5), "nothing changes before the rep accepts"
+    await bot.press(team.rep, "✅ Accept the change")
+    assert "is accepted; total now CN¥165.00" in bot.last(team.customer)
+    assert await stock(team, "STP-24") == (120, 3)
+
+
+async def test_no_changes_once_shipped_and_only_the_owner(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_rest(team)
+    await bot.send(team.customer, "/track SO-20261123-0001")
+    assert "✏️ Change order" not in bot.buttons(team.customer)
+    await bot.press_data(team.customer, "ord:ch:1")
+    assert "shipped, so that is no longer possible" in bot.alerts()[-1]
+    eve = bot.user("Eve")
+    await bot.register(eve)
+    await bot.press_data(eve, "ord:ch:1")
+    assert "No such order among yours" in bot.alerts()[-1]
