@@ -12,11 +12,11 @@ from telegram.request import BaseRequest
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.conversations import (
+    adjust,
     cancel_order,
     change_order,
     checkout,
     credit,
-    discount,
     order_for,
     payment,
     quantity,
@@ -61,7 +61,7 @@ def register_handlers(app: App) -> None:
         ship,
         payment,
         credit,
-        discount,
+        adjust,
         order_for,
         short,
         change_order,

@@ -17,13 +17,27 @@ from bot.domain.errors import (
     OptionNotOffered,
     OrderNotFound,
 )
-from bot.domain.models import Customer, Order, OrderLine, OrderStatus, PaymentKind, User
+from bot.domain.models import (
+    Customer,
+    Order,
+    OrderChange,
+    OrderLine,
+    OrderStatus,
+    User,
+)
 from bot.domain.parsing import parse_reason
 from bot.domain.pricing import order_totals
-from bot.domain.review import Finding, ReviewInput, Route, review
+from bot.domain.review import Finding, Route
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, roles_of
 from bot.services.fulfilment import warehouse_staff
+from bot.services.order_edits import apply_change
+from bot.services.review_rules import (
+    deciders,
+    recheck,
+    rep_discount_limit_bp,
+    run_checks,
+)
 from bot.services.transitions import apply_transition
 
 PENDING_LIMIT = 20
@@ -76,60 +90,6 @@ class Decision(BaseModel):
     warehouse: tuple[User, ...] = ()
 
 
-async def deciders(
-    uow: UnitOfWork, config: Config, route: Route, rep_id: int | None
-) -> list[User]:
-    """Who decides an order on this route: its rep, else the managers (else the admins)."""
-    ids = (
-        [rep_id]
-        if route is Route.REP and rep_id
-        else await uow.staff.with_role(Role.SALES_MANAGER)
-    )
-    users = [u for u in [await uow.users.by_id(i) for i in ids] if u is not None]
-    if not users and route is not Route.AUTO:
-        for telegram_id in config.business.admins:
-            admin = await uow.users.by_telegram_id(telegram_id)
-            if admin is not None:
-                users.append(admin)
-    return users
-
-
-def rep_discount_limit_bp(config: Config) -> int:
-    """The deepest discount a rep may approve, in basis points."""
-    return int(config.review.rep_discount_limit_percent * 100)
-
-
-async def _review(
-    uow: UnitOfWork,
-    config: Config,
-    order: Order,
-    customer: Customer,
-    lines: list[OrderLine],
-    discount_bp: int,
-    today: date,
-) -> tuple[list[Finding], Route]:
-    term = config.payment_term(order.payment_term)
-    uses_credit = term is not None and term.kind in (PaymentKind.NET, PaymentKind.INSTALMENTS)
-    r = config.review
-    return review(
-        ReviewInput(
-            total=order.totals.total,
-            fully_reserved=all(x.reserved_qty == x.qty for x in lines),
-            uses_credit=uses_credit,
-            open_balance=await uow.orders.open_balance(customer.id) - order.totals.total,
-            credit_limit=customer.credit_limit,
-            discount_bp=discount_bp,
-            rep_discount_limit_bp=rep_discount_limit_bp(config),
-            manager_threshold=config.minor(r.manager_threshold),
-            trusted=customer.trusted,
-            auto_term=order.payment_term in r.auto_approve_terms,
-            auto_limit=config.minor(r.auto_approve_limit),
-            has_rep=customer.rep_id is not None,
-            overdue=await uow.payments.overdue(customer.id, today),
-        )
-    )
-
-
 async def review_submission(
     uow: UnitOfWork,
     config: Config,
@@ -140,7 +100,7 @@ async def review_submission(
 ) -> ReviewOutcome:
     """Check a new order, record the findings and its route; approve simple ones at once."""
     today = now.astimezone(config.business.zone).date()
-    findings, route = await _review(
+    findings, route = await run_checks(
         uow, config, order, customer, lines, customer.discount_bp, today
     )
     await uow.reviews.save(order.id, route, customer.rep_id, findings)
@@ -157,30 +117,6 @@ async def review_submission(
         recipients=tuple(recipients),
         warehouse=tuple(warehouse),
     )
-
-
-async def recheck(
-    uow: UnitOfWork, config: Config, order: Order, customer: Customer, now: datetime
-) -> tuple[Route, list[User]]:
-    """Run the checks again after a change; an order on the rep's route that now breaks a limit
-    goes to the managers, who are returned to be told."""
-    found = await uow.reviews.route(order.id)
-    route = found[0] if found else Route.MANAGER
-    set_bp = await uow.reviews.discount_bp(order.id)
-    findings, new_route = await _review(
-        uow,
-        config,
-        order,
-        customer,
-        await uow.orders.lines(order.id),
-        customer.discount_bp if set_bp is None else set_bp,
-        now.astimezone(config.business.zone).date(),
-    )
-    await uow.reviews.replace_findings(order.id, findings)
-    if new_route is Route.MANAGER and route is not Route.MANAGER:
-        await uow.reviews.escalate(order.id)
-        return Route.MANAGER, await deciders(uow, config, Route.MANAGER, None)
-    return route, []
 
 
 def _terms(discount_bp: int, term: str, total: int, promised: str | None) -> str:
@@ -362,6 +298,37 @@ class ApprovalService(Service):
             card = await self._card(uow, order, route)
             await uow.commit()
         return Adjustment(card=card, escalated=escalated, escalated_to=tuple(managers))
+
+    async def adjust_quantity(
+        self, actor: User, order_id: int, line_id: int, qty: int
+    ) -> Adjustment:
+        """Change a line's quantity before deciding (stock held or freed, totals, checks)."""
+        limit = self.config.checkout.max_quantity
+        if not 1 <= qty <= limit:
+            raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, limit)
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            order, route, _, _ = await self._load(uow, actor, order_id, "adjust")
+            if order.status is not OrderStatus.SUBMITTED:
+                raise AlreadyDecided(status=order.status, by=None)
+            customer = await uow.customers.by_id(order.customer_id)
+            assert customer is not None
+            order, managers = await apply_change(
+                uow,
+                self.config,
+                order,
+                customer,
+                OrderChange(line_id=line_id, qty=qty),
+                actor.id,
+                now,
+            )
+            found = await uow.reviews.route(order.id)
+            new_route = found[0] if found else route
+            card = await self._card(uow, order, new_route)
+            await uow.commit()
+        return Adjustment(
+            card=card, escalated=new_route is not route, escalated_to=tuple(managers)
+        )
 
     async def pending(self, actor: User) -> list[Order]:
         """What waits for this person's decision, oldest first."""

@@ -9,7 +9,7 @@ from bot.db import UnitOfWork
 from bot.domain.errors import NotEnoughStock, OrderNotFound, TransitionRefused
 from bot.domain.models import Customer, Language, Order, OrderChange, User
 from bot.domain.pricing import order_totals
-from bot.services.approvals import recheck
+from bot.services.review_rules import recheck
 
 
 async def recompute_totals(

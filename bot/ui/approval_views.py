@@ -97,6 +97,10 @@ def adjust_menu(
     """What can be adjusted: discount (typed), payment term, promised ship date."""
     o = value.order
     rows = [[button(t._("Discount…"), pack("apv", "dc", o.id))]]
+    rows += [
+        [button(f"🔢 {clip(x.sku, 20)} ({x.qty})", pack("apv", "aq", o.id, x.id))]
+        for x in value.lines
+    ][:10]
     for term in terms:
         mark = "✅ " if term.code == o.payment_term else ""
         rows.append(
@@ -112,6 +116,11 @@ def adjust_menu(
         "number": o.number
     }
     return Screen(text, keyboard(rows))
+
+
+def ask_quantity(t: Texts) -> Screen:
+    """Ask a line's new quantity."""
+    return Screen(t._("The new quantity?") + "\n" + t._("/cancel keeps the order as it is."))
 
 
 def ask_discount(t: Texts, limit_bp: int) -> Screen:

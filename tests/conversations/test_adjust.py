@@ -59,3 +59,16 @@ async def test_manager_may_give_a_deeper_discount(team: Team) -> None:
     assert "Discount: 20%" in card and "⛔ discount 20% is above a rep's limit" in card
     await bot.press(team.manager, "✅ Approve")
     assert await query(bot, "SELECT status FROM orders") == [("approved",)]
+
+
+async def test_rep_adjusts_a_quantity(team: Team) -> None:
+    bot = team.bot
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+10")
+    await bot.press(team.rep, "✏️ Adjust")
+    await bot.press(team.rep, "🔢 STP-24 (10)")
+    assert "Only 120 units are available" in await bot.send(team.rep, "500")
+    card = await bot.send(team.rep, "4")
+    assert "Stapler No. 24/6 — 4 × CN¥35.00" in card and "Total: CN¥155.00" in card
+    assert await query(bot, "SELECT reserved FROM products WHERE sku = 'STP-24'") == [(4,)]
+    changed = await query(bot, "SELECT after FROM audit_log WHERE action = 'changed'")
+    assert changed == [('{"line_id":1,"qty":4}',)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -10,12 +11,15 @@ from bot.clock import FixedClock
 from bot.db import Database
 from bot.domain.errors import (
     InvalidInput,
+    NotInvoiceable,
     OrderNotFound,
     ReasonRequired,
     RequestOpen,
     TransitionRefused,
 )
 from bot.domain.models import OrderStatus
+from bot.domain.payments import Method
+from bot.domain.roles import Role
 from bot.services import Services
 from bot.services.transitions import apply_transition
 from tests.integration.helpers import customer, draft, product
@@ -161,3 +165,40 @@ async def test_repeat_uses_todays_prices_and_stock(services: Services, db: Datab
     assert lines["NB-A5-DOT"].qty == 1
     again = await services.orders.repeat(user, order.id)
     assert notebook.name in again.skipped
+
+
+async def test_payment_racing_a_cancellation_stays_consistent(
+    services: Services, db: Database, clock: FixedClock
+) -> None:
+    """Whichever commits first, a cancelled order owes back exactly what was paid."""
+    user = await customer(services, 1)
+    order = await _order(services, user, "STP-24", 2, "t1")
+    staff = await services.users.identify(77, "Fay", None, "en")
+    async with db.unit_of_work() as uow:
+        await uow.staff.grant(staff.id, Role.FINANCE, None, clock.now())
+        await uow.staff.grant(staff.id, Role.SALES_MANAGER, None, clock.now())
+        order = await apply_transition(
+            uow, order, OrderStatus.APPROVED, actor_id=None, at=clock.now()
+        )
+        await uow.commit()
+    outcome = await services.orders.cancel(user, order.id, "changed my mind")
+    assert outcome.request_id is not None
+
+    async def pay() -> bool:
+        try:
+            await services.finance.record_payment(
+                staff, order.id, 3000, Method.CASH, services.finance.today()
+            )
+        except NotInvoiceable:
+            return False
+        return True
+
+    paid, decision = await asyncio.gather(
+        pay(), services.requests.decide(staff, outcome.request_id, approve=True)
+    )
+    assert decision.order.status is OrderStatus.CANCELLED
+    async with db.reader() as uow:
+        received = await uow.payments.paid(order.id)
+        refund = await uow.orders.refund_due(order.id)
+    assert received == (3000 if paid else 0)
+    assert refund == received

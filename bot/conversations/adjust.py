@@ -1,0 +1,80 @@
+"""Adjusting an order before approval by typing: its discount, or a line's quantity."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    typed,
+)
+from bot.domain.parsing import parse_percent, parse_quantity
+from bot.handlers.approvals import notify_deciders
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, show
+from bot.services.review_rules import rep_discount_limit_bp
+from bot.ui import approval_views
+from bot.ui.callbacks import parse
+
+DRAFT = "adjust"
+
+
+class State(IntEnum):
+    """The one step: waiting for the value."""
+
+    VALUE = 1
+
+
+async def ask(update: Update, context: BotContext) -> State:
+    """apv:dc:<order> (discount) or apv:aq:<order>:<line> (quantity): ask the value."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    order_id = cb.number(0)
+    await context.services.approvals.card(context.person, order_id)
+    line = cb.number(1) if cb.action == "aq" else None
+    context.user_data[DRAFT] = {"order": order_id, "line": line}  # type: ignore[index]
+    await answer(update)
+    if line is None:
+        limit = rep_discount_limit_bp(context.config)
+        screen = approval_views.ask_discount(context.t, limit)
+    else:
+        screen = approval_views.ask_quantity(context.t)
+    await show(update, context, screen, new=True)
+    return State.VALUE
+
+
+async def got_value(update: Update, context: BotContext) -> int:
+    """A percentage or a quantity typed: adjust, show the card again."""
+    draft = get_draft(context, DRAFT)
+    order_id, line = draft["order"], draft["line"]
+    approvals = context.services.approvals
+    if line is None:
+        bp = parse_percent(message_text(update))
+        result = await approvals.adjust(context.person, order_id, discount_bp=bp)
+    else:
+        qty = parse_quantity(message_text(update), context.config.checkout.max_quantity)
+        result = await approvals.adjust_quantity(context.person, order_id, line, qty)
+    drop_draft(context, DRAFT)
+    if result.escalated:
+        await notify_deciders(context, order_id, result.escalated_to)
+    await show(update, context, approval_views.card(context.t, context.config, result.card))
+    return ConversationHandler.END
+
+
+keep = leave_without_saving(DRAFT)
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The adjust-by-typing conversation."""
+    return conversation(
+        "adjust",
+        entry_points=[CallbackQueryHandler(ask, pattern=r"^apv:(dc|aq):")],
+        states={State.VALUE: typed(got_value)},
+        fallbacks=[CommandHandler("cancel", keep)],
+    )

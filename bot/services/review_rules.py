@@ -1,0 +1,90 @@
+"""The checks made on an order (on submission and after every change) and who decides it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.config import Config
+from bot.db import UnitOfWork
+from bot.domain.models import Customer, Order, OrderLine, PaymentKind, User
+from bot.domain.review import Finding, ReviewInput, Route, review
+from bot.domain.roles import Role
+
+
+async def deciders(
+    uow: UnitOfWork, config: Config, route: Route, rep_id: int | None
+) -> list[User]:
+    """Who decides an order on this route: its rep, else the managers (else the admins)."""
+    ids = (
+        [rep_id]
+        if route is Route.REP and rep_id
+        else await uow.staff.with_role(Role.SALES_MANAGER)
+    )
+    users = [u for u in [await uow.users.by_id(i) for i in ids] if u is not None]
+    if not users and route is not Route.AUTO:
+        for telegram_id in config.business.admins:
+            admin = await uow.users.by_telegram_id(telegram_id)
+            if admin is not None:
+                users.append(admin)
+    return users
+
+
+def rep_discount_limit_bp(config: Config) -> int:
+    """The deepest discount a rep may approve, in basis points."""
+    return int(config.review.rep_discount_limit_percent * 100)
+
+
+async def run_checks(
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    customer: Customer,
+    lines: list[OrderLine],
+    discount_bp: int,
+    today: date,
+) -> tuple[list[Finding], Route]:
+    """The findings and route of an order, from its current lines, totals and customer."""
+    term = config.payment_term(order.payment_term)
+    uses_credit = term is not None and term.kind in (PaymentKind.NET, PaymentKind.INSTALMENTS)
+    r = config.review
+    return review(
+        ReviewInput(
+            total=order.totals.total,
+            fully_reserved=all(x.reserved_qty == x.qty for x in lines),
+            uses_credit=uses_credit,
+            open_balance=await uow.orders.open_balance(customer.id) - order.totals.total,
+            credit_limit=customer.credit_limit,
+            discount_bp=discount_bp,
+            rep_discount_limit_bp=rep_discount_limit_bp(config),
+            manager_threshold=config.minor(r.manager_threshold),
+            trusted=customer.trusted,
+            auto_term=order.payment_term in r.auto_approve_terms,
+            auto_limit=config.minor(r.auto_approve_limit),
+            has_rep=customer.rep_id is not None,
+            overdue=await uow.payments.overdue(customer.id, today),
+        )
+    )
+
+
+async def recheck(
+    uow: UnitOfWork, config: Config, order: Order, customer: Customer, now: datetime
+) -> tuple[Route, list[User]]:
+    """Run the checks again after a change; an order on the rep's route that now breaks a limit
+    goes to the managers, who are returned to be told."""
+    found = await uow.reviews.route(order.id)
+    route = found[0] if found else Route.MANAGER
+    set_bp = await uow.reviews.discount_bp(order.id)
+    findings, new_route = await run_checks(
+        uow,
+        config,
+        order,
+        customer,
+        await uow.orders.lines(order.id),
+        customer.discount_bp if set_bp is None else set_bp,
+        now.astimezone(config.business.zone).date(),
+    )
+    await uow.reviews.replace_findings(order.id, findings)
+    if new_route is Route.MANAGER and route is not Route.MANAGER:
+        await uow.reviews.escalate(order.id)
+        return Route.MANAGER, await deciders(uow, config, Route.MANAGER, None)
+    return route, []
