@@ -6,7 +6,7 @@ import os
 import tomllib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import get_currency_precision, list_currencies
@@ -230,6 +230,8 @@ class PaymentTermConfig(_Section):
     days: Annotated[int, Field(ge=1, le=365)] | None = None
     count: Annotated[int, Field(ge=2, le=24)] | None = None
     interval_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    # Due dates count from the invoice date, or from delivery when the order has arrived.
+    counted_from: Literal["invoice", "delivery"] = "invoice"
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> PaymentTermConfig:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import IntEnum
 
@@ -39,8 +40,15 @@ class State(IntEnum):
     CONFIRM = 5
 
 
-async def _ask_amount(update: Update, context: BotContext, number: str) -> State:
-    order, owed = await context.services.finance.owed(context.person, number=number)
+ORDER_NUMBER = re.compile(r"SO-\d{8}-\d{4}", re.IGNORECASE)
+
+
+async def _ask_amount(
+    update: Update, context: BotContext, number: str | None = None, order_id: int | None = None
+) -> State:
+    order, owed = await context.services.finance.owed(
+        context.person, number=number, order_id=order_id
+    )
     context.user_data[DRAFT] = {"order": order.id, "number": order.number, "owed": owed}  # type: ignore[index]
     await show(update, context, finance_views.ask_amount(context.t, order, owed))
     return State.AMOUNT
@@ -49,15 +57,27 @@ async def _ask_amount(update: Update, context: BotContext, number: str) -> State
 async def start(update: Update, context: BotContext) -> State:
     """/payment [NUMBER]: finance only; ask the order unless given."""
     if context.args:
-        return await _ask_amount(update, context, context.args[0][:32])
+        return await _ask_amount(update, context, number=context.args[0][:32])
     await context.services.finance.receivables(context.person)  # finance or refused (audited)
     await show(update, context, finance_views.ask_number(context.t))
     return State.NUMBER
 
 
 async def got_number(update: Update, context: BotContext) -> State:
-    """An order number typed."""
-    return await _ask_amount(update, context, message_text(update)[:32])
+    """An order number, or part of a customer's name, company or phone."""
+    text = message_text(update).strip()
+    if ORDER_NUMBER.fullmatch(text):
+        return await _ask_amount(update, context, number=text)
+    found = await context.services.finance.unpaid_of(context.person, text)
+    await show(update, context, finance_views.unpaid(context.t, found))
+    return State.NUMBER
+
+
+async def order_chosen(update: Update, context: BotContext) -> State:
+    """pay:o:<order>: one of the customer's unpaid orders."""
+    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    await answer(update)
+    return await _ask_amount(update, context, order_id=order_id)
 
 
 async def _to_method(update: Update, context: BotContext, amount: int) -> State:
@@ -141,7 +161,7 @@ def build() -> ConversationHandler[BotContext]:
         "payment",
         entry_points=[CommandHandler("payment", start)],
         states={
-            State.NUMBER: typed(got_number),
+            State.NUMBER: typed(got_number, (r"^pay:o:", order_chosen)),
             State.AMOUNT: typed(got_amount, (r"^pay:full$", full_amount)),
             State.METHOD: pressed((r"^pay:m:", got_method)),
             State.DATE: typed(got_date, (r"^pay:d:today$", today)),

@@ -77,6 +77,18 @@ class ShipmentRepository:
             lines=lines,
         )
 
+    async def delivered_on(self, order_id: int) -> datetime | None:
+        """When the last shipment of an order arrived, if all have."""
+        async with self._conn.execute(
+            "SELECT MAX(delivered_at), COUNT(*) - COUNT(delivered_at) FROM shipments"
+            " WHERE order_id = ?",
+            (order_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] is None or row[1]:
+            return None
+        return from_ts(row[0])
+
     async def mark_delivered(self, shipment_id: int, by: int, now: datetime) -> bool:
         """Record arrival; False when it was recorded already."""
         cursor = await self._conn.execute(

@@ -21,13 +21,21 @@ async def notify_request(context: BotContext, request_id: int, people: tuple[Use
 
 
 async def request_button(update: Update, context: BotContext) -> None:
-    """req:ok|no:<request id>."""
+    """req:ok|yes|no|v:<request id>; cancelling an order asks once more (it cannot be undone)."""
     cb = parse(update.callback_query.data if update.callback_query else None)
-    if cb.action not in ("ok", "no"):
+    if cb.action not in ("ok", "yes", "no", "v"):
         raise BadCallback(cb.action)
     request_id = cb.number(0)
+    card = await context.services.requests.card(context.person, request_id)
+    if cb.action == "v" or (cb.action == "ok" and card.kind == "cancel"):
+        await answer(update)
+        screen = request_views.card(context.t, card)
+        if cb.action == "ok" and card.state == "open":
+            screen = request_views.confirm_cancel(context.t, card)
+        await show(update, context, screen)
+        return
     decision = await context.services.requests.decide(
-        context.person, request_id, approve=cb.action == "ok"
+        context.person, request_id, approve=cb.action in ("ok", "yes")
     )
     await answer(update)
     await notify(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.db import UnitOfWork
 from bot.domain.errors import NotInvoiceable, OrderNotFound, Overpayment
 from bot.domain.models import Order, OrderStatus, PaymentKind, PaymentStatus, User
+from bot.domain.parsing import parse_search
 from bot.domain.payments import AGEING, Method, bucket, outstanding, payment_status, schedule
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize
@@ -120,10 +121,14 @@ class FinanceService(Service):
             )
             term = self.config.payment_term(order.payment_term)
             kind = term.kind if term else PaymentKind.PREPAID
+            start = day.date()
+            delivered = await uow.shipments.delivered_on(order.id)
+            if term is not None and term.counted_from == "delivery" and delivered is not None:
+                start = delivered.astimezone(self.config.business.zone).date()
             dues = schedule(
                 kind,
                 order.totals.total,
-                day.date(),
+                start,
                 days=term.days if term else None,
                 count=term.count if term else None,
                 interval=term.interval_days if term else None,
@@ -150,14 +155,38 @@ class FinanceService(Service):
             customer_user=customer_user,
         )
 
-    async def owed(self, actor: User, *, number: str) -> tuple[Order, int]:
+    async def owed(
+        self, actor: User, *, number: str | None = None, order_id: int | None = None
+    ) -> tuple[Order, int]:
         """An order and what is still owed on it (finance)."""
         async with self.db.unit_of_work() as uow:
             await authorize(
                 uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", self.clock.now()
             )
-            order = await _order(uow, None, number)
+            order = await _order(uow, order_id, number)
             return order, order.totals.total - await uow.payments.paid(order.id)
+
+    async def unpaid_of(self, actor: User, words: str) -> list[tuple[Order, str, int]]:
+        """Unpaid orders of the customers whose name, company or phone holds the words:
+        (order, customer name, owed), oldest first."""
+        query = parse_search(words)
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", self.clock.now()
+            )
+            found = []
+            for customer in await uow.customers.search(query, None, TOP):
+                orders, _ = await uow.orders.for_customer(customer.id, 0, TOP)
+                for order in orders:
+                    if order.payment_status is PaymentStatus.PAID or order.status in (
+                        OrderStatus.CANCELLED,
+                        OrderStatus.REJECTED,
+                        OrderStatus.SUBMITTED,
+                    ):
+                        continue
+                    owed = order.totals.total - await uow.payments.paid(order.id)
+                    found.append((order, customer.name, owed))
+        return sorted(found, key=lambda x: (x[0].submitted_at, x[0].id))[:TOP]
 
     async def record_payment(
         self, actor: User, order_id: int, amount: int, method: Method, paid_on: date

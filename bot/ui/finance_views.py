@@ -7,7 +7,7 @@ from bot.domain.payments import Method
 from bot.i18n import N_, Texts
 from bot.services.finance import Invoice, PaymentResult, Receivables
 from bot.ui.callbacks import pack
-from bot.ui.screen import Screen, button, esc, keyboard
+from bot.ui.screen import Screen, button, clip, esc, keyboard
 
 METHODS = {
     Method.BANK_TRANSFER: N_("Bank transfer"),
@@ -58,7 +58,23 @@ def to_finance_delivered(t: Texts, order: Order) -> Screen:
 
 def ask_number(t: Texts) -> Screen:
     """Which order the payment is for."""
-    return Screen(t._("Payment for which order? Send its number, e.g. SO-20261123-0042."))
+    return Screen(
+        t._(
+            "Payment for which order? Send its number, e.g. SO-20261123-0042, "
+            "or part of the customer's name, company or phone."
+        )
+    )
+
+
+def unpaid(t: Texts, found: list[tuple[Order, str, int]]) -> Screen:
+    """Unpaid orders of the customers found, a button each."""
+    if not found:
+        return Screen(t._("No unpaid order found. Try an order number or another name."))
+    rows = [
+        [button(f"{o.number} · {clip(name, 24)} · {t.money(owed)}", pack("pay", "o", o.id))]
+        for o, name, owed in found
+    ]
+    return Screen(t._("Unpaid orders found:"), keyboard(rows))
 
 
 def ask_amount(t: Texts, order: Order, owed: int) -> Screen:

@@ -83,6 +83,18 @@ def card(t: Texts, value: RequestCard, *, notice: bool = False) -> Screen:
     return Screen("\n".join(lines), keyboard(rows))
 
 
+def confirm_cancel(t: Texts, value: RequestCard) -> Screen:
+    """A second confirmation before an approved order is cancelled for good."""
+    text = t._("Cancel order %(number)s for good? Its stock returns; this cannot be undone.") % {
+        "number": value.order.number
+    }
+    rows = [
+        [button(t._("Yes, cancel it"), pack("req", "yes", value.request_id))],
+        [button(t._("⬅ Back"), pack("req", "v", value.request_id))],
+    ]
+    return Screen(text, keyboard(rows))
+
+
 def change_requested(t: Texts, order: Order) -> Screen:
     """The customer's confirmation that the change request was sent."""
     return Screen(

@@ -82,3 +82,14 @@ async def test_payment_in_chinese(team: Team) -> None:
     await bot.press(team.finance, "今天")
     await bot.press(team.finance, "✅ 登记收款")
     assert "The order is paid in full." in bot.last(team.customer)
+
+
+async def test_payment_found_by_customer_name(team: Team) -> None:
+    bot = team.bot
+    await delivered_order(team)
+    await bot.send(team.finance, "/payment")
+    assert "No unpaid order found" in await bot.send(team.finance, "Nobody")
+    found = await bot.send(team.finance, "ann")
+    assert "Unpaid orders found" in found
+    assert bot.buttons(team.finance) == ["SO-20261123-0001 · Ann Lee · CN¥235.00"]
+    assert "still owed CN¥235.00" in await bot.press(team.finance, bot.buttons(team.finance)[0])

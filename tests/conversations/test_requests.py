@@ -28,12 +28,15 @@ async def test_request_approved_with_refund_due(team: Team) -> None:
     assert "Cancellation request" in card and "Reason: Budget was cut" in card
     assert "Before: ✅ approved → after: cancelled" in card and "paid: CN¥50.00" in card
     assert "already waiting" in await ask_to_cancel(team, "Again please")
-    await bot.press(team.rep, "✅ Cancel the order")
+    confirm = await bot.press(team.rep, "✅ Cancel the order")
+    assert "Cancel order SO-20261123-0001 for good?" in confirm
+    assert await query(bot, "SELECT status FROM orders") == [("approved",)], "not before yes"
+    await bot.press(team.rep, "Yes, cancel it")
     told = bot.last(team.customer)
     assert "is cancelled, as you asked" in told and "We will refund CN¥50.00." in told
     assert await query(bot, "SELECT status, refund_due FROM orders") == [("cancelled", 5000)]
     assert await query(bot, "SELECT SUM(reserved) FROM products") == [(0,)]
-    await bot.press_data(team.rep, "req:ok:1")
+    await bot.press_data(team.rep, "req:yes:1")
     assert "already decided" in bot.alerts()[-1]
 
 
@@ -53,8 +56,9 @@ async def test_shipping_while_cancelling_one_wins(team: Team) -> None:
     bot = team.bot
     await approved_order(team)
     await ask_to_cancel(team)
-    await ship_rest(team)  # the goods leave first
-    await bot.press(team.rep, "✅ Cancel the order")
+    await bot.press(team.rep, "✅ Cancel the order")  # the rep is asked to confirm…
+    await ship_rest(team)  # …while the goods leave
+    await bot.press(team.rep, "Yes, cancel it")
     assert "This order is shipped, so that is no longer possible." in bot.alerts()[-1]
     assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
     assert await query(bot, "SELECT state FROM order_requests") == [("open",)]
@@ -68,7 +72,8 @@ async def test_others_cannot_decide_requests(team: Team) -> None:
         await bot.press_data(uid, "req:ok:1")
         assert "only for staff" in bot.alerts()[-1]
     assert await query(bot, "SELECT status FROM orders") == [("approved",)]
-    decided = await bot.press_data(team.manager, "req:ok:1")  # managers decide any request
+    await bot.press_data(team.manager, "req:ok:1")  # managers decide any request
+    decided = await bot.press_data(team.manager, "req:yes:1")
     assert "Decided: accepted" in decided
     assert await query(bot, "SELECT status FROM orders") == [("cancelled",)]
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.clock import FixedClock
+from bot.config import parse_config
 from bot.db import Database
 from bot.domain.models import OrderStatus
 from bot.domain.payments import Method
 from bot.domain.roles import Role
 from bot.services import Services
 from bot.services.transitions import apply_transition
+from tests.conftest import BASE_CONFIG
 from tests.integration.helpers import customer, draft, product
 
 
@@ -55,3 +57,38 @@ async def test_receivables_by_age(services: Services, db: Database, clock: Fixed
         (b, 3600, 10),
     ]
     assert c_ not in [d.order_id for d in value.worst]
+
+
+async def test_net_days_can_count_from_delivery(db: Database, clock: FixedClock) -> None:
+    terms = [
+        {"code": "prepaid", "kind": "prepaid"},
+        {"code": "cod", "kind": "cash_on_delivery"},
+        {"code": "net30", "kind": "net", "days": 30, "counted_from": "delivery"},
+    ]
+    config = parse_config(
+        {**BASE_CONFIG, "database": {"path": str(db.path)}, "payment_terms": terms}, environ={}
+    )
+    services = Services.build(db, config, clock)
+    staff = await services.users.identify(77, "Fay", None, "en")
+    async with db.unit_of_work() as uow:
+        for role in (Role.FINANCE, Role.WAREHOUSE):
+            await uow.staff.grant(staff.id, role, None, clock.now())
+        await uow.commit()
+    buyer = await customer(services, 1)
+    async with db.unit_of_work() as uow:
+        c = await uow.customers.by_user(buyer.id)
+        assert c is not None
+        await uow.customers.allow_term(c.id, "net30")
+        await uow.commit()
+    await services.cart.add(buyer, (await product(services, "STP-24")).id, 1)
+    placed = (await services.checkout.submit(buyer, draft("d", term="net30"))).order
+    async with db.unit_of_work() as uow:
+        await apply_transition(uow, placed, OrderStatus.APPROVED, actor_id=None, at=clock.now())
+        await uow.commit()
+    lines = (await services.orders.detail(buyer, order_id=placed.id)).lines
+    shipped = await services.fulfilment.ship(staff, placed.id, {lines[0].id: 1}, "Van", None, None)
+    clock.advance(timedelta(days=3))  # delivered on 26 Nov
+    await services.fulfilment.mark_delivered(staff, shipped.shipment.id)
+    clock.advance(timedelta(days=5))  # invoiced on 1 Dec
+    invoice = await services.finance.issue_invoice(staff, order_id=placed.id)
+    assert [d for d, _ in invoice.dues] == [date(2026, 12, 26)]
