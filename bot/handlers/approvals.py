@@ -63,7 +63,10 @@ async def approval_button(update: Update, context: BotContext) -> None:
         await answer(update, t._("Sent to the sales managers."))
         await notify_deciders(context, order_id, decision.recipients)  # now on the manager route
     elif cb.action == "v":
+        card = await approvals.card(context.person, order_id)  # authorised before answering
         await answer(update)
+        await show(update, context, approval_views.card(t, context.config, card))
+        return
     elif cb.action == "adj":
         card = await approvals.card(context.person, order_id)
         terms = [t_ for t_ in context.config.payment_terms]

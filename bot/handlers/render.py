@@ -14,15 +14,19 @@ from bot.ui.screen import Screen
 log = logging.getLogger(__name__)
 
 
-async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
-    """Answer the pressed button (Telegram shows a spinner until it is answered)."""
+async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> bool:
+    """Answer the pressed button (Telegram shows a spinner until it is answered).
+
+    False when Telegram refused: answered already, or too old."""
     query = update.callback_query
     if query is None:
-        return
+        return False
     try:
         await query.answer(text, show_alert=alert)
-    except BadRequest as error:  # the query is too old: the user has moved on
+    except BadRequest as error:
         log.debug("callback answer refused: %s", error)
+        return False
+    return True
 
 
 async def show(update: Update, context: BotContext, screen: Screen, *, new: bool = False) -> None:
@@ -73,10 +77,11 @@ async def send(update: Update, context: BotContext, screen: Screen) -> None:
 
 
 async def reply(update: Update, context: BotContext, text: str) -> None:
-    """A short text answer: an alert on a pressed button, else a message."""
-    if update.callback_query is not None:
-        await answer(update, text, alert=True)
-    elif update.effective_chat is not None:
+    """A short text answer: an alert on a pressed button (if it can still be answered),
+    else a message."""
+    if update.callback_query is not None and await answer(update, text, alert=True):
+        return
+    if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, text)
 
 

@@ -1,0 +1,95 @@
+"""Every staff action, tried by everyone whose role does not allow it, through commands and
+forged buttons: each is refused, each refusal is audited, and nothing changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conversations.conftest import Team, query
+from tests.conversations.test_fulfilment import approved_order
+
+CUSTOMER, REP, WAREHOUSE, FINANCE = "customer", "rep", "warehouse", "finance"
+EVERYONE = (CUSTOMER, REP, WAREHOUSE, FINANCE)
+
+# (what is sent, who may do it among the four): commands start with "/", the rest is callback
+# data. Ann's order 1 is approved; Ann is the rep's customer (id 1, user id of Ann known below).
+ACTIONS: list[tuple[str, tuple[str, ...]]] = [
+    ("/invite warehouse", ()),
+    ("/staff", ()),
+    ("stf:inv:admin", ()),
+    ("stf:list", ()),
+    ("stf:m:1", ()),
+    ("stf:gr:1:admin", ()),
+    ("stf:rvok:1:sales_rep", ()),
+    ("/mylink", (REP,)),
+    ("/pending", (REP,)),
+    ("/order SO-20261123-0001", (REP, WAREHOUSE, FINANCE)),
+    ("/customer ann", (REP,)),
+    ("cus:v:1", (REP,)),
+    ("cus:tr:1:1", ()),
+    ("cus:pt:1:net30:1", ()),
+    ("cus:rp:1", ()),
+    ("cus:ra:1:1", ()),
+    ("cus:cl:1", ()),
+    ("ob:go:1", (REP,)),
+    ("apv:v:1", (REP,)),
+    ("apv:ok:1", (REP,)),
+    ("apv:esc:1", (REP,)),
+    ("apv:adj:1", (REP,)),
+    ("apv:at:1:cod", (REP,)),
+    ("apv:ap:1:20261201", (REP,)),
+    ("apv:rj:1", (REP,)),
+    ("apv:dc:1", (REP,)),
+    ("apv:aq:1:1", (REP,)),
+    ("/ship", (WAREHOUSE,)),
+    ("shp:o:1", (WAREHOUSE,)),
+    ("sht:r:1", (WAREHOUSE,)),
+    ("dlv:w:1", (WAREHOUSE,)),
+    ("/payment", (FINANCE,)),
+    ("/invoice SO-20261123-0001", (FINANCE,)),
+    ("fin:inv:1", (FINANCE,)),
+    ("/receivables", (FINANCE,)),
+]
+
+CASES = [(action, who) for action, allowed in ACTIONS for who in EVERYONE if who not in allowed]
+
+
+async def snapshot(team: Team) -> list[tuple[object, ...]]:
+    """What a refused action must leave as it was."""
+    rows = []
+    for sql in (
+        "SELECT status, payment_status, total, discount, payment_term, promised_date FROM orders",
+        "SELECT user_id, role FROM user_roles ORDER BY user_id, role",
+        "SELECT credit_limit, trusted, rep_id FROM customers ORDER BY id",
+        "SELECT COUNT(*) FROM invites",
+        "SELECT COUNT(*) FROM invoices",
+        "SELECT COUNT(*) FROM payments",
+        "SELECT COUNT(*) FROM shipments",
+        "SELECT COUNT(*) FROM customer_payment_terms",
+        "SELECT qty, reserved_qty FROM order_lines ORDER BY id",
+    ):
+        rows += await query(team.bot, sql)
+    return rows
+
+
+@pytest.mark.parametrize(("action", "who"), CASES, ids=[f"{w}:{a}" for a, w in CASES])
+async def test_refused_audited_and_nothing_changes(team: Team, action: str, who: str) -> None:
+    bot = team.bot
+    await approved_order(team)
+    uid = {
+        CUSTOMER: team.customer,
+        REP: team.rep,
+        WAREHOUSE: team.warehouse,
+        FINANCE: team.finance,
+    }[who]
+    before = await snapshot(team)
+    denied = await query(bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'denied'")
+    if action.startswith("/"):
+        said = await bot.send(uid, action)
+    else:
+        said = await bot.press_data(uid, action)
+        said = bot.alerts()[-1] if bot.alerts() else said
+    assert "only for staff with the right role" in said, (action, who, said)
+    after = await query(bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'denied'")
+    assert after[0][0] == denied[0][0] + 1, (action, who)
+    assert await snapshot(team) == before
