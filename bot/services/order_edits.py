@@ -78,6 +78,9 @@ async def apply_change(
             held -= release
         await uow.orders.set_line_qty(line.id, change.qty, held)
         order = await recompute_totals(uow, config, order, customer)
+        paid = await uow.payments.paid(order.id)
+        if paid > order.totals.total:
+            await uow.requests.set_refund_due(order.id, paid - order.totals.total)
     await uow.audit.record(
         at=now,
         actor_id=actor_id,

@@ -67,3 +67,19 @@ async def test_no_changes_once_shipped_and_only_the_owner(team: Team) -> None:
     await bot.register(eve)
     await bot.press_data(eve, "ord:ch:1")
     assert "No such order among yours" in bot.alerts()[-1]
+
+
+async def test_a_smaller_quantity_after_payment_records_a_refund_due(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)  # 235.00
+    await bot.send(team.finance, "/payment SO-20261123-0001")
+    await bot.press(team.finance, "All of it: CN¥235.00")
+    await bot.press(team.finance, "Cash")
+    await bot.press(team.finance, "Today")
+    await bot.press(team.finance, "✅ Record payment")
+    await open_change(team)
+    await bot.press(team.customer, "🔢 Stapler No. 24/6 (5)")
+    await bot.send(team.customer, "1")
+    await bot.send(team.customer, "Too many")
+    await bot.press(team.rep, "✅ Accept the change")
+    assert await query(bot, "SELECT total, refund_due FROM orders") == [(9500, 14000)]
