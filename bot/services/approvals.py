@@ -13,7 +13,6 @@ from bot.domain.errors import (
     DiscountOverLimit,
     InputProblem,
     InvalidInput,
-    NotAllowed,
     OptionNotOffered,
     OrderNotFound,
 )
@@ -29,7 +28,7 @@ from bot.domain.parsing import parse_reason
 from bot.domain.pricing import order_totals
 from bot.domain.review import Finding, Route
 from bot.domain.roles import Permission, Role
-from bot.services.base import Service, authorize, roles_of
+from bot.services.base import Service, authorize, deny, roles_of
 from bot.services.fulfilment import warehouse_staff
 from bot.services.order_edits import apply_change
 from bot.services.review_rules import (
@@ -140,16 +139,7 @@ class ApprovalService(Service):
         if not (
             manager or (own_rep and route is not Route.MANAGER) or (own_rep and action == "view")
         ):
-            await uow.audit.record(
-                at=self.clock.now(),
-                actor_id=actor.id,
-                entity="order",
-                entity_id=order_id,
-                action="denied",
-                after=action,
-            )
-            await uow.commit()
-            raise NotAllowed()
+            await deny(uow, actor, action, self.clock.now(), order_id)
         return order, route, rep_id, roles
 
     async def card(self, actor: User, order_id: int) -> ApprovalCard:

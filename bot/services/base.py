@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NoReturn
 
 from bot.clock import Clock
 from bot.config import Config
@@ -46,14 +47,23 @@ async def authorize(
     """
     roles = await roles_of(uow, config, user)
     if not allowed(roles, permission):
-        await uow.audit.record(
-            at=at,
-            actor_id=user.id,
-            entity="user",
-            entity_id=user.id,
-            action="denied",
-            after=action,
-        )
-        await uow.commit()
-        raise NotAllowed()
+        await deny(uow, user, action, at)
     return roles
+
+
+async def deny(
+    uow: UnitOfWork, user: User, action: str, at: datetime, order_id: int | None = None
+) -> NoReturn:
+    """Refuse: audit the attempt (against the order, if one is concerned), commit, raise.
+
+    Call it before anything else was written in the unit of work."""
+    await uow.audit.record(
+        at=at,
+        actor_id=user.id,
+        entity="order" if order_id is not None else "user",
+        entity_id=order_id if order_id is not None else user.id,
+        action="denied",
+        after=action,
+    )
+    await uow.commit()
+    raise NotAllowed()

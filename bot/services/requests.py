@@ -6,10 +6,10 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
 from bot.db import UnitOfWork
-from bot.domain.errors import NotAllowed, OrderNotFound, RequestClosed, TransitionRefused
+from bot.domain.errors import OrderNotFound, RequestClosed, TransitionRefused
 from bot.domain.models import Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.roles import Role
-from bot.services.base import Service, roles_of
+from bot.services.base import Service, deny, roles_of
 from bot.services.order_edits import apply_change
 from bot.services.transitions import apply_transition
 
@@ -70,16 +70,7 @@ class RequestService(Service):
         manager = bool(roles & {Role.SALES_MANAGER, Role.ADMIN})
         own = Role.SALES_REP in roles and customer is not None and customer.rep_id == actor.id
         if not (manager or own):
-            await uow.audit.record(
-                at=self.clock.now(),
-                actor_id=actor.id,
-                entity="order",
-                entity_id=order.id,
-                action="denied",
-                after=action,
-            )
-            await uow.commit()
-            raise NotAllowed()
+            await deny(uow, actor, action, self.clock.now(), order.id)
         return found, order
 
     async def card(self, actor: User, request_id: int) -> RequestCard:

@@ -6,10 +6,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.errors import NotAllowed, OrderNotFound
+from bot.domain.errors import OrderNotFound
 from bot.domain.models import AuditEntry, Customer, OrderDetail, Shipment, User
 from bot.domain.roles import Role
-from bot.services.base import Service, roles_of
+from bot.services.base import Service, deny, roles_of
 
 
 class Lens(StrEnum):
@@ -54,16 +54,7 @@ class StaffOrderService(Service):
             elif Role.WAREHOUSE in roles:
                 lens = Lens.GOODS
             else:
-                await uow.audit.record(
-                    at=now,
-                    actor_id=actor.id,
-                    entity="order",
-                    entity_id=order.id,
-                    action="denied",
-                    after="view",
-                )
-                await uow.commit()
-                raise NotAllowed()
+                await deny(uow, actor, "view", now, order.id)
             detail = OrderDetail(
                 order=order,
                 lines=tuple(await uow.orders.lines(order.id)),
