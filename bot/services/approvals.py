@@ -28,7 +28,7 @@ from bot.domain.parsing import parse_reason
 from bot.domain.pricing import order_totals
 from bot.domain.review import Finding, Route
 from bot.domain.roles import Permission, Role
-from bot.services.base import Service, authorize, deny, roles_of
+from bot.services.base import Service, authorize, customer_of, deny, roles_of
 from bot.services.fulfilment import warehouse_staff
 from bot.services.order_edits import apply_change
 from bot.services.review_rules import (
@@ -191,10 +191,7 @@ class ApprovalService(Service):
                 uow, order, wanted, actor_id=actor.id, at=now, reason=reason
             )
             await uow.reviews.decided(order.id, actor.id, now)
-            customer = await uow.customers.by_id(order.customer_id)
-            assert customer is not None
-            customer_user = await uow.users.by_id(customer.user_id)
-            assert customer_user is not None
+            _, customer_user = await customer_of(uow, order)
             warehouse = await warehouse_staff(uow) if wanted is OrderStatus.APPROVED else []
             await uow.commit()
         return Decision(order=order, customer_user=customer_user, warehouse=tuple(warehouse))
@@ -221,10 +218,7 @@ class ApprovalService(Service):
                 entity_id=order.id,
                 action="escalated",
             )
-            customer = await uow.customers.by_id(order.customer_id)
-            assert customer is not None
-            customer_user = await uow.users.by_id(customer.user_id)
-            assert customer_user is not None
+            _, customer_user = await customer_of(uow, order)
             managers = await deciders(uow, self.config, Route.MANAGER, None)
             await uow.commit()
         return Decision(order=order, customer_user=customer_user, recipients=tuple(managers))

@@ -9,7 +9,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, UnitOfWork
 from bot.domain.errors import NotAllowed, NotRegistered
-from bot.domain.models import Customer, User
+from bot.domain.models import Customer, Order, User
 from bot.domain.roles import Permission, Role, allowed
 
 
@@ -28,6 +28,15 @@ async def require_customer(uow: UnitOfWork, user: User) -> Customer:
     if customer is None:
         raise NotRegistered()
     return customer
+
+
+async def customer_of(uow: UnitOfWork, order: Order) -> tuple[Customer, User]:
+    """The customer who placed an order, and their user (to tell them things)."""
+    customer = await uow.customers.by_id(order.customer_id)
+    assert customer is not None, "orders always have their customer"
+    user = await uow.users.by_id(customer.user_id)
+    assert user is not None, "customers always have their user"
+    return customer, user
 
 
 async def roles_of(uow: UnitOfWork, config: Config, user: User) -> frozenset[Role]:

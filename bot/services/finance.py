@@ -12,7 +12,7 @@ from bot.domain.models import Order, OrderStatus, PaymentKind, PaymentStatus, Us
 from bot.domain.parsing import parse_search
 from bot.domain.payments import AGEING, Method, bucket, outstanding, payment_status, schedule
 from bot.domain.roles import Permission, Role
-from bot.services.base import Service, authorize
+from bot.services.base import Service, authorize, customer_of
 from bot.services.transitions import apply_transition
 
 INVOICEABLE = (
@@ -84,14 +84,6 @@ async def _order(uow: UnitOfWork, order_id: int | None, number: str | None) -> O
     return order
 
 
-async def _customer_user(uow: UnitOfWork, order: Order) -> User:
-    customer = await uow.customers.by_id(order.customer_id)
-    assert customer is not None
-    user = await uow.users.by_id(customer.user_id)
-    assert user is not None
-    return user
-
-
 class FinanceService(Service):
     """Money in, checked against the finance role."""
 
@@ -145,7 +137,7 @@ class FinanceService(Service):
                 action="invoiced",
                 after=invoice_number,
             )
-            customer_user = await _customer_user(uow, order)
+            customer_user = (await customer_of(uow, order))[1]
             await uow.commit()
         return Invoice(
             order=order,
@@ -220,7 +212,7 @@ class FinanceService(Service):
                 order = await apply_transition(
                     uow, order, OrderStatus.COMPLETED, actor_id=actor.id, at=now
                 )
-            customer_user = await _customer_user(uow, order)
+            customer_user = (await customer_of(uow, order))[1]
             await uow.commit()
         return PaymentResult(
             order=order,

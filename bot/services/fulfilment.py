@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict
 from bot.db import UnitOfWork
 from bot.domain.errors import NothingToShip, OrderNotFound, OutOfStockToShip, TransitionRefused
 from bot.domain.models import (
-    Customer,
     Order,
     OrderLine,
     OrderStatus,
@@ -19,7 +18,7 @@ from bot.domain.models import (
 )
 from bot.domain.parsing import parse_carrier, parse_tracking
 from bot.domain.roles import Permission, Role
-from bot.services.base import Service, authorize, require_customer
+from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.transitions import apply_transition
 
 SHIPPABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED)
@@ -53,14 +52,6 @@ async def warehouse_staff(uow: UnitOfWork) -> list[User]:
     return [u for u in users if u is not None]
 
 
-async def _customer_user(uow: UnitOfWork, order: Order) -> tuple[Customer, User]:
-    customer = await uow.customers.by_id(order.customer_id)
-    assert customer is not None
-    user = await uow.users.by_id(customer.user_id)
-    assert user is not None
-    return customer, user
-
-
 class FulfilmentService(Service):
     """The warehouse's work, checked against its role."""
 
@@ -80,7 +71,7 @@ class FulfilmentService(Service):
             order = await uow.orders.by_id(order_id)
             if order is None:
                 raise OrderNotFound()
-            customer, _ = await _customer_user(uow, order)
+            customer, _ = await customer_of(uow, order)
             return PickList(
                 order=order,
                 customer_name=customer.name,
@@ -143,7 +134,7 @@ class FulfilmentService(Service):
             )
             shipment = await uow.shipments.by_id(shipment_id)
             assert shipment is not None
-            _, customer_user = await _customer_user(uow, order)
+            _, customer_user = await customer_of(uow, order)
             await uow.commit()
         return ShipmentResult(order=order, shipment=shipment, customer_user=customer_user)
 

@@ -9,7 +9,7 @@ from bot.db import UnitOfWork
 from bot.domain.errors import OrderNotFound, RequestClosed, TransitionRefused
 from bot.domain.models import Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.roles import Role
-from bot.services.base import Service, deny, roles_of
+from bot.services.base import Service, customer_of, deny, roles_of
 from bot.services.order_edits import apply_change
 from bot.services.transitions import apply_transition
 
@@ -151,10 +151,7 @@ class RequestService(Service):
                     )
             if not await uow.requests.decide(request_id, approve, actor.id, now):
                 raise RequestClosed()
-            customer = await uow.customers.by_id(order.customer_id)
-            assert customer is not None
-            customer_user = await uow.users.by_id(customer.user_id)
-            assert customer_user is not None
+            customer, customer_user = await customer_of(uow, order)
             await uow.commit()
         return RequestDecision(
             order=order,

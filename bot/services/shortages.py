@@ -17,7 +17,7 @@ from bot.domain.errors import (
 )
 from bot.domain.models import Customer, Order, OrderLine, OrderStatus, User
 from bot.domain.roles import Permission
-from bot.services.base import Service, authorize, require_customer
+from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.fulfilment import SHIPPABLE, warehouse_staff
 from bot.services.order_edits import recompute_totals
 from bot.services.transitions import apply_transition
@@ -93,10 +93,7 @@ class ShortageService(Service):
                 after=str(available),
                 reason=line.sku,
             )
-            customer = await uow.customers.by_id(order.customer_id)
-            assert customer is not None
-            customer_user = await uow.users.by_id(customer.user_id)
-            assert customer_user is not None
+            _, customer_user = await customer_of(uow, order)
             await uow.commit()
         return ShortageNotice(
             shortage_id=shortage_id,
