@@ -133,5 +133,5 @@ def fallbacks() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("cancel", cancel_outside),
         CallbackQueryHandler(stale_button),
-        MessageHandler(filters.ALL, stray_message),
+        MessageHandler(filters.ChatType.PRIVATE, stray_message),  # never chatter in groups
     ]

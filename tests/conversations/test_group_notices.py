@@ -82,3 +82,16 @@ async def test_notices_go_to_the_groups(grouped: Harness) -> None:
     told = bot.fake.last_bot_message(FINANCE)
     assert told is not None and "is delivered" in told["text"]
     assert await query(bot, "SELECT status FROM orders") == [("delivered",)]
+
+
+async def test_the_bot_does_not_chatter_in_groups(grouped: Harness) -> None:
+    bot = grouped
+    mia = bot.user("Mia")
+    group = bot.fake.create_group("Managers", [mia], chat_id=MANAGERS, forum=True)
+    update = bot.fake.send_text(mia, "good morning team")
+    update["message"]["chat"] = {"id": group, "type": "supergroup", "title": "Managers"}
+    await bot.feed(update)
+    assert bot.fake.bot_messages(group) == []
+    assert not [
+        m for m in bot.fake.bot_messages(mia) if "did not understand" in (m.get("text") or "")
+    ]
