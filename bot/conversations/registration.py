@@ -194,7 +194,8 @@ def build() -> ConversationHandler[BotContext]:
     """The registration conversation."""
     return conversation(
         "registration",
-        entry_points=[CommandHandler("start", start)],
+        # Registration asks for a phone number: only ever in a private chat.
+        entry_points=[CommandHandler("start", start, filters=filters.ChatType.PRIVATE)],
         states={
             State.NAME: typed(got_name),
             State.PHONE: [
@@ -205,5 +206,8 @@ def build() -> ConversationHandler[BotContext]:
             State.COMPANY: typed(got_company, (r"^reg:skip$", skip_company)),
             State.ADDRESS: typed(got_address),
         },
-        fallbacks=[CommandHandler("cancel", cancel), CommandHandler("start", start)],
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CommandHandler("start", start, filters=filters.ChatType.PRIVATE),
+        ],
     )

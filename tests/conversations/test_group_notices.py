@@ -95,3 +95,14 @@ async def test_the_bot_does_not_chatter_in_groups(grouped: Harness) -> None:
     assert not [
         m for m in bot.fake.bot_messages(mia) if "did not understand" in (m.get("text") or "")
     ]
+
+
+async def test_registration_never_starts_in_a_group(grouped: Harness) -> None:
+    bot = grouped
+    ann = bot.user("Ann")
+    group = bot.fake.create_group("Managers", [ann], chat_id=MANAGERS, forum=True)
+    update = bot.fake.send_text(ann, "/start")
+    update["message"]["chat"] = {"id": group, "type": "supergroup", "title": "Managers"}
+    await bot.feed(update)
+    assert bot.fake.bot_messages(group) == []
+    assert "What is your name?" in await bot.send(ann, "/start")  # in private it does
