@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import re
-import struct
-import zlib
 from collections.abc import Callable
 
 import pytest
@@ -28,29 +26,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from sandbox import FakeTelegram, OfflineRequest
 from sandbox.html_entities import EntityParseError, parse_html
+from tests.sandbox.images import png
 
 
 def make_bot(fake: FakeTelegram) -> Bot:
     """A PTB Bot whose requests all go to the fake."""
     return Bot(
         token="123:ABC", request=OfflineRequest(fake), get_updates_request=OfflineRequest(fake)
-    )
-
-
-def png(width: int, height: int) -> bytes:
-    """A tiny but valid PNG of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    raw = b"".join(b"\0" + b"\0" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
     )
 
 

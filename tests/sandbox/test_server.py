@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
-import struct
 import time
-import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -29,27 +27,11 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from sandbox.client import SandboxClient, SandboxError
 from sandbox.flood import FloodLimiter
 from sandbox.server import SandboxServer, default_phone
+from tests.sandbox.images import png
 
 TOKEN = "123456:TEST-TOKEN"
 # RetryAfter.retry_after warns that it will become a timedelta; seconds() handles both.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
-
-
-def png(width: int, height: int) -> bytes:
-    """A tiny but valid PNG of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    raw = b"".join(b"\0" + b"\0" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 def seconds(value: int | dtm.timedelta) -> float:
