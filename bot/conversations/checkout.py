@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from enum import IntEnum
 
 from telegram import Update
@@ -155,14 +154,10 @@ async def address_typed(update: Update, context: BotContext) -> State:
 
 async def date_chosen(update: Update, context: BotContext) -> State:
     """co:dt:<yyyymmdd|none>: a desired date, or none."""
-    value = _callback(update).text(0)
-    if value == "none":
+    day = _callback(update).day(0)
+    if day is None:
         draft = _update(context, desired_date=None, date_chosen=True)
     else:
-        try:
-            day = datetime.strptime(value, "%Y%m%d").date()
-        except ValueError:
-            raise BadCallback(value) from None
         earliest, latest = context.services.checkout.date_range()
         if not earliest <= day <= latest:
             raise _range_error(context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import IntEnum
 from typing import Any
 
@@ -164,11 +164,7 @@ async def _to_confirm(update: Update, context: BotContext, expected: date | None
 
 async def expected_chosen(update: Update, context: BotContext) -> State:
     """shp:d:<yyyymmdd|none>."""
-    value = _cb(update).text(0)
-    try:
-        expected = None if value == "none" else datetime.strptime(value, "%Y%m%d").date()
-    except ValueError:
-        raise BadCallback(value) from None
+    expected = _cb(update).day(0)
     await answer(update)
     return await _to_confirm(update, context, expected)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import IntEnum
 
 from telegram import Update
@@ -22,7 +22,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
 from bot.ui import shortage_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui.callbacks import parse
 
 DRAFT = "shortage"
 
@@ -73,11 +73,7 @@ async def _report(update: Update, context: BotContext, expected: date | None) ->
 
 async def expected_chosen(update: Update, context: BotContext) -> int:
     """sht:d:<yyyymmdd|none>."""
-    value = parse(update.callback_query.data if update.callback_query else None).text(0)
-    try:
-        expected = None if value == "none" else datetime.strptime(value, "%Y%m%d").date()
-    except ValueError:
-        raise BadCallback(value) from None
+    expected = parse(update.callback_query.data if update.callback_query else None).day(0)
     await answer(update)
     return await _report(update, context, expected)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -80,10 +78,9 @@ async def approval_button(update: Update, context: BotContext) -> None:
         if cb.action == "at":
             result = await approvals.adjust(context.person, order_id, term=cb.text(1))
         else:
-            try:
-                promised = datetime.strptime(cb.text(1), "%Y%m%d").date()
-            except ValueError:
-                raise BadCallback(cb.text(1)) from None
+            promised = cb.day(1)
+            if promised is None:
+                raise BadCallback("a promised date is needed")
             result = await approvals.adjust(context.person, order_id, promised=promised)
         await answer(update, t._("Adjusted."))
         if result.escalated:

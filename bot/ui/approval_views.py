@@ -10,7 +10,7 @@ from bot.domain.review import Check, Finding, Route, Verdict
 from bot.i18n import N_, Texts
 from bot.services.approvals import ApprovalCard
 from bot.ui import labels
-from bot.ui.callbacks import pack
+from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 
 CHECK_OK = {
@@ -107,9 +107,7 @@ def adjust_menu(
             [button(mark + labels.payment_term(t, term), pack("apv", "at", o.id, term.code))]
         )
     days = [today + timedelta(n) for n in range(1, 7)]
-    dates = [
-        button(t.weekday_date(d), pack("apv", "ap", o.id, d.strftime("%Y%m%d"))) for d in days
-    ]
+    dates = [button(t.weekday_date(d), pack("apv", "ap", o.id, day_arg(d))) for d in days]
     rows += [dates[:3], dates[3:]]
     rows.append([button(t._("⬅ Back"), pack("apv", "v", o.id))])
     text = t._("Adjust order %(number)s: discount, payment term or promised ship date.") % {

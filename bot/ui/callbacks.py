@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 MAX_BYTES = 64
+NO_DAY = "none"
 
 
 class BadCallback(ValueError):
@@ -37,12 +39,27 @@ class Callback:
             raise BadCallback(f"argument {index} out of range: {raw!r}")
         return int(raw)
 
+    def day(self, index: int) -> date | None:
+        """Argument `index` as a day written by day_arg (None for "none"), or BadCallback."""
+        raw = self.text(index)
+        if raw == NO_DAY:
+            return None
+        try:
+            return datetime.strptime(raw, "%Y%m%d").date()
+        except ValueError:
+            raise BadCallback(f"argument {index} is not a day: {raw!r}") from None
+
     def text(self, index: int) -> str:
         """Argument `index` as text, or BadCallback."""
         try:
             return self.args[index]
         except IndexError:
             raise BadCallback(f"missing argument {index}") from None
+
+
+def day_arg(day: date | None) -> str:
+    """A day (or none) as a callback argument: 20261124."""
+    return day.strftime("%Y%m%d") if day else NO_DAY
 
 
 def parse(data: str | None) -> Callback:

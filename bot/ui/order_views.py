@@ -10,7 +10,7 @@ from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_can
 from bot.i18n import N_, Texts
 from bot.services.checkout import CheckoutDraft, Quote
 from bot.ui import labels
-from bot.ui.callbacks import pack
+from bot.ui.callbacks import day_arg, pack
 from bot.ui.cart_views import cart_line
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
 
@@ -73,9 +73,9 @@ def date_step(t: Texts, earliest: date, latest: date) -> Screen:
     days = [
         earliest + timedelta(n) for n in range(DATE_BUTTONS) if earliest + timedelta(n) <= latest
     ]
-    buttons = [button(t.weekday_date(d), pack("co", "dt", d.strftime("%Y%m%d"))) for d in days]
+    buttons = [button(t.weekday_date(d), pack("co", "dt", day_arg(d))) for d in days]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([button(t._("No preference"), pack("co", "dt", "none"))])
+    rows.append([button(t._("No preference"), pack("co", "dt", day_arg(None)))])
     rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
     text = t._("📅 When would you like it? Press a day or send a date up to %(latest)s.") % {
         "latest": t.date(latest)

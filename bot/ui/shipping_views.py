@@ -9,7 +9,7 @@ from bot.domain.models import Order, OrderLine, Shipment
 from bot.i18n import Texts
 from bot.services.fulfilment import PickList
 from bot.ui import labels
-from bot.ui.callbacks import pack
+from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 
 DATE_BUTTONS = 6
@@ -128,9 +128,9 @@ def tracking_step(t: Texts) -> Screen:
 def expected_step(t: Texts, today: date) -> Screen:
     """Expected delivery date."""
     days = [today + timedelta(n) for n in range(1, DATE_BUTTONS + 1)]
-    buttons = [button(t.weekday_date(d), pack("shp", "d", d.strftime("%Y%m%d"))) for d in days]
+    buttons = [button(t.weekday_date(d), pack("shp", "d", day_arg(d))) for d in days]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([button(t._("Not known"), pack("shp", "d", "none"))])
+    rows.append([button(t._("Not known"), pack("shp", "d", day_arg(None)))])
     return Screen(t._("Expected delivery date? Press a day or type a date."), keyboard(rows))
 
 

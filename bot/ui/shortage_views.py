@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from bot.domain.models import OrderLine
 from bot.i18n import N_, Texts
 from bot.services.shortages import ShortageChoice, ShortageNotice, ShortageOutcome
-from bot.ui.callbacks import pack
+from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, keyboard
 
 CHOSEN = {
@@ -29,9 +29,9 @@ def ask_available(t: Texts, line: OrderLine) -> Screen:
 def ask_expected(t: Texts, today: date) -> Screen:
     """When the rest is expected."""
     days = [today + timedelta(n) for n in (3, 7, 14, 30)]
-    rows = [[button(t.date(d), pack("sht", "d", d.strftime("%Y%m%d"))) for d in days[:2]]]
-    rows.append([button(t.date(d), pack("sht", "d", d.strftime("%Y%m%d"))) for d in days[2:]])
-    rows.append([button(t._("Not known"), pack("sht", "d", "none"))])
+    rows = [[button(t.date(d), pack("sht", "d", day_arg(d))) for d in days[:2]]]
+    rows.append([button(t.date(d), pack("sht", "d", day_arg(d))) for d in days[2:]])
+    rows.append([button(t._("Not known"), pack("sht", "d", day_arg(None)))])
     return Screen(t._("When should the rest arrive? Press a day or type a date."), keyboard(rows))
 
 

@@ -30,3 +30,15 @@ def test_numbers_are_checked(arg: str) -> None:
         parse(f"cat:p:{arg}").number(0)
     with pytest.raises(BadCallback):
         parse("cat:p").number(0)
+
+
+def test_days_round_trip_and_refuse_garbage() -> None:
+    from datetime import date
+
+    from bot.ui.callbacks import day_arg
+
+    assert parse(pack("co", "dt", day_arg(date(2026, 11, 24)))).day(0) == date(2026, 11, 24)
+    assert parse(pack("co", "dt", day_arg(None))).day(0) is None
+    for bad in ("2026-99", "20261332", "tomorrow", ""):
+        with pytest.raises(BadCallback):
+            parse(f"co:dt:{bad}").day(0)
