@@ -33,9 +33,7 @@ class State(IntEnum):
 async def ask(update: Update, context: BotContext) -> State:
     """cus:cl:<customer>: managers may see it; ask the amount."""
     customer_id = parse(update.callback_query.data if update.callback_query else None).number(0)
-    card = await context.services.customer_admin.card(context.person, customer_id)
-    if not card.editable:
-        await context.services.customer_admin.update(context.person, customer_id)  # refused
+    await context.services.customer_admin.card(context.person, customer_id, to_edit=True)
     context.user_data[DRAFT] = customer_id  # type: ignore[index]
     await answer(update)
     await show(update, context, customer_views.ask_credit(context.t), new=True)

@@ -21,6 +21,7 @@ from bot.conversations.common import (
 from bot.domain.errors import Overpayment
 from bot.domain.parsing import parse_date, parse_money
 from bot.domain.payments import Method
+from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
@@ -58,7 +59,7 @@ async def start(update: Update, context: BotContext) -> State:
     """/payment [NUMBER]: finance only; ask the order unless given."""
     if context.args:
         return await _ask_amount(update, context, number=context.args[0][:32])
-    await context.services.finance.receivables(context.person)  # finance or refused (audited)
+    await context.services.staff.check(context.person, Permission.RECORD_PAYMENTS, "payment")
     await show(update, context, finance_views.ask_number(context.t))
     return State.NUMBER
 

@@ -37,7 +37,7 @@ class State(IntEnum):
 async def start(update: Update, context: BotContext) -> State:
     """sht:r:<line>: the warehouse; ask how many units are there."""
     line_id = parse(update.callback_query.data if update.callback_query else None).number(0)
-    await context.services.fulfilment.queue(context.person)  # warehouse or refused (audited)
+    # The pick list is the warehouse's: anyone else is refused (and audited) here.
     pick = await context.services.fulfilment.pick_list_of_line(context.person, line_id)
     line = next((x for x in pick.lines if x.id == line_id), None)
     if line is None or line.remaining < 1:

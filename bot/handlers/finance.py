@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
@@ -24,7 +25,7 @@ async def _issued(update: Update, context: BotContext, invoice: Invoice) -> None
 async def invoice_command(update: Update, context: BotContext) -> None:
     """/invoice NUMBER: issue the order's invoice with its due dates."""
     if not context.args:
-        await context.services.finance.receivables(context.person)  # finance or refused
+        await context.services.staff.check(context.person, Permission.RECORD_PAYMENTS, "invoice")
         raise InvalidInput(InputProblem.ORDER_NUMBER_MISSING)
     invoice = await context.services.finance.issue_invoice(
         context.person, number=context.args[0][:32]

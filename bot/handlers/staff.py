@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.errors import InputProblem, InvalidInput
-from bot.domain.roles import Role, parse_role
+from bot.domain.roles import Permission, Role, parse_role
 from bot.handlers.context import BotContext
 from bot.handlers.menus import set_chat_menu
 from bot.handlers.render import answer, show
@@ -19,7 +19,7 @@ from bot.ui.screen import Screen, esc
 async def invite_command(update: Update, context: BotContext) -> None:
     """/invite ROLE: a one-time link for that role; without a role, a choice."""
     if not context.args:
-        await context.services.staff.members(context.person)  # admins only, audited otherwise
+        await context.services.staff.check(context.person, Permission.MANAGE_STAFF, "invite")
         await show(update, context, staff_views.invite_menu(context.t))
         return
     role = parse_role(context.args[0])

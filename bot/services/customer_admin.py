@@ -64,10 +64,12 @@ class CustomerAdminService(Service):
             _, rep = await self._scope(uow, actor, "customers")
             return await uow.customers.search(query, rep, SEARCH_LIMIT)
 
-    async def card(self, actor: User, customer_id: int) -> CustomerCard:
-        """One customer with rep, terms and open balance."""
+    async def card(self, actor: User, customer_id: int, *, to_edit: bool = False) -> CustomerCard:
+        """One customer with rep, terms and open balance (to_edit: refused unless a manager)."""
         async with self.db.unit_of_work() as uow:
             editable, rep = await self._scope(uow, actor, "customer")
+            if to_edit and not editable:
+                await deny(uow, actor, "set_customer", self.clock.now())
             return await self._card(uow, customer_id, editable, rep)
 
     async def _card(

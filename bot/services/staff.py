@@ -52,6 +52,11 @@ async def next_rep(uow: UnitOfWork) -> int | None:
 class StaffService(Service):
     """Who holds which role; every change checked and audited."""
 
+    async def check(self, actor: User, permission: Permission, action: str) -> None:
+        """Refuse (audited) unless the actor's roles allow it: for screens that load nothing."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, permission, action, self.clock.now())
+
     async def roles(self, user: User) -> frozenset[Role]:
         """A user's roles (none for customers)."""
         async with self.db.reader() as uow:
