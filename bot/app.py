@@ -36,6 +36,7 @@ from bot.handlers import (
     delivery,
     finance,
     orders,
+    reminders,
     requests,
     shortages,
     staff,
@@ -46,6 +47,7 @@ from bot.i18n import I18n
 from bot.persistence import SQLitePersistence
 from bot.services import Services
 
+RATE_LIMIT_RETRIES = 3
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -78,6 +80,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(requests.handlers())
     app.add_handlers(customers.handlers())
     app.add_handlers(shortages.handlers())
+    app.add_handlers(reminders.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)
@@ -104,6 +107,8 @@ def build_application(
             menu = command_menu(i18n.texts(language))
             await app.bot.set_my_commands(menu, language_code=language.value)
         await app.bot.set_my_commands(command_menu(i18n.texts(config.business.default_language)))
+        if config.reminders.enabled and app.job_queue is not None:
+            reminders.schedule(app.job_queue, config)
 
     async def post_shutdown(app: App) -> None:
         await db.close()
@@ -125,7 +130,8 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if config.telegram.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter())
+        # About 30 messages a second overall and 20 a minute per group; a 429 is waited out.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     app: App = builder.build()

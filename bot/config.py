@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.domain.models import Language, PaymentKind
+from bot.domain.models import Language, OrderType, PaymentKind
 
 TOKEN_ENV = "ORDERDESK_TOKEN"
 
@@ -56,6 +57,16 @@ class BusinessConfig(_Section):
     default_language: Language = Language.EN
     phone_region: str = "US"
     admins: list[int] = Field(default_factory=list)
+    # How to pay, shown in payment reminders: per language, English as the fallback.
+    payment_instructions: dict[Language, Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=dict
+    )
+
+    def how_to_pay(self, language: Language) -> str:
+        """The payment instructions in a language, falling back to English (or nothing)."""
+        return self.payment_instructions.get(language) or self.payment_instructions.get(
+            Language.EN, ""
+        )
 
     @field_validator("timezone")
     @classmethod
@@ -185,6 +196,62 @@ class StaffConfig(_Section):
     invite_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 72
 
 
+Days = Annotated[int, Field(ge=1, le=365)]
+
+
+class RemindersConfig(_Section):
+    """The scheduled reminders and alerts: when each is due, quiet hours, pacing."""
+
+    enabled: bool = True
+    scan_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 5
+    # Payment reminders to customers: days before a due date, then days overdue (dunning).
+    payment_before_days: list[Days] = Field(default_factory=lambda: [3])
+    dunning_days: Annotated[list[Days], Field(min_length=1)] = Field(
+        default_factory=lambda: [1, 7, 14, 30]
+    )
+    # Overdue alerts go to the rep and finance at every level, to managers from this one.
+    managers_from_days: Days = 14
+    # Undecided orders: the deciders after this many hours, the managers after twice as many.
+    approval_hours: Days = 4
+    # Approved orders must ship within these days (unless a ship date was promised).
+    ship_within_days: dict[OrderType, Days] = Field(
+        default_factory=lambda: {
+            OrderType.STANDARD: 2,
+            OrderType.BULK: 5,
+            OrderType.PREORDER: 14,
+            OrderType.CUSTOM: 10,
+        }
+    )
+    # A shipment with no expected date is expected this many days after it left.
+    transit_days: Days = 3
+    # Days after the expected arrival: late (rep and customer told), then asking to confirm.
+    late_delivery_days: Days = 1
+    confirm_receipt_days: Days = 3
+    # The receivables digest to finance, in the business time zone.
+    digest_time: time = time(8, 30)
+    # No reminders to customers between these local times (equal times: no quiet hours).
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    quiet_hours_for_staff: bool = True
+    # Pause between two reminders to the same chat (Telegram allows about one a second).
+    per_chat_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+
+    @field_validator("payment_before_days", "dunning_days")
+    @classmethod
+    def _distinct(cls, value: list[int]) -> list[int]:
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _order(self) -> RemindersConfig:
+        if self.confirm_receipt_days <= self.late_delivery_days:
+            raise ValueError("confirm_receipt_days must be later than late_delivery_days")
+        return self
+
+    def ship_within(self, order_type: OrderType) -> int:
+        """Days an approved order of this type may wait to ship."""
+        return self.ship_within_days.get(order_type, 2)
+
+
 class PersistenceConfig(_Section):
     """How often conversation state is written to the database."""
 
@@ -256,6 +323,7 @@ class Config(_Section):
     review: ReviewConfig = ReviewConfig()
     shipping: ShippingConfig = ShippingConfig()
     notifications: NotificationsConfig = NotificationsConfig()
+    reminders: RemindersConfig = RemindersConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 

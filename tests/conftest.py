@@ -54,15 +54,15 @@ BASE_CONFIG: dict[str, Any] = {
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
-def make_config(db_path: Path, **sections: dict[str, Any]) -> Config:
-    """The test configuration with a database path and sections merged in."""
+def make_config(db_path: Path, **sections: Any) -> Config:
+    """The test configuration with a database path and sections merged in (lists replace)."""
     data = {
         key: dict(value) if isinstance(value, dict) else value
         for key, value in BASE_CONFIG.items()
     }
     data["database"] = {"path": str(db_path)}
     for key, value in sections.items():
-        data[key] = {**data.get(key, {}), **value}
+        data[key] = {**data.get(key, {}), **value} if isinstance(value, dict) else value
     return parse_config(data, environ={})
 
 

@@ -10,7 +10,8 @@ from bot.db._rows import from_ts, like_pattern, ts
 from bot.domain.models import Address, Customer
 
 _COLUMNS = (
-    "id, user_id, name, phone, company, discount_bp, credit_limit, trusted, rep_id, created_at"
+    "id, user_id, name, phone, company, discount_bp, credit_limit, trusted, rep_id, created_at,"
+    " reminders_paused_at"
 )
 
 
@@ -26,6 +27,7 @@ def _customer(row: aiosqlite.Row) -> Customer:
         trusted=bool(row["trusted"]),
         rep_id=row["rep_id"],
         created_at=from_ts(row["created_at"]),
+        reminders_paused=row["reminders_paused_at"] is not None,
     )
 
 
@@ -134,4 +136,11 @@ class CustomerRepository:
         await self._conn.execute(
             "INSERT OR IGNORE INTO customer_payment_terms (customer_id, term_code) VALUES (?, ?)",
             (customer_id, term_code),
+        )
+
+    async def set_reminders_paused(self, customer_id: int, now: datetime | None) -> None:
+        """Pause a customer's reminders (now) or let them run again (None)."""
+        await self._conn.execute(
+            "UPDATE customers SET reminders_paused_at = ? WHERE id = ?",
+            (ts(now) if now else None, customer_id),
         )

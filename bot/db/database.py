@@ -16,6 +16,7 @@ from bot.db.migrations import migrate
 from bot.db.orders import OrderRepository
 from bot.db.payments import PaymentRepository
 from bot.db.ptb_state import PtbStateRepository
+from bot.db.reminders import ReminderRepository
 from bot.db.requests import RequestRepository
 from bot.db.reviews import ReviewRepository
 from bot.db.shipments import ShipmentRepository
@@ -110,6 +111,7 @@ class UnitOfWork:
         self.payments = PaymentRepository(conn)
         self.requests = RequestRepository(conn)
         self.shortages = ShortageRepository(conn)
+        self.reminders = ReminderRepository(conn)
         return self
 
     async def commit(self) -> None:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 import aiosqlite
 
 from bot.db._rows import from_ts, next_in_day, ts
 from bot.domain.models import PaymentStatus
 from bot.domain.payments import outstanding
+
+
+class OpenBalance(NamedTuple):
+    """An invoiced order not fully paid: what was paid and its due dates (seq, day, amount)."""
+
+    order_id: int
+    number: str
+    customer_id: int
+    customer: str
+    paid: int
+    dues: tuple[tuple[int, date, int], ...]
 
 
 class PaymentRepository:
@@ -96,14 +108,27 @@ class PaymentRepository:
                     late += amount
         return late
 
-    async def open_invoiced(self) -> list[tuple[int, str, str, int]]:
-        """(order id, order number, customer name, paid) of invoiced orders not fully paid."""
+    async def open_balances(self, customer_id: int | None = None) -> list[OpenBalance]:
+        """Invoiced orders not fully paid (of one customer, or all), with their due dates: one
+        query, read through the orders_open_balance partial index rather than the whole book."""
+        only = "" if customer_id is None else " AND o.customer_id = ?"
         async with self._conn.execute(
-            "SELECT o.id, o.number, c.name,"
-            " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id)"
-            " FROM orders o JOIN invoices i ON i.order_id = o.id"
+            "SELECT o.id, o.number, o.customer_id, c.name,"
+            " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id),"
+            " d.seq, d.due_on, d.amount"
+            " FROM orders o JOIN due_dates d ON d.order_id = o.id"
             " JOIN customers c ON c.id = o.customer_id"
-            " WHERE o.payment_status != 'paid' AND o.status NOT IN ('cancelled', 'rejected')"
-            " ORDER BY o.id"
+            " WHERE o.payment_status IN ('unpaid', 'partially_paid')"
+            f" AND o.status NOT IN ('cancelled', 'rejected'){only}"
+            " ORDER BY o.id, d.seq",
+            () if customer_id is None else (customer_id,),
         ) as cursor:
-            return [(r[0], r[1], r[2], int(r[3])) for r in await cursor.fetchall()]
+            rows = await cursor.fetchall()
+        found: list[OpenBalance] = []
+        for r in rows:
+            due = (int(r[5]), date.fromisoformat(r[6]), int(r[7]))
+            if found and found[-1].order_id == r[0]:
+                found[-1] = found[-1]._replace(dues=(*found[-1].dues, due))
+            else:
+                found.append(OpenBalance(r[0], r[1], r[2], r[3], int(r[4]), (due,)))
+        return found

@@ -9,7 +9,7 @@ import aiosqlite
 from bot.db._rows import ts
 from bot.domain.models import Language, User
 
-_COLUMNS = "id, telegram_id, language, time_zone, first_name"
+_COLUMNS = "id, telegram_id, language, time_zone, first_name, unreachable_at"
 
 
 def _user(row: aiosqlite.Row) -> User:
@@ -19,6 +19,7 @@ def _user(row: aiosqlite.Row) -> User:
         language=Language(row["language"]),
         time_zone=row["time_zone"],
         first_name=row["first_name"],
+        unreachable=row["unreachable_at"] is not None,
     )
 
 
@@ -67,3 +68,22 @@ class UserRepository:
         await self._conn.execute(
             "UPDATE users SET language = ? WHERE id = ?", (language.value, user_id)
         )
+
+    async def set_unreachable(self, user_id: int, now: datetime | None) -> bool:
+        """Mark a user unreachable (now) or reachable again (None); False if it already was."""
+        if now is None:
+            cursor = await self._conn.execute(
+                "UPDATE users SET unreachable_at = NULL"
+                " WHERE id = ? AND unreachable_at IS NOT NULL",
+                (user_id,),
+            )
+        else:
+            cursor = await self._conn.execute(
+                "UPDATE users SET unreachable_at = ? WHERE id = ? AND unreachable_at IS NULL",
+                (ts(now), user_id),
+            )
+        return cursor.rowcount == 1
+
+    async def set_time_zone(self, user_id: int, zone: str | None) -> None:
+        """Set the time zone a user is shown times in (None: the business's)."""
+        await self._conn.execute("UPDATE users SET time_zone = ? WHERE id = ?", (zone, user_id))

@@ -84,6 +84,9 @@ class User(_Model):
     language: Language
     time_zone: str | None
     first_name: str
+    # Telegram refused to deliver to them (they blocked the bot); nothing is tried until they
+    # write again.
+    unreachable: bool = False
 
 
 class Address(_Model):
@@ -107,6 +110,7 @@ class Customer(_Model):
     trusted: bool
     rep_id: int | None
     created_at: datetime
+    reminders_paused: bool = False
 
 
 class Category(_Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -58,6 +58,16 @@ def outstanding(dues: Iterable[tuple[date, int]], paid: int) -> list[tuple[date,
         paid -= used
         if amount - used:
             left.append((due, amount - used))
+    return left
+
+
+def remaining(dues: Sequence[tuple[date, int]], paid: int) -> list[int]:
+    """What is still owed of each due date, in the order given, paying the oldest first."""
+    left = [amount for _, amount in dues]
+    for index in sorted(range(len(dues)), key=lambda i: dues[i][0]):
+        used = min(paid, left[index])
+        paid -= used
+        left[index] -= used
     return left
 
 

@@ -25,15 +25,23 @@ class Permission(StrEnum):
     RECORD_PAYMENTS = "record_payments"
     VIEW_RECEIVABLES = "view_receivables"
     SET_CREDIT = "set_credit"
+    PAUSE_REMINDERS = "pause_reminders"  # any customer's; a rep may pause their own
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS}),
     Role.SALES_MANAGER: frozenset(
-        {Permission.ASSIGN_CUSTOMERS, Permission.VIEW_RECEIVABLES, Permission.SET_CREDIT}
+        {
+            Permission.ASSIGN_CUSTOMERS,
+            Permission.VIEW_RECEIVABLES,
+            Permission.SET_CREDIT,
+            Permission.PAUSE_REMINDERS,
+        }
     ),
     Role.WAREHOUSE: frozenset({Permission.FULFIL}),
-    Role.FINANCE: frozenset({Permission.RECORD_PAYMENTS, Permission.VIEW_RECEIVABLES}),
+    Role.FINANCE: frozenset(
+        {Permission.RECORD_PAYMENTS, Permission.VIEW_RECEIVABLES, Permission.PAUSE_REMINDERS}
+    ),
     Role.ADMIN: frozenset(
         {
             Permission.MANAGE_STAFF,
@@ -42,6 +50,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_PAYMENTS,
             Permission.VIEW_RECEIVABLES,
             Permission.SET_CREDIT,
+            Permission.PAUSE_REMINDERS,
         }
     ),
 }

@@ -45,8 +45,11 @@ async def identify(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_user is None:
         return
     tg = update.effective_user
+    member = update.my_chat_member
+    # Blocking the bot is not being back; anything else from them is.
+    present = member is None or member.new_chat_member.status != "kicked"
     person = await context.services.users.identify(
-        tg.id, tg.first_name, tg.username, tg.language_code
+        tg.id, tg.first_name, tg.username, tg.language_code, present=present
     )
     context.person = person
     context.t = context.i18n.texts(person.language, person.time_zone)

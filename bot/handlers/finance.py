@@ -33,14 +33,24 @@ async def invoice_command(update: Update, context: BotContext) -> None:
     await _issued(update, context, invoice)
 
 
-async def invoice_button(update: Update, context: BotContext) -> None:
-    """fin:inv:<order id>."""
+async def finance_button(update: Update, context: BotContext) -> None:
+    """fin:inv:<order id> issues an invoice; fin:c:<customer> shows what a customer owes;
+    fin:rm:<customer>:<1|0> pauses or resumes their reminders."""
     cb = parse(update.callback_query.data if update.callback_query else None)
-    if cb.action != "inv":
+    finance, person = context.services.finance, context.person
+    if cb.action == "inv":
+        invoice = await finance.issue_invoice(person, order_id=cb.number(0))
+        await answer(update)
+        await _issued(update, context, invoice)
+        return
+    if cb.action == "rm":
+        paused = bool(cb.number(1, high=1))
+        await context.services.customer_admin.pause_reminders(person, cb.number(0), paused)
+    elif cb.action != "c":
         raise BadCallback(cb.action)
-    invoice = await context.services.finance.issue_invoice(context.person, order_id=cb.number(0))
+    balance = await finance.customer_balance(person, cb.number(0))
     await answer(update)
-    await _issued(update, context, invoice)
+    await show(update, context, finance_views.customer_balance(context.t, balance))
 
 
 async def receivables_command(update: Update, context: BotContext) -> None:
@@ -54,5 +64,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("invoice", invoice_command),
         CommandHandler("receivables", receivables_command),
-        CallbackQueryHandler(invoice_button, pattern=r"^fin:"),
+        CallbackQueryHandler(finance_button, pattern=r"^fin:"),
     ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.domain.models import User
 from bot.domain.roles import Role
 from bot.handlers.context import BotContext
 from bot.i18n import Texts
+from bot.services.reminders import Blocked
+from bot.ui import reminder_views
 from bot.ui.screen import Screen
 
 log = logging.getLogger(__name__)
@@ -55,5 +57,26 @@ async def notify(
             await context.bot.send_message(
                 person.telegram_id, screen.text, reply_markup=screen.keyboard
             )
+        except Forbidden:
+            log.info("user %s has blocked the bot", person.id)
+            blocked = await context.services.reminders.unreachable(person.id)
+            if blocked is not None:
+                await tell_blocked(context, blocked)
         except TelegramError as error:
             log.warning("could not notify user %s: %s", person.id, error)
+
+
+async def tell_blocked(context: BotContext, blocked: Blocked) -> None:
+    """Tell a customer's rep (or the managers) that the customer blocked the bot."""
+    for to in blocked.tell:
+        t = context.i18n.texts(to.language, to.time_zone)
+        screen = reminder_views.blocked(t, blocked.customer)
+        try:
+            await context.bot.send_message(
+                to.chat_id,
+                screen.text,
+                reply_markup=screen.keyboard,
+                message_thread_id=to.topic_id or None,
+            )
+        except TelegramError as error:
+            log.warning("could not tell chat %s of a blocked customer: %s", to.chat_id, error)

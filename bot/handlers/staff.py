@@ -41,7 +41,7 @@ async def _refresh_menu(context: BotContext, member: StaffMember) -> None:
 
 
 async def staff_button(update: Update, context: BotContext) -> None:
-    """stf:<action>: invite, list, one person, grant, revoke (confirmed)."""
+    """stf:<action>: invite, list, one person, grant, revoke (confirmed), one order."""
     cb = parse(update.callback_query.data if update.callback_query else None)
     staff, t, person = context.services.staff, context.t, context.person
     if cb.action == "inv":
@@ -51,6 +51,11 @@ async def staff_button(update: Update, context: BotContext) -> None:
         invite = await staff.create_invite(person, role)
         await answer(update)
         await show(update, context, staff_views.invite(t, invite, context.bot.username))
+        return
+    if cb.action == "o":
+        value = await context.services.staff_orders.view(person, order_id=cb.number(0))
+        await answer(update)
+        await show(update, context, staff_order_views.view(t, context.config, value), new=True)
         return
     if cb.action == "list":
         screen = staff_views.staff_list(t, await staff.members(person))

@@ -17,6 +17,7 @@ from bot.services.customers import CustomerService
 from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
 from bot.services.orders import OrderService
+from bot.services.reminders import ReminderService
 from bot.services.requests import RequestService
 from bot.services.shortages import ShortageService
 from bot.services.staff import StaffService
@@ -43,6 +44,7 @@ class Services:
     customer_admin: CustomerAdminService
     shortages: ShortageService
     changes: ChangeService
+    reminders: ReminderService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -63,4 +65,5 @@ class Services:
             customer_admin=CustomerAdminService(db, config, clock),
             shortages=ShortageService(db, config, clock),
             changes=ChangeService(db, config, clock),
+            reminders=ReminderService(db, config, clock),
         )

@@ -149,6 +149,32 @@ class CustomerAdminService(Service):
             await uow.commit()
         return card
 
+    async def pause_reminders(self, actor: User, customer_id: int, paused: bool) -> Customer:
+        """Hold a customer's reminders (a dispute, say) or let them run again: managers,
+        finance, admins, and the customer's own rep; audited."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            roles = await roles_of(uow, self.config, actor)
+            customer = await uow.customers.by_id(customer_id)
+            own = customer is not None and customer.rep_id == actor.id and Role.SALES_REP in roles
+            if not (allowed(roles, Permission.PAUSE_REMINDERS) or own):
+                await deny(uow, actor, "pause_reminders", now)
+            if customer is None:
+                raise StaffNotFound()
+            if customer.reminders_paused != paused:
+                await uow.customers.set_reminders_paused(customer.id, now if paused else None)
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor.id,
+                    entity="customer",
+                    entity_id=customer.id,
+                    action="reminders",
+                    before="paused" if customer.reminders_paused else "on",
+                    after="paused" if paused else "on",
+                )
+            await uow.commit()
+        return customer.model_copy(update={"reminders_paused": paused})
+
     async def reps(self, actor: User) -> list[User]:
         """The sales reps a customer can be given to (managers)."""
         async with self.db.unit_of_work() as uow:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
-from bot.domain.errors import NotInvoiceable, OrderNotFound, Overpayment
-from bot.domain.models import Order, OrderStatus, PaymentKind, PaymentStatus, User
+from bot.db.payments import OpenBalance
+from bot.domain.errors import NotInvoiceable, OrderNotFound, Overpayment, StaffNotFound
+from bot.domain.models import Customer, Order, OrderStatus, PaymentKind, PaymentStatus, User
 from bot.domain.parsing import parse_search
 from bot.domain.payments import AGEING, Method, bucket, outstanding, payment_status, schedule
 from bot.domain.roles import Permission, Role
@@ -62,6 +64,37 @@ class Debtor(BaseModel):
     days_overdue: int
 
 
+class CustomerDebt(BaseModel):
+    """One customer's overdue balance over all their orders."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer_id: int
+    name: str
+    overdue: int
+    orders: int
+    days_overdue: int
+
+
+class CustomerBalance(BaseModel):
+    """What one customer owes, order by order, most overdue first."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer: Customer
+    orders: tuple[Debtor, ...]
+
+    @property
+    def outstanding(self) -> int:
+        """Everything still owed."""
+        return sum(d.outstanding for d in self.orders)
+
+    @property
+    def overdue(self) -> int:
+        """What is past due."""
+        return sum(d.overdue for d in self.orders)
+
+
 class Receivables(BaseModel):
     """What customers owe: total, overdue, ageing buckets, the largest overdue balances."""
 
@@ -71,6 +104,52 @@ class Receivables(BaseModel):
     overdue: int
     buckets: tuple[int, int, int, int]
     worst: tuple[Debtor, ...]
+    worst_customers: tuple[CustomerDebt, ...] = ()
+
+
+def _late(balance: OpenBalance, today: date) -> tuple[Debtor, list[tuple[date, int]]]:
+    """One order's open balance, and what of it is past due."""
+    left = outstanding([(d, a) for _, d, a in balance.dues], balance.paid)
+    late = [(d, a) for d, a in left if d < today]
+    debtor = Debtor(
+        order_id=balance.order_id,
+        number=balance.number,
+        customer=balance.customer,
+        outstanding=sum(a for _, a in left),
+        overdue=sum(a for _, a in late),
+        days_overdue=max(((today - d).days for d, _ in late), default=0),
+    )
+    return debtor, late
+
+
+def summarise(balances: Sequence[OpenBalance], today: date) -> Receivables:
+    """Outstanding and overdue balances with ageing, the worst orders and customers."""
+    debtors = []
+    buckets = [0] * len(AGEING)
+    by_customer: dict[int, CustomerDebt] = {}
+    for balance in balances:
+        debtor, late = _late(balance, today)
+        for due, amount in late:
+            buckets[bucket((today - due).days)] += amount
+        debtors.append(debtor)
+        if debtor.overdue:
+            seen = by_customer.get(balance.customer_id)
+            by_customer[balance.customer_id] = CustomerDebt(
+                customer_id=balance.customer_id,
+                name=balance.customer,
+                overdue=debtor.overdue + (seen.overdue if seen else 0),
+                orders=1 + (seen.orders if seen else 0),
+                days_overdue=max(debtor.days_overdue, seen.days_overdue if seen else 0),
+            )
+    worst = sorted((d for d in debtors if d.overdue), key=lambda d: (-d.overdue, d.number))
+    customers = sorted(by_customer.values(), key=lambda c: (-c.overdue, c.name, c.customer_id))
+    return Receivables(
+        total=sum(d.outstanding for d in debtors),
+        overdue=sum(d.overdue for d in debtors),
+        buckets=(buckets[0], buckets[1], buckets[2], buckets[3]),
+        worst=tuple(worst[:TOP]),
+        worst_customers=tuple(customers[:TOP]),
+    )
 
 
 async def _order(uow: UnitOfWork, order_id: int | None, number: str | None) -> Order:
@@ -234,28 +313,20 @@ class FinanceService(Service):
                 "receivables",
                 self.clock.now(),
             )
-            rows = await uow.payments.open_invoiced()
-            debtors = []
-            buckets = [0] * len(AGEING)
-            for order_id, number, customer, paid in rows:
-                left = outstanding(await uow.payments.dues(order_id), paid)
-                late = [(d, a) for d, a in left if d < today]
-                for due, amount in late:
-                    buckets[bucket((today - due).days)] += amount
-                debtors.append(
-                    Debtor(
-                        order_id=order_id,
-                        number=number,
-                        customer=customer,
-                        outstanding=sum(a for _, a in left),
-                        overdue=sum(a for _, a in late),
-                        days_overdue=max(((today - d).days for d, _ in late), default=0),
-                    )
-                )
-        worst = sorted((d for d in debtors if d.overdue), key=lambda d: (-d.overdue, d.number))
-        return Receivables(
-            total=sum(d.outstanding for d in debtors),
-            overdue=sum(d.overdue for d in debtors),
-            buckets=(buckets[0], buckets[1], buckets[2], buckets[3]),
-            worst=tuple(worst[:TOP]),
-        )
+            balances = await uow.payments.open_balances()
+        return summarise(balances, today)
+
+    async def customer_balance(self, actor: User, customer_id: int) -> CustomerBalance:
+        """One customer's open orders with what is owed and overdue (finance, managers)."""
+        today = self.today()
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.VIEW_RECEIVABLES, "balance", self.clock.now()
+            )
+            customer = await uow.customers.by_id(customer_id)
+            if customer is None:
+                raise StaffNotFound()
+            balances = await uow.payments.open_balances(customer_id)
+        orders = [_late(b, today)[0] for b in balances]
+        orders.sort(key=lambda d: (-d.days_overdue, -d.outstanding, d.number))
+        return CustomerBalance(customer=customer, orders=tuple(orders))

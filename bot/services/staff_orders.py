@@ -37,11 +37,18 @@ class StaffOrderView(BaseModel):
 class StaffOrderService(Service):
     """Staff's /order."""
 
-    async def view(self, actor: User, number: str) -> StaffOrderView:
-        """The order by number, seen through the actor's lens; others are refused and audited."""
+    async def view(
+        self, actor: User, number: str | None = None, *, order_id: int | None = None
+    ) -> StaffOrderView:
+        """The order by number (or id), seen through the actor's lens; others are refused and
+        audited."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            order = await uow.orders.by_number(number.strip().upper())
+            order = (
+                await uow.orders.by_id(order_id)
+                if order_id is not None
+                else await uow.orders.by_number((number or "").strip().upper())
+            )
             if order is None:
                 raise OrderNotFound()
             customer = await uow.customers.by_id(order.customer_id)

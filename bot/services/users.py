@@ -10,11 +10,23 @@ class UserService(Service):
     """Identify users and keep their language."""
 
     async def identify(
-        self, telegram_id: int, first_name: str, username: str | None, language_code: str | None
+        self,
+        telegram_id: int,
+        first_name: str,
+        username: str | None,
+        language_code: str | None,
+        *,
+        present: bool = True,
     ) -> User:
-        """The user behind a Telegram account, recorded on first contact."""
+        """The user behind a Telegram account, recorded on first contact. `present`: they
+        wrote or pressed something, so they can be reached again if they had blocked the bot."""
         async with self.db.reader() as uow:
             user = await uow.users.by_telegram_id(telegram_id)
+        if user is not None and user.unreachable and present:
+            async with self.db.unit_of_work() as uow:
+                await uow.users.set_unreachable(user.id, None)
+                await uow.commit()
+            return user.model_copy(update={"unreachable": False})
         if user is not None:
             return user
         language = Language.from_telegram(language_code, self.config.business.default_language)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardButton
+
 from bot.config import Config
 from bot.domain.models import Cart, Customer, Order, User
 from bot.i18n import Texts
@@ -36,12 +38,15 @@ def card(t: Texts, value: CustomerCard) -> Screen:
         t._("Open balance: %(amount)s") % {"amount": t.money(value.open_balance)},
         t._("Payment terms: %(value)s")
         % {"value": ", ".join(labels.payment_term(t, term) for term, ok in value.terms if ok)},
+        reminders_state(t, c),
     ]
     order_row = [button(t._("📞 Place an order for them"), pack("ob", "go", c.id))]
+    pause_row = [pause_button(t, c, "cus")]
     if not value.editable:
-        return Screen("\n".join(lines), keyboard([order_row]))
+        return Screen("\n".join(lines), keyboard([order_row, pause_row]))
     rows = [
         order_row,
+        pause_row,
         [button(t._("💳 Credit limit…"), pack("cus", "cl", c.id))],
         [
             button(
@@ -62,6 +67,20 @@ def card(t: Texts, value: CustomerCard) -> Screen:
         )
     rows.append([button(t._("👤 Change sales rep"), pack("cus", "rp", c.id))])
     return Screen("\n".join(lines), keyboard(rows))
+
+
+def reminders_state(t: Texts, customer: Customer) -> str:
+    """Whether a customer's reminders run or are paused."""
+    if customer.reminders_paused:
+        return t._("Reminders: ⏸ paused")
+    return t._("Reminders: on")
+
+
+def pause_button(t: Texts, customer: Customer, area: str) -> InlineKeyboardButton:
+    """Pause or resume a customer's reminders (`area`: the screen that shows it again)."""
+    if customer.reminders_paused:
+        return button(t._("▶️ Resume reminders"), pack(area, "rm", customer.id, 0))
+    return button(t._("⏸ Pause reminders"), pack(area, "rm", customer.id, 1))
 
 
 def choose_rep(t: Texts, customer_id: int, reps: list[User]) -> Screen:

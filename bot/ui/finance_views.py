@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.domain.models import Order
 from bot.domain.payments import Method
 from bot.i18n import N_, Texts
-from bot.services.finance import Invoice, PaymentResult, Receivables
+from bot.services.finance import CustomerBalance, Invoice, PaymentResult, Receivables
 from bot.ui.callbacks import pack
-from bot.ui.screen import Screen, button, clip, esc, keyboard
+from bot.ui.customer_views import pause_button, reminders_state
+from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 
 METHODS = {
     Method.BANK_TRANSFER: N_("Bank transfer"),
@@ -141,19 +144,81 @@ def receipt(t: Texts, value: PaymentResult) -> Screen:
     return Screen(text)
 
 
-def receivables(t: Texts, value: Receivables) -> Screen:
-    """Total, overdue, ageing and the largest overdue balances."""
+def _ageing(t: Texts, value: Receivables) -> list[str]:
     lines = [
-        t._("<b>Receivables</b>"),
         t._("Outstanding: %(amount)s") % {"amount": t.money(value.total)},
         t._("Overdue: %(amount)s") % {"amount": t.money(value.overdue)},
         "",
         t._("<b>Overdue by age</b>"),
     ]
-    lines += [
+    return lines + [
         f"{t._(label)}: {t.money(amount)}"
         for label, amount in zip(BUCKETS, value.buckets, strict=True)
     ]
+
+
+def digest(t: Texts, day: date, value: Receivables) -> Screen:
+    """Finance's morning digest: totals, ageing, the ten customers most overdue (a button
+    each to open what they owe)."""
+    lines = [t._("📊 <b>Receivables on %(day)s</b>") % {"day": t.date(day)}, *_ageing(t, value)]
+    if not value.worst_customers:
+        lines += ["", t._("Nothing is overdue.")]
+        return Screen("\n".join(lines))
+    lines += ["", t._("<b>Most overdue customers</b>")]
+    rows = []
+    for n, c in enumerate(value.worst_customers, 1):
+        lines.append(
+            t.ngettext(
+                "%(n)d. %(customer)s: %(amount)s, up to %(days)d day late",
+                "%(n)d. %(customer)s: %(amount)s, up to %(days)d days late",
+                c.days_overdue,
+            )
+            % {
+                "n": n,
+                "customer": esc(c.name),
+                "amount": t.money(c.overdue),
+                "days": c.days_overdue,
+            }
+        )
+        rows.append([button(f"{n}. {clip(c.name, 40)}", pack("fin", "c", c.customer_id))])
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+def customer_balance(t: Texts, value: CustomerBalance) -> Screen:
+    """What one customer owes, order by order, with their reminders' state and switch."""
+    c = value.customer
+    lines = [
+        f"<b>{esc(c.name)}</b>" + (f" · {esc(c.company)}" if c.company else ""),
+        t._("Phone: %(value)s") % {"value": esc(c.phone)},
+        t._("Outstanding: %(amount)s") % {"amount": t.money(value.outstanding)},
+        t._("Overdue: %(amount)s") % {"amount": t.money(value.overdue)},
+        reminders_state(t, c),
+        "",
+    ]
+    items = []
+    for d in value.orders:
+        item = t._("• %(number)s: owes %(amount)s") % {
+            "number": d.number,
+            "amount": t.money(d.outstanding),
+        }
+        if d.overdue:
+            item += ", " + t.ngettext(
+                "%(amount)s overdue by %(days)d day",
+                "%(amount)s overdue by %(days)d days",
+                d.days_overdue,
+            ) % {"amount": t.money(d.overdue), "days": d.days_overdue}
+        items.append(item)
+    if not items:
+        items.append(t._("Nothing is owed."))
+    text = fit("\n".join(lines), items, "", t._("… and %(n)d more orders"))
+    rows = [[button(d.number, pack("stf", "o", d.order_id))] for d in value.orders[:8]]
+    rows.append([pause_button(t, c, "fin")])
+    return Screen(text, keyboard(rows))
+
+
+def receivables(t: Texts, value: Receivables) -> Screen:
+    """Total, overdue, ageing and the largest overdue balances."""
+    lines = [t._("<b>Receivables</b>"), *_ageing(t, value)]
     if value.worst:
         lines += ["", t._("<b>Largest overdue</b>")]
         lines += [

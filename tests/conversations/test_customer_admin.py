@@ -54,7 +54,8 @@ async def test_rep_only_looks_and_others_are_refused(team: Team) -> None:
     bot = team.bot
     card = await open_card(team, team.rep)
     assert "Credit limit: CN¥0.00" in card
-    assert bot.buttons(team.rep) == ["📞 Place an order for them"]  # nothing to edit
+    # nothing to edit; a rep may only pause their own customer's reminders
+    assert bot.buttons(team.rep) == ["📞 Place an order for them", "⏸ Pause reminders"]
     (cid,) = (await query(bot, "SELECT id FROM customers"))[0]
     for uid in (team.rep, team.customer, team.warehouse):
         await bot.press_data(uid, f"cus:tr:{cid}:1")

@@ -1,0 +1,543 @@
+"""Reminders and alerts: what is due at a moment (one function of the database and that moment),
+the log that lets each reminder out once, and what the sender needs to write each one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import UnitOfWork
+from bot.db.reminders import Contact, Key, Logged
+from bot.domain.models import (
+    Customer,
+    Language,
+    Order,
+    OrderStatus,
+    OrderType,
+    Shipment,
+    User,
+)
+from bot.domain.payments import remaining
+from bot.domain.reminders import (
+    Audience,
+    DeliveryStep,
+    Kind,
+    Nudge,
+    approval_level,
+    delivery_step,
+    dunning_position,
+    expected_arrival,
+    overdue_audiences,
+    payment_level,
+    quiet,
+    quiet_until,
+    ship_deadline,
+)
+from bot.domain.roles import Role
+from bot.services.base import Service
+from bot.services.finance import Receivables, summarise
+
+ROLE_OF = {
+    Audience.FINANCE: Role.FINANCE,
+    Audience.MANAGERS: Role.SALES_MANAGER,
+    Audience.WAREHOUSE: Role.WAREHOUSE,
+}
+DEAD = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
+
+
+class Recipient(BaseModel):
+    """A chat a reminder goes to: a person's private chat, or a role's group (and topic)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chat_id: int
+    topic_id: int = 0
+    user_id: int | None = None
+    name: str
+    language: Language
+    time_zone: str | None = None
+    audience: Audience
+    unreachable: bool = False
+
+
+class Planned(BaseModel):
+    """A reminder due at the moment asked about: to whom, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Kind
+    order_id: int
+    ref: int
+    level: int
+    recipient: Recipient
+    # the due date, deadline, expected arrival or submission that made it due
+    since: date | datetime
+    # quiet hours in the recipient's zone hold it until then (None: it goes now)
+    held_until: datetime | None = None
+
+    @property
+    def key(self) -> Key:
+        """Its identity in the log."""
+        r = self.recipient
+        return Key(self.order_id, self.kind, self.ref, self.level, r.chat_id, r.topic_id)
+
+
+class Instalment(BaseModel):
+    """The due date a payment reminder is about, and what is still owed of it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    count: int
+    due_on: date
+    owed: int
+    invoice: str | None
+
+
+class Outgoing(BaseModel):
+    """Everything needed to write one reminder, read fresh when it is sent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    kind: Kind
+    level: int
+    recipient: Recipient
+    order: Order | None = None
+    customer: Customer | None = None
+    instalment: Instalment | None = None
+    # dunning step (0: the first) of an overdue payment, which chooses the wording
+    position: int = 0
+    shipment: Shipment | None = None
+    # the ship deadline, or the expected arrival of a shipment
+    day: date | None = None
+    waited_hours: int = 0
+    receivables: Receivables | None = None
+
+
+class Blocked(BaseModel):
+    """A customer who blocked the bot, and the staff to tell (once)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer: Customer
+    tell: tuple[Recipient, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    kind: Kind
+    order_id: int
+    ref: int
+    level: int
+    audiences: tuple[Audience, ...]
+    customer_id: int | None
+    since: date | datetime
+    rep_id: int | None = None  # the deciding rep, when it is not the customer's rep
+
+
+class _Skip(Exception):
+    """A queued reminder that no longer applies (paid, shipped, cancelled…)."""
+
+
+class _NotNow(Exception):
+    """A queued reminder that cannot go now (paused, unreachable): decided again later."""
+
+
+class ReminderService(Service):
+    """Decides, logs and describes reminders; sending them is the caller's."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The business time zone."""
+        return self.config.business.zone
+
+    async def due_reminders(self, now: datetime) -> list[Planned]:
+        """Every reminder due at `now` and not yet logged, held ones included: reads only."""
+        async with self.db.reader() as uow:
+            return await self._plan(uow, now)
+
+    async def queue_due(self) -> list[int]:
+        """Decide what is due now and log it as queued, in one transaction: a reminder is
+        logged once (the log's unique key), however many scans overlap or restarts happen."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            queued = []
+            for planned in await self._plan(uow, now):
+                if planned.held_until is not None:
+                    continue
+                recipient = planned.recipient
+                found = await uow.reminders.add(
+                    planned.key, recipient.user_id, recipient.audience, now
+                )
+                if found is not None:
+                    queued.append(found)
+            await uow.commit()
+        return queued
+
+    async def queued(self) -> list[tuple[int, int, int]]:
+        """(id, chat id, topic id) of reminders logged and not yet sent, oldest first."""
+        async with self.db.reader() as uow:
+            return await uow.reminders.queued()
+
+    async def take(self, reminder_id: int) -> Outgoing | None:
+        """Take a queued reminder to send it: None if another sender took it, or it no longer
+        applies (then it is dropped, or forgotten to be decided again later)."""
+        async with self.db.unit_of_work() as uow:
+            logged = await uow.reminders.claim(reminder_id)
+            if logged is None:
+                return None
+            try:
+                outgoing = await self._compose(uow, logged)
+            except _Skip:
+                await uow.reminders.finish(reminder_id, "dropped", self.clock.now())
+                outgoing = None
+            except _NotNow:
+                await uow.reminders.forget(reminder_id)
+                outgoing = None
+            await uow.commit()
+        return outgoing
+
+    async def preview(self, planned: Planned) -> Outgoing | None:
+        """What a planned reminder would say (for dry runs); None if it would be dropped."""
+        async with self.db.reader() as uow:
+            logged = Logged(0, planned.key, planned.recipient.user_id, planned.recipient.audience)
+            try:
+                return await self._compose(uow, logged)
+            except (_Skip, _NotNow):
+                return None
+
+    async def finish(self, reminder_id: int, status: str, error: str | None = None) -> None:
+        """Record a reminder as sent, or failed (it is not tried again)."""
+        async with self.db.unit_of_work() as uow:
+            await uow.reminders.finish(reminder_id, status, self.clock.now(), error)
+            await uow.commit()
+
+    async def release(self, reminder_id: int) -> None:
+        """Put a reminder that could not be sent yet (Telegram asked to wait) back in line."""
+        async with self.db.unit_of_work() as uow:
+            await uow.reminders.forget(reminder_id)
+            await uow.commit()
+
+    async def unreachable(self, user_id: int, reminder_id: int | None = None) -> Blocked | None:
+        """Telegram refused a message to this person (they blocked the bot): mark them so
+        nothing more is tried; the first time, their rep (or the managers) is to be told."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            if reminder_id is not None:
+                await uow.reminders.finish(reminder_id, "unreachable", now, "blocked")
+            newly = await uow.users.set_unreachable(user_id, now)
+            customer = await uow.customers.by_user(user_id)
+            tell: list[Recipient] = []
+            if newly and customer is not None:
+                contacts = await uow.reminders.contacts([customer.id])
+                tell = await self._recipients(uow, Audience.REP, contacts[customer.id], None, {})
+            await uow.commit()
+        if customer is None or not tell:
+            return None
+        return Blocked(customer=customer, tell=tuple(tell))
+
+    async def statuses(self) -> dict[str, int]:
+        """How many reminders are queued, sent, failed…"""
+        async with self.db.reader() as uow:
+            return await uow.reminders.statuses()
+
+    # ------------------------------------------------------------------ deciding
+
+    async def _plan(self, uow: UnitOfWork, now: datetime) -> list[Planned]:
+        dues = await self._dues(uow, now)
+        contacts = await uow.reminders.contacts(d.customer_id for d in dues if d.customer_id)
+        logged = await uow.reminders.logged(d.order_id for d in dues)
+        staff: dict[Audience, list[Recipient]] = {}
+        planned: list[Planned] = []
+        for due in dues:
+            contact = contacts.get(due.customer_id) if due.customer_id else None
+            for audience in due.audiences:
+                if audience is Audience.CUSTOMER and (contact is None or contact.paused):
+                    continue
+                for recipient in await self._recipients(uow, audience, contact, due.rep_id, staff):
+                    key = Key(
+                        due.order_id,
+                        due.kind,
+                        due.ref,
+                        due.level,
+                        recipient.chat_id,
+                        recipient.topic_id,
+                    )
+                    if key in logged or recipient.unreachable:
+                        continue
+                    logged.add(key)  # one person in two audiences is written to once
+                    planned.append(
+                        Planned(
+                            kind=due.kind,
+                            order_id=due.order_id,
+                            ref=due.ref,
+                            level=due.level,
+                            recipient=recipient,
+                            since=due.since,
+                            held_until=self._held(recipient, due.kind, now),
+                        )
+                    )
+        return planned
+
+    async def _dues(self, uow: UnitOfWork, now: datetime) -> list[_Due]:
+        """Everything whose reminder step is reached at `now`, logged or not."""
+        cfg = self.config.reminders
+        local = now.astimezone(self.zone)
+        today = local.date()
+        dues: list[_Due] = []
+        for balance in await uow.payments.open_balances():
+            left = remaining([(d, a) for _, d, a in balance.dues], balance.paid)
+            for (seq, due_on, _), owed in zip(balance.dues, left, strict=True):
+                level = payment_level(due_on, today, cfg.payment_before_days, cfg.dunning_days)
+                if not owed or level is None:
+                    continue
+                dues.append(
+                    _Due(
+                        Kind.PAYMENT,
+                        balance.order_id,
+                        seq,
+                        level,
+                        (Audience.CUSTOMER,),
+                        balance.customer_id,
+                        due_on,
+                    )
+                )
+                staff = overdue_audiences(level, cfg.managers_from_days)
+                if staff:
+                    dues.append(
+                        _Due(
+                            Kind.OVERDUE,
+                            balance.order_id,
+                            seq,
+                            level,
+                            staff,
+                            balance.customer_id,
+                            due_on,
+                        )
+                    )
+        for waiting in await uow.reminders.undecided(now - timedelta(hours=cfg.approval_hours)):
+            nudge = approval_level(waiting.submitted_at, now, cfg.approval_hours)
+            if nudge is None:
+                continue
+            deciders = Audience.REP if waiting.route == "rep" else Audience.MANAGERS
+            dues.append(
+                _Due(
+                    Kind.APPROVAL,
+                    waiting.order_id,
+                    0,
+                    nudge,
+                    (deciders if nudge is Nudge.DECIDERS else Audience.MANAGERS,),
+                    waiting.customer_id,
+                    waiting.submitted_at,
+                    waiting.rep_id,
+                )
+            )
+        for order in await uow.reminders.unshipped():
+            deadline = self._deadline(order.approved_at, order.promised, order.order_type)
+            if today > deadline:
+                dues.append(
+                    _Due(
+                        Kind.SHIP_LATE,
+                        order.order_id,
+                        0,
+                        0,
+                        (Audience.WAREHOUSE, Audience.REP),
+                        order.customer_id,
+                        deadline,
+                    )
+                )
+        for shipment in await uow.reminders.in_transit():
+            arrival = self._arrival(shipment.expected, shipment.shipped_at)
+            step = delivery_step(arrival, today, cfg.late_delivery_days, cfg.confirm_receipt_days)
+            if step is None:
+                continue
+            audiences = (
+                (Audience.REP, Audience.CUSTOMER)
+                if step is DeliveryStep.LATE
+                else (Audience.CUSTOMER,)
+            )
+            dues.append(
+                _Due(
+                    Kind.DELIVERY,
+                    shipment.order_id,
+                    shipment.shipment_id,
+                    step,
+                    audiences,
+                    shipment.customer_id,
+                    arrival,
+                )
+            )
+        if local.time() >= cfg.digest_time:
+            dues.append(
+                _Due(Kind.DIGEST, 0, int(f"{today:%Y%m%d}"), 0, (Audience.FINANCE,), None, today)
+            )
+        return dues
+
+    def _deadline(self, approved_at: datetime, promised: date | None, kind: OrderType) -> date:
+        approved_on = approved_at.astimezone(self.zone).date()
+        return ship_deadline(approved_on, promised, self.config.reminders.ship_within(kind))
+
+    def _arrival(self, expected: date | None, shipped_at: datetime) -> date:
+        shipped_on = shipped_at.astimezone(self.zone).date()
+        return expected_arrival(expected, shipped_on, self.config.reminders.transit_days)
+
+    def _held(self, recipient: Recipient, kind: Kind, now: datetime) -> datetime | None:
+        """When quiet hours in the recipient's zone hold a reminder, the moment they end."""
+        cfg = self.config.reminders
+        staff = recipient.audience is not Audience.CUSTOMER
+        if kind is Kind.DIGEST or (staff and not cfg.quiet_hours_for_staff):
+            return None
+        local = now.astimezone(ZoneInfo(recipient.time_zone) if recipient.time_zone else self.zone)
+        if not quiet(local.time(), cfg.quiet_start, cfg.quiet_end):
+            return None
+        return quiet_until(local, cfg.quiet_start, cfg.quiet_end)
+
+    async def _recipients(
+        self,
+        uow: UnitOfWork,
+        audience: Audience,
+        contact: Contact | None,
+        rep_id: int | None,
+        staff: dict[Audience, list[Recipient]],
+    ) -> list[Recipient]:
+        """The chats an audience means for one reminder (staff lists cached per scan)."""
+        if audience is Audience.CUSTOMER:
+            if contact is None:
+                return []
+            return [
+                Recipient(
+                    chat_id=contact.telegram_id,
+                    user_id=contact.user_id,
+                    name=contact.name,
+                    language=contact.language,
+                    time_zone=contact.time_zone,
+                    audience=audience,
+                    unreachable=contact.unreachable,
+                )
+            ]
+        if audience is Audience.REP:
+            rep = rep_id or (contact.rep_id if contact else None)
+            user = await uow.users.by_id(rep) if rep else None
+            if user is not None and Role.SALES_REP in await uow.staff.roles(user.id):
+                return [_person(user, audience)]
+            audience = Audience.MANAGERS  # nobody looks after this customer: the managers do
+        if audience not in staff:
+            staff[audience] = await self._role_chats(uow, audience)
+        return staff[audience]
+
+    async def _role_chats(self, uow: UnitOfWork, audience: Audience) -> list[Recipient]:
+        role = ROLE_OF[audience]
+        group = getattr(self.config.notifications, role.value, None)
+        if group is not None:
+            return [
+                Recipient(
+                    chat_id=group.chat_id,
+                    topic_id=group.topic_id or 0,
+                    name=role.value,
+                    language=self.config.business.default_language,
+                    audience=audience,
+                )
+            ]
+        ids = await uow.staff.with_role(role)
+        if not ids and role is Role.SALES_MANAGER:  # no managers: the administrators
+            ids = await uow.staff.with_role(Role.ADMIN)
+            for telegram_id in self.config.business.admins:
+                admin = await uow.users.by_telegram_id(telegram_id)
+                if admin is not None and admin.id not in ids:
+                    ids.append(admin.id)
+        people = [await uow.users.by_id(i) for i in ids]
+        return [_person(u, audience) for u in people if u is not None]
+
+    # ------------------------------------------------------------------ describing
+
+    async def _compose(self, uow: UnitOfWork, logged: Logged) -> Outgoing:
+        """Read what a logged reminder says, as things stand now."""
+        key = logged.key
+        recipient = await self._recipient_of(uow, logged)
+        if key.kind is Kind.DIGEST:
+            today = self.clock.now().astimezone(self.zone).date()
+            return Outgoing(
+                id=logged.id,
+                kind=key.kind,
+                level=key.level,
+                recipient=recipient,
+                day=today,
+                receivables=summarise(await uow.payments.open_balances(), today),
+            )
+        order = await uow.orders.by_id(key.order_id)
+        if order is None or order.status in DEAD:
+            raise _Skip()
+        customer = await uow.customers.by_id(order.customer_id)
+        assert customer is not None, "orders always have their customer"
+        if recipient.audience is Audience.CUSTOMER and customer.reminders_paused:
+            raise _NotNow()
+        base = Outgoing(
+            id=logged.id,
+            kind=key.kind,
+            level=key.level,
+            recipient=recipient,
+            order=order,
+            customer=customer,
+        )
+        if key.kind in (Kind.PAYMENT, Kind.OVERDUE):
+            dues = await uow.payments.dues(order.id)
+            left = remaining(dues, await uow.payments.paid(order.id))
+            if not 1 <= key.ref <= len(dues) or not left[key.ref - 1]:
+                raise _Skip()
+            invoice = await uow.payments.invoice(order.id)
+            instalment = Instalment(
+                seq=key.ref,
+                count=len(dues),
+                due_on=dues[key.ref - 1][0],
+                owed=left[key.ref - 1],
+                invoice=invoice[0] if invoice else None,
+            )
+            position = dunning_position(key.level, self.config.reminders.dunning_days)
+            return base.model_copy(update={"instalment": instalment, "position": position})
+        if key.kind is Kind.APPROVAL:
+            if order.status is not OrderStatus.SUBMITTED:
+                raise _Skip()
+            waited = (self.clock.now() - order.submitted_at) // timedelta(hours=1)
+            return base.model_copy(update={"waited_hours": waited})
+        if key.kind is Kind.SHIP_LATE:
+            found = await uow.reminders.unshipped(order.id)
+            if not found:
+                raise _Skip()
+            day = self._deadline(found[0].approved_at, found[0].promised, found[0].order_type)
+            return base.model_copy(update={"day": day})
+        shipment = await uow.shipments.by_id(key.ref)
+        if shipment is None or shipment.delivered_at is not None:
+            raise _Skip()
+        arrival = self._arrival(shipment.expected_date, shipment.shipped_at)
+        return base.model_copy(update={"shipment": shipment, "day": arrival})
+
+    async def _recipient_of(self, uow: UnitOfWork, logged: Logged) -> Recipient:
+        key = logged.key
+        if logged.user_id is None:  # a role's group chat
+            return Recipient(
+                chat_id=key.chat_id,
+                topic_id=key.topic_id,
+                name=logged.audience.value,
+                language=self.config.business.default_language,
+                audience=logged.audience,
+            )
+        user = await uow.users.by_id(logged.user_id)
+        if user is None or user.unreachable:
+            raise _NotNow()
+        return _person(user, logged.audience)
+
+
+def _person(user: User, audience: Audience) -> Recipient:
+    return Recipient(
+        chat_id=user.telegram_id,
+        user_id=user.id,
+        name=user.first_name,
+        language=user.language,
+        time_zone=user.time_zone,
+        audience=audience,
+        unreachable=user.unreachable,
+    )
