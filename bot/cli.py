@@ -1,20 +1,27 @@
-"""The `orderdesk` command: run, migrate, catalog import."""
+"""The `orderdesk` command: run, migrate, catalog import, remind --dry-run."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
+import re
 import sys
+from datetime import date, datetime
+from html import unescape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from bot.clock import SystemClock
+from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.db import Database
 from bot.db.database import DatabaseLocked
 from bot.db.migrations import migrate
+from bot.domain.reminders import Kind
 from bot.i18n import MissingCatalog
 from bot.services.catalog_import import CatalogImportService
+from bot.services.reminders import Planned
 
 EXIT_CONFIG = 2
 
@@ -68,8 +75,97 @@ async def _import(config: Config, path: Path) -> int:
     return 1 if report.rejected else 0
 
 
+def _moment(text: str, config: Config) -> datetime:
+    """A moment typed as ISO date and time; without an offset, in the business time zone."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(f"--at: {text!r} is not a time such as '2026-11-24 09:00'") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=config.business.zone)
+    return moment
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _why(planned: Planned, zone: ZoneInfo, today: date) -> str:
+    """Why a reminder is due, for the operator."""
+    since = planned.since
+    day = (
+        since.astimezone(zone).strftime("%Y-%m-%d %H:%M") if isinstance(since, datetime) else since
+    )
+    level = planned.level
+    if planned.kind in (Kind.PAYMENT, Kind.OVERDUE) and isinstance(since, date):
+        late = (today - since).days
+        if late < 0:
+            return f"instalment {planned.ref} due {day}, in {_days(-late)}"
+        if late == 0:
+            return f"instalment {planned.ref} due today ({day})"
+        return f"instalment {planned.ref} due {day}, {_days(late)} overdue (step {level})"
+    if planned.kind is Kind.APPROVAL:
+        return f"submitted {day}, undecided (reminder {level})"
+    if planned.kind is Kind.SHIP_LATE:
+        return f"was to ship by {day}"
+    if planned.kind is Kind.DELIVERY:
+        step = "late" if level == 1 else "ask to confirm receipt"
+        return f"expected {day}, not delivered ({step})"
+    return f"daily digest of {day}"
+
+
+async def _remind(config: Config, at: datetime | None) -> int:
+    """Print what the reminder scan would send at a moment, to whom and why; send nothing."""
+    from bot.i18n import I18n
+    from bot.services import Services
+    from bot.ui import reminder_views
+
+    db = Database(config.database.path)
+    await db.open()
+    try:
+        clock: Clock = FixedClock(at) if at else SystemClock()
+        services = Services.build(db, config, clock)
+        now = clock.now()
+        planned = await services.reminders.due_reminders(now)
+        zone = config.business.zone
+        today = now.astimezone(zone).date()
+        i18n = I18n(config.business.currency, zone)
+        held = [p for p in planned if p.held_until is not None]
+        print(
+            f"At {now.astimezone(zone):%Y-%m-%d %H:%M} ({config.business.timezone}):"
+            f" {len(planned) - len(held)} to send, {len(held)} held by quiet hours"
+            " (dry run: nothing sent, nothing logged)"
+        )
+        for p in planned:
+            r = p.recipient
+            order = ""
+            outgoing = await services.reminders.preview(p)
+            if outgoing is not None and outgoing.order is not None:
+                order = f" {outgoing.order.number}"
+            state = f"held until {p.held_until:%Y-%m-%d %H:%M %Z}" if p.held_until else "send"
+            who = r.name or r.audience.value
+            print(
+                f"- {state}: {p.kind.value} (level {p.level}){order} → {who}"
+                f" [{r.audience.value}, chat {r.chat_id}] — {_why(p, zone, today)}"
+            )
+            if outgoing is not None:
+                t = i18n.texts(r.language, r.time_zone)
+                text = reminder_views.render(t, config, outgoing).text
+                print("    " + _plain(text.splitlines()[0]))
+    finally:
+        await db.close()
+    return 0
+
+
+def _plain(html: str) -> str:
+    """A message line without its HTML tags, for the terminal."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `orderdesk` console script."""
+    # python-telegram-bot's time periods as timedelta already (its coming default, no warnings).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser = argparse.ArgumentParser(prog="orderdesk", description=__doc__)
     parser.add_argument("--config", type=Path, default=Path("config.toml"), help="TOML file")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -80,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     catalog_sub = catalog.add_subparsers(dest="action", required=True)
     imp = catalog_sub.add_parser("import", help="import products from CSV (re-runnable)")
     imp.add_argument("file", type=Path)
+    remind = sub.add_parser("remind", help="show what the reminder scan would send")
+    remind.add_argument(
+        "--dry-run", action="store_true", required=True, help="print, send nothing"
+    )
+    remind.add_argument("--at", help="as if it were this time (e.g. '2026-11-24 09:00')")
     args = parser.parse_args(argv)
     _logging(args.verbose)
     try:
@@ -88,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run(config)
         if args.command == "migrate":
             return asyncio.run(_migrate(config))
+        if args.command == "remind":
+            at = _moment(args.at, config) if args.at else None
+            return asyncio.run(_remind(config, at))
         if not args.file.is_file():
             print(f"orderdesk: {args.file}: no such file", file=sys.stderr)
             return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,9 @@ from bot.config import Config, parse_config
 from bot.db import Database
 from bot.services import Services
 from bot.services.catalog_import import CatalogImportService
+
+# As `orderdesk` does: python-telegram-bot's time periods as timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
@@ -30,6 +34,8 @@ BASE_CONFIG: dict[str, Any] = {
     },
     "checkout": {"default_payment_terms": ["prepaid", "cod"]},
     "persistence": {"flush_interval": 60},
+    # Tests send reminders without the pause Telegram wants between two to the same chat.
+    "reminders": {"per_chat_seconds": 0},
     "delivery": [
         {
             "code": "courier",

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import Config
-from bot.handlers.context import App
+from bot.handlers.context import App, BotContext
 from sandbox import FakeTelegram, OfflineRequest
 
 
@@ -17,16 +17,24 @@ class Harness:
     """An OrderDesk Application wired to a FakeTelegram, without network or polling."""
 
     def __init__(
-        self, config: Config, clock: FixedClock, fake: FakeTelegram | None = None
+        self,
+        config: Config,
+        clock: FixedClock,
+        fake: FakeTelegram | None = None,
+        *,
+        http: bool = False,
     ) -> None:
+        """http: talk to the Bot API at config.telegram.base_url (a SandboxServer over `fake`)
+        through PTB's own HTTP client instead of in-process."""
         self.config = config
         self.clock = clock
         self.fake = fake or FakeTelegram(clock=lambda: clock.now().timestamp())
+        self.http = http
         self.app: App | None = None
 
     async def start(self) -> Harness:
         """Build and initialise the application as `run` would."""
-        request = OfflineRequest(self.fake, long_poll=False)
+        request = None if self.http else OfflineRequest(self.fake, long_poll=False)
         self.app = build_application(self.config, clock=self.clock, request=request)
         await self.app.initialize()
         if self.app.post_init:
@@ -46,6 +54,12 @@ class Harness:
         """Stop and start again on the same database."""
         await self.stop()
         await self.start()
+
+    @property
+    def context(self) -> BotContext:
+        """A callback context as jobs get one (for running the reminder scan by hand)."""
+        assert self.app is not None
+        return BotContext(self.app)
 
     def user(self, name: str = "Ann", language: str = "en") -> int:
         """A new Telegram user."""

@@ -108,5 +108,7 @@ def quiet(moment: time, start: time, end: time) -> bool:
 
 def quiet_until(local: datetime, start: time, end: time) -> datetime:
     """When quiet hours that hold at `local` end (local, same zone)."""
-    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    ends = local.replace(
+        hour=end.hour, minute=end.minute, second=end.second, microsecond=end.microsecond
+    )
     return ends if ends > local else ends + timedelta(days=1)
