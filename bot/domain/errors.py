@@ -30,6 +30,7 @@ class InputProblem(StrEnum):
     ORDER_NUMBER_MISSING = "order_number_missing"
     PERCENT_INVALID = "percent_invalid"
     ORDER_LINES_INVALID = "order_lines_invalid"
+    TIME_ZONE_UNKNOWN = "time_zone_unknown"
 
 
 class DomainError(Exception):

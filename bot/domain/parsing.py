@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
+from zoneinfo import available_timezones
 
 import phonenumbers
 
@@ -198,3 +200,27 @@ def parse_order_lines(text: str, maximum: int) -> list[tuple[str, int]]:
     if not items:
         raise InvalidInput(InputProblem.ORDER_LINES_INVALID, 1, maximum)
     return items
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    """Every IANA zone by its lower-case name, and by its city where that city is unique."""
+    names = {z for z in available_timezones() if "/" in z or z == "UTC"}
+    found = {z.lower(): z for z in names}
+    cities: dict[str, list[str]] = {}
+    for zone in names:
+        if not zone.startswith("Etc/"):  # Etc/GMT+3 is three hours *behind*: no shortcut
+            cities.setdefault(zone.rsplit("/", 1)[-1].lower(), []).append(zone)
+    for city, zones in cities.items():
+        if len(zones) == 1:
+            found.setdefault(city, zones[0])
+    return found
+
+
+def parse_time_zone(text: str) -> str:
+    """An IANA time zone from what was typed: `Europe/Berlin`, `europe/berlin` or `Berlin`."""
+    key = clean_text(text).strip().replace(" ", "_").lower()
+    zone = _zones().get(key) if 0 < len(key) <= 64 else None
+    if zone is None:
+        raise InvalidInput(InputProblem.TIME_ZONE_UNKNOWN)
+    return zone

@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot.domain.errors import DomainError
 from bot.domain.models import Language
+from bot.domain.parsing import parse_time_zone
 from bot.domain.roles import Role
 from bot.handlers.context import BotContext, identify
 from bot.handlers.menus import commands, set_chat_menu
@@ -53,6 +54,28 @@ async def language_command(update: Update, context: BotContext) -> None:
         [button(name, pack("lang", "set", code.value))] for code, name in LANGUAGE_NAMES.items()
     ]
     await show(update, context, Screen(context.t._("Choose your language:"), keyboard(rows)))
+
+
+async def timezone_command(update: Update, context: BotContext) -> None:
+    """/timezone [ZONE]: the zone times are shown in (and quiet hours kept in); change it."""
+    users, person = context.services.users, context.person
+    if context.args:
+        text = " ".join(context.args)
+        if text.strip().lower() == "reset":
+            person = await users.set_time_zone(person, None)
+        else:
+            person = await users.set_time_zone(person, parse_time_zone(text))
+        context.person = person
+        context.t = context.i18n.texts(person.language, person.time_zone)
+    t = context.t
+    zone = person.time_zone or context.config.business.timezone
+    now = t.datetime(context.services.users.clock.now())
+    text = t._("Your time zone: %(zone)s (now %(now)s).") % {"zone": zone, "now": now}
+    text += "\n" + t._(
+        "Reminders never reach you at night in this zone. To change it, send e.g. "
+        "/timezone Europe/Berlin or /timezone Shanghai; /timezone reset goes back to ours."
+    )
+    await show(update, context, Screen(text))
 
 
 async def language_chosen(update: Update, context: BotContext) -> None:
@@ -124,6 +147,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("help", help_command),
         CommandHandler("language", language_command),
+        CommandHandler("timezone", timezone_command),
         CallbackQueryHandler(language_chosen, pattern=r"^lang:set:"),
     ]
 

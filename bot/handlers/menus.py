@@ -20,6 +20,7 @@ CUSTOMER_COMMANDS = (
     ("orders", N_("Your orders")),
     ("track", N_("Track an order by number")),
     ("language", N_("Change the language")),
+    ("timezone", N_("Your time zone")),
     ("help", N_("What this bot can do")),
 )
 

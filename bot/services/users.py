@@ -45,3 +45,10 @@ class UserService(Service):
             await uow.users.set_language(user.id, language)
             await uow.commit()
         return user.model_copy(update={"language": language})
+
+    async def set_time_zone(self, user: User, zone: str | None) -> User:
+        """Show this person times in a zone (None: the business's); quiet hours follow it."""
+        async with self.db.unit_of_work() as uow:
+            await uow.users.set_time_zone(user.id, zone)
+            await uow.commit()
+        return user.model_copy(update={"time_zone": zone})

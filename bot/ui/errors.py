@@ -64,6 +64,9 @@ INPUT = {
     InputProblem.ORDER_LINES_INVALID: N_(
         "Line %(low)s is not understood: send SKU and quantity (1 to %(high)s), e.g. STP-24 5"
     ),
+    InputProblem.TIME_ZONE_UNKNOWN: N_(
+        "Unknown time zone. Send a name such as /timezone Europe/Berlin or /timezone Shanghai"
+    ),
     InputProblem.ROLE_UNKNOWN: N_(
         "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
     ),

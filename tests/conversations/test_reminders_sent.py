@@ -249,3 +249,19 @@ def calls_to(bot: Harness, uid: int) -> list[dict[str, object]]:
 
 async def customer_id(bot: Harness) -> int:
     return int((await query(bot, "SELECT id FROM customers"))[0][0])
+
+
+async def test_customers_choose_their_time_zone_and_quiet_hours_follow_it(team: Team) -> None:
+    bot = team.bot
+    await invoiced(team)  # 10:00 in Shanghai is 03:00 in Berlin
+    assert "Your time zone: Asia/Shanghai" in await bot.send(team.customer, "/timezone")
+    assert "Unknown time zone" in await bot.send(team.customer, "/timezone Mars/Olympus")
+    told = await bot.send(team.customer, "/timezone berlin")
+    assert "Your time zone: Europe/Berlin (now 11/23/26, 3:00\u202fAM)." in told
+    before = len(sent_to(bot, team.customer))
+    await scan(bot)
+    assert len(sent_to(bot, team.customer)) == before, "night in Berlin: held"
+    bot.clock.advance(timedelta(hours=5))  # 08:00 in Berlin
+    await scan(bot)
+    assert "Payment due today" in bot.last(team.customer)
+    assert "Asia/Shanghai" in await bot.send(team.customer, "/timezone reset")

@@ -459,3 +459,75 @@ async def rows_of(book: Book, sql: str) -> list[tuple[object, ...]]:
     async with book.db.reader() as uow, book.db.connection.execute(sql) as cursor:
         del uow
         return [tuple(r) for r in await cursor.fetchall()]
+
+
+async def test_the_digest_figures_against_a_hand_computed_book(book: Book) -> None:
+    from bot.i18n import I18n
+    from bot.ui.finance_views import digest
+
+    day0 = date(2026, 11, 23)
+    a1 = await book.invoiced("net30", qty=2)  # 70.00, due day 30
+    a2 = await book.invoiced("inst3", qty=3)  # 105.00: 35.00 on days 0, 30 and 60
+    book.move(at(day0 + timedelta(days=5)))
+    await book.services.finance.record_payment(
+        book.finance, a2.id, 3500, Method.BANK_TRANSFER, book.services.finance.today()
+    )
+    book.move(at(day0 + timedelta(days=10)))
+    b1 = await other_customers_order(book, 3, "NB-A5-DOT", 2, "net30")  # 36.00, due day 40
+    book.move(at(day0 + timedelta(days=50)))
+    c1 = await other_customers_order(book, 4, "STP-REFILL", 4, "prepaid")  # 18.00, paid
+    await book.services.finance.record_payment(
+        book.finance, c1.id, 1800, Method.CASH, book.services.finance.today()
+    )
+    book.move(at(day0 + timedelta(days=75), 9))
+    queued = await book.services.reminders.queue_due()
+    (row,) = await rows_of(book, "SELECT id FROM reminders WHERE kind = 'digest'")
+    digest_id = int(str(row[0]))
+    assert digest_id in queued
+    outgoing = await book.services.reminders.take(digest_id)
+    assert outgoing is not None and outgoing.receivables is not None
+    value = outgoing.receivables
+    # A1 45 days late (70.00), A2's second instalment 45 days (35.00) and third 15 days
+    # (35.00), B1 35 days (36.00); C1 is paid.
+    assert value.total == 7000 + 3500 + 3500 + 3600
+    assert value.overdue == value.total
+    assert value.buckets == (3500, 7000 + 3500 + 3600, 0, 0)
+    assert [(c.name, c.overdue, c.orders, c.days_overdue) for c in value.worst_customers] == [
+        ("Customer 2", 14000, 2, 45),
+        ("Customer 3", 3600, 1, 35),
+    ]
+    assert {d.order_id for d in value.worst} == {a1.id, a2.id, b1.id}
+    t = I18n(book.config.business.currency, SHANGHAI).texts(book.finance.language)
+    assert outgoing.day is not None
+    text = digest(t, outgoing.day, value).text
+    for line in (
+        "📊 <b>Receivables on Feb 6, 2027</b>",
+        "Outstanding: CN¥176.00",
+        "0–30 days: CN¥35.00",
+        "31–60 days: CN¥141.00",
+        "1. Customer 2: CN¥140.00, up to 45 days late",
+        "2. Customer 3: CN¥36.00, up to 35 days late",
+    ):
+        assert line in text
+
+
+async def other_customers_order(book: Book, tid: int, sku: str, qty: int, term: str) -> Order:
+    """Another customer's order, delivered and invoiced now."""
+    buyer = await customer(book.services, tid)
+    async with book.db.unit_of_work() as uow:
+        c = await uow.customers.by_user(buyer.id)
+        assert c is not None
+        await uow.customers.allow_term(c.id, term)
+        await uow.commit()
+    await book.services.cart.add(buyer, (await product(book.services, sku)).id, qty)
+    order = (
+        await book.services.checkout.submit(
+            buyer, draft(f"o{tid}", term=term, delivery="pickup", address=None)
+        )
+    ).order
+    async with book.db.unit_of_work() as uow:
+        for status in (OrderStatus.APPROVED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+            order = await apply_transition(uow, order, status, actor_id=None, at=book.clock.now())
+        await uow.commit()
+    await book.services.finance.issue_invoice(book.finance, order_id=order.id)
+    return order

@@ -19,6 +19,7 @@ from bot.domain.parsing import (
     parse_quantity,
     parse_reason,
     parse_search,
+    parse_time_zone,
 )
 
 TODAY = date(2026, 11, 23)
@@ -115,3 +116,24 @@ def test_percentages(text: str, bp: int) -> None:
 def test_bad_percentages(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_percent(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("  europe/berlin ", "Europe/Berlin"),
+        ("Shanghai", "Asia/Shanghai"),
+        ("new york", "America/New_York"),
+        ("UTC", "UTC"),
+    ],
+)
+def test_time_zones(text: str, zone: str) -> None:
+    assert parse_time_zone(text) == zone
+
+
+@pytest.mark.parametrize("text", ["", "Mars/Olympus", "GMT+3", "x" * 5000, "Berlin\u200b!"])
+def test_unknown_time_zones(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_time_zone(text)
+    assert caught.value.problem is InputProblem.TIME_ZONE_UNKNOWN
