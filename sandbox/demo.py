@@ -11,11 +11,12 @@ import shutil
 import signal
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.clock import SystemClock
-from bot.config import load_config
+from bot.clock import FixedClock, SystemClock
+from bot.config import Config, load_config
 from bot.db import Database
 from bot.domain.roles import Role
 from bot.services import Services
@@ -52,6 +53,7 @@ PERSONAS = (
     Persona(7000003, "Ivan", "Petrov", "ru", "Customer (русский), not registered"),
 )
 ADMIN_ID = 7000015
+STAFF_IDS = (7000011, 7000013, 7000014)  # the rep, the warehouse, finance
 
 
 def write_config(folder: Path, port: int) -> Path:
@@ -63,6 +65,8 @@ def write_config(folder: Path, port: int) -> Path:
         r"^path = .*$": f'path = "{folder / "orderdesk.sqlite3"}"',
         r"^admins = .*$": f"admins = [{ADMIN_ID}]",
         r"^flush_interval = .*$": "flush_interval = 1.0",
+        # The demo shows its reminders whatever the hour: no quiet hours.
+        r"^quiet_end = .*$": 'quiet_end = "21:00"',
     }
     for pattern, value in replacements.items():
         text = re.sub(pattern, value.replace("\\", "\\\\"), text, count=1, flags=re.MULTILINE)
@@ -100,7 +104,8 @@ async def start_bot(config_path: Path, **options: Any) -> asyncio.subprocess.Pro
 
 
 async def seed(config_path: Path) -> None:
-    """The catalog, two registered customers, one earlier order."""
+    """The catalog, two registered customers, an order waiting for the rep, and an order
+    delivered and invoiced ten days ago and still unpaid (so reminders have work)."""
     await seed_catalog(config_path)
     config = load_config(config_path, environ={})
     db = Database(config.database.path)
@@ -136,8 +141,35 @@ async def seed(config_path: Path) -> None:
                 note_chosen=True,
             ),
         )
+        await _overdue_order(db, config)
     finally:
         await db.close()
+
+
+async def _overdue_order(db: Database, config: Config) -> None:
+    """李雷's order, approved, shipped, received and invoiced ten days ago, not paid."""
+    clock = FixedClock(SystemClock().now() - timedelta(days=10))
+    services = Services.build(db, config, clock)
+    li = await services.users.identify(7000002, "李雷", None, "zh-hans")
+    rep, wu, fay = [await services.users.identify(i, "", None, "en") for i in STAFF_IDS]
+    refill = (await services.catalog.search("STP-REFILL", 0, li.language)).items[0]
+    await services.cart.add(li, refill.id, 10)
+    draft = CheckoutDraft(
+        token="demo-seed-li",
+        delivery="pickup",
+        address=None,
+        date_chosen=True,
+        term="prepaid",
+        note_chosen=True,
+    )
+    order = (await services.checkout.submit(li, draft)).order
+    await services.approvals.approve(rep, order.id)
+    lines = {
+        line.id: line.qty for line in (await services.fulfilment.pick_list(wu, order.id)).lines
+    }
+    shipped = await services.fulfilment.ship(wu, order.id, lines, "SF Express", "SF1234567", None)
+    await services.fulfilment.confirm_receipt(li, shipped.shipment.id)
+    await services.finance.issue_invoice(fay, order_id=order.id)
 
 
 async def run(port: int, folder: Path) -> int:

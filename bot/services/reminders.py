@@ -95,6 +95,8 @@ class Instalment(BaseModel):
     due_on: date
     owed: int
     invoice: str | None
+    # days past the due date today (negative: days to go)
+    days_late: int
 
 
 class Outgoing(BaseModel):
@@ -377,6 +379,9 @@ class ReminderService(Service):
             )
         return dues
 
+    def _today(self) -> date:
+        return self.clock.now().astimezone(self.zone).date()
+
     def _deadline(self, approved_at: datetime, promised: date | None, kind: OrderType) -> date:
         approved_on = approved_at.astimezone(self.zone).date()
         return ship_deadline(approved_on, promised, self.config.reminders.ship_within(kind))
@@ -459,7 +464,7 @@ class ReminderService(Service):
         key = logged.key
         recipient = await self._recipient_of(uow, logged)
         if key.kind is Kind.DIGEST:
-            today = self.clock.now().astimezone(self.zone).date()
+            today = self._today()
             return Outgoing(
                 id=logged.id,
                 kind=key.kind,
@@ -495,6 +500,7 @@ class ReminderService(Service):
                 due_on=dues[key.ref - 1][0],
                 owed=left[key.ref - 1],
                 invoice=invoice[0] if invoice else None,
+                days_late=(self._today() - dues[key.ref - 1][0]).days,
             )
             position = dunning_position(key.level, self.config.reminders.dunning_days)
             return base.model_copy(update={"instalment": instalment, "position": position})

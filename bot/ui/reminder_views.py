@@ -40,7 +40,7 @@ def _payment(t: Texts, config: Config, value: Outgoing) -> Screen:
         "order": order.number,
         "amount": t.money(due.owed),
         "day": t.date(due.due_on),
-        "days": abs(value.level),
+        "days": abs(due.days_late),
     }
     if value.level < 0:
         head = t.ngettext(
@@ -48,7 +48,7 @@ def _payment(t: Texts, config: Config, value: Outgoing) -> Screen:
             "%(day)s.",
             "⏰ Payment reminder: %(amount)s for order %(order)s is due in %(days)d days, on "
             "%(day)s.",
-            abs(value.level),
+            abs(due.days_late),
         )
     elif value.level == 0:
         head = t._("📅 Payment due today: %(amount)s for order %(order)s.")
@@ -57,7 +57,7 @@ def _payment(t: Texts, config: Config, value: Outgoing) -> Screen:
         head += "\n" + t.ngettext(
             "%(amount)s was due on %(day)s, %(days)d day ago.",
             "%(amount)s was due on %(day)s, %(days)d days ago.",
-            value.level,
+            due.days_late,
         )
     lines = [head % facts]
     if due.count > 1:
@@ -89,9 +89,9 @@ def _overdue(t: Texts, config: Config, value: Outgoing) -> Screen:
     head = t.ngettext(
         "🔴 Overdue %(days)d day: %(customer)s owes %(amount)s on order %(order)s (due %(day)s).",
         "🔴 Overdue %(days)d days: %(customer)s owes %(amount)s on order %(order)s (due %(day)s).",
-        value.level,
+        due.days_late,
     ) % {
-        "days": value.level,
+        "days": due.days_late,
         "customer": _customer_line(t, value.customer),
         "amount": t.money(due.owed),
         "order": order.number,

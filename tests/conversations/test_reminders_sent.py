@@ -265,3 +265,16 @@ async def test_customers_choose_their_time_zone_and_quiet_hours_follow_it(team: 
     await scan(bot)
     assert "Payment due today" in bot.last(team.customer)
     assert "Asia/Shanghai" in await bot.send(team.customer, "/timezone reset")
+
+
+async def test_after_a_down_period_one_reminder_tells_the_real_delay(team: Team) -> None:
+    bot = team.bot
+    await invoiced(team)
+    bot.clock.advance(timedelta(days=10))  # nobody scanned for ten days
+    before = len(sent_to(bot, team.customer))
+    await scan(bot)
+    new = sent_to(bot, team.customer)[before:]
+    assert len(new) == 1, "the newest step only"
+    assert "⚠️ Second reminder: your payment for order SO-20261123-0001 is still overdue." in new[0]
+    assert "CN¥235.00 was due on Nov 23, 2026, 10 days ago." in new[0]
+    assert "🔴 Overdue 10 days: Ann Lee owes CN¥235.00" in bot.last(team.rep)

@@ -50,6 +50,10 @@ async def test_demo_starts_seeded_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         sam = next(u["id"] for u in state["users"] if u["label"] == "Sales rep")
         await client.text(sam, "/pending")
         await client.wait_for(sam, "1 order waits for your decision", timeout=10)
+        # the seeded unpaid order is ten days overdue: the reminder job chases it, in Chinese
+        li = next(u["id"] for u in state["users"] if u["first_name"] == "李雷")
+        await client.wait_for(li, "再次提醒", timeout=30)
+        await client.wait_for(sam, "Overdue 10 days", timeout=30)
     demo.send_signal(signal.SIGINT)
     rest, _ = await asyncio.wait_for(demo.communicate(), 30)
     assert demo.returncode == 0, rest.decode()
