@@ -278,3 +278,14 @@ async def test_after_a_down_period_one_reminder_tells_the_real_delay(team: Team)
     assert "⚠️ Second reminder: your payment for order SO-20261123-0001 is still overdue." in new[0]
     assert "CN¥235.00 was due on Nov 23, 2026, 10 days ago." in new[0]
     assert "🔴 Overdue 10 days: Ann Lee owes CN¥235.00" in bot.last(team.rep)
+
+
+async def test_the_job_queue_runs_the_scan_and_the_digest(team: Team) -> None:
+    assert team.bot.app is not None and team.bot.app.job_queue is not None
+    jobs = {job.name: job for job in team.bot.app.job_queue.jobs()}
+    assert set(jobs) == {reminders.SCAN, reminders.DIGEST}
+    scan_trigger = jobs[reminders.SCAN].job.trigger
+    assert scan_trigger.interval == timedelta(minutes=5)
+    digest_trigger = jobs[reminders.DIGEST].job.trigger
+    assert "hour='8', minute='30'" in str(digest_trigger)
+    assert str(digest_trigger.timezone) == "Asia/Shanghai"
