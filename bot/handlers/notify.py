@@ -11,7 +11,7 @@ from bot.domain.models import User
 from bot.domain.roles import Role
 from bot.handlers.context import BotContext
 from bot.i18n import Texts
-from bot.services.reminders import Blocked
+from bot.services.reminders import Blocked, Recipient
 from bot.ui import reminder_views
 from bot.ui.screen import Screen
 
@@ -66,17 +66,21 @@ async def notify(
             log.warning("could not notify user %s: %s", person.id, error)
 
 
+async def send_to(context: BotContext, to: Recipient, screen: Screen) -> None:
+    """Send a screen to a reminder's recipient: a private chat, or a group (and topic)."""
+    await context.bot.send_message(
+        to.chat_id,
+        screen.text,
+        reply_markup=screen.keyboard,
+        message_thread_id=to.topic_id or None,
+    )
+
+
 async def tell_blocked(context: BotContext, blocked: Blocked) -> None:
     """Tell a customer's rep (or the managers) that the customer blocked the bot."""
     for to in blocked.tell:
         t = context.i18n.texts(to.language, to.time_zone)
-        screen = reminder_views.blocked(t, blocked.customer)
         try:
-            await context.bot.send_message(
-                to.chat_id,
-                screen.text,
-                reply_markup=screen.keyboard,
-                message_thread_id=to.topic_id or None,
-            )
+            await send_to(context, to, reminder_views.blocked(t, blocked.customer))
         except TelegramError as error:
             log.warning("could not tell chat %s of a blocked customer: %s", to.chat_id, error)

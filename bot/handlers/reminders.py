@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, ChatMemberHandler, JobQueue
 
 from bot.config import Config
 from bot.handlers.context import BotContext
-from bot.handlers.notify import tell_blocked
+from bot.handlers.notify import send_to, tell_blocked
 from bot.ui import reminder_views
 
 log = logging.getLogger(__name__)
@@ -83,12 +83,7 @@ async def _send(context: BotContext, reminder_id: int) -> bool:
     )
     for _ in range(RETRIES):
         try:
-            await context.bot.send_message(
-                to.chat_id,
-                screen.text,
-                reply_markup=screen.keyboard,
-                message_thread_id=to.topic_id or None,
-            )
+            await send_to(context, to, screen)
         except RetryAfter as error:
             await asyncio.sleep(_seconds(error.retry_after))
             continue

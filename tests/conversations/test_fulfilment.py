@@ -7,13 +7,19 @@ from tests.conversations.conftest import Team, query
 from tests.conversations.test_checkout import fill_cart, to_summary
 
 
-async def approved_order(team: Team) -> int:
-    """Ann orders 5 staplers and 10 packs of staples; her rep approves. Returns the order id."""
+async def submitted_order(team: Team) -> None:
+    """Ann orders 5 staplers and 10 packs of staples (CN¥235.00); it waits for her rep."""
     bot = team.bot
     await fill_cart(bot, team.customer, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")
     await fill_cart(bot, team.customer, "staples", "Staples 24/6 (1000 pcs) · CN¥4.50", "+10")
     await to_summary(bot, team.customer)
     await bot.press(team.customer, "✅ Confirm order")
+
+
+async def approved_order(team: Team) -> int:
+    """Ann's order, approved by her rep. Returns the order id."""
+    bot = team.bot
+    await submitted_order(team)
     await bot.press(team.rep, "✅ Approve")
     return int((await query(bot, "SELECT id FROM orders"))[0][0])
 

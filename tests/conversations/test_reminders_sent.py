@@ -10,7 +10,7 @@ from datetime import timedelta
 from bot.handlers import reminders
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_finance import delivered_order
-from tests.conversations.test_fulfilment import approved_order, ship_rest
+from tests.conversations.test_fulfilment import approved_order, ship_rest, submitted_order
 from tests.harness import Harness
 
 
@@ -209,7 +209,7 @@ async def test_reminder_buttons_lead_where_they_say(team: Team) -> None:
 
 async def test_approval_and_shipping_reminders_open_the_work(team: Team) -> None:
     bot = team.bot
-    await fill_and_submit(team)
+    await submitted_order(team)
     bot.clock.advance(timedelta(hours=4))
     await scan(bot)
     nudge = bot.last(team.rep)
@@ -229,17 +229,6 @@ async def test_approval_and_shipping_reminders_open_the_work(team: Team) -> None
     assert "CN¥" not in late
     await bot.press(team.warehouse, "📦 Ship it")
     assert "STP-24 5/5" in bot.buttons(team.warehouse), "the shipment starts"
-
-
-async def fill_and_submit(team: Team) -> None:
-    """Ann submits the order the rep must decide on (not approved yet)."""
-    from tests.conversations.test_checkout import fill_cart, to_summary
-
-    bot = team.bot
-    await fill_cart(bot, team.customer, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")
-    await fill_cart(bot, team.customer, "staples", "Staples 24/6 (1000 pcs) · CN¥4.50", "+10")
-    await to_summary(bot, team.customer)
-    await bot.press(team.customer, "✅ Confirm order")
 
 
 def calls_to(bot: Harness, uid: int) -> list[dict[str, object]]:
