@@ -6,12 +6,13 @@ DOMAIN := orderdesk
 CONFIG ?= config.toml
 PORT   ?= 8080
 
-.PHONY: help demo test run lint browser extract update compile clean
+.PHONY: help demo test run bench lint browser extract update compile clean
 
 help:
 	@echo "make demo     OrderDesk with demo data on the local sandbox (no Telegram token; PORT=8080)"
 	@echo "make test     create .venv if needed, install, lint and run every test"
 	@echo "make run      serve a real bot from $(CONFIG)"
+	@echo "make bench    the benchmarks in benchmarks/ (figures printed, nothing asserted)"
 	@echo "make extract / update / compile   maintain the gettext catalogs in locales/"
 
 $(BIN)/.installed: pyproject.toml
@@ -33,8 +34,11 @@ update: extract
 	$(BIN)/python tools/po_english.py locales/en/LC_MESSAGES/$(DOMAIN).po
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check bot tests sandbox tools
+	$(BIN)/ruff check bot tests sandbox tools benchmarks
 	$(BIN)/mypy
+
+bench: compile
+	$(BIN)/python -m benchmarks.reminder_scan
 
 # Debian's Chromium for the browser test of the web chat (installed when missing and possible).
 browser:

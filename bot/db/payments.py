@@ -120,7 +120,8 @@ class PaymentRepository:
             " JOIN customers c ON c.id = o.customer_id"
             " WHERE o.payment_status IN ('unpaid', 'partially_paid')"
             f" AND o.status NOT IN ('cancelled', 'rejected'){only}"
-            " ORDER BY o.id, d.seq",
+            # by customer first: the order of orders_open_balance, so SQLite reads the index
+            " ORDER BY o.customer_id, o.id, d.seq",
             () if customer_id is None else (customer_id,),
         ) as cursor:
             rows = await cursor.fetchall()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -167,28 +167,27 @@ class ReminderRepository:
                 )
         return keys
 
-    async def add(
-        self, key: Key, user_id: int | None, audience: Audience, now: datetime
-    ) -> int | None:
-        """Log a reminder as queued; None when the same one is logged already."""
-        async with self._conn.execute(
+    async def add_all(
+        self, reminders: Sequence[tuple[Key, int | None, Audience]], now: datetime
+    ) -> list[int]:
+        """Log reminders as queued (those logged already are left alone); the new ids.
+        Call it in a write transaction: the new rows are those above the highest id before."""
+        async with self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM reminders") as cursor:
+            row = await cursor.fetchone()
+        before = int(row[0]) if row else 0
+        await self._conn.executemany(
             "INSERT OR IGNORE INTO reminders (order_id, kind, ref, level, chat_id, topic_id,"
             " user_id, audience, status, decided_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING id",
-            (
-                key.order_id,
-                key.kind.value,
-                key.ref,
-                key.level,
-                key.chat_id,
-                key.topic_id,
-                user_id,
-                audience.value,
-                ts(now),
-            ),
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+            [
+                (k.order_id, k.kind.value, k.ref, k.level, k.chat_id, k.topic_id, user, a, ts(now))
+                for k, user, a in reminders
+            ],
+        )
+        async with self._conn.execute(
+            "SELECT id FROM reminders WHERE id > ? ORDER BY id", (before,)
         ) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else None
+            return [int(r[0]) for r in await cursor.fetchall()]
 
     async def queued(self) -> list[tuple[int, int, int]]:
         """(id, chat id, topic id) of reminders waiting to be sent, oldest first."""

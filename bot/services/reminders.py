@@ -167,16 +167,10 @@ class ReminderService(Service):
         logged once (the log's unique key), however many scans overlap or restarts happen."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            queued = []
-            for planned in await self._plan(uow, now):
-                if planned.held_until is not None:
-                    continue
-                recipient = planned.recipient
-                found = await uow.reminders.add(
-                    planned.key, recipient.user_id, recipient.audience, now
-                )
-                if found is not None:
-                    queued.append(found)
+            due = [p for p in await self._plan(uow, now) if p.held_until is None]
+            queued = await uow.reminders.add_all(
+                [(p.key, p.recipient.user_id, p.recipient.audience) for p in due], now
+            )
             await uow.commit()
         return queued
 
@@ -253,7 +247,7 @@ class ReminderService(Service):
         dues = await self._dues(uow, now)
         contacts = await uow.reminders.contacts(d.customer_id for d in dues if d.customer_id)
         logged = await uow.reminders.logged(d.order_id for d in dues)
-        staff: dict[Audience, list[Recipient]] = {}
+        staff: dict[Audience | int, list[Recipient]] = {}
         planned: list[Planned] = []
         for due in dues:
             contact = contacts.get(due.customer_id) if due.customer_id else None
@@ -407,9 +401,10 @@ class ReminderService(Service):
         audience: Audience,
         contact: Contact | None,
         rep_id: int | None,
-        staff: dict[Audience, list[Recipient]],
+        staff: dict[Audience | int, list[Recipient]],
     ) -> list[Recipient]:
-        """The chats an audience means for one reminder (staff lists cached per scan)."""
+        """The chats an audience means for one reminder (staff, reps included, are looked up
+        once per scan: `staff` keeps them by audience and by rep id)."""
         if audience is Audience.CUSTOMER:
             if contact is None:
                 return []
@@ -426,9 +421,12 @@ class ReminderService(Service):
             ]
         if audience is Audience.REP:
             rep = rep_id or (contact.rep_id if contact else None)
-            user = await uow.users.by_id(rep) if rep else None
-            if user is not None and Role.SALES_REP in await uow.staff.roles(user.id):
-                return [_person(user, audience)]
+            if rep and rep not in staff:
+                user = await uow.users.by_id(rep)
+                held = user is not None and Role.SALES_REP in await uow.staff.roles(user.id)
+                staff[rep] = [_person(user, audience)] if user is not None and held else []
+            if rep and staff[rep]:
+                return staff[rep]
             audience = Audience.MANAGERS  # nobody looks after this customer: the managers do
         if audience not in staff:
             staff[audience] = await self._role_chats(uow, audience)
