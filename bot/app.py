@@ -48,6 +48,12 @@ from bot.persistence import SQLitePersistence
 from bot.services import Services
 
 RATE_LIMIT_RETRIES = 3
+# Telegram allows about 30 messages a second overall and 20 a minute in one group. A leaky
+# bucket lets its whole capacity through at once on top of its rate, so a capacity of one at
+# 29 a second never makes more than 30 in any second (and one per 60/19 s in a group, never
+# more than 20 in any minute).
+OVERALL_PER_SECOND = 29
+GROUP_PER_MINUTE = 19
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -84,6 +90,17 @@ def register_handlers(app: App) -> None:
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)
+
+
+def rate_limiter() -> AIORateLimiter:
+    """PTB's rate limiter, kept under Telegram's limits in every window; a 429 is waited out."""
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / OVERALL_PER_SECOND,
+        group_max_rate=1,
+        group_time_period=60 / GROUP_PER_MINUTE,
+        max_retries=RATE_LIMIT_RETRIES,
+    )
 
 
 def build_application(
@@ -130,8 +147,7 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if config.telegram.rate_limit:
-        # About 30 messages a second overall and 20 a minute per group; a 429 is waited out.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        builder = builder.rate_limiter(rate_limiter())
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     app: App = builder.build()

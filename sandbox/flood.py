@@ -37,6 +37,8 @@ class FloodLimiter:
         self._buckets: dict[int, tuple[float, float]] = {}
         self._groups: dict[int, deque[float]] = {}
         self._lock = threading.RLock()
+        # How many sends were answered 429 since the limits were switched on.
+        self.refused = 0
 
     def reset(self) -> None:
         """Forget every counted send."""
@@ -49,6 +51,7 @@ class FloodLimiter:
         """Switch the limits on or off; counting starts afresh either way."""
         with self._lock:
             self.enabled = enabled
+            self.refused = 0
             self.reset()
 
     def retry_after(self, chat_id: int | None) -> int | None:
@@ -100,6 +103,8 @@ class FloodLimiter:
         wait = self.retry_after(_chat_id(params.get("chat_id")))
         if wait is None:
             return None
+        with self._lock:
+            self.refused += 1
         return ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
 
     def succeeded(self, method: str, params: JSON) -> None:

@@ -332,6 +332,7 @@ class SandboxServer:
             bot=self.fake.me(),
             users=self._user_views(),
             flood=self.flood,
+            flood_refused=self.limiter.refused,
             version=self.fake.version,
             delays=len(self.delays),
         )

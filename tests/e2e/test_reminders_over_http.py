@@ -11,6 +11,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.db import Database
+from bot.services.checkout import CheckoutDraft
 from sandbox import FakeTelegram
 from sandbox.client import SandboxClient
 from sandbox.server import SandboxServer
@@ -101,3 +102,42 @@ async def test_429_is_waited_out_and_403_marks_the_customer(
     later = (await client.calls("sendMessage"))[tries:]
     assert all(str(c["params"].get("chat_id")) != str(team.customer) for c in later)
     assert not any("blocked the bot" in str(c["params"].get("text")) for c in later)
+
+
+async def test_a_fan_out_in_flood_mode_keeps_to_telegrams_limits(
+    http_team: tuple[Team, SandboxClient],
+) -> None:
+    """Sixty customers owe today; the sandbox enforces 30 messages a second: every reminder
+    arrives once and Telegram never has to answer 429."""
+    team, client = http_team
+    bot = team.bot
+    services = bot.context.services
+    finance = await services.users.identify(team.finance, "Fay", None, "en")
+    rep = await services.users.identify(team.rep, "Sam", None, "en")
+    customers = []
+    for n in range(60):
+        uid = bot.fake.create_user(f"Buyer {n}")
+        user = await services.users.identify(uid, f"Buyer {n}", None, "en")
+        await services.customers.register(
+            user, name=f"Buyer {n}", phone="+8613800138000", company=None, address="Road 1"
+        )
+        product = (await services.catalog.search("STP-24", 0, user.language)).items[0]
+        await services.cart.add(user, product.id, 1)
+        draft = CheckoutDraft(
+            token=f"fan-{n}",
+            delivery="pickup",
+            address=None,
+            date_chosen=True,
+            term="prepaid",
+            note_chosen=True,
+        )
+        order = (await services.checkout.submit(user, draft)).order
+        await services.approvals.approve(rep, order.id)
+        await services.finance.issue_invoice(finance, order_id=order.id)
+        customers.append(uid)
+    await client.flood(True)
+    sent = await scan(bot)
+    assert sent >= 60
+    assert (await client.state())["flood_refused"] == 0, "never over Telegram's limits"
+    for uid in customers:
+        assert "Payment due today" in await client.last_text(uid)
