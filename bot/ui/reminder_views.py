@@ -22,6 +22,10 @@ OVERDUE_HEADS = (
 )
 
 
+# Who may open a customer's balance (the rep sees the order instead).
+MONEY_PEOPLE = (Audience.FINANCE, Audience.MANAGERS)
+
+
 def render(t: Texts, config: Config, value: Outgoing) -> Screen:
     """The message of one reminder."""
     return _RENDERERS[value.kind](t, config, value)
@@ -103,7 +107,7 @@ def _overdue(t: Texts, config: Config, value: Outgoing) -> Screen:
     if value.customer is not None and value.customer.reminders_paused:
         lines.append(t._("The customer's reminders are paused."))
     rows = [_open_order(t, value)]
-    if value.customer is not None:
+    if value.customer is not None and value.recipient.audience in MONEY_PEOPLE:
         rows.append([button(t._("💰 What they owe"), pack("fin", "c", value.customer.id))])
     return Screen("\n".join(lines), keyboard(rows))
 

@@ -52,7 +52,13 @@ async def test_payment_reminders_reach_the_customer_and_staff_once(team: Team) -
     assert "CN¥235.00 was due on Nov 23, 2026, 1 day ago." in told
     alert = "🔴 Overdue 1 day: Ann Lee owes CN¥235.00 on order SO-20261123-0001"
     assert alert in bot.last(team.rep)
-    assert bot.buttons(team.rep) == ["📄 Open order", "💰 What they owe"]
+    assert bot.buttons(team.rep) == ["📄 Open order"]
+    assert bot.buttons(team.finance) == ["1. Ann Lee"]  # the digest came after the alert
+    finance_alert = bot.fake.bot_messages(team.finance)[-2]
+    assert [b for row in bot.fake.buttons(finance_alert) for b in row] == [
+        "📄 Open order",
+        "💰 What they owe",
+    ]
     digest = bot.last(team.finance)
     assert "Overdue: CN¥235.00" in digest and "1. Ann Lee: CN¥235.00, up to 1 day late" in digest
     opened = await bot.press(team.rep, "📄 Open order")
