@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from collections.abc import Callable
 from typing import Any
@@ -122,6 +123,18 @@ class SandboxClient:
     async def sticker(self, uid: int) -> int | None:
         """The user sends a sticker."""
         return await self._act(uid, "sticker")
+
+    async def document(
+        self, uid: int, file_name: str, content: bytes, mime_type: str | None = None
+    ) -> int | None:
+        """The user sends a file (e.g. a spreadsheet)."""
+        body: JSON = {
+            "file_name": file_name,
+            "content_base64": base64.b64encode(content).decode("ascii"),
+        }
+        if mime_type:
+            body["mime_type"] = mime_type
+        return await self._act(uid, "document", body)
 
     async def press(
         self,

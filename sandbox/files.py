@@ -68,6 +68,8 @@ class FileStore:
         self._seed = id_seed
         self._next = 1
         self._by_id: dict[str, FileRecord] = {}
+        self._paths: dict[str, str] = {}  # getFile's file_path -> file_id
+        self._path_of: dict[str, str] = {}  # file_id -> file_path
 
     def get(self, file_id: str) -> FileRecord | None:
         """Return the record for a file_id, if known."""
@@ -127,6 +129,35 @@ class FileStore:
         record.meta = document
         self._by_id[file_id] = record
         return record
+
+    def path_for(self, file_id: str) -> str:
+        """The file_path getFile gives a known file (stable), e.g. "documents/file_3.csv"."""
+        if file_id in self._path_of:
+            return self._path_of[file_id]
+        record = self._by_id[file_id]
+        folder = {"photo": "photos", "document": "documents", "sticker": "stickers"}
+        suffix = ".jpg" if record.kind == "photo" else ".webp" if record.kind == "sticker" else ""
+        if record.kind == "document" and record.file_name and "." in record.file_name:
+            ext = record.file_name.rsplit(".", 1)[1]
+            suffix = f".{ext}" if re.fullmatch(r"[A-Za-z0-9]{1,8}", ext) else ""
+        path = f"{folder.get(record.kind, 'files')}/file_{len(self._paths)}{suffix}"
+        self._paths[path] = file_id
+        self._path_of[file_id] = path
+        return path
+
+    def by_path(self, path: str) -> FileRecord | None:
+        """The file behind a file_path that getFile gave out."""
+        file_id = self._paths.get(path)
+        return self._by_id.get(file_id) if file_id else None
+
+    @staticmethod
+    def unique_id(record: FileRecord, file_id: str) -> str:
+        """The file_unique_id that goes with a file_id."""
+        items = record.meta if isinstance(record.meta, list) else [record.meta or {}]
+        for item in items:
+            if isinstance(item, dict) and item.get("file_id") == file_id:
+                return str(item.get("file_unique_id", ""))
+        return ""
 
     def resolve(self, params: JSON, files: Files, kind: str) -> FileRecord:
         """Turn a photo/document parameter (file_id, URL or upload) into a file record."""

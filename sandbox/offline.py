@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from typing import Any
+from urllib.parse import unquote
 
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import ODVInput
@@ -55,7 +57,11 @@ class OfflineRequest(BaseRequest):
         connect_timeout: ODVInput[float] = DEFAULT_NONE,
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """Call the fake with the method named by the URL's last segment; return (status, JSON)."""
+        """Call the fake with the method named by the URL's last segment; return (status, JSON).
+
+        A file download URL (base_file_url: `…/file/bot<token>/<file_path>`) answers the bytes."""
+        if FILE_URL.search(url):
+            return _download(self.fake, url)
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         files = _read_files(request_data)
@@ -76,6 +82,19 @@ class OfflineRequest(BaseRequest):
             if self.fake.pending_update_count():
                 return True
         return False
+
+
+FILE_URL = re.compile(r"/file/bot[^/]*/(?P<path>.+)$")
+
+
+def _download(fake: FakeTelegram, url: str) -> tuple[int, bytes]:
+    """The bytes of a file_path from getFile, or Telegram's 404."""
+    match = FILE_URL.search(url.split("?", 1)[0])
+    content = fake.download(unquote(match.group("path"))) if match else None
+    if content is None:
+        body = {"ok": False, "error_code": 404, "description": "Not Found"}
+        return 404, json.dumps(body).encode("utf-8")
+    return 200, content
 
 
 def _is_empty_ok(status: int, body: dict[str, Any]) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import json
 import math
@@ -200,6 +202,7 @@ class SandboxServer:
         add = app.router.add_route
         add("*", "/bot{token}/{method}", self._bot_api)
         add("GET", "/files/{file_id}", self._file)
+        add("GET", "/file/bot{token}/{path:.+}", self._download)
         add("GET", "/", self._index)
         add("GET", "/static/{path:.+}", self._static)
         add("GET", "/control/state", self._state)
@@ -309,6 +312,15 @@ class SandboxServer:
             headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{name}"
         return web.Response(body=record.content, content_type=content_type, headers=headers)
 
+    async def _download(self, request: web.Request) -> web.Response:
+        """/file/bot{token}/{path}: the bot downloads a file_path it got from getFile."""
+        self.tokens.add(request.match_info["token"])
+        content = self.fake.download(request.match_info["path"])
+        if content is None:
+            body = {"ok": False, "error_code": 404, "description": "Not Found"}
+            return web.json_response(body, status=404)
+        return web.Response(body=content, content_type="application/octet-stream")
+
     async def _index(self, request: web.Request) -> web.StreamResponse:
         """/: the chat page (or a placeholder while sandbox/web is missing)."""
         index = self.web_root / "index.html"
@@ -389,6 +401,7 @@ class SandboxServer:
             "contact": self._act_contact,
             "location": self._act_location,
             "sticker": self._act_sticker,
+            "document": self._act_document,
             "press": self._act_press,
             "block": lambda u, b: self.fake.block(u),
             "unblock": lambda u, b: self.fake.unblock(u),
@@ -433,6 +446,22 @@ class SandboxServer:
     def _act_sticker(self, uid: int, body: JSON) -> JSON:
         """The user sends a sticker."""
         return self.fake.send_sticker(uid, _str(body, "emoji") or "👍")
+
+    def _act_document(self, uid: int, body: JSON) -> JSON:
+        """The user sends a file: its name, its bytes in base64, maybe a MIME type and caption."""
+        file_name = _str(body, "file_name", required=True) or ""
+        try:
+            raw = _str(body, "content_base64", required=True) or ""
+            content = base64.b64decode(raw, validate=True)
+        except binascii.Error:
+            raise ControlError("content_base64 is not valid base64") from None
+        return self.fake.send_document_from_user(
+            uid,
+            file_name,
+            content,
+            mime_type=_str(body, "mime_type"),
+            caption=_str(body, "caption"),
+        )
 
     def _act_press(self, uid: int, body: JSON) -> JSON:
         """The user presses an inline button, by message and callback_data or by its text."""

@@ -62,7 +62,8 @@ NOT_MODIFIED = (
     "the message"
 )
 OLD_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-READ_ONLY_METHODS = {"getme", "getupdates", "getmycommands", "sendchataction"}
+READ_ONLY_METHODS = {"getme", "getupdates", "getmycommands", "sendchataction", "getfile"}
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses larger files, as Telegram's cloud Bot API does
 DEFAULT_DESCRIPTIONS = {
     400: "Bad Request: injected error",
     401: "Unauthorized",
@@ -183,6 +184,7 @@ class FakeTelegram:
                 ("sendPhoto", self._send_photo),
                 ("sendDocument", self._send_document),
                 ("sendChatAction", self._send_chat_action),
+                ("getFile", self._get_file),
             )
         }
 
@@ -393,6 +395,31 @@ class FakeTelegram:
                 message["caption"] = caption
         return self._user_message(uid, message)
 
+    def send_document_from_user(
+        self,
+        uid: int,
+        file_name: str,
+        content: bytes,
+        mime_type: str | None = None,
+        caption: str | None = None,
+    ) -> JSON:
+        """The user sends a file (a document, e.g. a spreadsheet); return the queued Update dict.
+
+        The message carries `document` {file_id, file_unique_id, file_name, mime_type,
+        file_size}; the bot fetches the bytes with getFile and the file download URL."""
+        if not content:
+            raise ValueError("a document must not be empty")
+        if not file_name or len(file_name) > 255:
+            raise ValueError("file_name must be 1..255 characters")
+        if caption is not None and len(caption) > MAX_CAPTION:
+            raise ValueError(f"caption must be at most {MAX_CAPTION} characters")
+        with self._lock:
+            record = self.files.register_document(content, None, file_name, mime_type)
+            message: JSON = {"document": copy.deepcopy(record.meta)}
+            if caption:
+                message["caption"] = caption
+        return self._user_message(uid, message)
+
     def press_button(
         self,
         uid: int,
@@ -556,6 +583,12 @@ class FakeTelegram:
                     if commands:
                         return copy.deepcopy(commands)
             return []
+
+    def download(self, file_path: str) -> bytes | None:
+        """The bytes behind a file_path from getFile (the file download URL), or None."""
+        with self._lock:
+            record = self.files.by_path(file_path)
+            return record.content if record is not None else None
 
     def file_content(self, file_id: str) -> bytes | None:
         """Return uploaded bytes for a file_id (None for URL/user files without content)."""
@@ -805,6 +838,25 @@ class FakeTelegram:
         if entities:
             content["caption_entities"] = entities
         return self._bot_message(chat, content, markup, html, reply)
+
+    def _get_file(self, params: JSON, files: Files) -> JSON:
+        """getFile: a file_path to download a file the bot knows (sent to it or by it)."""
+        file_id = params.get("file_id")
+        if not file_id or not isinstance(file_id, str):
+            raise bad_request("file_id not specified")
+        record = self.files.get(file_id)
+        if record is None:
+            raise bad_request("invalid file_id")
+        if record.content is None:
+            raise bad_request("wrong file_id or the file is temporarily unavailable")
+        if len(record.content) > MAX_DOWNLOAD:
+            raise bad_request("file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": self.files.unique_id(record, file_id),
+            "file_size": len(record.content),
+            "file_path": self.files.path_for(file_id),
+        }
 
     def _edit_message_text(self, params: JSON, files: Files) -> JSON:
         """editMessageText."""

@@ -36,6 +36,8 @@ const ui = {
   counter: $("counter"),
   kbToggle: $("kb-toggle"),
   sticker: $("sticker"),
+  attach: $("attach"),
+  attachFile: $("attach-file"),
   send: $("send"),
   replyKeyboard: $("reply-keyboard"),
   alert: $("alert"),
@@ -924,6 +926,37 @@ async function sendSticker() {
   }
 }
 
+const MAX_UPLOAD = 20 * 1024 * 1024; // what a bot may download through getFile
+
+function toBase64(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+async function sendDocument() {
+  const uid = state.uid;
+  const file = ui.attachFile.files && ui.attachFile.files[0];
+  ui.attachFile.value = "";
+  if (uid === null || !file) return;
+  if (file.size === 0 || file.size > MAX_UPLOAD) {
+    showToast("Files must be 1 byte to 20 MB", "error");
+    return;
+  }
+  state.stickToBottom = true;
+  try {
+    const content_base64 = toBase64(await file.arrayBuffer());
+    const body = { file_name: file.name, content_base64 };
+    if (file.type) body.mime_type = file.type;
+    await postJSON(`/control/users/${uid}/document`, body);
+  } catch (error) {
+    showToast(error.message, "error");
+  }
+}
+
 async function createCustomer(event) {
   event.preventDefault();
   const numbers = state.users
@@ -1082,7 +1115,7 @@ function selectPersona(uid) {
 // ---------------------------------------------------------------- live updates
 
 function setComposerEnabled(enabled) {
-  for (const control of [ui.composer, ui.commands, ui.sticker]) control.disabled = !enabled;
+  for (const control of [ui.composer, ui.commands, ui.sticker, ui.attach]) control.disabled = !enabled;
   ui.app.classList.toggle("no-persona", !enabled);
   onComposerInput();
 }
@@ -1169,6 +1202,8 @@ ui.composer.addEventListener("keydown", (event) => {
 });
 ui.send.addEventListener("click", sendComposer);
 ui.sticker.addEventListener("click", sendSticker);
+ui.attach.addEventListener("click", () => ui.attachFile.click());
+ui.attachFile.addEventListener("change", sendDocument);
 ui.kbToggle.addEventListener("click", () => setKeyboardHidden(!state.keyboardHidden));
 ui.commands.addEventListener("click", (event) => {
   event.stopPropagation();
