@@ -13,15 +13,20 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.conversations import (
     adjust,
+    batch,
     cancel_order,
     change_order,
     checkout,
     credit,
+    export,
+    feedback,
     order_for,
     payment,
     quantity,
+    quick_order,
     registration,
     reject,
+    report,
     ship,
     short,
 )
@@ -34,9 +39,11 @@ from bot.handlers import (
     common,
     customers,
     delivery,
+    exports,
     finance,
     orders,
     reminders,
+    reports,
     requests,
     shortages,
     staff,
@@ -73,6 +80,11 @@ def register_handlers(app: App) -> None:
         order_for,
         short,
         change_order,
+        report,
+        feedback,
+        quick_order,
+        batch,
+        export,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
@@ -87,6 +99,8 @@ def register_handlers(app: App) -> None:
     app.add_handlers(customers.handlers())
     app.add_handlers(shortages.handlers())
     app.add_handlers(reminders.handlers())
+    app.add_handlers(exports.handlers())
+    app.add_handlers(reports.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)

@@ -1,9 +1,10 @@
-"""The `orderdesk` command: run, migrate, catalog import, remind --dry-run."""
+"""The `orderdesk` command: run, migrate, catalog import, remind --dry-run, export."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gettext
 import logging
 import os
 import re
@@ -18,12 +19,27 @@ from bot.config import Config, ConfigError, load_config
 from bot.db import Database
 from bot.db.database import DatabaseLocked
 from bot.db.migrations import migrate
+from bot.domain.errors import InvalidInput
+from bot.domain.exports import MAX_DAYS, Dataset, ExportPeriod
+from bot.domain.models import Language
 from bot.domain.reminders import Kind
 from bot.i18n import MissingCatalog
 from bot.services.catalog_import import CatalogImportService
 from bot.services.reminders import Planned
 
 EXIT_CONFIG = 2
+DATASET_NAMES = {
+    "orders": Dataset.ORDERS,
+    "lines": Dataset.LINES,
+    "order-lines": Dataset.LINES,
+    "payments": Dataset.PAYMENTS,
+    "receivables": Dataset.RECEIVABLES,
+}
+FORMATS = ("xlsx", "csv")
+
+
+class BadArguments(Exception):
+    """A command line argument is wrong; the message says which and why."""
 
 
 def _logging(verbose: bool) -> None:
@@ -157,6 +173,64 @@ async def _remind(config: Config, at: datetime | None) -> int:
     return 0
 
 
+def _day(option: str, text: str | None) -> date:
+    if not text:
+        raise BadArguments(f"{option} is missing (a day such as 2026-11-01)")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadArguments(f"{option}: {text!r} is not a day such as 2026-11-01") from None
+
+
+def _export_args(args: argparse.Namespace) -> tuple[Dataset, ExportPeriod, str, Path | None]:
+    """What to export, for which days, in which format, to where; or BadArguments."""
+    names = ", ".join(DATASET_NAMES)
+    dataset = DATASET_NAMES.get((args.dataset or "").strip().lower())
+    if dataset is None:
+        raise BadArguments(f"which data? one of {names} (got {args.dataset!r})")
+    start, end = _day("--from", args.first), _day("--to", args.last)
+    try:
+        period = ExportPeriod.of(start, end)
+    except InvalidInput:
+        raise BadArguments(
+            f"--from {start} --to {end}: the period must not end before it starts"
+            f" and span at most {MAX_DAYS} days"
+        ) from None
+    out = Path(args.out) if args.out else None
+    fmt = (args.format or (out.suffix.lstrip(".") if out and out.suffix else "xlsx")).lower()
+    if fmt not in FORMATS:
+        raise BadArguments(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    return dataset, period, fmt, out
+
+
+async def _export(
+    config: Config, dataset: Dataset, period: ExportPeriod, fmt: str, out: Path | None
+) -> int:
+    """Write one data set of a period as XLSX or CSV with English headers ("-": stdout)."""
+    from bot.i18n import Texts
+    from bot.services.exports import ExportService
+    from bot.ui import export_files
+
+    db = Database(config.database.path)
+    await db.open()
+    try:
+        table = await ExportService(db, config, SystemClock()).table(dataset, period)
+    finally:
+        await db.close()
+    business = config.business
+    english = Texts(Language.EN, gettext.NullTranslations(), business.currency, business.zone)
+    data = export_files.write(english, table, export_files.Format(fmt))
+    rows = f"{len(table.rows)} row{'' if len(table.rows) == 1 else 's'}"
+    if out == Path("-"):
+        sys.stdout.buffer.write(data)
+        print(f"{rows} of {dataset.value} written to standard output", file=sys.stderr)
+        return 0
+    path = out or Path(export_files.file_name(table, export_files.Format(fmt)))
+    path.write_bytes(data)
+    print(f"{rows} of {dataset.value} ({period.start} to {period.end}) written to {path}")
+    return 0
+
+
 def _plain(html: str) -> str:
     """A message line without its HTML tags, for the terminal."""
     return unescape(re.sub(r"<[^>]+>", "", html))
@@ -181,10 +255,21 @@ def main(argv: list[str] | None = None) -> int:
         "--dry-run", action="store_true", required=True, help="print, send nothing"
     )
     remind.add_argument("--at", help="as if it were this time (e.g. '2026-11-24 09:00')")
+    export = sub.add_parser(
+        "export", help="orders, order lines, payments or receivables of a period as XLSX or CSV"
+    )
+    export.add_argument("dataset", nargs="?", help=", ".join(DATASET_NAMES))
+    export.add_argument("--from", dest="first", help="first day, e.g. 2026-11-01")
+    export.add_argument("--to", dest="last", help="last day (included), e.g. 2026-11-30")
+    export.add_argument("--format", help="xlsx (default) or csv")
+    export.add_argument("--out", help="file to write (default: orders-20261101-20261130.xlsx)")
     args = parser.parse_args(argv)
     _logging(args.verbose)
     try:
+        job = _export_args(args) if args.command == "export" else None
         config = load_config(args.config)
+        if job is not None:
+            return asyncio.run(_export(config, *job))
         if args.command == "run":
             return _run(config)
         if args.command == "migrate":
@@ -198,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_import(config, args.file))
     except ConfigError as error:
         print(f"orderdesk: configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except BadArguments as error:
+        print(f"orderdesk: {args.command}: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except DatabaseLocked as error:
         print(f"orderdesk: database {error} is locked by another process", file=sys.stderr)

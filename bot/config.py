@@ -196,6 +196,28 @@ class StaffConfig(_Section):
     invite_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 72
 
 
+class SellerConfig(_Section):
+    """Who issues the invoices: printed on every invoice PDF (per-language name and address
+    optional, the plain ones are the fallback)."""
+
+    name: Annotated[str, Field(max_length=120)] = ""
+    names: dict[Language, Annotated[str, Field(max_length=120)]] = Field(default_factory=dict)
+    address: Annotated[str, Field(max_length=300)] = ""
+    addresses: dict[Language, Annotated[str, Field(max_length=300)]] = Field(default_factory=dict)
+    tax_id: Annotated[str, Field(max_length=40)] = ""
+    phone: Annotated[str, Field(max_length=40)] = ""
+    email: Annotated[str, Field(max_length=120)] = ""
+    bank: Annotated[str, Field(max_length=300)] = ""
+
+    def name_in(self, language: Language) -> str:
+        """The seller's name in a language, else the plain one."""
+        return self.names.get(language) or self.name
+
+    def address_in(self, language: Language) -> str:
+        """The seller's address in a language, else the plain one."""
+        return self.addresses.get(language) or self.address
+
+
 Days = Annotated[int, Field(ge=1, le=365)]
 
 
@@ -320,6 +342,7 @@ class Config(_Section):
     tax: TaxConfig = TaxConfig()
     persistence: PersistenceConfig = PersistenceConfig()
     staff: StaffConfig = StaffConfig()
+    seller: SellerConfig = SellerConfig()
     review: ReviewConfig = ReviewConfig()
     shipping: ShippingConfig = ShippingConfig()
     notifications: NotificationsConfig = NotificationsConfig()

@@ -18,16 +18,19 @@ from bot.conversations.common import (
     pressed,
     typed,
 )
-from bot.domain.errors import OptionNotOffered
+from bot.domain.errors import NotInCatalog, OptionNotOffered, UnknownSku
 from bot.domain.models import OrderStatus
 from bot.domain.parsing import parse_address, parse_order_lines
+from bot.domain.product_match import MatchKind
+from bot.domain.quick_order import QuickOrder, typed_as_sku_lines
 from bot.domain.review import Route
 from bot.handlers.approvals import notify_deciders, notify_warehouse
 from bot.handlers.context import BotContext
 from bot.handlers.notify import notify
 from bot.handlers.render import answer, say, show
-from bot.services.checkout import CheckoutDraft
-from bot.ui import customer_views
+from bot.services.checkout import CheckoutDraft, PlacedFor
+from bot.services.quick_order import QuickView
+from bot.ui import customer_views, quick_order_views
 from bot.ui.callbacks import parse
 
 DRAFT = "order_for"
@@ -41,6 +44,7 @@ class State(IntEnum):
     ADDRESS = 3
     TERM = 4
     CONFIRM = 5
+    PICK = 6
 
 
 def _items(draft: dict[str, Any]) -> list[tuple[str, int]]:
@@ -59,13 +63,53 @@ async def start(update: Update, context: BotContext) -> State:
 
 
 async def got_items(update: Update, context: BotContext) -> State:
-    """Lines typed: price them, ask the delivery."""
+    """Lines typed, as SKU QTY or free text ("3 x A4 paper"): match them; ask where unsure."""
     draft = get_draft(context, DRAFT)
-    items = parse_order_lines(message_text(update), context.config.checkout.max_quantity)
+    text = message_text(update)
+    sku_lines = typed_as_sku_lines(text)
+    if sku_lines:
+        parse_order_lines(text, context.config.checkout.max_quantity)  # its own clear errors
+    view = await context.services.quick_order.understand_for(
+        context.person, draft["customer"], text
+    )
+    missing = [line.words for line in view.order.lines if line.kind is MatchKind.NOT_FOUND]
+    if missing and sku_lines:
+        raise UnknownSku(sku=missing[0].upper())
+    if missing:
+        raise NotInCatalog(tuple(missing))
+    return await _resolve(update, context, view)
+
+
+async def _resolve(update: Update, context: BotContext, view: QuickView) -> State:
+    """Ask the next unsure line; once none is left, price the lines and ask the delivery."""
+    draft = get_draft(context, DRAFT)
+    if not view.order.resolved:
+        draft["quick"] = view.order.model_dump(mode="json")
+        await show(update, context, quick_order_views.understood(context.t, view, "ob"))
+        return State.PICK
+    draft.pop("quick", None)
+    items = view.sku_items()
+    if not items:
+        await show(update, context, customer_views.ask_items(context.t, draft["name"]))
+        return State.ITEMS
     cart = await context.services.checkout.preview_for(context.person, draft["customer"], items)
     draft["items"] = items
     await show(update, context, customer_views.items_priced(context.t, context.config, cart))
     return State.DELIVERY
+
+
+async def picked(update: Update, context: BotContext) -> State:
+    """ob:pk:<line>:<product> (one of the candidates offered) or ob:no:<line> (none of them)."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    draft = get_draft(context, DRAFT)
+    order = QuickOrder.model_validate(draft.get("quick") or {"lines": []})
+    if cb.action == "pk":
+        order = order.choose(cb.number(0), cb.number(1))
+    else:
+        order = order.skip(cb.number(0))
+    view = await context.services.quick_order.view_for(context.person, draft["customer"], order)
+    await answer(update)
+    return await _resolve(update, context, view)
 
 
 async def _card(context: BotContext) -> Any:
@@ -151,18 +195,24 @@ async def place(update: Update, context: BotContext) -> int:
         update, context, context.t._("Order %(number)s is placed.") % {"number": order.number}
     )
     if placed.submission.created:
-        await notify(
-            context,
-            [placed.customer_user],
-            lambda t: customer_views.placed_for(t, order, context.person.first_name),
-        )
-        review = placed.submission.review
-        if review:
-            if review.recipients or review.route is Route.MANAGER:
-                await notify_deciders(context, order.id, review.recipients)
-            if order.status is OrderStatus.APPROVED:
-                await notify_warehouse(context, order.id, review.warehouse)
+        await tell_placed(context, placed)
     return ConversationHandler.END
+
+
+async def tell_placed(context: BotContext, placed: PlacedFor) -> None:
+    """An order placed by staff: the customer, the deciders and (if approved) the warehouse."""
+    order = placed.submission.order
+    await notify(
+        context,
+        [placed.customer_user],
+        lambda t: customer_views.placed_for(t, order, context.person.first_name),
+    )
+    review = placed.submission.review
+    if review:
+        if review.recipients or review.route is Route.MANAGER:
+            await notify_deciders(context, order.id, review.recipients)
+        if order.status is OrderStatus.APPROVED:
+            await notify_warehouse(context, order.id, review.warehouse)
 
 
 abort = leave_without_saving(DRAFT)
@@ -175,6 +225,7 @@ def build() -> ConversationHandler[BotContext]:
         entry_points=[CallbackQueryHandler(start, pattern=r"^ob:go:")],
         states={
             State.ITEMS: typed(got_items),
+            State.PICK: typed(got_items, (r"^ob:(pk|no):", picked)),
             State.DELIVERY: pressed((r"^ob:dl:", delivery_chosen)),
             State.ADDRESS: typed(address_typed, (r"^ob:ad:", address_chosen)),
             State.TERM: pressed((r"^ob:pt:", term_chosen)),

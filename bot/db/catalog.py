@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.db._rows import like_pattern, localized, placeholders, ts
 from bot.domain.models import Category, Language, PriceTier, Product
+from bot.domain.product_match import CatalogEntry
 
 
 def _product_columns(language: Language) -> str:
@@ -142,6 +143,21 @@ class CatalogRepository:
             rows = await cursor.fetchall()
         found = await self._with_tiers(rows)
         return found[0] if found else None
+
+    async def name_index(self) -> list[CatalogEntry]:
+        """Every active product's id, SKU and names in each language (for quick orders)."""
+        async with self._conn.execute(
+            "SELECT id, sku, name_en, name_zh, name_ru FROM products WHERE active = 1 ORDER BY id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            CatalogEntry(
+                product_id=r["id"],
+                sku=r["sku"],
+                names=tuple(n for n in (r["name_en"], r["name_zh"], r["name_ru"]) if n),
+            )
+            for r in rows
+        ]
 
     async def set_photo_file_id(self, product_id: int, file_id: str) -> None:
         """Remember Telegram's id of an uploaded photo, so it is sent by id next time."""

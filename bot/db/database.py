@@ -9,14 +9,19 @@ from types import TracebackType
 import aiosqlite
 
 from bot.db.audit import AuditRepository
+from bot.db.batches import BatchRepository
 from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
 from bot.db.customers import CustomerRepository
+from bot.db.exports import ExportRepository
+from bot.db.feedback import FeedbackRepository
+from bot.db.invoices import InvoiceRepository
 from bot.db.migrations import migrate
 from bot.db.orders import OrderRepository
 from bot.db.payments import PaymentRepository
 from bot.db.ptb_state import PtbStateRepository
 from bot.db.reminders import ReminderRepository
+from bot.db.reports import ReportRepository
 from bot.db.requests import RequestRepository
 from bot.db.reviews import ReviewRepository
 from bot.db.shipments import ShipmentRepository
@@ -112,6 +117,11 @@ class UnitOfWork:
         self.requests = RequestRepository(conn)
         self.shortages = ShortageRepository(conn)
         self.reminders = ReminderRepository(conn)
+        self.batches = BatchRepository(conn)
+        self.exports = ExportRepository(conn)
+        self.invoices = InvoiceRepository(conn)
+        self.reports = ReportRepository(conn)
+        self.feedback = FeedbackRepository(conn)
         return self
 
     async def commit(self) -> None:

@@ -31,6 +31,14 @@ class InputProblem(StrEnum):
     PERCENT_INVALID = "percent_invalid"
     ORDER_LINES_INVALID = "order_lines_invalid"
     TIME_ZONE_UNKNOWN = "time_zone_unknown"
+    QUICK_EMPTY = "quick_empty"
+    QUICK_TOO_LONG = "quick_too_long"
+    QUICK_TOO_MANY = "quick_too_many"
+    QUICK_QUANTITY = "quick_quantity"
+    QUICK_NO_PRODUCT = "quick_no_product"
+    QUICK_NAME_LONG = "quick_name_long"
+    PERIOD_INVALID = "period_invalid"
+    COMMENT_LENGTH = "comment_length"
 
 
 class DomainError(Exception):
@@ -138,6 +146,14 @@ class NotInvoiceable(DomainError):
     """An invoice needs an approved, not cancelled order, and only one is issued."""
 
 
+class InvoiceNotFound(DomainError):
+    """No such invoice (or not one of the person's own)."""
+
+
+class NotInvoiced(DomainError):
+    """The order has no invoice yet."""
+
+
 class RequestOpen(DomainError):
     """The order already has a request waiting for staff."""
 
@@ -158,3 +174,18 @@ class UnknownSku(DomainError):
     """No product with this SKU is sold."""
 
     sku: str
+
+
+@dataclass
+class NotInCatalog(DomainError):
+    """Typed product names that match nothing sold."""
+
+    words: tuple[str, ...]
+
+
+class FeedbackNotOpen(DomainError):
+    """Only a delivered order can be rated."""
+
+
+class FeedbackGiven(DomainError):
+    """The order was rated (and commented on) already: once per order."""

@@ -26,21 +26,32 @@ class Permission(StrEnum):
     VIEW_RECEIVABLES = "view_receivables"
     SET_CREDIT = "set_credit"
     PAUSE_REMINDERS = "pause_reminders"  # any customer's; a rep may pause their own
+    VIEW_REPORTS = "view_reports"  # /report: sales, KPIs, ratings
+    EXPORT = "export"  # /export: orders, lines, payments, receivables as files
+    BATCH_ORDERS = "batch_orders"  # /batch: a rep for their own customers, managers for any
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS}),
+    Role.SALES_REP: frozenset({Permission.OWN_CUSTOMERS, Permission.BATCH_ORDERS}),
     Role.SALES_MANAGER: frozenset(
         {
             Permission.ASSIGN_CUSTOMERS,
             Permission.VIEW_RECEIVABLES,
             Permission.SET_CREDIT,
             Permission.PAUSE_REMINDERS,
+            Permission.VIEW_REPORTS,
+            Permission.EXPORT,
+            Permission.BATCH_ORDERS,
         }
     ),
     Role.WAREHOUSE: frozenset({Permission.FULFIL}),
     Role.FINANCE: frozenset(
-        {Permission.RECORD_PAYMENTS, Permission.VIEW_RECEIVABLES, Permission.PAUSE_REMINDERS}
+        {
+            Permission.RECORD_PAYMENTS,
+            Permission.VIEW_RECEIVABLES,
+            Permission.PAUSE_REMINDERS,
+            Permission.EXPORT,
+        }
     ),
     Role.ADMIN: frozenset(
         {
@@ -51,6 +62,9 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_RECEIVABLES,
             Permission.SET_CREDIT,
             Permission.PAUSE_REMINDERS,
+            Permission.VIEW_REPORTS,
+            Permission.EXPORT,
+            Permission.BATCH_ORDERS,
         }
     ),
 }

@@ -8,9 +8,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.domain.models import Order, OrderStatus
 from bot.domain.roles import Role
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify_role
+from bot.handlers.notify import notify, notify_role
 from bot.handlers.render import answer, show
-from bot.ui import finance_views, order_views, shipping_views
+from bot.ui import feedback_views, finance_views, order_views, shipping_views
 from bot.ui.callbacks import BadCallback, parse
 
 
@@ -31,11 +31,19 @@ async def delivery_button(update: Update, context: BotContext) -> None:
         await answer(update, t._("Thank you for confirming!"))
         await _tell_finance(context, order)
         detail = await context.services.orders.detail(context.person, order_id=order.id)
-        await show(update, context, order_views.order_detail(t, context.config, detail))
+        screen = order_views.order_detail(t, context.config, detail)
+        if await context.services.feedback.request(order) is not None:
+            screen = feedback_views.with_rating(t, screen, order)  # asked once, right here
+        await show(update, context, screen)
     elif cb.action == "w":
         order = await fulfilment.mark_delivered(context.person, cb.number(0))
         await answer(update, t._("Marked as delivered."))
         await _tell_finance(context, order)
+        ask = await context.services.feedback.request(order)
+        if ask is not None:
+            await notify(
+                context, [ask.customer_user], lambda t: feedback_views.ask_rating(t, order)
+            )
         pick = await fulfilment.pick_list(context.person, order.id)
         await show(update, context, shipping_views.pick_list(t, context.config, pick))
     else:

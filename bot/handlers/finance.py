@@ -2,35 +2,63 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.errors import InputProblem, InvalidInput, NotInvoiced
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
+from bot.handlers.documents import invoice_file, reply_file, send_to_customer, uploading
 from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
 from bot.services.finance import Invoice
-from bot.ui import finance_views
+from bot.ui import finance_views, invoice_views
 from bot.ui.callbacks import BadCallback, parse
+
+log = logging.getLogger(__name__)
 
 
 async def _issued(update: Update, context: BotContext, invoice: Invoice) -> None:
+    """Finance sees the invoice; the customer receives it as a PDF, in their language."""
     await show(update, context, finance_views.invoice_issued(context.t, invoice))
-    await notify(
-        context, [invoice.customer_user], lambda t: finance_views.to_customer_invoice(t, invoice)
-    )
+    doc = await context.services.invoices.document(context.person, invoice.number)
+    try:
+        content, name = await invoice_file(context, doc)
+    except Exception:  # the notice must reach the customer even without its PDF
+        log.exception("the PDF of invoice %s could not be made", invoice.number)
+        await notify(
+            context,
+            [invoice.customer_user],
+            lambda t: finance_views.to_customer_invoice(t, invoice),
+        )
+        return
+    user = invoice.customer_user
+    t = context.i18n.texts(user.language, user.time_zone)
+    caption = invoice_views.issued_caption(t, invoice)
+    await send_to_customer(context, doc, content, name, caption)
 
 
 async def invoice_command(update: Update, context: BotContext) -> None:
-    """/invoice NUMBER: issue the order's invoice with its due dates."""
+    """/invoice NUMBER: an issued invoice (INV-… or its order's SO-…) as PDF again, for its
+    customer or staff who see receivables; an order without one gets it issued (finance)."""
     if not context.args:
         await context.services.staff.check(context.person, Permission.RECORD_PAYMENTS, "invoice")
         raise InvalidInput(InputProblem.ORDER_NUMBER_MISSING)
-    invoice = await context.services.finance.issue_invoice(
-        context.person, number=context.args[0][:32]
+    number = context.args[0][:32]
+    try:
+        doc = await context.services.invoices.document(context.person, number)
+    except NotInvoiced:
+        invoice = await context.services.finance.issue_invoice(context.person, number=number)
+        await _issued(update, context, invoice)
+        return
+    await uploading(update, context)
+    content, name = await invoice_file(context, doc)
+    own = doc.customer_user.id == context.person.id
+    await reply_file(
+        update, context, content, name, invoice_views.resent_caption(context.t, doc, own)
     )
-    await _issued(update, context, invoice)
 
 
 async def finance_button(update: Update, context: BotContext) -> None:

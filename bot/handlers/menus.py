@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 CUSTOMER_COMMANDS = (
     ("catalog", N_("Browse the catalog")),
     ("search", N_("Find a product by name or SKU")),
+    ("quick", N_("Quick order: type what you need")),
     ("cart", N_("Your cart")),
     ("checkout", N_("Check out the cart")),
     ("orders", N_("Your orders")),
@@ -29,9 +30,12 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
         ("customer", N_("Find a customer: /customer NAME")),
+        ("batch", N_("Orders for several customers from a file")),
         ("ship", N_("Orders to ship")),
         ("payment", N_("Record a payment")),
         ("receivables", N_("What customers owe, by age")),
+        ("report", N_("Sales, KPIs and ratings, with a chart")),
+        ("export", N_("Orders, payments, receivables as a spreadsheet")),
         ("staff", N_("Staff and their roles")),
         ("invite", N_("Invite staff, e.g. /invite warehouse")),
     ),
@@ -39,7 +43,10 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
         ("customer", N_("Find a customer: /customer NAME")),
+        ("batch", N_("Orders for several customers from a file")),
         ("receivables", N_("What customers owe, by age")),
+        ("report", N_("Sales, KPIs and ratings, with a chart")),
+        ("export", N_("Orders, payments, receivables as a spreadsheet")),
     ),
     Role.WAREHOUSE: (("ship", N_("Orders to ship")), ("order", N_("One order: /order NUMBER"))),
     Role.FINANCE: (
@@ -47,12 +54,14 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("payment", N_("Record a payment")),
         ("invoice", N_("Issue an invoice: /invoice NUMBER")),
         ("receivables", N_("What customers owe, by age")),
+        ("export", N_("Orders, payments, receivables as a spreadsheet")),
     ),
     Role.SALES_REP: (
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
         ("customer", N_("Find a customer: /customer NAME")),
         ("mylink", N_("Your link for new customers")),
+        ("batch", N_("Orders for several customers from a file")),
     ),
 }
 

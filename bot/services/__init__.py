@@ -8,16 +8,22 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database
 from bot.services.approvals import ApprovalService
+from bot.services.batch_orders import BatchOrderService
 from bot.services.cart import CartService
 from bot.services.catalog import CatalogService
 from bot.services.changes import ChangeService
 from bot.services.checkout import CheckoutService
 from bot.services.customer_admin import CustomerAdminService
 from bot.services.customers import CustomerService
+from bot.services.exports import ExportService
+from bot.services.feedback import FeedbackService
 from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
+from bot.services.invoices import InvoiceService
 from bot.services.orders import OrderService
+from bot.services.quick_order import QuickOrderService
 from bot.services.reminders import ReminderService
+from bot.services.reports import ReportService
 from bot.services.requests import RequestService
 from bot.services.shortages import ShortageService
 from bot.services.staff import StaffService
@@ -45,6 +51,12 @@ class Services:
     shortages: ShortageService
     changes: ChangeService
     reminders: ReminderService
+    exports: ExportService
+    invoices: InvoiceService
+    quick_order: QuickOrderService
+    batch_orders: BatchOrderService
+    reports: ReportService
+    feedback: FeedbackService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -66,4 +78,10 @@ class Services:
             shortages=ShortageService(db, config, clock),
             changes=ChangeService(db, config, clock),
             reminders=ReminderService(db, config, clock),
+            exports=ExportService(db, config, clock),
+            invoices=InvoiceService(db, config, clock),
+            quick_order=QuickOrderService(db, config, clock),
+            batch_orders=BatchOrderService(db, config, clock),
+            reports=ReportService(db, config, clock),
+            feedback=FeedbackService(db, config, clock),
         )

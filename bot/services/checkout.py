@@ -198,18 +198,35 @@ class CheckoutService(Service):
                     submission=Submission(order=existing, created=False),
                     customer_user=customer_user,
                 )
-            cart = await self._priced_items(uow, items, customer_user)
-            submission = await self._create(uow, customer, cart, draft, actor.id, now)
-            await uow.audit.record(
-                at=now,
-                actor_id=actor.id,
-                entity="order",
-                entity_id=submission.order.id,
-                action="placed_for_customer",
-                after=str(customer.id),
+            submission = await self.place_in(
+                uow, actor, customer, customer_user, items, draft, now
             )
             await uow.commit()
         return PlacedFor(submission=submission, customer_user=customer_user)
+
+    async def place_in(
+        self,
+        uow: UnitOfWork,
+        actor: User,
+        customer: Customer,
+        customer_user: User,
+        items: list[tuple[str, int]],
+        draft: CheckoutDraft,
+        now: datetime,
+    ) -> Submission:
+        """In the caller's unit of work (the caller checked may_order_for): what submit_for
+        does, so a batch of orders is made in one transaction."""
+        cart = await self._priced_items(uow, items, customer_user)
+        submission = await self._create(uow, customer, cart, draft, actor.id, now)
+        await uow.audit.record(
+            at=now,
+            actor_id=actor.id,
+            entity="order",
+            entity_id=submission.order.id,
+            action="placed_for_customer",
+            after=str(customer.id),
+        )
+        return submission
 
     async def preview_for(
         self, actor: User, customer_id: int, items: list[tuple[str, int]]

@@ -16,6 +16,7 @@ from bot.domain.errors import (
     TransitionRefused,
 )
 from bot.domain.models import Customer, Order, OrderLine, OrderStatus, User
+from bot.domain.reports import SHORT_REASON
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.fulfilment import SHIPPABLE, warehouse_staff
@@ -168,7 +169,7 @@ class ShortageService(Service):
             shipped = any(x.shipped_qty for x in lines)
             wanted = OrderStatus.SHIPPED if shipped else OrderStatus.CANCELLED
             order = await apply_transition(
-                uow, order, wanted, actor_id=None, at=at, reason="short: line dropped"
+                uow, order, wanted, actor_id=None, at=at, reason=SHORT_REASON
             )
         paid = await uow.payments.paid(order.id)
         refund = max(0, paid - order.totals.total)

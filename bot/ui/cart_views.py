@@ -34,7 +34,12 @@ def cart(t: Texts, value: Cart) -> Screen:
     if not value.lines:
         return Screen(
             t._("🛒 Your cart is empty."),
-            keyboard([[button(t._("📖 Catalog"), pack("cat", "home"))]]),
+            keyboard(
+                [
+                    [button(t._("📖 Catalog"), pack("cat", "home"))],
+                    [button(t._("⚡ Quick order"), pack("qo", "start"))],
+                ]
+            ),
         )
     head = t.ngettext(
         "🛒 <b>Your cart</b> (%(n)d unit)", "🛒 <b>Your cart</b> (%(n)d units)", value.units
@@ -58,6 +63,7 @@ def cart(t: Texts, value: Cart) -> Screen:
         [
             button(t._("🗑 Clear"), pack("cart", "clear")),
             button(t._("📖 Catalog"), pack("cat", "home")),
+            button(t._("⚡ Quick order"), pack("qo", "start")),
         ]
     )
     rows.append([button(t._("✅ Check out"), pack("co", "start"))])

@@ -22,6 +22,7 @@ def categories(t: Texts, items: list[Category]) -> Screen:
             button(t._("🛒 Cart"), pack("cart", "show")),
         ]
     )
+    rows.append([button(t._("⚡ Quick order"), pack("qo", "start"))])
     return Screen(t._("<b>Catalog</b>\nChoose a category:"), keyboard(rows))
 
 

@@ -100,7 +100,8 @@ def ask_items(t: Texts, name: str) -> Screen:
     return Screen(
         t._(
             "Order for <b>%(name)s</b>: send one line per product, SKU and quantity, e.g.\n"
-            "STP-24 5\nPAP-A4-80 x 10\n/cancel stops."
+            "STP-24 5\nPAP-A4-80 x 10\nProduct names work too: 3 x A4 paper, A4纸 3箱.\n"
+            "/cancel stops."
         )
         % {"name": esc(name)}
     )

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from bot.domain.batch import BatchFileInvalid
 from bot.domain.errors import (
     AlreadyDecided,
     CartEmpty,
     DiscountOverLimit,
     DomainError,
     DraftIncomplete,
+    FeedbackGiven,
+    FeedbackNotOpen,
     InputProblem,
     InvalidInput,
     InviteInvalid,
+    InvoiceNotFound,
     LinesUnavailable,
     NotAllowed,
     NotEnoughStock,
     NothingToShip,
+    NotInCatalog,
     NotInvoiceable,
+    NotInvoiced,
     NotRegistered,
     OptionNotOffered,
     OrderNotFound,
@@ -30,7 +36,9 @@ from bot.domain.errors import (
     UnknownSku,
 )
 from bot.i18n import N_, Texts
+from bot.ui import batch_views
 from bot.ui.labels import ORDER_STATUS
+from bot.ui.screen import clip, esc
 
 INPUT = {
     InputProblem.NOT_TEXT: N_("Please answer with text."),
@@ -67,6 +75,27 @@ INPUT = {
     InputProblem.TIME_ZONE_UNKNOWN: N_(
         "Unknown time zone. Send a name such as /timezone Europe/Berlin or /timezone Shanghai"
     ),
+    InputProblem.PERIOD_INVALID: N_(
+        "Please send the first and the last day, e.g. 2026-11-01 2026-11-23 "
+        "(at most %(high)s days)."
+    ),
+    InputProblem.COMMENT_LENGTH: N_("The comment must be %(low)s to %(high)s characters long."),
+    InputProblem.QUICK_EMPTY: N_(
+        "Which products? Send them like: 3 x A4 paper, 2 toner TN-2420, 1 stapler"
+    ),
+    InputProblem.QUICK_TOO_LONG: N_(
+        "That is too long for one order: at most %(high)s characters, please."
+    ),
+    InputProblem.QUICK_TOO_MANY: N_("At most %(high)s products at once, please."),
+    InputProblem.QUICK_QUANTITY: N_(
+        "Item %(low)s: the quantity must be a whole number from 1 to %(high)s."
+    ),
+    InputProblem.QUICK_NO_PRODUCT: N_(
+        "Item %(low)s has a quantity but no product. Example: 3 x A4 paper"
+    ),
+    InputProblem.QUICK_NAME_LONG: N_(
+        "Item %(low)s is too long: name a product in at most %(high)s characters."
+    ),
     InputProblem.ROLE_UNKNOWN: N_(
         "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
     ),
@@ -101,6 +130,12 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._("Please give a reason.")
     if isinstance(error, UnknownSku):
         return t._("No product has the SKU %(sku)s.") % {"sku": error.sku}
+    if isinstance(error, BatchFileInvalid):
+        return batch_views.file_problem(t, error)
+    if isinstance(error, NotInCatalog):
+        return t._("Not found: %(words)s. Please send the lines again.") % {
+            "words": ", ".join(f"“{esc(clip(w, 40))}”" for w in error.words[:5])
+        }
     if isinstance(error, DiscountOverLimit):
         return t._("A rep may give at most %(limit)s%%; escalate to a manager for more.") % {
             "limit": f"{error.limit_bp / 100:g}"
@@ -117,6 +152,10 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._(
             "This order cannot take an invoice or payment now (or has its invoice already)."
         )
+    if isinstance(error, InvoiceNotFound):
+        return t._("No such invoice among yours. Example: /invoice INV-20261123-0001")
+    if isinstance(error, NotInvoiced):
+        return t._("This order has no invoice yet.")
     if isinstance(error, NothingToShip):
         return t._("Choose at least one unit, and no more than is left to ship.")
     if isinstance(error, OutOfStockToShip):
@@ -137,6 +176,10 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._("This invite link is not valid any more. Ask for a new one.")
     if isinstance(error, StaffNotFound):
         return t._("No such person.")
+    if isinstance(error, FeedbackNotOpen):
+        return t._("An order can be rated once it is delivered.")
+    if isinstance(error, FeedbackGiven):
+        return t._("Your feedback on this order is recorded already. Thank you!")
     if isinstance(error, DraftIncomplete):
         return t._("Some checkout steps are not answered yet.")
     return t._("Sorry, that did not work.")

@@ -18,6 +18,8 @@ ACTIONS = {
     "escalated": N_("escalated to managers"),
     "refund_due": N_("refund due"),
     "denied": N_("refused action"),
+    "batch": N_("placed in a batch upload"),
+    "rated": N_("rated by the customer"),
 }
 
 

@@ -32,6 +32,7 @@ ACTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("cus:ra:1:1", ()),
     ("cus:cl:1", ()),
     ("ob:go:1", (REP,)),
+    ("/batch", (REP,)),
     ("apv:v:1", (REP,)),
     ("apv:ok:1", (REP,)),
     ("apv:esc:1", (REP,)),
@@ -49,6 +50,14 @@ ACTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("/invoice SO-20261123-0001", (FINANCE,)),
     ("fin:inv:1", (FINANCE,)),
     ("/receivables", (FINANCE,)),
+    ("/export", (FINANCE,)),
+    ("exp:d:orders", (FINANCE,)),
+    ("exp:f:receivables:20261101:20261130:xlsx", (FINANCE,)),
+    ("exp:c:payments", (FINANCE,)),
+    ("/report", ()),
+    ("rpt:p:week", ()),
+    ("rpt:v:s:20261123:20261123", ()),
+    ("rpt:c", ()),
 ]
 
 CASES = [(action, who) for action, allowed in ACTIONS for who in EVERYONE if who not in allowed]

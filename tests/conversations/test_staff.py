@@ -102,11 +102,12 @@ async def test_rep_link_and_round_robin(staffed: Harness) -> None:
     link = re.search(r"start=(rep_[\w-]+)", text)
     assert link
     menu = bot.fake.my_commands({"type": "chat", "chat_id": reps[1]})
-    assert [c["command"] for c in menu][:5] == [
+    assert [c["command"] for c in menu][:6] == [
         "pending",
         "order",
         "customer",
         "mylink",
+        "batch",
         "catalog",
     ]
     ids = {

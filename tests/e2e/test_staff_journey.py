@@ -62,6 +62,8 @@ async def test_order_from_approval_to_payment(stack: Stack) -> None:
     await step(stack, ann, "Status: 📬 delivered", press="✅ I received it")
     await step(stack, finance, "is delivered")
     await step(stack, finance, "Invoice INV-", press="🧾 Issue invoice")
+    chat = await stack.client.wait_for(ann, lambda m: "document" in m)  # the PDF, to Ann
+    assert re.fullmatch(r"INV-\d{8}-0001\.pdf", chat["message"]["document"]["file_name"])
     number = re.search(r"SO-\d{8}-\d{4}", await stack.client.last_text(ann))
     assert number
     await step(stack, finance, "still owed CN¥175.00", text=f"/payment {number.group(0)}")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.clock import FixedClock
@@ -111,3 +114,58 @@ async def _invoiced_prepaid_order(config: Config) -> None:
         await services.finance.issue_invoice(finance, order_id=order.id)
     finally:
         await db.close()
+
+
+def test_export_writes_xlsx_and_csv_with_english_headers(
+    tmp_path: Path,
+    config_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asyncio.run(_invoiced_prepaid_order(load_config(config_file)))
+    args = ["--config", str(config_file), "export"]
+    november = ["--from", "2026-11-01", "--to", "2026-11-30"]
+    out = tmp_path / "november.xlsx"
+    assert main([*args, "orders", *november, "--out", str(out)]) == 0
+    assert (
+        f"1 row of orders (2026-11-01 to 2026-11-30) written to {out}" in capsys.readouterr().out
+    )
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Order", "Submitted", "Customer")
+    assert (rows[1][0], rows[1][rows[0].index("Total")]) == ("SO-20261123-0001", 70)
+
+    monkeypatch.chdir(tmp_path)
+    assert main([*args, "payments", *november, "--format", "csv"]) == 0
+    assert "0 rows of payments" in capsys.readouterr().out
+    text = (tmp_path / "payments-20261101-20261130.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines() == [
+        "Paid on,Order,Customer,Invoice,Method,Amount,Recorded,Recorded by"
+    ]
+    assert main([*args, "lines", *november, "--out", "lines.csv"]) == 0
+    lines = list(csv.reader(io.StringIO(Path("lines.csv").read_text(encoding="utf-8-sig"))))
+    assert lines[1][lines[0].index("SKU")] == "STP-24"
+    assert lines[1][lines[0].index("Amount")] == "70.00"
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["everything", "--from", "2026-11-01", "--to", "2026-11-30"], "which data? one of"),
+        ([], "which data? one of"),
+        (["orders", "--to", "2026-11-30"], "--from is missing"),
+        (["orders", "--from", "2026-13-01", "--to", "2026-12-01"], "is not a day"),
+        (["orders", "--from", "2026-11-30", "--to", "2026-11-01"], "must not end before"),
+        (["orders", "--from", "2016-01-01", "--to", "2026-01-01"], "at most 366 days"),
+        (["orders", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "pdf"], "'pdf'"),
+        (["orders", "--from", "2026-11-01", "--to", "2026-11-30", "--out", "x.json"], "'json'"),
+    ],
+)
+def test_export_refuses_bad_arguments_in_one_line(
+    config_file: Path, capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+) -> None:
+    assert main(["--config", str(config_file), "export", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("orderdesk: export: ") and says in err
+    assert len(err.strip().splitlines()) == 1

@@ -1,0 +1,131 @@
+"""Batch orders: staff send a file of orders; every row is checked; the valid orders are made."""
+
+from __future__ import annotations
+
+import secrets
+from enum import IntEnum
+
+from telegram import InputFile, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversations.common import (
+    NOT_COMMAND,
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+)
+from bot.conversations.order_for import tell_placed
+from bot.domain.batch import MAX_BYTES, BatchFileInvalid, FileProblem, file_type
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, reply, show
+from bot.services.batch_orders import BatchOrder
+from bot.ui import batch_views
+
+DRAFT = "batch"
+DOCUMENT = filters.UpdateType.MESSAGE & filters.Document.ALL
+
+
+class State(IntEnum):
+    """Steps of a batch upload."""
+
+    FILE = 1
+    REVIEW = 2
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """/batch: reps, managers and admins; ask for the file."""
+    await context.services.batch_orders.may_batch(context.person)
+    drop_draft(context, DRAFT)
+    await show(update, context, batch_views.ask_file(context.t, context.config))
+    return State.FILE
+
+
+async def got_file(update: Update, context: BotContext) -> State:
+    """A document: refuse other types and big files before downloading; check every row."""
+    document = update.message.document if update.message else None
+    if document is None:
+        return State.FILE
+    name = document.file_name or "file"
+    file_type(name)
+    if (document.file_size or 0) > MAX_BYTES:
+        raise BatchFileInvalid(FileProblem.SIZE, limit=MAX_BYTES)
+    telegram_file = await context.bot.get_file(document.file_id)
+    content = bytes(await telegram_file.download_as_bytearray())
+    check = await context.services.batch_orders.check(context.person, name, content)
+    context.user_data[DRAFT] = {  # type: ignore[index]
+        "token": secrets.token_urlsafe(12),
+        "file": name,
+        "orders": [o.model_dump(mode="json") for o in check.orders],
+    }
+    await show(update, context, batch_views.report(context.t, check))
+    return State.REVIEW
+
+
+async def create(update: Update, context: BotContext) -> int:
+    """bt:ok: the valid orders, in one transaction; each customer and decider is told."""
+    draft = get_draft(context, DRAFT)
+    orders = [BatchOrder.model_validate(o) for o in draft["orders"]]
+    result = await context.services.batch_orders.create(
+        context.person, draft["file"], orders, draft["token"]
+    )
+    drop_draft(context, DRAFT)
+    await answer(update)
+    await show(update, context, batch_views.created(context.t, result))
+    for placed in result.placed:
+        await tell_placed(context, placed)
+    return ConversationHandler.END
+
+
+async def send_template(update: Update, context: BotContext) -> None:
+    """bt:tpl: a CSV with the columns and an example order."""
+    await answer(update)
+    if update.effective_chat is None:
+        return
+    await context.bot.send_document(
+        update.effective_chat.id,
+        InputFile(batch_views.template(context.config), filename=batch_views.TEMPLATE_NAME),
+        caption=context.t._("Fill it in and send it back."),
+    )
+
+
+async def file_please(update: Update, context: BotContext) -> None:
+    """Text, a photo or a sticker where the file was asked: say so; the state stays."""
+    await reply(
+        update,
+        context,
+        context.t._("Please send the orders as an .xlsx or .csv file (a document), or /cancel."),
+    )
+
+
+abort = leave_without_saving(DRAFT)
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The batch upload conversation."""
+    return conversation(
+        "batch",
+        entry_points=[CommandHandler("batch", start)],
+        states={
+            State.FILE: [
+                MessageHandler(DOCUMENT, got_file),
+                CallbackQueryHandler(send_template, pattern=r"^bt:tpl$"),
+                MessageHandler(NOT_COMMAND, file_please),
+            ],
+            State.REVIEW: [
+                CallbackQueryHandler(create, pattern=r"^bt:ok$"),
+                MessageHandler(DOCUMENT, got_file),
+                MessageHandler(NOT_COMMAND, file_please),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", abort),
+            CallbackQueryHandler(abort, pattern=r"^bt:x$"),
+        ],
+    )

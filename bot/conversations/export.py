@@ -1,0 +1,62 @@
+"""An export over other dates: the first and the last day are typed, then the formats follow."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import conversation, drop_draft, get_draft, message_text, typed
+from bot.domain.exports import Dataset, parse_period
+from bot.domain.roles import Permission
+from bot.handlers.context import BotContext
+from bot.handlers.exports import dataset_of
+from bot.handlers.render import answer, say, show
+from bot.ui import export_views
+from bot.ui.callbacks import parse
+
+DRAFT = "export"
+
+
+class State(IntEnum):
+    """The one step: waiting for the dates."""
+
+    DATES = 1
+
+
+async def ask(update: Update, context: BotContext) -> State:
+    """exp:c:<data>: finance, sales managers and admins may export; ask for the dates."""
+    dataset = dataset_of(parse(update.callback_query.data if update.callback_query else None))
+    await context.services.staff.check(context.person, Permission.EXPORT, "export")
+    context.user_data[DRAFT] = dataset.value  # type: ignore[index]
+    await answer(update)
+    await show(update, context, export_views.ask_dates(context.t), new=True)
+    return State.DATES
+
+
+async def got_dates(update: Update, context: BotContext) -> int:
+    """Two days typed: the formats of that period."""
+    dataset = Dataset(get_draft(context, DRAFT))
+    period = parse_period(message_text(update))
+    await context.services.staff.check(context.person, Permission.EXPORT, "export")
+    drop_draft(context, DRAFT)
+    await show(update, context, export_views.formats(context.t, dataset, period))
+    return ConversationHandler.END
+
+
+async def stop(update: Update, context: BotContext) -> int:
+    """/cancel: no export."""
+    drop_draft(context, DRAFT)
+    await say(update, context, context.t._("No export then. /export starts again."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The other-dates conversation of /export."""
+    return conversation(
+        "export",
+        entry_points=[CallbackQueryHandler(ask, pattern=r"^exp:c:")],
+        states={State.DATES: typed(got_dates)},
+        fallbacks=[CommandHandler("cancel", stop)],
+    )

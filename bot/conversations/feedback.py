@@ -1,0 +1,67 @@
+"""Rating a delivered order: a star button, then a comment typed (or Skip)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import conversation, drop_draft, get_draft, message_text, typed
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.ui import feedback_views
+from bot.ui.callbacks import parse
+
+DRAFT = "feedback"
+
+
+class State(IntEnum):
+    """The one step after the rating: waiting for a comment."""
+
+    COMMENT = 1
+
+
+async def rated(update: Update, context: BotContext) -> State:
+    """fb:r:<order>:<stars>: the order's own customer rates it, once; ask for a comment."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    order_id, stars = cb.number(0), cb.number(1, low=1, high=5)
+    order = await context.services.feedback.rate(context.person, order_id, stars)
+    context.user_data[DRAFT] = order.id  # type: ignore[index]
+    await answer(update)
+    await show(update, context, feedback_views.ask_comment(context.t, order, stars))
+    return State.COMMENT
+
+
+async def got_comment(update: Update, context: BotContext) -> int:
+    """A comment typed (1 to 1000 characters): kept with the rating."""
+    order_id = get_draft(context, DRAFT)
+    await context.services.feedback.comment(context.person, order_id, message_text(update))
+    drop_draft(context, DRAFT)
+    await show(update, context, feedback_views.thanks(context.t))
+    return ConversationHandler.END
+
+
+async def skip(update: Update, context: BotContext) -> int:
+    """fb:skip: no comment."""
+    drop_draft(context, DRAFT)
+    await answer(update)
+    await show(update, context, feedback_views.thanks(context.t))
+    return ConversationHandler.END
+
+
+async def stop(update: Update, context: BotContext) -> int:
+    """/cancel: the rating stays, without a comment."""
+    drop_draft(context, DRAFT)
+    await say(update, context, context.t._("Your rating is kept, without a comment. Thank you!"))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The feedback conversation."""
+    return conversation(
+        "feedback",
+        entry_points=[CallbackQueryHandler(rated, pattern=r"^fb:r:")],
+        states={State.COMMENT: typed(got_comment, (r"^fb:skip$", skip))},
+        fallbacks=[CommandHandler("cancel", stop)],
+    )

@@ -1,0 +1,131 @@
+"""Quick order: type the products, confirm what was understood (pick if unsure), fill the cart."""
+
+from __future__ import annotations
+
+import re
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    typed,
+)
+from bot.domain.quick_order import QuickOrder
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, show
+from bot.services.quick_order import QuickView
+from bot.ui import quick_order_views
+from bot.ui.callbacks import parse
+
+DRAFT = "quick_order"
+
+
+class State(IntEnum):
+    """Steps of a quick order."""
+
+    ITEMS = 1
+    REVIEW = 2
+
+
+def _load(context: BotContext) -> QuickOrder:
+    return QuickOrder.model_validate(get_draft(context, DRAFT))
+
+
+async def _review(update: Update, context: BotContext, view: QuickView) -> State:
+    """Keep the order as understood so far and show it."""
+    context.user_data[DRAFT] = view.order.model_dump(mode="json")  # type: ignore[index]
+    await show(update, context, quick_order_views.understood(context.t, view))
+    return State.REVIEW
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """/quick [items] or qo:start: ask for the items, or read them from the command at once."""
+    await answer(update)
+    text = re.sub(r"^/\S*", "", message_text(update), count=1) if update.message else ""
+    if text.strip():
+        view = await context.services.quick_order.understand(context.person, text)
+        return await _review(update, context, view)
+    drop_draft(context, DRAFT)
+    await show(update, context, quick_order_views.ask_items(context.t), new=True)
+    return State.ITEMS
+
+
+async def got_items(update: Update, context: BotContext) -> State:
+    """The items typed: match them and show what was understood."""
+    view = await context.services.quick_order.understand(context.person, message_text(update))
+    return await _review(update, context, view)
+
+
+async def picked(update: Update, context: BotContext) -> State:
+    """qo:pk:<line>:<product>: one of the candidates offered for an unsure line."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    order = _load(context).choose(cb.number(0), cb.number(1))
+    await answer(update)
+    return await _review(
+        update, context, await context.services.quick_order.view(context.person, order)
+    )
+
+
+async def skipped(update: Update, context: BotContext) -> State:
+    """qo:no:<line>: none of the candidates; the line is left out."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    order = _load(context).skip(cb.number(0))
+    await answer(update)
+    return await _review(
+        update, context, await context.services.quick_order.view(context.person, order)
+    )
+
+
+async def again(update: Update, context: BotContext) -> State:
+    """qo:re: type the list again."""
+    drop_draft(context, DRAFT)
+    await answer(update)
+    await show(update, context, quick_order_views.ask_items(context.t))
+    return State.ITEMS
+
+
+async def add(update: Update, context: BotContext) -> int:
+    """qo:add: everything resolved goes into the cart; show it with its checkout button."""
+    order = _load(context)
+    if not order.resolved:
+        await answer(update, context.t._("Please pick the product you meant first."), alert=True)
+        return State.REVIEW
+    result = await context.services.quick_order.add_to_cart(context.person, order)
+    drop_draft(context, DRAFT)
+    await answer(update)
+    await show(update, context, quick_order_views.added(context.t, result))
+    return ConversationHandler.END
+
+
+abort = leave_without_saving(DRAFT)
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The quick-order conversation."""
+    return conversation(
+        "quick_order",
+        entry_points=[
+            CommandHandler("quick", start),
+            CallbackQueryHandler(start, pattern=r"^qo:start$"),
+        ],
+        states={
+            State.ITEMS: typed(got_items),
+            State.REVIEW: typed(
+                got_items,
+                (r"^qo:pk:", picked),
+                (r"^qo:no:", skipped),
+                (r"^qo:add$", add),
+                (r"^qo:re$", again),
+            ),
+        },
+        fallbacks=[
+            CommandHandler("cancel", abort),
+            CallbackQueryHandler(abort, pattern=r"^qo:x$"),
+        ],
+    )

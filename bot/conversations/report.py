@@ -1,0 +1,58 @@
+"""A report over other dates: the first and the last day are typed, then the views follow."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import conversation, drop_draft, get_draft, message_text, typed
+from bot.domain.reports import parse_period
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.ui import report_views
+
+DRAFT = "report"
+
+
+class State(IntEnum):
+    """The one step: waiting for the dates."""
+
+    DATES = 1
+
+
+async def ask(update: Update, context: BotContext) -> State:
+    """rpt:c: managers and admins may read reports; ask for the dates."""
+    await context.services.reports.check(context.person)
+    context.user_data[DRAFT] = True  # type: ignore[index]
+    await answer(update)
+    await show(update, context, report_views.ask_dates(context.t), new=True)
+    return State.DATES
+
+
+async def got_dates(update: Update, context: BotContext) -> int:
+    """Two days typed (or one): the views of that period."""
+    get_draft(context, DRAFT)
+    period = parse_period(message_text(update), context.services.reports.today())
+    await context.services.reports.check(context.person)
+    drop_draft(context, DRAFT)
+    await show(update, context, report_views.menu(context.t, period))
+    return ConversationHandler.END
+
+
+async def stop(update: Update, context: BotContext) -> int:
+    """/cancel: no report."""
+    drop_draft(context, DRAFT)
+    await say(update, context, context.t._("No report then. /report starts again."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The other-dates conversation of /report."""
+    return conversation(
+        "report",
+        entry_points=[CallbackQueryHandler(ask, pattern=r"^rpt:c$")],
+        states={State.DATES: typed(got_dates)},
+        fallbacks=[CommandHandler("cancel", stop)],
+    )

@@ -1,0 +1,174 @@
+"""SQL for exports: one query per data set, over a span of time or of days."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import NamedTuple
+
+import aiosqlite
+
+from bot.db._rows import from_ts, ts
+
+
+class OrderRow(NamedTuple):
+    """An order with its customer, rep, payments and invoice."""
+
+    number: str
+    submitted_at: datetime
+    customer: str
+    company: str | None
+    rep: str | None
+    status: str
+    payment_status: str
+    order_type: str
+    payment_term: str
+    delivery_method: str
+    subtotal: int
+    discount: int
+    delivery_fee: int
+    tax: int
+    total: int
+    paid: int
+    invoice: str | None
+    currency: str
+
+
+class LineRow(NamedTuple):
+    """An order line with its order; `amount` is what is billed (cancelled units are not)."""
+
+    number: str
+    submitted_at: datetime
+    customer: str
+    status: str
+    sku: str
+    name: str
+    qty: int
+    cancelled_qty: int
+    shipped_qty: int
+    unit_price: int
+    amount: int
+
+
+class PaymentRow(NamedTuple):
+    """A payment with its order, invoice and who recorded it."""
+
+    paid_on: date
+    number: str
+    customer: str
+    invoice: str | None
+    method: str
+    amount: int
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+class DueRow(NamedTuple):
+    """A due date of an invoiced order, and what was paid on that order by a given day."""
+
+    order_id: int
+    number: str
+    customer: str
+    invoice: str
+    issued_at: datetime
+    seq: int
+    due_on: date
+    amount: int
+    paid: int
+
+
+class ExportRepository:
+    """Read-only queries behind /export and `orderdesk export`."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def orders(self, since: datetime, until: datetime) -> list[OrderRow]:
+        """Orders submitted from `since` (included) to `until` (excluded), oldest first."""
+        async with self._conn.execute(
+            "SELECT o.number, o.submitted_at, c.name, c.company, r.first_name, o.status,"
+            " o.payment_status, o.order_type, o.payment_term, o.delivery_method, o.subtotal,"
+            " o.discount, o.delivery_fee, o.tax, o.total,"
+            " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id),"
+            " i.number, o.currency"
+            " FROM orders o JOIN customers c ON c.id = o.customer_id"
+            " LEFT JOIN users r ON r.id = c.rep_id"
+            " LEFT JOIN invoices i ON i.order_id = o.id"
+            " WHERE o.submitted_at >= ? AND o.submitted_at < ?"
+            " ORDER BY o.submitted_at, o.id",
+            (ts(since), ts(until)),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [OrderRow(r[0], from_ts(r[1]), *r[2:]) for r in rows]
+
+    async def lines(self, since: datetime, until: datetime) -> list[LineRow]:
+        """Lines of the orders submitted from `since` to `until` (excluded), in order."""
+        async with self._conn.execute(
+            "SELECT o.number, o.submitted_at, c.name, o.status, l.sku, l.name, l.qty,"
+            " l.cancelled_qty, l.shipped_qty, l.unit_price,"
+            " l.unit_price * (l.qty - l.cancelled_qty)"
+            " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+            " JOIN customers c ON c.id = o.customer_id"
+            " WHERE o.submitted_at >= ? AND o.submitted_at < ?"
+            " ORDER BY o.submitted_at, o.id, l.id",
+            (ts(since), ts(until)),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [LineRow(r[0], from_ts(r[1]), *r[2:]) for r in rows]
+
+    async def payments(self, first: date, last: date) -> list[PaymentRow]:
+        """Payments made from the first to the last day (both included), in order."""
+        async with self._conn.execute(
+            "SELECT p.paid_on, o.number, c.name, i.number, p.method, p.amount, p.recorded_at,"
+            " u.first_name"
+            " FROM payments p JOIN orders o ON o.id = p.order_id"
+            " JOIN customers c ON c.id = o.customer_id"
+            " LEFT JOIN invoices i ON i.order_id = o.id"
+            " LEFT JOIN users u ON u.id = p.recorded_by"
+            " WHERE p.paid_on BETWEEN ? AND ?"
+            " ORDER BY p.paid_on, p.id",
+            (first.isoformat(), last.isoformat()),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            PaymentRow(
+                paid_on=date.fromisoformat(r[0]),
+                number=r[1],
+                customer=r[2],
+                invoice=r[3],
+                method=r[4],
+                amount=r[5],
+                recorded_at=from_ts(r[6]),
+                recorded_by=r[7],
+            )
+            for r in rows
+        ]
+
+    async def dues(self, issued_before: datetime, paid_by: date) -> list[DueRow]:
+        """Due dates of the invoices issued before a moment (orders not cancelled or
+        rejected), each with what was paid on its order up to a day (included)."""
+        async with self._conn.execute(
+            "SELECT o.id, o.number, c.name, i.number, i.issued_at, d.seq, d.due_on, d.amount,"
+            " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p"
+            "  WHERE p.order_id = o.id AND p.paid_on <= ?)"
+            " FROM invoices i JOIN orders o ON o.id = i.order_id"
+            " JOIN customers c ON c.id = o.customer_id"
+            " JOIN due_dates d ON d.order_id = o.id"
+            " WHERE i.issued_at < ? AND o.status NOT IN ('cancelled', 'rejected')"
+            " ORDER BY c.name, o.id, d.seq",
+            (paid_by.isoformat(), ts(issued_before)),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            DueRow(
+                order_id=r[0],
+                number=r[1],
+                customer=r[2],
+                invoice=r[3],
+                issued_at=from_ts(r[4]),
+                seq=r[5],
+                due_on=date.fromisoformat(r[6]),
+                amount=r[7],
+                paid=r[8],
+            )
+            for r in rows
+        ]

@@ -1,0 +1,60 @@
+"""SQL for invoices as documents: found by number, lines named in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+import aiosqlite
+
+from bot.db._rows import from_ts, localized
+from bot.domain.models import Language
+
+
+class InvoiceRecord(NamedTuple):
+    """An issued invoice."""
+
+    order_id: int
+    number: str
+    amount: int
+    issued_at: datetime
+
+
+class BilledLine(NamedTuple):
+    """A line as billed: units not cancelled, the product's name in a language."""
+
+    sku: str
+    name: str
+    qty: int
+    unit_price: int
+    amount: int
+
+
+class InvoiceRepository:
+    """Invoices looked up for sending again, and their lines."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def find(self, number: str) -> InvoiceRecord | None:
+        """The invoice with this number (INV-…) or of the order with this number (SO-…)."""
+        async with self._conn.execute(
+            "SELECT i.order_id, i.number, i.amount, i.issued_at FROM invoices i"
+            " JOIN orders o ON o.id = i.order_id WHERE i.number = ? OR o.number = ?",
+            (number, number),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return InvoiceRecord(row[0], row[1], int(row[2]), from_ts(row[3])) if row else None
+
+    async def lines(self, order_id: int, language: Language) -> list[BilledLine]:
+        """An order's lines with units left to bill, named in the language (else as ordered)."""
+        name = localized("name", language, "p")
+        async with self._conn.execute(
+            f"SELECT l.sku, COALESCE(NULLIF({name}, ''), l.name), l.qty - l.cancelled_qty,"
+            " l.unit_price, l.unit_price * (l.qty - l.cancelled_qty)"
+            " FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
+            " WHERE l.order_id = ? AND l.qty > l.cancelled_qty ORDER BY l.id",
+            (order_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [BilledLine(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]

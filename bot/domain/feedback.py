@@ -1,0 +1,17 @@
+"""Customers' ratings of delivered orders: the scale and the comment."""
+
+from __future__ import annotations
+
+from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.parsing import clean_text
+
+STARS = (1, 2, 3, 4, 5)
+COMMENT_MAX = 1000
+
+
+def parse_comment(text: str) -> str:
+    """A comment on an order: 1 to 1000 characters, line breaks kept."""
+    value = clean_text(text, multiline=True)
+    if not 1 <= len(value) <= COMMENT_MAX:
+        raise InvalidInput(InputProblem.COMMENT_LENGTH, 1, COMMENT_MAX)
+    return value

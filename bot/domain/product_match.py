@@ -1,0 +1,178 @@
+"""Which product typed words mean: an exact SKU is certain; names are matched fuzzily and only a
+clear winner is taken; anything else is a question to the person, never a silent guess.
+
+Pure: the catalog comes in as CatalogEntry values. Scoring is per word: each typed word meets its
+closest word of a product's name (in any language), so "A4 papr" is A4 paper and not A3 paper, and
+Chinese is compared character by character ("A4纸" meets "A4复印纸"). rapidfuzz's WRatio first
+picks a short list, then every product on it is scored word by word. A product wins when it scores
+80 or more and leads by 10, or when it alone holds every typed word exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process, utils
+
+CERTAIN_SCORE = 80  # a winner needs at least this …
+CERTAIN_GAP = 10  # … and this much more than the runner-up
+CANDIDATE_SCORE = 55  # below this a product is offered only if one typed word is in its name
+HIT_SCORE = 90  # a typed word this close to a word of the name "is in" the name
+FULL = 99.99  # every typed word found, exactly
+CANDIDATES = 3
+SHORT_LIST = 40
+
+_CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
+_SKU_NOISE = re.compile(r"[\s\-_./]")
+# Cyrillic letters that look Latin, typed in codes such as "а4" for "A4".
+_HOMOGLYPHS = str.maketrans("авекмнорстух", "abekmhopctyx")
+_UNIT_AFTER_DIGITS = re.compile(r"(?<=\d)(?=[a-z])")
+_STOP = frozenset({"of", "the", "a", "an", "and", "pcs", "x", "的", "и"})
+
+
+class MatchKind(StrEnum):
+    """How sure the match is."""
+
+    CERTAIN = "certain"
+    UNSURE = "unsure"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """A product as the matcher sees it: id, SKU and its names in every language."""
+
+    product_id: int
+    sku: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemMatch:
+    """The products the words may mean, best first: one when certain, up to three when unsure."""
+
+    kind: MatchKind
+    product_ids: tuple[int, ...] = ()
+    scores: tuple[float, ...] = field(default=(), compare=False)
+
+
+def sku_key(text: str) -> str:
+    """A SKU compared without case, spaces, hyphens, dots or slashes: "tn 2420" → "TN2420"."""
+    return _SKU_NOISE.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words, every Chinese character a word of its own, look-alike letters folded."""
+    spaced = _CJK.sub(r" \1 ", utils.default_process(unicodedata.normalize("NFKC", text)))
+    words = []
+    for word in spaced.split():
+        if any(ch.isdigit() for ch in word):
+            word = word.translate(_HOMOGLYPHS)
+        words += _UNIT_AFTER_DIGITS.sub(" ", word).split()  # "80g" is "80 g"
+    return words
+
+
+def _weight(word: str) -> int:
+    return 2 if _CJK.fullmatch(word) else max(len(word), 2)
+
+
+def _word_score(word: str, name_words: list[str]) -> float:
+    best = 0.0
+    for other in name_words:
+        if word == other:
+            return 100.0
+        score = fuzz.ratio(word, other)
+        if len(word) >= 4 and other.startswith(word):
+            score = max(score, 90.0)
+        if any(ch.isdigit() for ch in word + other) and score < 100:
+            score *= 0.6  # "A4" and "A3" are different products, not near spellings
+        best = max(best, score)
+    return best if best >= 60 else 0.0
+
+
+def _significant(word: str) -> bool:
+    return len(word) >= 3 or bool(_CJK.fullmatch(word)) or any(ch.isdigit() for ch in word)
+
+
+def name_score(query: list[str], name_words: list[str]) -> tuple[float, bool]:
+    """How well the typed words are covered by a name's words (0–100, weighted by word length),
+    and whether at least one meaningful typed word is in the name."""
+    wanted = [w for w in query if w not in _STOP] or query
+    total = sum(_weight(w) for w in wanted)
+    if not total or not name_words:
+        return 0.0, False
+    scores = [_word_score(w, name_words) for w in wanted]
+    coverage = sum(_weight(w) * s for w, s in zip(wanted, scores, strict=True)) / total
+    hit = any(s >= HIT_SCORE and _significant(w) for w, s in zip(wanted, scores, strict=True))
+    return coverage, hit
+
+
+class Matcher:
+    """Match typed words against one catalog (built once per request)."""
+
+    def __init__(self, entries: list[CatalogEntry]) -> None:
+        self._by_sku = {sku_key(e.sku): e.product_id for e in entries}
+        self._texts: list[str] = []
+        self._owners: list[int] = []
+        self._words: list[list[str]] = []
+        for entry in entries:
+            for text in (*entry.names, re.sub(r"[-_./]", " ", entry.sku)):
+                if text.strip():
+                    self._texts.append(" ".join(words_of(text)))
+                    self._owners.append(entry.product_id)
+                    self._words.append(words_of(text))
+
+    def _skus_in(self, words: str) -> list[int]:
+        """Products whose SKU is the whole text, a word, or adjacent words of it."""
+        whole = self._by_sku.get(sku_key(words))
+        if whole is not None:
+            return [whole]
+        tokens = unicodedata.normalize("NFKC", words).split()
+        found: list[int] = []
+        for start in range(len(tokens)):
+            for end in range(start + 1, min(start + 3, len(tokens)) + 1):
+                piece = " ".join(tokens[start:end])
+                key = sku_key(piece)
+                code_like = any(ch.isdigit() for ch in key) or "-" in piece
+                product = self._by_sku.get(key)
+                if product is not None and code_like and product not in found:
+                    found.append(product)
+        return found
+
+    def match(self, words: str) -> ItemMatch:
+        """Certain, unsure (with up to three candidates) or not found."""
+        skus = self._skus_in(words)
+        if len(skus) == 1:
+            return ItemMatch(MatchKind.CERTAIN, (skus[0],), (100.0,))
+        if skus:
+            return ItemMatch(MatchKind.UNSURE, tuple(skus[:CANDIDATES]), (100.0,) * len(skus))
+        query = words_of(words)
+        if not query or not self._texts:
+            return ItemMatch(MatchKind.NOT_FOUND)
+        short = process.extract(
+            " ".join(query), self._texts, scorer=fuzz.WRatio, processor=None, limit=SHORT_LIST
+        )
+        best: dict[int, float] = {}
+        offered: set[int] = set()
+        for _, _, index in short:
+            owner = self._owners[index]
+            score, hit = name_score(query, self._words[index])
+            best[owner] = max(best.get(owner, 0.0), score)
+            if hit or score >= CANDIDATE_SCORE:
+                offered.add(owner)
+        ranked = sorted(((best[pid], pid) for pid in offered), key=lambda pair: -pair[0])
+        if not ranked:
+            return ItemMatch(MatchKind.NOT_FOUND)
+        top, runner_up = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0.0
+        # A clear lead wins; so does having every typed word, exactly, when no other product
+        # has them all ("A4 copy paper 80 g" is not A3 copy paper 80 g, however alike).
+        only_complete = top >= FULL and runner_up < FULL
+        if top >= CERTAIN_SCORE and (top - runner_up >= CERTAIN_GAP or only_complete):
+            return ItemMatch(MatchKind.CERTAIN, (ranked[0][1],), (top,))
+        kept = ranked[:CANDIDATES]
+        return ItemMatch(
+            MatchKind.UNSURE, tuple(pid for _, pid in kept), tuple(s for s, _ in kept)
+        )

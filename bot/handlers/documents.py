@@ -1,0 +1,64 @@
+"""Files sent as Telegram documents: exports and invoice PDFs, made off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.error import Forbidden, TelegramError
+
+from bot.handlers.context import BotContext
+from bot.handlers.notify import tell_blocked
+from bot.services.invoices import InvoiceDocument
+from bot.ui import invoice_pdf
+
+log = logging.getLogger(__name__)
+
+
+async def reply_file(
+    update: Update, context: BotContext, content: bytes, name: str, caption: str
+) -> None:
+    """Send a file in the current chat."""
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_document(chat.id, content, filename=name, caption=caption)
+
+
+async def uploading(update: Update, context: BotContext) -> None:
+    """Show "sending a file…" while it is being made."""
+    chat = update.effective_chat
+    if chat is not None:
+        try:
+            await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+        except TelegramError as error:
+            log.debug("chat action refused: %s", error)
+
+
+async def invoice_file(context: BotContext, doc: InvoiceDocument) -> tuple[bytes, str]:
+    """The invoice PDF in its customer's language, and its file name."""
+    user = doc.customer_user
+    t = context.i18n.texts(user.language, user.time_zone)
+    pdf = await asyncio.to_thread(invoice_pdf.render, t, doc)
+    return pdf, f"{doc.number}.pdf"
+
+
+async def send_to_customer(
+    context: BotContext, doc: InvoiceDocument, content: bytes, name: str, caption: str
+) -> bool:
+    """Send a file to the invoice's customer; one who blocked the bot is marked so (and
+    their rep told) as for any notice. False when it did not reach them."""
+    user = doc.customer_user
+    try:
+        await context.bot.send_document(user.telegram_id, content, filename=name, caption=caption)
+    except Forbidden:
+        log.info("user %s has blocked the bot", user.id)
+        blocked = await context.services.reminders.unreachable(user.id)
+        if blocked is not None:
+            await tell_blocked(context, blocked)
+        return False
+    except TelegramError as error:
+        log.warning("could not send invoice %s to user %s: %s", doc.number, user.id, error)
+        return False
+    return True

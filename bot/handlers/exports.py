@@ -1,0 +1,108 @@
+"""/export for finance, sales managers and admins: data, period, format, then the file.
+
+Every button carries what was chosen so far (exp:p:<data>:<first>:<last>), so presses are
+stateless and each one is checked again in the service; only typed dates need a conversation
+(bot/conversations/export.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.domain.errors import InvalidInput
+from bot.domain.exports import Dataset, ExportPeriod, Preset
+from bot.domain.roles import Permission
+from bot.handlers.context import BotContext
+from bot.handlers.documents import reply_file, uploading
+from bot.handlers.render import answer, reply, show
+from bot.ui import export_files, export_views
+from bot.ui.callbacks import BadCallback, Callback, parse
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    """/export: which data (finance, sales managers, admins)."""
+    await context.services.staff.check(context.person, Permission.EXPORT, "export")
+    await show(update, context, export_views.datasets(context.t))
+
+
+def dataset_of(cb: Callback) -> Dataset:
+    """The data set a button names."""
+    value = cb.text(0)
+    if value not in Dataset._value2member_map_:
+        raise BadCallback(value)
+    return Dataset(value)
+
+
+def _period(cb: Callback) -> ExportPeriod:
+    """The period a button carries: its first and last day."""
+    start, end = cb.day(1), cb.day(2)
+    if start is None or end is None:
+        raise BadCallback("an export needs its period")
+    try:
+        return ExportPeriod.of(start, end)
+    except InvalidInput:
+        raise BadCallback("not a period") from None
+
+
+def _format(cb: Callback) -> export_files.Format:
+    value = cb.text(3)
+    if value not in export_files.Format._value2member_map_:
+        raise BadCallback(value)
+    return export_files.Format(value)
+
+
+async def _send(
+    update: Update, context: BotContext, dataset: Dataset, period: ExportPeriod, cb: Callback
+) -> None:
+    """Make the file and send it; an empty period is said, not sent."""
+    fmt = _format(cb)
+    table = await context.services.exports.export(context.person, dataset, period)
+    t = context.t
+    if not table.rows:
+        await reply(update, context, export_views.empty(t, table))
+        return
+    if len(table.rows) > export_views.MAX_ROWS:
+        await reply(update, context, export_views.too_large(t, table))
+        return
+    await answer(update)
+    await uploading(update, context)
+    content = await asyncio.to_thread(export_files.write, t, table, fmt)
+    name = export_files.file_name(table, fmt)
+    await reply_file(update, context, content, name, export_views.caption(t, table))
+
+
+async def export_button(update: Update, context: BotContext) -> None:
+    """exp:h (data sets), exp:d:<data> (periods), exp:p:<data>:<first>:<last> (formats),
+    exp:f:<data>:<first>:<last>:<xlsx|csv> (the file)."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    services, t, person = context.services, context.t, context.person
+    if cb.action == "h":
+        await services.staff.check(person, Permission.EXPORT, "export")
+        screen = export_views.datasets(t)
+    elif cb.action == "d":
+        dataset = dataset_of(cb)
+        await services.staff.check(person, Permission.EXPORT, "export")
+        today = services.exports.today()
+        presets = {p: ExportPeriod.preset(p, today) for p in Preset}
+        screen = export_views.periods(t, dataset, presets)
+    elif cb.action == "p":
+        dataset, period = dataset_of(cb), _period(cb)
+        await services.staff.check(person, Permission.EXPORT, "export")
+        screen = export_views.formats(t, dataset, period)
+    elif cb.action == "f":
+        await _send(update, context, dataset_of(cb), _period(cb), cb)
+        return
+    else:
+        raise BadCallback(cb.action)
+    await answer(update)
+    await show(update, context, screen)
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """/export and its buttons (typed dates: bot/conversations/export.py)."""
+    return [
+        CommandHandler("export", export_command),
+        CallbackQueryHandler(export_button, pattern=r"^exp:(h|d|p|f)(:|$)"),
+    ]

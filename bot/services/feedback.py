@@ -1,0 +1,82 @@
+"""Feedback: after delivery the customer is asked, once, to rate the order and comment."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import UnitOfWork
+from bot.domain.errors import FeedbackGiven, FeedbackNotOpen, OrderNotFound
+from bot.domain.feedback import STARS, parse_comment
+from bot.domain.models import Order, User
+from bot.domain.reports import DELIVERED
+from bot.services.base import Service, customer_of, require_customer
+
+
+class FeedbackAsk(BaseModel):
+    """Whom to ask to rate which order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    customer_user: User
+
+
+async def _own_delivered(uow: UnitOfWork, user: User, order_id: int) -> Order:
+    customer = await require_customer(uow, user)
+    order = await uow.orders.by_id(order_id)
+    if order is None or order.customer_id != customer.id:
+        raise OrderNotFound()
+    if order.status not in DELIVERED:
+        raise FeedbackNotOpen()
+    return order
+
+
+class FeedbackService(Service):
+    """Ratings of delivered orders, by their own customers only."""
+
+    async def request(self, order: Order) -> FeedbackAsk | None:
+        """After a delivery: the customer to ask, the first time only (None when the order is
+        not delivered, or its customer was asked or rated it already)."""
+        if order.status not in DELIVERED:
+            return None
+        async with self.db.unit_of_work() as uow:
+            if await uow.feedback.rating(order.id) is not None:
+                return None
+            if not await uow.feedback.ask(order.id, self.clock.now()):
+                return None
+            _, customer_user = await customer_of(uow, order)
+            await uow.commit()
+        return FeedbackAsk(order=order, customer_user=customer_user)
+
+    async def rate(self, user: User, order_id: int, rating: int) -> Order:
+        """The customer's rating (1 to 5) of their delivered order, once."""
+        if rating not in STARS:
+            raise ValueError(f"a rating is 1 to 5, not {rating}")
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            order = await _own_delivered(uow, user, order_id)
+            if not await uow.feedback.rate(order.id, rating, now):
+                raise FeedbackGiven()
+            await uow.feedback.ask(order.id, now)  # rated: never asked again
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="order",
+                entity_id=order.id,
+                action="rated",
+                after=str(rating),
+            )
+            await uow.commit()
+        return order
+
+    async def comment(self, user: User, order_id: int, text: str) -> Order:
+        """The comment that goes with the customer's rating, once."""
+        comment = parse_comment(text)
+        async with self.db.unit_of_work() as uow:
+            order = await _own_delivered(uow, user, order_id)
+            if await uow.feedback.rating(order.id) is None:
+                raise FeedbackNotOpen()
+            if not await uow.feedback.comment(order.id, comment):
+                raise FeedbackGiven()
+            await uow.commit()
+        return order

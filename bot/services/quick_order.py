@@ -1,0 +1,127 @@
+"""Quick order by text: read what was typed, match it to the catalog, fill the cart from it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.db import UnitOfWork
+from bot.domain.errors import (
+    DraftIncomplete,
+    InvalidInput,
+    NotEnoughStock,
+    ProductNotFound,
+)
+from bot.domain.models import Cart, Language, Product, User
+from bot.domain.product_match import Matcher
+from bot.domain.quick_order import QuickOrder, parse_quick_order
+from bot.services.base import Service
+from bot.services.cart import CartService, price_lines
+from bot.services.customer_admin import may_order_for
+
+
+class QuickView(BaseModel):
+    """A quick order with the products it names (chosen and candidates) and its lines priced."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: QuickOrder
+    products: dict[int, Product]
+    cart: Cart
+
+    def sku_items(self) -> list[tuple[str, int]]:
+        """(SKU, quantity) of every chosen product, as an order taken by phone holds them."""
+        return [(self.products[pid].sku, qty) for pid, qty in self.order.items()]
+
+
+class NotAdded(StrEnum):
+    """Why a line did not go into the cart."""
+
+    STOCK = "stock"  # fewer available than asked (with what the cart holds already)
+    LIMIT = "limit"  # over the largest quantity of one product in a cart line
+    GONE = "gone"  # no longer sold
+
+
+class Refused(BaseModel):
+    """A line that did not go into the cart, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    qty: int
+    reason: NotAdded
+    available: int = 0
+
+
+class AddedToCart(BaseModel):
+    """The cart after a quick order was added, and the lines that could not be."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cart: Cart
+    added: tuple[tuple[str, int], ...]
+    refused: tuple[Refused, ...]
+
+
+class QuickOrderService(Service):
+    """Typed items → matched products → the cart (customers) or an order taken by phone (staff)."""
+
+    async def _understand(self, uow: UnitOfWork, text: str, language: Language) -> QuickView:
+        items = parse_quick_order(text, self.config.checkout.max_quantity)
+        matcher = Matcher(await uow.catalog.name_index())
+        order = QuickOrder.of(items, [matcher.match(item.words) for item in items])
+        return await self._view(uow, order, language)
+
+    async def _view(self, uow: UnitOfWork, order: QuickOrder, language: Language) -> QuickView:
+        products = await uow.catalog.products(order.product_ids(), language)
+        known = [(pid, qty) for pid, qty in order.items() if pid in products]
+        cart = await price_lines(uow, known, language)
+        return QuickView(order=order, products=products, cart=cart)
+
+    async def understand(self, user: User, text: str) -> QuickView:
+        """What the person typed, matched against the active catalog, in their language."""
+        async with self.db.reader() as uow:
+            return await self._understand(uow, text, user.language)
+
+    async def view(self, user: User, order: QuickOrder) -> QuickView:
+        """A quick order (after a pick) with today's names and prices."""
+        async with self.db.reader() as uow:
+            return await self._view(uow, order, user.language)
+
+    async def understand_for(self, actor: User, customer_id: int, text: str) -> QuickView:
+        """Lines typed by staff for a customer (their rep, or a manager), in staff's language."""
+        async with self.db.unit_of_work() as uow:
+            await may_order_for(uow, self.config, actor, customer_id, self.clock.now())
+            return await self._understand(uow, text, actor.language)
+
+    async def view_for(self, actor: User, customer_id: int, order: QuickOrder) -> QuickView:
+        """An order taken by phone after a pick; the actor is checked again."""
+        async with self.db.unit_of_work() as uow:
+            await may_order_for(uow, self.config, actor, customer_id, self.clock.now())
+            return await self._view(uow, order, actor.language)
+
+    async def add_to_cart(self, user: User, order: QuickOrder) -> AddedToCart:
+        """Every chosen line into the cart as the cart takes it (stock, limits); the others
+        are told with the reason."""
+        if not order.resolved:
+            raise DraftIncomplete()
+        view = await self.view(user, order)
+        carts = CartService(self.db, self.config, self.clock)
+        added: list[tuple[str, int]] = []
+        refused: list[Refused] = []
+        for pid, qty in order.items():
+            name = view.products[pid].name if pid in view.products else "?"
+            try:
+                await carts.add(user, pid, qty)
+            except NotEnoughStock as error:
+                refused.append(
+                    Refused(name=name, qty=qty, reason=NotAdded.STOCK, available=error.available)
+                )
+            except InvalidInput:
+                refused.append(Refused(name=name, qty=qty, reason=NotAdded.LIMIT))
+            except ProductNotFound:
+                refused.append(Refused(name=name, qty=qty, reason=NotAdded.GONE))
+            else:
+                added.append((name, qty))
+        return AddedToCart(cart=await carts.view(user), added=tuple(added), refused=tuple(refused))
