@@ -7,7 +7,7 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -47,12 +47,16 @@ from bot.handlers import (
     requests,
     shortages,
     staff,
+    throttle,
 )
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
 from bot.handlers.menus import command_menu
 from bot.i18n import I18n
+from bot.logs import protect_logs
 from bot.persistence import SQLitePersistence
 from bot.services import Services
+from bot.transport import RetryingRequest
+from bot.updates import ConfirmAfterProcessing, OnceApplication
 
 RATE_LIMIT_RETRIES = 3
 # Telegram allows about 30 messages a second overall and 20 a minute in one group. A leaky
@@ -125,8 +129,12 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
 ) -> App:
     """Build the Application; the database opens and services start in post_init."""
+    protect_logs(config.telegram.token.get_secret_value())  # before PTB logs its URL
     db = Database(config.database.path)
     clock = clock or SystemClock()
+    polling = ConfirmAfterProcessing(
+        get_updates_request or request or HTTPXRequest(connection_pool_size=1)
+    )
 
     async def post_init(app: App) -> None:
         await db.open()
@@ -146,6 +154,7 @@ def build_application(
 
     builder: Any = (
         ApplicationBuilder()
+        .application_class(OnceApplication)
         .token(config.telegram.token.get_secret_value())
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)
@@ -159,11 +168,13 @@ def build_application(
         )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .get_updates_request(polling)
     )
     if config.telegram.rate_limit:
         builder = builder.rate_limiter(rate_limiter())
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    builder = builder.request(RetryingRequest(request or HTTPXRequest(connection_pool_size=256)))
     app: App = builder.build()
+    polling.processed = app.update_queue.join
     register_handlers(app)
+    app.add_handler(throttle.handler(config, clock), group=throttle.GROUP)
     return app

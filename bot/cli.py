@@ -1,4 +1,5 @@
-"""The `orderdesk` command: run, migrate, catalog import, remind --dry-run, export."""
+"""The `orderdesk` command: run, migrate, catalog import, remind --dry-run, export, backup,
+restore."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.db import Database
+from bot.db.backups import BackupInvalid, CopyInfo, DatabaseInUse, restore
 from bot.db.database import DatabaseLocked
 from bot.db.migrations import migrate
 from bot.domain.errors import InvalidInput
@@ -24,6 +26,7 @@ from bot.domain.exports import MAX_DAYS, Dataset, ExportPeriod
 from bot.domain.models import Language
 from bot.domain.reminders import Kind
 from bot.i18n import MissingCatalog
+from bot.logs import protect_logs
 from bot.services.catalog_import import CatalogImportService
 from bot.services.reminders import Planned
 
@@ -47,6 +50,7 @@ def _logging(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    protect_logs()  # phone numbers; `run` adds the token
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -89,6 +93,42 @@ async def _import(config: Config, path: Path) -> int:
     for line, reason in report.rejected:
         print(f"  line {line}: {reason}")
     return 1 if report.rejected else 0
+
+
+def _described(info: CopyInfo) -> str:
+    counts = ", ".join(f"{n} {table}" for table, n in info.rows.items())
+    return f"{counts}; {info.migrations} migrations, {info.size / 1000:,.0f} kB, integrity ok"
+
+
+async def _backup(config: Config, target: Path) -> int:
+    """A consistent copy of the database, taken while the bot runs."""
+    source = config.database.path
+    if not source.is_file():
+        raise BadArguments(f"there is no database at {source}")
+    if target.is_dir():
+        target = target / f"orderdesk-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+    if not target.parent.is_dir():
+        raise BadArguments(f"{target.parent}: no such folder")
+    db = Database(source)
+    await db.open()
+    try:
+        info = await db.backup(target)
+    finally:
+        await db.close()
+    print(f"backup of {source} written to {target}: {_described(info)}")
+    return 0
+
+
+def _restore(config: Config, source: Path) -> int:
+    """Put a backup in place of the database; the bot must be stopped."""
+    database = config.database.path
+    info, kept = restore(source, database)
+    print(f"restored {source} into {database}: {_described(info)}")
+    if kept is not None:
+        print(f"the database it replaced is kept as {kept}")
+    if info.pending:
+        print(f"{info.pending} newer migrations will be applied when the bot starts")
+    return 0
 
 
 def _moment(text: str, config: Config) -> datetime:
@@ -263,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--to", dest="last", help="last day (included), e.g. 2026-11-30")
     export.add_argument("--format", help="xlsx (default) or csv")
     export.add_argument("--out", help="file to write (default: orders-20261101-20261130.xlsx)")
+    backup = sub.add_parser("backup", help="a consistent copy of the database, bot running or not")
+    backup.add_argument("path", type=Path, help="file to write, or a folder for a dated name")
+    restore_cmd = sub.add_parser("restore", help="replace the database by a backup (bot stopped)")
+    restore_cmd.add_argument("path", type=Path, help="a file written by `orderdesk backup`")
     args = parser.parse_args(argv)
     _logging(args.verbose)
     try:
@@ -277,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "remind":
             at = _moment(args.at, config) if args.at else None
             return asyncio.run(_remind(config, at))
+        if args.command == "backup":
+            return asyncio.run(_backup(config, args.path))
+        if args.command == "restore":
+            return _restore(config, args.path)
         if not args.file.is_file():
             print(f"orderdesk: {args.file}: no such file", file=sys.stderr)
             return 1
@@ -289,6 +337,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except DatabaseLocked as error:
         print(f"orderdesk: database {error} is locked by another process", file=sys.stderr)
+        return 1
+    except DatabaseInUse as error:
+        print(
+            f"orderdesk: restore: database {error} is in use (is the bot running? stop it"
+            " first); nothing was changed",
+            file=sys.stderr,
+        )
+        return 1
+    except BackupInvalid as error:
+        print(f"orderdesk: {args.command}: {error}", file=sys.stderr)
         return 1
     except MissingCatalog as error:
         print(f"orderdesk: {error}", file=sys.stderr)

@@ -41,6 +41,10 @@ class TelegramConfig(_Section):
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
     rate_limit: bool = True
+    # One person's flood slows only them: `flood_burst` updates at once, then
+    # `flood_per_second`; beyond that their updates are dropped (one notice a minute).
+    flood_burst: Annotated[int, Field(ge=1, le=100_000)] = 20
+    flood_per_second: Annotated[float, Field(gt=0, le=10_000)] = 5.0
 
 
 class DatabaseConfig(_Section):

@@ -589,8 +589,10 @@ class SandboxServer:
         """GET /control/calls?method=...: the recorded Bot API calls."""
         wanted = request.query.get("method")
         calls = [
-            {"method": name, "params": params}
-            for name, params in list(self.fake.calls)
+            {"method": name, "params": params, "at": at}
+            for (name, params), at in zip(
+                list(self.fake.calls), list(self.fake.call_times), strict=False
+            )
             if wanted is None or name.lower() == wanted.lower()
         ]
         return _ok(calls=calls)

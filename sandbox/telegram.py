@@ -151,6 +151,10 @@ class FakeTelegram:
         self.gate: CallGate | None = None
         self.version = 0  # increases on every visible state change
         self.calls: list[tuple[str, JSON]] = []
+        # When each recorded call arrived (clock(), same index as `calls`), and when each
+        # update was queued: what latency is measured between (benchmarks/throughput.py).
+        self.call_times: list[float] = []
+        self.update_times: dict[int, float] = {}
         self.callback_answers: list[JSON] = []
         self.files = FileStore(bot_id, strict_images=strict_images)
         self.broken_urls = self.files.broken_urls
@@ -659,6 +663,7 @@ class FakeTelegram:
                     part, {"upload": file_name, "mime_type": mime_type, "size": len(content)}
                 )
             self.calls.append((name, recorded))
+            self.call_times.append(self.clock())
             fault = self._take_fault(name, params)
             if fault is not None:
                 return fault.error_code, fault.error().body()
@@ -981,6 +986,7 @@ class FakeTelegram:
     def _push_update(self, kind: str, payload: JSON) -> JSON:
         """Queue a new Update and return a copy of it."""
         update = {"update_id": self._next_update_id, kind: payload}
+        self.update_times[self._next_update_id] = self.clock()
         self._next_update_id += 1
         self.version += 1
         self._updates.append(update)

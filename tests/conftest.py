@@ -24,7 +24,9 @@ DEMO = ROOT / "demo"
 ROOT_CONFIG = ROOT / "config.example.toml"
 
 BASE_CONFIG: dict[str, Any] = {
-    "telegram": {"token": "123456:TEST-TOKEN", "rate_limit": False},
+    # Tests act faster than people and on a clock that stands still: no flood control (the
+    # flood tests set their own limits).
+    "telegram": {"token": "123456:TEST-TOKEN", "rate_limit": False, "flood_burst": 100_000},
     "business": {
         "timezone": "Asia/Shanghai",
         "currency": "CNY",

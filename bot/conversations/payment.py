@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date
 from enum import IntEnum
 
@@ -50,7 +51,10 @@ async def _ask_amount(
     order, owed = await context.services.finance.owed(
         context.person, number=number, order_id=order_id
     )
-    context.user_data[DRAFT] = {"order": order.id, "number": order.number, "owed": owed}  # type: ignore[index]
+    # The token makes this payment's confirmation record it once, even pressed again later.
+    token = secrets.token_urlsafe(12)
+    draft = {"order": order.id, "number": order.number, "owed": owed, "token": token}
+    context.user_data[DRAFT] = draft  # type: ignore[index]
     await show(update, context, finance_views.ask_amount(context.t, order, owed))
     return State.AMOUNT
 
@@ -145,11 +149,13 @@ async def record(update: Update, context: BotContext) -> int:
         draft["amount"],
         Method(draft["method"]),
         date.fromisoformat(draft["day"]),
+        draft.get("token"),
     )
     drop_draft(context, DRAFT)
     await answer(update)
     await show(update, context, finance_views.recorded(context.t, result))
-    await notify(context, [result.customer_user], lambda t: finance_views.receipt(t, result))
+    if result.created:
+        await notify(context, [result.customer_user], lambda t: finance_views.receipt(t, result))
     return ConversationHandler.END
 
 

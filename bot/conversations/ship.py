@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from enum import IntEnum
 from typing import Any
@@ -68,7 +69,8 @@ async def start(update: Update, context: BotContext) -> State:
     qty = {str(x.id): x.remaining for x in pick.lines if x.remaining}
     if not qty:
         raise NothingToShip()
-    draft = {"order": order_id, "qty": qty}
+    # The token makes this shipment's confirmation record it once, even pressed again later.
+    draft = {"order": order_id, "qty": qty, "token": secrets.token_urlsafe(12)}
     context.user_data[DRAFT] = draft  # type: ignore[index]
     await answer(update)
     screen = shipping_views.choose_quantities(context.t, list(pick.lines), _chosen(draft))
@@ -186,14 +188,18 @@ async def record(update: Update, context: BotContext) -> int:
         draft["carrier"],
         draft.get("tracking"),
         expected,
+        draft.get("token"),
     )
     drop_draft(context, DRAFT)
-    await answer(update, context.t._("Shipment recorded."))
-    await notify(
-        context,
-        [result.customer_user],
-        lambda t: shipping_views.to_customer_shipped(t, result.order, result.shipment),
-    )
+    if not result.created:
+        await answer(update, context.t._("This shipment was recorded already."), alert=True)
+    else:
+        await answer(update, context.t._("Shipment recorded."))
+        await notify(
+            context,
+            [result.customer_user],
+            lambda t: shipping_views.to_customer_shipped(t, result.order, result.shipment),
+        )
     pick = await context.services.fulfilment.pick_list(context.person, result.order.id)
     await show(update, context, shipping_views.pick_list(context.t, context.config, pick))
     return ConversationHandler.END

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import aiosqlite
 
 from bot.domain.models import Language
+
+CHUNK = 500  # ids in one IN list
 
 
 def ts(value: datetime) -> str:
@@ -56,3 +59,25 @@ async def next_in_day(conn: aiosqlite.Connection, table: str, day: str) -> int:
         row = await cursor.fetchone()
     assert row is not None
     return int(row[0])
+
+
+async def among_orders(
+    conn: aiosqlite.Connection,
+    sql: str,
+    params: Sequence[object],
+    among: Sequence[int] | None,
+    order: str = "",
+) -> list[aiosqlite.Row]:
+    """The rows of a query whose WHERE clause ends the statement (before `order`): all of
+    them, or only those of some orders (`o.id`), asked for in chunks."""
+    if among is None:
+        async with conn.execute(f"{sql}{order}", params) as cursor:
+            return list(await cursor.fetchall())
+    rows: list[aiosqlite.Row] = []
+    for start in range(0, len(among), CHUNK):
+        part = list(among[start : start + CHUNK])
+        async with conn.execute(
+            f"{sql} AND o.id IN ({placeholders(len(part))}){order}", [*params, *part]
+        ) as cursor:
+            rows.extend(await cursor.fetchall())
+    return rows

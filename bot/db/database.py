@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
 
+from bot.db import backups
 from bot.db.audit import AuditRepository
 from bot.db.batches import BatchRepository
 from bot.db.carts import CartRepository
@@ -27,6 +29,7 @@ from bot.db.reviews import ReviewRepository
 from bot.db.shipments import ShipmentRepository
 from bot.db.shortages import ShortageRepository
 from bot.db.staff import StaffRepository
+from bot.db.updates import CURRENT_UPDATE, ProcessedUpdateRepository
 from bot.db.users import UserRepository
 
 
@@ -65,6 +68,27 @@ class Database:
                 raise
             self._conn = conn
 
+    async def backup(self, target: Path) -> backups.CopyInfo:
+        """A consistent copy of the database at `target`, taken while it is in use: one
+        snapshot between two units of work (SQLite's backup API; in WAL mode other processes
+        go on writing), checked with integrity_check, then renamed into place."""
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise backups.BackupInvalid(f"{target}: is the database itself")
+        partial = backups.partial_path(target)
+        partial.unlink(missing_ok=True)
+        copy = await asyncio.to_thread(backups.connect, partial)
+        try:
+            async with self._lock:  # never in the middle of one of our own transactions
+                await self.connection.backup(copy)
+            await asyncio.to_thread(backups.seal, copy)
+        except BaseException:
+            copy.close()
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise
+        copy.close()
+        return await asyncio.to_thread(backups.finish, partial, target)
+
     async def close(self) -> None:
         """Close the connection."""
         if self._conn is not None:
@@ -78,9 +102,11 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
-    def unit_of_work(self) -> UnitOfWork:
-        """A write transaction: rolled back unless committed."""
-        return UnitOfWork(self, write=True)
+    def unit_of_work(self, *, claims_update: bool = True) -> UnitOfWork:
+        """A write transaction: rolled back unless committed. Committed while an update is
+        processed, it records that update as applied (claims_update=False: for writes that
+        are harmless to repeat and not the update's purpose, such as meeting its sender)."""
+        return UnitOfWork(self, write=True, claims_update=claims_update)
 
     def reader(self) -> UnitOfWork:
         """A read-only snapshot."""
@@ -90,9 +116,10 @@ class Database:
 class UnitOfWork:
     """A transaction on the shared connection, with the repositories bound to it."""
 
-    def __init__(self, db: Database, *, write: bool) -> None:
+    def __init__(self, db: Database, *, write: bool, claims_update: bool = False) -> None:
         self._db = db
         self._write = write
+        self._claims_update = claims_update
         self._committed = False
 
     async def __aenter__(self) -> UnitOfWork:
@@ -122,12 +149,16 @@ class UnitOfWork:
         self.invoices = InvoiceRepository(conn)
         self.reports = ReportRepository(conn)
         self.feedback = FeedbackRepository(conn)
+        self.updates = ProcessedUpdateRepository(conn)
         return self
 
     async def commit(self) -> None:
         """Make the work permanent."""
         if not self._write:
             raise RuntimeError("a reader cannot commit")
+        update_id = CURRENT_UPDATE.get()
+        if self._claims_update and update_id is not None:
+            await self.updates.record(update_id)
         await self._db.connection.execute("COMMIT")
         self._committed = True
 

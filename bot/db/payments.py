@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import aiosqlite
 
-from bot.db._rows import from_ts, next_in_day, ts
+from bot.db._rows import among_orders, from_ts, next_in_day, ts
 from bot.domain.models import PaymentStatus
 from bot.domain.payments import outstanding
 
@@ -75,14 +75,29 @@ class PaymentRepository:
         return int(row[0]) if row else 0
 
     async def add_payment(
-        self, order_id: int, amount: int, method: str, paid_on: date, by: int, now: datetime
+        self,
+        order_id: int,
+        amount: int,
+        method: str,
+        paid_on: date,
+        by: int,
+        now: datetime,
+        token: str | None = None,
     ) -> None:
-        """Record a payment."""
+        """Record a payment (token: of the confirmation that records it, recorded once)."""
         await self._conn.execute(
-            "INSERT INTO payments (order_id, amount, method, paid_on, recorded_at, recorded_by)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (order_id, amount, method, paid_on.isoformat(), ts(now), by),
+            "INSERT INTO payments (order_id, amount, method, paid_on, recorded_at, recorded_by,"
+            " token) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (order_id, amount, method, paid_on.isoformat(), ts(now), by, token),
         )
+
+    async def by_token(self, token: str) -> tuple[int, int] | None:
+        """(order id, amount) of the payment a confirmation token recorded."""
+        async with self._conn.execute(
+            "SELECT order_id, amount FROM payments WHERE token = ?", (token,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1])) if row else None
 
     async def set_status(self, order_id: int, status: PaymentStatus) -> None:
         """Store an order's payment status."""
@@ -108,28 +123,35 @@ class PaymentRepository:
                     late += amount
         return late
 
-    async def open_balances(self, customer_id: int | None = None) -> list[OpenBalance]:
-        """Invoiced orders not fully paid (of one customer, or all), with their due dates: one
-        query, read through the orders_open_balance partial index rather than the whole book."""
+    async def open_balances(
+        self, customer_id: int | None = None, among: Sequence[int] | None = None
+    ) -> list[OpenBalance]:
+        """Invoiced orders not fully paid (of one customer, some orders, or all), with their
+        due dates: one query, read through the orders_open_balance partial index rather than
+        the whole book, due dates and payments from covering indexes."""
         only = "" if customer_id is None else " AND o.customer_id = ?"
-        async with self._conn.execute(
+        rows = await among_orders(
+            self._conn,
             "SELECT o.id, o.number, o.customer_id, c.name,"
             " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id),"
             " d.seq, d.due_on, d.amount"
-            " FROM orders o JOIN due_dates d ON d.order_id = o.id"
+            # CROSS JOIN: from the open orders to their due dates, never the other way round
+            " FROM orders o CROSS JOIN due_dates d ON d.order_id = o.id"
             " JOIN customers c ON c.id = o.customer_id"
             " WHERE o.payment_status IN ('unpaid', 'partially_paid')"
-            f" AND o.status NOT IN ('cancelled', 'rejected'){only}"
-            # by customer first: the order of orders_open_balance, so SQLite reads the index
-            " ORDER BY o.customer_id, o.id, d.seq",
+            f" AND o.status NOT IN ('cancelled', 'rejected'){only}",
             () if customer_id is None else (customer_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+            among,
+            # by customer first: the order of orders_open_balance, so SQLite reads the index
+            " ORDER BY o.customer_id, o.number, d.seq",
+        )
         found: list[OpenBalance] = []
-        for r in rows:
-            due = (int(r[5]), date.fromisoformat(r[6]), int(r[7]))
-            if found and found[-1].order_id == r[0]:
-                found[-1] = found[-1]._replace(dues=(*found[-1].dues, due))
-            else:
-                found.append(OpenBalance(r[0], r[1], r[2], r[3], int(r[4]), (due,)))
+        first = 0  # the first row of the order being read
+        for i, r in enumerate(rows):
+            if i + 1 == len(rows) or rows[i + 1][0] != r[0]:
+                dues = tuple(
+                    (int(d[5]), date.fromisoformat(d[6]), int(d[7])) for d in rows[first : i + 1]
+                )
+                found.append(OpenBalance(r[0], r[1], r[2], r[3], int(r[4]), dues))
+                first = i + 1
         return found

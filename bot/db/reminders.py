@@ -8,11 +8,9 @@ from typing import NamedTuple
 
 import aiosqlite
 
-from bot.db._rows import day_or_none, from_ts, placeholders, ts
+from bot.db._rows import CHUNK, among_orders, day_or_none, from_ts, placeholders, ts
 from bot.domain.models import Language, OrderType
 from bot.domain.reminders import Audience, Kind
-
-CHUNK = 500
 
 
 class Key(NamedTuple):
@@ -86,42 +84,73 @@ class ReminderRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def undecided(self, submitted_before: datetime) -> list[Undecided]:
-        """Submitted orders waiting for a decision since before a moment (orders_status)."""
-        async with self._conn.execute(
+    async def undecided(
+        self, submitted_before: datetime, among: Sequence[int] | None = None
+    ) -> list[Undecided]:
+        """Submitted orders waiting for a decision since before a moment (orders_status); of
+        some orders only, when given."""
+        rows = await among_orders(
+            self._conn,
             "SELECT o.id, o.customer_id, o.submitted_at, r.route, r.rep_id FROM orders o"
             " JOIN order_reviews r ON r.order_id = o.id"
             " WHERE o.status = 'submitted' AND o.submitted_at <= ?",
-            (ts(submitted_before),),
-        ) as cursor:
-            rows = await cursor.fetchall()
+            [ts(submitted_before)],
+            among,
+        )
         return [Undecided(r[0], r[1], from_ts(r[2]), r[3], r[4]) for r in rows]
 
-    async def unshipped(self, order_id: int | None = None) -> list[Unshipped]:
-        """Approved orders with goods still to ship (orders_status), or just this one."""
+    async def unshipped(
+        self, order_id: int | None = None, among: Sequence[int] | None = None
+    ) -> list[Unshipped]:
+        """Approved orders with goods still to ship (orders_status), or just this one, or
+        those of some orders."""
         where, params = "o.status IN ('approved', 'partially_shipped')", []
         if order_id is not None:
             where, params = where + " AND o.id = ?", [order_id]
-        async with self._conn.execute(
+        rows = await among_orders(
+            self._conn,
             "SELECT o.id, o.customer_id, o.order_type, o.promised_date,"
             " COALESCE(r.decided_at, o.submitted_at) FROM orders o"
             f" LEFT JOIN order_reviews r ON r.order_id = o.id WHERE {where}",
             params,
-        ) as cursor:
-            rows = await cursor.fetchall()
+            among,
+        )
         return [
             Unshipped(r[0], r[1], OrderType(r[2]), day_or_none(r[3]), from_ts(r[4])) for r in rows
         ]
 
-    async def in_transit(self) -> list[InTransit]:
-        """Shipments not delivered, of orders still alive (shipments_in_transit)."""
-        async with self._conn.execute(
+    async def in_transit(self, among: Sequence[int] | None = None) -> list[InTransit]:
+        """Shipments not delivered, of orders still alive (shipments_in_transit); of some
+        orders only, when given."""
+        rows = await among_orders(
+            self._conn,
             "SELECT s.id, s.order_id, o.customer_id, s.expected_date, s.shipped_at"
             " FROM shipments s JOIN orders o ON o.id = s.order_id"
-            " WHERE s.delivered_at IS NULL AND o.status NOT IN ('cancelled', 'rejected')"
-        ) as cursor:
-            rows = await cursor.fetchall()
+            " WHERE s.delivered_at IS NULL AND o.status NOT IN ('cancelled', 'rejected')",
+            [],
+            among,
+        )
         return [InTransit(r[0], r[1], r[2], day_or_none(r[3]), from_ts(r[4])) for r in rows]
+
+    async def agenda(self, now: datetime) -> list[int]:
+        """The orders the scan must look at by now: changed since it last looked, or a step
+        (or a reminder held by quiet hours) has come (reminder_agenda_due)."""
+        async with self._conn.execute(
+            "SELECT order_id FROM reminder_agenda WHERE look_at <= ? ORDER BY order_id",
+            (ts(now),),
+        ) as cursor:
+            return [int(r[0]) for r in await cursor.fetchall()]
+
+    async def reschedule(self, looks: dict[int, datetime | None]) -> None:
+        """When to look at each order again; None: not until something changes it."""
+        await self._conn.executemany(
+            "INSERT OR REPLACE INTO reminder_agenda (order_id, look_at) VALUES (?, ?)",
+            [(order_id, ts(at)) for order_id, at in looks.items() if at is not None],
+        )
+        await self._conn.executemany(
+            "DELETE FROM reminder_agenda WHERE order_id = ?",
+            [(order_id,) for order_id, at in looks.items() if at is None],
+        )
 
     async def contacts(self, customer_ids: Iterable[int]) -> dict[int, Contact]:
         """Customers with their person, by customer id."""

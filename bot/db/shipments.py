@@ -26,12 +26,15 @@ class ShipmentRepository:
         by: int,
         now: datetime,
         lines: Sequence[tuple[int, int]],
+        token: str | None = None,
     ) -> int:
-        """Record a shipment of (order line id, units); returns its id."""
+        """Record a shipment of (order line id, units); returns its id. token: of the
+        confirmation that records it (recorded once)."""
+        expected_on = expected.isoformat() if expected else None
         async with self._conn.execute(
             "INSERT INTO shipments (order_id, carrier, tracking, expected_date, shipped_at,"
-            " shipped_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (order_id, carrier, tracking, expected.isoformat() if expected else None, ts(now), by),
+            " shipped_by, token) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (order_id, carrier, tracking, expected_on, ts(now), by, token),
         ) as cursor:
             row = await cursor.fetchone()
         assert row is not None
@@ -41,6 +44,14 @@ class ShipmentRepository:
             [(shipment_id, line_id, qty) for line_id, qty in lines],
         )
         return shipment_id
+
+    async def by_token(self, token: str) -> int | None:
+        """The id of the shipment a confirmation token recorded."""
+        async with self._conn.execute(
+            "SELECT id FROM shipments WHERE token = ?", (token,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
 
     async def for_order(self, order_id: int) -> list[Shipment]:
         """An order's shipments, oldest first."""

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import DomainError
+from bot.domain.parsing import clean_text
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 2_000
@@ -116,7 +117,8 @@ def _cell(value: Any) -> str:
         value = value.date()  # a spreadsheet's date cell
     if isinstance(value, datetime | date):
         value = value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    # Cleaned as typed text is: no bidi overrides or zero-width marks reach the staff's report.
+    text = clean_text(unicodedata.normalize("NFKC", str(value)), multiline=True)
     return text[:CELL_MAX]
 
 
@@ -207,7 +209,7 @@ def read_qty(text: str, maximum: int) -> int | None:
     value = text.strip().replace(" ", "")
     if value.endswith(".0"):
         value = value[:-2]
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdecimal() or len(value) > 12:  # isdigit() holds for "𐩀", int() refuses it
         return None
     qty = int(value)
     return qty if 1 <= qty <= maximum else None

@@ -53,6 +53,15 @@ def payment_level(
     return reached[-1] if reached else None
 
 
+def next_payment_step(
+    due_on: date, today: date, before_days: Sequence[int], dunning_days: Sequence[int]
+) -> date | None:
+    """The day the step after today's is reached for a due date; None after the last one."""
+    steps = sorted({-d for d in before_days} | {0} | set(dunning_days))
+    days = (today - due_on).days
+    return next((due_on + timedelta(days=s) for s in steps if s > days), None)
+
+
 def dunning_position(level: int, dunning_days: Sequence[int]) -> int:
     """Which dunning step a level is (0 for the first), which chooses the wording."""
     return sorted(dunning_days).index(level) if level in dunning_days else 0
@@ -77,6 +86,14 @@ def approval_level(submitted_at: datetime, now: datetime, hours: int) -> Nudge |
     return None
 
 
+def next_approval_nudge(submitted_at: datetime, now: datetime, hours: int) -> datetime | None:
+    """When an undecided order reaches its next nudge; None once the managers have theirs."""
+    for waited in (timedelta(hours=hours), timedelta(hours=2 * hours)):
+        if now - submitted_at < waited:
+            return submitted_at + waited
+    return None
+
+
 def ship_deadline(approved_on: date, promised: date | None, within_days: int) -> date:
     """The last day to ship: the date promised on approval, else the order type's SLA."""
     return promised or approved_on + timedelta(days=within_days)
@@ -95,6 +112,16 @@ def delivery_step(arrival: date, today: date, late_days: int, confirm_days: int)
     if days >= late_days:
         return DeliveryStep.LATE
     return None
+
+
+def next_delivery_step(
+    arrival: date, today: date, late_days: int, confirm_days: int
+) -> date | None:
+    """The day a shipment reaches its next delivery step; None after asking to confirm."""
+    days = (today - arrival).days
+    return next(
+        (arrival + timedelta(days=d) for d in sorted({late_days, confirm_days}) if d > days), None
+    )
 
 
 def quiet(moment: time, start: time, end: time) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -128,6 +128,18 @@ async def on_error(update: object, context: BotContext) -> None:
         t = context.t
         if isinstance(error, DomainError):
             await reply(update, context, describe(error, t))
+        elif _unreachable(error):
+            # Telegram failed even when asked again (bot/transport.py): whatever the step
+            # saved stays saved, but the person may not have seen its answer.
+            log.warning("Telegram failed while handling an update: %s", error)
+            await reply(
+                update,
+                context,
+                t._(
+                    "⚠️ Telegram did not answer just now. Your last step may already be "
+                    "saved: please check before you repeat it."
+                ),
+            )
         elif isinstance(error, BadCallback):
             log.warning(
                 "bad callback data from %s: %s",
@@ -140,6 +152,13 @@ async def on_error(update: object, context: BotContext) -> None:
             await reply(update, context, t._("Sorry, something went wrong. Please try again."))
     except TelegramError as reply_error:
         log.warning("could not tell the user about an error: %s", reply_error)
+
+
+def _unreachable(error: object) -> bool:
+    """Telegram itself failed (5xx, network, timeout, flood control), not our request."""
+    if isinstance(error, RetryAfter):
+        return True
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

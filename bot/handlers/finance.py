@@ -71,12 +71,14 @@ async def finance_button(update: Update, context: BotContext) -> None:
         await answer(update)
         await _issued(update, context, invoice)
         return
+    if cb.action not in ("c", "rm"):
+        raise BadCallback(cb.action)
+    # Only who may see the balance may use its buttons: a refusal must come before any change.
+    balance = await finance.customer_balance(person, cb.number(0))
     if cb.action == "rm":
         paused = bool(cb.number(1, high=1))
         await context.services.customer_admin.pause_reminders(person, cb.number(0), paused)
-    elif cb.action != "c":
-        raise BadCallback(cb.action)
-    balance = await finance.customer_balance(person, cb.number(0))
+        balance = await finance.customer_balance(person, cb.number(0))
     await answer(update)
     await show(update, context, finance_views.customer_balance(context.t, balance))
 

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
 from bot.handlers.context import BotContext
 from bot.ui.screen import Screen
@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> bool:
     """Answer the pressed button (Telegram shows a spinner until it is answered).
 
-    False when Telegram refused: answered already, or too old."""
+    False when that failed: answered already, too old, or Telegram unreachable. Never raises:
+    the spinner stops by itself, and what the press did must not be undone by it."""
     query = update.callback_query
     if query is None:
         return False
@@ -25,6 +26,9 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
         await query.answer(text, show_alert=alert)
     except BadRequest as error:
         log.debug("callback answer refused: %s", error)
+        return False
+    except TelegramError as error:
+        log.warning("could not answer a button press: %s", error)
         return False
     return True
 
@@ -44,6 +48,11 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
                 if "not modified" in str(error):
                     return
                 log.info("edit failed, sending anew: %s", error)
+            except NetworkError as error:  # Telegram failed even when asked again
+                log.warning("edit failed, sending anew: %s", error)
+            except Forbidden as error:  # blocked: nothing can be shown, the step goes on
+                log.info("could not show a screen: %s", error)
+                return
         elif editable:
             try:
                 await message.delete()
@@ -53,7 +62,18 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
 
 
 async def send(update: Update, context: BotContext, screen: Screen) -> None:
-    """Send a screen as a new message in the current chat."""
+    """Send a screen as a new message in the current chat. A timeout is taken for sent (it
+    mostly is), and a chat that refuses messages (blocked) for one that read it: either way
+    the step goes on — its changes saved, others told — rather than stop half-way."""
+    try:
+        await _send(update, context, screen)
+    except TimedOut as error:
+        log.warning("no answer to a message sent (it may have arrived): %s", error)
+    except Forbidden as error:
+        log.info("could not show a screen: %s", error)
+
+
+async def _send(update: Update, context: BotContext, screen: Screen) -> None:
     chat = update.effective_chat
     if chat is None:
         return

@@ -121,14 +121,15 @@ class _Checker:
         uow = self.uow
         compact = re.sub(r"[\s\-().]", "", text)
         ids: list[int]
-        if compact.startswith("+") or (compact.isdigit() and len(compact) >= 7):
+        # isdecimal, not isdigit: "𐩀" is a digit that int() refuses.
+        if compact.startswith("+") or (compact.isdecimal() and len(compact) >= 7):
             try:
                 ids = await uow.batches.customers_by_phone(
                     parse_phone(text, self.config.business.phone_region)
                 )
             except InvalidInput:
                 ids = []
-        elif compact.isdigit():
+        elif compact.isdecimal():
             found = await uow.customers.by_id(int(compact))
             ids = [found.id] if found else []
         else:

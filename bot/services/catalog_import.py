@@ -67,7 +67,7 @@ def _tiers(text: str, digits: int, base: int) -> list[PriceTier]:
     tiers: list[PriceTier] = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         qty, sep, price = part.partition(":")
-        if not sep or not qty.strip().isdigit():
+        if not sep or not qty.strip().isdecimal():
             raise RowError(f"tiers: {part!r} is not MIN_QTY:PRICE")
         tier = PriceTier(min_qty=int(qty), unit_price=_money(price, digits, "tiers"))
         if tier.min_qty < 2 or (tiers and tier.min_qty <= tiers[-1].min_qty):
@@ -106,7 +106,7 @@ class CatalogImportService(Service):
         digits = self.config.business.minor_digits
         price = _money(row["price"], digits, "price")
         stock_text = row["stock"].strip()
-        if not stock_text.isdigit() or int(stock_text) > MAX_STOCK:
+        if not stock_text.isdecimal() or int(stock_text) > MAX_STOCK:
             raise RowError(f"stock: {stock_text!r} is not a whole number from 0 to {MAX_STOCK}")
         preorder = (row.get("preorder") or "").strip().lower()
         if preorder not in _TRUE | _FALSE:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from datetime import date
 
@@ -49,6 +50,7 @@ class PaymentResult(BaseModel):
     paid: int
     owed: int
     customer_user: User
+    created: bool = True  # False: this confirmation had recorded it already
 
 
 class Debtor(BaseModel):
@@ -123,32 +125,55 @@ def _late(balance: OpenBalance, today: date) -> tuple[Debtor, list[tuple[date, i
 
 
 def summarise(balances: Sequence[OpenBalance], today: date) -> Receivables:
-    """Outstanding and overdue balances with ageing, the worst orders and customers."""
-    debtors = []
+    """Outstanding and overdue balances with ageing, the worst orders and customers: one pass
+    over plain numbers (tens of thousands of open balances), models made only for those shown."""
     buckets = [0] * len(AGEING)
-    by_customer: dict[int, CustomerDebt] = {}
+    total = overdue = 0
+    late_orders: list[tuple[int, str, int, int, OpenBalance]] = []
+    by_customer: dict[int, tuple[int, int, int, str]] = {}  # overdue, orders, days, name
     for balance in balances:
-        debtor, late = _late(balance, today)
-        for due, amount in late:
-            buckets[bucket((today - due).days)] += amount
-        debtors.append(debtor)
-        if debtor.overdue:
-            seen = by_customer.get(balance.customer_id)
-            by_customer[balance.customer_id] = CustomerDebt(
-                customer_id=balance.customer_id,
-                name=balance.customer,
-                overdue=debtor.overdue + (seen.overdue if seen else 0),
-                orders=1 + (seen.orders if seen else 0),
-                days_overdue=max(debtor.days_overdue, seen.days_overdue if seen else 0),
-            )
-    worst = sorted((d for d in debtors if d.overdue), key=lambda d: (-d.overdue, d.number))
-    customers = sorted(by_customer.values(), key=lambda c: (-c.overdue, c.name, c.customer_id))
+        owed = late = days = 0
+        for due, amount in outstanding([(d, a) for _, d, a in balance.dues], balance.paid):
+            owed += amount
+            if due < today:
+                age = (today - due).days
+                late += amount
+                days = max(days, age)
+                buckets[bucket(age)] += amount
+        total += owed
+        if not late:
+            continue
+        overdue += late
+        late_orders.append((-late, balance.number, owed, days, balance))
+        seen = by_customer.get(balance.customer_id)
+        by_customer[balance.customer_id] = (
+            (late + seen[0], 1 + seen[1], max(days, seen[2]), balance.customer)
+            if seen
+            else (late, 1, days, balance.customer)
+        )
+    worst = heapq.nsmallest(TOP, late_orders, key=lambda x: (x[0], x[1]))
+    customers = heapq.nsmallest(
+        TOP, by_customer.items(), key=lambda item: (-item[1][0], item[1][3], item[0])
+    )
     return Receivables(
-        total=sum(d.outstanding for d in debtors),
-        overdue=sum(d.overdue for d in debtors),
+        total=total,
+        overdue=overdue,
         buckets=(buckets[0], buckets[1], buckets[2], buckets[3]),
-        worst=tuple(worst[:TOP]),
-        worst_customers=tuple(customers[:TOP]),
+        worst=tuple(
+            Debtor(
+                order_id=b.order_id,
+                number=b.number,
+                customer=b.customer,
+                outstanding=owed,
+                overdue=-minus_late,
+                days_overdue=days,
+            )
+            for minus_late, _, owed, days, b in worst
+        ),
+        worst_customers=tuple(
+            CustomerDebt(customer_id=cid, name=name, overdue=late, orders=count, days_overdue=days)
+            for cid, (late, count, days, name) in customers
+        ),
     )
 
 
@@ -260,12 +285,31 @@ class FinanceService(Service):
         return sorted(found, key=lambda x: (x[0].submitted_at, x[0].id))[:TOP]
 
     async def record_payment(
-        self, actor: User, order_id: int, amount: int, method: Method, paid_on: date
+        self,
+        actor: User,
+        order_id: int,
+        amount: int,
+        method: Method,
+        paid_on: date,
+        token: str | None = None,
     ) -> PaymentResult:
-        """Record a payment; more than is owed is refused; delivered and paid completes."""
+        """Record a payment; more than is owed is refused; delivered and paid completes.
+        A confirmation (token) records one payment, however often it is pressed."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", now)
+            recorded = await uow.payments.by_token(token) if token else None
+            if recorded is not None:
+                order = await _order(uow, recorded[0], None)
+                paid = await uow.payments.paid(order.id)
+                return PaymentResult(
+                    order=order,
+                    amount=recorded[1],
+                    paid=paid,
+                    owed=order.totals.total - paid,
+                    customer_user=(await customer_of(uow, order))[1],
+                    created=False,
+                )
             order = await _order(uow, order_id, None)
             if order.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED):
                 raise NotInvoiceable()
@@ -273,7 +317,9 @@ class FinanceService(Service):
             owed = order.totals.total - paid
             if amount > owed:
                 raise Overpayment(owed=owed)
-            await uow.payments.add_payment(order.id, amount, method.value, paid_on, actor.id, now)
+            await uow.payments.add_payment(
+                order.id, amount, method.value, paid_on, actor.id, now, token
+            )
             paid += amount
             status = payment_status(order.totals.total, paid)
             await uow.payments.set_status(order.id, status)

@@ -44,6 +44,7 @@ class ShipmentResult(BaseModel):
     order: Order
     shipment: Shipment
     customer_user: User
+    created: bool = True  # False: this confirmation had recorded it already
 
 
 async def warehouse_staff(uow: UnitOfWork) -> list[User]:
@@ -95,8 +96,10 @@ class FulfilmentService(Service):
         carrier: str,
         tracking: str | None,
         expected: date | None,
+        token: str | None = None,
     ) -> ShipmentResult:
-        """Record goods leaving: stock and reservations go down, the status follows."""
+        """Record goods leaving: stock and reservations go down, the status follows.
+        A confirmation (token) records one shipment, however often it is pressed."""
         now = self.clock.now()
         carrier = parse_carrier(carrier)
         tracking = parse_tracking(tracking) if tracking else None
@@ -105,6 +108,14 @@ class FulfilmentService(Service):
             order = await uow.orders.by_id(order_id)
             if order is None:
                 raise OrderNotFound()
+            recorded = await uow.shipments.by_token(token) if token else None
+            if recorded is not None:
+                shipment = await uow.shipments.by_id(recorded)
+                assert shipment is not None
+                _, customer_user = await customer_of(uow, order)
+                return ShipmentResult(
+                    order=order, shipment=shipment, customer_user=customer_user, created=False
+                )
             if order.status not in SHIPPABLE:
                 raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
             lines = {line.id: line for line in await uow.orders.lines(order.id)}
@@ -117,7 +128,7 @@ class FulfilmentService(Service):
                 if not await uow.catalog.take_out(line.product_id, qty, from_reserve):
                     raise OutOfStockToShip(sku=line.sku)
             shipment_id = await uow.shipments.insert(
-                order.id, carrier, tracking, expected, actor.id, now, chosen
+                order.id, carrier, tracking, expected, actor.id, now, chosen, token
             )
             after = await uow.orders.lines(order.id)
             complete = all(x.remaining == 0 for x in after)

@@ -4,7 +4,7 @@ the log that lets each reminder out once, and what the sender needs to write eac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -30,6 +30,9 @@ from bot.domain.reminders import (
     delivery_step,
     dunning_position,
     expected_arrival,
+    next_approval_nudge,
+    next_delivery_step,
+    next_payment_step,
     overdue_audiences,
     payment_level,
     quiet,
@@ -46,6 +49,7 @@ ROLE_OF = {
     Audience.WAREHOUSE: Role.WAREHOUSE,
 }
 DEAD = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
+_END = datetime.max.replace(tzinfo=UTC)
 
 
 class Recipient(BaseModel):
@@ -157,20 +161,36 @@ class ReminderService(Service):
         """The business time zone."""
         return self.config.business.zone
 
-    async def due_reminders(self, now: datetime) -> list[Planned]:
-        """Every reminder due at `now` and not yet logged, held ones included: reads only."""
+    async def due_reminders(self, now: datetime, *, everything: bool = False) -> list[Planned]:
+        """Every reminder due at `now` and not yet logged, held ones included: reads only.
+        What a scan at that moment would decide (of the orders on the agenda by then); with
+        `everything`, by the rules over the whole book, which also names staff given a role
+        after a step was decided (the scan tells them of the next step)."""
         async with self.db.reader() as uow:
-            return await self._plan(uow, now)
+            if everything:
+                return await self._plan(uow, now)
+            return await self._plan(uow, now, await uow.reminders.agenda(now), {})
 
     async def queue_due(self) -> list[int]:
         """Decide what is due now and log it as queued, in one transaction: a reminder is
-        logged once (the log's unique key), however many scans overlap or restarts happen."""
+        logged once (the log's unique key), however many scans overlap or restarts happen.
+
+        Only the orders on the agenda whose time has come are looked at (what changed since
+        the last scan, and what reached a step or the end of quiet hours); each is put back
+        for its next step, or dropped from the agenda when no step is left."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            due = [p for p in await self._plan(uow, now) if p.held_until is None]
+            among = await uow.reminders.agenda(now)
+            looks: dict[int, datetime | None] = dict.fromkeys(among)
+            planned = await self._plan(uow, now, among, looks)
+            due = [p for p in planned if p.held_until is None]
+            for p in planned:
+                if p.held_until is not None and p.order_id in looks:
+                    looks[p.order_id] = _earliest(looks[p.order_id], p.held_until)
             queued = await uow.reminders.add_all(
                 [(p.key, p.recipient.user_id, p.recipient.audience) for p in due], now
             )
+            await uow.reminders.reschedule(looks)
             await uow.commit()
         return queued
 
@@ -243,8 +263,16 @@ class ReminderService(Service):
 
     # ------------------------------------------------------------------ deciding
 
-    async def _plan(self, uow: UnitOfWork, now: datetime) -> list[Planned]:
-        dues = await self._dues(uow, now)
+    async def _plan(
+        self,
+        uow: UnitOfWork,
+        now: datetime,
+        among: list[int] | None = None,
+        looks: dict[int, datetime | None] | None = None,
+    ) -> list[Planned]:
+        """What is due at `now` and not logged: of every order, or only of those `among`
+        (then `looks` learns when each of them reaches its next step)."""
+        dues = await self._dues(uow, now, among, looks)
         contacts = await uow.reminders.contacts(d.customer_id for d in dues if d.customer_id)
         logged = await uow.reminders.logged(d.order_id for d in dues)
         staff: dict[Audience | int, list[Recipient]] = {}
@@ -279,17 +307,36 @@ class ReminderService(Service):
                     )
         return planned
 
-    async def _dues(self, uow: UnitOfWork, now: datetime) -> list[_Due]:
-        """Everything whose reminder step is reached at `now`, logged or not."""
+    async def _dues(
+        self,
+        uow: UnitOfWork,
+        now: datetime,
+        among: list[int] | None = None,
+        looks: dict[int, datetime | None] | None = None,
+    ) -> list[_Due]:
+        """Everything whose reminder step is reached at `now`, logged or not (of the orders
+        `among`, when given; `looks` then learns when each reaches its next step)."""
         cfg = self.config.reminders
         local = now.astimezone(self.zone)
         today = local.date()
         dues: list[_Due] = []
-        for balance in await uow.payments.open_balances():
+
+        def then(order_id: int, moment: datetime | date | None) -> None:
+            if looks is None or moment is None:
+                return
+            if not isinstance(moment, datetime):  # a day's steps come at its local midnight
+                moment = datetime.combine(moment, time(0), tzinfo=self.zone)
+            looks[order_id] = _earliest(looks.get(order_id), moment)
+
+        for balance in await uow.payments.open_balances(among=among):
             left = remaining([(d, a) for _, d, a in balance.dues], balance.paid)
             for (seq, due_on, _), owed in zip(balance.dues, left, strict=True):
-                level = payment_level(due_on, today, cfg.payment_before_days, cfg.dunning_days)
-                if not owed or level is None:
+                if not owed:
+                    continue
+                steps = cfg.payment_before_days, cfg.dunning_days
+                then(balance.order_id, next_payment_step(due_on, today, *steps))
+                level = payment_level(due_on, today, *steps)
+                if level is None:
                     continue
                 dues.append(
                     _Due(
@@ -315,7 +362,13 @@ class ReminderService(Service):
                             due_on,
                         )
                     )
-        for waiting in await uow.reminders.undecided(now - timedelta(hours=cfg.approval_hours)):
+        # of some orders: all of those undecided, to know when each is nudged next
+        before = now - timedelta(hours=cfg.approval_hours) if among is None else _END
+        for waiting in await uow.reminders.undecided(before, among):
+            then(
+                waiting.order_id,
+                next_approval_nudge(waiting.submitted_at, now, cfg.approval_hours),
+            )
             nudge = approval_level(waiting.submitted_at, now, cfg.approval_hours)
             if nudge is None:
                 continue
@@ -332,9 +385,11 @@ class ReminderService(Service):
                     waiting.rep_id,
                 )
             )
-        for order in await uow.reminders.unshipped():
+        for order in await uow.reminders.unshipped(among=among):
             deadline = self._deadline(order.approved_at, order.promised, order.order_type)
-            if today > deadline:
+            if today <= deadline:
+                then(order.order_id, deadline + timedelta(days=1))
+            else:
                 dues.append(
                     _Due(
                         Kind.SHIP_LATE,
@@ -346,9 +401,11 @@ class ReminderService(Service):
                         deadline,
                     )
                 )
-        for shipment in await uow.reminders.in_transit():
+        for shipment in await uow.reminders.in_transit(among):
             arrival = self._arrival(shipment.expected, shipment.shipped_at)
-            step = delivery_step(arrival, today, cfg.late_delivery_days, cfg.confirm_receipt_days)
+            days = cfg.late_delivery_days, cfg.confirm_receipt_days
+            then(shipment.order_id, next_delivery_step(arrival, today, *days))
+            step = delivery_step(arrival, today, *days)
             if step is None:
                 continue
             audiences = (
@@ -533,6 +590,10 @@ class ReminderService(Service):
         if user is None or user.unreachable:
             raise _NotNow()
         return _person(user, logged.audience)
+
+
+def _earliest(first: datetime | None, second: datetime) -> datetime:
+    return second if first is None or second < first else first
 
 
 def _person(user: User, audience: Audience) -> Recipient:

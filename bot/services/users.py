@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.models import Language, User
+from bot.domain.parsing import clean_text
 from bot.services.base import Service
 
 
@@ -23,18 +24,21 @@ class UserService(Service):
         async with self.db.reader() as uow:
             user = await uow.users.by_telegram_id(telegram_id)
         if user is not None and user.unreachable and present:
-            async with self.db.unit_of_work() as uow:
+            async with self.db.unit_of_work(claims_update=False) as uow:
                 await uow.users.set_unreachable(user.id, None)
                 await uow.commit()
             return user.model_copy(update={"unreachable": False})
         if user is not None:
             return user
         language = Language.from_telegram(language_code, self.config.business.default_language)
-        async with self.db.unit_of_work() as uow:
+        # Meeting someone is not what their update is for: it must not count as applying it.
+        async with self.db.unit_of_work(claims_update=False) as uow:
             user = await uow.users.by_telegram_id(telegram_id)
             if user is None:
+                # Telegram names are anyone's choice: no bidi overrides or zero-width tricks.
+                name = clean_text(first_name)[:64]
                 user = await uow.users.insert(
-                    telegram_id, first_name[:64], username, language, self.clock.now()
+                    telegram_id, name, username, language, self.clock.now()
                 )
                 await uow.commit()
         return user

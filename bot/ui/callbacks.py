@@ -35,7 +35,8 @@ class Callback:
             raw = self.args[index]
         except IndexError:
             raise BadCallback(f"missing argument {index}") from None
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        # str.isdigit() also holds for "²", which int() refuses: ASCII digits only.
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
             raise BadCallback(f"argument {index} out of range: {raw!r}")
         return int(raw)
 

@@ -121,8 +121,15 @@ def confirm(t: Texts, number: str, amount: int, method: Method, day: str) -> Scr
 
 
 def recorded(t: Texts, value: PaymentResult) -> Screen:
-    """Finance's confirmation."""
-    text = t._("Recorded %(amount)s for %(number)s. Paid %(paid)s, still owed %(owed)s.") % {
+    """Finance's confirmation (or that this payment had been recorded already)."""
+    if value.created:
+        text = t._("Recorded %(amount)s for %(number)s. Paid %(paid)s, still owed %(owed)s.")
+    else:
+        text = t._(
+            "This payment of %(amount)s for %(number)s was recorded already. "
+            "Paid %(paid)s, still owed %(owed)s."
+        )
+    text = text % {
         "amount": t.money(value.amount),
         "number": value.order.number,
         "paid": t.money(value.paid),

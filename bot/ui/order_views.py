@@ -233,6 +233,8 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
     )
     if o.address:
         tail.append(t._("Address: %(value)s") % {"value": esc(o.address)})
+    if o.note:
+        tail.append(t._("Note: %(value)s") % {"value": esc(o.note)})
     if o.desired_date:
         tail.append(t._("Desired date: %(value)s") % {"value": t.date(o.desired_date)})
     tail.append("")

@@ -39,6 +39,8 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
     ]
     if o.address:
         head.append(t._("Address: %(value)s") % {"value": esc(o.address)})
+    if o.note:
+        head.append(t._("Note: %(value)s") % {"value": esc(o.note)})
     if o.desired_date:
         head.append(t._("Desired date: %(value)s") % {"value": t.date(o.desired_date)})
     if notice:

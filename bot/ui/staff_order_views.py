@@ -7,7 +7,8 @@ from bot.domain.models import AuditEntry, OrderStatus
 from bot.i18n import N_, Texts
 from bot.services.staff_orders import Lens, StaffOrderView
 from bot.ui import labels
-from bot.ui.screen import Screen, clip, esc, fit
+from bot.ui.callbacks import pack
+from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 from bot.ui.shipping_views import shipment_line
 
 ACTIONS = {
@@ -47,6 +48,8 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
     ]
     if o.address:
         head.append(t._("Address: %(value)s") % {"value": esc(o.address)})
+    if o.note:  # door codes and delivery times: the warehouse's business too
+        head.append(t._("Note: %(value)s") % {"value": esc(o.note)})
     if value.lens is Lens.FULL:
         head.append(t._("Phone: %(value)s") % {"value": esc(c.phone)})
         head.append(
@@ -78,6 +81,14 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         ]
     tail = [shipment_line(t, s) for s in value.shipments]
     tail += ["", t._("<b>History</b>"), *[_entry(t, e, value.lens) for e in value.history]]
+    # The warehouse can always mark a shipment delivered from here, even when the pick list
+    # that had the button is gone (a restart in the middle of recording the shipment).
+    rows = [
+        [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.id}, pack("dlv", "w", s.id))]
+        for s in value.shipments
+        if value.lens is Lens.GOODS and s.delivered_at is None
+    ]
     return Screen(
-        fit("\n".join(head) + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
+        fit("\n".join(head) + "\n", items, "\n".join(tail), t._("… and %(n)d more lines")),
+        keyboard(rows),
     )

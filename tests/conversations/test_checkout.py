@@ -74,8 +74,9 @@ async def test_confirm_twice_and_replayed_update_make_one_order(bot: Harness, an
     )
     press = bot.fake.press_button(ann, summary["message_id"], confirm)
     await bot.feed(press)
+    chat = bot.fake.chat_messages(ann)
     await bot.feed(copy.deepcopy(press))  # Telegram delivers the same update again
-    assert "was already submitted" in bot.last(ann)
+    assert bot.fake.chat_messages(ann) == chat, "the same update again changes nothing"
     await bot.press_data(ann, confirm, summary["message_id"])  # a second tap on the old button
     assert "was already submitted" in bot.last(ann)
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(1,)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_finance import delivered_order
+from tests.conversations.test_fulfilment import approved_order, ship_rest
 
 
 async def test_each_role_sees_its_part(team: Team) -> None:
@@ -45,3 +46,18 @@ async def test_strangers_and_other_reps_are_refused(team: Team) -> None:
         bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND after = 'view'"
     )
     assert denied == [(2,)]
+
+
+async def test_the_warehouse_marks_a_shipment_delivered_from_the_order(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_rest(team)  # its pick list, with the Delivered button, may be lost: /order has it
+    await bot.send(team.manager, "/order SO-20261123-0001")
+    assert bot.buttons(team.manager) == []  # money side: not the manager's button
+    await bot.send(team.warehouse, "/order SO-20261123-0001")
+    assert bot.buttons(team.warehouse) == ["📬 Delivered: shipment 1"]
+    await bot.press(team.warehouse, "📬 Delivered: shipment 1")
+    assert "Marked as delivered." in bot.alerts()[-1]
+    assert await query(bot, "SELECT status FROM orders") == [("delivered",)]
+    await bot.send(team.warehouse, "/order SO-20261123-0001")
+    assert bot.buttons(team.warehouse) == []

@@ -473,3 +473,18 @@ async def test_groups_and_forum_topics(fake: FakeTelegram, uid: int) -> None:
     with pytest.raises(ValueError, match="not in chat"):
         fake.press_button(stranger, sent.message_id, "apv:ok:1", chat_id=forum)
     assert fake.last_bot_message(forum)["text"] == "New order"  # type: ignore[index]
+
+
+def test_calls_and_updates_are_timed_by_the_clock() -> None:
+    now = [100.0]
+    fake = FakeTelegram(clock=lambda: now[0])
+    uid = fake.create_user("Ann")
+    first = fake.send_text(uid, "hi")
+    now[0] = 100.25
+    fake.call("sendMessage", {"chat_id": uid, "text": "hello"})
+    now[0] = 101.5
+    second = fake.send_text(uid, "again")
+    fake.call("getUpdates", {"offset": second["update_id"]})
+    assert fake.update_times == {first["update_id"]: 100.0, second["update_id"]: 101.5}
+    assert [name for name, _ in fake.calls] == ["sendMessage", "getUpdates"]
+    assert fake.call_times == [100.25, 101.5], "one time per recorded call, in order"

@@ -228,6 +228,17 @@ async def test_photo_upload_download_and_url_photo(
     assert await client.last_text(uid) == ""
 
 
+async def test_recorded_calls_tell_when_they_arrived(
+    bot: Bot, client: SandboxClient, uid: int
+) -> None:
+    before = time.time()
+    await bot.send_message(uid, "one")
+    await bot.send_message(uid, "two")
+    calls = await client.calls("sendMessage")
+    assert [c["params"]["text"] for c in calls] == ["one", "two"]
+    assert before <= calls[0]["at"] <= calls[1]["at"] <= time.time()
+
+
 async def test_json_form_and_query_parameters(
     server: SandboxServer, client: SandboxClient, uid: int
 ) -> None:

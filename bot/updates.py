@@ -1,0 +1,147 @@
+"""Every Telegram update applied exactly once, even across crashes.
+
+Telegram delivers an update until the bot confirms it (by asking for the next ones). PTB asks
+as soon as it has fetched a batch, so a crash loses every update fetched and not yet processed.
+OrderDesk asks only once everything fetched has been processed (ConfirmAfterProcessing): after
+a crash Telegram delivers the interrupted updates again — at least once. OnceApplication makes
+that harmless: an update whose changes are in the database (recorded in the same transaction,
+see bot/db/updates.py) is not applied again. The conversation states and drafts the fetched
+updates changed are written in one transaction when the last of them is done, before Telegram
+is told (one write per batch, not per update), so a restart finds every conversation where its
+person last saw it, or Telegram delivers again the updates that got it there.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import ODVInput
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, ExtBot
+from telegram.request import BaseRequest, RequestData
+
+from bot.db.updates import CURRENT_UPDATE
+from bot.handlers.context import BotContext, identify
+from bot.handlers.render import answer
+from bot.persistence import SQLitePersistence
+
+log = logging.getLogger(__name__)
+
+RECENT = 1000  # ids of updates seen by this process, for duplicates within it
+RECENT_SECONDS = 24 * 3600
+
+
+class OnceApplication(
+    Application[ExtBot[None], BotContext, dict[str, Any], dict[str, Any], dict[str, Any], Any]
+):
+    """PTB's Application, but an update already applied is not applied again, and the
+    conversation states and drafts of the updates fetched are saved together once they are
+    done."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._recent: OrderedDict[int, float] = OrderedDict()
+
+    async def process_update(self, update: object) -> None:
+        """Process one update once; state changes are written when the batch is done."""
+        persistence = self.persistence
+        if not isinstance(update, Update) or not isinstance(persistence, SQLitePersistence):
+            await super().process_update(update)
+            return
+        persistence.hold()
+        try:
+            await self._once(update, persistence)
+        finally:
+            if self.update_queue.empty():  # the last update fetched: write, then confirm
+                try:
+                    await persistence.release()
+                except Exception:
+                    log.exception("could not save the conversation states of updates")
+
+    async def _once(self, update: Update, persistence: SQLitePersistence) -> None:
+        """Apply the update unless it was applied already."""
+        if self._seen(update.update_id):
+            log.info("update %s came again; already handled", update.update_id)
+            return
+        if await persistence.applied(update.update_id):
+            log.info("update %s came again after a restart; already applied", update.update_id)
+            await self._already_done(update)
+            return
+        token = CURRENT_UPDATE.set(update.update_id)
+        try:
+            await super().process_update(update)
+            await self.update_persistence()
+        finally:
+            CURRENT_UPDATE.reset(token)
+
+    def _seen(self, update_id: int) -> bool:
+        """Whether this process has handled the update; remember it if not."""
+        now = time.monotonic()
+        while self._recent and (
+            len(self._recent) >= RECENT or next(iter(self._recent.values())) < now - RECENT_SECONDS
+        ):
+            self._recent.popitem(last=False)
+        if update_id in self._recent:
+            return True
+        self._recent[update_id] = now
+        return False
+
+    async def _already_done(self, update: Update) -> None:
+        """Tell the person their action had been saved (its answer may never have left)."""
+        context = BotContext.from_update(update, self)
+        try:
+            await identify(update, context)
+            text = context.t._("✅ Done — this was saved just before OrderDesk restarted.")
+            if update.callback_query is not None and await answer(update, text):
+                return
+            chat = update.effective_chat
+            if chat is not None and chat.type == ChatType.PRIVATE:
+                await self.bot.send_message(chat.id, text)
+        except TelegramError as error:
+            log.warning("could not say an update was already applied: %s", error)
+
+
+class ConfirmAfterProcessing(BaseRequest):
+    """The getUpdates connection: asks for more updates (which confirms the earlier ones to
+    Telegram) only once everything fetched before has been processed."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self._inner = inner
+        self.processed: Callable[[], Awaitable[None]] | None = None  # the update queue's join
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The wrapped request's read timeout."""
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        """Open the wrapped request."""
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Close the wrapped request."""
+        await self._inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """getUpdates waits until the updates fetched so far are processed."""
+        if self.processed is not None and url.rstrip("/").endswith("/getUpdates"):
+            await self.processed()
+        return await self._inner.do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
