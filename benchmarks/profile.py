@@ -33,8 +33,12 @@ def summary(collapsed: str, top: int = 25) -> str:
             total[frame] += n
     lines = [f"{samples} samples; own time (the function itself):"]
     lines += [f"  {100 * n / samples:5.1f}%  {f}" for f, n in own.most_common(top)]
-    lines.append("including what they call (event loop and thread plumbing left out):")
-    busy = [(f, n) for f, n in total.most_common() if not any(s in f for s in SKIP)]
+    lines.append("OrderDesk's own functions, including what they call:")
+    ours = [(f, n) for f, n in total.most_common() if "(bot/" in f]
+    lines += [f"  {100 * n / samples:5.1f}%  {f}" for f, n in ours[:top]]
+    lines.append("libraries, including what they call (event loop plumbing left out):")
+    busy = [(f, n) for f, n in total.most_common() if "(bot/" not in f]
+    busy = [(f, n) for f, n in busy if not any(s in f for s in SKIP)]
     lines += [f"  {100 * n / samples:5.1f}%  {f}" for f, n in busy[:top]]
     return "\n".join(lines)
 
@@ -54,7 +58,9 @@ def record(pid: int, seconds: float, out: Path) -> None:
         if not raw.exists():
             out.write_text(f"py-spy failed: {done.stderr[-500:]}", encoding="utf-8")
             return
-        out.write_text(summary(raw.read_text(encoding="utf-8")), encoding="utf-8")
+        stacks = raw.read_text(encoding="utf-8")
+        out.with_suffix(".stacks").write_text(stacks, encoding="utf-8")
+        out.write_text(summary(stacks), encoding="utf-8")
 
 
 if __name__ == "__main__":

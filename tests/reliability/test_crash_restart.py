@@ -1,8 +1,11 @@
 """Crash at any step: the real bot process is SIGKILLed at many points of a whole order's life —
 registration, cart, checkout, approval, two shipments, receipt, invoice, two payments — then
-restarted on the same database, and the journey goes on as a person would (waiting for the
-answer, or trying again when none came). After every restart and at the end the database is
-checked: one order, stock reserved once and never leaked, each shipment and payment once.
+restarted on the same database, and the journey goes on as a person would. After each kill the
+person must see the step's answer (Telegram delivers the interrupted update again) or be told
+it had been done — never silence, never "something went wrong" — and pressing the same button
+once more then changes nothing. After every restart and at the end the database is checked:
+one order, stock reserved once and never leaked, each shipment and payment once, no status
+twice in the audit log.
 
 Kill points: "before" a step (everything before it processed), "fetch" (the update fetched, the
 bot killed before it could start), "call N" (the handler killed while Telegram has not yet
@@ -114,11 +117,8 @@ class Step:
 
 
 def step(name: str, act: Act, *expect: str) -> Step:
+    """A step of the journey."""
     return Step(name, act, expect)
-
-
-def number(j: Journey) -> str:
-    return j.number
 
 
 JOURNEY = (
