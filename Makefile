@@ -12,7 +12,7 @@ help:
 	@echo "make demo     OrderDesk with demo data on the local sandbox (no Telegram token; PORT=8080)"
 	@echo "make test     create .venv if needed, install, lint and run every test"
 	@echo "make run      serve a real bot from $(CONFIG)"
-	@echo "make bench    the benchmarks in benchmarks/ (figures printed, nothing asserted)"
+	@echo "make bench    the benchmarks in benchmarks/ (figures printed, nothing asserted; QUICK=1)"
 	@echo "make extract / update / compile   maintain the gettext catalogs in locales/"
 
 $(BIN)/.installed: pyproject.toml
@@ -37,8 +37,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check bot tests sandbox tools benchmarks
 	$(BIN)/mypy
 
+# Every benchmark, then one table (also in var/bench/results.md); QUICK=1 for small sizes.
 bench: compile
-	$(BIN)/python -m benchmarks.reminder_scan
+	mkdir -p var/bench
+	$(BIN)/python -m benchmarks $(if $(QUICK),--quick) --out var/bench/results.md
 
 # Debian's Chromium for the browser test of the web chat (installed when missing and possible).
 browser:

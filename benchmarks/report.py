@@ -27,8 +27,8 @@ def fmt(value: float | None, unit: str) -> str:
         return ""
     if unit in ("ms", "MB") and value < 10:
         return f"{value:.1f} {unit}"
-    if unit == "%":
-        return f"{value:.1f} %"
+    if unit in ("%", "/s"):
+        return f"{value:.1f} {unit}"
     if unit == "x":
         return f"{value:.2f}"
     return f"{value:,.0f} {unit}"

@@ -14,6 +14,7 @@ from bot.db.audit import AuditRepository
 from bot.db.batches import BatchRepository
 from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
+from bot.db.connection import connect
 from bot.db.customers import CustomerRepository
 from bot.db.exports import ExportRepository
 from bot.db.feedback import FeedbackRepository
@@ -53,7 +54,7 @@ class Database:
                 return
             if str(self.path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            conn = await connect(self.path)
             conn.row_factory = aiosqlite.Row
             try:
                 await conn.execute("PRAGMA busy_timeout = 5000")

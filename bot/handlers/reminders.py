@@ -60,14 +60,16 @@ async def deliver(context: BotContext) -> int:
 
 
 async def _chat(context: BotContext, ids: list[int], gate: asyncio.Semaphore) -> int:
+    """One chat's reminders, a pause between two (not after the last: the chat's place among
+    those sent side by side goes to the next chat at once)."""
     pause = context.config.reminders.per_chat_seconds
     sent = 0
     async with gate:
         for reminder_id in ids:
+            if sent and pause:
+                await asyncio.sleep(pause)
             if await _send(context, reminder_id):
                 sent += 1
-                if pause:
-                    await asyncio.sleep(pause)
     return sent
 
 

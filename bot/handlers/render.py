@@ -53,12 +53,37 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
             except Forbidden as error:  # blocked: nothing can be shown, the step goes on
                 log.info("could not show a screen: %s", error)
                 return
+        elif editable and screen.photo and message.photo:
+            if screen.photo == message.photo[-1].file_id and await _recaption(message, screen):
+                return
+            await _delete(message)
         elif editable:
-            try:
-                await message.delete()
-            except TelegramError as error:
-                log.debug("could not delete message: %s", error)
+            await _delete(message)
     await send(update, context, screen)
+
+
+async def _recaption(message: Message, screen: Screen) -> bool:
+    """The same photo with a new caption and buttons (a product card after adding to the
+    cart): one edit instead of deleting the card and sending it again. False if that failed."""
+    inline = screen.keyboard if isinstance(screen.keyboard, InlineKeyboardMarkup) else None
+    try:
+        await message.edit_caption(screen.text, reply_markup=inline)
+    except BadRequest as error:
+        if "not modified" in str(error):
+            return True
+        log.info("caption edit failed, sending anew: %s", error)
+        return False
+    except TelegramError as error:
+        log.warning("caption edit failed, sending anew: %s", error)
+        return False
+    return True
+
+
+async def _delete(message: Message) -> None:
+    try:
+        await message.delete()
+    except TelegramError as error:
+        log.debug("could not delete message: %s", error)
 
 
 async def send(update: Update, context: BotContext, screen: Screen) -> None:

@@ -55,6 +55,24 @@ async def test_product_card_with_photo_tiers_and_stock(bot: Harness) -> None:
     assert bot.fake.method_calls("sendPhoto")[-1]["photo"] == file_id  # sent by id, not uploaded
 
 
+async def test_adding_from_a_photo_card_edits_its_caption_in_place(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    await bot.send(uid, "/search stapler")
+    await bot.press(uid, "Stapler No. 24/6 · CN¥35.00")
+    card = bot.last_message(uid)
+    sent = len(bot.fake.method_calls("sendPhoto")), len(bot.fake.method_calls("deleteMessage"))
+    assert card.get("photo")
+    assert "In your cart: 5" in await bot.press(uid, "+5")
+    again = bot.last_message(uid)
+    assert again["message_id"] == card["message_id"], "the same message, not a new one"
+    assert again["photo"] == card["photo"] and "In your cart: 5" in again["caption"]
+    now = len(bot.fake.method_calls("sendPhoto")), len(bot.fake.method_calls("deleteMessage"))
+    assert now == sent, "no photo sent again, nothing deleted"
+    assert "In your cart: 6" in await bot.press(uid, "+1")
+    await bot.press(uid, "⬅ Back")
+    assert not bot.last_message(uid).get("photo"), "a list: the photo card gives way"
+
+
 async def test_out_of_stock_and_preorder_cards(bot: Harness) -> None:
     uid = bot.user("Ann")
     await bot.send(uid, "/search pens")

@@ -5,9 +5,11 @@ the buttons in them, a pause, a customer who blocked the bot (403), Telegram ask
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 from bot.handlers import reminders
+from bot.handlers.context import CONFIG
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_finance import delivered_order
 from tests.conversations.test_fulfilment import approved_order, ship_rest, submitted_order
@@ -89,6 +91,29 @@ async def test_payment_reminders_reach_the_customer_and_staff_once(team: Team) -
     await scan(bot)
     assert len(sent_to(bot, team.rep)) == rep_before
     assert len(sent_to(bot, team.customer)) == customer_before
+
+
+async def test_the_pause_is_between_two_reminders_to_one_chat_not_after_the_last(
+    team: Team,
+) -> None:
+    bot = team.bot
+    assert bot.app is not None
+    config = bot.app.bot_data[CONFIG]
+    hour = config.reminders.model_copy(update={"per_chat_seconds": 3600})
+    bot.app.bot_data[CONFIG] = config.model_copy(update={"reminders": hour})
+    await invoiced(team)
+    # one reminder to each of two chats: done at once, no hour waited after either
+    assert await asyncio.wait_for(scan(bot), 60) == 2
+    bot.clock.advance(timedelta(days=1))  # the customer, the rep, finance twice (alert, digest)
+    finance = len(sent_to(bot, team.finance))
+    sending = asyncio.create_task(scan(bot))
+    while not ("overdue" in bot.last(team.customer) and "Overdue" in bot.last(team.rep)):
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)
+    assert len(sent_to(bot, team.finance)) == finance + 1, "the second waits its pause"
+    sending.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sending
 
 
 async def test_only_staff_pause_reminders(team: Team) -> None:

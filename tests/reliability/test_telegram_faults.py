@@ -151,7 +151,7 @@ async def test_flood_control_is_waited_out(shop: Shop, caplog: pytest.LogCapture
 @pytest.mark.parametrize(
     ("code", "method", "when"),
     [
-        (500, "sendPhoto", "+5"),
+        (500, "editMessageCaption", "+5"),  # the card shown again with the cart
         (502, "answerCallbackQuery", "+5"),
         (502, "editMessageText", "Courier"),
         (503, "answerCallbackQuery", "Confirm"),

@@ -1,0 +1,65 @@
+"""The database connection runs each statement in one trip to aiosqlite's thread, and its
+cursors still behave as aiosqlite's do: rows one by one or all, rowcount, lastrowid, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.db.connection import Connection, connect
+
+
+@pytest.fixture
+async def conn(tmp_path: Path) -> AsyncIterator[Connection]:
+    connection = connect(tmp_path / "c.sqlite3")
+    await connection  # starts its thread and connects
+    connection.row_factory = sqlite3.Row
+    await connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)")
+    await connection.executemany("INSERT INTO t (name) VALUES (?)", [("a",), ("b",), ("c",)])
+    yield connection
+    await connection.close()
+
+
+def count_trips(conn: Connection) -> list[int]:
+    """Count the calls aiosqlite sends to its thread from now on."""
+    trips = [0]
+    send = conn._execute
+
+    async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips[0] += 1
+        return await send(fn, *args, **kwargs)
+
+    conn._execute = counted  # type: ignore[method-assign]
+    return trips
+
+
+async def test_rows_one_by_one_all_or_iterated_in_one_trip(conn: Connection) -> None:
+    trips = count_trips(conn)
+    async with conn.execute("SELECT id, name FROM t ORDER BY id") as cursor:
+        first = await cursor.fetchone()
+        assert first is not None and (first["id"], first["name"]) == (1, "a")
+        assert [r["name"] for r in await cursor.fetchall()] == ["b", "c"]
+        assert await cursor.fetchone() is None and await cursor.fetchall() == []
+    cursor = await conn.execute("SELECT name FROM t WHERE id > ? ORDER BY id", (1,))
+    assert [r[0] async for r in cursor] == ["b", "c"]
+    many = await conn.execute("SELECT name FROM t ORDER BY id")
+    assert [r[0] for r in await many.fetchmany(2)] == ["a", "b"]
+    assert [r[0] for r in await many.fetchmany(2)] == ["c"]
+    assert trips == [3], "one trip per statement: nothing for fetching or closing"
+
+
+async def test_rowcount_lastrowid_and_errors(conn: Connection) -> None:
+    updated = await conn.execute("UPDATE t SET name = name || '!' WHERE id < ?", (3,))
+    assert updated.rowcount == 2
+    inserted = await conn.execute("INSERT INTO t (name) VALUES (?)", ("d",))
+    assert inserted.lastrowid == 4 and inserted.rowcount == 1
+    returned = await conn.execute("INSERT INTO t (name) VALUES ('e') RETURNING id")
+    assert (await returned.fetchone())[0] == 5  # type: ignore[index]
+    with pytest.raises(sqlite3.IntegrityError):
+        await conn.execute("INSERT INTO t (name) VALUES ('e')")
+    rows = await conn.execute_fetchall("SELECT COUNT(*) FROM t")
+    assert next(iter(rows))[0] == 5
