@@ -7,7 +7,7 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -55,7 +55,7 @@ from bot.i18n import I18n
 from bot.logs import protect_logs
 from bot.persistence import SQLitePersistence
 from bot.services import Services
-from bot.transport import RetryingRequest
+from bot.transport import AiohttpRequest, RetryingRequest
 from bot.updates import ConfirmAfterProcessing, OnceApplication
 
 RATE_LIMIT_RETRIES = 3
@@ -135,7 +135,7 @@ def build_application(
     db = Database(config.database.path)
     clock = clock or SystemClock()
     polling = ConfirmAfterProcessing(
-        get_updates_request or request or HTTPXRequest(connection_pool_size=1)
+        get_updates_request or request or AiohttpRequest(connections=1)
     )
 
     async def post_init(app: App) -> None:
@@ -174,7 +174,7 @@ def build_application(
     )
     if config.telegram.rate_limit:
         builder = builder.rate_limiter(rate_limiter())
-    builder = builder.request(RetryingRequest(request or HTTPXRequest(connection_pool_size=256)))
+    builder = builder.request(RetryingRequest(request or AiohttpRequest()))
     app: App = builder.build()
     polling.processed = app.update_queue.join
     register_handlers(app)

@@ -1,4 +1,10 @@
-"""The connection to Telegram's Bot API: a passing failure is tried again before anyone sees it.
+"""The connection to Telegram's Bot API: HTTP through aiohttp, and a passing failure tried again
+before anyone sees it.
+
+PTB's default HTTPXRequest costs about 880 µs of CPU per Bot API call on the development
+machine (httpx, httpcore and anyio layered over asyncio); AiohttpRequest does the same call in
+about 380 µs. A button press is two calls (answer it, edit the screen), so this is most of the
+difference between OrderDesk and a bare echo bot (benchmarks/throughput.py, docs/performance.md).
 
 Telegram's servers sometimes answer 5xx (502 Bad Gateway, 500) or the network drops a request;
 trying again a moment later almost always works. A 5xx means the call was not carried out, so
@@ -12,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram._utils.defaultvalue import DEFAULT_NONE
+import aiohttp
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -85,3 +92,89 @@ class RetryingRequest(BaseRequest):
                 log.warning("Telegram answered %s to %s; trying again in %g s", code, name, pause)
             await asyncio.sleep(pause)
         raise AssertionError("unreachable")
+
+
+class AiohttpRequest(BaseRequest):
+    """PTB's requests over one aiohttp session: its connections kept open and reused, its
+    timeouts as HTTPXRequest's (seconds; None waits for ever), its failures as PTB's errors
+    (TimedOut, NetworkError), files sent as multipart form data."""
+
+    def __init__(
+        self,
+        connections: int = 256,
+        *,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._connections = connections
+        self._read, self._write, self._connect = read_timeout, write_timeout, connect_timeout
+        self._pool, self._media_write = pool_timeout, media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """Seconds to wait for an answer unless a call says otherwise."""
+        return self._read
+
+    async def initialize(self) -> None:
+        """Open the session (again, after a shutdown)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections),
+                cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none
+                trust_env=True,  # HTTPS_PROXY and friends, as httpx honours them
+            )
+
+    async def shutdown(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """One HTTP request: the status and the body of the answer."""
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        files = request_data.multipart_data if request_data else None
+        fields = request_data.json_parameters if request_data else {}
+        body: aiohttp.FormData | dict[str, str] = fields
+        if files:
+            body = aiohttp.FormData(fields)
+            for name, (filename, content, mimetype) in files.items():
+                body.add_field(name, content, filename=filename, content_type=mimetype)
+        read = _given(read_timeout, self._read)
+        write = _given(write_timeout, self._media_write if files else self._write)
+        connect, pool = _given(connect_timeout, self._connect), _given(pool_timeout, self._pool)
+        parts = (read, write, connect, pool)
+        timeout = aiohttp.ClientTimeout(
+            total=None if None in parts else sum(p for p in parts if p is not None),
+            connect=None if connect is None or pool is None else connect + pool,
+            sock_connect=connect,
+            sock_read=read,
+        )
+        try:
+            async with session.request(
+                method, url, data=body, timeout=timeout, headers={"User-Agent": self.USER_AGENT}
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as error:  # aiohttp's timeouts are TimeoutErrors too
+            raise TimedOut(f"Timed out: {error}" if str(error) else "Timed out") from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+def _given(value: ODVInput[float], default: float | None) -> float | None:
+    """A timeout a call gave, or the default when it gave none."""
+    return default if isinstance(value, DefaultValue) else value
