@@ -68,6 +68,13 @@ AGENDA = (
     " AND status NOT IN ('cancelled', 'rejected')"
     " UNION SELECT order_id, '' FROM shipments WHERE delivered_at IS NULL"
 )
+# What migration 0016's triggers keep in open_dues (they are dropped while loading, like the
+# agenda's): what is still owed of each due date of each open order.
+OPEN_DUES = (
+    "INSERT INTO open_dues (order_id, seq, number, customer_id, due_on, owed)"
+    " SELECT order_id, seq, number, customer_id, due_on, owed FROM dues_outstanding"
+    " WHERE owed > 0"
+)
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
@@ -227,6 +234,7 @@ async def load(db: Database, shape: Shape, cfg: Config) -> None:
     for _, _, sql in indexes:
         await conn.execute(sql)
     await conn.execute(AGENDA)
+    await conn.execute(OPEN_DUES)
     await conn.execute("COMMIT")
     await conn.execute("PRAGMA cache_size = -2000")
     await conn.execute("PRAGMA journal_mode = WAL")

@@ -1,23 +1,35 @@
-"""aiosqlite's connection with one trip to its thread per statement.
+"""The database connection: short statements run at once, long work on aiosqlite's thread.
 
-aiosqlite runs every call on its own thread: executing a statement, fetching its row and
-closing its cursor are three trips, each a hand-over of the GIL between the event loop and
-that thread (about 33 µs on the development machine, far more than the statement). Here a
-statement is executed, read to the end and closed in one trip; the cursor handed back serves
-its rows, rowcount and lastrowid from memory. The repositories' code is unchanged (`await
-conn.execute(...)`, `async with conn.execute(...) as cursor`). Statements are small here: every
-read is by key or through an index, so reading all rows at once costs nothing extra.
-Measured by benchmarks/throughput.py: about 24 trips per update of the order flow became 14."""
+aiosqlite runs every call on its own thread, and each trip there and back is a hand-over of
+the GIL and two wake-ups (tens of microseconds, and CPU) — far more than OrderDesk's statements
+take: every one that serves a chat reads or writes a few rows by key or through an index. So a
+statement here runs on the event loop's thread, read to the end at once; the cursor handed back
+serves its rows, rowcount and lastrowid from memory, and the repositories' code is aiosqlite's
+(`await conn.execute(...)`, `async with conn.execute(...) as cursor`). Work that reads much —
+a report, an export, the reminder scan — is a long unit of work (`Database.reader(long=True)`):
+its statements go to aiosqlite's thread, one trip each, and the loop keeps serving meanwhile.
+Transactions never overlap (Database's lock): the two threads never use the connection at once.
+A statement that finds another connection's write lock taken waits for it on that thread too.
+Measured (benchmarks/throughput.py, the order flow): 24 statements an update; through the
+thread about 208 updates a second, on the loop 267 (docs/performance.md)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 from aiosqlite.context import contextmanager
+
+# How long a statement waits for another connection's write lock (another process: the
+# command line, a backup restore). The connection itself does not wait (busy_timeout 0): a
+# statement that finds the lock taken is run again on aiosqlite's thread, waiting there.
+BUSY_TIMEOUT_MS = 5000
+# True in a task while it runs long work (Database.reader(long=True), unit_of_work(long=True)).
+OFFLOADED: ContextVar[bool] = ContextVar("offloaded", default=False)
 
 
 class FetchedCursor(aiosqlite.Cursor):
@@ -58,11 +70,11 @@ class FetchedCursor(aiosqlite.Cursor):
         return rows
 
     async def close(self) -> None:
-        """Closed already, on the connection's thread."""
+        """Closed already."""
 
 
 def _run(conn: sqlite3.Connection, sql: str, parameters: Any) -> tuple[sqlite3.Cursor, list[Any]]:
-    """Execute, read everything, close: on the connection's thread."""
+    """Execute, read everything, close."""
     cursor = conn.execute(sql, parameters)
     try:
         return cursor, cursor.fetchall()
@@ -70,21 +82,49 @@ def _run(conn: sqlite3.Connection, sql: str, parameters: Any) -> tuple[sqlite3.C
         cursor.close()
 
 
+def _run_waiting(
+    conn: sqlite3.Connection, sql: str, parameters: Any
+) -> tuple[sqlite3.Cursor, list[Any]]:
+    """_run, waiting up to BUSY_TIMEOUT_MS for another connection's write lock (on aiosqlite's
+    thread: the loop must not wait, the other connection may be served by it)."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        return _run(conn, sql, parameters)
+    finally:
+        conn.execute("PRAGMA busy_timeout = 0")
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    """Another connection holds the lock (the statement did nothing)."""
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 class Connection(aiosqlite.Connection):
-    """An aiosqlite connection whose statements each take one trip to its thread."""
+    """An aiosqlite connection whose statements run on the event loop's thread, or in one
+    trip to its own thread during long work."""
 
     @contextmanager
-    async def execute(
-        self, sql: str, parameters: Iterable[Any] | None = None
-    ) -> aiosqlite.Cursor:
+    async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> aiosqlite.Cursor:
         """Run a statement and read its rows at once."""
-        cursor, rows = await self._execute(_run, self._conn, sql, parameters or ())
+        parameters = parameters or ()
+        if OFFLOADED.get():
+            cursor, rows = await self._execute(_run_waiting, self._conn, sql, parameters)
+        else:
+            try:
+                cursor, rows = _run(self._conn, sql, parameters)
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    raise
+                cursor, rows = await self._execute(_run_waiting, self._conn, sql, parameters)
         return FetchedCursor(self, cursor, rows)
 
 
 def connect(path: Path | str) -> Connection:
-    """Open a connection in autocommit mode (transactions are begun explicitly); await it."""
-    return Connection(lambda: sqlite3.connect(str(path), isolation_level=None), 64)
+    """Open a connection in autocommit mode (transactions are begun explicitly); await it.
+    Opened on aiosqlite's thread, used from the loop's too (never from both at once)."""
+    return Connection(
+        lambda: sqlite3.connect(str(path), isolation_level=None, check_same_thread=False), 64
+    )
 
 
-__all__ = ["Connection", "FetchedCursor", "connect"]
+__all__ = ["BUSY_TIMEOUT_MS", "OFFLOADED", "Connection", "FetchedCursor", "connect"]

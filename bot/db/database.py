@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from contextvars import Token
 from pathlib import Path
 from types import TracebackType
 
@@ -14,7 +15,7 @@ from bot.db.audit import AuditRepository
 from bot.db.batches import BatchRepository
 from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
-from bot.db.connection import connect
+from bot.db.connection import BUSY_TIMEOUT_MS, OFFLOADED, connect
 from bot.db.customers import CustomerRepository
 from bot.db.exports import ExportRepository
 from bot.db.feedback import FeedbackRepository
@@ -57,11 +58,12 @@ class Database:
             conn = await connect(self.path)
             conn.row_factory = aiosqlite.Row
             try:
-                await conn.execute("PRAGMA busy_timeout = 5000")
+                await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 await conn.execute("PRAGMA journal_mode = WAL")
                 await conn.execute("PRAGMA synchronous = NORMAL")
                 await conn.execute("PRAGMA foreign_keys = ON")
                 await migrate(conn)
+                await conn.execute("PRAGMA busy_timeout = 0")  # waits are on the thread
             except aiosqlite.OperationalError as error:
                 await conn.close()
                 if "locked" in str(error) or "busy" in str(error):
@@ -91,10 +93,11 @@ class Database:
         return await asyncio.to_thread(backups.finish, partial, target)
 
     async def close(self) -> None:
-        """Close the connection."""
-        if self._conn is not None:
-            await self._conn.close()
-            self._conn = None
+        """Close the connection (after the transaction in progress)."""
+        async with self._lock:
+            if self._conn is not None:
+                await self._conn.close()
+                self._conn = None
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -103,33 +106,41 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
-    def unit_of_work(self, *, claims_update: bool = True) -> UnitOfWork:
+    def unit_of_work(self, *, claims_update: bool = True, long: bool = False) -> UnitOfWork:
         """A write transaction: rolled back unless committed. Committed while an update is
         processed, it records that update as applied (claims_update=False: for writes that
-        are harmless to repeat and not the update's purpose, such as meeting its sender)."""
-        return UnitOfWork(self, write=True, claims_update=claims_update)
+        are harmless to repeat and not the update's purpose, such as meeting its sender).
+        long: work that reads much (a report, an export, the reminder scan); its statements
+        run on aiosqlite's thread so the event loop keeps serving (bot/db/connection.py)."""
+        return UnitOfWork(self, write=True, claims_update=claims_update, long=long)
 
-    def reader(self) -> UnitOfWork:
-        """A read-only snapshot."""
-        return UnitOfWork(self, write=False)
+    def reader(self, *, long: bool = False) -> UnitOfWork:
+        """A read-only snapshot (long: as for unit_of_work)."""
+        return UnitOfWork(self, write=False, long=long)
 
 
 class UnitOfWork:
     """A transaction on the shared connection, with the repositories bound to it."""
 
-    def __init__(self, db: Database, *, write: bool, claims_update: bool = False) -> None:
+    def __init__(
+        self, db: Database, *, write: bool, claims_update: bool = False, long: bool = False
+    ) -> None:
         self._db = db
         self._write = write
         self._claims_update = claims_update
+        self._long = long
+        self._offloaded: Token[bool] | None = None
         self._committed = False
 
     async def __aenter__(self) -> UnitOfWork:
         await self._db._lock.acquire()
+        if self._long:
+            self._offloaded = OFFLOADED.set(True)
         try:
             conn = self._db.connection
             await conn.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
         except BaseException:
-            self._db._lock.release()
+            self._release()
             raise
         self.users = UserRepository(conn)
         self.customers = CustomerRepository(conn)
@@ -173,4 +184,11 @@ class UnitOfWork:
             if not self._committed:
                 await self._db.connection.execute("ROLLBACK")
         finally:
-            self._db._lock.release()
+            self._release()
+
+    def _release(self) -> None:
+        """Statements run on the loop again; the next transaction may begin."""
+        if self._offloaded is not None:
+            OFFLOADED.reset(self._offloaded)
+            self._offloaded = None
+        self._db._lock.release()

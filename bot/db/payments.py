@@ -24,6 +24,27 @@ class OpenBalance(NamedTuple):
     dues: tuple[tuple[int, date, int], ...]
 
 
+class OverdueOrder(NamedTuple):
+    """An open order with something past due: what it owes, of that past due, and since when."""
+
+    order_id: int
+    number: str
+    customer: str
+    outstanding: int
+    overdue: int
+    since: date
+
+
+class OverdueCustomer(NamedTuple):
+    """A customer's past-due balance over their orders, and since when the oldest is owed."""
+
+    customer_id: int
+    name: str
+    overdue: int
+    orders: int
+    since: date
+
+
 class PaymentRepository:
     """Invoices, due dates, payments."""
 
@@ -155,3 +176,56 @@ class PaymentRepository:
                 found.append(OpenBalance(r[0], r[1], r[2], r[3], int(r[4]), dues))
                 first = i + 1
         return found
+
+    async def owed_before(self, days: Sequence[date]) -> tuple[int, list[int]]:
+        """Everything open orders still owe, and what of it fell due before each of `days`
+        (from open_dues, which migration 0016's triggers keep)."""
+        sums = ["(SELECT COALESCE(SUM(owed), 0) FROM open_dues)"]
+        sums += ["(SELECT COALESCE(SUM(owed), 0) FROM open_dues WHERE due_on < ?)"] * len(days)
+        async with self._conn.execute(
+            f"SELECT {', '.join(sums)}", [d.isoformat() for d in days]
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None, "an aggregate has its row"
+        return int(row[0]), [int(v) for v in row[1:]]
+
+    async def most_overdue_orders(self, today: date, limit: int) -> list[OverdueOrder]:
+        """The orders owing most past due (then by number), with all they owe."""
+        async with self._conn.execute(
+            "SELECT l.order_id, l.number, c.name,"
+            " (SELECT SUM(a.owed) FROM open_dues a WHERE a.order_id = l.order_id),"
+            " l.late, l.since"
+            " FROM (SELECT order_id, number, customer_id, SUM(owed) AS late,"
+            " MIN(due_on) AS since FROM open_dues WHERE due_on < ? GROUP BY order_id"
+            " ORDER BY late DESC, number LIMIT ?) l"
+            " JOIN customers c ON c.id = l.customer_id"
+            " ORDER BY l.late DESC, l.number",
+            (today.isoformat(), limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            OverdueOrder(r[0], r[1], r[2], int(r[3]), int(r[4]), date.fromisoformat(r[5]))
+            for r in rows
+        ]
+
+    async def most_overdue_customers(self, today: date, limit: int) -> list[OverdueCustomer]:
+        """The customers owing most past due (then by name, id), with their orders past due."""
+        day = today.isoformat()
+        async with self._conn.execute(
+            "WITH g AS MATERIALIZED (SELECT customer_id, SUM(owed) AS late, MIN(due_on) AS since"
+            " FROM open_dues WHERE due_on < ? GROUP BY customer_id)"
+            " SELECT g.customer_id, c.name, g.late, g.since,"
+            " (SELECT COUNT(DISTINCT a.order_id) FROM open_dues a"
+            " WHERE a.customer_id = g.customer_id AND a.due_on < ?)"
+            " FROM g JOIN customers c ON c.id = g.customer_id"
+            # names are read only for those owing at least the limit-th largest sum (ties too)
+            " WHERE g.late >= COALESCE((SELECT late FROM g ORDER BY late DESC"
+            " LIMIT 1 OFFSET ?), 0)"
+            " ORDER BY g.late DESC, c.name, g.customer_id LIMIT ?",
+            (day, day, limit - 1, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            OverdueCustomer(r[0], r[1], int(r[2]), int(r[4]), date.fromisoformat(r[3]))
+            for r in rows
+        ]

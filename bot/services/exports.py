@@ -108,7 +108,7 @@ class ExportService(Service):
 
     async def table(self, dataset: Dataset, period: ExportPeriod) -> Table:
         """One data set for a period, unchecked: for the operator's command line."""
-        async with self.db.reader() as uow:
+        async with self.db.reader(long=True) as uow:
             rows = await self._rows(uow, dataset, period)
         as_of = min(period.end, self.today()) if dataset is Dataset.RECEIVABLES else None
         return Table(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,7 +11,7 @@ from bot.db.payments import OpenBalance
 from bot.domain.errors import NotInvoiceable, OrderNotFound, Overpayment, StaffNotFound
 from bot.domain.models import Customer, Order, OrderStatus, PaymentKind, PaymentStatus, User
 from bot.domain.parsing import parse_search
-from bot.domain.payments import AGEING, Method, bucket, outstanding, payment_status, schedule
+from bot.domain.payments import AGEING, Method, outstanding, payment_status, schedule
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of
 from bot.services.transitions import apply_transition
@@ -124,55 +122,40 @@ def _late(balance: OpenBalance, today: date) -> tuple[Debtor, list[tuple[date, i
     return debtor, late
 
 
-def summarise(balances: Sequence[OpenBalance], today: date) -> Receivables:
-    """Outstanding and overdue balances with ageing, the worst orders and customers: one pass
-    over plain numbers (tens of thousands of open balances), models made only for those shown."""
-    buckets = [0] * len(AGEING)
-    total = overdue = 0
-    late_orders: list[tuple[int, str, int, int, OpenBalance]] = []
-    by_customer: dict[int, tuple[int, int, int, str]] = {}  # overdue, orders, days, name
-    for balance in balances:
-        owed = late = days = 0
-        for due, amount in outstanding([(d, a) for _, d, a in balance.dues], balance.paid):
-            owed += amount
-            if due < today:
-                age = (today - due).days
-                late += amount
-                days = max(days, age)
-                buckets[bucket(age)] += amount
-        total += owed
-        if not late:
-            continue
-        overdue += late
-        late_orders.append((-late, balance.number, owed, days, balance))
-        seen = by_customer.get(balance.customer_id)
-        by_customer[balance.customer_id] = (
-            (late + seen[0], 1 + seen[1], max(days, seen[2]), balance.customer)
-            if seen
-            else (late, 1, days, balance.customer)
-        )
-    worst = heapq.nsmallest(TOP, late_orders, key=lambda x: (x[0], x[1]))
-    customers = heapq.nsmallest(
-        TOP, by_customer.items(), key=lambda item: (-item[1][0], item[1][3], item[0])
-    )
+async def summarise(uow: UnitOfWork, today: date) -> Receivables:
+    """Outstanding and overdue balances with ageing, the worst orders and customers, as of
+    today: sums and rankings of the open due dates, done in SQL (see migration 0016)."""
+    # The day each ageing bucket begins to be past due: AGEING's ranges follow each other, so a
+    # bucket holds what fell due before its first day less what fell due before the next one's.
+    starts = [today - timedelta(days=max(low, 1) - 1) for low, _ in AGEING]
+    total, before = await uow.payments.owed_before(starts)
+    buckets = [owed - later for owed, later in zip(before, [*before[1:], 0], strict=True)]
+    orders = await uow.payments.most_overdue_orders(today, TOP)
+    customers = await uow.payments.most_overdue_customers(today, TOP)
     return Receivables(
         total=total,
-        overdue=overdue,
+        overdue=before[0],
         buckets=(buckets[0], buckets[1], buckets[2], buckets[3]),
         worst=tuple(
             Debtor(
-                order_id=b.order_id,
-                number=b.number,
-                customer=b.customer,
-                outstanding=owed,
-                overdue=-minus_late,
-                days_overdue=days,
+                order_id=o.order_id,
+                number=o.number,
+                customer=o.customer,
+                outstanding=o.outstanding,
+                overdue=o.overdue,
+                days_overdue=(today - o.since).days,
             )
-            for minus_late, _, owed, days, b in worst
+            for o in orders
         ),
         worst_customers=tuple(
-            CustomerDebt(customer_id=cid, name=name, overdue=late, orders=count, days_overdue=days)
-            for cid, (late, count, days, name) in customers
+            CustomerDebt(
+                customer_id=c.customer_id,
+                name=c.name,
+                overdue=c.overdue,
+                orders=c.orders,
+                days_overdue=(today - c.since).days,
+            )
+            for c in customers
         ),
     )
 
@@ -350,7 +333,7 @@ class FinanceService(Service):
     async def receivables(self, actor: User) -> Receivables:
         """Outstanding and overdue balances with ageing (0–30, 31–60, 61–90, 90+ days)."""
         today = self.today()
-        async with self.db.unit_of_work() as uow:
+        async with self.db.unit_of_work(long=True) as uow:
             await authorize(
                 uow,
                 self.config,
@@ -359,8 +342,7 @@ class FinanceService(Service):
                 "receivables",
                 self.clock.now(),
             )
-            balances = await uow.payments.open_balances()
-        return summarise(balances, today)
+            return await summarise(uow, today)
 
     async def customer_balance(self, actor: User, customer_id: int) -> CustomerBalance:
         """One customer's open orders with what is owed and overdue (finance, managers)."""

@@ -166,7 +166,7 @@ class ReminderService(Service):
         What a scan at that moment would decide (of the orders on the agenda by then); with
         `everything`, by the rules over the whole book, which also names staff given a role
         after a step was decided (the scan tells them of the next step)."""
-        async with self.db.reader() as uow:
+        async with self.db.reader(long=True) as uow:
             if everything:
                 return await self._plan(uow, now)
             return await self._plan(uow, now, await uow.reminders.agenda(now), {})
@@ -179,7 +179,7 @@ class ReminderService(Service):
         the last scan, and what reached a step or the end of quiet hours); each is put back
         for its next step, or dropped from the agenda when no step is left."""
         now = self.clock.now()
-        async with self.db.unit_of_work() as uow:
+        async with self.db.unit_of_work(long=True) as uow:
             among = await uow.reminders.agenda(now)
             looks: dict[int, datetime | None] = dict.fromkeys(among)
             planned = await self._plan(uow, now, among, looks)
@@ -526,7 +526,7 @@ class ReminderService(Service):
                 level=key.level,
                 recipient=recipient,
                 day=today,
-                receivables=summarise(await uow.payments.open_balances(), today),
+                receivables=await summarise(uow, today),
             )
         order = await uow.orders.by_id(key.order_id)
         if order is None or order.status in DEAD:

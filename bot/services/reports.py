@@ -179,7 +179,7 @@ async def cancellation_rate(uow: UnitOfWork, zone: ZoneInfo, period: Period) -> 
 
 async def receivables_ageing(uow: UnitOfWork, today: date) -> Receivables:
     """What is owed and overdue today, by age (FinanceService's summary)."""
-    return summarise(await uow.payments.open_balances(), today)
+    return await summarise(uow, today)
 
 
 async def ratings(uow: UnitOfWork, zone: ZoneInfo, period: Period) -> Ratings:
@@ -210,7 +210,7 @@ class ReportService(Service):
 
     @asynccontextmanager
     async def _reading(self, actor: User) -> AsyncIterator[UnitOfWork]:
-        async with self.db.unit_of_work() as uow:
+        async with self.db.unit_of_work(long=True) as uow:
             await authorize(
                 uow, self.config, actor, Permission.VIEW_REPORTS, "report", self.clock.now()
             )

@@ -213,8 +213,10 @@ async def test_a_stop_in_the_middle_of_sending_sends_nothing_twice(team: Team) -
     await scan(bot)
     sent = [(m["chat_id"], m["text"]) for m in bot.fake.method_calls("sendMessage")[sends:]]
     assert len(sent) == len(set(sent)) == 4, "every reminder once, none twice"
-    statuses = await query(bot, "SELECT status, COUNT(*) FROM reminders GROUP BY status")
-    assert dict(statuses)["sent"] >= 3 and "queued" not in dict(statuses)
+    statuses = dict(await query(bot, "SELECT status, COUNT(*) FROM reminders GROUP BY status"))
+    # those in flight when it stopped stay "sending" (never tried again); the rest were sent
+    assert set(statuses) <= {"sent", "sending"} and sum(statuses.values()) == 4
+    assert statuses.get("sent", 0) >= 1
 
 
 async def test_reminder_buttons_lead_where_they_say(team: Team) -> None:

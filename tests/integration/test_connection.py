@@ -1,8 +1,10 @@
-"""The database connection runs each statement in one trip to aiosqlite's thread, and its
-cursors still behave as aiosqlite's do: rows one by one or all, rowcount, lastrowid, errors."""
+"""The database connection runs short statements on the event loop and those of long work in
+one trip each to aiosqlite's thread, and its cursors still behave as aiosqlite's do: rows one
+by one or all, rowcount, lastrowid, errors."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.db.connection import Connection, connect
+from bot.db import Database
+from bot.db.connection import OFFLOADED, Connection, connect
 
 
 @pytest.fixture
@@ -37,7 +40,7 @@ def count_trips(conn: Connection) -> list[int]:
     return trips
 
 
-async def test_rows_one_by_one_all_or_iterated_in_one_trip(conn: Connection) -> None:
+async def test_rows_one_by_one_all_or_iterated_without_a_trip(conn: Connection) -> None:
     trips = count_trips(conn)
     async with conn.execute("SELECT id, name FROM t ORDER BY id") as cursor:
         first = await cursor.fetchone()
@@ -49,7 +52,46 @@ async def test_rows_one_by_one_all_or_iterated_in_one_trip(conn: Connection) -> 
     many = await conn.execute("SELECT name FROM t ORDER BY id")
     assert [r[0] for r in await many.fetchmany(2)] == ["a", "b"]
     assert [r[0] for r in await many.fetchmany(2)] == ["c"]
-    assert trips == [3], "one trip per statement: nothing for fetching or closing"
+    assert trips == [0], "run on the event loop: no trip to the thread"
+    token = OFFLOADED.set(True)
+    try:
+        many = await conn.execute("SELECT name FROM t ORDER BY id")
+        assert [r[0] for r in await many.fetchall()] == ["a", "b", "c"]
+        assert [r[0] async for r in await conn.execute("SELECT name FROM t")] == ["a", "b", "c"]
+    finally:
+        OFFLOADED.reset(token)
+    assert trips == [2], "long work: one trip per statement, nothing for fetching or closing"
+
+
+async def test_long_work_leaves_the_loop_free(tmp_path: Path) -> None:
+    db = Database(tmp_path / "long.sqlite3")
+    await db.open()
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    slow = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
+        " SELECT SUM(i) FROM n"
+    )
+    ticker = asyncio.create_task(tick())
+    try:
+        await asyncio.sleep(0)
+        for long in (False, True):
+            async with db.reader(long=long):
+                start = ticks
+                async with db.connection.execute(slow) as cursor:
+                    assert (await cursor.fetchone())[0] == 3000000 * 3000001 // 2  # type: ignore[index]
+                moved = ticks - start
+            assert (moved > 10) is long, f"long={long}: the loop ticked {moved} times"
+        assert not OFFLOADED.get(), "back on the loop after the long work"
+    finally:
+        ticker.cancel()
+        await db.close()
 
 
 async def test_rowcount_lastrowid_and_errors(conn: Connection) -> None:
