@@ -56,7 +56,7 @@ from bot.logs import protect_logs
 from bot.persistence import SQLitePersistence
 from bot.services import Services
 from bot.transport import AiohttpRequest, RetryingRequest
-from bot.updates import ConfirmAfterProcessing, OnceApplication
+from bot.updates import ChatOrder, ConfirmAfterProcessing, OnceApplication
 
 RATE_LIMIT_RETRIES = 3
 # Telegram allows about 30 messages a second overall and 20 a minute in one group. A leaky
@@ -171,6 +171,7 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .get_updates_request(polling)
+        .concurrent_updates(ChatOrder())
     )
     if config.telegram.rate_limit:
         builder = builder.rate_limiter(rate_limiter())

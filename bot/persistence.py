@@ -50,9 +50,17 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         """Keep changes back until release() (updates are being processed)."""
         self._holding = True
 
+    def completed(self, update_id: int) -> None:
+        """An update was processed while held: recorded as applied with the next write (its
+        changes may have been collected while another update was being saved)."""
+        if self._holding:
+            self._pending_updates.add(update_id)
+
     async def release(self) -> None:
         """Write what was held back, in one transaction."""
         self._holding = False
+        if not self._pending:
+            self._pending_updates.clear()  # nothing held: nothing to record with it
         await self._write()
 
     async def applied(self, update_id: int) -> bool:

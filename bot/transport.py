@@ -16,7 +16,10 @@ waits as long as Telegram asks and slows every other call meanwhile."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import urllib.request
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
@@ -113,11 +116,24 @@ class AiohttpRequest(BaseRequest):
         self._read, self._write, self._connect = read_timeout, write_timeout, connect_timeout
         self._pool, self._media_write = pool_timeout, media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # by scheme and host
 
     @property
     def read_timeout(self) -> float | None:
         """Seconds to wait for an answer unless a call says otherwise."""
         return self._read
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for this URL (HTTPS_PROXY, NO_PROXY…), looked up
+        once per host — aiohttp's trust_env reads the environment and ~/.netrc on every
+        request. Never for a Bot API server on this machine."""
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._proxies:
+            host = parts.hostname or ""
+            local = host == "localhost" or _loopback(host) or urllib.request.proxy_bypass(host)
+            self._proxies[key] = None if local else urllib.request.getproxies().get(parts.scheme)
+        return self._proxies[key]
 
     async def initialize(self) -> None:
         """Open the session (again, after a shutdown)."""
@@ -125,7 +141,6 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none
-                trust_env=True,  # HTTPS_PROXY and friends, as httpx honours them
             )
 
     async def shutdown(self) -> None:
@@ -166,13 +181,26 @@ class AiohttpRequest(BaseRequest):
         )
         try:
             async with session.request(
-                method, url, data=body, timeout=timeout, headers={"User-Agent": self.USER_AGENT}
+                method,
+                url,
+                data=body,
+                timeout=timeout,
+                headers={"User-Agent": self.USER_AGENT},
+                proxy=self._proxy(url),
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # aiohttp's timeouts are TimeoutErrors too
             raise TimedOut(f"Timed out: {error}" if str(error) else "Timed out") from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+def _loopback(host: str) -> bool:
+    """Whether a host is an address of this machine (127.x, ::1)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

@@ -107,3 +107,19 @@ async def test_shut_down_and_opened_again(server: SandboxServer, uid: int) -> No
         await request.post(f"{server.url}/bot{TOKEN}/getMe")
     async with bot:
         assert (await bot.send_message(uid, "two")).text == "two"
+
+
+def test_proxies_from_the_environment_but_never_for_this_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "botapi.internal")
+    request = AiohttpRequest()
+    assert request._proxy("https://api.telegram.org/bot1:X/getMe") == "http://proxy.example:3128"
+    assert request._proxy("https://botapi.internal/bot1:X/getMe") is None
+    assert request._proxy("http://127.0.0.1:8081/bot1:X/getMe") is None
+    assert request._proxy("http://localhost:8081/bot1:X/getMe") is None
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert request._proxy("https://api.telegram.org/bot1:X/sendMessage") == (
+        "http://proxy.example:3128"
+    ), "looked up once per host"

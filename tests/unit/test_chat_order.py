@@ -1,0 +1,104 @@
+"""Updates side by side (bot/updates.py ChatOrder): different chats overlap, one chat's and
+one person's updates run one after another in arrival order, and nothing is left locked."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import Chat, Message, Update, User
+
+from bot.updates import ChatOrder
+
+DAY = 1_700_000_000
+
+
+def text(update_id: int, user_id: int, chat_id: int | None = None) -> Update:
+    """A text message from a person, in their private chat or in a group."""
+    chat_id = user_id if chat_id is None else chat_id
+    chat = Chat(chat_id, Chat.PRIVATE if chat_id == user_id else Chat.GROUP)
+    person = User(user_id, f"U{user_id}", is_bot=False)
+    message = Message(update_id, DAY, chat, from_user=person, text=str(update_id))  # type: ignore[arg-type]
+    return Update(update_id, message=message)
+
+
+class Recorder:
+    """Coroutines that note when they start and end, and wait for a signal to end."""
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+        self.gates: dict[int, asyncio.Event] = {}
+
+    async def work(self, update: Update) -> None:
+        self.log.append(f"start {update.update_id}")
+        gate = self.gates.setdefault(update.update_id, asyncio.Event())
+        await gate.wait()
+        self.log.append(f"end {update.update_id}")
+
+    def finish(self, update_id: int) -> None:
+        self.gates.setdefault(update_id, asyncio.Event()).set()
+
+
+async def settle() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def run(processor: ChatOrder, recorder: Recorder, updates: list[Update]) -> list[Any]:
+    tasks = [asyncio.create_task(processor.process_update(u, recorder.work(u))) for u in updates]
+    await settle()
+    return tasks
+
+
+async def test_different_chats_overlap_one_chat_waits_its_turn() -> None:
+    processor, recorder = ChatOrder(8), Recorder()
+    tasks = await run(processor, recorder, [text(1, 10), text(2, 20), text(3, 10), text(4, 10)])
+    assert recorder.log == ["start 1", "start 2"], "chat 20 does not wait for chat 10"
+    recorder.finish(4)  # done before its turn: still waits for 1 and 3
+    recorder.finish(3)
+    await settle()
+    assert "start 3" not in recorder.log
+    recorder.finish(1)
+    await settle()
+    assert recorder.log[2:] == ["end 1", "start 3", "end 3", "start 4", "end 4"]
+    recorder.finish(2)
+    await asyncio.gather(*tasks)
+    assert processor._locks == {}, "no lock left behind"
+
+
+async def test_a_person_in_a_group_and_in_private_is_one_at_a_time() -> None:
+    processor, recorder = ChatOrder(8), Recorder()
+    group = -100
+    tasks = await run(processor, recorder, [text(1, 10, group), text(2, 10), text(3, 30, group)])
+    assert recorder.log == ["start 1"], "same person (2) and same group (3) wait"
+    recorder.finish(1)
+    await settle()
+    assert recorder.log[1] == "end 1" and sorted(recorder.log[2:]) == ["start 2", "start 3"]
+    recorder.finish(2)
+    recorder.finish(3)
+    await asyncio.gather(*tasks)
+    assert processor._locks == {}
+
+
+async def test_at_most_the_limit_side_by_side() -> None:
+    processor, recorder = ChatOrder(2), Recorder()
+    tasks = await run(processor, recorder, [text(i, 100 + i) for i in range(1, 5)])
+    assert recorder.log == ["start 1", "start 2"]
+    for update_id in range(1, 5):
+        recorder.finish(update_id)
+    await asyncio.gather(*tasks)
+    assert len([e for e in recorder.log if e.startswith("end")]) == 4
+
+
+async def test_cancelled_while_waiting_leaves_nothing_locked() -> None:
+    processor, recorder = ChatOrder(8), Recorder()
+    tasks = await run(processor, recorder, [text(1, 10), text(2, 10)])
+    tasks[1].cancel()
+    await settle()
+    recorder.finish(1)
+    await asyncio.gather(*tasks, return_exceptions=True)
+    assert recorder.log == ["start 1", "end 1"] and processor._locks == {}
+    later = await run(processor, recorder, [text(3, 10)])
+    recorder.finish(3)
+    await asyncio.gather(*later)
+    assert recorder.log[-2:] == ["start 3", "end 3"]
