@@ -38,8 +38,13 @@ def repeatable(method: str) -> bool:
     return method.startswith(REPEATABLE)
 
 
-class RetryingRequest(BaseRequest):
-    """Wraps the request used for every call but getUpdates (which PTB's polling retries)."""
+def method_of(url: str) -> str:
+    """The Bot API method a request URL calls (its last segment)."""
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+class WrappedRequest(BaseRequest):
+    """A request that adds to another: opened, closed and timed out as the wrapped one."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self._inner = inner
@@ -57,6 +62,10 @@ class RetryingRequest(BaseRequest):
         """Close the wrapped request."""
         await self._inner.shutdown()
 
+
+class RetryingRequest(WrappedRequest):
+    """Wraps the request used for every call but getUpdates (which PTB's polling retries)."""
+
     async def do_request(
         self,
         url: str,
@@ -69,7 +78,7 @@ class RetryingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """The call, tried again after a 5xx answer, a lost connection or (for repeatable
         calls) a timeout."""
-        name = url.rstrip("/").rsplit("/", 1)[-1]
+        name = method_of(url)
         for pause in (*PAUSES, None):
             try:
                 code, payload = await self._inner.do_request(

@@ -37,6 +37,7 @@ from bot.db.updates import CURRENT_UPDATE
 from bot.handlers.context import BotContext, identify
 from bot.handlers.render import answer
 from bot.persistence import SQLitePersistence
+from bot.transport import WrappedRequest, method_of
 
 log = logging.getLogger(__name__)
 
@@ -179,26 +180,13 @@ def _keys(update: object) -> list[tuple[str, int]]:
     return sorted(keys)
 
 
-class ConfirmAfterProcessing(BaseRequest):
+class ConfirmAfterProcessing(WrappedRequest):
     """The getUpdates connection: asks for more updates (which confirms the earlier ones to
     Telegram) only once everything fetched before has been processed."""
 
     def __init__(self, inner: BaseRequest) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self.processed: Callable[[], Awaitable[None]] | None = None  # the update queue's join
-
-    @property
-    def read_timeout(self) -> float | None:
-        """The wrapped request's read timeout."""
-        return self._inner.read_timeout
-
-    async def initialize(self) -> None:
-        """Open the wrapped request."""
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        """Close the wrapped request."""
-        await self._inner.shutdown()
 
     async def do_request(
         self,
@@ -211,7 +199,7 @@ class ConfirmAfterProcessing(BaseRequest):
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """getUpdates waits until the updates fetched so far are processed."""
-        if self.processed is not None and url.rstrip("/").endswith("/getUpdates"):
+        if self.processed is not None and method_of(url) == "getUpdates":
             await self.processed()
         return await self._inner.do_request(
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
