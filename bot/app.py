@@ -31,7 +31,6 @@ from bot.conversations import (
     short,
 )
 from bot.db import Database
-from bot.domain.models import Language
 from bot.handlers import (
     approvals,
     cart,
@@ -50,7 +49,7 @@ from bot.handlers import (
     throttle,
 )
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
-from bot.handlers.menus import command_menu
+from bot.handlers.menus import set_in_background, start_up_menus
 from bot.i18n import I18n
 from bot.logs import protect_logs
 from bot.persistence import SQLitePersistence
@@ -144,10 +143,7 @@ def build_application(
         app.bot_data[CONFIG] = config
         app.bot_data[I18N] = i18n
         app.bot_data[SERVICES] = Services.build(db, config, clock)
-        for language in Language:
-            menu = command_menu(i18n.texts(language))
-            await app.bot.set_my_commands(menu, language_code=language.value)
-        await app.bot.set_my_commands(command_menu(i18n.texts(config.business.default_language)))
+        set_in_background(app, start_up_menus(i18n, config.business.default_language))
         if config.reminders.enabled and app.job_queue is not None:
             reminders.schedule(app.job_queue, config)
 

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
+    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -114,44 +115,77 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Domain errors become clear replies; anything else is logged and apologised for."""
+    """Every exception: domain errors become clear replies, anything else is logged and
+    apologised for in the person's language. Nothing escapes (PTB would log it as an uncaught
+    error), and no further handler runs for the update (ApplicationHandlerStop)."""
     error = context.error
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=error)
         return
     if isinstance(error, Forbidden):
         log.info("user blocked the bot: %s", error)
-        return
+        raise ApplicationHandlerStop
     try:
-        if not hasattr(context, "t"):
-            await identify(update, context)
-        t = context.t
-        if isinstance(error, DomainError):
-            await reply(update, context, describe(error, t))
-        elif _unreachable(error):
-            # Telegram failed even when asked again (bot/transport.py): whatever the step
-            # saved stays saved, but the person may not have seen its answer.
-            log.warning("Telegram failed while handling an update: %s", error)
-            await reply(
-                update,
-                context,
-                t._(
-                    "⚠️ Telegram did not answer just now. Your last step may already be "
-                    "saved: please check before you repeat it."
-                ),
-            )
-        elif isinstance(error, BadCallback):
-            log.warning(
-                "bad callback data from %s: %s",
-                update.effective_user and update.effective_user.id,
-                error,
-            )
-            await answer(update, t._("This button has expired. Please start again."), alert=True)
-        else:
-            log.error("unexpected error while handling an update", exc_info=error)
-            await reply(update, context, t._("Sorry, something went wrong. Please try again."))
+        await _explain(update, context, error)
     except TelegramError as reply_error:
         log.warning("could not tell the user about an error: %s", reply_error)
+    except Exception:
+        log.exception("could not tell the user about an error")
+    raise ApplicationHandlerStop  # e.g. identify failed: the handlers would fail again
+
+
+async def _explain(update: Update, context: BotContext, error: Exception | None) -> None:
+    """Tell the person what went wrong, in their language."""
+    t = await _texts(update, context)
+    if isinstance(error, DomainError):
+        await _tell(update, context, describe(error, t))
+    elif _unreachable(error):
+        # Telegram failed even when asked again (bot/transport.py): whatever the step
+        # saved stays saved, but the person may not have seen its answer.
+        log.warning("Telegram failed while handling an update: %s", error)
+        await _tell(
+            update,
+            context,
+            t._(
+                "⚠️ Telegram did not answer just now. Your last step may already be "
+                "saved: please check before you repeat it."
+            ),
+        )
+    elif isinstance(error, BadCallback):
+        log.warning(
+            "bad callback data from %s: %s",
+            update.effective_user and update.effective_user.id,
+            error,
+        )
+        await answer(update, t._("This button has expired. Please start again."), alert=True)
+    else:
+        log.error("unexpected error while handling an update", exc_info=error)
+        await _tell(update, context, t._("Sorry, something went wrong. Please try again."))
+
+
+async def _texts(update: Update, context: BotContext) -> Texts:
+    """The person's texts; if they cannot be looked up (the database failing), those of the
+    language their Telegram speaks."""
+    if hasattr(context, "t"):
+        return context.t
+    try:
+        await identify(update, context)
+        return context.t
+    except Exception:
+        log.exception("could not identify the user to tell them about an error")
+    user = update.effective_user
+    code = user.language_code if user is not None else None
+    default = context.config.business.default_language
+    return context.i18n.texts(Language.from_telegram(code, default))
+
+
+async def _tell(update: Update, context: BotContext, text: str) -> None:
+    """A short text: an alert on a pressed button (if it can still be answered), else a
+    message."""
+    if update.callback_query is not None and await answer(update, text, alert=True):
+        return
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text)
 
 
 def _unreachable(error: object) -> bool:

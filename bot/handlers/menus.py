@@ -1,16 +1,32 @@
-"""Command menus: customers' commands, plus each staff role's, in the person's language."""
+"""Command menus: customers' commands, plus each staff role's, in the person's language.
+
+The menus everyone sees are set at start-up in the background (set_in_background): a Bot API
+that fails then (a 5xx, a timeout, a 400 such as a description too long) must not stop the bot
+from serving. Failed menus are tried again after PAUSES, on the job queue, so that a stop
+drops the waiting attempts (JobQueue.stop) instead of waiting for them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import timedelta
+from typing import cast
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
-from telegram.error import TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot.domain.models import Language
 from bot.domain.roles import Role
-from bot.i18n import N_, Texts
+from bot.handlers.context import App, BotContext
+from bot.i18n import N_, I18n, Texts
 
 log = logging.getLogger(__name__)
+
+# Seconds before the second, third … attempt at the menus still unset; then they are left
+# (logged) until the next start.
+PAUSES = (1.0, 5.0, 30.0, 120.0, 600.0)
+Menu = tuple[str | None, list[BotCommand]]  # language code (None: everyone else), commands
+_first_attempts: set[asyncio.Task[None]] = set()  # kept referenced until done
 
 CUSTOMER_COMMANDS = (
     ("catalog", N_("Browse the catalog")),
@@ -84,3 +100,62 @@ async def set_chat_menu(bot: Bot, chat_id: int, t: Texts, roles: frozenset[Role]
         await bot.set_my_commands(command_menu(t, roles), scope=BotCommandScopeChat(chat_id))
     except TelegramError as error:
         log.warning("could not set the command menu of chat %s: %s", chat_id, error)
+
+
+def start_up_menus(i18n: I18n, default: Language) -> list[Menu]:
+    """The menu in each language, and the one for everyone else (in the default language)."""
+    menus: list[Menu] = [
+        (language.value, command_menu(i18n.texts(language))) for language in Language
+    ]
+    return [*menus, (None, command_menu(i18n.texts(default)))]
+
+
+def set_in_background(app: App, menus: list[Menu]) -> None:
+    """Set these menus without holding up start-up; failures are logged and tried again."""
+    task = asyncio.create_task(_attempt(app, menus, 0), name="command menus")
+    _first_attempts.add(task)
+    task.add_done_callback(_first_attempts.discard)
+
+
+async def _retry(context: BotContext) -> None:
+    """A job: the next attempt at the menus still unset."""
+    assert context.job is not None
+    menus, attempt = cast(tuple[list[Menu], int], context.job.data)
+    await _attempt(cast(App, context.application), menus, attempt)
+
+
+async def _attempt(app: App, menus: list[Menu], attempt: int) -> None:
+    """Set each menu still unset; schedule another attempt for those that failed. Never
+    raises: a menu is a convenience, the bot serves without it."""
+    failed: list[Menu] = []
+    pause = PAUSES[attempt] if attempt < len(PAUSES) else None
+    for index, (language, commands) in enumerate(menus):
+        try:
+            await app.bot.set_my_commands(commands, language_code=language)
+        except BadRequest as error:  # this menu refused; the others may still go through
+            log.warning("Telegram refused the %s command menu: %s", language or "default", error)
+            failed.append((language, commands))
+        except Exception as error:  # Telegram unreachable: the rest waits for the next try
+            log.warning("could not set the command menus: %s", error)
+            if isinstance(error, RetryAfter) and pause is not None:
+                wait = error.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                pause = max(pause, seconds)
+            failed += menus[index:]
+            break
+    if not failed:
+        if attempt:
+            log.info("command menus set (attempt %d)", attempt + 1)
+        return
+    names = ", ".join(language or "default" for language, _ in failed)
+    if pause is None or app.job_queue is None:
+        log.error("gave up setting the command menus (%s) until the next start", names)
+        return
+    log.warning("command menus (%s) tried again in %g s", names, pause)
+    app.job_queue.run_once(
+        _retry,
+        pause,
+        data=(failed, attempt + 1),
+        name="command menus",
+        job_kwargs={"misfire_grace_time": None},  # late is better than never
+    )

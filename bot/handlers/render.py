@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -27,39 +28,49 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     except BadRequest as error:
         log.debug("callback answer refused: %s", error)
         return False
-    except TelegramError as error:
+    except Exception as error:
         log.warning("could not answer a button press: %s", error)
         return False
     return True
 
 
 async def show(update: Update, context: BotContext, screen: Screen, *, new: bool = False) -> None:
-    """Show a screen: in place of the pressed message where possible, else as a new message."""
+    """Show a screen: in place of the pressed message where possible, else as a new message
+    (the pressed message goes only once the new one is there: nothing shown is lost)."""
     query = update.callback_query
     message = query.message if query else None
-    if isinstance(message, Message) and not new:
-        inline = screen.keyboard if isinstance(screen.keyboard, InlineKeyboardMarkup) else None
-        editable = inline is not None or screen.keyboard is None
-        if editable and screen.photo is None and not message.photo:
-            try:
-                await message.edit_text(screen.text, reply_markup=inline)
-                return
-            except BadRequest as error:
-                if "not modified" in str(error):
-                    return
-                log.info("edit failed, sending anew: %s", error)
-            except NetworkError as error:  # Telegram failed even when asked again
-                log.warning("edit failed, sending anew: %s", error)
-            except Forbidden as error:  # blocked: nothing can be shown, the step goes on
-                log.info("could not show a screen: %s", error)
-                return
-        elif editable and screen.photo and message.photo:
-            if screen.photo == message.photo[-1].file_id and await _recaption(message, screen):
-                return
+    inline = screen.keyboard if isinstance(screen.keyboard, InlineKeyboardMarkup) else None
+    editable = inline is not None or screen.keyboard is None
+    if not isinstance(message, Message) or new or not editable:
+        await send(update, context, screen)
+        return
+    if screen.photo:
+        same = bool(message.photo) and screen.photo == message.photo[-1].file_id
+        if same and await _recaption(message, screen):
+            return
+        if await _photo(update, context, screen):
             await _delete(message)
-        elif editable:
-            await _delete(message)
-    await send(update, context, screen)
+            return
+        screen = replace(screen, photo=None, photo_product_id=None)  # as text instead
+    if not message.photo:
+        try:
+            await message.edit_text(screen.text, reply_markup=inline)
+            return
+        except BadRequest as error:
+            if "not modified" in str(error):
+                return
+            log.info("edit failed, sending anew: %s", error)
+        except NetworkError as error:  # Telegram failed even when asked again
+            log.warning("edit failed, sending anew: %s", error)
+        except Forbidden as error:  # blocked: nothing can be shown, the step goes on
+            log.info("could not show a screen: %s", error)
+            return
+        except Exception:
+            log.exception("edit failed, sending anew")
+        await send(update, context, screen)
+        return
+    await send(update, context, screen)  # a text screen where a photo card was
+    await _delete(message)
 
 
 async def _recaption(message: Message, screen: Screen) -> bool:
@@ -73,7 +84,7 @@ async def _recaption(message: Message, screen: Screen) -> bool:
             return True
         log.info("caption edit failed, sending anew: %s", error)
         return False
-    except TelegramError as error:
+    except Exception as error:
         log.warning("caption edit failed, sending anew: %s", error)
         return False
     return True
@@ -82,43 +93,81 @@ async def _recaption(message: Message, screen: Screen) -> bool:
 async def _delete(message: Message) -> None:
     try:
         await message.delete()
-    except TelegramError as error:
+    except Exception as error:
         log.debug("could not delete message: %s", error)
 
 
 async def send(update: Update, context: BotContext, screen: Screen) -> None:
     """Send a screen as a new message in the current chat. A timeout is taken for sent (it
     mostly is), and a chat that refuses messages (blocked) for one that read it: either way
-    the step goes on — its changes saved, others told — rather than stop half-way."""
+    the step goes on — its changes saved, others told — rather than stop half-way. So does
+    a failure that is not Telegram's (a bug in what was sent): the person is told their step
+    went through without its answer, and the conversation moves on with the database."""
     try:
         await _send(update, context, screen)
     except TimedOut as error:
         log.warning("no answer to a message sent (it may have arrived): %s", error)
     except Forbidden as error:
         log.info("could not show a screen: %s", error)
+    except TelegramError:
+        raise  # Telegram unreachable: the error handler says so (bot/handlers/common.py)
+    except Exception:
+        log.exception("could not show a screen")
+        await _not_shown(update, context)
+
+
+async def _not_shown(update: Update, context: BotContext) -> None:
+    """Tell the person their step's answer could not be shown; never raises."""
+    chat = update.effective_chat
+    t = getattr(context, "t", None)
+    if chat is None or t is None:
+        return
+    text = t._(
+        "⚠️ Sorry, I could not show the answer to your last step. It was not lost: "
+        "/help shows what I can do."
+    )
+    try:
+        await context.bot.send_message(chat.id, text)
+    except Exception as error:
+        log.warning("could not tell the user a screen was not shown: %s", error)
 
 
 async def _send(update: Update, context: BotContext, screen: Screen) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    if screen.photo:
-        photo: str | Path = screen.photo
-        if screen.photo.startswith("/"):
-            photo = Path(screen.photo)
-        try:
-            sent = await context.bot.send_photo(
-                chat.id, photo, caption=screen.text, reply_markup=screen.keyboard
-            )
-        except (BadRequest, OSError) as error:
-            log.warning("photo %s could not be sent: %s", screen.photo, error)
-        else:
-            if isinstance(photo, Path) and sent.photo and screen.photo_product_id:
-                await context.services.catalog.remember_photo(
-                    screen.photo_product_id, sent.photo[-1].file_id
-                )
-            return
+    if screen.photo and await _photo(update, context, screen):
+        return
     await context.bot.send_message(chat.id, screen.text, reply_markup=screen.keyboard)
+
+
+async def _photo(update: Update, context: BotContext, screen: Screen) -> bool:
+    """Send the screen as a photo with its caption; False if that failed, and the screen is
+    to be shown as text. A timeout counts as failed too, though the photo may have arrived:
+    the person may then see the card twice (photo and text), never not at all. A blocked
+    chat counts as shown (nothing can be; the step goes on)."""
+    chat = update.effective_chat
+    if chat is None or not screen.photo:
+        return False
+    photo: str | Path = Path(screen.photo) if screen.photo.startswith("/") else screen.photo
+    try:
+        sent = await context.bot.send_photo(
+            chat.id, photo, caption=screen.text, reply_markup=screen.keyboard
+        )
+    except Forbidden as error:
+        log.info("could not show a screen: %s", error)
+        return True
+    except Exception as error:  # 5xx, timeout, BadRequest, a file unreadable…
+        log.warning("photo %s could not be sent, shown as text: %s", screen.photo, error)
+        return False
+    if isinstance(photo, Path) and sent.photo and screen.photo_product_id:
+        try:  # Telegram's file id, so that it is not uploaded again: nice to have
+            await context.services.catalog.remember_photo(
+                screen.photo_product_id, sent.photo[-1].file_id
+            )
+        except Exception:
+            log.exception("could not remember the file id of photo %s", screen.photo)
+    return True
 
 
 async def reply(update: Update, context: BotContext, text: str) -> None:
@@ -126,8 +175,7 @@ async def reply(update: Update, context: BotContext, text: str) -> None:
     else a message."""
     if update.callback_query is not None and await answer(update, text, alert=True):
         return
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, text)
+    await send(update, context, Screen(text))
 
 
 async def say(update: Update, context: BotContext, text: str) -> None:
