@@ -1,5 +1,10 @@
 """The `orderdesk` command: run, migrate, catalog import, remind --dry-run, export, backup,
-restore."""
+restore, check.
+
+Exit codes: 0 done; 1 the command ran but refused part of its input (rejected catalog rows, an
+unusable backup file); 2 a wrong argument or configuration; 3 the database cannot serve (not
+a database, damaged, read-only, locked or in use by another process) or `check` found problems.
+Each error is one line on standard error."""
 
 from __future__ import annotations
 
@@ -10,17 +15,19 @@ import gettext
 import logging
 import os
 import re
+import sqlite3
 import sys
 from datetime import date, datetime
 from html import unescape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.db import Database
-from bot.db.backups import BackupInvalid, CopyInfo, DatabaseInUse, restore
-from bot.db.database import DatabaseLocked
+from bot.db.backups import BackupInvalid, CopyInfo, DatabaseInUse, check_database, restore
+from bot.db.connection import DatabaseUnusable, problem
 from bot.db.migrations import migrate
 from bot.domain.errors import InvalidInput
 from bot.domain.exports import MAX_DAYS, Dataset, ExportPeriod
@@ -28,10 +35,13 @@ from bot.domain.models import Language
 from bot.domain.reminders import Kind
 from bot.i18n import MissingCatalog
 from bot.logs import protect_logs
-from bot.services.catalog_import import CatalogImportService
-from bot.services.reminders import Planned
 
+if TYPE_CHECKING:
+    from bot.services.reminders import Planned
+
+EXIT_REFUSED = 1
 EXIT_CONFIG = 2
+EXIT_DATABASE = 3
 DATASET_NAMES = {
     "orders": Dataset.ORDERS,
     "lines": Dataset.LINES,
@@ -85,10 +95,15 @@ async def _migrate(config: Config) -> int:
 
 
 async def _import(config: Config, path: Path) -> int:
+    from bot.services.catalog_import import CatalogImportService
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadArguments(f"{path}: cannot be read as UTF-8 text ({error})") from None
     db = Database(config.database.path)
     await db.open()
     try:
-        text = path.read_text(encoding="utf-8-sig")
         report = await CatalogImportService(db, config, SystemClock()).import_csv(
             text, path.parent
         )
@@ -114,6 +129,8 @@ async def _backup(config: Config, target: Path) -> int:
         target = target / f"orderdesk-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
     if not target.parent.is_dir():
         raise BadArguments(f"{target.parent}: no such folder")
+    if not os.access(target.parent, os.W_OK):
+        raise BadArguments(f"{target.parent}: read-only folder")
     db = Database(source)
     await db.open()
     try:
@@ -134,6 +151,21 @@ def _restore(config: Config, source: Path) -> int:
     if info.pending:
         print(f"{info.pending} newer migrations will be applied when the bot starts")
     return 0
+
+
+def _check(config: Config, path: Path | None) -> int:
+    """SQLite's full integrity and foreign key checks of the database (or another file)."""
+    health = check_database(path or config.database.path)
+    if not health.problems:
+        print(
+            f"database {health.path}: integrity ok, foreign keys ok; {health.migrations}"
+            f" migrations, {health.pages:,} pages, {health.size / 1000:,.0f} kB"
+        )
+        return 0
+    for found in health.problems:
+        print(f"  {found}")
+    n = len(health.problems)
+    raise DatabaseUnusable(health.path, f"{n} problem{'' if n == 1 else 's'} found (listed above)")
 
 
 def _moment(text: str, config: Config) -> datetime:
@@ -312,11 +344,15 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("path", type=Path, help="file to write, or a folder for a dated name")
     restore_cmd = sub.add_parser("restore", help="replace the database by a backup (bot stopped)")
     restore_cmd.add_argument("path", type=Path, help="a file written by `orderdesk backup`")
+    check = sub.add_parser("check", help="SQLite's full integrity and foreign key checks")
+    check.add_argument("path", type=Path, nargs="?", help="another file (default: the database)")
     args = parser.parse_args(argv)
     _logging(args.verbose)
+    database: Path | None = None
     try:
         job = _export_args(args) if args.command == "export" else None
         config = load_config(args.config)
+        database = config.database.path
         if job is not None:
             return asyncio.run(_export(config, *job))
         if args.command == "run":
@@ -330,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_backup(config, args.path))
         if args.command == "restore":
             return _restore(config, args.path)
+        if args.command == "check":
+            return _check(config, args.path)
         if not args.file.is_file():
             print(f"orderdesk: {args.file}: no such file", file=sys.stderr)
             return 1
@@ -340,22 +378,25 @@ def main(argv: list[str] | None = None) -> int:
     except BadArguments as error:
         print(f"orderdesk: {args.command}: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    except DatabaseLocked as error:
-        print(f"orderdesk: database {error} is locked by another process", file=sys.stderr)
-        return 1
+    except DatabaseUnusable as error:
+        print(f"orderdesk: database error: {error}", file=sys.stderr)
+        return EXIT_DATABASE
+    except sqlite3.Error as error:  # met after opening: a read-only file at the first write
+        print(f"orderdesk: database error: {database}: {problem(error)}", file=sys.stderr)
+        return EXIT_DATABASE
     except DatabaseInUse as error:
         print(
             f"orderdesk: restore: database {error} is in use (is the bot running? stop it"
             " first); nothing was changed",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_DATABASE
     except BackupInvalid as error:
         print(f"orderdesk: {args.command}: {error}", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
     except MissingCatalog as error:
         print(f"orderdesk: {error}", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
 
 
 if __name__ == "__main__":

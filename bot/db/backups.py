@@ -1,4 +1,5 @@
-"""Backups: a checked copy of the database taken while it is in use, and putting one back.
+"""Backups: a checked copy of the database taken while it is in use, and putting one back;
+the full check of a database file (`orderdesk check`).
 
 Both go through SQLite's online backup API, which copies one consistent snapshot page by page;
 the bot's file is never copied byte for byte (its write-ahead log would be left behind).
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.db.connection import PROBLEMS, DatabaseUnusable, corrupt, findings, unusable
 from bot.db.migrations import migration_names
 
 # Tables whose row counts describe a copy to the operator.
@@ -77,9 +79,11 @@ def check_copy(path: Path) -> CopyInfo:
     return CopyInfo(path, len(applied), len(known - applied), rows, path.stat().st_size)
 
 
-def seal(copy: sqlite3.Connection) -> None:
+def seal(copy: sqlite3.Connection, *, check: bool = True) -> None:
     """Make a fresh copy one self-contained file (no write-ahead log) and check it."""
     copy.execute("PRAGMA journal_mode = DELETE")
+    if not check:
+        return
     result = [row[0] for row in copy.execute("PRAGMA integrity_check")]
     if result != ["ok"]:
         raise BackupInvalid(f"the copy failed SQLite's integrity check: {'; '.join(result[:3])}")
@@ -113,8 +117,15 @@ def restore(
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     existed = database.is_file() and database.stat().st_size > 0
     kept = database.with_name(f"{database.name}.before-restore-{stamp}") if existed else None
-    database.parent.mkdir(parents=True, exist_ok=True)
-    target = connect(database, timeout=0)
+    if existed and not os.access(database, os.W_OK):
+        raise DatabaseUnusable(database, PROBLEMS[sqlite3.SQLITE_READONLY])
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        target = connect(database, timeout=0)
+    except OSError as error:
+        raise DatabaseUnusable(database, error.strerror or str(error)) from None
+    except sqlite3.Error as error:
+        raise unusable(database, error) from None
     try:
         try:
             # Held until closed: nobody can open the database while it is being replaced. An
@@ -122,13 +133,16 @@ def restore(
             target.execute("PRAGMA locking_mode = EXCLUSIVE")
             target.execute("BEGIN EXCLUSIVE")
             target.execute("COMMIT")
-        except sqlite3.OperationalError as error:
-            raise DatabaseInUse(str(database)) from error
+        except sqlite3.Error as error:
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+                raise DatabaseInUse(str(database)) from None
+            # Not a database at all (a wrong path?), a read-only folder: left as it is.
+            raise unusable(database, error) from None
         if kept is not None:
             keep = connect(kept)
             try:
                 target.backup(keep)
-                seal(keep)
+                seal(keep, check=False)  # a damaged database is kept as it was
             finally:
                 keep.close()
         backup = connect(source)
@@ -142,3 +156,62 @@ def restore(
     finally:
         target.close()
     return info, kept
+
+
+@dataclass(frozen=True)
+class Health:
+    """What `orderdesk check` found in a database file."""
+
+    path: Path
+    problems: list[str]  # empty when SQLite finds nothing wrong
+    migrations: int
+    pages: int
+    size: int
+
+
+def _integrity(conn: sqlite3.Connection, most: int) -> list[str]:
+    """integrity_check's findings, at most `most`. Past a malformed page SQLite raises
+    instead of reporting: then what a check stopping sooner finds, and that it stopped."""
+    stopped: list[str] = []
+    for limit in (most, 10, 1):
+        try:
+            return findings(conn.execute(f"PRAGMA integrity_check({limit})")) + stopped
+        except sqlite3.DatabaseError as error:
+            if not corrupt(error):
+                raise
+            stopped = [f"SQLite stopped at a malformed page ({error}); more may be wrong"]
+    return stopped
+
+
+def check_database(path: Path, *, most: int = 100) -> Health:
+    """SQLite's full integrity_check and foreign_key_check of a database file, opened
+    read-only (the bot may be running); DatabaseUnusable when it cannot be read at all."""
+    if not path.is_file():
+        raise DatabaseUnusable(path, "no such file")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as error:
+        raise unusable(path, error) from None
+    try:
+        problems = [f"integrity: {line}" for line in _integrity(conn, most)]
+        try:
+            problems += [
+                f"foreign key: {table} row {rowid} refers to a missing {parent} row"
+                for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+            ][:most]
+        except sqlite3.DatabaseError as error:
+            if not problems:
+                raise
+            problems.append(f"foreign keys: not checked ({error})")
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        migrations = 0
+        if "schema_migrations" in tables:
+            migrations = conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
+        else:
+            problems.append("not an OrderDesk database (it has no schema_migrations table)")
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    except sqlite3.Error as error:
+        raise unusable(path, error) from None
+    finally:
+        conn.close()
+    return Health(path, problems, int(migrations), int(pages), path.stat().st_size)

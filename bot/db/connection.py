@@ -11,12 +11,16 @@ its statements go to aiosqlite's thread, one trip each, and the loop keeps servi
 Transactions never overlap (Database's lock): the two threads never use the connection at once.
 A statement that finds another connection's write lock taken waits for it on that thread too.
 Measured (benchmarks/throughput.py, the order flow): 24 statements an update; through the
-thread about 208 updates a second, on the loop 267 (docs/performance.md)."""
+thread about 208 updates a second, on the loop 267 (docs/performance.md).
+
+aiosqlite's thread is a daemon here: a connection left open by mistake never keeps a finished
+command from exiting. A file that cannot serve as the database (not SQLite, damaged, read-only,
+locked) is reported as DatabaseUnusable, whose message names the file and what is wrong."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -24,12 +28,67 @@ from typing import Any
 import aiosqlite
 from aiosqlite.context import contextmanager
 
+# SQLite's primary result codes, as an operator would put them.
+PROBLEMS = {
+    sqlite3.SQLITE_NOTADB: "not a SQLite database",
+    sqlite3.SQLITE_CORRUPT: "damaged (SQLite finds it malformed)",
+    sqlite3.SQLITE_READONLY: "read-only (OrderDesk writes to it)",
+    sqlite3.SQLITE_CANTOPEN: "cannot be opened (no permission, or a missing or read-only folder)",
+    sqlite3.SQLITE_BUSY: "locked by another process",
+    sqlite3.SQLITE_LOCKED: "locked by another process",
+    sqlite3.SQLITE_IOERR: "cannot be read or written (input/output error)",
+    sqlite3.SQLITE_FULL: "cannot be written: the disk is full",
+    sqlite3.SQLITE_PERM: "no permission",
+}
 # How long a statement waits for another connection's write lock (another process: the
 # command line, a backup restore). The connection itself does not wait (busy_timeout 0): a
 # statement that finds the lock taken is run again on aiosqlite's thread, waiting there.
 BUSY_TIMEOUT_MS = 5000
 # True in a task while it runs long work (Database.reader(long=True), unit_of_work(long=True)).
 OFFLOADED: ContextVar[bool] = ContextVar("offloaded", default=False)
+
+
+class DatabaseUnusable(Exception):
+    """The database file cannot serve: not a database, damaged, read-only, locked, missing
+    permissions; str() is "<path>: <what is wrong>"."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+
+
+class DatabaseLocked(DatabaseUnusable):
+    """Another process holds the database file."""
+
+
+def problem(error: sqlite3.Error) -> str:
+    """What an error of SQLite's says about the file, in an operator's words."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return str(error)
+    if code == sqlite3.SQLITE_READONLY_DIRECTORY:
+        return "its folder is read-only (SQLite writes -wal and -shm files beside the database)"
+    return PROBLEMS.get(code & 0xFF, str(error))
+
+
+def unusable(path: Path | str, error: sqlite3.Error) -> DatabaseUnusable:
+    """The exception that tells an operator why SQLite refused the file."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DatabaseLocked(path, problem(error))
+    return DatabaseUnusable(path, problem(error))
+
+
+def findings(rows: Iterable[Any]) -> list[str]:
+    """The problems in what integrity_check or quick_check returned, one a line ([] if ok)."""
+    lines = (line.strip() for row in rows for line in str(row[0]).splitlines())
+    return [line for line in lines if line and line != "ok" and not line.startswith("*** in")]
+
+
+def corrupt(error: sqlite3.Error) -> bool:
+    """SQLite met a malformed page (a check stops there, raising instead of reporting)."""
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_CORRUPT
 
 
 class FetchedCursor(aiosqlite.Cursor):
@@ -103,6 +162,10 @@ class Connection(aiosqlite.Connection):
     """An aiosqlite connection whose statements run on the event loop's thread, or in one
     trip to its own thread during long work."""
 
+    def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
+        super().__init__(connector, iter_chunk_size)
+        self._thread.daemon = True  # never what keeps a process alive
+
     @contextmanager
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> aiosqlite.Cursor:
         """Run a statement and read its rows at once."""
@@ -127,4 +190,16 @@ def connect(path: Path | str) -> Connection:
     )
 
 
-__all__ = ["BUSY_TIMEOUT_MS", "OFFLOADED", "Connection", "FetchedCursor", "connect"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "OFFLOADED",
+    "Connection",
+    "DatabaseLocked",
+    "DatabaseUnusable",
+    "FetchedCursor",
+    "connect",
+    "corrupt",
+    "findings",
+    "problem",
+    "unusable",
+]

@@ -175,7 +175,7 @@ async def test_restore_waits_for_the_bot_to_stop_then_puts_the_backup_back(
     await client.text(uid, "/start")
     await client.wait_for(uid, "name")
     code, output = await orderdesk("--config", config, "restore", str(copy))
-    assert code == 1
+    assert code == 3
     assert "is in use (is the bot running? stop it first); nothing was changed" in output
     assert not list(database.parent.glob("*.before-restore-*"))
     stack.bot.send_signal(signal.SIGTERM)

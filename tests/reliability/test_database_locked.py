@@ -1,5 +1,5 @@
 """A database another process holds locked stops `migrate`, `run` and `backup` with one clear
-line and exit code 1 (after SQLite's busy timeout), never a traceback."""
+line and exit code 3 (after SQLite's busy timeout), never a traceback."""
 
 from __future__ import annotations
 
@@ -68,8 +68,8 @@ async def test_a_locked_database_is_named_not_a_traceback(tmp_path: Path) -> Non
             locker.stdin.close()
             await locker.wait()
     for command, (code, output) in zip(("migrate", "run", "backup"), results, strict=True):
-        assert code == 1, (command, output)
-        assert f"orderdesk: database {database} is locked by another process" in output, (
+        assert code == 3, (command, output)
+        assert f"orderdesk: database error: {database}: locked by another process" in output, (
             command,
             output,
         )
