@@ -50,6 +50,7 @@ from bot.handlers import (
 )
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
 from bot.handlers.menus import set_in_background, start_up_menus
+from bot.handlers.outbox import OUTBOX, Sender
 from bot.i18n import I18n
 from bot.logs import protect_logs
 from bot.persistence import SQLitePersistence
@@ -143,11 +144,18 @@ def build_application(
         app.bot_data[CONFIG] = config
         app.bot_data[I18N] = i18n
         app.bot_data[SERVICES] = Services.build(db, config, clock)
+        app.bot_data[OUTBOX] = sender = Sender(app)
+        sender.start()
         set_in_background(app, start_up_menus(i18n, config.business.default_language))
         if config.reminders.enabled and app.job_queue is not None:
             reminders.schedule(app.job_queue, config)
 
+    async def post_stop(app: App) -> None:
+        await app.bot_data[OUTBOX].stop()  # while the bot can still send
+
     async def post_shutdown(app: App) -> None:
+        if OUTBOX in app.bot_data:
+            await app.bot_data[OUTBOX].stop()
         await db.close()
 
     builder: Any = (
@@ -165,6 +173,7 @@ def build_application(
             )
         )
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .get_updates_request(polling)
         .concurrent_updates(ChatOrder())

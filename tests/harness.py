@@ -10,6 +10,7 @@ from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.handlers.context import App, BotContext
+from bot.handlers.outbox import OUTBOX
 from sandbox import FakeTelegram, OfflineRequest
 
 
@@ -66,9 +67,16 @@ class Harness:
         return self.fake.create_user(name, language_code=language)
 
     async def feed(self, update: dict[str, Any]) -> None:
-        """Let the application process one update."""
+        """Let the application process one update, then deliver the notices it caused (as
+        the background sender would, a moment later)."""
         assert self.app is not None
         await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.deliver()
+
+    async def deliver(self) -> int:
+        """Deliver every notice due in the outbox now; how many were sent."""
+        assert self.app is not None
+        return await self.app.bot_data[OUTBOX].drain()
 
     async def send(self, uid: int, text: str) -> str:
         """The user sends text; returns the newest bot message."""

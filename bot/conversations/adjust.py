@@ -16,7 +16,6 @@ from bot.conversations.common import (
     typed,
 )
 from bot.domain.parsing import parse_percent, parse_quantity
-from bot.handlers.approvals import notify_deciders
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.services.review_rules import rep_discount_limit_bp
@@ -60,9 +59,7 @@ async def got_value(update: Update, context: BotContext) -> int:
     else:
         qty = parse_quantity(message_text(update), context.config.checkout.max_quantity)
         result = await approvals.adjust_quantity(context.person, order_id, line, qty)
-    drop_draft(context, DRAFT)
-    if result.escalated:
-        await notify_deciders(context, order_id, result.escalated_to)
+    drop_draft(context, DRAFT)  # managers, if it now needs one, are told by the outbox
     await show(update, context, approval_views.card(context.t, context.config, result.card))
     return ConversationHandler.END
 

@@ -21,7 +21,6 @@ from bot.conversations.common import (
     get_draft,
     leave_without_saving,
 )
-from bot.conversations.order_for import tell_placed
 from bot.domain.batch import MAX_BYTES, BatchFileInvalid, FileProblem, file_type
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, reply, show
@@ -78,8 +77,6 @@ async def create(update: Update, context: BotContext) -> int:
     drop_draft(context, DRAFT)
     await answer(update)
     await show(update, context, batch_views.created(context.t, result))
-    for placed in result.placed:
-        await tell_placed(context, placed)
     return ConversationHandler.END
 
 

@@ -17,7 +17,6 @@ from bot.domain.models import OrderStatus
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.handlers.requests import notify_request
 from bot.ui import order_views, request_views
 from bot.ui.callbacks import parse
 
@@ -52,7 +51,6 @@ async def _cancel(update: Update, context: BotContext, reason: str) -> int:
     if outcome.request_id is not None:
         await answer(update)
         await show(update, context, request_views.requested(context.t, outcome.order))
-        await notify_request(context, outcome.request_id, outcome.deciders)
         return ConversationHandler.END
     await answer(update, context.t._("The order is cancelled."))
     detail = await context.services.orders.detail(context.person, order_id=order_id)

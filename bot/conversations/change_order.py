@@ -19,10 +19,8 @@ from bot.conversations.common import (
 from bot.domain.errors import OrderNotFound, TransitionRefused
 from bot.domain.models import OrderChange, OrderStatus
 from bot.domain.parsing import parse_quantity
-from bot.handlers.approvals import notify_deciders
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.handlers.requests import notify_request
 from bot.services.changes import CHANGEABLE
 from bot.ui import order_views, request_views
 from bot.ui.callbacks import BadCallback, parse
@@ -103,10 +101,7 @@ async def _submit(update: Update, context: BotContext, reason: str | None) -> in
     drop_draft(context, DRAFT)
     if outcome.request_id is not None:
         await show(update, context, request_views.change_requested(context.t, outcome.order))
-        await notify_request(context, outcome.request_id, outcome.deciders)
         return ConversationHandler.END
-    if outcome.escalated_to:
-        await notify_deciders(context, outcome.order.id, outcome.escalated_to)
     detail = await context.services.orders.detail(context.person, order_id=outcome.order.id)
     await say(update, context, context.t._("Changed."))
     await show(update, context, order_views.order_detail(context.t, context.config, detail))

@@ -28,10 +28,7 @@ from bot.domain.errors import (
     NotRegistered,
     OptionNotOffered,
 )
-from bot.domain.models import OrderStatus
 from bot.domain.parsing import parse_address, parse_note
-from bot.domain.review import Route
-from bot.handlers.approvals import notify_deciders, notify_warehouse
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.services.checkout import CheckoutDraft
@@ -241,13 +238,7 @@ async def confirm(update: Update, context: BotContext) -> int:
     await show(
         update, context, order_views.submitted(context.t, submission.order, submission.created)
     )
-    if submission.review:
-        order_id = submission.order.id
-        if submission.review.recipients or submission.review.route is Route.MANAGER:
-            await notify_deciders(context, order_id, submission.review.recipients)
-        if submission.order.status is OrderStatus.APPROVED:
-            await notify_warehouse(context, order_id, submission.review.warehouse)
-    return ConversationHandler.END
+    return ConversationHandler.END  # the deciders (or the warehouse) are told by the outbox
 
 
 async def abort(update: Update, context: BotContext) -> int:

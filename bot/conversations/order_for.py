@@ -19,16 +19,12 @@ from bot.conversations.common import (
     typed,
 )
 from bot.domain.errors import NotInCatalog, OptionNotOffered, UnknownSku
-from bot.domain.models import OrderStatus
 from bot.domain.parsing import parse_address, parse_order_lines
 from bot.domain.product_match import MatchKind
 from bot.domain.quick_order import QuickOrder, typed_as_sku_lines
-from bot.domain.review import Route
-from bot.handlers.approvals import notify_deciders, notify_warehouse
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
 from bot.handlers.render import answer, say, show
-from bot.services.checkout import CheckoutDraft, PlacedFor
+from bot.services.checkout import CheckoutDraft
 from bot.services.quick_order import QuickView
 from bot.ui import customer_views, quick_order_views
 from bot.ui.callbacks import parse
@@ -194,25 +190,7 @@ async def place(update: Update, context: BotContext) -> int:
     await say(
         update, context, context.t._("Order %(number)s is placed.") % {"number": order.number}
     )
-    if placed.submission.created:
-        await tell_placed(context, placed)
-    return ConversationHandler.END
-
-
-async def tell_placed(context: BotContext, placed: PlacedFor) -> None:
-    """An order placed by staff: the customer, the deciders and (if approved) the warehouse."""
-    order = placed.submission.order
-    await notify(
-        context,
-        [placed.customer_user],
-        lambda t: customer_views.placed_for(t, order, context.person.first_name),
-    )
-    review = placed.submission.review
-    if review:
-        if review.recipients or review.route is Route.MANAGER:
-            await notify_deciders(context, order.id, review.recipients)
-        if order.status is OrderStatus.APPROVED:
-            await notify_warehouse(context, order.id, review.warehouse)
+    return ConversationHandler.END  # the customer and the deciders are told by the outbox
 
 
 abort = leave_without_saving(DRAFT)

@@ -24,7 +24,6 @@ from bot.domain.parsing import parse_date, parse_money
 from bot.domain.payments import Method
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
 from bot.ui import finance_views
 from bot.ui.callbacks import BadCallback, parse
@@ -153,9 +152,7 @@ async def record(update: Update, context: BotContext) -> int:
     )
     drop_draft(context, DRAFT)
     await answer(update)
-    await show(update, context, finance_views.recorded(context.t, result))
-    if result.created:
-        await notify(context, [result.customer_user], lambda t: finance_views.receipt(t, result))
+    await show(update, context, finance_views.recorded(context.t, result))  # receipt: outbox
     return ConversationHandler.END
 
 

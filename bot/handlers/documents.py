@@ -7,10 +7,9 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.error import Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
-from bot.handlers.notify import tell_blocked
 from bot.services.invoices import InvoiceDocument
 from bot.ui import invoice_pdf
 
@@ -42,23 +41,3 @@ async def invoice_file(context: BotContext, doc: InvoiceDocument) -> tuple[bytes
     t = context.i18n.texts(user.language, user.time_zone)
     pdf = await asyncio.to_thread(invoice_pdf.render, t, doc)
     return pdf, f"{doc.number}.pdf"
-
-
-async def send_to_customer(
-    context: BotContext, doc: InvoiceDocument, content: bytes, name: str, caption: str
-) -> bool:
-    """Send a file to the invoice's customer; one who blocked the bot is marked so (and
-    their rep told) as for any notice. False when it did not reach them."""
-    user = doc.customer_user
-    try:
-        await context.bot.send_document(user.telegram_id, content, filename=name, caption=caption)
-    except Forbidden:
-        log.info("user %s has blocked the bot", user.id)
-        blocked = await context.services.reminders.unreachable(user.id)
-        if blocked is not None:
-            await tell_blocked(context, blocked)
-        return False
-    except TelegramError as error:
-        log.warning("could not send invoice %s to user %s: %s", doc.number, user.id, error)
-        return False
-    return True

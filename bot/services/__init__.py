@@ -20,6 +20,7 @@ from bot.services.feedback import FeedbackService
 from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
 from bot.services.invoices import InvoiceService
+from bot.services.notices import OutboxService
 from bot.services.orders import OrderService
 from bot.services.quick_order import QuickOrderService
 from bot.services.reminders import ReminderService
@@ -57,6 +58,7 @@ class Services:
     batch_orders: BatchOrderService
     reports: ReportService
     feedback: FeedbackService
+    outbox: OutboxService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -84,4 +86,5 @@ class Services:
             batch_orders=BatchOrderService(db, config, clock),
             reports=ReportService(db, config, clock),
             feedback=FeedbackService(db, config, clock),
+            outbox=OutboxService(db, config, clock),
         )

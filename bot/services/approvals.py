@@ -24,18 +24,21 @@ from bot.domain.models import (
     OrderStatus,
     User,
 )
+from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_reason
 from bot.domain.pricing import order_totals
 from bot.domain.review import Finding, Route
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, deny, roles_of
-from bot.services.fulfilment import warehouse_staff
+from bot.services.fulfilment import tell_warehouse, warehouse_staff
+from bot.services.notices import OrderRef, Rejected, post
 from bot.services.order_edits import apply_change
 from bot.services.review_rules import (
     deciders,
     recheck,
     rep_discount_limit_bp,
     run_checks,
+    tell_deciders,
 )
 from bot.services.transitions import apply_transition
 
@@ -110,6 +113,9 @@ async def review_submission(
         await uow.reviews.decided(order.id, None, now)
     recipients = await deciders(uow, config, route, customer.rep_id)
     warehouse = await warehouse_staff(uow) if route is Route.AUTO else []
+    await tell_deciders(uow, config, order.id, route, recipients, now)
+    if route is Route.AUTO:
+        await tell_warehouse(uow, config, order.id, warehouse, now)
     return ReviewOutcome(
         route=route,
         findings=tuple(findings),
@@ -193,6 +199,13 @@ class ApprovalService(Service):
             await uow.reviews.decided(order.id, actor.id, now)
             _, customer_user = await customer_of(uow, order)
             warehouse = await warehouse_staff(uow) if wanted is OrderStatus.APPROVED else []
+            if wanted is OrderStatus.APPROVED:
+                ref = OrderRef(order_id=order.id)
+                await post(uow, self.config, NoticeKind.APPROVED, ref, [customer_user], now)
+                await tell_warehouse(uow, self.config, order.id, warehouse, now)
+            else:
+                rejected = Rejected(order_id=order.id, reason=reason or "")
+                await post(uow, self.config, NoticeKind.REJECTED, rejected, [customer_user], now)
             await uow.commit()
         return Decision(order=order, customer_user=customer_user, warehouse=tuple(warehouse))
 
@@ -206,13 +219,14 @@ class ApprovalService(Service):
 
     async def escalate(self, actor: User, order_id: int) -> Decision:
         """Hand an order to the managers."""
+        now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             order, route, _, _ = await self._load(uow, actor, order_id, "escalate")
             if order.status is not OrderStatus.SUBMITTED or route is Route.MANAGER:
                 raise AlreadyDecided(status=order.status, by=None)
             await uow.reviews.escalate(order.id)
             await uow.audit.record(
-                at=self.clock.now(),
+                at=now,
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
@@ -220,6 +234,7 @@ class ApprovalService(Service):
             )
             _, customer_user = await customer_of(uow, order)
             managers = await deciders(uow, self.config, Route.MANAGER, None)
+            await tell_deciders(uow, self.config, order.id, Route.MANAGER, managers, now)
             await uow.commit()
         return Decision(order=order, customer_user=customer_user, recipients=tuple(managers))
 

@@ -12,8 +12,10 @@ from bot.domain.errors import (
     TransitionRefused,
 )
 from bot.domain.models import Order, OrderChange, OrderStatus, User
+from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_address, parse_note, parse_reason
 from bot.services.base import Service, require_customer
+from bot.services.notices import RequestRef, post
 from bot.services.order_edits import apply_change, describe
 from bot.services.requests import request_deciders
 
@@ -81,6 +83,8 @@ class ChangeService(Service):
                 reason=reason,
             )
             deciders = await request_deciders(uow, self.config, customer.rep_id)
+            ref = RequestRef(request_id=request_id)
+            await post(uow, self.config, NoticeKind.REQUEST, ref, deciders, now)
             await uow.commit()
         return ChangeOutcome(
             order=order, applied=False, request_id=request_id, deciders=tuple(deciders)

@@ -28,6 +28,7 @@ from bot.domain.models import (
     Totals,
     User,
 )
+from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_date
 from bot.domain.pricing import order_totals
 from bot.domain.review import Route
@@ -35,6 +36,7 @@ from bot.services.approvals import ReviewOutcome, review_submission
 from bot.services.base import Service, require_customer
 from bot.services.cart import load_cart, price_lines
 from bot.services.customer_admin import may_order_for
+from bot.services.notices import PlacedBy, post
 from bot.services.transitions import record_submission
 
 
@@ -226,6 +228,8 @@ class CheckoutService(Service):
             action="placed_for_customer",
             after=str(customer.id),
         )
+        placed = PlacedBy(order_id=submission.order.id, by=actor.first_name)
+        await post(uow, self.config, NoticeKind.PLACED_FOR, placed, [customer_user], now)
         return submission
 
     async def preview_for(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
@@ -31,6 +33,14 @@ async def _own_delivered(uow: UnitOfWork, user: User, order_id: int) -> Order:
     return order
 
 
+async def ask_once(uow: UnitOfWork, order: Order, now: datetime) -> bool:
+    """Whether to ask the customer to rate a delivered order now: the first time only (not
+    when they were asked or rated it already); the asking is recorded."""
+    if order.status not in DELIVERED or await uow.feedback.rating(order.id) is not None:
+        return False
+    return await uow.feedback.ask(order.id, now)
+
+
 class FeedbackService(Service):
     """Ratings of delivered orders, by their own customers only."""
 
@@ -40,9 +50,7 @@ class FeedbackService(Service):
         if order.status not in DELIVERED:
             return None
         async with self.db.unit_of_work() as uow:
-            if await uow.feedback.rating(order.id) is not None:
-                return None
-            if not await uow.feedback.ask(order.id, self.clock.now()):
+            if not await ask_once(uow, order, self.clock.now()):
                 return None
             _, customer_user = await customer_of(uow, order)
             await uow.commit()

@@ -10,10 +10,12 @@ from bot.db import UnitOfWork
 from bot.db.payments import OpenBalance
 from bot.domain.errors import NotInvoiceable, OrderNotFound, Overpayment, StaffNotFound
 from bot.domain.models import Customer, Order, OrderStatus, PaymentKind, PaymentStatus, User
+from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_search
 from bot.domain.payments import AGEING, Method, outstanding, payment_status, schedule
-from bot.domain.roles import Permission, Role
+from bot.domain.roles import Permission
 from bot.services.base import Service, authorize, customer_of
+from bot.services.notices import post
 from bot.services.transitions import apply_transition
 
 INVOICEABLE = (
@@ -174,12 +176,6 @@ async def _order(uow: UnitOfWork, order_id: int | None, number: str | None) -> O
 class FinanceService(Service):
     """Money in, checked against the finance role."""
 
-    async def finance_staff(self) -> list[User]:
-        """Everyone who keeps the money, to be told of deliveries."""
-        async with self.db.reader() as uow:
-            users = [await uow.users.by_id(i) for i in await uow.staff.with_role(Role.FINANCE)]
-        return [u for u in users if u is not None]
-
     def today(self) -> date:
         """Today in the business time zone."""
         return self.clock.now().astimezone(self.config.business.zone).date()
@@ -225,14 +221,16 @@ class FinanceService(Service):
                 after=invoice_number,
             )
             customer_user = (await customer_of(uow, order))[1]
+            invoice = Invoice(
+                order=order,
+                number=invoice_number,
+                amount=order.totals.total,
+                dues=tuple(dues),
+                customer_user=customer_user,
+            )
+            await post(uow, self.config, NoticeKind.INVOICE, invoice, [customer_user], now)
             await uow.commit()
-        return Invoice(
-            order=order,
-            number=invoice_number,
-            amount=order.totals.total,
-            dues=tuple(dues),
-            customer_user=customer_user,
-        )
+        return invoice
 
     async def owed(
         self, actor: User, *, number: str | None = None, order_id: int | None = None
@@ -321,14 +319,16 @@ class FinanceService(Service):
                     uow, order, OrderStatus.COMPLETED, actor_id=actor.id, at=now
                 )
             customer_user = (await customer_of(uow, order))[1]
+            result = PaymentResult(
+                order=order,
+                amount=amount,
+                paid=paid,
+                owed=order.totals.total - paid,
+                customer_user=customer_user,
+            )
+            await post(uow, self.config, NoticeKind.RECEIPT, result, [customer_user], now)
             await uow.commit()
-        return PaymentResult(
-            order=order,
-            amount=amount,
-            paid=paid,
-            owed=order.totals.total - paid,
-            customer_user=customer_user,
-        )
+        return result
 
     async def receivables(self, actor: User) -> Receivables:
         """Outstanding and overdue balances with ageing (0–30, 31–60, 61–90, 90+ days)."""

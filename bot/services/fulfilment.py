@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.errors import NothingToShip, OrderNotFound, OutOfStockToShip, TransitionRefused
 from bot.domain.models import (
@@ -16,9 +17,12 @@ from bot.domain.models import (
     Shipment,
     User,
 )
+from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_carrier, parse_tracking
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, require_customer
+from bot.services.feedback import ask_once
+from bot.services.notices import OrderRef, Shipped, post
 from bot.services.transitions import apply_transition
 
 SHIPPABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED)
@@ -47,10 +51,23 @@ class ShipmentResult(BaseModel):
     created: bool = True  # False: this confirmation had recorded it already
 
 
+async def staff_with(uow: UnitOfWork, role: Role) -> list[User]:
+    """Everyone who holds a role."""
+    users = [await uow.users.by_id(i) for i in await uow.staff.with_role(role)]
+    return [u for u in users if u is not None]
+
+
 async def warehouse_staff(uow: UnitOfWork) -> list[User]:
     """Everyone who fulfils orders."""
-    users = [await uow.users.by_id(i) for i in await uow.staff.with_role(Role.WAREHOUSE)]
-    return [u for u in users if u is not None]
+    return await staff_with(uow, Role.WAREHOUSE)
+
+
+async def tell_warehouse(
+    uow: UnitOfWork, config: Config, order_id: int, people: list[User], now: datetime
+) -> None:
+    """The pick list of a newly approved order to the warehouse (its group, if it has one)."""
+    ref = OrderRef(order_id=order_id)
+    await post(uow, config, NoticeKind.PICK_LIST, ref, people, now, role=Role.WAREHOUSE)
 
 
 class FulfilmentService(Service):
@@ -146,6 +163,8 @@ class FulfilmentService(Service):
             shipment = await uow.shipments.by_id(shipment_id)
             assert shipment is not None
             _, customer_user = await customer_of(uow, order)
+            shipped = Shipped(order_id=order.id, shipment_id=shipment_id)
+            await post(uow, self.config, NoticeKind.SHIPPED, shipped, [customer_user], now)
             await uow.commit()
         return ShipmentResult(order=order, shipment=shipment, customer_user=customer_user)
 
@@ -180,5 +199,13 @@ class FulfilmentService(Service):
                 order = await apply_transition(
                     uow, order, OrderStatus.COMPLETED, actor_id=None, at=now, reason="paid"
                 )
+        ref = OrderRef(order_id=order.id)
+        if order.status is OrderStatus.DELIVERED:  # finance: to invoice, or to chase
+            finance = await staff_with(uow, Role.FINANCE)
+            role = Role.FINANCE
+            await post(uow, self.config, NoticeKind.DELIVERED, ref, finance, now, role=role)
+        if customer_id is None and await ask_once(uow, order, now):  # the customer is asked
+            _, customer_user = await customer_of(uow, order)  # (on the screen, if it is they)
+            await post(uow, self.config, NoticeKind.ASK_RATING, ref, [customer_user], now)
         await uow.commit()
         return order

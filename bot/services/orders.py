@@ -7,11 +7,13 @@ from pydantic import BaseModel, ConfigDict
 from bot.db import UnitOfWork
 from bot.domain.errors import OrderNotFound, RequestOpen, TransitionRefused
 from bot.domain.models import Cart, Customer, Order, OrderDetail, OrderStatus, Page, User
+from bot.domain.notices import NoticeKind
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.parsing import parse_reason
 from bot.services.base import Service, require_customer
 from bot.services.cart import load_cart
 from bot.services.catalog import page_bounds
+from bot.services.notices import RequestRef, post
 from bot.services.requests import request_deciders
 from bot.services.transitions import apply_transition
 
@@ -106,6 +108,8 @@ class OrderService(Service):
                     reason=reason,
                 )
                 deciders = await request_deciders(uow, self.config, customer.rep_id)
+                ref = RequestRef(request_id=request_id)
+                await post(uow, self.config, NoticeKind.REQUEST, ref, deciders, now)
                 await uow.commit()
                 return CancelOutcome(order=order, request_id=request_id, deciders=tuple(deciders))
             if not customer_may_cancel(order.status):

@@ -20,6 +20,7 @@ from bot.domain.models import (
     Shipment,
     User,
 )
+from bot.domain.notices import NoticeKind
 from bot.domain.payments import remaining
 from bot.domain.reminders import (
     Audience,
@@ -42,6 +43,7 @@ from bot.domain.reminders import (
 from bot.domain.roles import Role
 from bot.services.base import Service
 from bot.services.finance import Receivables, summarise
+from bot.services.notices import CustomerRef, post_to_chat
 
 ROLE_OF = {
     Audience.FINANCE: Role.FINANCE,
@@ -190,18 +192,14 @@ class ReminderService(Service):
             queued = await uow.reminders.add_all(
                 [(p.key, p.recipient.user_id, p.recipient.audience) for p in due], now
             )
+            await uow.outbox.add_reminders(queued, now)  # sent by the one sender of notices
             await uow.reminders.reschedule(looks)
             await uow.commit()
         return queued
 
-    async def queued(self) -> list[tuple[int, int, int]]:
-        """(id, chat id, topic id) of reminders logged and not yet sent, oldest first."""
-        async with self.db.reader() as uow:
-            return await uow.reminders.queued()
-
     async def take(self, reminder_id: int) -> Outgoing | None:
-        """Take a queued reminder to send it: None if another sender took it, or it no longer
-        applies (then it is dropped, or forgotten to be decided again later)."""
+        """Take a reminder to send it (again, if a try failed): None if it was sent or no
+        longer applies (then it is dropped, or forgotten to be decided again later)."""
         async with self.db.unit_of_work() as uow:
             logged = await uow.reminders.claim(reminder_id)
             if logged is None:
@@ -227,30 +225,26 @@ class ReminderService(Service):
                 return None
 
     async def finish(self, reminder_id: int, status: str, error: str | None = None) -> None:
-        """Record a reminder as sent, or failed (it is not tried again)."""
-        async with self.db.unit_of_work() as uow:
+        """Record what became of a reminder: sent, failed or unreachable."""
+        async with self.db.unit_of_work(claims_update=False) as uow:
             await uow.reminders.finish(reminder_id, status, self.clock.now(), error)
             await uow.commit()
 
-    async def release(self, reminder_id: int) -> None:
-        """Put a reminder that could not be sent yet (Telegram asked to wait) back in line."""
-        async with self.db.unit_of_work() as uow:
-            await uow.reminders.forget(reminder_id)
-            await uow.commit()
-
-    async def unreachable(self, user_id: int, reminder_id: int | None = None) -> Blocked | None:
+    async def unreachable(self, user_id: int) -> Blocked | None:
         """Telegram refused a message to this person (they blocked the bot): mark them so
-        nothing more is tried; the first time, their rep (or the managers) is to be told."""
+        nothing more is tried; the first time, their rep (or the managers) is told."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            if reminder_id is not None:
-                await uow.reminders.finish(reminder_id, "unreachable", now, "blocked")
             newly = await uow.users.set_unreachable(user_id, now)
             customer = await uow.customers.by_user(user_id)
             tell: list[Recipient] = []
             if newly and customer is not None:
                 contacts = await uow.reminders.contacts([customer.id])
                 tell = await self._recipients(uow, Audience.REP, contacts[customer.id], None, {})
+                ref = CustomerRef(customer_id=customer.id)
+                for to in tell:
+                    chat = (to.chat_id, to.topic_id, to.user_id)
+                    await post_to_chat(uow, NoticeKind.BLOCKED, ref, chat, now)
             await uow.commit()
         if customer is None or not tell:
             return None

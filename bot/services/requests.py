@@ -8,8 +8,10 @@ from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.errors import OrderNotFound, RequestClosed, TransitionRefused
 from bot.domain.models import Order, OrderChange, OrderLine, OrderStatus, User
+from bot.domain.notices import NoticeKind
 from bot.domain.roles import Role
 from bot.services.base import Service, customer_of, deny, roles_of
+from bot.services.notices import RequestDecided, post
 from bot.services.order_edits import apply_change
 from bot.services.transitions import apply_transition
 
@@ -152,6 +154,12 @@ class RequestService(Service):
             if not await uow.requests.decide(request_id, approve, actor.id, now):
                 raise RequestClosed()
             customer, customer_user = await customer_of(uow, order)
+            decided = RequestDecided(
+                order_id=order.id, approved=approve, refund_due=refund, kind=found[1]
+            )
+            await post(
+                uow, self.config, NoticeKind.REQUEST_DECIDED, decided, [customer_user], now
+            )
             await uow.commit()
         return RequestDecision(
             order=order,

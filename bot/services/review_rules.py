@@ -7,8 +7,10 @@ from datetime import date, datetime
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.models import Customer, Order, OrderLine, PaymentKind, User
+from bot.domain.notices import NoticeKind
 from bot.domain.review import Finding, ReviewInput, Route, review
 from bot.domain.roles import Role
+from bot.services.notices import OrderRef, post
 
 
 async def deciders(
@@ -27,6 +29,23 @@ async def deciders(
             if admin is not None:
                 users.append(admin)
     return users
+
+
+async def tell_deciders(
+    uow: UnitOfWork,
+    config: Config,
+    order_id: int,
+    route: Route,
+    people: list[User],
+    now: datetime,
+) -> None:
+    """The new-order card to those who decide it (the managers: their group, if they have one)."""
+    ref = OrderRef(order_id=order_id)
+    if route is Route.MANAGER:
+        role = Role.SALES_MANAGER
+        await post(uow, config, NoticeKind.NEW_ORDER, ref, people, now, role=role)
+    elif people:
+        await post(uow, config, NoticeKind.NEW_ORDER, ref, people, now)
 
 
 def rep_discount_limit_bp(config: Config) -> int:
@@ -86,5 +105,7 @@ async def recheck(
     await uow.reviews.replace_findings(order.id, findings)
     if new_route is Route.MANAGER and route is not Route.MANAGER:
         await uow.reviews.escalate(order.id)
-        return Route.MANAGER, await deciders(uow, config, Route.MANAGER, None)
+        managers = await deciders(uow, config, Route.MANAGER, None)
+        await tell_deciders(uow, config, order.id, Route.MANAGER, managers, now)
+        return Route.MANAGER, managers
     return route, []

@@ -16,10 +16,12 @@ from bot.domain.errors import (
     TransitionRefused,
 )
 from bot.domain.models import Customer, Order, OrderLine, OrderStatus, User
+from bot.domain.notices import NoticeKind
 from bot.domain.reports import SHORT_REASON
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.fulfilment import SHIPPABLE, warehouse_staff
+from bot.services.notices import post
 from bot.services.order_edits import recompute_totals
 from bot.services.transitions import apply_transition
 
@@ -95,15 +97,17 @@ class ShortageService(Service):
                 reason=line.sku,
             )
             _, customer_user = await customer_of(uow, order)
+            notice = ShortageNotice(
+                shortage_id=shortage_id,
+                order=order,
+                line=line,
+                available=available,
+                expected=expected,
+                customer_user=customer_user,
+            )
+            await post(uow, self.config, NoticeKind.SHORTAGE, notice, [customer_user], now)
             await uow.commit()
-        return ShortageNotice(
-            shortage_id=shortage_id,
-            order=order,
-            line=line,
-            available=available,
-            expected=expected,
-            customer_user=customer_user,
-        )
+        return notice
 
     async def choose(
         self, customer_user: User, shortage_id: int, choice: ShortageChoice
@@ -148,15 +152,17 @@ class ShortageService(Service):
                 rep = await uow.users.by_id(customer.rep_id)
                 if rep is not None:
                     staff.append(rep)
+            outcome = ShortageOutcome(
+                order=order,
+                line=line,
+                choice=choice,
+                expected=expected,
+                refund_due=refund,
+                staff=tuple(staff),
+            )
+            await post(uow, self.config, NoticeKind.SHORTAGE_CHOSEN, outcome, staff, now)
             await uow.commit()
-        return ShortageOutcome(
-            order=order,
-            line=line,
-            choice=choice,
-            expected=expected,
-            refund_due=refund,
-            staff=tuple(staff),
-        )
+        return outcome
 
     async def _settle(
         self, uow: UnitOfWork, order: Order, customer: Customer

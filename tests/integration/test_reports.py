@@ -437,6 +437,9 @@ async def test_the_customer_is_asked_once_after_delivery(shop: Shop) -> None:
     assert await shop.services.feedback.request(order) is None  # not delivered
     shipment = await shop.ship("A")
     delivered = await shop.services.fulfilment.mark_delivered(shop.wu, shipment)
-    ask = await shop.services.feedback.request(delivered)
-    assert ask is not None and ask.customer_user.id == shop.ann.id
+    # the warehouse's word asks the customer in the same transaction, through the outbox
+    sql = "SELECT user_id, data FROM outbox WHERE kind = 'ask_rating'"
+    async with shop.db.reader(), shop.db.connection.execute(sql) as cursor:
+        asked = [tuple(r) for r in await cursor.fetchall()]
+    assert asked == [(shop.ann.id, f'{{"order_id":{order.id}}}')]
     assert await shop.services.feedback.request(delivered) is None  # once

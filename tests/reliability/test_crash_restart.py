@@ -5,7 +5,10 @@ person must see the step's answer (Telegram delivers the interrupted update agai
 it had been done — never silence, never "something went wrong" — and pressing the same button
 once more then changes nothing. After every restart and at the end the database is checked:
 one order, stock reserved once and never leaked, each shipment and payment once, no status
-twice in the audit log.
+twice in the audit log. At the end of each journey the other people's chats are checked: every
+notice the journey caused (the rep's new order, the customer's approval, shipments, rating,
+invoice and receipts, the warehouse's pick list, finance's delivery) arrived, each at most
+once more per kill (one in flight when the process died is sent again).
 
 Kill points: "before" a step (everything before it processed), "fetch" (the update fetched, the
 bot killed before it could start), "call N" (the handler killed while Telegram has not yet
@@ -372,6 +375,37 @@ def check_finished(bot: BotProcess, j: Journey) -> None:
     assert (first, first + second) == (5000, total), rows
 
 
+def notices(j: Journey) -> list[tuple[int | None, tuple[str, ...], int]]:
+    """What the journey tells other people (chat, texts that all appear, how many times)."""
+    n = j.number
+    return [
+        (REP, ("🆕 A new order waits for your decision.", n), 1),
+        (None, (f"Your order {n} is approved",), 1),
+        (WAREHOUSE, ("An approved order is ready to pick.", n), 1),
+        (None, ("is on its way", n), 2),
+        (FINANCE, (f"Order {n} (", "is delivered"), 1),
+        (None, (f"How was your order {n}?",), 1),
+        (None, ("🧾 Invoice INV-", f"for your order {n}"), 1),
+        (None, ("Payment received:", n), 2),
+    ]
+
+
+async def check_notices(bot: BotProcess, j: Journey, kills: int) -> list[str]:
+    """Every notice to other people arrived once — twice at most for each kill — and none
+    failed; returns how many duplicates each kind had."""
+    open_ = "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')"
+    await until(lambda: bot.sql(open_) == [(0,)], "the outbox to be delivered", timeout=60)
+    assert bot.sql("SELECT kind, error FROM outbox WHERE state = 'failed'") == []
+    doubles = []
+    for chat, words, wanted in notices(j):
+        said = [bot_text(m) for m in bot.fake.bot_messages(chat or j.customer)]
+        got = sum(1 for text in said if all(w in text for w in words))
+        assert wanted <= got <= wanted + kills, f"{words}: {got} in chat {chat}, {kills} kills"
+        if got > wanted:
+            doubles.append(f"{words[0]} ×{got - wanted}")
+    return doubles
+
+
 # (step, kill point) tried in `make test`: each kind of kill, and every step that writes
 # (registration, cart, order, decision, shipment, delivery, invoice, payment) killed while
 # Telegram has not answered its first call; the order, the decision, a shipment and a payment
@@ -443,6 +477,8 @@ async def test_kill_at_every_step_loses_and_doubles_nothing(running: BotProcess)
             report.append(f"{s.name} / {plan[index]}: {await crash(bot, j, s, plan[index])}")
             check_books(bot, done, stock)
         check_finished(bot, j)
+        doubles = await check_notices(bot, j, len(plan))
+        report.append(f"notices: all arrived; twice after a kill: {doubles or 'none'}")
     elapsed = time.monotonic() - started
     print(
         f"\n{len(points)} kill points, {bot.starts - 1} restarts, {elapsed:.1f} s",

@@ -102,7 +102,7 @@ async def test_offline_at_debug_nothing_secret_is_logged(
     messages = [r.getMessage() for r in records]
     assert leaks(text, TEST_TOKEN) == []
     assert any(m.startswith("Calling Bot API endpoint") for m in messages), "DEBUG was on"
-    assert any("could not notify user" in m and "<phone>" in m for m in messages)
+    assert any("outbox: notice" in m and "failed" in m and "<phone>" in m for m in messages)
     assert any("Set Bot API URL" in m and "<token>" in m for m in messages)
 
 
@@ -207,7 +207,7 @@ async def test_the_real_process_logs_no_token_and_no_phone(
     log = output.read_text(errors="replace")
     assert bot.returncode == 0, log[-3000:]
     assert leaks(log, DEMO_TOKEN) == [], log[-3000:]
-    assert "could not notify user" in log and "<phone>" in log, log[-3000:]
+    assert "outbox: notice" in log and "<phone>" in log, log[-3000:]
     if flags:
         assert "Processing update" in log and "Calling Bot API endpoint `sendMessage`" in log
 

@@ -1,0 +1,59 @@
+"""Notices: what an action tells other people, and when a notice that did not arrive is tried
+again. Rules only; the outbox table keeps them (bot/db/outbox.py), one sender delivers them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class NoticeKind(StrEnum):
+    """What a notice says (each has one renderer: bot/handlers/notices.py)."""
+
+    NEW_ORDER = "new_order"  # to those who decide it: the approval card
+    PICK_LIST = "pick_list"  # to the warehouse: an approved order to pick
+    APPROVED = "approved"  # to the customer
+    REJECTED = "rejected"  # to the customer, with the reason
+    PLACED_FOR = "placed_for"  # to the customer: staff placed an order for them
+    REQUEST = "request"  # to those who decide a customer's cancel or change request
+    REQUEST_DECIDED = "request_decided"  # to the customer
+    SHIPPED = "shipped"  # to the customer: carrier, tracking, "I received it"
+    DELIVERED = "delivered"  # to finance
+    ASK_RATING = "ask_rating"  # to the customer, once per delivered order
+    RECEIPT = "receipt"  # to the customer: a payment recorded
+    INVOICE = "invoice"  # to the customer: the invoice PDF (text if the PDF cannot be made)
+    SHORTAGE = "shortage"  # to the customer: a line is short, what would they like
+    SHORTAGE_CHOSEN = "shortage_chosen"  # to the warehouse: the customer's choice
+    BLOCKED = "blocked"  # to a customer's rep (or the managers): the customer blocked the bot
+    REMINDER = "reminder"  # a reminder or alert the scan decided (bot/services/reminders.py)
+
+
+class NoticeState(StrEnum):
+    """Where a notice is: waiting, being sent, or done one way or another."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # it cannot arrive: blocked, chat gone, refused, too old
+    DROPPED = "dropped"  # it no longer applies (a reminder of something paid meanwhile)
+
+
+# Telegram unreachable (5xx, network): tried again after 1, 2, 4 … seconds, at most this far
+# apart, so a notice arrives within that long of Telegram's return, however long it was away.
+MAX_PAUSE = timedelta(seconds=30)
+# A notice still not delivered after this long is given up (and logged): news that old misleads.
+MAX_AGE = timedelta(days=2)
+
+
+def retry_at(now: datetime, attempts: int, asked: timedelta | None = None) -> datetime:
+    """When to try a notice again after `attempts` failed tries (Telegram's own wait if it
+    asked for one): exponential from one second, capped at MAX_PAUSE."""
+    if asked is not None:
+        return now + max(asked, timedelta(seconds=1))
+    pause = timedelta(seconds=2 ** min(max(attempts - 1, 0), 10))
+    return now + min(pause, MAX_PAUSE)
+
+
+def expired(created: datetime, now: datetime) -> bool:
+    """Whether a notice is too old to be tried again."""
+    return now - created > MAX_AGE

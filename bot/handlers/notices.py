@@ -1,0 +1,198 @@
+"""What each notice looks like: its data read back, what it shows loaded as things stand, and
+the screen (or file) rendered in its reader's language. One entry per NoticeKind."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.domain.notices import NoticeKind
+from bot.handlers.context import BotContext
+from bot.handlers.documents import invoice_file
+from bot.i18n import Texts
+from bot.services.finance import Invoice, PaymentResult
+from bot.services.notices import (
+    CustomerRef,
+    OrderRef,
+    PlacedBy,
+    Rejected,
+    ReminderRef,
+    RequestDecided,
+    RequestRef,
+    Shipped,
+)
+from bot.services.shortages import ShortageNotice, ShortageOutcome
+from bot.ui import (
+    approval_views,
+    customer_views,
+    feedback_views,
+    finance_views,
+    invoice_views,
+    reminder_views,
+    request_views,
+    shipping_views,
+    shortage_views,
+)
+from bot.ui.screen import Screen
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send, with its caption."""
+
+    content: bytes
+    filename: str
+    caption: str
+
+
+Rendered = Screen | Document | None  # None: the notice no longer applies
+Render = Callable[[BotContext, Texts, Any], Awaitable[Rendered]]
+# Told what became of a notice it rendered: "sent", "failed" or "unreachable" (and why).
+Settle = Callable[[BotContext, Any, str, str | None], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """How one kind of notice is read back and rendered."""
+
+    data: type[BaseModel]
+    render: Render
+    settle: Settle | None = None
+
+
+async def _new_order(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
+    card = await context.services.approvals.notice(ref.order_id)
+    return approval_views.new_order(t, context.config, card)
+
+
+async def _pick_list(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
+    pick = await context.services.fulfilment.pick_list(None, ref.order_id)
+    return shipping_views.pick_list(t, context.config, pick, notice=True)
+
+
+async def _approved(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
+    order = await context.services.outbox.order(ref.order_id)
+    return approval_views.to_customer_approved(t, order)
+
+
+async def _rejected(context: BotContext, t: Texts, value: Rejected) -> Rendered:
+    order = await context.services.outbox.order(value.order_id)
+    return approval_views.to_customer_rejected(t, order, value.reason)
+
+
+async def _placed_for(context: BotContext, t: Texts, value: PlacedBy) -> Rendered:
+    order = await context.services.outbox.order(value.order_id)
+    return customer_views.placed_for(t, order, value.by)
+
+
+async def _request(context: BotContext, t: Texts, ref: RequestRef) -> Rendered:
+    card = await context.services.requests.notice(ref.request_id)
+    return request_views.card(t, card, notice=True)
+
+
+async def _request_decided(context: BotContext, t: Texts, value: RequestDecided) -> Rendered:
+    order = await context.services.outbox.order(value.order_id)
+    return request_views.to_customer_decided(
+        t, order, value.approved, value.refund_due, value.kind
+    )
+
+
+async def _shipped(context: BotContext, t: Texts, value: Shipped) -> Rendered:
+    order, shipment = await context.services.outbox.shipment(value.order_id, value.shipment_id)
+    return shipping_views.to_customer_shipped(t, order, shipment)
+
+
+async def _delivered(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
+    order = await context.services.outbox.order(ref.order_id)
+    return finance_views.to_finance_delivered(t, order)
+
+
+async def _ask_rating(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
+    order = await context.services.outbox.order(ref.order_id)
+    return feedback_views.ask_rating(t, order)
+
+
+async def _receipt(context: BotContext, t: Texts, value: PaymentResult) -> Rendered:
+    return finance_views.receipt(t, value)
+
+
+async def _invoice(context: BotContext, t: Texts, invoice: Invoice) -> Rendered:
+    """The PDF; the notice as text if the PDF cannot be made (it must reach the customer)."""
+    try:
+        doc = await context.services.invoices.document(invoice.customer_user, invoice.number)
+        content, name = await invoice_file(context, doc)  # in the customer's language
+    except Exception:
+        log.exception("the PDF of invoice %s could not be made", invoice.number)
+        return finance_views.to_customer_invoice(t, invoice)
+    return Document(content, name, invoice_views.issued_caption(t, invoice))
+
+
+async def _shortage(context: BotContext, t: Texts, notice: ShortageNotice) -> Rendered:
+    return shortage_views.to_customer(t, notice)
+
+
+async def _shortage_chosen(context: BotContext, t: Texts, outcome: ShortageOutcome) -> Rendered:
+    return shortage_views.to_staff(t, outcome)
+
+
+async def _blocked(context: BotContext, t: Texts, ref: CustomerRef) -> Rendered:
+    customer = await context.services.outbox.customer(ref.customer_id)
+    return reminder_views.blocked(t, customer)
+
+
+async def _reminder(context: BotContext, t: Texts, ref: ReminderRef) -> Rendered:
+    outgoing = await context.services.reminders.take(ref.reminder_id)
+    if outgoing is None:  # paid, cancelled, paused meanwhile
+        return None
+    return reminder_views.render(t, context.config, outgoing)
+
+
+async def _reminder_settled(
+    context: BotContext, ref: ReminderRef, status: str, error: str | None
+) -> None:
+    await context.services.reminders.finish(ref.reminder_id, status, error)
+
+
+RENDERERS: dict[NoticeKind, Renderer] = {
+    NoticeKind.NEW_ORDER: Renderer(OrderRef, _new_order),
+    NoticeKind.PICK_LIST: Renderer(OrderRef, _pick_list),
+    NoticeKind.APPROVED: Renderer(OrderRef, _approved),
+    NoticeKind.REJECTED: Renderer(Rejected, _rejected),
+    NoticeKind.PLACED_FOR: Renderer(PlacedBy, _placed_for),
+    NoticeKind.REQUEST: Renderer(RequestRef, _request),
+    NoticeKind.REQUEST_DECIDED: Renderer(RequestDecided, _request_decided),
+    NoticeKind.SHIPPED: Renderer(Shipped, _shipped),
+    NoticeKind.DELIVERED: Renderer(OrderRef, _delivered),
+    NoticeKind.ASK_RATING: Renderer(OrderRef, _ask_rating),
+    NoticeKind.RECEIPT: Renderer(PaymentResult, _receipt),
+    NoticeKind.INVOICE: Renderer(Invoice, _invoice),
+    NoticeKind.SHORTAGE: Renderer(ShortageNotice, _shortage),
+    NoticeKind.SHORTAGE_CHOSEN: Renderer(ShortageOutcome, _shortage_chosen),
+    NoticeKind.BLOCKED: Renderer(CustomerRef, _blocked),
+    NoticeKind.REMINDER: Renderer(ReminderRef, _reminder, _reminder_settled),
+}
+
+
+def read(kind: NoticeKind, data: str) -> BaseModel:
+    """A stored notice's data."""
+    return RENDERERS[kind].data.model_validate_json(data)
+
+
+async def render(context: BotContext, t: Texts, kind: NoticeKind, data: BaseModel) -> Rendered:
+    """A notice rendered for its reader."""
+    return await RENDERERS[kind].render(context, t, data)
+
+
+async def settle(
+    context: BotContext, kind: NoticeKind, data: BaseModel, status: str, error: str | None = None
+) -> None:
+    """Tell the notice's source what became of it (a reminder's log)."""
+    renderer = RENDERERS[kind]
+    if renderer.settle is not None:
+        await renderer.settle(context, data, status, error)

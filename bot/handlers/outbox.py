@@ -1,0 +1,250 @@
+"""The one sender of notices: it delivers what the outbox holds (bot/services/notices.py), each
+chat's notices in the order they were written, chats side by side.
+
+It runs in the background from start-up to stop, woken by every commit that writes notices and
+by the clock when a notice waits to be tried again. Telegram unreachable (5xx, network, a
+timeout) or asking to wait (429): the notice goes back to pending with a growing pause (at
+most 30 s, bot/domain/notices.py), holding back the rest of its chat so the order stays; so an
+outage of any length loses nothing and the chat's notices follow within seconds of its end. A
+403 marks the person unreachable (their rep is told once); any other refusal fails that notice
+alone. A notice is marked sending before it goes and sent after: one interrupted by a crash
+goes out again at the next start (it may arrive twice, never zero times)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.domain.errors import DomainError
+from bot.domain.notices import NoticeState
+from bot.handlers.context import App, BotContext
+from bot.handlers.notices import Document, read, render, settle
+from bot.services.notices import Outgoing
+from bot.ui.screen import Screen
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "outbox"
+HEADS = 500  # notices taken in one round (one per chat)
+PARALLEL_CHATS = 32
+POLL_SECONDS = 5.0  # looks at the outbox at least this often (notices written elsewhere)
+STOP_SECONDS = 10.0  # a stop waits this long for the notices being sent
+
+
+class Sender:
+    """Delivers the outbox: in the background (`start`), or until nothing is due (`drain`)."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._pass = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._halt = asyncio.Event()  # set by `stop`: pauses end at once
+        self._last: dict[tuple[int, int], datetime] = {}  # chat → last written to, this pass
+
+    @property
+    def _context(self) -> BotContext:
+        return BotContext(self._app)
+
+    def start(self) -> None:
+        """Send what a stop interrupted, then keep delivering until `stop`."""
+        self._stopping = False
+        self._halt.clear()
+        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Let the notices being sent finish (a while at most), then stop."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._halt.set()
+        self._wake().set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_SECONDS)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def _wake(self) -> asyncio.Event:
+        return self._context.services.outbox.db.notices_posted
+
+    async def _run(self) -> None:
+        outbox = self._context.services.outbox
+        try:
+            await outbox.recover()
+        except Exception:
+            log.exception("outbox: could not look for notices interrupted by a stop")
+        wake = self._wake()
+        while not self._stopping:
+            wake.clear()  # before the pass: a commit during it wakes the next one
+            try:
+                await self.drain()
+                pause = await self._pause()
+            except Exception:
+                log.exception("outbox: a delivery pass failed; trying again shortly")
+                pause = POLL_SECONDS
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), pause)
+
+    async def _pause(self) -> float:
+        """Seconds until the soonest notice waiting to be tried again (at most POLL_SECONDS)."""
+        services = self._context.services
+        due = await services.outbox.next_due()
+        if due is None:
+            return POLL_SECONDS
+        left = (due - services.outbox.clock.now()).total_seconds()
+        return min(max(left, 0.05), POLL_SECONDS)
+
+    async def drain(self) -> int:
+        """Deliver every notice due now (each chat's in turn); returns how many were sent."""
+        context = self._context
+        outbox = context.services.outbox
+        gate = asyncio.Semaphore(PARALLEL_CHATS)
+        sent = 0
+        async with self._pass:
+            self._last.clear()  # a pause is kept between two notices to a chat in one pass
+            while True:
+                heads = await outbox.heads(HEADS)
+                if not heads:
+                    break
+                done = await asyncio.gather(*(self._one(context, i, gate) for i in heads))
+                sent += sum(1 for d in done if d is True)
+                if self._stopping or all(d is None for d in done):  # none taken: elsewhere
+                    break
+        return sent
+
+    async def _one(
+        self, context: BotContext, notice_id: int, gate: asyncio.Semaphore
+    ) -> bool | None:
+        """Send one notice: True sent, False not (retried later, failed or dropped), None if
+        it was not there to take."""
+        async with gate:
+            notice = await context.services.outbox.take(notice_id)
+            if notice is None:
+                return None
+            try:
+                return await self._deliver(context, notice)
+            except _Stopped:  # not sent: the next start sends it
+                await context.services.outbox.release(notice.id)
+                return False
+            except Exception:  # never let one notice stop the others
+                log.exception("outbox: notice %d could not be handled", notice.id)
+                await context.services.outbox.finish(notice.id, NoticeState.FAILED, "error")
+                return False
+
+    async def _deliver(self, context: BotContext, notice: Outgoing) -> bool:
+        outbox = context.services.outbox
+        data = read(notice.kind, notice.data)
+        if notice.reader.unreachable:
+            await outbox.finish(notice.id, NoticeState.FAILED, "unreachable")
+            await settle(context, notice.kind, data, "unreachable", "blocked")
+            return False
+        t = context.i18n.texts(notice.reader.language, notice.reader.time_zone)
+        try:
+            message = await render(context, t, notice.kind, data)
+        except DomainError as error:  # what it was about is gone
+            log.info("outbox: notice %d no longer applies: %r", notice.id, error)
+            message = None
+        if message is None:
+            await outbox.finish(notice.id, NoticeState.DROPPED)
+            return False
+        await self._pace(context, notice)
+        try:
+            await self._send(context, notice, message)
+        except RetryAfter as error:
+            asked = _seconds(error.retry_after)
+            return await self._later(context, notice, data, str(error), asked)
+        except Forbidden as error:
+            if notice.reader.user_id is None:  # the bot is no longer in that group
+                return await self._failed(context, notice, data, str(error))
+            log.info("outbox: user %s has blocked the bot", notice.reader.user_id)
+            await outbox.finish(notice.id, NoticeState.FAILED, "blocked")
+            await settle(context, notice.kind, data, "unreachable", "blocked")
+            await context.services.reminders.unreachable(notice.reader.user_id)
+            return False
+        except BadRequest as error:  # refused as it is: sending it again changes nothing
+            return await self._failed(context, notice, data, str(error))
+        except NetworkError as error:  # 5xx, network, timeout: Telegram is away
+            return await self._later(context, notice, data, str(error))
+        except TelegramError as error:
+            return await self._failed(context, notice, data, str(error))
+        await outbox.finish(notice.id, NoticeState.SENT)
+        await settle(context, notice.kind, data, "sent")
+        return True
+
+    async def _pace(self, context: BotContext, notice: Outgoing) -> None:
+        """Telegram wants about a second between two messages to one chat."""
+        pause = timedelta(seconds=context.config.reminders.per_chat_seconds)
+        if not pause:
+            return
+        clock = context.services.outbox.clock
+        chat = (notice.chat_id, notice.topic_id)
+        last = self._last.get(chat)
+        if last is not None and (wait := last + pause - clock.now()) > timedelta(0):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._halt.wait(), wait.total_seconds())
+            if self._stopping:
+                raise _Stopped()
+        self._last[chat] = clock.now()
+
+    async def _send(
+        self, context: BotContext, notice: Outgoing, message: Screen | Document
+    ) -> None:
+        topic = notice.topic_id or None
+        if isinstance(message, Document):
+            await context.bot.send_document(
+                notice.chat_id,
+                message.content,
+                filename=message.filename,
+                caption=message.caption,
+                message_thread_id=topic,
+            )
+            return
+        await context.bot.send_message(
+            notice.chat_id, message.text, reply_markup=message.keyboard, message_thread_id=topic
+        )
+
+    async def _later(
+        self,
+        context: BotContext,
+        notice: Outgoing,
+        data: BaseModel,
+        error: str,
+        asked: float | None = None,
+    ) -> bool:
+        log.warning("outbox: notice %d to chat %d waits: %s", notice.id, notice.chat_id, error)
+        if not await context.services.outbox.later(notice, error[:200], asked):
+            log.error("outbox: notice %d given up after %d tries", notice.id, notice.attempts)
+            await settle(context, notice.kind, data, "failed", error[:200])
+        return False
+
+    async def _failed(
+        self, context: BotContext, notice: Outgoing, data: BaseModel, error: str
+    ) -> bool:
+        log.warning("outbox: notice %d to chat %d failed: %s", notice.id, notice.chat_id, error)
+        await context.services.outbox.finish(notice.id, NoticeState.FAILED, error[:200])
+        await settle(context, notice.kind, data, "failed", error[:200])
+        return False
+
+
+class _Stopped(Exception):
+    """The sender stopped while a notice waited for its chat's pause."""
+
+
+def _seconds(delay: int | float | timedelta) -> float:
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+
+
+def sender_of(context: BotContext) -> Sender:
+    """The application's sender."""
+    sender: Sender = context.bot_data[OUTBOX]
+    return sender
