@@ -504,3 +504,63 @@ async def test_a_burst_is_saved_before_telegram_is_told(running: BotProcess) -> 
     await until(bot.idle, "the names to be processed")
     asked = [uid for uid in people if "phone number" in bot_text(bot.fake.last_bot_message(uid))]
     assert asked == people, "every registration went on where it was"
+
+
+# A second journey: the order is paid in part, then cancelled at the customer's request; the
+# kills land while the payment, the request and the decision (with its refund due) are saved
+# and while their notices are on their way.
+CANCEL_JOURNEY = (
+    *JOURNEY[: [s.name for s in JOURNEY].index("approve") + 1],
+    step("/payment", text(FINANCE, lambda j: f"/payment {j.number}"), "still owed"),
+    step("amount", text(FINANCE, "50"), "How was it paid?"),
+    step("method", press(FINANCE, "Bank transfer"), "Paid on which day?"),
+    step("today", press(FINANCE, "Today"), "Record CN¥50.00"),
+    step("record payment", press(FINANCE, "✅ Record payment"), "still owed"),
+    step("/track", text(None, lambda j: f"/track {j.number}"), "approved"),
+    step("ask to cancel", press(None, "✖️ Ask to cancel"), "Why do you want to cancel"),
+    step("reason", text(None, "Budget was cut"), "is sent to our team"),
+    step("cancel it", press(REP, "✅ Cancel the order"), "for good?"),
+    step("yes", press(REP, "Yes, cancel it"), "Cancellation request"),
+)
+CANCEL_KILLS = {
+    "confirm": "call 1",
+    "record payment": "call 1",
+    "reason": "call 1",
+    "yes": "call 1",
+}
+
+
+async def test_kill_while_paying_and_cancelling_loses_no_notice(running: BotProcess) -> None:
+    bot = running
+    stock = dict(bot.sql("SELECT sku, stock_on_hand FROM products"))
+    j = Journey(bot.fake.create_user("Bea"))
+    for s in CANCEL_JOURNEY:
+        if s.name == "cancel it":  # the request reaches the rep through the outbox
+            await until(
+                lambda: any("✅ Cancel the order" in str(m) for m in bot.fake.bot_messages(REP)),
+                "the request to reach the rep",
+            )
+        if s.name in CANCEL_KILLS:
+            await crash(bot, j, s, CANCEL_KILLS[s.name])
+            check_books(bot, [j], stock)
+        else:
+            await plain(bot, j, s)
+    rows = bot.sql("SELECT status, refund_due FROM orders WHERE number = ?", j.number)
+    assert rows == [("cancelled", 5000)]
+    open_ = "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')"
+    await until(lambda: bot.sql(open_) == [(0,)], "the outbox to be delivered", timeout=60)
+    kills = len(CANCEL_KILLS)
+    for chat, words, wanted in (
+        (REP, ("🆕 A new order waits for your decision.", j.number), 1),
+        (None, ("Your order", j.number, "is approved"), 1),
+        (None, ("Payment received:", j.number), 1),
+        (REP, ("Cancellation request", j.number), 1),
+        (None, (f"Order {j.number} is cancelled, as you asked.", "We will refund CN¥50.00."), 1),
+    ):
+        sent = [  # what was sent (the rep's card is edited in place afterwards)
+            str(p.get("text"))
+            for p in bot.fake.method_calls("sendMessage")
+            if str(p.get("chat_id")) == str(chat or j.customer)
+        ]
+        got = sum(1 for t in sent if all(w in t for w in words))
+        assert wanted <= got <= wanted + kills, f"{words}: {got} in chat {chat}"
