@@ -45,6 +45,7 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._halt = asyncio.Event()  # set by `stop`: pauses end at once
+        self._recovered = True
         self._last: dict[tuple[int, int], datetime] = {}  # chat → last written to, this pass
 
     @property
@@ -52,8 +53,9 @@ class Sender:
         return BotContext(self._app)
 
     def start(self) -> None:
-        """Send what a stop interrupted, then keep delivering until `stop`."""
+        """Keep delivering until `stop`, starting with what a stop interrupted."""
         self._stopping = False
+        self._recovered = False  # the first pass sends again what a stop interrupted
         self._halt.clear()
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
@@ -71,16 +73,13 @@ class Sender:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        self._stopping = False  # `drain` still delivers when asked (tests, the reminder job)
+        self._halt.clear()
 
     def _wake(self) -> asyncio.Event:
         return self._context.services.outbox.db.notices_posted
 
     async def _run(self) -> None:
-        outbox = self._context.services.outbox
-        try:
-            await outbox.recover()
-        except Exception:
-            log.exception("outbox: could not look for notices interrupted by a stop")
         wake = self._wake()
         while not self._stopping:
             wake.clear()  # before the pass: a commit during it wakes the next one
@@ -111,6 +110,9 @@ class Sender:
         gate = asyncio.Semaphore(PARALLEL_CHATS)
         sent = 0
         async with self._pass:
+            if not self._recovered:  # never while a pass sends (one is "sending" only then)
+                await outbox.recover()
+                self._recovered = True
             self._last.clear()  # a pause is kept between two notices to a chat in one pass
             while True:
                 heads = await outbox.heads(HEADS)

@@ -146,6 +146,7 @@ async def test_a_blocked_customer_stops_only_their_notices_and_their_rep_hears(
 async def test_a_refused_notice_fails_alone_and_the_chat_goes_on(team: Team) -> None:
     bot = team.bot
     oid = await approved_order(team)
+    await sender(bot).stop()  # the test delivers
     bot.fake.inject(400, method="sendMessage", chat_id=team.customer, times=1)
     fay = await person(bot, team.finance)
     services: Services = bot.context.services
