@@ -55,12 +55,12 @@ async def got_value(update: Update, context: BotContext) -> int:
     approvals = context.services.approvals
     if line is None:
         bp = parse_percent(message_text(update))
-        result = await approvals.adjust(context.person, order_id, discount_bp=bp)
+        card = await approvals.adjust(context.person, order_id, discount_bp=bp)
     else:
         qty = parse_quantity(message_text(update), context.config.checkout.max_quantity)
-        result = await approvals.adjust_quantity(context.person, order_id, line, qty)
+        card = await approvals.adjust_quantity(context.person, order_id, line, qty)
     drop_draft(context, DRAFT)  # managers, if it now needs one, are told by the outbox
-    await show(update, context, approval_views.card(context.t, context.config, result.card))
+    await show(update, context, approval_views.card(context.t, context.config, card))
     return ConversationHandler.END
 
 

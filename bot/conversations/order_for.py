@@ -181,12 +181,12 @@ async def place(update: Update, context: BotContext) -> int:
         term=draft["term"],
         note_chosen=True,
     )
-    placed = await context.services.checkout.submit_for(
+    submission = await context.services.checkout.submit_for(
         context.person, draft["customer"], _items(draft), checkout
     )
     drop_draft(context, DRAFT)
     await answer(update)
-    order = placed.submission.order
+    order = submission.order
     await say(
         update, context, context.t._("Order %(number)s is placed.") % {"number": order.number}
     )

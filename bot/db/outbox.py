@@ -137,10 +137,3 @@ class OutboxRepository:
             "UPDATE outbox SET state = 'pending' WHERE state = 'sending' RETURNING id"
         ) as cursor:
             return len(list(await cursor.fetchall()))
-
-    async def states(self) -> dict[str, int]:
-        """How many notices are in each state."""
-        async with self._conn.execute(
-            "SELECT state, COUNT(*) FROM outbox GROUP BY state"
-        ) as cursor:
-            return {r[0]: int(r[1]) for r in await cursor.fetchall()}

@@ -44,14 +44,14 @@ async def approval_button(update: Update, context: BotContext) -> None:
         return
     elif cb.action in ("at", "ap"):
         if cb.action == "at":
-            result = await approvals.adjust(context.person, order_id, term=cb.text(1))
+            card = await approvals.adjust(context.person, order_id, term=cb.text(1))
         else:
             promised = cb.day(1)
             if promised is None:
                 raise BadCallback("a promised date is needed")
-            result = await approvals.adjust(context.person, order_id, promised=promised)
+            card = await approvals.adjust(context.person, order_id, promised=promised)
         await answer(update, t._("Adjusted."))
-        await show(update, context, approval_views.card(t, context.config, result.card))
+        await show(update, context, approval_views.card(t, context.config, card))
         return
     else:
         raise BadCallback(cb.action)

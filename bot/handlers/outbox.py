@@ -20,11 +20,12 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.db.outbox import Taken
 from bot.domain.errors import DomainError
 from bot.domain.notices import NoticeState
 from bot.handlers.context import App, BotContext
 from bot.handlers.notices import Document, read, render, settle
-from bot.services.notices import Outgoing
+from bot.services.notices import Reader
 from bot.ui.screen import Screen
 
 log = logging.getLogger(__name__)
@@ -130,11 +131,12 @@ class Sender:
         """Send one notice: True sent, False not (retried later, failed or dropped), None if
         it was not there to take."""
         async with gate:
-            notice = await context.services.outbox.take(notice_id)
-            if notice is None:
+            taken = await context.services.outbox.take(notice_id)
+            if taken is None:
                 return None
+            notice, reader = taken
             try:
-                return await self._deliver(context, notice)
+                return await self._deliver(context, notice, reader)
             except _Stopped:  # not sent: the next start sends it
                 await context.services.outbox.release(notice.id)
                 return False
@@ -143,14 +145,14 @@ class Sender:
                 await context.services.outbox.finish(notice.id, NoticeState.FAILED, "error")
                 return False
 
-    async def _deliver(self, context: BotContext, notice: Outgoing) -> bool:
+    async def _deliver(self, context: BotContext, notice: Taken, reader: Reader) -> bool:
         outbox = context.services.outbox
         data = read(notice.kind, notice.data)
-        if notice.reader.unreachable:
+        if reader.unreachable:
             await outbox.finish(notice.id, NoticeState.FAILED, "unreachable")
             await settle(context, notice.kind, data, "unreachable", "blocked")
             return False
-        t = context.i18n.texts(notice.reader.language, notice.reader.time_zone)
+        t = context.i18n.texts(reader.language, reader.time_zone)
         try:
             message = await render(context, t, notice.kind, data)
         except DomainError as error:  # what it was about is gone
@@ -166,12 +168,12 @@ class Sender:
             asked = _seconds(error.retry_after)
             return await self._later(context, notice, data, str(error), asked)
         except Forbidden as error:
-            if notice.reader.user_id is None:  # the bot is no longer in that group
+            if reader.user_id is None:  # the bot is no longer in that group
                 return await self._failed(context, notice, data, str(error))
-            log.info("outbox: user %s has blocked the bot", notice.reader.user_id)
+            log.info("outbox: user %s has blocked the bot", reader.user_id)
             await outbox.finish(notice.id, NoticeState.FAILED, "blocked")
             await settle(context, notice.kind, data, "unreachable", "blocked")
-            await context.services.reminders.unreachable(notice.reader.user_id)
+            await context.services.reminders.unreachable(reader.user_id)
             return False
         except BadRequest as error:  # refused as it is: sending it again changes nothing
             return await self._failed(context, notice, data, str(error))
@@ -183,7 +185,7 @@ class Sender:
         await settle(context, notice.kind, data, "sent")
         return True
 
-    async def _pace(self, context: BotContext, notice: Outgoing) -> None:
+    async def _pace(self, context: BotContext, notice: Taken) -> None:
         """Telegram wants about a second between two messages to one chat."""
         pause = timedelta(seconds=context.config.reminders.per_chat_seconds)
         if not pause:
@@ -199,7 +201,7 @@ class Sender:
         self._last[chat] = clock.now()
 
     async def _send(
-        self, context: BotContext, notice: Outgoing, message: Screen | Document
+        self, context: BotContext, notice: Taken, message: Screen | Document
     ) -> None:
         topic = notice.topic_id or None
         if isinstance(message, Document):
@@ -218,7 +220,7 @@ class Sender:
     async def _later(
         self,
         context: BotContext,
-        notice: Outgoing,
+        notice: Taken,
         data: BaseModel,
         error: str,
         asked: float | None = None,
@@ -230,7 +232,7 @@ class Sender:
         return False
 
     async def _failed(
-        self, context: BotContext, notice: Outgoing, data: BaseModel, error: str
+        self, context: BotContext, notice: Taken, data: BaseModel, error: str
     ) -> bool:
         log.warning("outbox: notice %d to chat %d failed: %s", notice.id, notice.chat_id, error)
         await context.services.outbox.finish(notice.id, NoticeState.FAILED, error[:200])

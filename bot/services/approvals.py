@@ -30,7 +30,7 @@ from bot.domain.pricing import order_totals
 from bot.domain.review import Finding, Route
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, deny, roles_of
-from bot.services.fulfilment import tell_warehouse, warehouse_staff
+from bot.services.fulfilment import tell_warehouse
 from bot.services.notices import OrderRef, Rejected, post
 from bot.services.order_edits import apply_change
 from bot.services.review_rules import (
@@ -46,14 +46,12 @@ PENDING_LIMIT = 20
 
 
 class ReviewOutcome(BaseModel):
-    """Where a new order went, and whom to tell."""
+    """Where a new order went, and why (who must know is told through the outbox)."""
 
     model_config = ConfigDict(frozen=True)
 
     route: Route
     findings: tuple[Finding, ...]
-    recipients: tuple[User, ...]
-    warehouse: tuple[User, ...] = ()
 
 
 class ApprovalCard(BaseModel):
@@ -71,25 +69,12 @@ class ApprovalCard(BaseModel):
     promised: date | None
 
 
-class Adjustment(BaseModel):
-    """The order after an adjustment, and the managers it went to if it broke a limit."""
-
-    model_config = ConfigDict(frozen=True)
-
-    card: ApprovalCard
-    escalated: bool
-    escalated_to: tuple[User, ...]
-
-
 class Decision(BaseModel):
-    """A decision made: the order after it, whom to tell."""
+    """A decision made: the order after it (who must know is told through the outbox)."""
 
     model_config = ConfigDict(frozen=True)
 
     order: Order
-    customer_user: User
-    recipients: tuple[User, ...] = ()
-    warehouse: tuple[User, ...] = ()
 
 
 async def review_submission(
@@ -112,16 +97,10 @@ async def review_submission(
         )
         await uow.reviews.decided(order.id, None, now)
     recipients = await deciders(uow, config, route, customer.rep_id)
-    warehouse = await warehouse_staff(uow) if route is Route.AUTO else []
     await tell_deciders(uow, config, order.id, route, recipients, now)
     if route is Route.AUTO:
-        await tell_warehouse(uow, config, order.id, warehouse, now)
-    return ReviewOutcome(
-        route=route,
-        findings=tuple(findings),
-        recipients=tuple(recipients),
-        warehouse=tuple(warehouse),
-    )
+        await tell_warehouse(uow, config, order.id, now)
+    return ReviewOutcome(route=route, findings=tuple(findings))
 
 
 def _terms(discount_bp: int, term: str, total: int, promised: str | None) -> str:
@@ -198,16 +177,15 @@ class ApprovalService(Service):
             )
             await uow.reviews.decided(order.id, actor.id, now)
             _, customer_user = await customer_of(uow, order)
-            warehouse = await warehouse_staff(uow) if wanted is OrderStatus.APPROVED else []
             if wanted is OrderStatus.APPROVED:
                 ref = OrderRef(order_id=order.id)
                 await post(uow, self.config, NoticeKind.APPROVED, ref, [customer_user], now)
-                await tell_warehouse(uow, self.config, order.id, warehouse, now)
+                await tell_warehouse(uow, self.config, order.id, now)
             else:
                 rejected = Rejected(order_id=order.id, reason=reason or "")
                 await post(uow, self.config, NoticeKind.REJECTED, rejected, [customer_user], now)
             await uow.commit()
-        return Decision(order=order, customer_user=customer_user, warehouse=tuple(warehouse))
+        return Decision(order=order)
 
     async def approve(self, actor: User, order_id: int) -> Decision:
         """Approve a submitted order (its rep within limits, or a manager)."""
@@ -232,11 +210,10 @@ class ApprovalService(Service):
                 entity_id=order.id,
                 action="escalated",
             )
-            _, customer_user = await customer_of(uow, order)
             managers = await deciders(uow, self.config, Route.MANAGER, None)
             await tell_deciders(uow, self.config, order.id, Route.MANAGER, managers, now)
             await uow.commit()
-        return Decision(order=order, customer_user=customer_user, recipients=tuple(managers))
+        return Decision(order=order)
 
     async def adjust(
         self,
@@ -246,7 +223,7 @@ class ApprovalService(Service):
         discount_bp: int | None = None,
         term: str | None = None,
         promised: date | None = None,
-    ) -> Adjustment:
+    ) -> ApprovalCard:
         """Change discount, payment term or promised ship date before deciding, within limits;
         the totals follow and the checks run again (a limit broken sends it to a manager)."""
         now = self.clock.now()
@@ -291,16 +268,14 @@ class ApprovalService(Service):
                 after=_terms(new_bp, new_term, totals.total, new_promised),
             )
             order = order.model_copy(update={"totals": totals, "payment_term": new_term})
-            before_route = route
-            route, managers = await recheck(uow, self.config, order, customer, now)
-            escalated = route is Route.MANAGER and before_route is not Route.MANAGER
+            route = await recheck(uow, self.config, order, customer, now)
             card = await self._card(uow, order, route)
             await uow.commit()
-        return Adjustment(card=card, escalated=escalated, escalated_to=tuple(managers))
+        return card
 
     async def adjust_quantity(
         self, actor: User, order_id: int, line_id: int, qty: int
-    ) -> Adjustment:
+    ) -> ApprovalCard:
         """Change a line's quantity before deciding (stock held or freed, totals, checks)."""
         limit = self.config.checkout.max_quantity
         if not 1 <= qty <= limit:
@@ -312,7 +287,7 @@ class ApprovalService(Service):
                 raise AlreadyDecided(status=order.status, by=None)
             customer = await uow.customers.by_id(order.customer_id)
             assert customer is not None
-            order, managers = await apply_change(
+            order = await apply_change(
                 uow,
                 self.config,
                 order,
@@ -325,9 +300,7 @@ class ApprovalService(Service):
             new_route = found[0] if found else route
             card = await self._card(uow, order, new_route)
             await uow.commit()
-        return Adjustment(
-            card=card, escalated=new_route is not route, escalated_to=tuple(managers)
-        )
+        return card
 
     async def pending(self, actor: User) -> list[Order]:
         """What waits for this person's decision, oldest first."""

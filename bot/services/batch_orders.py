@@ -28,7 +28,7 @@ from bot.domain.pricing import unit_price
 from bot.domain.product_match import sku_key
 from bot.domain.roles import Permission, allowed
 from bot.services.base import Service, authorize
-from bot.services.checkout import CheckoutDraft, CheckoutService, PlacedFor
+from bot.services.checkout import CheckoutDraft, CheckoutService
 from bot.services.customer_admin import may_order_for
 
 
@@ -74,7 +74,6 @@ class BatchResult(BaseModel):
     batch_id: int
     created: bool
     orders: tuple[Order, ...]
-    placed: tuple[PlacedFor, ...] = ()
 
 
 @dataclass
@@ -406,7 +405,7 @@ class BatchOrderService(Service):
                     action="batch",
                     after=f"#{batch_id} {file_name}",
                 )
-                placed.append(PlacedFor(submission=submission, customer_user=customer_user))
+                placed.append(submission.order)
             await uow.audit.record(
                 at=now,
                 actor_id=actor.id,
@@ -419,6 +418,5 @@ class BatchOrderService(Service):
         return BatchResult(
             batch_id=batch_id,
             created=True,
-            orders=tuple(p.submission.order for p in placed),
-            placed=tuple(placed),
+            orders=tuple(placed),
         )

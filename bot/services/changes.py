@@ -30,8 +30,6 @@ class ChangeOutcome(BaseModel):
     order: Order
     applied: bool
     request_id: int | None = None
-    deciders: tuple[User, ...] = ()
-    escalated_to: tuple[User, ...] = ()
 
 
 class ChangeService(Service):
@@ -63,11 +61,9 @@ class ChangeService(Service):
             if order.status not in CHANGEABLE:
                 raise TransitionRefused(current=order.status, wanted=order.status)
             if order.status is OrderStatus.SUBMITTED:
-                order, escalated = await apply_change(
-                    uow, self.config, order, customer, change, user.id, now
-                )
+                order = await apply_change(uow, self.config, order, customer, change, user.id, now)
                 await uow.commit()
-                return ChangeOutcome(order=order, applied=True, escalated_to=tuple(escalated))
+                return ChangeOutcome(order=order, applied=True)
             if await uow.requests.open_for(order.id):
                 raise RequestOpen()
             request_id = await uow.requests.add(
@@ -86,6 +82,4 @@ class ChangeService(Service):
             ref = RequestRef(request_id=request_id)
             await post(uow, self.config, NoticeKind.REQUEST, ref, deciders, now)
             await uow.commit()
-        return ChangeOutcome(
-            order=order, applied=False, request_id=request_id, deciders=tuple(deciders)
-        )
+        return ChangeOutcome(order=order, applied=False, request_id=request_id)

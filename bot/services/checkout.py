@@ -80,15 +80,6 @@ class Submission(BaseModel):
     review: ReviewOutcome | None = None
 
 
-class PlacedFor(BaseModel):
-    """An order placed by staff for a customer, and the customer to tell."""
-
-    model_config = ConfigDict(frozen=True)
-
-    submission: Submission
-    customer_user: User
-
-
 def order_type(cart: Cart) -> OrderType:
     """Pre-order when a line waits for stock, bulk when a tier price applies, else standard."""
     if any(line.qty > line.available for line in cart.lines):
@@ -186,7 +177,7 @@ class CheckoutService(Service):
 
     async def submit_for(
         self, actor: User, customer_id: int, items: list[tuple[str, int]], draft: CheckoutDraft
-    ) -> PlacedFor:
+    ) -> Submission:
         """A rep (their own customers) or a manager places an order for a customer who phoned:
         the same checks, reservations and review as the customer's own checkout."""
         now = self.clock.now()
@@ -196,15 +187,12 @@ class CheckoutService(Service):
             assert customer_user is not None
             existing = await uow.orders.by_token(draft.token)
             if existing is not None:
-                return PlacedFor(
-                    submission=Submission(order=existing, created=False),
-                    customer_user=customer_user,
-                )
+                return Submission(order=existing, created=False)
             submission = await self.place_in(
                 uow, actor, customer, customer_user, items, draft, now
             )
             await uow.commit()
-        return PlacedFor(submission=submission, customer_user=customer_user)
+        return submission
 
     async def place_in(
         self,

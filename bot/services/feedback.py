@@ -11,16 +11,15 @@ from bot.domain.errors import FeedbackGiven, FeedbackNotOpen, OrderNotFound
 from bot.domain.feedback import STARS, parse_comment
 from bot.domain.models import Order, User
 from bot.domain.reports import DELIVERED
-from bot.services.base import Service, customer_of, require_customer
+from bot.services.base import Service, require_customer
 
 
 class FeedbackAsk(BaseModel):
-    """Whom to ask to rate which order."""
+    """An order whose customer is to be asked for a rating, now."""
 
     model_config = ConfigDict(frozen=True)
 
     order: Order
-    customer_user: User
 
 
 async def _own_delivered(uow: UnitOfWork, user: User, order_id: int) -> Order:
@@ -52,9 +51,8 @@ class FeedbackService(Service):
         async with self.db.unit_of_work() as uow:
             if not await ask_once(uow, order, self.clock.now()):
                 return None
-            _, customer_user = await customer_of(uow, order)
             await uow.commit()
-        return FeedbackAsk(order=order, customer_user=customer_user)
+        return FeedbackAsk(order=order)
 
     async def rate(self, user: User, order_id: int, rating: int) -> Order:
         """The customer's rating (1 to 5) of their delivered order, once."""

@@ -41,7 +41,7 @@ class Invoice(BaseModel):
 
 
 class PaymentResult(BaseModel):
-    """A payment recorded: the order after it, what is still owed, whom to send a receipt."""
+    """A payment recorded: the order after it and what is still owed (the receipt's data)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -49,7 +49,6 @@ class PaymentResult(BaseModel):
     amount: int
     paid: int
     owed: int
-    customer_user: User
     created: bool = True  # False: this confirmation had recorded it already
 
 
@@ -288,7 +287,6 @@ class FinanceService(Service):
                     amount=recorded[1],
                     paid=paid,
                     owed=order.totals.total - paid,
-                    customer_user=(await customer_of(uow, order))[1],
                     created=False,
                 )
             order = await _order(uow, order_id, None)
@@ -320,11 +318,7 @@ class FinanceService(Service):
                 )
             customer_user = (await customer_of(uow, order))[1]
             result = PaymentResult(
-                order=order,
-                amount=amount,
-                paid=paid,
-                owed=order.totals.total - paid,
-                customer_user=customer_user,
+                order=order, amount=amount, paid=paid, owed=order.totals.total - paid
             )
             await post(uow, self.config, NoticeKind.RECEIPT, result, [customer_user], now)
             await uow.commit()

@@ -41,13 +41,12 @@ class PickList(BaseModel):
 
 
 class ShipmentResult(BaseModel):
-    """A shipment recorded, and whom to tell."""
+    """A shipment recorded (its customer is told through the outbox)."""
 
     model_config = ConfigDict(frozen=True)
 
     order: Order
     shipment: Shipment
-    customer_user: User
     created: bool = True  # False: this confirmation had recorded it already
 
 
@@ -62,11 +61,10 @@ async def warehouse_staff(uow: UnitOfWork) -> list[User]:
     return await staff_with(uow, Role.WAREHOUSE)
 
 
-async def tell_warehouse(
-    uow: UnitOfWork, config: Config, order_id: int, people: list[User], now: datetime
-) -> None:
+async def tell_warehouse(uow: UnitOfWork, config: Config, order_id: int, now: datetime) -> None:
     """The pick list of a newly approved order to the warehouse (its group, if it has one)."""
     ref = OrderRef(order_id=order_id)
+    people = await warehouse_staff(uow)
     await post(uow, config, NoticeKind.PICK_LIST, ref, people, now, role=Role.WAREHOUSE)
 
 
@@ -129,10 +127,7 @@ class FulfilmentService(Service):
             if recorded is not None:
                 shipment = await uow.shipments.by_id(recorded)
                 assert shipment is not None
-                _, customer_user = await customer_of(uow, order)
-                return ShipmentResult(
-                    order=order, shipment=shipment, customer_user=customer_user, created=False
-                )
+                return ShipmentResult(order=order, shipment=shipment, created=False)
             if order.status not in SHIPPABLE:
                 raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
             lines = {line.id: line for line in await uow.orders.lines(order.id)}
@@ -166,7 +161,7 @@ class FulfilmentService(Service):
             shipped = Shipped(order_id=order.id, shipment_id=shipment_id)
             await post(uow, self.config, NoticeKind.SHIPPED, shipped, [customer_user], now)
             await uow.commit()
-        return ShipmentResult(order=order, shipment=shipment, customer_user=customer_user)
+        return ShipmentResult(order=order, shipment=shipment)
 
     async def mark_delivered(self, actor: User, shipment_id: int) -> Order:
         """The warehouse records a shipment as delivered."""

@@ -129,21 +129,6 @@ class Reader(BaseModel):
     unreachable: bool = False
 
 
-class Outgoing(BaseModel):
-    """A notice taken for sending, with its reader."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: int
-    kind: NoticeKind
-    chat_id: int
-    topic_id: int
-    data: str
-    attempts: int
-    created_at: datetime
-    reader: Reader
-
-
 class OutboxService(Service):
     """The outbox's side of sending: what is due, taken, and what became of it."""
 
@@ -166,24 +151,16 @@ class OutboxService(Service):
         async with self.db.reader() as uow:
             return await uow.outbox.next_due()
 
-    async def take(self, notice_id: int) -> Outgoing | None:
-        """Claim a notice for sending; None if another pass took it."""
+    async def take(self, notice_id: int) -> tuple[Taken, Reader] | None:
+        """Claim a notice for sending, with its reader as they are now; None if another pass
+        took it."""
         async with self.db.unit_of_work(claims_update=False) as uow:
             taken = await uow.outbox.claim(notice_id)
             if taken is None:
                 return None
             reader = await self._reader(uow, taken)
             await uow.commit()
-        return Outgoing(
-            id=taken.id,
-            kind=taken.kind,
-            chat_id=taken.chat_id,
-            topic_id=taken.topic_id,
-            data=taken.data,
-            attempts=taken.attempts,
-            created_at=taken.created_at,
-            reader=reader,
-        )
+        return taken, reader
 
     async def _reader(self, uow: UnitOfWork, taken: Taken) -> Reader:
         default = self.config.business.default_language
@@ -212,7 +189,7 @@ class OutboxService(Service):
             await uow.commit()
 
     async def later(
-        self, notice: Outgoing, error: str, asked_seconds: float | None = None
+        self, notice: Taken, error: str, asked_seconds: float | None = None
     ) -> bool:
         """Telegram could not take it now: tried again later (False: too old, given up)."""
         now = self.clock.now()
@@ -225,11 +202,6 @@ class OutboxService(Service):
             await uow.outbox.later(notice.id, retry_at(now, notice.attempts, asked), error)
             await uow.commit()
         return True
-
-    async def states(self) -> dict[str, int]:
-        """How many notices are in each state."""
-        async with self.db.reader() as uow:
-            return await uow.outbox.states()
 
     # ------------------------------------------------------------------ what notices show
 

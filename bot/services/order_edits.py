@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.errors import NotEnoughStock, OrderNotFound, TransitionRefused
-from bot.domain.models import Customer, Language, Order, OrderChange, User
+from bot.domain.models import Customer, Language, Order, OrderChange
 from bot.domain.pricing import order_totals
 from bot.services.review_rules import recheck
 
@@ -43,8 +43,9 @@ async def apply_change(
     change: OrderChange,
     actor_id: int,
     now: datetime,
-) -> tuple[Order, list[User]]:
-    """Apply a change (stock held or freed for a new quantity), recompute, check again."""
+) -> Order:
+    """Apply a change (stock held or freed for a new quantity), recompute, check again (a
+    limit now broken sends the order to the managers, who are told)."""
     before = OrderChange()
     if change.address is not None or change.note is not None:
         if change.address is not None and order.address is None:
@@ -90,5 +91,5 @@ async def apply_change(
         before=describe(before),
         after=describe(change),
     )
-    _, escalated_to = await recheck(uow, config, order, customer, now)
-    return order, escalated_to
+    await recheck(uow, config, order, customer, now)
+    return order

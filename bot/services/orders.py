@@ -27,7 +27,6 @@ class CancelOutcome(BaseModel):
 
     order: Order
     request_id: int | None = None
-    deciders: tuple[User, ...] = ()
 
 
 class RepeatResult(BaseModel):
@@ -111,7 +110,7 @@ class OrderService(Service):
                 ref = RequestRef(request_id=request_id)
                 await post(uow, self.config, NoticeKind.REQUEST, ref, deciders, now)
                 await uow.commit()
-                return CancelOutcome(order=order, request_id=request_id, deciders=tuple(deciders))
+                return CancelOutcome(order=order, request_id=request_id)
             if not customer_may_cancel(order.status):
                 raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
             order = await apply_transition(

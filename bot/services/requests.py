@@ -33,16 +33,14 @@ class RequestCard(BaseModel):
 
 
 class RequestDecision(BaseModel):
-    """A decided request: the order after it, the customer to tell, money to pay back."""
+    """A decided request: the order after it, money to pay back (the customer is told)."""
 
     model_config = ConfigDict(frozen=True)
 
     order: Order
     approved: bool
     refund_due: int
-    customer_user: User
     kind: str = "cancel"
-    escalated_to: tuple[User, ...] = ()
 
 
 async def request_deciders(uow: UnitOfWork, config: Config, rep_id: int | None) -> list[User]:
@@ -118,14 +116,13 @@ class RequestService(Service):
             if found[3] != "open":
                 raise RequestClosed()
             refund = 0
-            escalated: list[User] = []
             if approve and found[1] == "change":
                 if order.status is not OrderStatus.APPROVED:
                     raise TransitionRefused(current=order.status, wanted=order.status)
                 _, after = await uow.requests.change(request_id)
                 customer = await uow.customers.by_id(order.customer_id)
                 assert customer is not None and after
-                order, escalated = await apply_change(
+                order = await apply_change(
                     uow,
                     self.config,
                     order,
@@ -153,7 +150,7 @@ class RequestService(Service):
                     )
             if not await uow.requests.decide(request_id, approve, actor.id, now):
                 raise RequestClosed()
-            customer, customer_user = await customer_of(uow, order)
+            _, customer_user = await customer_of(uow, order)
             decided = RequestDecided(
                 order_id=order.id, approved=approve, refund_due=refund, kind=found[1]
             )
@@ -161,11 +158,4 @@ class RequestService(Service):
                 uow, self.config, NoticeKind.REQUEST_DECIDED, decided, [customer_user], now
             )
             await uow.commit()
-        return RequestDecision(
-            order=order,
-            approved=approve,
-            refund_due=refund,
-            customer_user=customer_user,
-            kind=found[1],
-            escalated_to=tuple(escalated),
-        )
+        return RequestDecision(order=order, approved=approve, refund_due=refund, kind=found[1])

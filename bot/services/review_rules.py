@@ -87,9 +87,9 @@ async def run_checks(
 
 async def recheck(
     uow: UnitOfWork, config: Config, order: Order, customer: Customer, now: datetime
-) -> tuple[Route, list[User]]:
+) -> Route:
     """Run the checks again after a change; an order on the rep's route that now breaks a limit
-    goes to the managers, who are returned to be told."""
+    goes to the managers, who are told (the order's route after it is returned)."""
     found = await uow.reviews.route(order.id)
     route = found[0] if found else Route.MANAGER
     set_bp = await uow.reviews.discount_bp(order.id)
@@ -107,5 +107,5 @@ async def recheck(
         await uow.reviews.escalate(order.id)
         managers = await deciders(uow, config, Route.MANAGER, None)
         await tell_deciders(uow, config, order.id, Route.MANAGER, managers, now)
-        return Route.MANAGER, managers
-    return route, []
+        return Route.MANAGER
+    return route

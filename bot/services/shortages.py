@@ -45,11 +45,10 @@ class ShortageNotice(BaseModel):
     line: OrderLine
     available: int
     expected: date | None
-    customer_user: User
 
 
 class ShortageOutcome(BaseModel):
-    """The customer's choice applied, and the staff to tell."""
+    """The customer's choice applied (the warehouse and the rep are told)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -58,7 +57,6 @@ class ShortageOutcome(BaseModel):
     choice: ShortageChoice
     expected: date | None
     refund_due: int
-    staff: tuple[User, ...]
 
 
 async def _line(uow: UnitOfWork, line_id: int) -> tuple[Order, OrderLine]:
@@ -103,7 +101,6 @@ class ShortageService(Service):
                 line=line,
                 available=available,
                 expected=expected,
-                customer_user=customer_user,
             )
             await post(uow, self.config, NoticeKind.SHORTAGE, notice, [customer_user], now)
             await uow.commit()
@@ -158,7 +155,6 @@ class ShortageService(Service):
                 choice=choice,
                 expected=expected,
                 refund_due=refund,
-                staff=tuple(staff),
             )
             await post(uow, self.config, NoticeKind.SHORTAGE_CHOSEN, outcome, staff, now)
             await uow.commit()
