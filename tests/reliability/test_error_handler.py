@@ -16,7 +16,7 @@ from bot.handlers import common
 from bot.services.users import UserService
 from tests.conversations.conftest import query
 from tests.harness import Harness
-from tests.reliability.test_telegram_faults import Shop, shop, state, to_courier
+from tests.reliability.test_telegram_faults import Shop, shop, state, to_confirm
 
 __all__ = ["shop"]
 
@@ -122,11 +122,7 @@ async def test_an_order_confirmed_whose_answer_fails_is_saved_once_and_ends_chec
     shop: Shop, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bot, ann = shop, shop.customer
-    await to_courier(bot)
-    for label in ("Courier · CN¥15.00", "1 Garden Road, Shanghai", "Tue, Nov 24"):
-        await bot.press(ann, label)
-    await bot.press(ann, "Prepaid (we ship after payment)")
-    await bot.press(ann, "Skip")
+    await to_confirm(bot)
     submitted = lambda text: "is submitted" in text  # noqa: E731
     failing(monkeypatch, "edit_message_text", submitted)
     failing(monkeypatch, "send_message", submitted)

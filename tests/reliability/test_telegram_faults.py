@@ -95,6 +95,16 @@ async def to_courier(bot: Shop) -> None:
     assert "how should we deliver" in await bot.send(ann, "/checkout")
 
 
+async def to_confirm(bot: Shop) -> None:
+    """Ann checks out by courier, prepaid, no note: her summary waits for Confirm."""
+    ann = bot.customer
+    await to_courier(bot)
+    for label in ("Courier · CN¥15.00", "1 Garden Road, Shanghai", "Tue, Nov 24"):
+        await bot.press(ann, label)
+    await bot.press(ann, "Prepaid (we ship after payment)")
+    await bot.press(ann, "Skip")
+
+
 async def finish(bot: Shop) -> str:
     """Ann goes on from wherever checkout stands to a submitted order; returns its text."""
     ann = bot.customer
@@ -189,11 +199,7 @@ async def test_telegram_failing_for_longer_keeps_the_step_and_says_so(
     shop: Shop, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot, ann = shop, shop.customer
-    await to_courier(bot)
-    for label in ("Courier · CN¥15.00", "1 Garden Road, Shanghai", "Tue, Nov 24"):
-        await bot.press(ann, label)
-    await bot.press(ann, "Prepaid (we ship after payment)")
-    await bot.press(ann, "Skip")
+    await to_confirm(bot)
     bot.fake.inject(502, method="editMessageText", times=3)  # every attempt at the edit
     assert "is submitted" in await bot.press(ann, "✅ Confirm order")  # sent anew instead
     await one_order(bot)
@@ -245,11 +251,7 @@ async def test_a_blocked_chat_stops_nothing_else(
     shop: Shop, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot, ann = shop, shop.customer
-    await to_courier(bot)
-    for label in ("Courier · CN¥15.00", "1 Garden Road, Shanghai", "Tue, Nov 24"):
-        await bot.press(ann, label)
-    await bot.press(ann, "Prepaid (we ship after payment)")
-    await bot.press(ann, "Skip")
+    await to_confirm(bot)
     blocked = "Forbidden: bot was blocked by the user"
     bot.fake.inject(403, chat_id=ann, times=None, description=blocked)
     await bot.feed(bot.fake.press(ann, "✅ Confirm order"))
