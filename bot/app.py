@@ -40,6 +40,7 @@ from bot.handlers import (
     delivery,
     exports,
     finance,
+    online_payments,
     orders,
     reminders,
     reports,
@@ -67,12 +68,18 @@ RATE_LIMIT_RETRIES = 3
 # gives about 28.7 (benchmarks/fanout.py: 10,000 reminders); 29 gave 28.4, under 95% of 30.
 OVERALL_PER_SECOND = 29.5
 GROUP_PER_MINUTE = 19
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.PRE_CHECKOUT_QUERY,
+]
 
 
 def register_handlers(app: App) -> None:
     """Every handler, in the order they are tried."""
     app.add_handler(TypeHandler(Update, identify), group=-1)
+    app.add_handlers(online_payments.handlers())  # a payment in chat never waits on a flow
     for conversation in (
         registration,
         checkout,
@@ -132,6 +139,7 @@ def build_application(
 ) -> App:
     """Build the Application; the database opens and services start in post_init."""
     protect_logs(config.telegram.token.get_secret_value())  # before PTB logs its URL
+    protect_logs(config.payments.provider_token.get_secret_value())
     db = Database(config.database.path)
     clock = clock or SystemClock()
     polling = ConfirmAfterProcessing(

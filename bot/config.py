@@ -24,6 +24,7 @@ from pydantic import (
 from bot.domain.models import Language, OrderType, PaymentKind
 
 TOKEN_ENV = "ORDERDESK_TOKEN"
+PAYMENT_TOKEN_ENV = "ORDERDESK_PAYMENT_TOKEN"
 
 
 class ConfigError(Exception):
@@ -278,6 +279,19 @@ class RemindersConfig(_Section):
         return self.ship_within_days.get(order_type, 2)
 
 
+class PaymentsConfig(_Section):
+    """Pay in chat (Telegram Payments): with a payment provider token from @BotFather, invoices
+    and payment reminders get a Pay now button; without one, customers get the bank details
+    (business.payment_instructions) with a copy button."""
+
+    provider_token: SecretStr = SecretStr("")
+
+    @property
+    def enabled(self) -> bool:
+        """Whether customers may pay in chat."""
+        return bool(self.provider_token.get_secret_value())
+
+
 class PersistenceConfig(_Section):
     """How often conversation state is written to the database."""
 
@@ -351,6 +365,7 @@ class Config(_Section):
     shipping: ShippingConfig = ShippingConfig()
     notifications: NotificationsConfig = NotificationsConfig()
     reminders: RemindersConfig = RemindersConfig()
+    payments: PaymentsConfig = PaymentsConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 
@@ -407,12 +422,17 @@ def _describe(error: ValidationError) -> str:
 
 
 def parse_config(data: dict[str, Any], environ: dict[str, str] | None = None) -> Config:
-    """Validate a configuration mapping; the token may come from ORDERDESK_TOKEN."""
+    """Validate a configuration mapping; the token may come from ORDERDESK_TOKEN, the payment
+    provider token from ORDERDESK_PAYMENT_TOKEN."""
     environ = dict(os.environ) if environ is None else environ
     if environ.get(TOKEN_ENV):
         telegram = dict(data.get("telegram") or {})
         telegram["token"] = environ[TOKEN_ENV]
         data = {**data, "telegram": telegram}
+    if environ.get(PAYMENT_TOKEN_ENV):
+        payments = dict(data.get("payments") or {})
+        payments["provider_token"] = environ[PAYMENT_TOKEN_ENV]
+        data = {**data, "payments": payments}
     try:
         return Config.model_validate(data)
     except ValidationError as error:

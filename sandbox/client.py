@@ -151,6 +151,32 @@ class SandboxClient:
             uid, "press", {"message_id": message_id, "callback_data": callback_data}
         )
 
+    async def pay(self, uid: int, message_id: int | None = None) -> int | None:
+        """The user pays an invoice (the newest, unless told): the bot is asked to confirm
+        (pre_checkout_query); returns that update's id."""
+        return await self._act(uid, "pay", {"message_id": message_id})
+
+    async def checkout(self, uid: int, timeout: float = 10) -> JSON:
+        """Wait until the user's newest payment is settled (the bot answered, or its 10 s
+        passed); returns it: {"state": "paid" | "refused" | "expired", "error_message",
+        "charge_id", "update_id" (of the successful payment), ...}."""
+        deadline = time.monotonic() + timeout
+        state = await self.chat(uid)
+        while True:
+            found = state.get("checkouts") or []
+            newest = found[-1] if found else None
+            if newest is not None and newest["state"] != "pending":
+                return dict(newest)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"chat {uid}: no payment settled within {timeout}s: {newest}")
+            state = await self.chat(uid, since=state["version"], timeout=min(remaining, 1))
+
+    async def repeat_payment(self, update_id: int) -> int:
+        """Telegram delivers a successful payment (by the update that brought it) again."""
+        result = await self.request("POST", "/control/repeat", {"update_id": update_id})
+        return int(result["update_id"])
+
     async def block(self, uid: int) -> int | None:
         """The user blocks the bot."""
         return await self._act(uid, "block")

@@ -27,6 +27,8 @@ from sandbox.server import SandboxServer
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
 TOKEN = "123456:DEMO-TOKEN-NOT-SECRET"
+# The sandbox takes any payment provider token: with one, the demo's invoices can be paid in chat.
+PROVIDER_TOKEN = "284685063:TEST:SANDBOX-NOT-SECRET"
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,9 @@ ADMIN_ID = 7000015
 STAFF_IDS = (7000011, 7000013, 7000014)  # the rep, the warehouse, finance
 
 
-def write_config(folder: Path, port: int) -> Path:
-    """The example configuration pointed at the sandbox and a demo database."""
+def write_config(folder: Path, port: int, *, provider_token: str = "") -> Path:
+    """The example configuration pointed at the sandbox and a demo database (with a payment
+    provider token: paying in chat on)."""
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     replacements = {
         r"^base_url = .*$": f'base_url = "http://127.0.0.1:{port}/bot"',
@@ -69,6 +72,7 @@ def write_config(folder: Path, port: int) -> Path:
         r"^quiet_end = .*$": 'quiet_end = "21:00"',
         # Tests and benchmarks drive people through the sandbox faster than anyone types.
         r"^flood_burst = .*$": "flood_burst = 100000",
+        r"^provider_token = .*$": f'provider_token = "{provider_token}"',
     }
     for pattern, value in replacements.items():
         text = re.sub(pattern, value.replace("\\", "\\\\"), text, count=1, flags=re.MULTILINE)
@@ -180,7 +184,7 @@ async def run(port: int, folder: Path) -> int:
     folder.mkdir(parents=True)
     server = SandboxServer(port=port)
     url = await server.start()
-    config_path = write_config(folder, server.port)
+    config_path = write_config(folder, server.port, provider_token=PROVIDER_TOKEN)
     await seed(config_path)
     for p in PERSONAS:
         server.fake.create_user(

@@ -216,6 +216,7 @@ class SandboxServer:
         add("DELETE", "/control/delay", self._clear_delays)
         add("POST", "/control/flood", self._set_flood)
         add("GET", "/control/calls", self._calls)
+        add("POST", "/control/repeat", self._repeat)
         return app
 
     @web.middleware
@@ -403,6 +404,7 @@ class SandboxServer:
             "sticker": self._act_sticker,
             "document": self._act_document,
             "press": self._act_press,
+            "pay": self._act_pay,
             "block": lambda u, b: self.fake.block(u),
             "unblock": lambda u, b: self.fake.unblock(u),
         }
@@ -475,6 +477,20 @@ class SandboxServer:
             raise ControlError("press needs message_id and callback_data, or text")
         return self.fake.press(uid, text)
 
+    def _act_pay(self, uid: int, body: JSON) -> JSON:
+        """The user pays an invoice message (the newest unless message_id is given)."""
+        return self.fake.pay_invoice(uid, _int(body, "message_id"))
+
+    async def _repeat(self, request: web.Request) -> web.Response:
+        """POST /control/repeat {"update_id": n}: a successful payment delivered again."""
+        update_id = _int(await _json_body(request), "update_id", required=True)
+        assert update_id is not None
+        try:
+            update = self.fake.repeat_payment(update_id)
+        except LookupError as exc:
+            raise ControlError(str(exc.args[0])) from None
+        return _ok(update_id=update["update_id"])
+
     # ------------------------------------------------------------------ control: chats
 
     async def _chat(self, request: web.Request) -> web.Response:
@@ -513,14 +529,19 @@ class SandboxServer:
             reply_keyboard=keyboard,
             commands=self.fake.commands_for_chat(chat_id),
             answers=answers,
+            checkouts=self.fake.checkouts(chat_id),
         )
 
     def _message_view(self, message: JSON) -> JSON:
-        """Add photo_url/document_url so the page can show media."""
+        """Add photo_url/document_url so the page can show media, invoice_paid to invoices."""
         if message.get("photo"):
             message["photo_url"] = self._file_url(message["photo"][-1]["file_id"])
         if message.get("document"):
             message["document_url"] = self._file_url(message["document"]["file_id"])
+        if message.get("invoice"):
+            message["invoice_paid"] = self.fake.payments.paid(
+                message["chat"]["id"], message["message_id"]
+            )
         return message
 
     def _file_url(self, file_id: str) -> str | None:

@@ -16,6 +16,7 @@ from sandbox.api import JSON, ApiError, as_bool, as_int, bad_request, json_param
 from sandbox.files import FileRecord, Files, FileStore, image_size
 from sandbox.html_entities import EntityParseError, parse_html, strip_formatted, utf16_len
 from sandbox.markup import parse_reply_markup
+from sandbox.payments import Payments
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -191,6 +192,8 @@ class FakeTelegram:
                 ("getFile", self._get_file),
             )
         }
+        self.payments = Payments(self)
+        self._methods.update((name.lower(), (name, h)) for name, h in self.payments.methods())
 
     # ------------------------------------------------------------------ users and chats
 
@@ -490,6 +493,19 @@ class FakeTelegram:
                     f"no inline callback button {text!r} in chat {uid}; shown: {shown}"
                 )
         return self.press_button(uid, *target)
+
+    def pay_invoice(self, uid: int, message_id: int | None = None) -> JSON:
+        """The user pays an invoice message (the newest, unless told); return the queued
+        pre_checkout_query Update (sandbox/payments.py)."""
+        return self.payments.pay(uid, message_id)
+
+    def repeat_payment(self, update_id: int) -> JSON:
+        """Deliver a successful payment's message again, as a new update; return it."""
+        return self.payments.repeat(update_id)
+
+    def checkouts(self, chat_id: int) -> list[JSON]:
+        """How each payment in a chat went: pending, paid, refused (error_message), expired."""
+        return self.payments.checkouts(chat_id)
 
     def reply_keyboard(self, uid: int) -> JSON | None:
         """Return the reply keyboard currently shown to the user, or None."""

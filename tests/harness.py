@@ -102,6 +102,20 @@ class Harness:
         target = message_id or self.last_message(uid)["message_id"]
         return await self._pressed(uid, self.fake.press_button(uid, target, data, forge=True))
 
+    async def pay(self, uid: int, message_id: int | None = None) -> dict[str, Any]:
+        """The user pays an invoice in chat (the newest, unless told): the bot answers the
+        pre-checkout query and, when it says yes, gets the successful payment. Returns how the
+        payment went (sandbox/payments.py: state paid, refused with error_message, expired)."""
+        await self.feed(self.fake.pay_invoice(uid, message_id))
+        checkout = self.fake.checkouts(uid)[-1]
+        if checkout["state"] == "paid":
+            await self.feed(self.queued(checkout["update_id"]))
+        return checkout
+
+    def queued(self, update_id: int) -> dict[str, Any]:
+        """An update the sandbox queued for the bot (and the harness has not fed yet)."""
+        return next(u for u in self.fake.pending_updates() if u["update_id"] == update_id)
+
     def last_message(self, uid: int) -> dict[str, Any]:
         """The newest message the bot shows in the user's chat."""
         message = self.fake.last_bot_message(uid)

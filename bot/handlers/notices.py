@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+from telegram import InlineKeyboardMarkup
 
 from bot.domain.notices import NoticeKind
 from bot.handlers.context import BotContext
@@ -25,6 +26,7 @@ from bot.services.notices import (
     RequestRef,
     Shipped,
 )
+from bot.services.online_payments import PaidInChat
 from bot.services.shortages import ShortageNotice, ShortageOutcome
 from bot.ui import (
     approval_views,
@@ -32,6 +34,7 @@ from bot.ui import (
     feedback_views,
     finance_views,
     invoice_views,
+    online_payment_views,
     reminder_views,
     request_views,
     shipping_views,
@@ -49,6 +52,7 @@ class Document:
     content: bytes
     filename: str
     caption: str
+    keyboard: InlineKeyboardMarkup | None = None
 
 
 Rendered = Screen | Document | None  # None: the notice no longer applies
@@ -129,8 +133,16 @@ async def _invoice(context: BotContext, t: Texts, invoice: Invoice) -> Rendered:
         content, name = await invoice_file(context, doc)  # in the customer's language
     except Exception:
         log.exception("the PDF of invoice %s could not be made", invoice.number)
-        return finance_views.to_customer_invoice(t, invoice)
-    return Document(content, name, invoice_views.issued_caption(t, invoice))
+        screen = finance_views.to_customer_invoice(t, invoice)
+        return online_payment_views.invoice_screen(t, context.config, invoice.order.id, screen)
+    caption = invoice_views.issued_caption(t, invoice)
+    caption = online_payment_views.with_how_to_pay(t, context.config, caption)
+    pay = online_payment_views.pay_keyboard(t, context.config, invoice.order.id)
+    return Document(content, name, caption, pay)
+
+
+async def _paid_in_chat(context: BotContext, t: Texts, value: PaidInChat) -> Rendered:
+    return online_payment_views.paid_in_chat(t, value)
 
 
 async def _shortage(context: BotContext, t: Texts, notice: ShortageNotice) -> Rendered:
@@ -172,6 +184,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ASK_RATING: Renderer(OrderRef, _ask_rating),
     NoticeKind.RECEIPT: Renderer(PaymentResult, _receipt),
     NoticeKind.INVOICE: Renderer(Invoice, _invoice),
+    NoticeKind.PAID_IN_CHAT: Renderer(PaidInChat, _paid_in_chat),
     NoticeKind.SHORTAGE: Renderer(ShortageNotice, _shortage),
     NoticeKind.SHORTAGE_CHOSEN: Renderer(ShortageOutcome, _shortage_chosen),
     NoticeKind.BLOCKED: Renderer(CustomerRef, _blocked),

@@ -210,6 +210,7 @@ class Sender:
                 message.content,
                 filename=message.filename,
                 caption=message.caption,
+                reply_markup=message.keyboard,
                 message_thread_id=topic,
             )
             return

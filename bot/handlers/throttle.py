@@ -34,6 +34,8 @@ class FloodGuard:
             return
         if update.message is None and update.callback_query is None:
             return  # blocking the bot and the like are Telegram's news, never a flood
+        if update.message is not None and update.message.successful_payment is not None:
+            return  # money Telegram has taken: always recorded
         user = update.effective_user.id
         verdict = self.throttle.check(user, self.clock.now().timestamp())
         if verdict is Verdict.PASS:

@@ -21,6 +21,7 @@ from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
 from bot.services.invoices import InvoiceService
 from bot.services.notices import OutboxService
+from bot.services.online_payments import OnlinePaymentService
 from bot.services.orders import OrderService
 from bot.services.quick_order import QuickOrderService
 from bot.services.reminders import ReminderService
@@ -59,6 +60,7 @@ class Services:
     reports: ReportService
     feedback: FeedbackService
     outbox: OutboxService
+    online_payments: OnlinePaymentService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -87,4 +89,5 @@ class Services:
             reports=ReportService(db, config, clock),
             feedback=FeedbackService(db, config, clock),
             outbox=OutboxService(db, config, clock),
+            online_payments=OnlinePaymentService(db, config, clock),
         )

@@ -11,6 +11,7 @@ from bot.i18n import N_, Texts
 from bot.services.reminders import Outgoing
 from bot.ui.callbacks import pack
 from bot.ui.finance_views import digest
+from bot.ui.online_payment_views import pay_rows
 from bot.ui.screen import Screen, button, esc, keyboard
 
 # The overdue wording by dunning step: the first, the second, the third, then every later one.
@@ -73,7 +74,10 @@ def _payment(t: Texts, config: Config, value: Outgoing) -> Screen:
         lines.append(t._("How to pay: %(how)s") % {"how": esc(how)})
     if value.level > 0:
         lines.append(t._("Already paid? Then please ignore this message, and thank you."))
-    rows = [[button(t._("📄 View order"), pack("ord", "v", order.id))]]
+    rows = [
+        *pay_rows(t, config, order.id),
+        [button(t._("📄 View order"), pack("ord", "v", order.id))],
+    ]
     return Screen("\n".join(lines), keyboard(rows))
 
 

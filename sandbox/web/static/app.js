@@ -60,6 +60,7 @@ const state = {
   stickToBottom: true,
   pinned: true, // the reader is at the bottom of the chat (updated on scroll)
   seenAnswers: new Set(),
+  seenCheckouts: new Set(),
   commands: [],
   keyboardKey: "null",
   keyboardHidden: false,
@@ -373,6 +374,8 @@ function shortPreview(msg) {
   if (msg.sticker) return `${msg.sticker.emoji || ""} Sticker`.trim();
   if (msg.contact) return "Contact";
   if (msg.location) return "Location";
+  if (msg.invoice) return msg.invoice.title || "Invoice";
+  if (msg.successful_payment) return "Payment";
   return "Message";
 }
 
@@ -414,6 +417,10 @@ function renderMessage(msg) {
     bubble.appendChild(renderContact(msg.contact));
   } else if (msg.venue || msg.location) {
     bubble.appendChild(renderLocation(msg.venue ? msg.venue.location : msg.location, msg.venue));
+  } else if (msg.invoice) {
+    bubble.appendChild(renderInvoice(msg));
+  } else if (msg.successful_payment) {
+    bubble.appendChild(renderPayment(msg.successful_payment));
   } else if (!text) {
     const kind = ["animation", "video", "audio", "voice", "video_note", "poll", "dice", "game", "invoice"].find(
       (key) => key in msg,
@@ -450,9 +457,38 @@ function renderMessage(msg) {
 
   const markup = msg.reply_markup;
   if (markup && Array.isArray(markup.inline_keyboard) && markup.inline_keyboard.length) {
-    column.appendChild(renderInlineKeyboard(msg.message_id, markup.inline_keyboard));
+    column.appendChild(renderInlineKeyboard(msg.message_id, markup.inline_keyboard, msg.invoice_paid));
   }
   return row;
+}
+
+/** An amount in a currency's minor units (Telegram's total_amount), formatted. */
+function formatAmount(minor, currency) {
+  try {
+    const options = { style: "currency", currency };
+    const digits = new Intl.NumberFormat("en", options).resolvedOptions().maximumFractionDigits;
+    return new Intl.NumberFormat(undefined, options).format(Number(minor) / 10 ** digits);
+  } catch {
+    return `${minor} ${currency}`;
+  }
+}
+
+function renderInvoice(msg) {
+  const invoice = msg.invoice || {};
+  const card = el("div", "invoice");
+  card.dataset.testid = "invoice";
+  card.appendChild(el("div", "invoice-title", invoice.title || "Invoice"));
+  if (invoice.description) card.appendChild(el("div", "invoice-text", invoice.description));
+  const total = el("div", "invoice-total", formatAmount(invoice.total_amount, invoice.currency));
+  if (msg.invoice_paid) total.appendChild(el("span", "invoice-paid", "Paid"));
+  card.appendChild(total);
+  return card;
+}
+
+function renderPayment(payment) {
+  const note = el("div", "payment-note", `💳 You paid ${formatAmount(payment.total_amount, payment.currency)}`);
+  note.dataset.testid = "successful-payment";
+  return note;
 }
 
 function renderReplyQuote(reply) {
@@ -558,7 +594,7 @@ function renderLocation(location, venue) {
   return card;
 }
 
-function renderInlineKeyboard(messageId, rows) {
+function renderInlineKeyboard(messageId, rows, paid = false) {
   const keyboard = el("div", "inline-kb");
   keyboard.setAttribute("role", "group");
   keyboard.setAttribute("aria-label", "Message buttons");
@@ -573,6 +609,19 @@ function renderInlineKeyboard(messageId, rows) {
       if (button && typeof button.callback_data === "string") {
         node.dataset.callbackData = button.callback_data;
         node.addEventListener("click", () => pressInline(node, messageId, button.callback_data));
+      } else if (button && button.pay) {
+        node.classList.add("is-pay");
+        node.dataset.testid = "pay-button";
+        if (paid) {
+          node.textContent = "Paid ✓";
+          node.disabled = true;
+        } else {
+          node.addEventListener("click", () => payInvoice(node, messageId));
+        }
+      } else if (button && button.copy_text && typeof button.copy_text.text === "string") {
+        node.classList.add("is-copy");
+        node.dataset.copyText = button.copy_text.text;
+        node.addEventListener("click", () => copyText(button.copy_text.text));
       } else if (button && button.url) {
         const href = safeUrl(button.url);
         node.classList.add("is-url");
@@ -915,6 +964,48 @@ async function pressInline(node, messageId, data) {
   }
 }
 
+async function payInvoice(node, messageId) {
+  const uid = state.uid;
+  if (uid === null || node.classList.contains("loading")) return;
+  node.classList.add("loading");
+  node.setAttribute("aria-busy", "true");
+  try {
+    await postJSON(`/control/users/${uid}/pay`, { message_id: messageId });
+    showToast("Paying: the bot is asked to confirm…");
+  } catch (error) {
+    showToast(error.message, "error");
+  } finally {
+    setTimeout(() => {
+      node.classList.remove("loading");
+      node.removeAttribute("aria-busy");
+    }, 400);
+  }
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    showToast(`Copied: ${text}`);
+  } catch {
+    showToast(`Copy it by hand: ${text}`);
+  }
+}
+
+/** How payments went: the bot's refusal shown as Telegram's payment form would. */
+function applyCheckouts(checkouts, prime) {
+  if (!Array.isArray(checkouts)) return;
+  for (const checkout of checkouts) {
+    if (!checkout || checkout.state === "pending") continue;
+    const key = `${checkout.query_id}:${checkout.state}`;
+    if (state.seenCheckouts.has(key)) continue;
+    state.seenCheckouts.add(key);
+    if (prime) continue;
+    if (checkout.state === "refused") showAlert(`Payment not made: ${checkout.error_message}`);
+    else if (checkout.state === "expired") showToast("The bot did not confirm in 10 s: nothing was charged", "error");
+    else if (checkout.state === "paid") showToast("Payment sent");
+  }
+}
+
 async function sendSticker() {
   const uid = state.uid;
   if (uid === null) return;
@@ -1096,6 +1187,7 @@ function selectPersona(uid) {
   state.lastMessageId = null;
   state.stickToBottom = true;
   state.seenAnswers.clear();
+  state.seenCheckouts.clear();
   state.commands = [];
   state.keyboardKey = "";
   ui.messages.replaceChildren();
@@ -1148,6 +1240,7 @@ async function pollLoop(uid, gen) {
       state.loaded = true;
       applyMessages(Array.isArray(data.messages) ? data.messages : []);
       applyAnswers(data.answers, first);
+      applyCheckouts(data.checkouts, first);
       if (changed && !first) refreshState();
       since = typeof data.version === "number" ? data.version : since;
       // Guard against a server that answers at once without a change.
