@@ -29,6 +29,7 @@ from bot.conversations import (
     report,
     ship,
     short,
+    statement,
 )
 from bot.db import Database
 from bot.handlers import (
@@ -47,6 +48,7 @@ from bot.handlers import (
     requests,
     shortages,
     staff,
+    statements,
     throttle,
 )
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
@@ -98,6 +100,7 @@ def register_handlers(app: App) -> None:
         quick_order,
         batch,
         export,
+        statement,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
@@ -114,6 +117,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(reminders.handlers())
     app.add_handlers(exports.handlers())
     app.add_handlers(reports.handlers())
+    app.add_handlers(statements.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)
@@ -157,6 +161,8 @@ def build_application(
         set_in_background(app, start_up_menus(i18n, config.business.default_language))
         if config.reminders.enabled and app.job_queue is not None:
             reminders.schedule(app.job_queue, config)
+        if config.statements.monthly and app.job_queue is not None:
+            statements.schedule(app.job_queue, config)
 
     async def post_stop(app: App) -> None:
         await app.bot_data[OUTBOX].stop()  # while the bot can still send

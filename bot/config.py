@@ -279,6 +279,15 @@ class RemindersConfig(_Section):
         return self.ship_within_days.get(order_type, 2)
 
 
+class StatementsConfig(_Section):
+    """Monthly statements of account: sent by themselves (off by default) on a day of the
+    month, from an hour on (business time zone), for the month before."""
+
+    monthly: bool = False
+    day: Annotated[int, Field(ge=1, le=28)] = 1
+    hour: Annotated[int, Field(ge=0, le=23)] = 9
+
+
 class PaymentsConfig(_Section):
     """Pay in chat (Telegram Payments): with a payment provider token from @BotFather, invoices
     and payment reminders get a Pay now button; without one, customers get the bank details
@@ -366,6 +375,7 @@ class Config(_Section):
     notifications: NotificationsConfig = NotificationsConfig()
     reminders: RemindersConfig = RemindersConfig()
     payments: PaymentsConfig = PaymentsConfig()
+    statements: StatementsConfig = StatementsConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 

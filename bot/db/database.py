@@ -43,6 +43,7 @@ from bot.db.reviews import ReviewRepository
 from bot.db.shipments import ShipmentRepository
 from bot.db.shortages import ShortageRepository
 from bot.db.staff import StaffRepository
+from bot.db.statements import StatementRepository
 from bot.db.updates import CURRENT_UPDATE, ProcessedUpdateRepository
 from bot.db.users import UserRepository
 
@@ -205,6 +206,7 @@ class UnitOfWork:
         self.feedback = FeedbackRepository(conn)
         self.updates = ProcessedUpdateRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.statements = StatementRepository(conn)
         return self
 
     async def commit(self) -> None:

@@ -1,4 +1,5 @@
-"""SQL for invoices as documents: found by number, lines named in the reader's language."""
+"""SQL for invoices and credit notes as documents: found by number, lines named in the
+reader's language."""
 
 from __future__ import annotations
 
@@ -18,6 +19,21 @@ class InvoiceRecord(NamedTuple):
     number: str
     amount: int
     issued_at: datetime
+
+
+class NoteRecord(NamedTuple):
+    """An issued credit note (amount > 0, taken off) or debit note (< 0, added), the invoice it
+    corrects, and what that invoice charged once the note was issued."""
+
+    order_id: int
+    number: str
+    amount: int
+    reason: str
+    issued_at: datetime
+    invoice: str
+    invoice_amount: int
+    invoice_issued_at: datetime
+    total: int
 
 
 class BilledLine(NamedTuple):
@@ -45,6 +61,30 @@ class InvoiceRepository:
         ) as cursor:
             row = await cursor.fetchone()
         return InvoiceRecord(row[0], row[1], int(row[2]), from_ts(row[3])) if row else None
+
+    async def find_note(self, number: str) -> NoteRecord | None:
+        """The credit or debit note with this number (CN-…, DN-…)."""
+        async with self._conn.execute(
+            "SELECT n.order_id, n.number, n.amount, n.reason, n.issued_at, i.number, i.amount,"
+            " i.issued_at, i.amount - (SELECT SUM(m.amount) FROM credit_notes m"
+            " WHERE m.order_id = n.order_id AND m.id <= n.id)"
+            " FROM credit_notes n JOIN invoices i ON i.order_id = n.order_id WHERE n.number = ?",
+            (number,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return NoteRecord(
+            row[0],
+            row[1],
+            int(row[2]),
+            row[3],
+            from_ts(row[4]),
+            row[5],
+            int(row[6]),
+            from_ts(row[7]),
+            int(row[8]),
+        )
 
     async def lines(self, order_id: int, language: Language) -> list[BilledLine]:
         """An order's lines with units left to bill, named in the language (else as ordered)."""

@@ -27,6 +27,7 @@ class NoticeKind(StrEnum):
     SHORTAGE_CHOSEN = "shortage_chosen"  # to the warehouse: the customer's choice
     BLOCKED = "blocked"  # to a customer's rep (or the managers): the customer blocked the bot
     REMINDER = "reminder"  # a reminder or alert the scan decided (bot/services/reminders.py)
+    STATEMENT = "statement"  # to the customer: last month's statement of account (PDF)
 
 
 class NoticeState(StrEnum):

@@ -1,4 +1,5 @@
-"""Files sent as Telegram documents: exports and invoice PDFs, made off the event loop."""
+"""Files sent as Telegram documents: exports, invoice and credit note PDFs and statements of
+account, made off the event loop."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
-from bot.services.invoices import InvoiceDocument
-from bot.ui import invoice_pdf
+from bot.i18n import Texts
+from bot.services.invoices import InvoiceDocument, NoteDocument
+from bot.services.statements import StatementView
+from bot.ui import invoice_pdf, note_pdf, statement_pdf, statement_xlsx
+from bot.ui.statement_views import FileFormat, file_name
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +45,18 @@ async def invoice_file(context: BotContext, doc: InvoiceDocument) -> tuple[bytes
     t = context.i18n.texts(user.language, user.time_zone)
     pdf = await asyncio.to_thread(invoice_pdf.render, t, doc)
     return pdf, f"{doc.number}.pdf"
+
+
+async def note_file(context: BotContext, doc: NoteDocument) -> tuple[bytes, str]:
+    """A credit or debit note's PDF in its customer's language, and its file name."""
+    user = doc.customer_user
+    t = context.i18n.texts(user.language, user.time_zone)
+    pdf = await asyncio.to_thread(note_pdf.render, t, doc)
+    return pdf, f"{doc.number}.pdf"
+
+
+async def statement_file(t: Texts, view: StatementView, fmt: FileFormat) -> tuple[bytes, str]:
+    """A statement of account as PDF or XLSX in the language of `t`, and its file name."""
+    writer = statement_pdf.render if fmt is FileFormat.PDF else statement_xlsx.write
+    content = await asyncio.to_thread(writer, t, view)
+    return content, file_name(view, fmt)

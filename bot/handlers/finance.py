@@ -8,10 +8,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.domain.errors import InputProblem, InvalidInput, NotInvoiced
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
-from bot.handlers.documents import invoice_file, reply_file, uploading
+from bot.handlers.documents import invoice_file, note_file, reply_file, uploading
 from bot.handlers.render import answer, show
 from bot.services.finance import Invoice
-from bot.ui import finance_views, invoice_views
+from bot.services.invoices import is_note
+from bot.ui import finance_views, invoice_views, note_views
 from bot.ui.callbacks import BadCallback, parse
 
 
@@ -27,6 +28,9 @@ async def invoice_command(update: Update, context: BotContext) -> None:
         await context.services.staff.check(context.person, Permission.RECORD_PAYMENTS, "invoice")
         raise InvalidInput(InputProblem.ORDER_NUMBER_MISSING)
     number = context.args[0][:32]
+    if is_note(number):
+        await _note_again(update, context, number)
+        return
     try:
         doc = await context.services.invoices.document(context.person, number)
     except NotInvoiced:
@@ -39,6 +43,14 @@ async def invoice_command(update: Update, context: BotContext) -> None:
     await reply_file(
         update, context, content, name, invoice_views.resent_caption(context.t, doc, own)
     )
+
+
+async def _note_again(update: Update, context: BotContext, number: str) -> None:
+    """/invoice CN-… or DN-…: a credit or debit note's PDF again (same refusals as invoices)."""
+    doc = await context.services.invoices.note(context.person, number)
+    await uploading(update, context)
+    content, name = await note_file(context, doc)
+    await reply_file(update, context, content, name, note_views.resent_caption(context.t, doc))
 
 
 async def finance_button(update: Update, context: BotContext) -> None:

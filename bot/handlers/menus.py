@@ -36,6 +36,7 @@ CUSTOMER_COMMANDS = (
     ("checkout", N_("Check out the cart")),
     ("orders", N_("Your orders")),
     ("track", N_("Track an order by number")),
+    ("statement", N_("Statement of account: invoices, payments, balance")),
     ("language", N_("Change the language")),
     ("timezone", N_("Your time zone")),
     ("help", N_("What this bot can do")),

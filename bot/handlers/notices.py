@@ -12,8 +12,9 @@ from pydantic import BaseModel
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.notices import NoticeKind
+from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
-from bot.handlers.documents import invoice_file
+from bot.handlers.documents import invoice_file, statement_file
 from bot.i18n import Texts
 from bot.services.finance import Invoice, PaymentResult
 from bot.services.notices import (
@@ -28,6 +29,7 @@ from bot.services.notices import (
 )
 from bot.services.online_payments import PaidInChat
 from bot.services.shortages import ShortageNotice, ShortageOutcome
+from bot.services.statements import StatementNotice
 from bot.ui import (
     approval_views,
     customer_views,
@@ -39,8 +41,10 @@ from bot.ui import (
     request_views,
     shipping_views,
     shortage_views,
+    statement_views,
 )
 from bot.ui.screen import Screen
+from bot.ui.statement_views import FileFormat
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +169,21 @@ async def _reminder(context: BotContext, t: Texts, ref: ReminderRef) -> Rendered
     return reminder_views.render(t, context.config, outgoing)
 
 
+async def _statement(context: BotContext, t: Texts, notice: StatementNotice) -> Rendered:
+    """Last month's statement as a PDF; as text if the PDF cannot be made."""
+    view = await context.services.statements.for_notice(
+        notice.customer_id, notice.start, notice.end
+    )
+    try:
+        content, name = await statement_file(t, view, FileFormat.PDF)
+    except Exception:
+        log.exception("the statement PDF of customer %s could not be made", notice.customer_id)
+        today = context.services.statements.today()
+        presets = {p: preset_period(p, today) for p in Presets}
+        return statement_views.statement(t, view, presets)
+    return Document(content, name, statement_views.monthly_caption(t, view))
+
+
 async def _reminder_settled(
     context: BotContext, ref: ReminderRef, status: str, error: str | None
 ) -> None:
@@ -189,6 +208,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.SHORTAGE_CHOSEN: Renderer(ShortageOutcome, _shortage_chosen),
     NoticeKind.BLOCKED: Renderer(CustomerRef, _blocked),
     NoticeKind.REMINDER: Renderer(ReminderRef, _reminder, _reminder_settled),
+    NoticeKind.STATEMENT: Renderer(StatementNotice, _statement),
 }
 
 

@@ -30,6 +30,7 @@ from bot.services.requests import RequestService
 from bot.services.shortages import ShortageService
 from bot.services.staff import StaffService
 from bot.services.staff_orders import StaffOrderService
+from bot.services.statements import StatementService
 from bot.services.users import UserService
 
 
@@ -61,6 +62,7 @@ class Services:
     feedback: FeedbackService
     outbox: OutboxService
     online_payments: OnlinePaymentService
+    statements: StatementService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -90,4 +92,5 @@ class Services:
             feedback=FeedbackService(db, config, clock),
             outbox=OutboxService(db, config, clock),
             online_payments=OnlinePaymentService(db, config, clock),
+            statements=StatementService(db, config, clock),
         )

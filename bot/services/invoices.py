@@ -1,18 +1,22 @@
-"""Invoices as documents: everything an invoice PDF shows, for its customer or for staff."""
+"""Invoices and credit notes as documents: everything their PDFs show, for the customer or for
+staff."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.config import PaymentTermConfig, SellerConfig
+from bot.config import Config, PaymentTermConfig, SellerConfig
+from bot.db import UnitOfWork
 from bot.domain.errors import InvoiceNotFound, NotInvoiced, OrderNotFound
 from bot.domain.models import Customer, Order, User
 from bot.domain.roles import Permission, allowed
 from bot.services.base import Service, customer_of, deny, roles_of
+from bot.services.money import money_of
 
 INVOICE_PREFIX = "INV-"
+NOTE_PREFIXES = ("CN-", "DN-")
 
 
 class InvoiceLine(BaseModel):
@@ -51,6 +55,57 @@ class InvoiceDocument(BaseModel):
         return max(0, self.order.totals.total - self.paid)
 
 
+class NoteDocument(BaseModel):
+    """What a credit note (amount > 0, taken off) or debit note (< 0, added) shows: seller,
+    customer, the invoice it corrects, why, what the order comes to after it, and what is
+    still to pay or to be paid back now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: str
+    issued_on: date
+    amount: int
+    reason: str  # "cancelled", "rejected" or "changed"
+    invoice: str
+    invoice_on: date
+    invoiced: int
+    total: int
+    owed: int
+    refund_due: int
+    order: Order
+    customer: Customer
+    customer_user: User
+    seller: SellerConfig
+
+
+def is_note(number: str) -> bool:
+    """Whether a number names a credit or debit note (CN-…, DN-…)."""
+    return number.strip().upper().startswith(NOTE_PREFIXES)
+
+
+async def _staff_only(
+    uow: UnitOfWork, config: Config, actor: User, order_id: int, now: datetime
+) -> None:
+    """Someone other than the order's customer: staff who see receivables pass; other staff
+    are refused (NotAllowed), other customers as if it did not exist (InvoiceNotFound); both
+    audited."""
+    roles = await roles_of(uow, config, actor)
+    if roles and not allowed(roles, Permission.VIEW_RECEIVABLES):
+        await deny(uow, actor, "invoice", now, order_id)
+    if not roles:
+        # Another customer's invoice: refused like one that does not exist.
+        await uow.audit.record(
+            at=now,
+            actor_id=actor.id,
+            entity="order",
+            entity_id=order_id,
+            action="denied",
+            after="invoice",
+        )
+        await uow.commit()
+        raise InvoiceNotFound()
+
+
 class InvoiceService(Service):
     """Issued invoices, sent again on request."""
 
@@ -70,21 +125,7 @@ class InvoiceService(Service):
                 raise OrderNotFound()
             customer, user = await customer_of(uow, order)
             if user.id != actor.id:
-                roles = await roles_of(uow, self.config, actor)
-                if roles and not allowed(roles, Permission.VIEW_RECEIVABLES):
-                    await deny(uow, actor, "invoice", now, order.id)
-                if not roles:
-                    # Another customer's invoice: refused like one that does not exist.
-                    await uow.audit.record(
-                        at=now,
-                        actor_id=actor.id,
-                        entity="order",
-                        entity_id=order.id,
-                        action="denied",
-                        after="invoice",
-                    )
-                    await uow.commit()
-                    raise InvoiceNotFound()
+                await _staff_only(uow, self.config, actor, order.id, now)
             language = user.language
             lines = await uow.invoices.lines(order.id, language)
             dues = await uow.payments.dues(order.id)
@@ -102,5 +143,46 @@ class InvoiceService(Service):
             term=self.config.payment_term(order.payment_term),
             delivery=method.name(language) if method else order.delivery_method,
             how_to_pay=self.config.business.how_to_pay(language),
+            seller=self.config.seller,
+        )
+
+    async def note(self, actor: User, number: str) -> NoteDocument:
+        """A credit or debit note by its number (CN-…, DN-…), to its customer or to staff who
+        see receivables; refused like an invoice otherwise."""
+        return await self._note(actor, number)
+
+    async def note_notice(self, number: str) -> NoteDocument:
+        """A note as its customer reads it (the outbox sends it to them)."""
+        return await self._note(None, number)
+
+    async def _note(self, actor: User | None, number: str) -> NoteDocument:
+        key = number.strip().upper()[:32]
+        now = self.clock.now()
+        zone = self.config.business.zone
+        async with self.db.unit_of_work() as uow:
+            record = await uow.invoices.find_note(key)
+            if record is None:
+                raise InvoiceNotFound()
+            order = await uow.orders.by_id(record.order_id)
+            if order is None:
+                raise OrderNotFound()
+            customer, user = await customer_of(uow, order)
+            if actor is not None and user.id != actor.id:
+                await _staff_only(uow, self.config, actor, order.id, now)
+            money = await money_of(uow, order)
+        return NoteDocument(
+            number=record.number,
+            issued_on=record.issued_at.astimezone(zone).date(),
+            amount=record.amount,
+            reason=record.reason,
+            invoice=record.invoice,
+            invoice_on=record.invoice_issued_at.astimezone(zone).date(),
+            invoiced=record.invoice_amount,
+            total=record.total,
+            owed=money.owed,
+            refund_due=money.refund_due,
+            order=order,
+            customer=customer,
+            customer_user=user,
             seller=self.config.seller,
         )

@@ -1,0 +1,107 @@
+"""/statement: a customer's own statement of account at once; staff name the customer (typed,
+then picked from a list); "Other dates…" asks for the first and the last day."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import conversation, drop_draft, get_draft, message_text, typed
+from bot.domain.errors import DraftIncomplete
+from bot.domain.reports import parse_period
+from bot.domain.statement import Presets, preset_period
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.handlers.statements import screen
+from bot.services.statements import Lookup
+from bot.ui import statement_views
+from bot.ui.callbacks import parse
+
+DRAFT = "statement"
+
+
+class State(IntEnum):
+    """Waiting for a customer's name, or for the dates."""
+
+    NAME = 1
+    DATES = 2
+
+
+async def _answer(update: Update, context: BotContext, found: Lookup) -> int:
+    """One customer: their statement for this month; several: a list; none: try again."""
+    services = context.services.statements
+    this_month = preset_period(Presets.THIS_MONTH, services.today())
+    if len(found.customers) == 1:
+        view = await services.statement(context.person, found.customers[0].id, this_month)
+        drop_draft(context, DRAFT)
+        await show(update, context, screen(context, view))
+        return ConversationHandler.END
+    await show(update, context, statement_views.found(context.t, found.customers, this_month))
+    if found.customers:
+        drop_draft(context, DRAFT)
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {"step": "name"}  # type: ignore[index]
+    return State.NAME  # nobody found: another name
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """/statement [NAME]: the customer's own; staff name whose (or are asked)."""
+    words = " ".join(context.args or [])
+    found = await context.services.statements.lookup(context.person, words)
+    if found.ask:
+        context.user_data[DRAFT] = {"step": "name"}  # type: ignore[index]
+        await show(update, context, statement_views.ask_customer(context.t))
+        return State.NAME
+    return await _answer(update, context, found)
+
+
+async def got_name(update: Update, context: BotContext) -> int:
+    """A name typed: the customers it finds (staff only, checked again)."""
+    get_draft(context, DRAFT)
+    found = await context.services.statements.lookup(context.person, message_text(update))
+    return await _answer(update, context, found)
+
+
+async def ask_dates(update: Update, context: BotContext) -> State:
+    """stm:c:<customer>: whoever may see the customer's statement types the period."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    await context.services.statements.check(context.person, cb.number(0))
+    context.user_data[DRAFT] = {"step": "dates", "customer": cb.number(0)}  # type: ignore[index]
+    await answer(update)
+    await show(update, context, statement_views.ask_dates(context.t), new=True)
+    return State.DATES
+
+
+async def got_dates(update: Update, context: BotContext) -> int:
+    """Two days typed (or one): the statement of that period."""
+    customer = get_draft(context, DRAFT).get("customer")
+    if not isinstance(customer, int):
+        raise DraftIncomplete()
+    services = context.services.statements
+    period = parse_period(message_text(update), services.today())
+    view = await services.statement(context.person, customer, period)
+    drop_draft(context, DRAFT)
+    await show(update, context, screen(context, view))
+    return ConversationHandler.END
+
+
+async def stop(update: Update, context: BotContext) -> int:
+    """/cancel: no statement."""
+    drop_draft(context, DRAFT)
+    await say(update, context, context.t._("No statement then. /statement starts again."))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The /statement conversation."""
+    return conversation(
+        "statement",
+        entry_points=[
+            CommandHandler("statement", start),
+            CallbackQueryHandler(ask_dates, pattern=r"^stm:c:"),
+        ],
+        states={State.NAME: typed(got_name), State.DATES: typed(got_dates)},
+        fallbacks=[CommandHandler("cancel", stop)],
+    )
