@@ -1,4 +1,5 @@
-"""Recording a payment: the order, the amount (never more than owed), method, date, confirm."""
+"""Recording a payment: the order, the amount (more than owed pays the customer's other open
+orders, oldest first; the rest is paid back), method, date, confirm with where it goes."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from bot.conversations.common import (
     pressed,
     typed,
 )
-from bot.domain.errors import Overpayment
 from bot.domain.parsing import parse_date, parse_money
 from bot.domain.payments import Method
 from bot.domain.roles import Permission
@@ -86,8 +86,8 @@ async def order_chosen(update: Update, context: BotContext) -> State:
 
 async def _to_method(update: Update, context: BotContext, amount: int) -> State:
     draft = get_draft(context, DRAFT)
-    if amount > draft["owed"]:
-        raise Overpayment(owed=draft["owed"])
+    # Refused here (the state stays) if nothing can take it: a cancelled or rejected order.
+    await context.services.finance.plan_payment(context.person, draft["order"], amount)
     draft["amount"] = amount
     await show(update, context, finance_views.ask_method(context.t))
     return State.METHOD
@@ -120,8 +120,16 @@ async def got_method(update: Update, context: BotContext) -> State:
 async def _to_confirm(update: Update, context: BotContext, day: date) -> State:
     draft = get_draft(context, DRAFT)
     draft["day"] = day.isoformat()
+    plan = await context.services.finance.plan_payment(
+        context.person, draft["order"], draft["amount"]
+    )
     screen = finance_views.confirm(
-        context.t, draft["number"], draft["amount"], Method(draft["method"]), context.t.date(day)
+        context.t,
+        draft["number"],
+        draft["amount"],
+        Method(draft["method"]),
+        context.t.date(day),
+        plan=plan,
     )
     await show(update, context, screen)
     return State.CONFIRM

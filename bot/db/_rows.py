@@ -44,7 +44,7 @@ def like_pattern(words: str) -> str:
     return f"%{escaped}%"
 
 
-DAILY_COUNTERS = frozenset({"order_counters", "invoice_counters"})
+DAILY_COUNTERS = frozenset({"order_counters", "invoice_counters", "credit_note_counters"})
 
 
 async def next_in_day(conn: aiosqlite.Connection, table: str, day: str) -> int:

@@ -11,7 +11,8 @@ from bot.db._rows import from_ts, ts
 
 
 class OrderRow(NamedTuple):
-    """An order with its customer, rep, payments and invoice."""
+    """An order with its customer, rep, invoice, and the sums of its payments, refunds and
+    credit notes (less debit notes) so far."""
 
     number: str
     submitted_at: datetime
@@ -31,6 +32,8 @@ class OrderRow(NamedTuple):
     paid: int
     invoice: str | None
     currency: str
+    refunded: int
+    credited: int
 
 
 class LineRow(NamedTuple):
@@ -50,9 +53,11 @@ class LineRow(NamedTuple):
 
 
 class PaymentRow(NamedTuple):
-    """A payment with its order, invoice and who recorded it."""
+    """Money in (a payment, amount > 0) or out (a refund, amount < 0) with its order, invoice
+    and who recorded it."""
 
     paid_on: date
+    kind: str  # "payment" or "refund"
     number: str
     customer: str
     invoice: str | None
@@ -63,7 +68,8 @@ class PaymentRow(NamedTuple):
 
 
 class DueRow(NamedTuple):
-    """A due date of an invoiced order, and what was paid on that order by a given day."""
+    """A due date of an invoiced order, and what was paid on that order by a given day, less
+    what was paid back by then."""
 
     order_id: int
     number: str
@@ -89,7 +95,9 @@ class ExportRepository:
             " o.payment_status, o.order_type, o.payment_term, o.delivery_method, o.subtotal,"
             " o.discount, o.delivery_fee, o.tax, o.total,"
             " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id),"
-            " i.number, o.currency"
+            " i.number, o.currency,"
+            " (SELECT COALESCE(SUM(r.amount), 0) FROM refunds r WHERE r.order_id = o.id),"
+            " (SELECT COALESCE(SUM(n.amount), 0) FROM credit_notes n WHERE n.order_id = o.id)"
             " FROM orders o JOIN customers c ON c.id = o.customer_id"
             " LEFT JOIN users r ON r.id = c.rep_id"
             " LEFT JOIN invoices i ON i.order_id = o.id"
@@ -116,46 +124,55 @@ class ExportRepository:
         return [LineRow(r[0], from_ts(r[1]), *r[2:]) for r in rows]
 
     async def payments(self, first: date, last: date) -> list[PaymentRow]:
-        """Payments made from the first to the last day (both included), in order."""
+        """Payments received and refunds paid from the first to the last day (both included),
+        by day, each day's payments before its refunds, in the order recorded."""
         async with self._conn.execute(
-            "SELECT p.paid_on, o.number, c.name, i.number, p.method, p.amount, p.recorded_at,"
-            " u.first_name"
-            " FROM payments p JOIN orders o ON o.id = p.order_id"
+            "SELECT m.paid_on, m.kind, o.number, c.name, i.number, m.method, m.amount,"
+            " m.recorded_at, u.first_name"
+            " FROM (SELECT id, 0 AS rank, 'payment' AS kind, order_id, paid_on, method, amount,"
+            "        recorded_at, recorded_by FROM payments WHERE paid_on BETWEEN ? AND ?"
+            "       UNION ALL"
+            "       SELECT id, 1, 'refund', order_id, paid_on, method, -amount,"
+            "        recorded_at, recorded_by FROM refunds WHERE paid_on BETWEEN ? AND ?) m"
+            " JOIN orders o ON o.id = m.order_id"
             " JOIN customers c ON c.id = o.customer_id"
             " LEFT JOIN invoices i ON i.order_id = o.id"
-            " LEFT JOIN users u ON u.id = p.recorded_by"
-            " WHERE p.paid_on BETWEEN ? AND ?"
-            " ORDER BY p.paid_on, p.id",
-            (first.isoformat(), last.isoformat()),
+            " LEFT JOIN users u ON u.id = m.recorded_by"
+            " ORDER BY m.paid_on, m.rank, m.id",
+            (first.isoformat(), last.isoformat()) * 2,
         ) as cursor:
             rows = await cursor.fetchall()
         return [
             PaymentRow(
                 paid_on=date.fromisoformat(r[0]),
-                number=r[1],
-                customer=r[2],
-                invoice=r[3],
-                method=r[4],
-                amount=r[5],
-                recorded_at=from_ts(r[6]),
-                recorded_by=r[7],
+                kind=r[1],
+                number=r[2],
+                customer=r[3],
+                invoice=r[4],
+                method=r[5],
+                amount=r[6],
+                recorded_at=from_ts(r[7]),
+                recorded_by=r[8],
             )
             for r in rows
         ]
 
     async def dues(self, issued_before: datetime, paid_by: date) -> list[DueRow]:
         """Due dates of the invoices issued before a moment (orders not cancelled or
-        rejected), each with what was paid on its order up to a day (included)."""
+        rejected), each with what was paid on its order up to a day (included), less what was
+        paid back up to that day."""
         async with self._conn.execute(
             "SELECT o.id, o.number, c.name, i.number, i.issued_at, d.seq, d.due_on, d.amount,"
             " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p"
             "  WHERE p.order_id = o.id AND p.paid_on <= ?)"
+            " - (SELECT COALESCE(SUM(r.amount), 0) FROM refunds r"
+            "  WHERE r.order_id = o.id AND r.paid_on <= ?)"
             " FROM invoices i JOIN orders o ON o.id = i.order_id"
             " JOIN customers c ON c.id = o.customer_id"
             " JOIN due_dates d ON d.order_id = o.id"
             " WHERE i.issued_at < ? AND o.status NOT IN ('cancelled', 'rejected')"
             " ORDER BY c.name, o.id, d.seq",
-            (paid_by.isoformat(), ts(issued_before)),
+            (paid_by.isoformat(), paid_by.isoformat(), ts(issued_before)),
         ) as cursor:
             rows = await cursor.fetchall()
         return [

@@ -310,6 +310,15 @@ class OrderRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def with_refund_due(self, limit: int) -> list[Order]:
+        """Orders with money to pay back to their customer, oldest first."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM orders WHERE refund_due > 0"
+            " ORDER BY submitted_at, id LIMIT ?",
+            (limit,),
+        ) as cursor:
+            return [order_from_row(r) for r in await cursor.fetchall()]
+
     async def open_balance(self, customer_id: int) -> int:
         """What a customer owes or will owe on orders not yet paid, closed or refused."""
         async with self._conn.execute(

@@ -43,6 +43,7 @@ class Kind(StrEnum):
     ORDER_STATUS = "order_status"
     PAYMENT_STATUS = "payment_status"
     METHOD = "method"
+    ENTRY = "entry"  # money in ("payment") or out ("refund")
 
 
 class Column(BaseModel):

@@ -50,6 +50,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("batch", N_("Orders for several customers from a file")),
         ("ship", N_("Orders to ship")),
         ("payment", N_("Record a payment")),
+        ("refund", N_("Record money paid back")),
         ("receivables", N_("What customers owe, by age")),
         ("report", N_("Sales, KPIs and ratings, with a chart")),
         ("export", N_("Orders, payments, receivables as a spreadsheet")),
@@ -69,6 +70,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.FINANCE: (
         ("order", N_("One order: /order NUMBER")),
         ("payment", N_("Record a payment")),
+        ("refund", N_("Record money paid back")),
         ("invoice", N_("Issue an invoice: /invoice NUMBER")),
         ("receivables", N_("What customers owe, by age")),
         ("export", N_("Orders, payments, receivables as a spreadsheet")),

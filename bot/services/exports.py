@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.db import UnitOfWork
+from bot.db.exports import OrderRow
 from bot.domain.exports import Cell, Column, Dataset, ExportPeriod, Kind, Table
-from bot.domain.models import User
-from bot.domain.payments import AGEING, bucket, remaining
+from bot.domain.models import OrderStatus, User
+from bot.domain.payments import AGEING, bucket, ledger, remaining
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize
 
@@ -34,8 +35,13 @@ COLUMNS: dict[Dataset, tuple[Column, ...]] = {
             ("delivery_fee", M),
             ("tax", M),
             ("total", M),
+            ("charged", M),
             ("paid", M),
+            ("refunded", M),
+            ("owed", M),
+            ("refund_due", M),
             ("invoice", Kind.TEXT),
+            ("credited", M),
             ("currency", Kind.TEXT),
         )
     ),
@@ -59,6 +65,7 @@ COLUMNS: dict[Dataset, tuple[Column, ...]] = {
         Column(key=k, kind=kind)
         for k, kind in (
             ("paid_on", D),
+            ("kind", Kind.ENTRY),
             ("order", Kind.TEXT),
             ("customer", Kind.TEXT),
             ("invoice", Kind.TEXT),
@@ -136,10 +143,7 @@ class ExportService(Service):
     ) -> list[tuple[Cell, ...]]:
         since, until = self._bounds(period)
         if dataset is Dataset.ORDERS:
-            return [
-                (r.number, self._local(r.submitted_at), *r[2:])
-                for r in await uow.exports.orders(since, until)
-            ]
+            return [self._order(r) for r in await uow.exports.orders(since, until)]
         if dataset is Dataset.LINES:
             return [
                 (r.number, self._local(r.submitted_at), *r[2:])
@@ -147,10 +151,39 @@ class ExportService(Service):
             ]
         if dataset is Dataset.PAYMENTS:
             return [
-                (*r[:6], self._local(r.recorded_at), r.recorded_by)
+                (*r[:7], self._local(r.recorded_at), r.recorded_by)
                 for r in await uow.exports.payments(period.start, period.end)
             ]
         return await self._receivables(uow, min(period.end, self.today()))
+
+    def _order(self, r: OrderRow) -> tuple[Cell, ...]:
+        """An order's row: its money from the one rule (bot.domain.payments.ledger)."""
+        money = ledger(r.total, OrderStatus(r.status), r.paid, r.refunded)
+        return (
+            r.number,
+            self._local(r.submitted_at),
+            r.customer,
+            r.company,
+            r.rep,
+            r.status,
+            money.status.value,
+            r.order_type,
+            r.payment_term,
+            r.delivery_method,
+            r.subtotal,
+            r.discount,
+            r.delivery_fee,
+            r.tax,
+            r.total,
+            money.charge,
+            money.paid,
+            money.refunded,
+            money.owed,
+            money.refund_due,
+            r.invoice,
+            r.credited,
+            r.currency,
+        )
 
     async def _receivables(self, uow: UnitOfWork, as_of: date) -> list[tuple[Cell, ...]]:
         """Every due date still open at the end of a day, oldest payments first."""
@@ -163,7 +196,7 @@ class ExportService(Service):
             while end < len(dues) and dues[end].order_id == dues[start].order_id:
                 end += 1
             group = dues[start:end]
-            left = remaining([(d.due_on, d.amount) for d in group], group[0].paid)
+            left = remaining([(d.due_on, d.amount) for d in group], max(0, group[0].paid))
             for due, owed in zip(group, left, strict=True):
                 if owed:
                     late = max(0, (as_of - due.due_on).days)

@@ -242,6 +242,14 @@ class FinanceService(Service):
             order = await _order(uow, order_id, number)
             return order, order.totals.total - await uow.payments.paid(order.id)
 
+    async def refunds_due(self, actor: User) -> list[Order]:
+        """Orders with money to pay back, oldest first (finance)."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.RECORD_PAYMENTS, "refund", self.clock.now()
+            )
+            return await uow.orders.with_refund_due(TOP)
+
     async def unpaid_of(self, actor: User, words: str) -> list[tuple[Order, str, int]]:
         """Unpaid orders of the customers whose name, company or phone holds the words:
         (order, customer name, owed), oldest first."""

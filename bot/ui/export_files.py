@@ -62,7 +62,13 @@ HEADERS = {
     "delivery_fee": N_("Delivery fee"),
     "tax": N_("Tax"),
     "total": N_("Total"),
+    "charged": N_("Charged"),
     "paid": N_("Paid"),
+    "refunded": N_("Refunded"),
+    "owed": N_("Owed"),
+    "refund_due": N_("To pay back"),
+    "credited": N_("Credit notes"),
+    "kind": N_("Type"),
     "invoice": N_("Invoice"),
     "currency": N_("Currency"),
     "sku": N_("SKU"),
@@ -82,6 +88,7 @@ HEADERS = {
     "days_overdue": N_("Days overdue"),
     "age": N_("Age (days)"),
 }
+ENTRIES = {"payment": N_("Payment"), "refund": N_("Refund")}
 DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 # Text a spreadsheet would take for a formula: written as text (XLSX) or quoted (CSV).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -108,6 +115,8 @@ def _label(t: Texts, column: Column, cell: Cell) -> Cell:
         return t._(PAYMENT_STATUS[PaymentStatus(str(cell))])
     if column.kind is Kind.METHOD:
         return t._(METHODS[Method(str(cell))])
+    if column.kind is Kind.ENTRY:
+        return t._(ENTRIES[str(cell)])
     return cell
 
 

@@ -7,7 +7,13 @@ from datetime import date
 from bot.domain.models import Order
 from bot.domain.payments import Method
 from bot.i18n import N_, Texts
-from bot.services.finance import CustomerBalance, Invoice, PaymentResult, Receivables
+from bot.services.finance import (
+    CustomerBalance,
+    Invoice,
+    PaymentPlan,
+    PaymentResult,
+    Receivables,
+)
 from bot.ui.callbacks import pack
 from bot.ui.customer_views import pause_button, reminders_state
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
@@ -87,9 +93,8 @@ def ask_amount(t: Texts, order: Order, owed: int) -> Screen:
         "total": t.money(order.totals.total),
         "owed": t.money(owed),
     }
-    rows = [
-        [button(t._("All of it: %(amount)s") % {"amount": t.money(owed)}, pack("pay", "full"))]
-    ]
+    label = t._("All of it: %(amount)s") % {"amount": t.money(owed)}
+    rows = [[button(label, pack("pay", "full"))] if owed else []]
     return Screen(text, keyboard(rows))
 
 
@@ -105,19 +110,51 @@ def ask_date(t: Texts) -> Screen:
     return Screen(t._("Paid on which day? Press Today or send a date."), keyboard(rows))
 
 
-def confirm(t: Texts, number: str, amount: int, method: Method, day: str) -> Screen:
-    """The payment to record, asking once more."""
+def confirm(
+    t: Texts,
+    number: str,
+    amount: int,
+    method: Method,
+    day: str,
+    *,
+    plan: PaymentPlan | None = None,
+) -> Screen:
+    """The payment to record, and where it goes when it is more than its order owes (the
+    customer's open orders oldest first, what is left over to pay back), asking once more."""
     text = t._("Record %(amount)s paid by %(method)s on %(day)s for order %(number)s?") % {
         "amount": t.money(amount),
         "method": t._(METHODS[method]),
         "day": day,
         "number": number,
     }
+    if plan is not None and not _to_itself(plan):
+        text += "\n\n" + "\n".join(_plan(t, plan))
     rows = [
         [button(t._("✅ Record payment"), pack("pay", "ok"))],
         [button(t._("✖️ Cancel"), pack("pay", "x"))],
     ]
     return Screen(text, keyboard(rows))
+
+
+def _to_itself(plan: PaymentPlan) -> bool:
+    """All of the payment goes to its own order (nothing to show of a plan)."""
+    return [(o.id, part) for o, _, part in plan.parts] == [(plan.order.id, plan.amount)]
+
+
+def _plan(t: Texts, plan: PaymentPlan) -> list[str]:
+    """Where a payment would go, oldest order first, and what would be left over."""
+    lines = [t._("It pays, oldest first:")]
+    lines += [
+        t._("• %(number)s: %(part)s of %(owed)s owed")
+        % {"number": order.number, "part": t.money(part), "owed": t.money(owed)}
+        for order, owed, part in plan.parts
+    ]
+    if plan.left_over:
+        lines.append(
+            t._("Left over, to pay back to the customer: %(amount)s")
+            % {"amount": t.money(plan.left_over)}
+        )
+    return lines
 
 
 def recorded(t: Texts, value: PaymentResult) -> Screen:

@@ -141,7 +141,7 @@ def test_export_writes_xlsx_and_csv_with_english_headers(
     assert "0 rows of payments" in capsys.readouterr().out
     text = (tmp_path / "payments-20261101-20261130.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines() == [
-        "Paid on,Order,Customer,Invoice,Method,Amount,Recorded,Recorded by"
+        "Paid on,Type,Order,Customer,Invoice,Method,Amount,Recorded,Recorded by"
     ]
     assert main([*args, "lines", *november, "--out", "lines.csv"]) == 0
     lines = list(csv.reader(io.StringIO(Path("lines.csv").read_text(encoding="utf-8-sig"))))

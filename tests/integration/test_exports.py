@@ -184,6 +184,7 @@ async def test_payments_of_the_period_both_edge_days_included(ledger: Ledger) ->
     head, body = rows[0], rows[1:]
     assert head == (
         "Paid on",
+        "Type",
         "Order",
         "Customer",
         "Invoice",
@@ -192,15 +193,15 @@ async def test_payments_of_the_period_both_edge_days_included(ledger: Ledger) ->
         "Recorded",
         "Recorded by",
     )
-    assert [(r[0], r[4], r[5]) for r in body] == [
-        (datetime(2026, 11, 1), "Bank transfer", 20),
-        (datetime(2026, 11, 30), "Card", 30),
+    assert [(r[0], r[1], r[5], r[6]) for r in body] == [
+        (datetime(2026, 11, 1), "Payment", "Bank transfer", 20),
+        (datetime(2026, 11, 30), "Payment", "Card", 30),
     ]
     ((paid,),) = await ledger.sql(
         "SELECT SUM(amount) FROM payments WHERE paid_on BETWEEN '2026-11-01' AND '2026-11-30'"
     )
-    assert sum(money(r[5]) for r in body) * 100 == paid
-    assert [r[5] for r in csv_rows(table)[1:]] == ["20.00", "30.00"]
+    assert sum(money(r[6]) for r in body) * 100 == paid
+    assert [r[6] for r in csv_rows(table)[1:]] == ["20.00", "30.00"]
 
 
 async def test_receivables_are_what_was_owed_at_the_end_of_the_period(ledger: Ledger) -> None:
@@ -269,12 +270,98 @@ async def test_the_sheet_is_ready_to_read(ledger: Ledger) -> None:
     sheet = book.active
     assert sheet is not None and sheet.title == "Orders"
     assert sheet.freeze_panes == "A2", "the header row stays in view"
-    assert sheet.auto_filter.ref == "A1:R4"
+    assert sheet.auto_filter.ref == "A1:W4"
     assert all(cell.font.b for cell in sheet[1])
     head = [c.value for c in sheet[1]]
     total = sheet.cell(row=2, column=head.index("Total") + 1)
     assert total.number_format == "#,##0.00" and total.data_type == "n"
     assert sheet.cell(row=2, column=2).is_date
     assert sheet.cell(row=2, column=2).number_format == "yyyy-mm-dd hh:mm"
-    widths = {sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLMNOPQR"}
+    widths = {sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLMNOPQRSTUVW"}
     assert min(widths) >= 5 and max(widths) <= 48
+
+
+async def test_refunds_and_credit_notes_in_the_exports(ledger: Ledger) -> None:
+    """Wang's first order cancelled after its invoice (a credit note, CN¥25.00 to pay back,
+    CN¥10.00 of it paid back on Nov 30); CN¥200.00 paid on the 15th's order, more than it owes:
+    the rest pays the same customer's December order, what is left over is paid back in part."""
+    services, finance = ledger.services, ledger.finance
+    ledger.at(local(2026, 12, 20, 10, 0))
+    orders = dict(await ledger.sql("SELECT number, id FROM orders"))
+    first, middle = int(orders["SO-20261101-0001"]), int(orders["SO-20261115-0001"])
+    admin = await services.users.identify(1, "Ada", None, "en")
+    wang = await services.users.identify(2, "王芳", None, "en")
+    asked = await services.orders.cancel(wang, first, "Ordered twice")
+    assert asked.request_id is not None
+    await services.requests.decide(admin, asked.request_id, approve=True)
+    await services.finance.record_refund(finance, first, 1000, Method.CASH, date(2026, 11, 30))
+    plan = await services.finance.plan_payment(finance, middle, 20000)
+    assert [o.number for o, _, _ in plan.parts] == ["SO-20261115-0001", "SO-20261201-0001"]
+    await services.finance.record_payment(
+        finance, middle, 20000, Method.BANK_TRANSFER, date(2026, 11, 30)
+    )
+    due = (await services.finance.refund_due(finance, order_id=middle)).refund_due
+    assert due == plan.left_over > 0
+    await services.finance.record_refund(
+        finance, middle, 500, Method.BANK_TRANSFER, date(2026, 11, 30)
+    )
+    await services.finance.record_refund(finance, middle, 100, Method.CASH, date(2026, 12, 2))
+
+    payments = xlsx_rows(await services.exports.export(finance, Dataset.PAYMENTS, NOVEMBER))
+    head, body = payments[0], payments[1:]
+    kind, amount = head.index("Type"), head.index("Amount")
+    assert [(r[0].day, r[kind], r[2], money(r[amount])) for r in body] == [
+        (1, "Payment", "SO-20261101-0001", money("20")),
+        (30, "Payment", "SO-20261115-0001", money("30")),
+        (30, "Payment", "SO-20261115-0001", money(plan.parts[0][2] + plan.left_over) / 100),
+        (30, "Payment", "SO-20261201-0001", money(plan.parts[1][2]) / 100),
+        (30, "Refund", "SO-20261101-0001", money("-10")),
+        (30, "Refund", "SO-20261115-0001", money("-5")),
+    ], "refunds after the day's payments, negative: the column sums to the cash kept"
+    ((cash,),) = await ledger.sql(
+        "SELECT (SELECT SUM(amount) FROM payments WHERE paid_on BETWEEN '2026-11-01' AND"
+        " '2026-11-30') - (SELECT SUM(amount) FROM refunds WHERE paid_on BETWEEN '2026-11-01'"
+        " AND '2026-11-30')"
+    )
+    assert sum(money(r[amount]) for r in body) * 100 == cash
+    assert [
+        r[kind] for r in csv_rows(await services.exports.table(Dataset.PAYMENTS, NOVEMBER))[1:]
+    ][-1] == "Refund"
+
+    table = await services.exports.export(finance, Dataset.ORDERS, NOVEMBER)
+    rows = {r[0]: dict(zip([c.key for c in table.columns], r, strict=True)) for r in table.rows}
+    book = await ledger.sql(
+        "SELECT o.number, o.total, o.status, o.payment_status, o.refund_due,"
+        " (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE order_id = o.id),"
+        " (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = o.id),"
+        " (SELECT COALESCE(SUM(amount), 0) FROM credit_notes WHERE order_id = o.id)"
+        " FROM orders o WHERE o.number IN ('SO-20261101-0001', 'SO-20261115-0001',"
+        " 'SO-20261130-0001')"
+    )
+    assert len(book) == len(rows) == 3
+    for number, total, status, payment_status, refund_due, paid, refunded, credited in book:
+        row = rows[number]
+        charge = 0 if status in ("cancelled", "rejected") else total
+        assert (row["total"], row["charged"], row["paid"], row["refunded"], row["credited"]) == (
+            total,
+            charge,
+            paid,
+            refunded,
+            credited,
+        ), number
+        assert row["payment_status"] == payment_status and row["refund_due"] == refund_due
+        assert row["paid"] - row["refunded"] + row["owed"] - row["refund_due"] == row["charged"]
+    cancelled = rows["SO-20261101-0001"]
+    assert cancelled["status"] == "cancelled" and cancelled["credited"] == cancelled["total"]
+    assert (cancelled["owed"], cancelled["refund_due"]) == (0, 1500)
+    assert rows["SO-20261115-0001"]["payment_status"] == "partially_refunded"
+    assert rows["SO-20261115-0001"]["refund_due"] == plan.left_over - 600
+    assert rows["SO-20261130-0001"]["owed"] == rows["SO-20261130-0001"]["total"]
+    sheet = xlsx_rows(table)
+    assert sheet[0][15:21] == ("Charged", "Paid", "Refunded", "Owed", "To pay back", "Invoice")
+    assert "Credit notes" in sheet[0]
+
+    receivables = await services.exports.export(finance, Dataset.RECEIVABLES, NOVEMBER)
+    assert receivables.as_of == date(2026, 11, 30)
+    owed = {r[1]: r[6] for r in receivables.rows}
+    assert set(owed) == {"SO-20261031-0001"}, "cancelled, and paid in full by Nov 30 less refunds"

@@ -14,6 +14,7 @@ FORGED = [
     "cus:v:𐩀",
     "apv:ok:¹",
     "fin:rm:1:²",
+    "rfd:o:²",
     "stf:o:٣٣",
     "apv:ap:1:2026\u200b1201",
     "rpt:v:s:20261101:2026113²",
