@@ -165,7 +165,7 @@ async def _overdue_order(db: Database, config: Config) -> None:
         delivery="pickup",
         address=None,
         date_chosen=True,
-        term="prepaid",
+        term="cod",  # shipped before payment: a prepaid order would wait for its money
         note_chosen=True,
     )
     order = (await services.checkout.submit(li, draft)).order

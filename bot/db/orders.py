@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db._rows import day_or_none, from_ts, next_in_day, ts
+from bot.db.payments import NET_PAID
 from bot.domain.models import (
     Order,
     OrderLine,
@@ -37,6 +38,8 @@ _FIELDS = (
     "total",
     "currency",
     "submitted_at",
+    "refund_due",
+    "released_at",
 )
 _COLUMNS = ", ".join(_FIELDS)
 # The same columns for queries that join orders as `o`.
@@ -67,6 +70,8 @@ def order_from_row(r: aiosqlite.Row) -> Order:
         ),
         currency=r["currency"],
         submitted_at=from_ts(r["submitted_at"]),
+        refund_due=r["refund_due"],
+        released=r["released_at"] is not None,
     )
 
 
@@ -202,11 +207,12 @@ class OrderRepository:
             (status.value, ts(now), order_id),
         )
 
-    async def in_status(self, statuses: tuple[OrderStatus, ...], limit: int) -> list[Order]:
-        """Orders in some statuses, oldest first."""
+    async def released(self, statuses: tuple[OrderStatus, ...], limit: int) -> list[Order]:
+        """Orders handed to the warehouse in some statuses, oldest first."""
         marks = ", ".join("?" * len(statuses))
         async with self._conn.execute(
             f"SELECT {_COLUMNS} FROM orders WHERE status IN ({marks})"
+            " AND released_at IS NOT NULL"
             " ORDER BY submitted_at, id LIMIT ?",
             (*(s.value for s in statuses), limit),
         ) as cursor:
@@ -302,13 +308,24 @@ class OrderRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else None
 
-    async def refund_due(self, order_id: int) -> int:
-        """Money to pay back on a cancelled order."""
+    async def release(self, order_id: int, now: datetime) -> bool:
+        """Hand an order to the warehouse, once; False if it was already."""
         async with self._conn.execute(
-            "SELECT refund_due FROM orders WHERE id = ?", (order_id,)
+            "UPDATE orders SET released_at = ? WHERE id = ? AND released_at IS NULL",
+            (ts(now), order_id),
         ) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+            return cursor.rowcount == 1
+
+    async def open_of_customer(self, customer_id: int, limit: int) -> list[Order]:
+        """A customer's orders with something still to pay, oldest first."""
+        async with self._conn.execute(
+            f"SELECT {_COLUMNS} FROM orders WHERE customer_id = ?"
+            " AND payment_status IN ('unpaid', 'partially_paid')"
+            " AND status NOT IN ('cancelled', 'rejected')"
+            " ORDER BY submitted_at, id LIMIT ?",
+            (customer_id, limit),
+        ) as cursor:
+            return [order_from_row(r) for r in await cursor.fetchall()]
 
     async def with_refund_due(self, limit: int) -> list[Order]:
         """Orders with money to pay back to their customer, oldest first."""
@@ -322,9 +339,9 @@ class OrderRepository:
     async def open_balance(self, customer_id: int) -> int:
         """What a customer owes or will owe on orders not yet paid, closed or refused."""
         async with self._conn.execute(
-            "SELECT COALESCE(SUM(total), 0) FROM orders WHERE customer_id = ?"
-            " AND status NOT IN ('rejected', 'cancelled', 'completed')"
-            " AND payment_status != 'paid'",
+            f"SELECT COALESCE(SUM(o.total - {NET_PAID}), 0) FROM orders o WHERE o.customer_id = ?"
+            " AND o.status NOT IN ('rejected', 'cancelled', 'completed')"
+            " AND o.payment_status IN ('unpaid', 'partially_paid')",
             (customer_id,),
         ) as cursor:
             row = await cursor.fetchone()

@@ -12,9 +12,16 @@ from bot.db._rows import among_orders, from_ts, next_in_day, ts
 from bot.domain.models import PaymentStatus
 from bot.domain.payments import outstanding
 
+# What the seller holds of an order `o`: paid less paid back.
+NET_PAID = (
+    "((SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id)"
+    " - (SELECT COALESCE(SUM(r.amount), 0) FROM refunds r WHERE r.order_id = o.id))"
+)
+
 
 class OpenBalance(NamedTuple):
-    """An invoiced order not fully paid: what was paid and its due dates (seq, day, amount)."""
+    """An invoiced order not fully paid: what was paid (less refunds) and its due dates
+    (seq, day, amount)."""
 
     order_id: int
     number: str
@@ -56,7 +63,7 @@ class PaymentRepository:
         return await next_in_day(self._conn, "invoice_counters", day)
 
     async def add_invoice(
-        self, order_id: int, number: str, amount: int, by: int, now: datetime
+        self, order_id: int, number: str, amount: int, by: int | None, now: datetime
     ) -> None:
         """Store an order's invoice."""
         await self._conn.execute(
@@ -95,13 +102,90 @@ class PaymentRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def add_payment(
+    async def sums(self, order_id: int) -> tuple[int, int]:
+        """(paid, refunded) of an order."""
+        async with self._conn.execute(
+            "SELECT (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE order_id = ?),"
+            " (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?)",
+            (order_id, order_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def refunded(self, order_id: int) -> int:
+        """What has been paid back on an order."""
+        async with self._conn.execute(
+            "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?", (order_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def add_refund(
         self,
         order_id: int,
         amount: int,
         method: str,
         paid_on: date,
         by: int,
+        now: datetime,
+        token: str | None = None,
+    ) -> None:
+        """Record money paid back (token: of the confirmation that records it, once)."""
+        await self._conn.execute(
+            "INSERT INTO refunds (order_id, amount, method, paid_on, recorded_at, recorded_by,"
+            " token) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (order_id, amount, method, paid_on.isoformat(), ts(now), by, token),
+        )
+
+    async def refund_by_token(self, token: str) -> tuple[int, int] | None:
+        """(order id, amount) of the refund a confirmation token recorded."""
+        async with self._conn.execute(
+            "SELECT order_id, amount FROM refunds WHERE token = ?", (token,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    async def next_note_number(self, day: str) -> int:
+        """The next credit or debit note sequence number of a business day."""
+        return await next_in_day(self._conn, "credit_note_counters", day)
+
+    async def add_credit_note(
+        self, order_id: int, number: str, amount: int, reason: str, by: int | None, now: datetime
+    ) -> None:
+        """Store a credit note (amount > 0 taken off the invoice) or debit note (< 0, added)."""
+        await self._conn.execute(
+            "INSERT INTO credit_notes (order_id, number, amount, reason, issued_at, issued_by)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (order_id, number, amount, reason, ts(now), by),
+        )
+
+    async def credited(self, order_id: int) -> int:
+        """What an order's credit notes took off its invoice (less what debit notes added)."""
+        async with self._conn.execute(
+            "SELECT COALESCE(SUM(amount), 0) FROM credit_notes WHERE order_id = ?", (order_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def replace_dues(self, order_id: int, dues: Sequence[tuple[date, int]]) -> None:
+        """An order's due dates anew (after its invoiced total changed)."""
+        await self._conn.execute("DELETE FROM due_dates WHERE order_id = ?", (order_id,))
+        await self.add_dues(order_id, dues)
+
+    async def set_balance(self, order_id: int, status: PaymentStatus, refund_due: int) -> None:
+        """Store an order's payment status and refund due (bot.services.money.settle)."""
+        await self._conn.execute(
+            "UPDATE orders SET payment_status = ?, refund_due = ? WHERE id = ?",
+            (status.value, refund_due, order_id),
+        )
+
+    async def add_payment(
+        self,
+        order_id: int,
+        amount: int,
+        method: str,
+        paid_on: date,
+        by: int | None,
         now: datetime,
         token: str | None = None,
     ) -> None:
@@ -120,18 +204,11 @@ class PaymentRepository:
             row = await cursor.fetchone()
         return (int(row[0]), int(row[1])) if row else None
 
-    async def set_status(self, order_id: int, status: PaymentStatus) -> None:
-        """Store an order's payment status."""
-        await self._conn.execute(
-            "UPDATE orders SET payment_status = ? WHERE id = ?", (status.value, order_id)
-        )
-
     async def overdue(self, customer_id: int, today: date) -> int:
         """What a customer owes past its due dates (the oldest due dates are paid first)."""
         async with self._conn.execute(
-            "SELECT o.id, COALESCE((SELECT SUM(p.amount) FROM payments p"
-            " WHERE p.order_id = o.id), 0) FROM orders o"
-            " WHERE o.customer_id = ? AND o.payment_status != 'paid'"
+            f"SELECT o.id, {NET_PAID} FROM orders o"
+            " WHERE o.customer_id = ? AND o.payment_status IN ('unpaid', 'partially_paid')"
             " AND o.status NOT IN ('cancelled', 'rejected')"
             " AND EXISTS (SELECT 1 FROM due_dates d WHERE d.order_id = o.id AND d.due_on < ?)",
             (customer_id, today.isoformat()),
@@ -154,7 +231,7 @@ class PaymentRepository:
         rows = await among_orders(
             self._conn,
             "SELECT o.id, o.number, o.customer_id, c.name,"
-            " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id),"
+            f" {NET_PAID},"
             " d.seq, d.due_on, d.amount"
             # CROSS JOIN: from the open orders to their due dates, never the other way round
             " FROM orders o CROSS JOIN due_dates d ON d.order_id = o.id"

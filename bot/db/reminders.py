@@ -102,15 +102,17 @@ class ReminderRepository:
     async def unshipped(
         self, order_id: int | None = None, among: Sequence[int] | None = None
     ) -> list[Unshipped]:
-        """Approved orders with goods still to ship (orders_status), or just this one, or
-        those of some orders."""
-        where, params = "o.status IN ('approved', 'partially_shipped')", []
+        """Approved orders handed to the warehouse with goods still to ship (orders_status),
+        or just this one, or those of some orders; the promise counts from the hand-over (a
+        prepaid order's payment)."""
+        where = "o.status IN ('approved', 'partially_shipped') AND o.released_at IS NOT NULL"
+        params: list[object] = []
         if order_id is not None:
             where, params = where + " AND o.id = ?", [order_id]
         rows = await among_orders(
             self._conn,
             "SELECT o.id, o.customer_id, o.order_type, o.promised_date,"
-            " COALESCE(r.decided_at, o.submitted_at) FROM orders o"
+            " MAX(COALESCE(r.decided_at, o.submitted_at), o.released_at) FROM orders o"
             f" LEFT JOIN order_reviews r ON r.order_id = o.id WHERE {where}",
             params,
             among,

@@ -136,10 +136,18 @@ class OutOfStockToShip(DomainError):
 
 
 @dataclass
-class Overpayment(DomainError):
-    """A payment larger than what is still owed."""
+class RefundOverDue(DomainError):
+    """A refund of more than is due to be paid back (or nothing is)."""
 
-    owed: int
+    due: int
+
+
+class AwaitingPayment(DomainError):
+    """A prepaid order reaches the warehouse only once it is paid in full."""
+
+
+class NotPayable(DomainError):
+    """Nothing is owed on this order: it is paid, cancelled or rejected."""
 
 
 class NotInvoiceable(DomainError):

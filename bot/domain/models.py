@@ -51,6 +51,7 @@ class PaymentStatus(StrEnum):
     UNPAID = "unpaid"
     PARTIALLY_PAID = "partially_paid"
     PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
 
 
@@ -276,6 +277,10 @@ class Order(_Model):
     totals: Totals
     currency: str
     submitted_at: datetime
+    # what was paid beyond what the order charges, not yet paid back
+    refund_due: int = 0
+    # handed to the warehouse (at approval; a prepaid order once paid in full)
+    released: bool = False
 
 
 class OrderDetail(_Model):
@@ -284,6 +289,8 @@ class OrderDetail(_Model):
     order: Order
     lines: tuple[OrderLine, ...]
     timeline: tuple[StatusChange, ...]
+    paid: int = 0
+    refunded: int = 0
 
 
 class OrderChange(_Model):

@@ -22,6 +22,9 @@ class NoticeKind(StrEnum):
     ASK_RATING = "ask_rating"  # to the customer, once per delivered order
     RECEIPT = "receipt"  # to the customer: a payment recorded
     INVOICE = "invoice"  # to the customer: the invoice PDF (text if the PDF cannot be made)
+    CREDIT_NOTE = "credit_note"  # to the customer: an invoiced total changed (credit/debit note)
+    REFUND_DUE = "refund_due"  # to finance: money to pay back, with a button to record it
+    REFUND = "refund"  # to the customer: money paid back
     PAID_IN_CHAT = "paid_in_chat"  # to finance: a customer paid in chat (Telegram Payments)
     SHORTAGE = "shortage"  # to the customer: a line is short, what would they like
     SHORTAGE_CHOSEN = "shortage_chosen"  # to the warehouse: the customer's choice

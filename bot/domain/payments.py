@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.domain.models import PaymentKind, PaymentStatus
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.models import OrderStatus, PaymentKind, PaymentStatus
 
 
 class Method(StrEnum):
@@ -43,11 +45,84 @@ def schedule(
     return [(start, amount)]
 
 
-def payment_status(total: int, paid: int) -> PaymentStatus:
-    """Unpaid, partially paid or paid."""
-    if paid <= 0:
-        return PaymentStatus.UNPAID
-    return PaymentStatus.PAID if paid >= total else PaymentStatus.PARTIALLY_PAID
+# An order that ends like this charges nothing: whatever was paid on it is to be paid back.
+CHARGES_NOTHING = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
+
+
+class Ledger(BaseModel):
+    """An order's money, the one rule every screen, export and report follows: what the order
+    charges now, what came in and what went back; from these, what is owed, what is to be paid
+    back, and the payment status. paid − refunded + owed − refund due = charge, never a lost
+    cent, and owed and refund due are never both above zero."""
+
+    model_config = ConfigDict(frozen=True)
+
+    charge: int
+    paid: int
+    refunded: int
+
+    @property
+    def net(self) -> int:
+        """What the seller holds: paid less refunded."""
+        return self.paid - self.refunded
+
+    @property
+    def owed(self) -> int:
+        """What the customer still has to pay."""
+        return max(0, self.charge - self.net)
+
+    @property
+    def refund_due(self) -> int:
+        """What the seller has to pay back."""
+        return max(0, self.net - self.charge)
+
+    @property
+    def status(self) -> PaymentStatus:
+        """Unpaid, partially paid, paid; once money went back, partially refunded or refunded
+        (everything paid went back). Something still owed is (partially) unpaid whatever went
+        back before."""
+        if self.paid <= 0:
+            return PaymentStatus.UNPAID
+        if self.owed:
+            return PaymentStatus.PARTIALLY_PAID if self.net > 0 else PaymentStatus.UNPAID
+        if not self.refunded:
+            return PaymentStatus.PAID
+        return PaymentStatus.REFUNDED if self.net <= 0 else PaymentStatus.PARTIALLY_REFUNDED
+
+
+def ledger(total: int, status: OrderStatus, paid: int, refunded: int) -> Ledger:
+    """An order's money from its total and status and the sums paid and refunded."""
+    return Ledger(charge=0 if status in CHARGES_NOTHING else total, paid=paid, refunded=refunded)
+
+
+def reschedule(dues: Sequence[tuple[date, int]], total: int) -> list[tuple[date, int]]:
+    """Due dates after an invoiced total changed to `total`: an increase falls due with the
+    last date; a decrease comes off the last dates first; dates left with nothing go."""
+    days = sorted(dues)
+    if not days or total <= 0:
+        return []
+    change = total - sum(a for _, a in days)
+    if change >= 0:
+        return [*days[:-1], (days[-1][0], days[-1][1] + change)]
+    left = []
+    cut = -change
+    for day, amount in reversed(days):
+        taken = min(cut, amount)
+        cut -= taken
+        if amount - taken:
+            left.append((day, amount - taken))
+    return sorted(left)
+
+
+def spread(owed: Sequence[int], money: int) -> tuple[list[int], int]:
+    """Money spread over debts in the order given (oldest first): what each receives, and what
+    is left over once all are paid."""
+    parts = []
+    for amount in owed:
+        part = min(money, max(amount, 0))
+        parts.append(part)
+        money -= part
+    return parts, money
 
 
 def outstanding(dues: Iterable[tuple[date, int]], paid: int) -> list[tuple[date, int]]:

@@ -10,8 +10,8 @@ from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file, note_file, reply_file, uploading
 from bot.handlers.render import answer, show
-from bot.services.finance import Invoice
 from bot.services.invoices import is_note
+from bot.services.money import Invoice
 from bot.ui import finance_views, invoice_views, note_views
 from bot.ui.callbacks import BadCallback, parse
 

@@ -14,9 +14,10 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.notices import NoticeKind
 from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
-from bot.handlers.documents import invoice_file, statement_file
+from bot.handlers.documents import invoice_file, note_file, statement_file
 from bot.i18n import Texts
-from bot.services.finance import Invoice, PaymentResult
+from bot.services.finance import PaymentResult, RefundResult
+from bot.services.money import CreditNote, Invoice, RefundDue
 from bot.services.notices import (
     CustomerRef,
     OrderRef,
@@ -36,6 +37,7 @@ from bot.ui import (
     feedback_views,
     finance_views,
     invoice_views,
+    note_views,
     online_payment_views,
     reminder_views,
     request_views,
@@ -145,6 +147,29 @@ async def _invoice(context: BotContext, t: Texts, invoice: Invoice) -> Rendered:
     return Document(content, name, caption, pay)
 
 
+async def _credit_note(context: BotContext, t: Texts, note: CreditNote) -> Rendered:
+    """The note's PDF; the notice as text if the PDF cannot be made (it must reach them)."""
+    order = await context.services.outbox.order(note.order_id)
+    try:
+        doc = await context.services.invoices.note_notice(note.number)
+        content, name = await note_file(context, doc)  # in the customer's language
+    except Exception:
+        log.exception("the PDF of note %s could not be made", note.number)
+        return finance_views.to_customer_credit_note(t, order, note)
+    return Document(content, name, note_views.issued_caption(t, order, note))
+
+
+async def _refund_due(context: BotContext, t: Texts, due: RefundDue) -> Rendered:
+    order = await context.services.outbox.order(due.order_id)
+    if not order.refund_due:  # paid back meanwhile
+        return None
+    return finance_views.to_finance_refund_due(t, order)
+
+
+async def _refund(context: BotContext, t: Texts, value: RefundResult) -> Rendered:
+    return finance_views.refund_receipt(t, value)
+
+
 async def _paid_in_chat(context: BotContext, t: Texts, value: PaidInChat) -> Rendered:
     return online_payment_views.paid_in_chat(t, value)
 
@@ -203,6 +228,9 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ASK_RATING: Renderer(OrderRef, _ask_rating),
     NoticeKind.RECEIPT: Renderer(PaymentResult, _receipt),
     NoticeKind.INVOICE: Renderer(Invoice, _invoice),
+    NoticeKind.CREDIT_NOTE: Renderer(CreditNote, _credit_note),
+    NoticeKind.REFUND_DUE: Renderer(RefundDue, _refund_due),
+    NoticeKind.REFUND: Renderer(RefundResult, _refund),
     NoticeKind.PAID_IN_CHAT: Renderer(PaidInChat, _paid_in_chat),
     NoticeKind.SHORTAGE: Renderer(ShortageNotice, _shortage),
     NoticeKind.SHORTAGE_CHOSEN: Renderer(ShortageOutcome, _shortage_chosen),

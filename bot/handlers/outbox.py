@@ -200,9 +200,7 @@ class Sender:
                 raise _Stopped()
         self._last[chat] = clock.now()
 
-    async def _send(
-        self, context: BotContext, notice: Taken, message: Screen | Document
-    ) -> None:
+    async def _send(self, context: BotContext, notice: Taken, message: Screen | Document) -> None:
         topic = notice.topic_id or None
         if isinstance(message, Document):
             await context.bot.send_document(

@@ -30,7 +30,7 @@ from bot.domain.pricing import order_totals
 from bot.domain.review import Finding, Route
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, deny, roles_of
-from bot.services.fulfilment import tell_warehouse
+from bot.services.money import on_approval, settle
 from bot.services.notices import OrderRef, Rejected, post
 from bot.services.order_edits import apply_change
 from bot.services.review_rules import (
@@ -99,7 +99,7 @@ async def review_submission(
     recipients = await deciders(uow, config, route, customer.rep_id)
     await tell_deciders(uow, config, order.id, route, recipients, now)
     if route is Route.AUTO:
-        await tell_warehouse(uow, config, order.id, now)
+        await on_approval(uow, config, order, None, now)
     return ReviewOutcome(route=route, findings=tuple(findings))
 
 
@@ -180,10 +180,11 @@ class ApprovalService(Service):
             if wanted is OrderStatus.APPROVED:
                 ref = OrderRef(order_id=order.id)
                 await post(uow, self.config, NoticeKind.APPROVED, ref, [customer_user], now)
-                await tell_warehouse(uow, self.config, order.id, now)
+                order = await on_approval(uow, self.config, order, actor.id, now)
             else:
                 rejected = Rejected(order_id=order.id, reason=reason or "")
                 await post(uow, self.config, NoticeKind.REJECTED, rejected, [customer_user], now)
+                order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
             await uow.commit()
         return Decision(order=order)
 
@@ -267,7 +268,7 @@ class ApprovalService(Service):
                 before=_terms(old_bp, order.payment_term, order.totals.total, old_promised),
                 after=_terms(new_bp, new_term, totals.total, new_promised),
             )
-            order = order.model_copy(update={"totals": totals, "payment_term": new_term})
+            order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
             route = await recheck(uow, self.config, order, customer, now)
             card = await self._card(uow, order, route)
             await uow.commit()

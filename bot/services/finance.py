@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.db.payments import OpenBalance
-from bot.domain.errors import NotInvoiceable, OrderNotFound, Overpayment, StaffNotFound
-from bot.domain.models import Customer, Order, OrderStatus, PaymentKind, PaymentStatus, User
+from bot.domain.errors import (
+    NotInvoiceable,
+    NotPayable,
+    OrderNotFound,
+    RefundOverDue,
+    StaffNotFound,
+)
+from bot.domain.models import Customer, Order, OrderStatus, PaymentStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_search
-from bot.domain.payments import AGEING, Method, outstanding, payment_status, schedule
+from bot.domain.payments import AGEING, CHARGES_NOTHING, Method, outstanding, spread
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize, customer_of
+from bot.services.money import Invoice, invoice_order, money_of, settle
 from bot.services.notices import post
-from bot.services.transitions import apply_transition
 
 INVOICEABLE = (
     OrderStatus.APPROVED,
@@ -26,22 +32,13 @@ INVOICEABLE = (
     OrderStatus.COMPLETED,
 )
 TOP = 10
-
-
-class Invoice(BaseModel):
-    """An issued invoice and its due dates."""
-
-    model_config = ConfigDict(frozen=True)
-
-    order: Order
-    number: str
-    amount: int
-    dues: tuple[tuple[date, int], ...]
-    customer_user: User
+SPREAD_LIMIT = 50  # open orders of a customer a payment may be spread over
 
 
 class PaymentResult(BaseModel):
-    """A payment recorded: the order after it and what is still owed (the receipt's data)."""
+    """A payment recorded: the order after it and what is still owed (the receipt's data);
+    `spread`: what of it went to the customer's other orders (order number, amount), oldest
+    first, when it was more than this order owed."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -49,6 +46,34 @@ class PaymentResult(BaseModel):
     amount: int
     paid: int
     owed: int
+    created: bool = True  # False: this confirmation had recorded it already
+    spread: tuple[tuple[str, int], ...] = ()
+    refund_due: int = 0
+
+
+class PaymentPlan(BaseModel):
+    """Where a payment goes before it is recorded: this order first, then the customer's other
+    open orders oldest first; what is left over is paid back (a refund due on this order)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    amount: int
+    parts: tuple[tuple[Order, int, int], ...]  # (order, owed before, part of the payment)
+    left_over: int
+
+
+class RefundResult(BaseModel):
+    """Money paid back: the order after it (the customer's receipt)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    amount: int
+    refunded: int
+    refund_due: int
+    method: Method
+    paid_on: date
     created: bool = True  # False: this confirmation had recorded it already
 
 
@@ -189,45 +214,7 @@ class FinanceService(Service):
             order = await _order(uow, order_id, number)
             if order.status not in INVOICEABLE or await uow.payments.invoice(order.id):
                 raise NotInvoiceable()
-            day = now.astimezone(self.config.business.zone)
-            invoice_number = (
-                f"INV-{day:%Y%m%d}-{await uow.payments.next_invoice_number(f'{day:%Y%m%d}'):04d}"
-            )
-            term = self.config.payment_term(order.payment_term)
-            kind = term.kind if term else PaymentKind.PREPAID
-            start = day.date()
-            delivered = await uow.shipments.delivered_on(order.id)
-            if term is not None and term.counted_from == "delivery" and delivered is not None:
-                start = delivered.astimezone(self.config.business.zone).date()
-            dues = schedule(
-                kind,
-                order.totals.total,
-                start,
-                days=term.days if term else None,
-                count=term.count if term else None,
-                interval=term.interval_days if term else None,
-            )
-            await uow.payments.add_invoice(
-                order.id, invoice_number, order.totals.total, actor.id, now
-            )
-            await uow.payments.add_dues(order.id, dues)
-            await uow.audit.record(
-                at=now,
-                actor_id=actor.id,
-                entity="order",
-                entity_id=order.id,
-                action="invoiced",
-                after=invoice_number,
-            )
-            customer_user = (await customer_of(uow, order))[1]
-            invoice = Invoice(
-                order=order,
-                number=invoice_number,
-                amount=order.totals.total,
-                dues=tuple(dues),
-                customer_user=customer_user,
-            )
-            await post(uow, self.config, NoticeKind.INVOICE, invoice, [customer_user], now)
+            invoice = await invoice_order(uow, self.config, order, actor.id, now)
             await uow.commit()
         return invoice
 
@@ -240,7 +227,22 @@ class FinanceService(Service):
                 uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", self.clock.now()
             )
             order = await _order(uow, order_id, number)
-            return order, order.totals.total - await uow.payments.paid(order.id)
+            if order.status in CHARGES_NOTHING:
+                raise NotPayable()
+            return order, (await money_of(uow, order)).owed
+
+    async def refund_due(
+        self, actor: User, *, number: str | None = None, order_id: int | None = None
+    ) -> Order:
+        """An order with money to pay back (finance); RefundOverDue when there is none."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.RECORD_PAYMENTS, "refund", self.clock.now()
+            )
+            order = await _order(uow, order_id, number)
+        if not order.refund_due:
+            raise RefundOverDue(due=0)
+        return order
 
     async def refunds_due(self, actor: User) -> list[Order]:
         """Orders with money to pay back, oldest first (finance)."""
@@ -268,9 +270,36 @@ class FinanceService(Service):
                         OrderStatus.SUBMITTED,
                     ):
                         continue
-                    owed = order.totals.total - await uow.payments.paid(order.id)
-                    found.append((order, customer.name, owed))
+                    owed = (await money_of(uow, order)).owed
+                    if owed:
+                        found.append((order, customer.name, owed))
         return sorted(found, key=lambda x: (x[0].submitted_at, x[0].id))[:TOP]
+
+    async def _plan(self, uow: UnitOfWork, order: Order, amount: int) -> PaymentPlan:
+        if order.status in CHARGES_NOTHING:
+            raise NotPayable()
+        owed = (await money_of(uow, order)).owed
+        others = []
+        if amount > owed:
+            for other in await uow.orders.open_of_customer(order.customer_id, SPREAD_LIMIT):
+                if other.id != order.id and other.status not in CHARGES_NOTHING:
+                    left = (await money_of(uow, other)).owed
+                    if left:
+                        others.append((other, left))
+        debts = [(order, owed), *others]
+        shares, left_over = spread([o for _, o in debts], amount)
+        parts = tuple((o, d, p) for (o, d), p in zip(debts, shares, strict=True) if p)
+        if not parts and not left_over:
+            raise NotPayable()
+        return PaymentPlan(order=order, amount=amount, parts=parts, left_over=left_over)
+
+    async def plan_payment(self, actor: User, order_id: int, amount: int) -> PaymentPlan:
+        """Where a payment would go (shown to confirm before it is recorded)."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", self.clock.now()
+            )
+            return await self._plan(uow, await _order(uow, order_id, None), amount)
 
     async def record_payment(
         self,
@@ -281,54 +310,150 @@ class FinanceService(Service):
         paid_on: date,
         token: str | None = None,
     ) -> PaymentResult:
-        """Record a payment; more than is owed is refused; delivered and paid completes.
-        A confirmation (token) records one payment, however often it is pressed."""
+        """Record a payment: this order first; more than it owes pays the customer's other open
+        orders, oldest first; what is left over is to be paid back (finance is told). Delivered
+        and paid completes. A confirmation (token) records one payment, however often pressed."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", now)
             recorded = await uow.payments.by_token(token) if token else None
             if recorded is not None:
                 order = await _order(uow, recorded[0], None)
-                paid = await uow.payments.paid(order.id)
+                money = await money_of(uow, order)
                 return PaymentResult(
                     order=order,
                     amount=recorded[1],
-                    paid=paid,
-                    owed=order.totals.total - paid,
+                    paid=money.net,
+                    owed=money.owed,
+                    created=False,
+                    refund_due=money.refund_due,
+                )
+            plan = await self._plan(uow, await _order(uow, order_id, None), amount)
+            result = await self._record(uow, actor.id, plan, method, paid_on, token, now)
+            await uow.commit()
+        return result
+
+    async def record_received(
+        self,
+        uow: UnitOfWork,
+        actor_id: int,
+        order: Order,
+        amount: int,
+        method: Method,
+        token: str,
+        now: datetime,
+    ) -> PaymentResult:
+        """Record, in the caller's unit of work, money that has arrived already (paid in chat):
+        the path of record_payment, paid today; on an order cancelled or rejected meanwhile
+        all of it is to be paid back."""
+        try:
+            plan = await self._plan(uow, order, amount)
+        except NotPayable:  # the money is in whatever became of the order: it goes back
+            plan = PaymentPlan(order=order, amount=amount, parts=(), left_over=amount)
+        today = now.astimezone(self.config.business.zone).date()
+        return await self._record(uow, actor_id, plan, method, today, token, now)
+
+    async def _record(
+        self,
+        uow: UnitOfWork,
+        actor_id: int | None,
+        plan: PaymentPlan,
+        method: Method,
+        paid_on: date,
+        token: str | None,
+        now: datetime,
+    ) -> PaymentResult:
+        """A planned payment written, each order settled, the customer given one receipt."""
+        shares = {o.id: part for o, _, part in plan.parts}
+        shares[plan.order.id] = shares.get(plan.order.id, 0) + plan.left_over
+        spread_to = []
+        written = 0  # the first row written carries the token itself: a repeat finds it
+        for order_id, part in shares.items():
+            if not part:
+                continue
+            mark = token if token is None or not written else f"{token}/{written}"
+            written += 1
+            await uow.payments.add_payment(
+                order_id, part, method.value, paid_on, actor_id, now, mark
+            )
+            await uow.audit.record(
+                at=now,
+                actor_id=actor_id,
+                entity="order",
+                entity_id=order_id,
+                action="payment",
+                after=str(part),
+                reason=method.value,
+            )
+            settled = await settle(uow, self.config, order_id, actor_id=actor_id, now=now)
+            if order_id != plan.order.id:
+                spread_to.append((settled.number, part))
+        order = await settle(uow, self.config, plan.order.id, actor_id=actor_id, now=now)
+        money = await money_of(uow, order)
+        customer_user = (await customer_of(uow, order))[1]
+        result = PaymentResult(
+            order=order,
+            amount=plan.amount,
+            paid=money.net,
+            owed=money.owed,
+            spread=tuple(spread_to),
+            refund_due=money.refund_due,
+        )
+        await post(uow, self.config, NoticeKind.RECEIPT, result, [customer_user], now)
+        return result
+
+    async def record_refund(
+        self,
+        actor: User,
+        order_id: int,
+        amount: int,
+        method: Method,
+        paid_on: date,
+        token: str | None = None,
+    ) -> RefundResult:
+        """Record money paid back, never more than is due; the customer gets a receipt and the
+        payment status follows. A confirmation (token) records one refund, however often
+        pressed."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "refund", now)
+            recorded = await uow.payments.refund_by_token(token) if token else None
+            order = await _order(uow, recorded[0] if recorded else order_id, None)
+            if recorded is not None:
+                return RefundResult(
+                    order=order,
+                    amount=recorded[1],
+                    refunded=await uow.payments.refunded(order.id),
+                    refund_due=order.refund_due,
+                    method=method,
+                    paid_on=paid_on,
                     created=False,
                 )
-            order = await _order(uow, order_id, None)
-            if order.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED):
-                raise NotInvoiceable()
-            paid = await uow.payments.paid(order.id)
-            owed = order.totals.total - paid
-            if amount > owed:
-                raise Overpayment(owed=owed)
-            await uow.payments.add_payment(
+            if not 0 < amount <= order.refund_due:
+                raise RefundOverDue(due=order.refund_due)
+            await uow.payments.add_refund(
                 order.id, amount, method.value, paid_on, actor.id, now, token
             )
-            paid += amount
-            status = payment_status(order.totals.total, paid)
-            await uow.payments.set_status(order.id, status)
             await uow.audit.record(
                 at=now,
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="payment",
+                action="refund",
                 after=str(amount),
                 reason=method.value,
             )
-            order = order.model_copy(update={"payment_status": status})
-            if status is PaymentStatus.PAID and order.status is OrderStatus.DELIVERED:
-                order = await apply_transition(
-                    uow, order, OrderStatus.COMPLETED, actor_id=actor.id, at=now
-                )
-            customer_user = (await customer_of(uow, order))[1]
-            result = PaymentResult(
-                order=order, amount=amount, paid=paid, owed=order.totals.total - paid
+            order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
+            result = RefundResult(
+                order=order,
+                amount=amount,
+                refunded=await uow.payments.refunded(order.id),
+                refund_due=order.refund_due,
+                method=method,
+                paid_on=paid_on,
             )
-            await post(uow, self.config, NoticeKind.RECEIPT, result, [customer_user], now)
+            customer_user = (await customer_of(uow, order))[1]
+            await post(uow, self.config, NoticeKind.REFUND, result, [customer_user], now)
             await uow.commit()
         return result
 

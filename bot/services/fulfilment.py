@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.config import Config
 from bot.db import UnitOfWork
-from bot.domain.errors import NothingToShip, OrderNotFound, OutOfStockToShip, TransitionRefused
+from bot.domain.errors import (
+    AwaitingPayment,
+    NothingToShip,
+    OrderNotFound,
+    OutOfStockToShip,
+    TransitionRefused,
+)
 from bot.domain.models import (
     Order,
     OrderLine,
     OrderStatus,
-    PaymentStatus,
     Shipment,
     User,
 )
@@ -22,7 +26,8 @@ from bot.domain.parsing import parse_carrier, parse_tracking
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.feedback import ask_once
-from bot.services.notices import OrderRef, Shipped, post
+from bot.services.money import awaits_payment, settle
+from bot.services.notices import OrderRef, Shipped, post, staff_with
 from bot.services.transitions import apply_transition
 
 SHIPPABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED)
@@ -50,24 +55,6 @@ class ShipmentResult(BaseModel):
     created: bool = True  # False: this confirmation had recorded it already
 
 
-async def staff_with(uow: UnitOfWork, role: Role) -> list[User]:
-    """Everyone who holds a role."""
-    users = [await uow.users.by_id(i) for i in await uow.staff.with_role(role)]
-    return [u for u in users if u is not None]
-
-
-async def warehouse_staff(uow: UnitOfWork) -> list[User]:
-    """Everyone who fulfils orders."""
-    return await staff_with(uow, Role.WAREHOUSE)
-
-
-async def tell_warehouse(uow: UnitOfWork, config: Config, order_id: int, now: datetime) -> None:
-    """The pick list of a newly approved order to the warehouse (its group, if it has one)."""
-    ref = OrderRef(order_id=order_id)
-    people = await warehouse_staff(uow)
-    await post(uow, config, NoticeKind.PICK_LIST, ref, people, now, role=Role.WAREHOUSE)
-
-
 class FulfilmentService(Service):
     """The warehouse's work, checked against its role."""
 
@@ -75,7 +62,7 @@ class FulfilmentService(Service):
         """Approved orders not yet fully shipped, oldest first."""
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.FULFIL, "ship", self.clock.now())
-            return await uow.orders.in_status(SHIPPABLE, QUEUE_LIMIT)
+            return await uow.orders.released(SHIPPABLE, QUEUE_LIMIT)
 
     async def pick_list(self, actor: User | None, order_id: int) -> PickList:
         """One order's pick list (actor None: for the notice the system sends)."""
@@ -87,6 +74,8 @@ class FulfilmentService(Service):
             order = await uow.orders.by_id(order_id)
             if order is None:
                 raise OrderNotFound()
+            if awaits_payment(self.config, order):
+                raise AwaitingPayment()
             customer, _ = await customer_of(uow, order)
             return PickList(
                 order=order,
@@ -130,6 +119,8 @@ class FulfilmentService(Service):
                 return ShipmentResult(order=order, shipment=shipment, created=False)
             if order.status not in SHIPPABLE:
                 raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
+            if not order.released:
+                raise AwaitingPayment()
             lines = {line.id: line for line in await uow.orders.lines(order.id)}
             chosen = [(i, q) for i, q in quantities.items() if q > 0]
             if not chosen or any(i not in lines or q > lines[i].remaining for i, q in chosen):
@@ -190,10 +181,7 @@ class FulfilmentService(Service):
             order = await apply_transition(
                 uow, order, OrderStatus.DELIVERED, actor_id=actor.id, at=now
             )
-            if order.payment_status is PaymentStatus.PAID:
-                order = await apply_transition(
-                    uow, order, OrderStatus.COMPLETED, actor_id=None, at=now, reason="paid"
-                )
+            order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
         ref = OrderRef(order_id=order.id)
         if order.status is OrderStatus.DELIVERED:  # finance: to invoice, or to chase
             finance = await staff_with(uow, Role.FINANCE)

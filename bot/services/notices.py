@@ -105,6 +105,24 @@ async def post(
     await uow.outbox.add(rows, now)
 
 
+async def staff_with(uow: UnitOfWork, role: Role) -> list[User]:
+    """Everyone who holds a role."""
+    users = [await uow.users.by_id(i) for i in await uow.staff.with_role(role)]
+    return [u for u in users if u is not None]
+
+
+async def warehouse_staff(uow: UnitOfWork) -> list[User]:
+    """Everyone who fulfils orders."""
+    return await staff_with(uow, Role.WAREHOUSE)
+
+
+async def tell_warehouse(uow: UnitOfWork, config: Config, order_id: int, now: datetime) -> None:
+    """The pick list of a newly approved order to the warehouse (its group, if it has one)."""
+    ref = OrderRef(order_id=order_id)
+    people = await warehouse_staff(uow)
+    await post(uow, config, NoticeKind.PICK_LIST, ref, people, now, role=Role.WAREHOUSE)
+
+
 async def post_to_chat(
     uow: UnitOfWork,
     kind: NoticeKind,
@@ -188,9 +206,7 @@ class OutboxService(Service):
             await uow.outbox.release(notice_id)
             await uow.commit()
 
-    async def later(
-        self, notice: Taken, error: str, asked_seconds: float | None = None
-    ) -> bool:
+    async def later(self, notice: Taken, error: str, asked_seconds: float | None = None) -> bool:
         """Telegram could not take it now: tried again later (False: too old, given up)."""
         now = self.clock.now()
         async with self.db.unit_of_work(claims_update=False) as uow:

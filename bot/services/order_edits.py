@@ -9,6 +9,7 @@ from bot.db import UnitOfWork
 from bot.domain.errors import NotEnoughStock, OrderNotFound, TransitionRefused
 from bot.domain.models import Customer, Language, Order, OrderChange
 from bot.domain.pricing import order_totals
+from bot.services.money import settle
 from bot.services.review_rules import recheck
 
 
@@ -78,10 +79,8 @@ async def apply_change(
                 await uow.catalog.release(line.product_id, release)
             held -= release
         await uow.orders.set_line_qty(line.id, change.qty, held)
-        order = await recompute_totals(uow, config, order, customer)
-        paid = await uow.payments.paid(order.id)
-        if paid > order.totals.total:
-            await uow.requests.set_refund_due(order.id, paid - order.totals.total)
+        await recompute_totals(uow, config, order, customer)
+        order = await settle(uow, config, order.id, actor_id=actor_id, now=now)
     await uow.audit.record(
         at=now,
         actor_id=actor_id,

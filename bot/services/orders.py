@@ -13,6 +13,7 @@ from bot.domain.parsing import parse_reason
 from bot.services.base import Service, require_customer
 from bot.services.cart import load_cart
 from bot.services.catalog import page_bounds
+from bot.services.money import settle
 from bot.services.notices import RequestRef, post
 from bot.services.requests import request_deciders
 from bot.services.transitions import apply_transition
@@ -75,7 +76,14 @@ class OrderService(Service):
             order = await _own_order(uow, customer, order_id, number)
             lines = await uow.orders.lines(order.id)
             timeline = await uow.audit.order_timeline(order.id)
-        return OrderDetail(order=order, lines=tuple(lines), timeline=tuple(timeline))
+            paid, refunded = await uow.payments.sums(order.id)
+        return OrderDetail(
+            order=order,
+            lines=tuple(lines),
+            timeline=tuple(timeline),
+            paid=paid,
+            refunded=refunded,
+        )
 
     async def cancel(self, user: User, order_id: int, reason: str) -> CancelOutcome:
         """Cancel before approval (stock returns); after it, ask staff; once shipped, refuse."""
@@ -116,6 +124,7 @@ class OrderService(Service):
             order = await apply_transition(
                 uow, order, OrderStatus.CANCELLED, actor_id=user.id, at=now, reason=reason
             )
+            order = await settle(uow, self.config, order.id, actor_id=user.id, now=now)
             await uow.commit()
         return CancelOutcome(order=order)
 

@@ -539,7 +539,8 @@ class ReminderService(Service):
         )
         if key.kind in (Kind.PAYMENT, Kind.OVERDUE):
             dues = await uow.payments.dues(order.id)
-            left = remaining(dues, await uow.payments.paid(order.id))
+            paid, refunded = await uow.payments.sums(order.id)
+            left = remaining(dues, paid - refunded)
             if not 1 <= key.ref <= len(dues) or not left[key.ref - 1]:
                 raise _Skip()
             invoice = await uow.payments.invoice(order.id)

@@ -11,6 +11,7 @@ from bot.domain.models import Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.roles import Role
 from bot.services.base import Service, customer_of, deny, roles_of
+from bot.services.money import settle
 from bot.services.notices import RequestDecided, post
 from bot.services.order_edits import apply_change
 from bot.services.transitions import apply_transition
@@ -137,25 +138,14 @@ class RequestService(Service):
                 order = await apply_transition(
                     uow, order, OrderStatus.CANCELLED, actor_id=actor.id, at=now, reason=found[2]
                 )
-                refund = await uow.payments.paid(order.id)
-                if refund:
-                    await uow.requests.set_refund_due(order.id, refund)
-                    await uow.audit.record(
-                        at=now,
-                        actor_id=actor.id,
-                        entity="order",
-                        entity_id=order.id,
-                        action="refund_due",
-                        after=str(refund),
-                    )
+                order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
+                refund = order.refund_due
             if not await uow.requests.decide(request_id, approve, actor.id, now):
                 raise RequestClosed()
             _, customer_user = await customer_of(uow, order)
             decided = RequestDecided(
                 order_id=order.id, approved=approve, refund_due=refund, kind=found[1]
             )
-            await post(
-                uow, self.config, NoticeKind.REQUEST_DECIDED, decided, [customer_user], now
-            )
+            await post(uow, self.config, NoticeKind.REQUEST_DECIDED, decided, [customer_user], now)
             await uow.commit()
         return RequestDecision(order=order, approved=approve, refund_due=refund, kind=found[1])

@@ -20,8 +20,9 @@ from bot.domain.notices import NoticeKind
 from bot.domain.reports import SHORT_REASON
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize, customer_of, require_customer
-from bot.services.fulfilment import SHIPPABLE, warehouse_staff
-from bot.services.notices import post
+from bot.services.fulfilment import SHIPPABLE
+from bot.services.money import settle
+from bot.services.notices import post, warehouse_staff
 from bot.services.order_edits import recompute_totals
 from bot.services.transitions import apply_transition
 
@@ -173,8 +174,5 @@ class ShortageService(Service):
             order = await apply_transition(
                 uow, order, wanted, actor_id=None, at=at, reason=SHORT_REASON
             )
-        paid = await uow.payments.paid(order.id)
-        refund = max(0, paid - order.totals.total)
-        if refund:
-            await uow.requests.set_refund_due(order.id, refund)
-        return order, refund
+        order = await settle(uow, self.config, order.id, actor_id=None, now=at)
+        return order, order.refund_due

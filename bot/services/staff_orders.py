@@ -8,8 +8,10 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import OrderNotFound
 from bot.domain.models import AuditEntry, Customer, OrderDetail, Shipment, User
+from bot.domain.payments import Ledger
 from bot.domain.roles import Role
 from bot.services.base import Service, deny, roles_of
+from bot.services.money import money_of
 
 
 class Lens(StrEnum):
@@ -29,8 +31,7 @@ class StaffOrderView(BaseModel):
     customer: Customer
     shipments: tuple[Shipment, ...]
     invoice: str | None
-    paid: int
-    refund_due: int
+    money: Ledger
     history: tuple[AuditEntry, ...]
 
 
@@ -69,8 +70,7 @@ class StaffOrderService(Service):
             )
             invoice = await uow.payments.invoice(order.id)
             history = await uow.audit.order_history(order.id)
-            paid = await uow.payments.paid(order.id)
-            refund = await uow.orders.refund_due(order.id)
+            money = await money_of(uow, order)
             shipments = await uow.shipments.for_order(order.id)
         return StaffOrderView(
             lens=lens,
@@ -78,7 +78,6 @@ class StaffOrderService(Service):
             customer=customer,
             shipments=tuple(shipments),
             invoice=invoice[0] if invoice else None,
-            paid=paid,
-            refund_due=refund,
+            money=money,
             history=tuple(history),
         )

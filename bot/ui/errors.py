@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.batch import BatchFileInvalid
 from bot.domain.errors import (
     AlreadyDecided,
+    AwaitingPayment,
     CartEmpty,
     DiscountOverLimit,
     DomainError,
@@ -22,13 +23,14 @@ from bot.domain.errors import (
     NotInCatalog,
     NotInvoiceable,
     NotInvoiced,
+    NotPayable,
     NotRegistered,
     OptionNotOffered,
     OrderNotFound,
     OutOfStockToShip,
-    Overpayment,
     ProductNotFound,
     ReasonRequired,
+    RefundOverDue,
     RequestClosed,
     RequestOpen,
     StaffNotFound,
@@ -144,10 +146,16 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._("A request for this order is already waiting for our team.")
     if isinstance(error, RequestClosed):
         return t._("This request was already decided.")
-    if isinstance(error, Overpayment):
-        return t._("That is more than is owed (%(owed)s). Please check the amount.") % {
-            "owed": t.money(error.owed)
+    if isinstance(error, RefundOverDue):
+        if not error.due:
+            return t._("Nothing is due to be paid back on this order.")
+        return t._("That is more than is due to be paid back (%(due)s).") % {
+            "due": t.money(error.due)
         }
+    if isinstance(error, AwaitingPayment):
+        return t._("This order is prepaid: it ships once it is paid in full.")
+    if isinstance(error, NotPayable):
+        return t._("Nothing is owed on this order.")
     if isinstance(error, NotInvoiceable):
         return t._(
             "This order cannot take an invoice or payment now (or has its invoice already)."

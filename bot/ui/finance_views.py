@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.config import Config
 from bot.domain.models import Order
-from bot.domain.payments import Method
+from bot.domain.payments import Ledger, Method
 from bot.i18n import N_, Texts
 from bot.services.finance import (
     CustomerBalance,
-    Invoice,
     PaymentPlan,
     PaymentResult,
     Receivables,
+    RefundResult,
 )
+from bot.services.money import CreditNote, Invoice, awaits_payment
+from bot.ui import labels
 from bot.ui.callbacks import pack
 from bot.ui.customer_views import pause_button, reminders_state
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
@@ -25,6 +28,27 @@ METHODS = {
     Method.OTHER: N_("Other"),
 }
 BUCKETS = (N_("0–30 days"), N_("31–60 days"), N_("61–90 days"), N_("over 90 days"))
+
+
+def money_lines(t: Texts, order: Order, money: Ledger, config: Config) -> list[str]:
+    """An order's money on one card: total, paid, refunded, owed or to pay back, status; and
+    that a prepaid order waits for its payment before it ships."""
+    parts = [t._("Total: %(amount)s") % {"amount": t.money(money.charge)}]
+    if money.paid:
+        parts.append(t._("paid: %(amount)s") % {"amount": t.money(money.paid)})
+    if money.refunded:
+        parts.append(t._("refunded: %(amount)s") % {"amount": t.money(money.refunded)})
+    if money.owed:
+        parts.append(t._("to pay: %(amount)s") % {"amount": t.money(money.owed)})
+    lines = [
+        " · ".join(parts),
+        t._("Payment: %(status)s") % {"status": t._(labels.PAYMENT_STATUS[money.status])},
+    ]
+    if money.refund_due:
+        lines.append(t._("To pay back: %(amount)s") % {"amount": t.money(money.refund_due)})
+    if awaits_payment(config, order):
+        lines.append(t._("⏳ Waiting for payment: it ships once paid in full."))
+    return lines
 
 
 def _dues(t: Texts, value: Invoice) -> list[str]:
@@ -172,7 +196,7 @@ def recorded(t: Texts, value: PaymentResult) -> Screen:
         "paid": t.money(value.paid),
         "owed": t.money(value.owed),
     }
-    return Screen(text)
+    return Screen("\n".join([text, *_spread(t, value)]))
 
 
 def receipt(t: Texts, value: PaymentResult) -> Screen:
@@ -181,10 +205,65 @@ def receipt(t: Texts, value: PaymentResult) -> Screen:
         "amount": t.money(value.amount),
         "number": value.order.number,
     }
+    text += "".join("\n" + line for line in _spread(t, value))
     if value.owed:
         text += "\n" + t._("Still to pay: %(owed)s.") % {"owed": t.money(value.owed)}
     else:
         text += "\n" + t._("The order is paid in full.")
+    return Screen(text)
+
+
+def _spread(t: Texts, value: PaymentResult) -> list[str]:
+    """Where a payment larger than its order's balance went."""
+    lines = [
+        t._("Of it, %(amount)s paid order %(number)s.")
+        % {"amount": t.money(amount), "number": number}
+        for number, amount in value.spread
+    ]
+    if value.refund_due:
+        lines.append(t._("We will pay back %(amount)s.") % {"amount": t.money(value.refund_due)})
+    return lines
+
+
+def to_customer_credit_note(t: Texts, order: Order, note: CreditNote) -> Screen:
+    """The customer's notice that an invoiced total changed, and what the invoice asks now."""
+    if note.amount > 0:
+        head = t._("🧾 Credit note <b>%(note)s</b> to invoice %(invoice)s: %(amount)s less.")
+    else:
+        head = t._("🧾 Debit note <b>%(note)s</b> to invoice %(invoice)s: %(amount)s more.")
+    lines = [
+        head % {"note": note.number, "invoice": note.invoice, "amount": t.money(abs(note.amount))},
+        t._("Order %(number)s now comes to %(total)s.")
+        % {"number": order.number, "total": t.money(note.total)},
+    ]
+    if order.refund_due:
+        lines.append(t._("We will pay back %(amount)s.") % {"amount": t.money(order.refund_due)})
+    return Screen("\n".join(lines))
+
+
+def to_finance_refund_due(t: Texts, order: Order) -> Screen:
+    """Finance's notice of money to pay back, with the button that records it."""
+    text = t._("↩️ Order %(number)s: %(amount)s to pay back to the customer (%(status)s).") % {
+        "number": order.number,
+        "amount": t.money(order.refund_due),
+        "status": labels.status(t, order.status),
+    }
+    rows = [[button(t._("↩️ Record refund"), pack("rfd", "o", order.id))]]
+    return Screen(text, keyboard(rows))
+
+
+def refund_receipt(t: Texts, value: RefundResult) -> Screen:
+    """The customer's receipt for money paid back."""
+    text = t._("↩️ We paid back %(amount)s for order %(number)s (%(method)s, %(day)s).") % {
+        "amount": t.money(value.amount),
+        "number": value.order.number,
+        "method": t._(METHODS[value.method]),
+        "day": t.date(value.paid_on),
+    }
+    if value.refund_due:
+        text += "\n" + t._("Still to pay back: %(amount)s.") % {
+            "amount": t.money(value.refund_due)
+        }
     return Screen(text)
 
 

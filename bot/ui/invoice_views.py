@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.i18n import Texts
-from bot.services.finance import Invoice
 from bot.services.invoices import InvoiceDocument
+from bot.services.money import Invoice
 from bot.ui.finance_views import to_customer_invoice
 from bot.ui.screen import CAPTION_LIMIT
 

@@ -33,6 +33,7 @@ PAYMENT_STATUS = {
     PaymentStatus.UNPAID: N_("unpaid"),
     PaymentStatus.PARTIALLY_PAID: N_("partially paid"),
     PaymentStatus.PAID: N_("paid"),
+    PaymentStatus.PARTIALLY_REFUNDED: N_("partially refunded"),
     PaymentStatus.REFUNDED: N_("refunded"),
 }
 

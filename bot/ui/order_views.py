@@ -7,8 +7,10 @@ from datetime import date, timedelta
 from bot.config import Config, PaymentTermConfig
 from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Totals
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
+from bot.domain.payments import ledger
 from bot.i18n import N_, Texts
 from bot.services.checkout import CheckoutDraft, Quote
+from bot.services.money import awaits_payment
 from bot.ui import labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.cart_views import cart_line
@@ -207,6 +209,24 @@ def order_list(t: Texts, page: Page[Order]) -> Screen:
     return Screen(text, keyboard(rows))
 
 
+def paid_lines(t: Texts, config: Config, detail: OrderDetail) -> list[str]:
+    """What the customer paid, got back, still owes or is to get back (one rule: ledger)."""
+    o = detail.order
+    money = ledger(o.totals.total, o.status, detail.paid, detail.refunded)
+    lines = []
+    if money.paid:
+        lines.append(t._("Paid: %(amount)s") % {"amount": t.money(money.paid)})
+    if money.refunded:
+        lines.append(t._("Paid back: %(amount)s") % {"amount": t.money(money.refunded)})
+    if money.owed and money.paid:
+        lines.append(t._("Still to pay: %(owed)s.") % {"owed": t.money(money.owed)})
+    if money.refund_due:
+        lines.append(t._("We will pay back %(amount)s.") % {"amount": t.money(money.refund_due)})
+    if awaits_payment(config, o):
+        lines.append(t._("⏳ Waiting for payment: it ships once paid in full."))
+    return lines
+
+
 def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
     """One order: status, lines, totals, details and its timeline."""
     o = detail.order
@@ -237,6 +257,7 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
         tail.append(t._("Note: %(value)s") % {"value": esc(o.note)})
     if o.desired_date:
         tail.append(t._("Desired date: %(value)s") % {"value": t.date(o.desired_date)})
+    tail += paid_lines(t, config, detail)
     tail.append("")
     tail.append(t._("<b>History</b>"))
     for change in detail.timeline[-10:]:

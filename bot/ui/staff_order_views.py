@@ -8,6 +8,7 @@ from bot.i18n import N_, Texts
 from bot.services.staff_orders import Lens, StaffOrderView
 from bot.ui import labels
 from bot.ui.callbacks import pack
+from bot.ui.finance_views import money_lines
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 from bot.ui.shipping_views import shipment_line
 
@@ -18,6 +19,8 @@ ACTIONS = {
     "cancel_requested": N_("cancellation asked"),
     "escalated": N_("escalated to managers"),
     "refund_due": N_("refund due"),
+    "refund": N_("refund paid"),
+    "credit_note": N_("credit note issued"),
     "denied": N_("refused action"),
     "batch": N_("placed in a batch upload"),
     "rated": N_("rated by the customer"),
@@ -52,17 +55,9 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         head.append(t._("Note: %(value)s") % {"value": esc(o.note)})
     if value.lens is Lens.FULL:
         head.append(t._("Phone: %(value)s") % {"value": esc(c.phone)})
-        head.append(
-            t._("Total: %(amount)s, paid: %(paid)s")
-            % {"amount": t.money(o.totals.total), "paid": t.money(value.paid)}
-        )
-        head.append(
-            t._("Payment: %(status)s") % {"status": t._(labels.PAYMENT_STATUS[o.payment_status])}
-        )
+        head += money_lines(t, o, value.money, config)
         if value.invoice:
             head.append(t._("Invoice: %(value)s") % {"value": value.invoice})
-        if value.refund_due:
-            head.append(t._("We will refund %(amount)s.") % {"amount": t.money(value.refund_due)})
         items = [
             t._("• %(name)s — %(qty)d × %(price)s")
             % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}

@@ -27,8 +27,8 @@ async def test_rep_adjusts_within_limits(team: Team) -> None:
     assert rows == [(34750, 1750, "2026-11-25")]
     adjusted = await query(bot, "SELECT before, after FROM audit_log WHERE action = 'adjusted'")
     assert adjusted[0] == (
-        "discount 0%, prepaid, total 36500, ship by -",
-        "discount 5%, prepaid, total 34750, ship by -",
+        "discount 0%, cod, total 36500, ship by -",
+        "discount 5%, cod, total 34750, ship by -",
     )
 
 

@@ -10,10 +10,12 @@ from tests.conversations.conftest import Team, query
 from tests.conversations.test_checkout import fill_cart, to_summary
 
 
-async def order(team: Team, search: str, product: str, quick: str) -> str:
+async def order(
+    team: Team, search: str, product: str, quick: str, term: str = "Cash on delivery"
+) -> str:
     """The customer orders; returns the confirmation text."""
     await fill_cart(team.bot, team.customer, search, product, quick)
-    await to_summary(team.bot, team.customer)
+    await to_summary(team.bot, team.customer, term=term)
     return await team.bot.press(team.customer, "✅ Confirm order")
 
 
@@ -125,13 +127,24 @@ async def test_trusted_prepaid_small_order_is_approved_at_once(team: Team) -> No
     bot = team.bot
     await query(bot, "UPDATE customers SET trusted = 1")
     before = len(bot.fake.bot_messages(team.rep))
-    text = await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1")
-    assert "is approved, total CN¥50.00" in text
+    warehouse = len(bot.fake.bot_messages(team.warehouse))
+    prepaid = "Prepaid (we ship after payment)"
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1", prepaid)
+    texts = [m.get("text") or "" for m in bot.fake.bot_messages(team.customer)]
+    assert any("is approved, total CN¥50.00" in x for x in texts)
     assert len(bot.fake.bot_messages(team.rep)) == before
     rows = await query(
         bot, "SELECT actor_id, after, reason FROM audit_log WHERE after = 'approved'"
     )
     assert rows == [(None, "approved", "auto")]
+    # prepaid: invoiced at once, the customer told how to pay; the warehouse waits for the money
+    files = [
+        m["document"]["file_name"] for m in bot.fake.bot_messages(team.customer) if "document" in m
+    ]
+    assert files == ["INV-20261123-0001.pdf"]
+    assert len(bot.fake.bot_messages(team.warehouse)) == warehouse, "no pick list yet"
+    assert await query(bot, "SELECT payment_status, released_at FROM orders") == [("unpaid", None)]
+    assert "Waiting for payment" in await bot.send(team.manager, "/order SO-20261123-0001")
 
 
 async def test_credit_over_the_limit_needs_a_manager(team: Team) -> None:

@@ -20,14 +20,17 @@ async def fill_cart(bot: Harness, uid: int, search: str, product: str, quick: st
     await bot.press(uid, quick)
 
 
-async def to_summary(bot: Harness, uid: int, *, note: str | None = None) -> str:
-    """Courier, the saved address, the first day offered, prepaid, a note or none."""
+async def to_summary(
+    bot: Harness, uid: int, *, note: str | None = None, term: str = "Cash on delivery"
+) -> str:
+    """Courier, the saved address, the first day offered, cash on delivery (the goods ship
+    before payment; a prepaid order waits for its money), a note or none."""
     await bot.send(uid, "/cart")
     assert "how should we deliver" in await bot.press(uid, "✅ Check out")
     assert "Where to?" in await bot.press(uid, "Courier · CN¥15.00")
     assert "When would you like it?" in await bot.press(uid, "1 Garden Road, Shanghai")
     assert "How would you like to pay?" in await bot.press(uid, "Tue, Nov 24")
-    assert "Any note" in await bot.press(uid, "Prepaid (we ship after payment)")
+    assert "Any note" in await bot.press(uid, term)
     return await (bot.send(uid, note) if note else bot.press(uid, "Skip"))
 
 
@@ -42,7 +45,7 @@ async def test_full_checkout_in_english(bot: Harness, ann: int) -> None:
         "Total: CN¥1,860.00",
         "Address: 1 Garden Road, Shanghai",
         "Desired date: Nov 24, 2026",
-        "Payment: Prepaid (we ship after payment)",
+        "Payment: Cash on delivery",
         "Note: Gate code <1234> & ring",
     ]:
         assert line in summary, line

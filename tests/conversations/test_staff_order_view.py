@@ -14,7 +14,8 @@ async def test_each_role_sees_its_part(team: Team) -> None:
     for line in [
         "Order SO-20261123-0001 from Ann Lee",
         "Phone: +8613800138000",
-        "Total: CN¥235.00, paid: CN¥0.00",
+        "Total: CN¥235.00 · to pay: CN¥235.00",
+        "Payment: unpaid",
         "Shipment 1: SF Express",
         "History",
     ]:

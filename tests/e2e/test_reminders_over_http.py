@@ -128,7 +128,7 @@ async def test_a_fan_out_in_flood_mode_keeps_to_telegrams_limits(
             delivery="pickup",
             address=None,
             date_chosen=True,
-            term="prepaid",
+            term="cod",
             note_chosen=True,
         )
         order = (await services.checkout.submit(user, draft)).order

@@ -42,7 +42,7 @@ async def test_order_from_approval_to_payment(stack: Stack) -> None:
     await step(stack, ann, "how should we deliver", text="/checkout")
     await step(stack, ann, "When would you like it?", press="Pick up at our warehouse · CN¥0.00")
     await step(stack, ann, "How would you like to pay?", press="No preference")
-    await step(stack, ann, "Any note", press="Prepaid (we ship after payment)")
+    await step(stack, ann, "Any note", press="Cash on delivery")
     await step(stack, ann, "Please check your order", press="Skip")
     await step(stack, ann, "is submitted", press="✅ Confirm order")
 

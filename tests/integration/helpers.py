@@ -27,13 +27,13 @@ async def product(services: Services, sku: str) -> Product:
 
 
 def draft(token: str = "tok-1", **changes: object) -> CheckoutDraft:
-    """A complete checkout draft (courier, no date preference, prepaid, no note)."""
+    """A complete checkout draft (courier, no date preference, cash on delivery, no note)."""
     values: dict[str, object] = {
         "token": token,
         "delivery": "courier",
         "address": "1 Garden Road, Shanghai",
         "date_chosen": True,
-        "term": "prepaid",
+        "term": "cod",
         "note_chosen": True,
     }
     return CheckoutDraft.model_validate({**values, **changes})

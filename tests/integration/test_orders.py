@@ -199,6 +199,8 @@ async def test_payment_racing_a_cancellation_stays_consistent(
     assert decision.order.status is OrderStatus.CANCELLED
     async with db.reader() as uow:
         received = await uow.payments.paid(order.id)
-        refund = await uow.orders.refund_due(order.id)
+        stored = await uow.orders.by_id(order.id)
+        assert stored is not None
+        refund = stored.refund_due
     assert received == (3000 if paid else 0)
     assert refund == received

@@ -11,6 +11,7 @@ from bot.domain.models import OrderStatus
 from bot.domain.payments import Method
 from bot.domain.roles import Role
 from bot.services import Services
+from bot.services.money import on_approval
 from bot.services.transitions import apply_transition
 from tests.conftest import BASE_CONFIG
 from tests.integration.helpers import customer, draft, product
@@ -84,6 +85,7 @@ async def test_net_days_can_count_from_delivery(db: Database, clock: FixedClock)
     placed = (await services.checkout.submit(buyer, draft("d", term="net30"))).order
     async with db.unit_of_work() as uow:
         await apply_transition(uow, placed, OrderStatus.APPROVED, actor_id=None, at=clock.now())
+        await on_approval(uow, config, placed, None, clock.now())  # to the warehouse
         await uow.commit()
     lines = (await services.orders.detail(buyer, order_id=placed.id)).lines
     shipped = await services.fulfilment.ship(staff, placed.id, {lines[0].id: 1}, "Van", None, None)

@@ -70,7 +70,7 @@ class Shop:
         items: list[tuple[str, int]],
         *,
         delivery: str = "pickup",
-        term: str = "prepaid",
+        term: str = "cod",
         desired: date | None = None,
     ) -> Order:
         for sku, qty in items:
@@ -368,7 +368,7 @@ async def test_cancellation_rate_with_reasons(week: Shop) -> None:
 async def test_receivables_ageing(week: Shop) -> None:
     reports = week.services.reports
     today = await reports.receivables_ageing(week.mia)
-    # O3: invoice 389.00 prepaid, due Tue 24, paid 89.00 → 300.00 overdue by 6 days.
+    # O3: invoice 389.00 cash on delivery, due Tue 24, paid 89.00 → 300.00 overdue by 6 days.
     # O1: 70.00 on net 30 from Wed 25 → due Fri Dec 25, not overdue yet.
     assert (today.total, today.overdue, today.buckets) == (37000, 30000, (30000, 0, 0, 0))
     week.move(at(10, 12, month=1).replace(year=2027))

@@ -136,7 +136,7 @@ JOURNEY = (
     step("/checkout", text(None, "/checkout"), "how should we deliver"),
     step("pick-up", press(None, "Pick up at our warehouse · CN¥0.00"), "When would you like it?"),
     step("no date", press(None, "No preference"), "How would you like to pay?"),
-    step("prepaid", press(None, "Prepaid (we ship after payment)"), "Any note"),
+    step("term", press(None, "Cash on delivery"), "Any note"),
     step("no note", press(None, "Skip"), "Please check your order"),
     step("confirm", press(None, "✅ Confirm order"), "is submitted", "was already submitted"),
     step(
@@ -417,7 +417,7 @@ DEFAULT = (
     ("address", "call 1"),
     ("+5", "call 1"),
     ("/checkout", "fetch"),
-    ("prepaid", "call 1"),
+    ("term", "call 1"),
     ("confirm", "call 1"),
     ("approve", "call 1"),
     ("ship order", "call 1"),

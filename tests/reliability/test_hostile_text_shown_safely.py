@@ -125,7 +125,7 @@ async def test_hostile_text_is_escaped_everywhere_and_fits(
     await bot.press(zed, "Courier · CN¥15.00")
     await bot.press(zed, bot.buttons(zed)[0])  # the saved address
     await bot.press(zed, "Tue, Nov 24")
-    await bot.press(zed, "Prepaid (we ship after payment)")
+    await bot.press(zed, "Cash on delivery")
     assert "500" in await bot.send(zed, TOO_LONG)
     summary = await bot.send(zed, NOTE)
     shows_as_typed(summary, SHOWN["note"])

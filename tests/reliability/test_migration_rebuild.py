@@ -41,6 +41,8 @@ def rebuild_sql(current: str, *, copy_where: str = "1") -> str:
     """A rebuild of orders adding the status 'on_hold' to its CHECK, written from the table's
     present definition; it makes orders_status anew itself and leaves the rest to the runner."""
     old = "'completed', 'cancelled'))"
+    # once rebuilt before (0018), SQLite keeps the renamed table's name quoted
+    current = current.replace('CREATE TABLE "orders" (', "CREATE TABLE orders (", 1)
     assert current.count(old) == 1 and current.startswith("CREATE TABLE orders (")
     new = current.replace("CREATE TABLE orders (", "CREATE TABLE orders_new (", 1)
     new = new.replace(old, "'completed', 'cancelled', 'on_hold'))")

@@ -12,7 +12,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
-from bot.db.migrations import migration_names
+from bot.db.migrations import migration_names, rebuilt_tables
 from bot.domain.reminders import Kind
 from bot.persistence import SQLitePersistence
 from bot.services import Services
@@ -132,10 +132,30 @@ def at_version(path: Path, count: int) -> list[tuple[str, dict[str, Any]]]:
         )
         for name in migration_names()[:count]:
             sql = (MIGRATIONS / name).read_text(encoding="utf-8")
+            record = f"INSERT INTO schema_migrations VALUES ('{name}', '{T}');"
+            tables = rebuilt_tables(sql)
+            if not tables:
+                conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\n{record}\nCOMMIT;")
+                continue
+            # a rebuild, as the runner does it: foreign keys off, legacy renames, the table's
+            # indexes and triggers noted and created again where the migration did not
+            names = ", ".join(f"'{t}'" for t in tables)
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute("PRAGMA legacy_alter_table = ON")
             conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nINSERT INTO schema_migrations VALUES ('{name}', '{T}');"
-                "\nCOMMIT;"
+                "BEGIN IMMEDIATE;\nCREATE TEMP TABLE kept AS SELECT name, sql FROM sqlite_master"
+                " WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
+                f" AND tbl_name IN ({names});"
+                f"\n{sql}\n"
             )
+            for (statement,) in conn.execute(
+                "SELECT sql FROM temp.kept WHERE name NOT IN (SELECT name FROM main.sqlite_master)"
+            ).fetchall():
+                conn.execute(statement)
+            for statement in ("DROP TABLE temp.kept", record, "COMMIT"):
+                conn.execute(statement)
+            conn.execute("PRAGMA legacy_alter_table = OFF")
+            conn.execute("PRAGMA foreign_keys = ON")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         written = []
         conn.execute("BEGIN")

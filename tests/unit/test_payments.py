@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.models import PaymentKind, PaymentStatus
+from bot.domain.models import OrderStatus, PaymentKind, PaymentStatus
 from bot.domain.parsing import parse_money
-from bot.domain.payments import bucket, outstanding, payment_status, schedule
+from bot.domain.payments import bucket, ledger, outstanding, reschedule, schedule, spread
 
 DAY = date(2026, 11, 23)
 
@@ -25,10 +25,21 @@ def test_schedules() -> None:
     assert schedule(PaymentKind.NET, 0, DAY, days=30) == []
 
 
+def status(total: int, paid: int, refunded: int = 0, state: OrderStatus = OrderStatus.APPROVED):
+    return ledger(total, state, paid, refunded).status
+
+
 def test_status_and_outstanding() -> None:
-    assert payment_status(1000, 0) is PaymentStatus.UNPAID
-    assert payment_status(1000, 1) is PaymentStatus.PARTIALLY_PAID
-    assert payment_status(1000, 1000) is PaymentStatus.PAID
+    assert status(1000, 0) is PaymentStatus.UNPAID
+    assert status(1000, 1) is PaymentStatus.PARTIALLY_PAID
+    assert status(1000, 1000) is PaymentStatus.PAID
+    assert status(1000, 1200) is PaymentStatus.PAID  # with 200 to pay back
+    assert status(1000, 1200, 200) is PaymentStatus.PARTIALLY_REFUNDED
+    assert status(1000, 500, 0, OrderStatus.CANCELLED) is PaymentStatus.PAID
+    assert status(1000, 500, 200, OrderStatus.CANCELLED) is PaymentStatus.PARTIALLY_REFUNDED
+    assert status(1000, 500, 500, OrderStatus.REJECTED) is PaymentStatus.REFUNDED
+    assert status(1000, 0, 0, OrderStatus.CANCELLED) is PaymentStatus.UNPAID
+    assert status(1500, 1200, 200) is PaymentStatus.PARTIALLY_PAID  # a total raised again
     dues = [(date(2026, 12, 1), 300), (date(2026, 11, 1), 300), (date(2027, 1, 1), 400)]
     assert outstanding(dues, 400) == [(date(2026, 12, 1), 200), (date(2027, 1, 1), 400)]
     assert outstanding(dues, 1000) == []
@@ -62,3 +73,31 @@ def test_amounts(text: str, minor: int) -> None:
 def test_bad_amounts(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_money(text, 2)
+
+
+def test_ledger_owed_and_refund_due() -> None:
+    money = ledger(17500, OrderStatus.APPROVED, 17500, 0)
+    assert (money.owed, money.refund_due) == (0, 0)
+    money = ledger(15750, OrderStatus.APPROVED, 17500, 0)  # a discount after payment
+    assert (money.owed, money.refund_due, money.charge) == (0, 1750, 15750)
+    money = ledger(15750, OrderStatus.CANCELLED, 17500, 1750)
+    assert (money.charge, money.owed, money.refund_due, money.net) == (0, 0, 15750, 15750)
+    money = ledger(20000, OrderStatus.SHIPPED, 5000, 0)
+    assert (money.owed, money.refund_due) == (15000, 0)
+
+
+def test_reschedule_follows_a_new_total() -> None:
+    a, b, c = date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)
+    dues = [(b, 300), (a, 300), (c, 400)]
+    assert reschedule(dues, 1000) == [(a, 300), (b, 300), (c, 400)]
+    assert reschedule(dues, 1100) == [(a, 300), (b, 300), (c, 500)]
+    assert reschedule(dues, 500) == [(a, 300), (b, 200)]
+    assert reschedule(dues, 300) == [(a, 300)]
+    assert reschedule(dues, 0) == []
+    assert reschedule([], 500) == []
+
+
+def test_spread_pays_in_order_and_keeps_the_rest() -> None:
+    assert spread([300, 200, 500], 600) == ([300, 200, 100], 0)
+    assert spread([300, 200], 600) == ([300, 200], 100)
+    assert spread([0, 200], 50) == ([0, 50], 0)

@@ -1,0 +1,217 @@
+"""An order's money kept true: the one place that, after anything that moves money or changes
+what an order charges (a payment, a refund, a discount, a change, a line found short, a
+cancellation, a rejection), applies the rule of bot.domain.payments.ledger and follows it:
+the stored payment status and refund due, a credit or debit note and new due dates when an
+invoiced total changed, finance told of money to pay back, a prepaid order handed to the
+warehouse once paid in full, a delivered order completed once nothing is owed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.config import Config
+from bot.db import UnitOfWork
+from bot.domain.errors import OrderNotFound
+from bot.domain.models import Order, OrderStatus, PaymentKind, User
+from bot.domain.notices import NoticeKind
+from bot.domain.payments import Ledger, ledger, reschedule, schedule
+from bot.domain.roles import Role
+from bot.services.base import customer_of
+from bot.services.notices import post, staff_with, tell_warehouse
+from bot.services.transitions import apply_transition
+
+
+class Invoice(BaseModel):
+    """An issued invoice and its due dates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    number: str
+    amount: int
+    dues: tuple[tuple[date, int], ...]
+    customer_user: User
+
+
+class CreditNote(BaseModel):
+    """An invoiced total changed: amount > 0 was taken off (credit note), < 0 added (debit
+    note); `total` is what the invoice charges now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: int
+    number: str
+    invoice: str
+    amount: int
+    total: int
+    reason: str  # "cancelled", "rejected" or "changed"
+
+
+class RefundDue(BaseModel):
+    """Money to pay back on an order (finance is told, with a button to record it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: int
+    amount: int
+
+
+def is_prepaid(config: Config, order: Order) -> bool:
+    """The order's payment term asks for payment before shipping."""
+    term = config.payment_term(order.payment_term)
+    return term is not None and term.kind is PaymentKind.PREPAID
+
+
+def awaits_payment(config: Config, order: Order) -> bool:
+    """An approved prepaid order not yet handed to the warehouse: it waits for its money."""
+    return (
+        order.status is OrderStatus.APPROVED and not order.released and is_prepaid(config, order)
+    )
+
+
+async def money_of(uow: UnitOfWork, order: Order) -> Ledger:
+    """The order's money as the book holds it now."""
+    paid, refunded = await uow.payments.sums(order.id)
+    return ledger(order.totals.total, order.status, paid, refunded)
+
+
+async def invoice_order(
+    uow: UnitOfWork, config: Config, order: Order, actor_id: int | None, now: datetime
+) -> Invoice:
+    """Give an order its invoice number and due dates from its payment term (the caller checks
+    it has none); the customer gets the PDF with how to pay."""
+    day = now.astimezone(config.business.zone)
+    number = f"INV-{day:%Y%m%d}-{await uow.payments.next_invoice_number(f'{day:%Y%m%d}'):04d}"
+    term = config.payment_term(order.payment_term)
+    start = day.date()
+    delivered = await uow.shipments.delivered_on(order.id)
+    if term is not None and term.counted_from == "delivery" and delivered is not None:
+        start = delivered.astimezone(config.business.zone).date()
+    dues = schedule(
+        term.kind if term else PaymentKind.PREPAID,
+        order.totals.total,
+        start,
+        days=term.days if term else None,
+        count=term.count if term else None,
+        interval=term.interval_days if term else None,
+    )
+    await uow.payments.add_invoice(order.id, number, order.totals.total, actor_id, now)
+    await uow.payments.add_dues(order.id, dues)
+    await uow.audit.record(
+        at=now,
+        actor_id=actor_id,
+        entity="order",
+        entity_id=order.id,
+        action="invoiced",
+        after=number,
+    )
+    customer_user = (await customer_of(uow, order))[1]
+    invoice = Invoice(
+        order=order,
+        number=number,
+        amount=order.totals.total,
+        dues=tuple(dues),
+        customer_user=customer_user,
+    )
+    await post(uow, config, NoticeKind.INVOICE, invoice, [customer_user], now)
+    return invoice
+
+
+async def on_approval(
+    uow: UnitOfWork, config: Config, order: Order, actor_id: int | None, now: datetime
+) -> Order:
+    """An order just approved: a prepaid one is invoiced (the customer told how to pay) and
+    waits for its money; any other goes to the warehouse at once."""
+    if is_prepaid(config, order) and await uow.payments.invoice(order.id) is None:
+        await invoice_order(uow, config, order, actor_id, now)
+    return await settle(uow, config, order.id, actor_id=actor_id, now=now)
+
+
+async def settle(
+    uow: UnitOfWork, config: Config, order_id: int, *, actor_id: int | None, now: datetime
+) -> Order:
+    """Bring everything that follows from an order's money in line with the book (module doc).
+    Call it after anything that moves money or changes the order's total or status."""
+    order = await uow.orders.by_id(order_id)
+    if order is None:
+        raise OrderNotFound()
+    money = await money_of(uow, order)
+    await _follow_invoice(uow, config, order, money.charge, actor_id, now)
+    if (money.status, money.refund_due) != (order.payment_status, order.refund_due):
+        await uow.payments.set_balance(order.id, money.status, money.refund_due)
+    if money.refund_due > order.refund_due:
+        await uow.audit.record(
+            at=now,
+            actor_id=actor_id,
+            entity="order",
+            entity_id=order.id,
+            action="refund_due",
+            before=str(order.refund_due),
+            after=str(money.refund_due),
+        )
+        finance = await staff_with(uow, Role.FINANCE)
+        due = RefundDue(order_id=order.id, amount=money.refund_due)
+        await post(uow, config, NoticeKind.REFUND_DUE, due, finance, now, role=Role.FINANCE)
+    order = order.model_copy(
+        update={"payment_status": money.status, "refund_due": money.refund_due}
+    )
+    if awaits_payment(config, order) and money.owed:
+        pass  # a prepaid order waits for its money
+    elif order.status is OrderStatus.APPROVED and not order.released:
+        if await uow.orders.release(order.id, now):
+            await tell_warehouse(uow, config, order.id, now)
+        order = order.model_copy(update={"released": True})
+    if order.status is OrderStatus.DELIVERED and money.charge and not money.owed:
+        order = await apply_transition(
+            uow, order, OrderStatus.COMPLETED, actor_id=None, at=now, reason="paid"
+        )
+    return order
+
+
+async def _follow_invoice(
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    charge: int,
+    actor_id: int | None,
+    now: datetime,
+) -> None:
+    """An invoiced order whose charge changed gets a credit note (less) or a debit note (more),
+    and its due dates follow the new total; the customer gets the note."""
+    invoice = await uow.payments.invoice(order.id)
+    if invoice is None:
+        return
+    invoiced = invoice[1] - await uow.payments.credited(order.id)
+    if invoiced == charge:
+        return
+    change = invoiced - charge
+    day = now.astimezone(config.business.zone)
+    series = f"{'CN' if change > 0 else 'DN'}-{day:%Y%m%d}"
+    number = f"{series}-{await uow.payments.next_note_number(series):04d}"
+    reason = order.status.value if charge == 0 else "changed"
+    await uow.payments.add_credit_note(order.id, number, change, reason, actor_id, now)
+    await uow.payments.replace_dues(
+        order.id, reschedule(await uow.payments.dues(order.id), charge)
+    )
+    await uow.audit.record(
+        at=now,
+        actor_id=actor_id,
+        entity="order",
+        entity_id=order.id,
+        action="credit_note",
+        before=str(invoiced),
+        after=str(charge),
+        reason=number,
+    )
+    customer_user = (await customer_of(uow, order))[1]
+    note = CreditNote(
+        order_id=order.id,
+        number=number,
+        invoice=invoice[0],
+        amount=change,
+        total=charge,
+        reason=reason,
+    )
+    await post(uow, config, NoticeKind.CREDIT_NOTE, note, [customer_user], now)
