@@ -37,9 +37,7 @@ async def pay(team: Team, amount: str | None = None, number: str = "SO-20261123-
 
 def texts(team: Team, uid: int) -> list[str]:
     """Every text and caption the bot sent a chat."""
-    return [
-        m.get("text") or m.get("caption") or "" for m in team.bot.fake.bot_messages(uid)
-    ]
+    return [m.get("text") or m.get("caption") or "" for m in team.bot.fake.bot_messages(uid)]
 
 
 def files(team: Team, uid: int) -> list[str]:
@@ -56,9 +54,7 @@ async def test_prepaid_is_invoiced_at_approval_and_ships_once_paid(team: Team) -
     assert files(team, team.customer) == ["INV-20261123-0001.pdf"]
     assert any("is approved" in x for x in texts(team, team.customer))
     assert len(bot.fake.bot_messages(team.warehouse)) == warehouse, "not before the money"
-    assert await query(bot, "SELECT released_at, payment_status FROM orders") == [
-        (None, "unpaid")
-    ]
+    assert await query(bot, "SELECT released_at, payment_status FROM orders") == [(None, "unpaid")]
     assert await query(bot, "SELECT amount FROM due_dates") == [(23500,)]
     card = await bot.send(team.customer, "/track SO-20261123-0001")
     assert "Waiting for payment" in card
