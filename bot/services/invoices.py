@@ -11,6 +11,7 @@ from bot.config import Config, PaymentTermConfig, SellerConfig
 from bot.db import UnitOfWork
 from bot.domain.errors import InvoiceNotFound, NotInvoiced, OrderNotFound
 from bot.domain.models import Customer, Order, User
+from bot.domain.payments import ledger
 from bot.domain.roles import Permission, allowed
 from bot.services.base import Service, customer_of, deny, roles_of
 from bot.services.money import money_of
@@ -43,7 +44,7 @@ class InvoiceDocument(BaseModel):
     customer_user: User
     lines: tuple[InvoiceLine, ...]
     dues: tuple[tuple[date, int], ...]
-    paid: int
+    paid: int  # less what was paid back
     term: PaymentTermConfig | None
     delivery: str
     how_to_pay: str
@@ -51,8 +52,8 @@ class InvoiceDocument(BaseModel):
 
     @property
     def owed(self) -> int:
-        """What is still to pay."""
-        return max(0, self.order.totals.total - self.paid)
+        """What is still to pay (the one rule: nothing once cancelled or rejected)."""
+        return ledger(self.order.totals.total, self.order.status, self.paid, 0).owed
 
 
 class NoteDocument(BaseModel):
@@ -129,7 +130,8 @@ class InvoiceService(Service):
             language = user.language
             lines = await uow.invoices.lines(order.id, language)
             dues = await uow.payments.dues(order.id)
-            paid = await uow.payments.paid(order.id)
+            paid, refunded = await uow.payments.sums(order.id)
+            paid -= refunded  # what the seller holds: money paid back does not pay the invoice
         method = self.config.delivery_method(order.delivery_method)
         return InvoiceDocument(
             number=record.number,
