@@ -22,6 +22,7 @@ from bot.conversations import (
     feedback,
     order_for,
     payment,
+    product_editor,
     quantity,
     quick_order,
     refund,
@@ -103,6 +104,7 @@ def register_handlers(app: App) -> None:
         batch,
         export,
         statement,
+        product_editor,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())

@@ -114,6 +114,7 @@ class CatalogConfig(_Section):
 
     page_size: Annotated[int, Field(ge=1, le=20)] = 6
     low_stock_threshold: Annotated[int, Field(ge=0)] = 5
+    managers_edit: bool = False  # sales managers may use /products too
 
 
 class CheckoutConfig(_Section):

@@ -35,6 +35,7 @@ from bot.db.migrations import migrate
 from bot.db.orders import OrderRepository
 from bot.db.outbox import OutboxRepository
 from bot.db.payments import PaymentRepository
+from bot.db.products import ProductEditorRepository
 from bot.db.ptb_state import PtbStateRepository
 from bot.db.reminders import ReminderRepository
 from bot.db.reports import ReportRepository
@@ -188,6 +189,7 @@ class UnitOfWork:
         self.users = UserRepository(conn)
         self.customers = CustomerRepository(conn)
         self.catalog = CatalogRepository(conn)
+        self.products = ProductEditorRepository(conn)
         self.carts = CartRepository(conn)
         self.orders = OrderRepository(conn)
         self.audit = AuditRepository(conn)

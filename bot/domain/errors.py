@@ -39,6 +39,12 @@ class InputProblem(StrEnum):
     QUICK_NAME_LONG = "quick_name_long"
     PERIOD_INVALID = "period_invalid"
     COMMENT_LENGTH = "comment_length"
+    SKU_INVALID = "sku_invalid"
+    SKU_TAKEN = "sku_taken"
+    PRODUCT_TEXT_LENGTH = "product_text_length"
+    TIERS_INVALID = "tiers_invalid"
+    PHOTO_TOO_LARGE = "photo_too_large"
+    PHOTO_EXPECTED = "photo_expected"
 
 
 class DomainError(Exception):

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"  # /report: sales, KPIs, ratings
     EXPORT = "export"  # /export: orders, lines, payments, receivables as files
     BATCH_ORDERS = "batch_orders"  # /batch: a rep for their own customers, managers for any
+    EDIT_CATALOG = "edit_catalog"  # /products: admins; managers when catalog.managers_edit
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -65,6 +66,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_REPORTS,
             Permission.EXPORT,
             Permission.BATCH_ORDERS,
+            Permission.EDIT_CATALOG,
         }
     ),
 }

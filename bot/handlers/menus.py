@@ -49,6 +49,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("customer", N_("Find a customer: /customer NAME")),
         ("batch", N_("Orders for several customers from a file")),
         ("ship", N_("Orders to ship")),
+        ("products", N_("Add and edit products, prices, photos")),
         ("payment", N_("Record a payment")),
         ("refund", N_("Record money paid back")),
         ("receivables", N_("What customers owe, by age")),

@@ -23,6 +23,7 @@ from bot.services.invoices import InvoiceService
 from bot.services.notices import OutboxService
 from bot.services.online_payments import OnlinePaymentService
 from bot.services.orders import OrderService
+from bot.services.product_editor import ProductEditorService
 from bot.services.quick_order import QuickOrderService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
@@ -63,6 +64,7 @@ class Services:
     outbox: OutboxService
     online_payments: OnlinePaymentService
     statements: StatementService
+    product_editor: ProductEditorService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -93,4 +95,5 @@ class Services:
             outbox=OutboxService(db, config, clock),
             online_payments=OnlinePaymentService(db, config, clock),
             statements=StatementService(db, config, clock),
+            product_editor=ProductEditorService(db, config, clock),
         )

@@ -82,6 +82,16 @@ INPUT = {
         "(at most %(high)s days)."
     ),
     InputProblem.COMMENT_LENGTH: N_("The comment must be %(low)s to %(high)s characters long."),
+    InputProblem.SKU_INVALID: N_(
+        "A SKU holds letters, digits, '.', '_' or '-' (32 at most). Example: A4-PAPER-80"
+    ),
+    InputProblem.SKU_TAKEN: N_("The SKU %(low)s is used by another product. Please send another."),
+    InputProblem.PRODUCT_TEXT_LENGTH: N_("Please keep it from %(low)s to %(high)s characters."),
+    InputProblem.TIERS_INVALID: N_(
+        "Send one tier a line, like “10+ = 3.20” (at least 2 units, a price above 0), or Skip."
+    ),
+    InputProblem.PHOTO_TOO_LARGE: N_("That photo is too large (at most %(high)s MB)."),
+    InputProblem.PHOTO_EXPECTED: N_("Please send a photo of the product, or press Skip."),
     InputProblem.QUICK_EMPTY: N_(
         "Which products? Send them like: 3 x A4 paper, 2 toner TN-2420, 1 stapler"
     ),

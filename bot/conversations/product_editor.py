@@ -1,0 +1,262 @@
+"""/products: admins (managers if configured) find, add and edit products step by step."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversations.common import (
+    NOT_COMMAND,
+    TEXT,
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    text_please,
+)
+from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.parsing import parse_money
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, show
+from bot.services.product_editor import check_photo, parse_text, parse_tiers
+from bot.ui import product_editor_views as views
+from bot.ui.callbacks import parse
+
+DRAFT = "product_editor"
+STEPS = (
+    "sku",
+    "name_en",
+    "name_zh",
+    "name_ru",
+    "description_en",
+    "description_zh",
+    "description_ru",
+    "category",
+    "price",
+    "tiers",
+    "preorder",
+    "photo",
+)
+OPTIONAL = frozenset(
+    {"name_zh", "name_ru", "description_en", "description_zh", "description_ru", "tiers", "photo"}
+)
+PHOTOS = filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.IMAGE)
+
+
+class State(IntEnum):
+    """Finding products, then answering one field at a time."""
+
+    LIST = 1
+    STEP = 2
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """/products or ⬅️ Products: the list; typing searches."""
+    await answer(update)
+    found = await context.services.product_editor.find(context.person, "")
+    await show(update, context, views.product_list(context.t, found, ""))
+    return State.LIST
+
+
+async def search(update: Update, context: BotContext) -> State:
+    """Words typed on the list: the products they match."""
+    words = message_text(update).strip()[:60]
+    found = await context.services.product_editor.find(context.person, words)
+    await show(update, context, views.product_list(context.t, found, words))
+    return State.LIST
+
+
+async def open_card(update: Update, context: BotContext) -> State:
+    """pe:card:<id>: the product's card."""
+    product_id = parse(_data(update)).number(0)
+    record = await context.services.product_editor.card(context.person, product_id)
+    await answer(update)
+    await show(update, context, views.card(context.t, record), new=True)
+    return State.LIST
+
+
+async def toggle(update: Update, context: BotContext) -> State:
+    """pe:off:<id> / pe:on:<id>: withdraw or restore."""
+    data = parse(_data(update))
+    record = await context.services.product_editor.set_active(
+        context.person, data.number(0), data.action == "on"
+    )
+    await answer(update)
+    await show(update, context, views.card(context.t, record), new=True)
+    return State.LIST
+
+
+async def add(update: Update, context: BotContext) -> State:
+    """pe:add: a new draft; the first question."""
+    await context.services.product_editor.open(context.person)
+    context.user_data[DRAFT] = {"step": "sku"}  # type: ignore[index]
+    await answer(update)
+    return await _ask(update, context, "sku")
+
+
+async def edit(update: Update, context: BotContext) -> State:
+    """pe:ed:<id>:<field>: one question about an existing product."""
+    data = parse(_data(update))
+    product_id, field = data.number(0), data.args[1] if len(data.args) > 1 else ""
+    if field not in views.EDITABLE:
+        raise InvalidInput(InputProblem.NOT_TEXT)
+    await context.services.product_editor.card(context.person, product_id)
+    context.user_data[DRAFT] = {"step": field, "edit": product_id}  # type: ignore[index]
+    await answer(update)
+    return await _ask(update, context, field)
+
+
+async def got_text(update: Update, context: BotContext) -> State | int:
+    """A typed answer to the current question."""
+    draft = get_draft(context, DRAFT)
+    step, text = draft["step"], message_text(update)
+    if step == "photo":
+        raise InvalidInput(InputProblem.PHOTO_EXPECTED)
+    if step == "preorder":
+        raise InvalidInput(InputProblem.NOT_TEXT)
+    editor, digits = context.services.product_editor, context.config.business.minor_digits
+    value: Any
+    if step == "sku":
+        value = await editor.sku_free(context.person, text)
+    elif step == "category":
+        value = await editor.add_category(context.person, {"en": parse_text(text, "category")})
+        step = "category_id"
+    elif step == "price":
+        value = parse_money(text, digits)
+    elif step == "tiers":
+        value = [[x.min_qty, x.unit_price] for x in parse_tiers(text, digits)]
+    else:
+        value = parse_text(text, step.split("_")[0])
+    return await _store(update, context, step, value)
+
+
+async def got_photo(update: Update, context: BotContext) -> State | int:
+    """A photo (or an image sent as a file) from the phone."""
+    draft = get_draft(context, DRAFT)
+    message = update.effective_message
+    if draft["step"] != "photo" or message is None:
+        await text_please(update, context)
+        return State.STEP
+    if message.photo:
+        largest = message.photo[-1]
+        file_id, size = largest.file_id, largest.file_size
+    else:
+        assert message.document is not None
+        file_id, size = message.document.file_id, message.document.file_size
+    check_photo(size)
+    return await _store(update, context, "photo_file_id", file_id)
+
+
+async def not_understood(update: Update, context: BotContext) -> State:
+    """A sticker or the like: say what is asked; the state stays."""
+    draft = get_draft(context, DRAFT)
+    if draft["step"] == "photo":
+        raise InvalidInput(InputProblem.PHOTO_EXPECTED)
+    await text_please(update, context)
+    return State.STEP
+
+
+async def pressed(update: Update, context: BotContext) -> State | int:
+    """pe:skip, pe:cat:<id>, pe:pre:<0|1>: a button answers the question."""
+    draft = get_draft(context, DRAFT)
+    data = parse(_data(update))
+    await answer(update)
+    if data.action == "cat" and draft["step"] == "category":
+        return await _store(update, context, "category_id", data.number(0))
+    if data.action == "pre" and draft["step"] == "preorder":
+        return await _store(update, context, "preorder", data.number(0, high=1))
+    if data.action == "skip" and draft["step"] in OPTIONAL:
+        step = "photo_file_id" if draft["step"] == "photo" else draft["step"]
+        return await _store(update, context, step, None if step != "tiers" else [])
+    return State.STEP
+
+
+async def save(update: Update, context: BotContext) -> int:
+    """pe:save: the new product is added (no stock) and its card shown."""
+    draft = get_draft(context, DRAFT)
+    record = await context.services.product_editor.create(context.person, draft)
+    drop_draft(context, DRAFT)
+    await answer(update)
+    await show(update, context, views.card(context.t, record), new=True)
+    return ConversationHandler.END
+
+
+async def _store(update: Update, context: BotContext, field: str, value: Any) -> State | int:
+    """Keep an answer; edit the product (then its card) or ask the next question."""
+    draft = get_draft(context, DRAFT)
+    if "edit" in draft:
+        column = field
+        if column in ("name_zh", "name_ru") or column.startswith("description_"):
+            value = value or ""
+        if column == "tiers":
+            value = value or []
+        record = await context.services.product_editor.edit(
+            context.person, draft["edit"], column, value
+        )
+        drop_draft(context, DRAFT)
+        await show(update, context, views.card(context.t, record), new=True)
+        return State.LIST
+    draft[field] = value
+    current = STEPS.index(draft["step"])
+    if current + 1 == len(STEPS):
+        categories = await context.services.product_editor.categories(context.person)
+        name = next((str(c["name_en"]) for c in categories if c["id"] == draft["category_id"]), "")
+        await show(update, context, views.summary(context.t, draft, name), new=True)
+        return State.STEP
+    return await _ask(update, context, STEPS[current + 1])
+
+
+async def _ask(update: Update, context: BotContext, field: str) -> State:
+    draft = get_draft(context, DRAFT)
+    draft["step"] = field
+    categories: list[dict[str, object]] = []
+    if field == "category":
+        categories = await context.services.product_editor.categories(context.person)
+    skippable = field in OPTIONAL or ("edit" in draft and field != "preorder")
+    skippable = skippable and field not in ("name_en", "price", "category")
+    await show(update, context, views.ask(context.t, field, skippable, categories), new=True)
+    return State.STEP
+
+
+def _data(update: Update) -> str | None:
+    return update.callback_query.data if update.callback_query else None
+
+
+keep = leave_without_saving(DRAFT)
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The product editor conversation."""
+    entry = [
+        CommandHandler("products", start),
+        CallbackQueryHandler(start, pattern=r"^pe:list$"),
+        CallbackQueryHandler(open_card, pattern=r"^pe:card:"),
+        CallbackQueryHandler(toggle, pattern=r"^pe:(on|off):"),
+        CallbackQueryHandler(add, pattern=r"^pe:add$"),
+        CallbackQueryHandler(edit, pattern=r"^pe:ed:"),
+    ]
+    return conversation(
+        "product_editor",
+        entry_points=entry,
+        states={
+            State.LIST: [MessageHandler(TEXT, search)],
+            State.STEP: [
+                CallbackQueryHandler(pressed, pattern=r"^pe:(skip|cat|pre)"),
+                CallbackQueryHandler(save, pattern=r"^pe:save$"),
+                MessageHandler(PHOTOS, got_photo),
+                MessageHandler(TEXT, got_text),
+                MessageHandler(NOT_COMMAND, not_understood),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", keep)],
+    )

@@ -1,0 +1,129 @@
+"""Screens of the product editor: the list, a product's card, each question."""
+
+from __future__ import annotations
+
+from bot.i18n import N_, Texts
+from bot.services.product_editor import ProductRecord
+from bot.ui.callbacks import pack
+from bot.ui.screen import Screen, button, esc, keyboard
+
+FIELDS = {
+    "sku": N_("SKU"),
+    "name_en": N_("Name (English)"),
+    "name_zh": N_("Name (Chinese)"),
+    "name_ru": N_("Name (Russian)"),
+    "description_en": N_("Description (English)"),
+    "description_zh": N_("Description (Chinese)"),
+    "description_ru": N_("Description (Russian)"),
+    "category": N_("Category"),
+    "price": N_("Price"),
+    "tiers": N_("Quantity prices"),
+    "preorder": N_("Pre-order allowed"),
+    "photo": N_("Photo"),
+}
+EDITABLE = (
+    "name_en",
+    "name_zh",
+    "name_ru",
+    "description_en",
+    "description_zh",
+    "description_ru",
+    "category",
+    "price",
+    "tiers",
+    "preorder",
+    "photo",
+)
+
+
+def product_list(t: Texts, products: list[ProductRecord], words: str) -> Screen:
+    """Products found (withdrawn ones marked), and the Add button; typing searches."""
+    head = (
+        t._("Products matching “%(words)s”:") % {"words": esc(words)}
+        if words
+        else t._("Products. Type words or a SKU to search.")
+    )
+    if not products:
+        head += "\n" + t._("None found.")
+    rows = [
+        [
+            button(
+                f"{'' if p.values['active'] else '🚫 '}{p.sku} · {p.values['name_en']}"[:60],
+                pack("pe", "card", p.id),
+            )
+        ]
+        for p in products
+    ]
+    rows.append([button(t._("➕ Add a product"), pack("pe", "add"))])
+    return Screen(head, keyboard(rows))
+
+
+def _yes_no(t: Texts, value: object) -> str:
+    return t._("yes") if value else t._("no")
+
+
+def card(t: Texts, p: ProductRecord) -> Screen:
+    """Everything about a product, a button per field, withdraw or restore."""
+    v = p.values
+    lines = [f"<b>{esc(p.sku)}</b>" + ("" if v["active"] else " · " + t._("withdrawn"))]
+    for lang in ("en", "zh", "ru"):
+        lines.append(f"{t._(FIELDS['name_' + lang])}: {esc(v['name_' + lang]) or '—'}")
+    for lang in ("en", "zh", "ru"):
+        text = esc(v["description_" + lang][:200]) or "—"
+        lines.append(f"{t._(FIELDS['description_' + lang])}: {text}")
+    lines.append(f"{t._(FIELDS['category'])}: {esc(p.category)}")
+    lines.append(f"{t._(FIELDS['price'])}: {t.money(v['price'])}")
+    tiers = ", ".join(f"{x.min_qty}+ = {t.money(x.unit_price)}" for x in p.tiers) or "—"
+    lines.append(f"{t._(FIELDS['tiers'])}: {tiers}")
+    lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, v['preorder'])}")
+    lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, v['photo_file_id'])}")
+    rows = [
+        [button(t._(FIELDS[f]), pack("pe", "ed", p.id, f)) for f in EDITABLE[i : i + 2]]
+        for i in range(0, len(EDITABLE), 2)
+    ]
+    toggle = (
+        button(t._("🚫 Withdraw"), pack("pe", "off", p.id))
+        if v["active"]
+        else button(t._("♻️ Restore"), pack("pe", "on", p.id))
+    )
+    rows.append([toggle, button(t._("⬅️ Products"), pack("pe", "list"))])
+    return Screen("\n".join(lines), keyboard(rows), photo=v["photo_file_id"])
+
+
+def ask(t: Texts, field: str, skippable: bool, categories: list[dict[str, object]]) -> Screen:
+    """The question for one field, with Skip, category or yes/no buttons."""
+    label = t._(FIELDS[field])
+    rows = []
+    if field == "category":
+        text = t._("%(field)s: choose one, or type the English name of a new one.")
+        rows = [[button(str(c["name_en"]), pack("pe", "cat", c["id"]))] for c in categories]
+    elif field == "preorder":
+        text = t._("%(field)s?")
+        rows = [
+            [button(t._("yes"), pack("pe", "pre", 1)), button(t._("no"), pack("pe", "pre", 0))]
+        ]
+    elif field == "photo":
+        text = t._("%(field)s: send a photo of the product from your phone.")
+    elif field == "tiers":
+        text = t._("%(field)s: one a line, like “10+ = 3.20”.")
+    else:
+        text = t._("%(field)s?")
+    if skippable:
+        rows.append([button(t._("Skip"), pack("pe", "skip"))])
+    return Screen(text % {"field": label}, keyboard(rows))
+
+
+def summary(t: Texts, draft: dict[str, object], category: str) -> Screen:
+    """The new product before it is saved."""
+    lines = [t._("New product:")]
+    for field in ("sku", "name_en", "name_zh", "name_ru"):
+        lines.append(f"{t._(FIELDS[field])}: {esc(str(draft.get(field) or '—'))}")
+    lines.append(f"{t._(FIELDS['category'])}: {esc(category)}")
+    lines.append(f"{t._(FIELDS['price'])}: {t.money(int(str(draft['price'])))}")
+    pairs: list[list[int]] = draft.get("tiers") or []  # type: ignore[assignment]
+    tiers = ", ".join(f"{q}+ = {t.money(p)}" for q, p in pairs) or "—"
+    lines.append(f"{t._(FIELDS['tiers'])}: {tiers}")
+    lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, draft.get('preorder'))}")
+    lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, draft.get('photo_file_id'))}")
+    rows = [[button(t._("✅ Save"), pack("pe", "save"))]]
+    return Screen("\n".join(lines), keyboard(rows))
