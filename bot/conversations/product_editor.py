@@ -48,7 +48,17 @@ STEPS = (
     "photo",
 )
 OPTIONAL = frozenset(
-    {"name_zh", "name_ru", "description_en", "description_zh", "description_ru", "tiers", "photo"}
+    {
+        "name_zh",
+        "name_ru",
+        "description_en",
+        "description_zh",
+        "description_ru",
+        "tiers",
+        "photo",
+        "cat_zh",
+        "cat_ru",
+    }
 )
 PHOTOS = filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.IMAGE)
 
@@ -116,6 +126,41 @@ async def edit(update: Update, context: BotContext) -> State:
     return await _ask(update, context, field)
 
 
+async def categories(update: Update, context: BotContext) -> State:
+    """pe:cats: every category, to rename one or add one."""
+    found = await context.services.product_editor.categories(context.person)
+    await answer(update)
+    await show(update, context, views.category_list(context.t, found), new=True)
+    return State.LIST
+
+
+async def name_category(update: Update, context: BotContext) -> State:
+    """pe:cr:<id> (rename) or pe:cn (new): its names, English first."""
+    data = parse(_data(update))
+    draft: dict[str, Any] = {"step": "cat_en"}
+    if data.action == "cr":
+        draft["category"] = data.number(0)
+    await context.services.product_editor.open(context.person)
+    context.user_data[DRAFT] = draft  # type: ignore[index]
+    await answer(update)
+    return await _ask(update, context, "cat_en")
+
+
+async def _category_named(update: Update, context: BotContext) -> State:
+    """All three names given: the category is renamed or added; the categories shown."""
+    draft = get_draft(context, DRAFT)
+    editor = context.services.product_editor
+    names = {lang: draft.get(f"cat_{lang}") or "" for lang in ("en", "zh", "ru")}
+    if "category" in draft:
+        await editor.rename_category(context.person, draft["category"], names)
+    else:
+        await editor.add_category(context.person, names)
+    drop_draft(context, DRAFT)
+    found = await editor.categories(context.person)
+    await show(update, context, views.category_list(context.t, found), new=True)
+    return State.LIST
+
+
 async def got_text(update: Update, context: BotContext) -> State | int:
     """A typed answer to the current question."""
     draft = get_draft(context, DRAFT)
@@ -135,6 +180,8 @@ async def got_text(update: Update, context: BotContext) -> State | int:
         value = parse_money(text, digits)
     elif step == "tiers":
         value = [[x.min_qty, x.unit_price] for x in parse_tiers(text, digits)]
+    elif step.startswith("cat_"):
+        value = parse_text(text, "category")
     else:
         value = parse_text(text, step.split("_")[0])
     return await _store(update, context, step, value)
@@ -177,7 +224,7 @@ async def pressed(update: Update, context: BotContext) -> State | int:
         return await _store(update, context, "preorder", data.number(0, high=1))
     if data.action == "skip" and draft["step"] in OPTIONAL:
         step = "photo_file_id" if draft["step"] == "photo" else draft["step"]
-        return await _store(update, context, step, None if step != "tiers" else [])
+        return await _store(update, context, step, [] if step == "tiers" else None)
     return State.STEP
 
 
@@ -194,6 +241,11 @@ async def save(update: Update, context: BotContext) -> int:
 async def _store(update: Update, context: BotContext, field: str, value: Any) -> State | int:
     """Keep an answer; edit the product (then its card) or ask the next question."""
     draft = get_draft(context, DRAFT)
+    if field.startswith("cat_"):
+        draft[field] = value
+        if field == "cat_ru":
+            return await _category_named(update, context)
+        return await _ask(update, context, "cat_zh" if field == "cat_en" else "cat_ru")
     if "edit" in draft:
         column = field
         if column in ("name_zh", "name_ru") or column.startswith("description_"):
@@ -244,6 +296,8 @@ def build() -> ConversationHandler[BotContext]:
         CallbackQueryHandler(toggle, pattern=r"^pe:(on|off):"),
         CallbackQueryHandler(add, pattern=r"^pe:add$"),
         CallbackQueryHandler(edit, pattern=r"^pe:ed:"),
+        CallbackQueryHandler(categories, pattern=r"^pe:cats$"),
+        CallbackQueryHandler(name_category, pattern=r"^pe:(cr:|cn$)"),
     ]
     return conversation(
         "product_editor",

@@ -64,6 +64,42 @@ class CustomerRepository:
             "UPDATE customers SET discount_bp = ? WHERE id = ?", (discount_bp, customer_id)
         )
 
+    async def special_prices(self, customer_id: int) -> dict[int, int]:
+        """The customer's price list: product id → special unit price."""
+        async with self._conn.execute(
+            "SELECT product_id, unit_price FROM customer_prices WHERE customer_id = ?",
+            (customer_id,),
+        ) as cursor:
+            return {r["product_id"]: r["unit_price"] for r in await cursor.fetchall()}
+
+    async def special_prices_of_user(self, user_id: int) -> dict[int, int]:
+        """The price list of the customer a user is (empty for staff and strangers)."""
+        async with self._conn.execute(
+            "SELECT cp.product_id, cp.unit_price FROM customer_prices cp"
+            " JOIN customers c ON c.id = cp.customer_id WHERE c.user_id = ?",
+            (user_id,),
+        ) as cursor:
+            return {r["product_id"]: r["unit_price"] for r in await cursor.fetchall()}
+
+    async def set_special_price(
+        self, customer_id: int, product_id: int, unit_price: int, set_by: int, now: datetime
+    ) -> None:
+        """Give the customer a special unit price for a product (replacing any earlier one)."""
+        await self._conn.execute(
+            "INSERT INTO customer_prices (customer_id, product_id, unit_price, set_by, set_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, product_id) DO UPDATE SET"
+            " unit_price = excluded.unit_price, set_by = excluded.set_by,"
+            " set_at = excluded.set_at",
+            (customer_id, product_id, unit_price, set_by, ts(now)),
+        )
+
+    async def remove_special_price(self, customer_id: int, product_id: int) -> None:
+        """Take a product off the customer's price list."""
+        await self._conn.execute(
+            "DELETE FROM customer_prices WHERE customer_id = ? AND product_id = ?",
+            (customer_id, product_id),
+        )
+
     async def by_id(self, customer_id: int) -> Customer | None:
         """The customer with this id."""
         async with self._conn.execute(

@@ -7,9 +7,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.db._rows import day_or_none, from_ts, next_in_day, ts
+from bot.db._rows import day_or_none, from_ts, localized, next_in_day, ts
 from bot.db.payments import NET_PAID
 from bot.domain.models import (
+    Language,
     Order,
     OrderLine,
     OrderStatus,
@@ -160,11 +161,16 @@ class OrderRepository:
         """The order a checkout token already produced, if any."""
         return await self._one("submit_token", submit_token)
 
-    async def lines(self, order_id: int) -> list[OrderLine]:
-        """An order's lines in the order they were entered."""
+    async def lines(self, order_id: int, language: Language | None = None) -> list[OrderLine]:
+        """An order's lines in the order they were entered; with a language, each named in it
+        (the product's name, else the name stored when ordered)."""
+        name = "l.name"
+        if language is not None:
+            name = f"COALESCE(NULLIF({localized('name', language, 'p')}, ''), l.name)"
         async with self._conn.execute(
-            "SELECT id, product_id, sku, name, qty, unit_price, total, reserved_qty, shipped_qty,"
-            " cancelled_qty FROM order_lines WHERE order_id = ? ORDER BY id",
+            f"SELECT l.id, l.product_id, l.sku, {name} AS name, l.qty, l.unit_price, l.total,"
+            " l.reserved_qty, l.shipped_qty, l.cancelled_qty FROM order_lines l"
+            " LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id",
             (order_id,),
         ) as cursor:
             rows = await cursor.fetchall()

@@ -113,6 +113,13 @@ class ProductEditorRepository:
         assert row is not None
         return int(row[0])
 
+    async def rename_category(self, category_id: int, names: dict[str, str]) -> None:
+        """Rename a category in each language given."""
+        await self._conn.execute(
+            "UPDATE categories SET name_en = ?, name_zh = ?, name_ru = ? WHERE id = ?",
+            (names.get("en", ""), names.get("zh", ""), names.get("ru", ""), category_id),
+        )
+
     async def category_key_taken(self, key: str) -> bool:
         """Whether a category has this key."""
         async with self._conn.execute("SELECT 1 FROM categories WHERE key = ?", (key,)) as c:

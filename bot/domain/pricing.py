@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.domain.models import PriceTier, Totals
+from bot.domain.models import PriceTier, Product, Totals
 
 
 def unit_price(base: int, tiers: Iterable[PriceTier], qty: int) -> int:
@@ -16,6 +16,27 @@ def unit_price(base: int, tiers: Iterable[PriceTier], qty: int) -> int:
         if best < tier.min_qty <= qty:
             best, price = tier.min_qty, tier.unit_price
     return price
+
+
+def customer_unit_price(
+    base: int, tiers: Iterable[PriceTier], qty: int, special: int | None
+) -> int:
+    """THE price rule for one customer: their special price for the product, when they have
+    one, wins over the list and tier prices (even if a tier would be lower: the price agreed is
+    the price paid); otherwise the tiered list price. The standing discount applies later, on
+    the order (order_totals)."""
+    if special is not None:
+        return special
+    return unit_price(base, tiers, qty)
+
+
+def as_customer_sees(product: Product, specials: dict[int, int]) -> Product:
+    """The product with the prices this customer pays (a special price replaces list and
+    tiers), so every screen and every order path shows and charges the same."""
+    special = specials.get(product.id)
+    if special is None:
+        return product
+    return product.model_copy(update={"price": special, "tiers": ()})
 
 
 def _round(value: Decimal) -> int:

@@ -35,7 +35,9 @@ async def cart_button(update: Update, context: BotContext) -> None:
             t._("Added: %(name)s × %(qty)d (in cart: %(total)d)")
             % {"name": clip(line.name, 60), "qty": qty, "total": line.qty},
         )
-        product = await context.services.catalog.product(product_id, person.language)
+        product = await context.services.catalog.product(
+            product_id, person.language, for_user=person.id
+        )
         level = context.services.catalog.stock_level(product)
         await show(update, context, catalog_views.product_card(t, product, level, line.qty, 0))
         return

@@ -22,7 +22,9 @@ async def catalog_command(update: Update, context: BotContext) -> None:
 async def search_command(update: Update, context: BotContext) -> None:
     """/search WORDS: products by name or SKU."""
     words = " ".join(context.args or [])
-    page = await context.services.catalog.search(words, 0, context.person.language)
+    page = await context.services.catalog.search(
+        words, 0, context.person.language, for_user=context.person.id
+    )
     context.user_data[SEARCH_KEY] = words  # type: ignore[index]
     await show(update, context, catalog_views.search_results(context.t, words, page))
 
@@ -40,12 +42,14 @@ async def catalog_button(update: Update, context: BotContext) -> None:
         )
     elif cb.action == "c":
         category, page = await services.catalog.category_page(
-            cb.number(0), cb.number(1, high=10_000), language
+            cb.number(0), cb.number(1, high=10_000), language, for_user=context.person.id
         )
         await answer(update)
         await show(update, context, catalog_views.product_list(t, category, page))
     elif cb.action == "p":
-        product = await services.catalog.product(cb.number(0), language)
+        product = await services.catalog.product(
+            cb.number(0), language, for_user=context.person.id
+        )
         cart = await services.cart.view(context.person)
         in_cart = next((x.qty for x in cart.lines if x.product_id == product.id), 0)
         level = services.catalog.stock_level(product)
@@ -57,7 +61,9 @@ async def catalog_button(update: Update, context: BotContext) -> None:
         )
     elif cb.action == "s":
         words = (context.user_data or {}).get(SEARCH_KEY) or ""
-        page = await services.catalog.search(words, cb.number(0, high=10_000), language)
+        page = await services.catalog.search(
+            words, cb.number(0, high=10_000), language, for_user=context.person.id
+        )
         await answer(update)
         await show(update, context, catalog_views.search_results(t, words, page))
     elif cb.action == "find":

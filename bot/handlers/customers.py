@@ -20,7 +20,7 @@ async def customer_command(update: Update, context: BotContext) -> None:
 
 
 async def customer_button(update: Update, context: BotContext) -> None:
-    """cus:v|tr|pt|rp|ra|rm:<customer>[:…]."""
+    """cus:v|tr|pt|rp|ra|rm|sp|sr:<customer>[:…]."""
     cb = parse(update.callback_query.data if update.callback_query else None)
     admin, t, person = context.services.customer_admin, context.t, context.person
     customer_id = cb.number(0)
@@ -37,6 +37,11 @@ async def customer_button(update: Update, context: BotContext) -> None:
     elif cb.action == "ra":
         card = await admin.update(person, customer_id, rep_id=cb.number(1))
         screen = customer_views.card(t, card)
+    elif cb.action == "sp":
+        screen = customer_views.price_list(t, await admin.price_list(person, customer_id))
+    elif cb.action == "sr":
+        prices = await admin.remove_special_price(person, customer_id, cb.number(1))
+        screen = customer_views.price_list(t, prices)
     elif cb.action == "rm":
         await admin.pause_reminders(person, customer_id, bool(cb.number(1, high=1)))
         screen = customer_views.card(t, await admin.card(person, customer_id))
@@ -50,5 +55,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Customer management commands and buttons (the credit limit is typed: see credit.py)."""
     return [
         CommandHandler("customer", customer_command),
-        CallbackQueryHandler(customer_button, pattern=r"^cus:(v|tr|pt|rp|ra|rm):"),
+        CallbackQueryHandler(customer_button, pattern=r"^cus:(v|tr|pt|rp|ra|rm|sp|sr):"),
     ]

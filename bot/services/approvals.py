@@ -18,6 +18,7 @@ from bot.domain.errors import (
 )
 from bot.domain.models import (
     Customer,
+    Language,
     Order,
     OrderChange,
     OrderLine,
@@ -131,21 +132,24 @@ class ApprovalService(Service):
         """The order with its checks, for the rep or a manager."""
         async with self.db.unit_of_work() as uow:
             order, route, _, _ = await self._load(uow, actor, order_id, "view")
-            return await self._card(uow, order, route)
+            return await self._card(uow, order, route, actor.language)
 
-    async def notice(self, order_id: int) -> ApprovalCard:
-        """The card sent to the deciders the review chose (no person asks for it)."""
+    async def notice(self, order_id: int, language: Language | None = None) -> ApprovalCard:
+        """The card sent to the deciders the review chose (no person asks for it), with the
+        product names in the reader's language."""
         async with self.db.reader() as uow:
             order = await uow.orders.by_id(order_id)
             found = await uow.reviews.route(order_id)
             if order is None or found is None:
                 raise OrderNotFound()
-            return await self._card(uow, order, found[0])
+            return await self._card(uow, order, found[0], language)
 
-    async def _card(self, uow: UnitOfWork, order: Order, route: Route) -> ApprovalCard:
+    async def _card(
+        self, uow: UnitOfWork, order: Order, route: Route, language: Language | None
+    ) -> ApprovalCard:
         customer = await uow.customers.by_id(order.customer_id)
         assert customer is not None
-        lines = await uow.orders.lines(order.id)
+        lines = await uow.orders.lines(order.id, language)
         findings = await uow.reviews.findings(order.id)
         set_bp = await uow.reviews.discount_bp(order.id)
         promised = await uow.orders.promised_date(order.id)
@@ -270,7 +274,7 @@ class ApprovalService(Service):
             )
             order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
             route = await recheck(uow, self.config, order, customer, now)
-            card = await self._card(uow, order, route)
+            card = await self._card(uow, order, route, actor.language)
             await uow.commit()
         return card
 
@@ -299,7 +303,7 @@ class ApprovalService(Service):
             )
             found = await uow.reviews.route(order.id)
             new_route = found[0] if found else route
-            card = await self._card(uow, order, new_route)
+            card = await self._card(uow, order, new_route, actor.language)
             await uow.commit()
         return card
 

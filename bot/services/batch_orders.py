@@ -24,7 +24,7 @@ from bot.domain.batch import (
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.models import Customer, Order, Product, User
 from bot.domain.parsing import parse_address, parse_note, parse_phone
-from bot.domain.pricing import unit_price
+from bot.domain.pricing import customer_unit_price
 from bot.domain.product_match import sku_key
 from bot.domain.roles import Permission, allowed
 from bot.services.base import Service, authorize
@@ -304,11 +304,19 @@ class BatchOrderService(Service):
             ids = list({pid for g in checker.groups.values() for pid in g.items})
             products = await uow.catalog.products(ids, actor.language)
             checker.stock(products)
-        return self._result(file_name, rows, checker, products)
+            specials = {
+                g.customer.id: await uow.customers.special_prices(g.customer.id)
+                for g in checker.groups.values()
+            }
+        return self._result(file_name, rows, checker, products, specials)
 
     @staticmethod
     def _result(
-        file_name: str, rows: list[BatchRow], checker: _Checker, products: dict[int, Product]
+        file_name: str,
+        rows: list[BatchRow],
+        checker: _Checker,
+        products: dict[int, Product],
+        specials: dict[int, dict[int, int]],
     ) -> BatchCheck:
         errors = list(checker.errors)
         with_errors = {e.row for e in errors}
@@ -340,7 +348,13 @@ class BatchOrderService(Service):
                     term=group.term,
                     note=group.note,
                     subtotal=sum(
-                        unit_price(products[pid].price, products[pid].tiers, qty) * qty
+                        customer_unit_price(
+                            products[pid].price,
+                            products[pid].tiers,
+                            qty,
+                            specials[group.customer.id].get(pid),
+                        )
+                        * qty
                         for pid, qty in group.items.items()
                     ),
                 )

@@ -5,29 +5,33 @@ from __future__ import annotations
 from bot.db import UnitOfWork
 from bot.domain.errors import InputProblem, InvalidInput, NotEnoughStock, ProductNotFound
 from bot.domain.models import Cart, CartLine, Language, User
-from bot.domain.pricing import unit_price
+from bot.domain.pricing import customer_unit_price
 from bot.services.base import Service
 
 
 async def load_cart(uow: UnitOfWork, user: User, language: Language) -> Cart:
-    """A user's cart with today's prices and stock."""
-    return await price_lines(uow, await uow.carts.lines(user.id), language)
+    """A user's cart with today's prices (theirs, if they have special prices) and stock."""
+    specials = await uow.customers.special_prices_of_user(user.id)
+    return await price_lines(uow, await uow.carts.lines(user.id), language, specials)
 
 
-async def price_lines(uow: UnitOfWork, held: list[tuple[int, int]], language: Language) -> Cart:
-    """(product id, quantity) pairs priced at today's prices, with today's stock."""
+async def price_lines(
+    uow: UnitOfWork, held: list[tuple[int, int]], language: Language, specials: dict[int, int]
+) -> Cart:
+    """(product id, quantity) pairs priced at today's prices for the customer whose price list
+    is `specials` (bot/domain/pricing.py), with today's stock."""
     products = await uow.catalog.products([pid for pid, _ in held], language)
     lines = []
     for pid, qty in held:
         p = products[pid]
-        price = unit_price(p.price, p.tiers, qty)
+        price = customer_unit_price(p.price, p.tiers, qty, specials.get(pid))
         lines.append(
             CartLine(
                 product_id=pid,
                 sku=p.sku,
                 name=p.name,
                 qty=qty,
-                base_price=p.price,
+                base_price=specials.get(pid, p.price),
                 unit_price=price,
                 total=price * qty,
                 available=p.available,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.db import UnitOfWork
 from bot.domain.errors import ProductNotFound
 from bot.domain.models import Category, Language, Page, Product, StockLevel
 from bot.domain.parsing import parse_search
+from bot.domain.pricing import as_customer_sees
 from bot.services.base import Service
 
 
@@ -31,9 +33,9 @@ class CatalogService(Service):
             return await uow.catalog.categories(language)
 
     async def category_page(
-        self, category_id: int, page: int, language: Language
+        self, category_id: int, page: int, language: Language, *, for_user: int | None = None
     ) -> tuple[Category, Page[Product]]:
-        """A category and one page of its products."""
+        """A category and one page of its products (at for_user's prices, if a customer)."""
         size = self.config.catalog.page_size
         async with self.db.reader() as uow:
             category = await uow.catalog.category(category_id, language)
@@ -41,25 +43,38 @@ class CatalogService(Service):
                 raise ProductNotFound()
             page, pages = page_bounds(page, category.product_count, size)
             items, total = await uow.catalog.products_in(category_id, language, page * size, size)
+            specials = await self._specials(uow, for_user)
+        items = [as_customer_sees(p, specials) for p in items]
         return category, Page(items=tuple(items), page=page, pages=pages, total=total)
 
-    async def product(self, product_id: int, language: Language) -> Product:
-        """An active product, or ProductNotFound."""
+    @staticmethod
+    async def _specials(uow: UnitOfWork, user_id: int | None) -> dict[int, int]:
+        return {} if user_id is None else await uow.customers.special_prices_of_user(user_id)
+
+    async def product(
+        self, product_id: int, language: Language, *, for_user: int | None = None
+    ) -> Product:
+        """An active product (at for_user's prices, if a customer), or ProductNotFound."""
         async with self.db.reader() as uow:
             found = await uow.catalog.products([product_id], language)
+            specials = await self._specials(uow, for_user)
         product = found.get(product_id)
         if product is None or not product.active:
             raise ProductNotFound()
-        return product
+        return as_customer_sees(product, specials)
 
-    async def search(self, words: str, page: int, language: Language) -> Page[Product]:
-        """Products whose SKU or name contains the words."""
+    async def search(
+        self, words: str, page: int, language: Language, *, for_user: int | None = None
+    ) -> Page[Product]:
+        """Products whose SKU or name contains the words (at for_user's prices)."""
         query = parse_search(words)
         size = self.config.catalog.page_size
         async with self.db.reader() as uow:
             _, total = await uow.catalog.search(query, language, 0, 0)
             page, pages = page_bounds(page, total, size)
             items, total = await uow.catalog.search(query, language, page * size, size)
+            specials = await self._specials(uow, for_user)
+        items = [as_customer_sees(p, specials) for p in items]
         return Page(items=tuple(items), page=page, pages=pages, total=total)
 
     async def remember_photo(self, product_id: int, file_id: str) -> None:

@@ -8,7 +8,13 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config, PaymentTermConfig
 from bot.db import UnitOfWork
-from bot.domain.errors import OptionNotOffered, StaffNotFound
+from bot.domain.errors import (
+    InputProblem,
+    InvalidInput,
+    OptionNotOffered,
+    StaffNotFound,
+    UnknownSku,
+)
 from bot.domain.models import Address, Customer, User
 from bot.domain.parsing import parse_search
 from bot.domain.roles import Permission, Role, allowed
@@ -16,6 +22,28 @@ from bot.services.base import Service, authorize, deny, roles_of
 
 SEARCH_LIMIT = 10
 MAX_CREDIT = 10**12
+MAX_PRICE = 10**12  # exclusive: a special price is 1 … 10^12 - 1 minor units
+
+
+class SpecialPrice(BaseModel):
+    """One line of a customer's price list, with the list price it replaces."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: int
+    sku: str
+    name: str
+    list_price: int
+    unit_price: int
+
+
+class PriceList(BaseModel):
+    """A customer's standing discount and special prices, as managers see them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer: Customer
+    prices: tuple[SpecialPrice, ...]
 
 
 class CustomerCard(BaseModel):
@@ -183,3 +211,116 @@ class CustomerAdminService(Service):
             )
             users = [await uow.users.by_id(i) for i in await uow.staff.with_role(Role.SALES_REP)]
         return [u for u in users if u is not None]
+
+    async def price_list(self, actor: User, customer_id: int) -> PriceList:
+        """The customer's special prices (managers and admins)."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "customer_prices", now)
+            customer = await uow.customers.by_id(customer_id)
+            if customer is None:
+                raise StaffNotFound()
+            return await self._price_list(uow, customer, actor)
+
+    async def _price_list(self, uow: UnitOfWork, customer: Customer, actor: User) -> PriceList:
+        specials = await uow.customers.special_prices(customer.id)
+        products = await uow.catalog.products(list(specials), actor.language)
+        prices = sorted(
+            (
+                SpecialPrice(
+                    product_id=pid,
+                    sku=products[pid].sku,
+                    name=products[pid].name,
+                    list_price=products[pid].price,
+                    unit_price=price,
+                )
+                for pid, price in specials.items()
+                if pid in products
+            ),
+            key=lambda p: p.sku,
+        )
+        return PriceList(customer=customer, prices=tuple(prices))
+
+    async def set_discount(self, actor: User, customer_id: int, discount_bp: int) -> CustomerCard:
+        """Set a customer's standing discount (managers), audited before → after."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "set_discount", now)
+            customer = await uow.customers.by_id(customer_id)
+            if customer is None:
+                raise StaffNotFound()
+            if not 0 <= discount_bp <= 10_000:
+                raise InvalidInput(InputProblem.PERCENT_INVALID)
+            if discount_bp != customer.discount_bp:
+                await uow.customers.set_discount(customer.id, discount_bp)
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor.id,
+                    entity="customer",
+                    entity_id=customer.id,
+                    action="discount",
+                    before=str(customer.discount_bp),
+                    after=str(discount_bp),
+                )
+            card = await self._card(uow, customer.id, True, None)
+            await uow.commit()
+        return card
+
+    async def set_special_price(
+        self, actor: User, customer_id: int, sku: str, unit_price: int
+    ) -> PriceList:
+        """Give a customer a special price for a product (managers), audited before → after."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "customer_prices", now)
+            customer = await uow.customers.by_id(customer_id)
+            if customer is None:
+                raise StaffNotFound()
+            product = await uow.catalog.by_sku(sku, actor.language)
+            if product is None or not product.active:
+                raise UnknownSku(sku=sku)
+            if not 0 < unit_price < MAX_PRICE:
+                raise InvalidInput(InputProblem.AMOUNT_INVALID)
+            before = (await uow.customers.special_prices(customer.id)).get(product.id)
+            await uow.customers.set_special_price(
+                customer.id, product.id, unit_price, actor.id, now
+            )
+            await uow.audit.record(
+                at=now,
+                actor_id=actor.id,
+                entity="customer",
+                entity_id=customer.id,
+                action="special_price",
+                before=f"{product.sku} {before if before is not None else '-'}",
+                after=f"{product.sku} {unit_price}",
+            )
+            prices = await self._price_list(uow, customer, actor)
+            await uow.commit()
+        return prices
+
+    async def remove_special_price(
+        self, actor: User, customer_id: int, product_id: int
+    ) -> PriceList:
+        """Take a product off a customer's price list (managers), audited before → after."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "customer_prices", now)
+            customer = await uow.customers.by_id(customer_id)
+            if customer is None:
+                raise StaffNotFound()
+            before = (await uow.customers.special_prices(customer.id)).get(product_id)
+            if before is not None:
+                product = (await uow.catalog.products([product_id], actor.language))[product_id]
+                await uow.customers.remove_special_price(customer.id, product_id)
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor.id,
+                    entity="customer",
+                    entity_id=customer.id,
+                    action="special_price",
+                    before=f"{product.sku} {before}",
+                    after=f"{product.sku} -",
+                )
+            prices = await self._price_list(uow, customer, actor)
+            await uow.commit()
+        return prices

@@ -74,7 +74,7 @@ class OrderService(Service):
         async with self.db.reader() as uow:
             customer = await require_customer(uow, user)
             order = await _own_order(uow, customer, order_id, number)
-            lines = await uow.orders.lines(order.id)
+            lines = await uow.orders.lines(order.id, user.language)
             timeline = await uow.audit.order_timeline(order.id)
             paid, refunded = await uow.payments.sums(order.id)
         return OrderDetail(

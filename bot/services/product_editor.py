@@ -198,9 +198,31 @@ class ProductEditorService(Service):
         """Withdraw a product from the catalog, or restore it."""
         return await self.edit(user, product_id, "active", 1 if active else 0)
 
+    async def rename_category(self, user: User, category_id: int, names: dict[str, str]) -> None:
+        """New names for a category (English required; others empty if not given); audited."""
+        clean = _category_names(names)
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await self._authorize(uow, user, f"products:category:{category_id}")
+            found = {c["id"]: c for c in await uow.products.categories()}.get(category_id)
+            if found is None:
+                raise ProductNotFound()
+            await uow.products.rename_category(category_id, clean)
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="category",
+                entity_id=category_id,
+                action="category_renamed",
+                before=" / ".join(str(found[f"name_{lang}"]) for lang in ("en", "zh", "ru")),
+                after=" / ".join(clean[lang] for lang in ("en", "zh", "ru")),
+            )
+            await uow.commit()
+
     async def add_category(self, user: User, names: dict[str, str]) -> int:
         """A new category named in up to three languages (English required); audited."""
-        name_en = parse_text(names.get("en", ""), "category")
+        names = _category_names(names)
+        name_en = names["en"]
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             await self._authorize(uow, user, "products:category")
@@ -216,7 +238,7 @@ class ProductEditorService(Service):
                 entity="category",
                 entity_id=category_id,
                 action="category_added",
-                after=f"key={key}, name_en={name_en}",
+                after=f"key={key}, " + " / ".join(names[lang] for lang in ("en", "zh", "ru")),
             )
             await uow.commit()
         return category_id
@@ -236,3 +258,14 @@ class ProductEditorService(Service):
             tiers=tuple(await uow.products.tiers(row["id"])),
             category=categories.get(row["category_id"], ""),
         )
+
+
+def _category_names(names: dict[str, str]) -> dict[str, str]:
+    """A category's names: English required, Chinese and Russian optional."""
+    return {
+        "en": parse_text(names.get("en", ""), "category"),
+        **{
+            lang: parse_text(names[lang], "category") if names.get(lang) else ""
+            for lang in ("zh", "ru")
+        },
+    }

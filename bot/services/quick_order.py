@@ -67,39 +67,47 @@ class AddedToCart(BaseModel):
 class QuickOrderService(Service):
     """Typed items → matched products → the cart (customers) or an order taken by phone (staff)."""
 
-    async def _understand(self, uow: UnitOfWork, text: str, language: Language) -> QuickView:
+    async def _understand(
+        self, uow: UnitOfWork, text: str, language: Language, specials: dict[int, int]
+    ) -> QuickView:
         items = parse_quick_order(text, self.config.checkout.max_quantity)
         matcher = Matcher(await uow.catalog.name_index())
         order = QuickOrder.of(items, [matcher.match(item.words) for item in items])
-        return await self._view(uow, order, language)
+        return await self._view(uow, order, language, specials)
 
-    async def _view(self, uow: UnitOfWork, order: QuickOrder, language: Language) -> QuickView:
+    async def _view(
+        self, uow: UnitOfWork, order: QuickOrder, language: Language, specials: dict[int, int]
+    ) -> QuickView:
         products = await uow.catalog.products(order.product_ids(), language)
         known = [(pid, qty) for pid, qty in order.items() if pid in products]
-        cart = await price_lines(uow, known, language)
+        cart = await price_lines(uow, known, language, specials)
         return QuickView(order=order, products=products, cart=cart)
 
     async def understand(self, user: User, text: str) -> QuickView:
         """What the person typed, matched against the active catalog, in their language."""
         async with self.db.reader() as uow:
-            return await self._understand(uow, text, user.language)
+            specials = await uow.customers.special_prices_of_user(user.id)
+            return await self._understand(uow, text, user.language, specials)
 
     async def view(self, user: User, order: QuickOrder) -> QuickView:
         """A quick order (after a pick) with today's names and prices."""
         async with self.db.reader() as uow:
-            return await self._view(uow, order, user.language)
+            specials = await uow.customers.special_prices_of_user(user.id)
+            return await self._view(uow, order, user.language, specials)
 
     async def understand_for(self, actor: User, customer_id: int, text: str) -> QuickView:
         """Lines typed by staff for a customer (their rep, or a manager), in staff's language."""
         async with self.db.unit_of_work() as uow:
             await may_order_for(uow, self.config, actor, customer_id, self.clock.now())
-            return await self._understand(uow, text, actor.language)
+            specials = await uow.customers.special_prices(customer_id)
+            return await self._understand(uow, text, actor.language, specials)
 
     async def view_for(self, actor: User, customer_id: int, order: QuickOrder) -> QuickView:
         """An order taken by phone after a pick; the actor is checked again."""
         async with self.db.unit_of_work() as uow:
             await may_order_for(uow, self.config, actor, customer_id, self.clock.now())
-            return await self._view(uow, order, actor.language)
+            specials = await uow.customers.special_prices(customer_id)
+            return await self._view(uow, order, actor.language, specials)
 
     async def add_to_cart(self, user: User, order: QuickOrder) -> AddedToCart:
         """Every chosen line into the cart as the cart takes it (stock, limits); the others

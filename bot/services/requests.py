@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.errors import OrderNotFound, RequestClosed, TransitionRefused
-from bot.domain.models import Order, OrderChange, OrderLine, OrderStatus, User
+from bot.domain.models import Language, Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.roles import Role
 from bot.services.base import Service, customer_of, deny, roles_of
@@ -78,19 +78,24 @@ class RequestService(Service):
         """The request with its order, for the people who decide it."""
         async with self.db.unit_of_work() as uow:
             found, order = await self._load(uow, actor, request_id, "view_request")
-            return await self._card(uow, request_id, found, order)
+            return await self._card(uow, request_id, found, order, actor.language)
 
-    async def notice(self, request_id: int) -> RequestCard:
-        """The card sent to the deciders when the request is made."""
+    async def notice(self, request_id: int, language: Language | None = None) -> RequestCard:
+        """The card sent to the deciders when the request is made (names in their language)."""
         async with self.db.reader() as uow:
             found = await uow.requests.get(request_id)
             order = await uow.orders.by_id(found[0]) if found else None
             if found is None or order is None:
                 raise OrderNotFound()
-            return await self._card(uow, request_id, found, order)
+            return await self._card(uow, request_id, found, order, language)
 
     async def _card(
-        self, uow: UnitOfWork, request_id: int, found: tuple[int, str, str, str], order: Order
+        self,
+        uow: UnitOfWork,
+        request_id: int,
+        found: tuple[int, str, str, str],
+        order: Order,
+        language: Language | None,
     ) -> RequestCard:
         customer = await uow.customers.by_id(order.customer_id)
         _, after = await uow.requests.change(request_id)
@@ -106,7 +111,7 @@ class RequestService(Service):
             paid=await uow.payments.paid(order.id),
             kind=found[1],
             change=change,
-            lines=tuple(await uow.orders.lines(order.id)),
+            lines=tuple(await uow.orders.lines(order.id, language)),
         )
 
     async def decide(self, actor: User, request_id: int, *, approve: bool) -> RequestDecision:

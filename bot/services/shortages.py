@@ -15,7 +15,7 @@ from bot.domain.errors import (
     RequestClosed,
     TransitionRefused,
 )
-from bot.domain.models import Customer, Order, OrderLine, OrderStatus, User
+from bot.domain.models import Customer, Language, Order, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.reports import SHORT_REASON
 from bot.domain.roles import Permission
@@ -71,6 +71,13 @@ async def _line(uow: UnitOfWork, line_id: int) -> tuple[Order, OrderLine]:
 
 class ShortageService(Service):
     """Shortages, checked against the warehouse role and the order's owner."""
+
+    async def line_name(self, order_id: int, line_id: int, language: Language) -> str | None:
+        """An order line's product name in the reader's language (for notices that carry the
+        line as it was when posted)."""
+        async with self.db.reader() as uow:
+            lines = await uow.orders.lines(order_id, language)
+        return next((x.name for x in lines if x.id == line_id), None)
 
     async def report(
         self, actor: User, line_id: int, available: int, expected: date | None

@@ -65,7 +65,7 @@ class StaffOrderService(Service):
                 await deny(uow, actor, "view", now, order.id)
             detail = OrderDetail(
                 order=order,
-                lines=tuple(await uow.orders.lines(order.id)),
+                lines=tuple(await uow.orders.lines(order.id, actor.language)),
                 timeline=tuple(await uow.audit.order_timeline(order.id)),
             )
             invoice = await uow.payments.invoice(order.id)

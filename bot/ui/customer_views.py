@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton
 from bot.config import Config
 from bot.domain.models import Cart, Customer, Order, User
 from bot.i18n import Texts
-from bot.services.customer_admin import CustomerCard
+from bot.services.customer_admin import CustomerCard, PriceList
 from bot.ui import labels
 from bot.ui.callbacks import pack
 from bot.ui.cart_views import cart_line
@@ -34,6 +34,7 @@ def card(t: Texts, value: CustomerCard) -> Screen:
         t._("Phone: %(value)s") % {"value": esc(c.phone)},
         t._("Sales rep: %(value)s") % {"value": esc(value.rep_name or "—")},
         t._("Credit limit: %(amount)s") % {"amount": t.money(c.credit_limit)},
+        t._("Standing discount: %(percent)s%%") % {"percent": f"{c.discount_bp / 100:g}"},
         t._("Trusted: %(value)s") % {"value": yes if c.trusted else no},
         t._("Open balance: %(amount)s") % {"amount": t.money(value.open_balance)},
         t._("Payment terms: %(value)s")
@@ -48,6 +49,10 @@ def card(t: Texts, value: CustomerCard) -> Screen:
         order_row,
         pause_row,
         [button(t._("💳 Credit limit…"), pack("cus", "cl", c.id))],
+        [
+            button(t._("Discount…"), pack("cus", "dc", c.id)),
+            button(t._("Special prices…"), pack("cus", "sp", c.id)),
+        ],
         [
             button(
                 t._("Trusted: %(value)s") % {"value": yes if c.trusted else no},
@@ -88,6 +93,50 @@ def choose_rep(t: Texts, customer_id: int, reps: list[User]) -> Screen:
     rows = [[button(r.first_name or "?", pack("cus", "ra", customer_id, r.id))] for r in reps]
     rows.append([button(t._("⬅ Back"), pack("cus", "v", customer_id))])
     return Screen(t._("Give this customer to which sales rep?"), keyboard(rows))
+
+
+def price_list(t: Texts, value: PriceList) -> Screen:
+    """A customer's special prices, each with a button to remove it."""
+    c = value.customer
+    lines = [t._("<b>Special prices for %(name)s</b>") % {"name": esc(c.name)}]
+    rows = []
+    for p in value.prices:
+        lines.append(
+            t._("%(sku)s %(name)s: %(price)s (list %(list)s)")
+            % {
+                "sku": esc(p.sku),
+                "name": esc(p.name),
+                "price": t.money(p.unit_price),
+                "list": t.money(p.list_price),
+            }
+        )
+        rows.append(
+            [
+                button(
+                    t._("✖️ Remove %(sku)s") % {"sku": p.sku}, pack("cus", "sr", c.id, p.product_id)
+                )
+            ]
+        )
+    if not value.prices:
+        lines.append(t._("No special prices: this customer pays list and tier prices."))
+    rows.append([button(t._("➕ Add a special price…"), pack("cus", "sa", c.id))])
+    rows.append([button(t._("⬅ Back"), pack("cus", "v", c.id))])
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+def ask_discount(t: Texts) -> Screen:
+    """Ask the new standing discount."""
+    return Screen(t._("New standing discount in percent (0 to 100, e.g. 7.5)? /cancel keeps it."))
+
+
+def ask_special_price(t: Texts) -> Screen:
+    """Ask a SKU and the special price."""
+    return Screen(
+        t._(
+            "Send the SKU and the customer's unit price, e.g. <code>PEN-01 12.50</code>."
+            " /cancel keeps the list as it is."
+        )
+    )
 
 
 def ask_credit(t: Texts) -> Screen:

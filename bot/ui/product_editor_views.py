@@ -20,6 +20,9 @@ FIELDS = {
     "tiers": N_("Quantity prices"),
     "preorder": N_("Pre-order allowed"),
     "photo": N_("Photo"),
+    "cat_en": N_("Category name (English)"),
+    "cat_zh": N_("Category name (Chinese)"),
+    "cat_ru": N_("Category name (Russian)"),
 }
 EDITABLE = (
     "name_en",
@@ -54,8 +57,34 @@ def product_list(t: Texts, products: list[ProductRecord], words: str) -> Screen:
         ]
         for p in products
     ]
-    rows.append([button(t._("➕ Add a product"), pack("pe", "add"))])
+    rows.append(
+        [
+            button(t._("➕ Add a product"), pack("pe", "add")),
+            button(t._("🗂 Categories"), pack("pe", "cats")),
+        ]
+    )
     return Screen(head, keyboard(rows))
+
+
+def category_list(t: Texts, categories: list[dict[str, object]]) -> Screen:
+    """Every category in its three languages; a button renames one."""
+    rows = [
+        [
+            button(
+                " / ".join(str(c[f"name_{lang}"]) or "—" for lang in ("en", "zh", "ru"))[:60],
+                pack("pe", "cr", c["id"]),
+            )
+        ]
+        for c in categories
+    ]
+    rows.append(
+        [
+            button(t._("➕ New category"), pack("pe", "cn")),
+            button(t._("⬅️ Products"), pack("pe", "list")),
+        ]
+    )
+    text = t._("Categories. Press one to rename it.")
+    return Screen(text, keyboard(rows))
 
 
 def _yes_no(t: Texts, value: object) -> str:

@@ -128,3 +128,61 @@ async def test_a_forged_editor_button_from_a_customer_is_refused_and_audited(tea
     assert await query(bot, "SELECT active, price FROM products WHERE id = ?", pid) == [(1, price)]
     denied = await query(bot, "SELECT after FROM audit_log WHERE action = 'denied'")
     assert any(str(d[0]).startswith("products") for d in denied)
+
+
+async def test_categories_are_added_and_renamed_in_three_languages(team: Team) -> None:
+    bot = team.bot
+    await _admin(team)
+    await bot.send(ADMIN, "/products")
+    await bot.press(ADMIN, "🗂 Categories")
+    await bot.press(ADMIN, "➕ New category")
+    await bot.send(ADMIN, "Mugs")
+    await bot.send(ADMIN, "杯子")
+    await bot.press(ADMIN, "Skip")
+    assert "Mugs / 杯子 / —" in bot.buttons(ADMIN)
+    ((cid,),) = await query(bot, "SELECT id FROM categories WHERE name_en = 'Mugs'")
+    await bot.press_data(ADMIN, f"pe:cr:{cid}")
+    await bot.send(ADMIN, "Cups")
+    await bot.send(ADMIN, "杯")
+    await bot.send(ADMIN, "Кружки")
+    assert await query(
+        bot, "SELECT name_en, name_zh, name_ru FROM categories WHERE id = ?", cid
+    ) == [("Cups", "杯", "Кружки")]
+    assert await query(
+        bot, "SELECT before, after FROM audit_log WHERE action = 'category_renamed'"
+    ) == [("Mugs / 杯子 / ", "Cups / 杯 / Кружки")]
+
+
+async def test_tiers_and_a_photo_sent_as_a_file_are_edited_from_the_card(team: Team) -> None:
+    bot = team.bot
+    await _admin(team)
+    ((pid,),) = await query(bot, "SELECT id FROM products WHERE active = 1 ORDER BY id LIMIT 1")
+    await bot.send(ADMIN, "/products")
+    await bot.press_data(ADMIN, f"pe:ed:{pid}:tiers")
+    assert "one tier a line" in await bot.send(ADMIN, "1+ = 2.00")
+    await bot.send(ADMIN, "5+ = 9.00\n20+ = 8.50")
+    assert await query(
+        bot, "SELECT min_qty, unit_price FROM price_tiers WHERE product_id = ?", pid
+    ) == [(5, 900), (20, 850)]
+    await bot.press_data(ADMIN, f"pe:ed:{pid}:photo")
+    await bot.feed(
+        bot.fake.send_document_from_user(ADMIN, "mug.png", b"\x89PNG" + b"0" * 99, "image/png")
+    )
+    ((photo,),) = await query(bot, "SELECT photo_file_id FROM products WHERE id = ?", pid)
+    assert photo and "Photo: yes" in bot.last(ADMIN)
+    audit = await query(bot, "SELECT action FROM audit_log WHERE entity = 'product' ORDER BY id")
+    assert [a for (a,) in audit] == ["product_tiers", "product_photo_file_id"]
+
+
+async def test_managers_may_not_edit_unless_configured(team: Team) -> None:
+    bot = team.bot
+    ((pid,),) = await query(bot, "SELECT id FROM products WHERE active = 1 ORDER BY id LIMIT 1")
+    assert await bot.send(team.manager, "/products") == (
+        "Sorry, this is only for staff with the right role."
+    )
+    catalog = bot.config.catalog.model_copy(update={"managers_edit": True})
+    bot.config = bot.config.model_copy(update={"catalog": catalog})
+    await bot.restart()
+    assert "Products" in await bot.send(team.manager, "/products")
+    await bot.press_data(team.manager, f"pe:off:{pid}")
+    assert await query(bot, "SELECT active FROM products WHERE id = ?", pid) == [(0,)]
