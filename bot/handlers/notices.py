@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.models import OrderLine
 from bot.domain.notices import NoticeKind
 from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
@@ -77,12 +78,12 @@ class Renderer:
 
 
 async def _new_order(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
-    card = await context.services.approvals.notice(ref.order_id)
+    card = await context.services.approvals.notice(ref.order_id, t.language)
     return approval_views.new_order(t, context.config, card)
 
 
 async def _pick_list(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
-    pick = await context.services.fulfilment.pick_list(None, ref.order_id)
+    pick = await context.services.fulfilment.pick_list(None, ref.order_id, t.language)
     return shipping_views.pick_list(t, context.config, pick, notice=True)
 
 
@@ -102,7 +103,7 @@ async def _placed_for(context: BotContext, t: Texts, value: PlacedBy) -> Rendere
 
 
 async def _request(context: BotContext, t: Texts, ref: RequestRef) -> Rendered:
-    card = await context.services.requests.notice(ref.request_id)
+    card = await context.services.requests.notice(ref.request_id, t.language)
     return request_views.card(t, card, notice=True)
 
 
@@ -174,12 +175,20 @@ async def _paid_in_chat(context: BotContext, t: Texts, value: PaidInChat) -> Ren
     return online_payment_views.paid_in_chat(t, value)
 
 
+async def _line_named(context: BotContext, t: Texts, order_id: int, line: OrderLine) -> OrderLine:
+    """The line with its product named in the reader's language."""
+    name = await context.services.shortages.line_name(order_id, line.id, t.language)
+    return line.model_copy(update={"name": name}) if name else line
+
+
 async def _shortage(context: BotContext, t: Texts, notice: ShortageNotice) -> Rendered:
-    return shortage_views.to_customer(t, notice)
+    line = await _line_named(context, t, notice.order.id, notice.line)
+    return shortage_views.to_customer(t, notice.model_copy(update={"line": line}))
 
 
 async def _shortage_chosen(context: BotContext, t: Texts, outcome: ShortageOutcome) -> Rendered:
-    return shortage_views.to_staff(t, outcome)
+    line = await _line_named(context, t, outcome.order.id, outcome.line)
+    return shortage_views.to_staff(t, outcome.model_copy(update={"line": line}))
 
 
 async def _blocked(context: BotContext, t: Texts, ref: CustomerRef) -> Rendered:

@@ -242,7 +242,8 @@ class CheckoutService(Service):
             held[product.id] = held.get(product.id, 0) + qty
             if held[product.id] > limit:
                 raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, limit)
-        return await price_lines(uow, list(held.items()), customer_user.language)
+        specials = await uow.customers.special_prices_of_user(customer_user.id)
+        return await price_lines(uow, list(held.items()), customer_user.language, specials)
 
     async def _create(
         self,

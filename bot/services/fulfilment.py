@@ -15,6 +15,7 @@ from bot.domain.errors import (
     TransitionRefused,
 )
 from bot.domain.models import (
+    Language,
     Order,
     OrderLine,
     OrderStatus,
@@ -64,8 +65,11 @@ class FulfilmentService(Service):
             await authorize(uow, self.config, actor, Permission.FULFIL, "ship", self.clock.now())
             return await uow.orders.released(SHIPPABLE, QUEUE_LIMIT)
 
-    async def pick_list(self, actor: User | None, order_id: int) -> PickList:
-        """One order's pick list (actor None: for the notice the system sends)."""
+    async def pick_list(
+        self, actor: User | None, order_id: int, language: Language | None = None
+    ) -> PickList:
+        """One order's pick list (actor None: for the notice the system sends), the products
+        named in the reader's language (the actor's, else `language`)."""
         async with self.db.unit_of_work() as uow:
             if actor is not None:
                 await authorize(
@@ -80,7 +84,9 @@ class FulfilmentService(Service):
             return PickList(
                 order=order,
                 customer_name=customer.name,
-                lines=tuple(await uow.orders.lines(order.id)),
+                lines=tuple(
+                    await uow.orders.lines(order.id, actor.language if actor else language)
+                ),
                 shipments=tuple(await uow.shipments.for_order(order.id)),
             )
 
