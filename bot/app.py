@@ -52,6 +52,7 @@ from bot.handlers import (
     shortages,
     staff,
     statements,
+    stock,
     throttle,
 )
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
@@ -124,6 +125,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(exports.handlers())
     app.add_handlers(reports.handlers())
     app.add_handlers(statements.handlers())
+    app.add_handlers(stock.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)

@@ -232,7 +232,7 @@ class CatalogRepository:
             "UPDATE products SET category_id = :category_id, name_en = :name_en,"
             " name_zh = :name_zh, name_ru = :name_ru, description_en = :description_en,"
             " description_zh = :description_zh, description_ru = :description_ru,"
-            " price = :price, stock_on_hand = :stock, preorder = :preorder, active = 1,"
+            " price = :price, preorder = :preorder, active = 1,"
             " photo_file_id = CASE WHEN photo IS :photo THEN photo_file_id END,"
             " photo = :photo, updated_at = :now WHERE sku = :sku",
             params,

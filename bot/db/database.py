@@ -45,6 +45,7 @@ from bot.db.shipments import ShipmentRepository
 from bot.db.shortages import ShortageRepository
 from bot.db.staff import StaffRepository
 from bot.db.statements import StatementRepository
+from bot.db.stock import StockRepository
 from bot.db.updates import CURRENT_UPDATE, ProcessedUpdateRepository
 from bot.db.users import UserRepository
 
@@ -209,6 +210,7 @@ class UnitOfWork:
         self.updates = ProcessedUpdateRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.statements = StatementRepository(conn)
+        self.stock = StockRepository(conn)
         return self
 
     async def commit(self) -> None:

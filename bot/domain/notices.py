@@ -31,6 +31,7 @@ class NoticeKind(StrEnum):
     BLOCKED = "blocked"  # to a customer's rep (or the managers): the customer blocked the bot
     REMINDER = "reminder"  # a reminder or alert the scan decided (bot/services/reminders.py)
     STATEMENT = "statement"  # to the customer: last month's statement of account (PDF)
+    LOW_STOCK = "low_stock"  # to the warehouse and admins: available stock fell to the threshold
 
 
 class NoticeState(StrEnum):

@@ -29,6 +29,8 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"  # /report: sales, KPIs, ratings
     EXPORT = "export"  # /export: orders, lines, payments, receivables as files
     BATCH_ORDERS = "batch_orders"  # /batch: a rep for their own customers, managers for any
+    RECEIVE_STOCK = "receive_stock"  # /receive, /adjust: the warehouse and admins
+    VIEW_STOCK = "view_stock"  # /stock: the warehouse, managers and admins
     EDIT_CATALOG = "edit_catalog"  # /products: admins; managers when catalog.managers_edit
 
 
@@ -43,9 +45,12 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_REPORTS,
             Permission.EXPORT,
             Permission.BATCH_ORDERS,
+            Permission.VIEW_STOCK,
         }
     ),
-    Role.WAREHOUSE: frozenset({Permission.FULFIL}),
+    Role.WAREHOUSE: frozenset(
+        {Permission.FULFIL, Permission.RECEIVE_STOCK, Permission.VIEW_STOCK}
+    ),
     Role.FINANCE: frozenset(
         {
             Permission.RECORD_PAYMENTS,
@@ -67,6 +72,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT,
             Permission.BATCH_ORDERS,
             Permission.EDIT_CATALOG,
+            Permission.RECEIVE_STOCK,
+            Permission.VIEW_STOCK,
         }
     ),
 }

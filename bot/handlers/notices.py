@@ -32,6 +32,7 @@ from bot.services.notices import (
 from bot.services.online_payments import PaidInChat
 from bot.services.shortages import ShortageNotice, ShortageOutcome
 from bot.services.statements import StatementNotice
+from bot.services.stock import LowStock
 from bot.ui import (
     approval_views,
     customer_views,
@@ -45,6 +46,7 @@ from bot.ui import (
     shipping_views,
     shortage_views,
     statement_views,
+    stock_views,
 )
 from bot.ui.screen import Screen
 from bot.ui.statement_views import FileFormat
@@ -218,6 +220,13 @@ async def _statement(context: BotContext, t: Texts, notice: StatementNotice) -> 
     return Document(content, name, statement_views.monthly_caption(t, view))
 
 
+async def _low_stock(context: BotContext, t: Texts, notice: LowStock) -> Rendered:
+    row = await context.services.stock.low_notice(notice.product_id, t.language)
+    if row is None:  # risen above the threshold meanwhile
+        return None
+    return stock_views.low_stock(t, row, context.config.catalog.low_stock_threshold)
+
+
 async def _reminder_settled(
     context: BotContext, ref: ReminderRef, status: str, error: str | None
 ) -> None:
@@ -246,6 +255,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.BLOCKED: Renderer(CustomerRef, _blocked),
     NoticeKind.REMINDER: Renderer(ReminderRef, _reminder, _reminder_settled),
     NoticeKind.STATEMENT: Renderer(StatementNotice, _statement),
+    NoticeKind.LOW_STOCK: Renderer(LowStock, _low_stock),
 }
 
 

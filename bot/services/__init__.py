@@ -32,6 +32,7 @@ from bot.services.shortages import ShortageService
 from bot.services.staff import StaffService
 from bot.services.staff_orders import StaffOrderService
 from bot.services.statements import StatementService
+from bot.services.stock import StockService
 from bot.services.users import UserService
 
 
@@ -64,6 +65,7 @@ class Services:
     outbox: OutboxService
     online_payments: OnlinePaymentService
     statements: StatementService
+    stock: StockService
     product_editor: ProductEditorService
 
     @classmethod
@@ -95,5 +97,6 @@ class Services:
             outbox=OutboxService(db, config, clock),
             online_payments=OnlinePaymentService(db, config, clock),
             statements=StatementService(db, config, clock),
+            stock=StockService(db, config, clock),
             product_editor=ProductEditorService(db, config, clock),
         )

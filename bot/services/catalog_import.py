@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bot.domain.models import Language, PriceTier
+from bot.domain.stock import MoveKind
 from bot.services.base import Service
 
 REQUIRED = ("sku", "category", "name_en", "price", "stock")
@@ -153,8 +154,14 @@ class CatalogImportService(Service):
                     values, tiers = self._row(row, folder)
                     if str(values["sku"]).upper() in seen:
                         raise RowError(f"sku {values['sku']} appears twice")
-                    if int(str(values["stock"])) < await uow.catalog.reserved(str(values["sku"])):
-                        raise RowError("stock is below the units reserved for open orders")
+                    held = await uow.stock.by_sku(str(values["sku"]), Language.EN)
+                    stock = int(str(values["stock"]))
+                    if held is not None and stock != held.on_hand:
+                        raise RowError(
+                            f"sku {held.sku}: stock {stock} differs from the {held.on_hand} on"
+                            " hand; the import never changes stock of an existing product:"
+                            " use /receive or /adjust in the bot"
+                        )
                 except RowError as error:
                     report.rejected.append((line_no, str(error)))
                     continue
@@ -166,6 +173,8 @@ class CatalogImportService(Service):
                     key, names, positions[key]
                 )
                 product_id, created = await uow.catalog.upsert_product(values, now)
+                if created:  # its opening stock, in the ledger
+                    await uow.stock.record(product_id, stock, MoveKind.IMPORT, "import", None, now)
                 await uow.catalog.replace_tiers(product_id, tiers)
                 if created:
                     report.created += 1

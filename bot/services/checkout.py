@@ -37,6 +37,7 @@ from bot.services.base import Service, require_customer
 from bot.services.cart import load_cart, price_lines
 from bot.services.customer_admin import may_order_for
 from bot.services.notices import PlacedBy, post
+from bot.services.stock import watch
 from bot.services.transitions import record_submission
 
 
@@ -297,6 +298,7 @@ class CheckoutService(Service):
                 )
             )
         await uow.orders.insert_lines(order.id, lines)
+        await watch(uow, self.config, [x.product_id for x in lines if x.reserved_qty], now)
         if order.address:
             await uow.customers.save_address(customer.id, order.address, now)
         await record_submission(uow, order, actor_id=actor_id, at=now)

@@ -25,10 +25,12 @@ from bot.domain.models import (
 from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_carrier, parse_tracking
 from bot.domain.roles import Permission, Role
+from bot.domain.stock import MoveKind
 from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.feedback import ask_once
 from bot.services.money import awaits_payment, settle
 from bot.services.notices import OrderRef, Shipped, post, staff_with
+from bot.services.stock import watch
 from bot.services.transitions import apply_transition
 
 SHIPPABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED)
@@ -136,6 +138,10 @@ class FulfilmentService(Service):
                 from_reserve = await uow.orders.ship_line(line_id, qty)
                 if not await uow.catalog.take_out(line.product_id, qty, from_reserve):
                     raise OutOfStockToShip(sku=line.sku)
+                await uow.stock.record(
+                    line.product_id, -qty, MoveKind.SHIPMENT, order.number, actor.id, now
+                )
+            await watch(uow, self.config, [lines[i].product_id for i, _ in chosen], now)
             shipment_id = await uow.shipments.insert(
                 order.id, carrier, tracking, expected, actor.id, now, chosen, token
             )

@@ -11,6 +11,7 @@ from bot.domain.models import Customer, Language, Order, OrderChange
 from bot.domain.pricing import order_totals
 from bot.services.money import settle
 from bot.services.review_rules import recheck
+from bot.services.stock import watch
 
 
 async def recompute_totals(
@@ -73,6 +74,7 @@ async def apply_change(
             if take and not await uow.catalog.reserve(line.product_id, take):
                 raise NotEnoughStock(available=line.qty)
             held += take
+            await watch(uow, config, [line.product_id], now)
         elif change.qty < line.qty:
             release = max(0, held - change.qty)
             if release:

@@ -70,6 +70,11 @@ ACTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("rpt:v:k:20261101:20261123", ()),
     ("rpt:v:f:20261101:20261123", ()),
     ("rpt:c", ()),
+    ("/receive STP-24 5", (WAREHOUSE,)),
+    ("/adjust STP-24 -1 count", (WAREHOUSE,)),
+    ("/stock", (WAREHOUSE,)),
+    ("stk:p:0", (WAREHOUSE,)),
+    ("stk:x", (WAREHOUSE,)),
 ]
 
 CASES = [(action, who) for action, allowed in ACTIONS for who in EVERYONE if who not in allowed]
@@ -88,6 +93,8 @@ async def snapshot(team: Team) -> list[tuple[object, ...]]:
         "SELECT COUNT(*) FROM shipments",
         "SELECT COUNT(*) FROM customer_payment_terms",
         "SELECT qty, reserved_qty FROM order_lines ORDER BY id",
+        "SELECT stock_on_hand, reserved FROM products ORDER BY id",
+        "SELECT COUNT(*) FROM stock_moves",
     ):
         rows += await query(team.bot, sql)
     return rows

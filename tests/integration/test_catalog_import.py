@@ -8,6 +8,7 @@ from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
 from bot.domain.models import Language
+from bot.domain.stock import MoveKind
 from bot.services.catalog_import import CatalogImportService
 from tests.conftest import DEMO
 
@@ -30,17 +31,52 @@ async def test_demo_catalog_imports_and_reimports_by_sku(
     assert product.photo and Path(product.photo).is_file()
 
 
-async def test_update_changes_price_and_stock(
+async def test_update_changes_price_but_never_stock(
     db: Database, config: Config, clock: FixedClock
 ) -> None:
     service = CatalogImportService(db, config, clock)
     report = await service.import_csv(
-        HEADER + "STP-24,office,Office,Stapler,,36.50,,7,no,\n", DEMO
+        HEADER + "STP-24,office,Office,Stapler,,36.50,,120,no,\n", DEMO
     )
-    assert (report.created, report.updated) == (0, 1)
+    assert (report.created, report.updated, report.rejected) == (0, 1, [])
     async with db.reader() as uow:
         (product,), _ = await uow.catalog.search("STP-24", Language.EN, 0, 10)
-    assert (product.price, product.available, product.name) == (3650, 7, "Stapler")
+    assert (product.price, product.available, product.name) == (3650, 120, "Stapler")
+    # Goods leave (or arrive) after the file was written: the stale count is refused.
+    async with db.unit_of_work() as uow:
+        row = await uow.stock.by_sku("STP-24", Language.EN)
+        assert row is not None
+        await uow.stock.apply(row.product_id, -5, MoveKind.ADJUSTMENT, "count", None, clock.now())
+        await uow.commit()
+    report = await service.import_csv(
+        HEADER + "STP-24,office,Office,Stapler two,,37.00,,120,no,\n", DEMO
+    )
+    assert report.updated == 0
+    ((line, reason),) = report.rejected
+    assert line == 2 and "sku STP-24: stock 120 differs from the 115 on hand" in reason
+    assert "/receive or /adjust" in reason
+    async with db.reader() as uow:
+        (product,), _ = await uow.catalog.search("STP-24", Language.EN, 0, 10)
+        assert await uow.stock.ledger_sum(product.id) == 115
+    assert (product.price, product.available, product.name) == (3650, 115, "Stapler")
+
+
+async def test_a_new_products_stock_is_its_opening_movement(
+    db: Database, config: Config, clock: FixedClock
+) -> None:
+    report = await CatalogImportService(db, config, clock).import_csv(
+        HEADER + "NEW-1,office,Office,New,,1.00,,7,no,\nNEW-2,office,Office,None,,1.00,,0,no,\n",
+        DEMO,
+    )
+    assert report.created == 2
+    async with (
+        db.reader(),
+        db.connection.execute(
+            "SELECT p.sku, m.kind, m.qty FROM stock_moves m JOIN products p ON p.id = m.product_id"
+            " WHERE p.sku LIKE 'NEW-%'"
+        ) as cursor,
+    ):
+        assert [tuple(r) for r in await cursor.fetchall()] == [("NEW-1", "import", 7)]
 
 
 async def test_rejected_rows_are_reported_and_valid_rows_kept(
