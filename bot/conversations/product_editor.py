@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot.conversations.common import (
     NOT_COMMAND,
     TEXT,
+    buttons_please,
     conversation,
     drop_draft,
     get_draft,
@@ -30,7 +31,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.services.product_editor import check_photo, parse_text, parse_tiers
 from bot.ui import product_editor_views as views
-from bot.ui.callbacks import parse
+from bot.ui.callbacks import BadCallback, parse
 
 DRAFT = "product_editor"
 STEPS = (
@@ -72,8 +73,8 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> State:
     """/products or ⬅️ Products: the list; typing searches."""
-    await answer(update)
     found = await context.services.product_editor.find(context.person, "")
+    await answer(update)
     await show(update, context, views.product_list(context.t, found, ""))
     return State.LIST
 
@@ -118,9 +119,9 @@ async def edit(update: Update, context: BotContext) -> State:
     """pe:ed:<id>:<field>: one question about an existing product."""
     data = parse(_data(update))
     product_id, field = data.number(0), data.args[1] if len(data.args) > 1 else ""
-    if field not in views.EDITABLE:
-        raise InvalidInput(InputProblem.NOT_TEXT)
     await context.services.product_editor.card(context.person, product_id)
+    if field not in views.EDITABLE:
+        raise BadCallback(f"not an editable field: {field!r}")
     context.user_data[DRAFT] = {"step": field, "edit": product_id}  # type: ignore[index]
     await answer(update)
     return await _ask(update, context, field)
@@ -168,7 +169,8 @@ async def got_text(update: Update, context: BotContext) -> State | int:
     if step == "photo":
         raise InvalidInput(InputProblem.PHOTO_EXPECTED)
     if step == "preorder":
-        raise InvalidInput(InputProblem.NOT_TEXT)
+        await buttons_please(update, context)
+        return State.STEP
     editor, digits = context.services.product_editor, context.config.business.minor_digits
     value: Any
     if step == "sku":

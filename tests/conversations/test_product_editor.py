@@ -186,3 +186,17 @@ async def test_managers_may_not_edit_unless_configured(team: Team) -> None:
     assert "Products" in await bot.send(team.manager, "/products")
     await bot.press_data(team.manager, f"pe:off:{pid}")
     assert await query(bot, "SELECT active FROM products WHERE id = ?", pid) == [(0,)]
+
+
+async def test_a_new_price_reaches_the_customers_cart(team: Team) -> None:
+    bot = team.bot
+    await _admin(team)
+    await bot.send(team.customer, "/search stapler")
+    await bot.press(team.customer, "Stapler No. 24/6 · CN¥35.00")
+    await bot.press(team.customer, "+1")
+    assert "1 × CN¥35.00" in await bot.send(team.customer, "/cart")
+    ((pid,),) = await query(bot, "SELECT id FROM products WHERE name_en = 'Stapler No. 24/6'")
+    await bot.send(ADMIN, "/products")
+    await bot.press_data(ADMIN, f"pe:ed:{pid}:price")
+    assert "Price: CN¥40.00" in await bot.send(ADMIN, "40")
+    assert "1 × CN¥40.00" in await bot.send(team.customer, "/cart")
