@@ -33,6 +33,7 @@ from bot.conversations import (
     ship,
     short,
     statement,
+    stock_move,
 )
 from bot.db import Database
 from bot.handlers import (
@@ -107,6 +108,7 @@ def register_handlers(app: App) -> None:
         batch,
         export,
         statement,
+        stock_move,
         product_editor,
     ):
         app.add_handler(conversation.build())

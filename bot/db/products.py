@@ -26,7 +26,7 @@ EDITABLE = frozenset(
         "photo_file_id",
     }
 )
-_COLUMNS = "id, sku, " + ", ".join(sorted(EDITABLE))
+_COLUMNS = "id, sku, photo, " + ", ".join(sorted(EDITABLE))  # photo: a shipped file
 
 
 class ProductEditorRepository:

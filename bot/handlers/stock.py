@@ -53,7 +53,9 @@ async def stock_command(update: Update, context: BotContext) -> None:
     words = " ".join(context.args or []).strip()[:MAX_SEARCH] or None
     rows = await context.services.stock.report(context.person, words)
     threshold = context.config.catalog.low_stock_threshold
-    await show(update, context, stock_views.report(context.t, rows, 0, threshold))
+    movers = await context.services.stock.may_move(context.person)
+    screen = stock_views.report(context.t, rows, 0, threshold, movers=movers)
+    await show(update, context, screen)
 
 
 async def stock_button(update: Update, context: BotContext) -> None:
@@ -66,7 +68,9 @@ async def stock_button(update: Update, context: BotContext) -> None:
     threshold = context.config.catalog.low_stock_threshold
     await answer(update)
     if cb.action == "p":
-        await show(update, context, stock_views.report(context.t, rows, page, threshold))
+        movers = await context.services.stock.may_move(context.person)
+        screen = stock_views.report(context.t, rows, page, threshold, movers=movers)
+        await show(update, context, screen)
         return
     await uploading(update, context)
     content = stock_views.to_xlsx(context.t, rows, threshold)

@@ -14,7 +14,7 @@ from bot.db import UnitOfWork
 from bot.db.stock import StockRow
 from bot.domain.models import Language, User
 from bot.domain.notices import NoticeKind
-from bot.domain.roles import Permission, Role
+from bot.domain.roles import Permission, Role, allowed
 from bot.domain.stock import (
     AdjustReason,
     MoveKind,
@@ -23,7 +23,7 @@ from bot.domain.stock import (
     check_adjustment,
     crossing,
 )
-from bot.services.base import Service, authorize
+from bot.services.base import Service, authorize, roles_of
 from bot.services.notices import post, staff_with
 
 
@@ -137,6 +137,33 @@ class StockService(Service):
             await watch(uow, self.config, [row.product_id], now)
             await uow.commit()
         return Moved(kind, row.sku, row.name, qty, row.on_hand, after, row.reserved, reason, note)
+
+    async def may_move(self, actor: User) -> bool:
+        """Whether someone may receive and adjust stock (to offer them the buttons)."""
+        async with self.db.reader() as uow:
+            roles = await roles_of(uow, self.config, actor)
+        return allowed(roles, Permission.RECEIVE_STOCK)
+
+    async def find(self, actor: User, words: str, limit: int = 8) -> list[StockRow]:
+        """Products to move stock of, by SKU or name: an exact SKU alone, else up to `limit`."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.RECEIVE_STOCK, "stock_find", now)
+            exact = await uow.stock.by_sku(words, actor.language)
+            if exact is not None:
+                return [exact]
+            rows = await uow.stock.report(actor.language, 0, words)
+        return sorted(rows, key=lambda r: r.sku)[:limit]
+
+    async def product(self, actor: User, product_id: int) -> StockRow:
+        """One product's stock, for someone who may move it; StockRefused if there is none."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.RECEIVE_STOCK, "stock_find", now)
+            rows = await uow.stock.by_ids([product_id], actor.language)
+        if not rows:
+            raise StockRefused(StockProblem.UNKNOWN_SKU, sku=str(product_id))
+        return rows[0]
 
     async def report(self, actor: User, words: str | None = None) -> list[StockRow]:
         """Every product's on hand, reserved, available and waiting units, low ones first."""

@@ -105,7 +105,8 @@ def card(t: Texts, p: ProductRecord) -> Screen:
     tiers = ", ".join(f"{x.min_qty}+ = {t.money(x.unit_price)}" for x in p.tiers) or "—"
     lines.append(f"{t._(FIELDS['tiers'])}: {tiers}")
     lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, v['preorder'])}")
-    lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, v['photo_file_id'])}")
+    photo = v["photo_file_id"] or v["photo"]
+    lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, photo)}")
     rows = [
         [button(t._(FIELDS[f]), pack("pe", "ed", p.id, f)) for f in EDITABLE[i : i + 2]]
         for i in range(0, len(EDITABLE), 2)
@@ -116,7 +117,7 @@ def card(t: Texts, p: ProductRecord) -> Screen:
         else button(t._("♻️ Restore"), pack("pe", "on", p.id))
     )
     rows.append([toggle, button(t._("⬅️ Products"), pack("pe", "list"))])
-    return Screen("\n".join(lines), keyboard(rows), photo=v["photo_file_id"])
+    return Screen("\n".join(lines), keyboard(rows), photo=photo)
 
 
 def ask(t: Texts, field: str, skippable: bool, categories: list[dict[str, object]]) -> Screen:

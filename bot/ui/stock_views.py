@@ -117,7 +117,9 @@ def _line(t: Texts, row: StockRow, threshold: int) -> str:
     return text
 
 
-def report(t: Texts, rows: list[StockRow], page: int, threshold: int) -> Screen:
+def report(
+    t: Texts, rows: list[StockRow], page: int, threshold: int, *, movers: bool = False
+) -> Screen:
     """One page of the stock report, low ones first, with paging and the XLSX button."""
     pages = max(1, -(-len(rows) // PAGE))
     page = min(max(page, 0), pages - 1)
@@ -133,7 +135,77 @@ def report(t: Texts, rows: list[StockRow], page: int, threshold: int) -> Screen:
         nav_row(page, pages, lambda p: pack(AREA, "p", p)),
         [button(t._("📊 Excel (XLSX)"), pack(AREA, "x"))],
     ]
+    if movers:
+        buttons.append(
+            [
+                button(t._("📥 Receive"), pack(AREA, "r")),
+                button(t._("✏️ Adjust"), pack(AREA, "a")),
+            ]
+        )
     return Screen("\n".join([head, "", *body]), keyboard(buttons))
+
+
+def ask_product(t: Texts, receive: bool) -> Screen:
+    """The first step of a receipt or adjustment: which product?"""
+    if receive:
+        return Screen(t._("📥 Receive goods: send the product's SKU or words of its name."))
+    return Screen(t._("✏️ Adjust stock: send the product's SKU or words of its name."))
+
+
+def not_found(t: Texts, words: str) -> str:
+    """No product matches what was typed."""
+    return t._("No product matches “%(words)s”. Send a SKU or other words, or /cancel.") % {
+        "words": esc(clip(words, 40))
+    }
+
+
+def choose(t: Texts, rows: list[StockRow]) -> Screen:
+    """Several products match: one button each."""
+    return Screen(
+        t._("Which product?"),
+        keyboard(
+            [
+                [button(clip(f"{r.sku} {r.name}", 60), pack(AREA, "pick", r.product_id))]
+                for r in rows
+            ]
+        ),
+    )
+
+
+def ask_quantity(t: Texts, row: StockRow, receive: bool) -> Screen:
+    """The product chosen: how many?"""
+    head = t._("<b>%(sku)s</b> %(name)s: on hand %(on_hand)s, reserved %(reserved)s.") % {
+        "sku": esc(row.sku),
+        "name": esc(row.name),
+        "on_hand": _n(t, row.on_hand),
+        "reserved": _n(t, row.reserved),
+    }
+    if receive:
+        ask = t._("How many units arrived? (1 to %(high)s)")
+    else:
+        ask = t._("By how much? +5 adds, -5 takes away (at most %(high)s).")
+    return Screen(head + "\n" + ask % {"high": _n(t, MAX_MOVE)})
+
+
+def ask_reason(t: Texts) -> Screen:
+    """Why the adjustment?"""
+    return Screen(
+        t._("Why?"),
+        keyboard(
+            [
+                [
+                    button(t._("🔢 Count"), pack(AREA, "why", AdjustReason.COUNT.value)),
+                    button(t._("💥 Damage"), pack(AREA, "why", AdjustReason.DAMAGE.value)),
+                    button(t._("✍️ Other"), pack(AREA, "why", AdjustReason.OTHER.value)),
+                ]
+            ]
+        ),
+    )
+
+
+def ask_note(t: Texts) -> Screen:
+    """An adjustment for another reason: in a few words."""
+    return Screen(t._("In a few words, why? (at most %(high)s characters)") % {"high": MAX_REASON})
 
 
 HEADERS = (

@@ -85,6 +85,8 @@ ACTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("/stock", (WAREHOUSE,)),
     ("stk:p:0", (WAREHOUSE,)),
     ("stk:x", (WAREHOUSE,)),
+    ("stk:r", (WAREHOUSE,)),
+    ("stk:a", (WAREHOUSE,)),
 ]
 
 CASES = [(action, who) for action, allowed in ACTIONS for who in EVERYONE if who not in allowed]

@@ -200,3 +200,21 @@ async def test_a_new_price_reaches_the_customers_cart(team: Team) -> None:
     await bot.press_data(ADMIN, f"pe:ed:{pid}:price")
     assert "Price: CN¥40.00" in await bot.send(ADMIN, "40")
     assert "1 × CN¥40.00" in await bot.send(team.customer, "/cart")
+
+
+async def test_a_new_photo_replaces_the_catalog_file_for_customers(team: Team) -> None:
+    bot = team.bot
+    await _admin(team)
+    ((pid,),) = await query(bot, "SELECT id FROM products WHERE sku = 'PAP-A4-80'")
+    await bot.send(ADMIN, "/products")
+    card = await bot.press_data(ADMIN, f"pe:card:{pid}")
+    assert "Photo: yes" in card and bot.last_message(ADMIN).get("photo")
+    await bot.press_data(ADMIN, f"pe:ed:{pid}:photo")
+    await bot.feed(bot.fake.send_photo_from_user(ADMIN))
+    ((photo, path),) = await query(
+        bot, "SELECT photo_file_id, photo FROM products WHERE id = ?", pid
+    )
+    assert path is None
+    await bot.send(team.customer, "/search PAP-A4-80")
+    await bot.press(team.customer, bot.buttons(team.customer)[0])
+    assert photo in {size["file_id"] for size in bot.last_message(team.customer)["photo"]}

@@ -212,3 +212,61 @@ async def test_stock_report_message_and_xlsx(team: Team) -> None:
     assert by_sku["NB-A5-DOT"][2:] == (4, 0, 4, 0, "yes")
     assert "only for staff" in await bot.send(team.rep, "/stock")
     assert "📦 Stock" in await bot.send(team.manager, "/stock")
+
+
+async def test_receive_step_by_step_from_the_report(team: Team) -> None:
+    bot = team.bot
+    await bot.send(team.warehouse, "/stock")
+    assert "📥 Receive" in bot.buttons(team.warehouse)
+    assert "send the product's SKU" in await bot.press(team.warehouse, "📥 Receive")
+    assert "No product matches" in await bot.send(team.warehouse, "zzz")
+    assert "Which product?" in await bot.send(team.warehouse, "paper")
+    assert bot.buttons(team.warehouse) == [
+        "PAP-A3-80 A3 copy paper 80 g (500 sheets)",
+        "PAP-A4-80 A4 copy paper 80 g (500 sheets)",
+    ]
+    asked = await bot.press(team.warehouse, "PAP-A3-80 A3 copy paper 80 g (500 sheets)")
+    assert "on hand 60, reserved 0" in asked and "How many units arrived?" in asked
+    assert "CN¥" not in asked
+    assert "whole number" in await bot.send(team.warehouse, "-5")
+    assert "whole number" in await bot.send(team.warehouse, "1000000000")
+    shown = await bot.send(team.warehouse, "40")
+    assert "📥 Received 40 × PAP-A3-80" in shown and "On hand: 60 → 100" in shown
+    assert await stock(team, "PAP-A3-80") == (100, 0)
+    await every_ledger_matches(team)
+
+
+async def test_adjust_step_by_step_with_a_reason(team: Team) -> None:
+    bot = team.bot
+    await bot.send(team.warehouse, "/stock")
+    await bot.press(team.warehouse, "✏️ Adjust")
+    assert "By how much?" in await bot.send(team.warehouse, "stp-24")
+    assert "Why?" in await bot.send(team.warehouse, "-4")
+    assert "Please use the buttons" in await bot.send(team.warehouse, "count")
+    assert "In a few words" in await bot.press(team.warehouse, "✍️ Other")
+    shown = await bot.send(team.warehouse, "sample for a customer")
+    assert "On hand: 120 → 116" in shown and "Reason: other" in shown
+    await bot.send(team.warehouse, "/stock")
+    await bot.press(team.warehouse, "✏️ Adjust")
+    await bot.send(team.warehouse, "STP-24")
+    await bot.send(team.warehouse, "+1")
+    assert "Reason: count" in await bot.press(team.warehouse, "🔢 Count")
+    assert await stock(team, "STP-24") == (117, 0)
+    moves = await query(bot, "SELECT qty, reason FROM stock_moves WHERE kind = 'adjustment'")
+    assert moves == [(-4, "other: sample for a customer"), (1, "count")]
+
+
+async def test_step_by_step_refused_to_managers_and_forged(team: Team) -> None:
+    bot = team.bot
+    await bot.send(team.manager, "/stock")
+    assert "📥 Receive" not in bot.buttons(team.manager)
+    said = await bot.press_data(team.manager, "stk:r")
+    assert "only for staff" in (bot.alerts()[-1] if bot.alerts() else said)
+    said = await bot.press_data(team.customer, "stk:a")
+    assert "only for staff" in (bot.alerts()[-1] if bot.alerts() else said)
+    await bot.press_data(team.warehouse, "stk:pick:1")  # no flow open: expired
+    assert "expired" in bot.alerts()[-1]
+    await bot.press_data(team.warehouse, "stk:r")
+    await bot.send(team.warehouse, "STP-24")
+    assert "Nothing recorded" in await bot.send(team.warehouse, "/cancel")
+    assert await stock(team, "STP-24") == (120, 0)

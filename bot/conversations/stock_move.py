@@ -1,0 +1,167 @@
+"""Receiving goods or adjusting stock step by step, from the /stock report's buttons: the
+product (SKU or words of its name), the quantity, and for an adjustment the reason."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    pressed,
+    typed,
+)
+from bot.domain.roles import Permission
+from bot.domain.stock import (
+    AdjustReason,
+    StockProblem,
+    StockRefused,
+    parse_note,
+    parse_quantity,
+)
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, say, show
+from bot.ui import stock_views
+from bot.ui.callbacks import BadCallback, parse
+
+DRAFT = "stock_move"
+MAX_WORDS = 60
+
+
+class State(IntEnum):
+    """Steps of a receipt or adjustment."""
+
+    PRODUCT = 1
+    QUANTITY = 2
+    REASON = 3
+    NOTE = 4
+
+
+async def start(update: Update, context: BotContext) -> State:
+    """stk:r (receive) or stk:a (adjust): only for who may move stock; ask the product."""
+    receive = parse(update.callback_query.data if update.callback_query else None).action == "r"
+    action = "receipt" if receive else "adjustment"
+    await context.services.stock.check(context.person, Permission.RECEIVE_STOCK, action)
+    context.user_data[DRAFT] = {"receive": receive}  # type: ignore[index]
+    await answer(update)
+    await show(update, context, stock_views.ask_product(context.t, receive), new=True)
+    return State.PRODUCT
+
+
+async def _chosen(update: Update, context: BotContext, product_id: int) -> State:
+    draft = get_draft(context, DRAFT)
+    row = await context.services.stock.product(context.person, product_id)
+    draft["sku"] = row.sku
+    await show(update, context, stock_views.ask_quantity(context.t, row, draft["receive"]))
+    return State.QUANTITY
+
+
+async def got_words(update: Update, context: BotContext) -> State:
+    """A SKU or words typed: one product goes on, several are offered as buttons."""
+    get_draft(context, DRAFT)
+    words = " ".join(message_text(update).split())[:MAX_WORDS]
+    rows = await context.services.stock.find(context.person, words) if words else []
+    if not rows:
+        await say(update, context, stock_views.not_found(context.t, words))
+        return State.PRODUCT
+    if len(rows) == 1:
+        return await _chosen(update, context, rows[0].product_id)
+    await show(update, context, stock_views.choose(context.t, rows))
+    return State.PRODUCT
+
+
+async def picked(update: Update, context: BotContext) -> State:
+    """stk:pick:<product>: one of the matches."""
+    product_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    await answer(update)
+    return await _chosen(update, context, product_id)
+
+
+async def got_quantity(update: Update, context: BotContext) -> int:
+    """A receipt is recorded at once; an adjustment asks why."""
+    draft = get_draft(context, DRAFT)
+    try:
+        qty = parse_quantity(message_text(update), signed=not draft["receive"])
+    except StockRefused as error:
+        await say(update, context, stock_views.refused(context.t, error))
+        return State.QUANTITY
+    if draft["receive"]:
+        return await _record(update, context, qty, None, None)
+    draft["qty"] = qty
+    await show(update, context, stock_views.ask_reason(context.t))
+    return State.REASON
+
+
+async def got_reason(update: Update, context: BotContext) -> int:
+    """stk:why:<count|damage|other>: other asks for words."""
+    draft = get_draft(context, DRAFT)
+    raw = parse(update.callback_query.data if update.callback_query else None).text(0)
+    try:
+        reason = AdjustReason(raw)
+    except ValueError:
+        raise BadCallback(raw) from None
+    await answer(update)
+    if reason is AdjustReason.OTHER:
+        await show(update, context, stock_views.ask_note(context.t))
+        return State.NOTE
+    return await _record(update, context, draft["qty"], reason, None)
+
+
+async def got_note(update: Update, context: BotContext) -> int:
+    """The reason in words."""
+    draft = get_draft(context, DRAFT)
+    try:
+        note = parse_note([message_text(update)])
+        if note is None:
+            raise StockRefused(StockProblem.REASON)
+    except StockRefused as error:
+        await say(update, context, stock_views.refused(context.t, error))
+        return State.NOTE
+    return await _record(update, context, draft["qty"], AdjustReason.OTHER, note)
+
+
+async def _record(
+    update: Update,
+    context: BotContext,
+    qty: int,
+    reason: AdjustReason | None,
+    note: str | None,
+) -> int:
+    draft = get_draft(context, DRAFT)
+    stock = context.services.stock
+    try:
+        if reason is None:
+            moved = await stock.receive(context.person, draft["sku"], qty, note)
+        else:
+            moved = await stock.adjust(context.person, draft["sku"], qty, reason, note)
+    except StockRefused as error:
+        drop_draft(context, DRAFT)
+        await say(update, context, stock_views.refused(context.t, error))
+        return ConversationHandler.END
+    drop_draft(context, DRAFT)
+    await show(update, context, stock_views.moved(context.t, moved))
+    return ConversationHandler.END
+
+
+keep = leave_without_saving(DRAFT)
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The receive / adjust conversation."""
+    return conversation(
+        "stock_move",
+        entry_points=[CallbackQueryHandler(start, pattern=r"^stk:(r|a)$")],
+        states={
+            State.PRODUCT: typed(got_words, (r"^stk:pick:", picked)),
+            State.QUANTITY: typed(got_quantity),
+            State.REASON: pressed((r"^stk:why:", got_reason)),
+            State.NOTE: typed(got_note),
+        },
+        fallbacks=[CommandHandler("cancel", keep)],
+    )
