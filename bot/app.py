@@ -18,6 +18,8 @@ from bot.conversations import (
     change_order,
     checkout,
     credit,
+    custom_order,
+    custom_quote,
     customer_prices,
     export,
     feedback,
@@ -41,6 +43,7 @@ from bot.handlers import (
     cart,
     catalog,
     common,
+    custom_orders,
     customers,
     delivery,
     exports,
@@ -110,6 +113,8 @@ def register_handlers(app: App) -> None:
         statement,
         stock_move,
         product_editor,
+        custom_order,
+        custom_quote,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
@@ -127,6 +132,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(exports.handlers())
     app.add_handlers(reports.handlers())
     app.add_handlers(statements.handlers())
+    app.add_handlers(custom_orders.handlers())
     app.add_handlers(stock.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handlers(common.fallbacks())

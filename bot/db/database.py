@@ -27,6 +27,7 @@ from bot.db.connection import (
     findings,
     unusable,
 )
+from bot.db.custom_requests import CustomRequestRepository
 from bot.db.customers import CustomerRepository
 from bot.db.exports import ExportRepository
 from bot.db.feedback import FeedbackRepository
@@ -210,6 +211,7 @@ class UnitOfWork:
         self.updates = ProcessedUpdateRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.statements = StatementRepository(conn)
+        self.custom = CustomRequestRepository(conn)
         self.stock = StockRepository(conn)
         return self
 

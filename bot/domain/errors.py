@@ -39,6 +39,8 @@ class InputProblem(StrEnum):
     QUICK_NAME_LONG = "quick_name_long"
     PERIOD_INVALID = "period_invalid"
     COMMENT_LENGTH = "comment_length"
+    DESCRIPTION_LENGTH = "description_length"
+    LEAD_DAYS = "lead_days"
     SKU_INVALID = "sku_invalid"
     SKU_TAKEN = "sku_taken"
     PRODUCT_TEXT_LENGTH = "product_text_length"
@@ -203,3 +205,8 @@ class FeedbackNotOpen(DomainError):
 
 class FeedbackGiven(DomainError):
     """The order was rated (and commented on) already: once per order."""
+
+
+class QuoteExpired(DomainError):
+    """A custom order's quote past its valid-until date, or replaced by a newer quote: it can
+    no longer be accepted."""

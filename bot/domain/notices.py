@@ -31,6 +31,11 @@ class NoticeKind(StrEnum):
     BLOCKED = "blocked"  # to a customer's rep (or the managers): the customer blocked the bot
     REMINDER = "reminder"  # a reminder or alert the scan decided (bot/services/reminders.py)
     STATEMENT = "statement"  # to the customer: last month's statement of account (PDF)
+    CUSTOM_REQUEST = "custom_request"  # to the customer's rep (or deciders): a custom request
+    CUSTOM_QUOTE = "custom_quote"  # to the customer: the quote, Accept / Decline
+    CUSTOM_QUESTION = "custom_question"  # to the customer: the rep's question, Answer
+    CUSTOM_ANSWER = "custom_answer"  # to the customer's rep (or deciders): the answer
+    CUSTOM_DECIDED = "custom_decided"  # to the customer's rep (or deciders): accepted/declined
     LOW_STOCK = "low_stock"  # to the warehouse and admins: available stock fell to the threshold
 
 

@@ -38,7 +38,8 @@ def help_screen(t: Texts, roles: frozenset[Role] = frozenset()) -> Screen:
         [
             button(t._("📖 Catalog"), pack("cat", "home")),
             button(t._("🛒 Cart"), pack("cart", "show")),
-        ]
+        ],
+        [button(t._("🛠 Custom order"), pack("cu", "start"))],
     ]
     return Screen("\n".join(lines), keyboard(rows))
 

@@ -37,6 +37,7 @@ CUSTOMER_COMMANDS = (
     ("orders", N_("Your orders")),
     ("track", N_("Track an order by number")),
     ("statement", N_("Statement of account: invoices, payments, balance")),
+    ("custom", N_("Custom order: describe what you need, get a quote")),
     ("language", N_("Change the language")),
     ("timezone", N_("Your time zone")),
     ("help", N_("What this bot can do")),

@@ -17,6 +17,7 @@ from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file, note_file, statement_file
 from bot.i18n import Texts
+from bot.services.custom_orders import CustomNote, CustomRef
 from bot.services.finance import PaymentResult, RefundResult
 from bot.services.money import CreditNote, Invoice, RefundDue
 from bot.services.notices import (
@@ -35,6 +36,7 @@ from bot.services.statements import StatementNotice
 from bot.services.stock import LowStock
 from bot.ui import (
     approval_views,
+    custom_views,
     customer_views,
     feedback_views,
     finance_views,
@@ -233,6 +235,31 @@ async def _reminder_settled(
     await context.services.reminders.finish(ref.reminder_id, status, error)
 
 
+async def _custom_request(context: BotContext, t: Texts, ref: CustomRef) -> Rendered:
+    card = await context.services.custom.card(ref.request_id)
+    return custom_views.staff_card(t, card)
+
+
+async def _custom_quote(context: BotContext, t: Texts, ref: CustomRef) -> Rendered:
+    card = await context.services.custom.card(ref.request_id)
+    return custom_views.quote_notice(t, card)
+
+
+async def _custom_question(context: BotContext, t: Texts, note: CustomNote) -> Rendered:
+    card = await context.services.custom.card(note.request_id)
+    return custom_views.question_notice(t, card, note.text)
+
+
+async def _custom_answer(context: BotContext, t: Texts, note: CustomNote) -> Rendered:
+    card = await context.services.custom.card(note.request_id)
+    return custom_views.answer_notice(t, card, note.text)
+
+
+async def _custom_decided(context: BotContext, t: Texts, ref: CustomRef) -> Rendered:
+    card = await context.services.custom.card(ref.request_id)
+    return custom_views.decided_notice(t, card)
+
+
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.NEW_ORDER: Renderer(OrderRef, _new_order),
     NoticeKind.PICK_LIST: Renderer(OrderRef, _pick_list),
@@ -255,6 +282,11 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.BLOCKED: Renderer(CustomerRef, _blocked),
     NoticeKind.REMINDER: Renderer(ReminderRef, _reminder, _reminder_settled),
     NoticeKind.STATEMENT: Renderer(StatementNotice, _statement),
+    NoticeKind.CUSTOM_REQUEST: Renderer(CustomRef, _custom_request),
+    NoticeKind.CUSTOM_QUOTE: Renderer(CustomRef, _custom_quote),
+    NoticeKind.CUSTOM_QUESTION: Renderer(CustomNote, _custom_question),
+    NoticeKind.CUSTOM_ANSWER: Renderer(CustomNote, _custom_answer),
+    NoticeKind.CUSTOM_DECIDED: Renderer(CustomRef, _custom_decided),
     NoticeKind.LOW_STOCK: Renderer(LowStock, _low_stock),
 }
 

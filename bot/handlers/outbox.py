@@ -212,6 +212,18 @@ class Sender:
                 message_thread_id=topic,
             )
             return
+        if message.photo:  # e.g. a custom request's first photo, the card as its caption
+            try:
+                await context.bot.send_photo(
+                    notice.chat_id,
+                    message.photo,
+                    caption=message.text,
+                    reply_markup=message.keyboard,
+                    message_thread_id=topic,
+                )
+                return
+            except BadRequest as error:  # the photo is gone: the card goes as text
+                log.warning("outbox: notice %d sent without its photo: %s", notice.id, error)
         await context.bot.send_message(
             notice.chat_id, message.text, reply_markup=message.keyboard, message_thread_id=topic
         )

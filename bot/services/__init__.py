@@ -13,6 +13,7 @@ from bot.services.cart import CartService
 from bot.services.catalog import CatalogService
 from bot.services.changes import ChangeService
 from bot.services.checkout import CheckoutService
+from bot.services.custom_orders import CustomOrderService
 from bot.services.customer_admin import CustomerAdminService
 from bot.services.customers import CustomerService
 from bot.services.exports import ExportService
@@ -62,6 +63,7 @@ class Services:
     batch_orders: BatchOrderService
     reports: ReportService
     feedback: FeedbackService
+    custom: CustomOrderService
     outbox: OutboxService
     online_payments: OnlinePaymentService
     statements: StatementService
@@ -94,6 +96,7 @@ class Services:
             batch_orders=BatchOrderService(db, config, clock),
             reports=ReportService(db, config, clock),
             feedback=FeedbackService(db, config, clock),
+            custom=CustomOrderService(db, config, clock),
             outbox=OutboxService(db, config, clock),
             online_payments=OnlinePaymentService(db, config, clock),
             statements=StatementService(db, config, clock),

@@ -246,6 +246,20 @@ class CheckoutService(Service):
         specials = await uow.customers.special_prices_of_user(customer_user.id)
         return await price_lines(uow, list(held.items()), customer_user.language, specials)
 
+    async def create_in(
+        self,
+        uow: UnitOfWork,
+        customer: Customer,
+        cart: Cart,
+        draft: CheckoutDraft,
+        actor_id: int,
+        now: datetime,
+        kind: OrderType,
+    ) -> Submission:
+        """The same submission as checkout's, in the caller's unit of work, for lines the
+        caller priced (an accepted custom quote: bot/services/custom_orders.py)."""
+        return await self._create(uow, customer, cart, draft, actor_id, now, kind)
+
     async def _create(
         self,
         uow: UnitOfWork,
@@ -254,8 +268,10 @@ class CheckoutService(Service):
         draft: CheckoutDraft,
         actor_id: int,
         now: datetime,
+        kind: OrderType | None = None,
     ) -> Submission:
-        """Order, lines, reservations, first timeline entry and review, in the caller's unit."""
+        """Order, lines, reservations, first timeline entry and review, in the caller's unit
+        (`kind`: the order's type when the caller knows it, e.g. a custom order)."""
         method, term = await self._validate(uow, customer, draft)
         if not cart.lines:
             raise CartEmpty()
@@ -270,7 +286,7 @@ class CheckoutService(Service):
             customer_id=customer.id,
             status=OrderStatus.SUBMITTED,
             payment_status=PaymentStatus.UNPAID,
-            order_type=order_type(cart),
+            order_type=kind or order_type(cart),
             delivery_method=method.code,
             address=draft.address if method.needs_address else None,
             desired_date=draft.desired_date,

@@ -29,6 +29,7 @@ from bot.domain.errors import (
     OrderNotFound,
     OutOfStockToShip,
     ProductNotFound,
+    QuoteExpired,
     ReasonRequired,
     RefundOverDue,
     RequestClosed,
@@ -82,6 +83,10 @@ INPUT = {
         "(at most %(high)s days)."
     ),
     InputProblem.COMMENT_LENGTH: N_("The comment must be %(low)s to %(high)s characters long."),
+    InputProblem.DESCRIPTION_LENGTH: N_("Please write %(low)s to %(high)s characters."),
+    InputProblem.LEAD_DAYS: N_(
+        "The lead time must be a whole number of days, %(low)s to %(high)s."
+    ),
     InputProblem.SKU_INVALID: N_(
         "A SKU holds letters, digits, '.', '_' or '-' (32 at most). Example: A4-PAPER-80"
     ),
@@ -156,6 +161,8 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._("A request for this order is already waiting for our team.")
     if isinstance(error, RequestClosed):
         return t._("This request was already decided.")
+    if isinstance(error, QuoteExpired):
+        return t._("This quote is no longer valid: it expired, or a newer one replaced it.")
     if isinstance(error, RefundOverDue):
         if not error.due:
             return t._("Nothing is due to be paid back on this order.")

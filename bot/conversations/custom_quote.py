@@ -1,0 +1,133 @@
+"""The rep's side of a custom order: a quote (unit price, lead time, valid until) or a
+question, started from the request's card."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    typed,
+)
+from bot.domain.custom_orders import parse_lead_days, parse_message, parse_unit_price
+from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.parsing import parse_date
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, show
+from bot.ui import custom_views
+from bot.ui.callbacks import parse
+
+DRAFT = "custom_quote"
+
+
+class State(IntEnum):
+    """Steps of a quote, and the one step of a question."""
+
+    PRICE = 1
+    LEAD = 2
+    VALID = 3
+    QUESTION = 4
+
+
+def _request_id(update: Update) -> int:
+    return parse(update.callback_query.data if update.callback_query else None).number(0)
+
+
+def _draft(context: BotContext) -> dict[str, int]:
+    return dict(get_draft(context, DRAFT))
+
+
+async def start_quote(update: Update, context: BotContext) -> State:
+    """cq:q:<id>: the request's rep (or a manager) quotes it; others are refused."""
+    card = await context.services.custom.check_staff(context.person, _request_id(update))
+    context.user_data[DRAFT] = {"id": card.request.id}  # type: ignore[index]
+    await answer(update)
+    await show(update, context, custom_views.ask_price(context.t, card), new=True)
+    return State.PRICE
+
+
+async def got_price(update: Update, context: BotContext) -> State:
+    """The unit price (above 0, at most 10^9)."""
+    digits = context.config.business.minor_digits
+    price = parse_unit_price(message_text(update), digits)
+    context.user_data[DRAFT] = {**_draft(context), "price": price}  # type: ignore[index]
+    await show(update, context, custom_views.ask_lead(context.t))
+    return State.LEAD
+
+
+async def got_lead(update: Update, context: BotContext) -> State:
+    """The lead time in days."""
+    days = parse_lead_days(message_text(update))
+    context.user_data[DRAFT] = {**_draft(context), "lead": days}  # type: ignore[index]
+    earliest, latest = context.services.custom.quote_range()
+    await show(update, context, custom_views.ask_valid(context.t, earliest, latest))
+    return State.VALID
+
+
+async def got_valid(update: Update, context: BotContext) -> int:
+    """Valid until: the quote is recorded and sent to the customer."""
+    service = context.services.custom
+    earliest, latest = service.quote_range()
+    today = service.today()
+    try:
+        day = parse_date(
+            message_text(update), today, (earliest - today).days, (latest - today).days
+        )
+    except InvalidInput as error:
+        if error.problem is InputProblem.DATE_RANGE:
+            raise InvalidInput(
+                InputProblem.DATE_RANGE, context.t.date(earliest), context.t.date(latest)
+            ) from None
+        raise
+    draft = _draft(context)
+    request = await service.quote(context.person, draft["id"], draft["price"], draft["lead"], day)
+    drop_draft(context, DRAFT)
+    await show(update, context, custom_views.quoted(context.t, request))
+    return ConversationHandler.END
+
+
+async def start_question(update: Update, context: BotContext) -> State:
+    """cq:a:<id>: the request's rep (or a manager) asks the customer something."""
+    card = await context.services.custom.check_staff(context.person, _request_id(update))
+    context.user_data[DRAFT] = {"id": card.request.id}  # type: ignore[index]
+    await answer(update)
+    await show(update, context, custom_views.ask_question(context.t), new=True)
+    return State.QUESTION
+
+
+async def got_question(update: Update, context: BotContext) -> int:
+    """The question typed: to the customer."""
+    text = parse_message(message_text(update))
+    await context.services.custom.ask(context.person, _draft(context)["id"], text)
+    drop_draft(context, DRAFT)
+    await show(update, context, custom_views.asked(context.t))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """The rep's quote-or-question conversation."""
+    leave = leave_without_saving(DRAFT)
+    return conversation(
+        "custom_quote",
+        entry_points=[
+            CallbackQueryHandler(start_quote, pattern=r"^cq:q:"),
+            CallbackQueryHandler(start_question, pattern=r"^cq:a:"),
+        ],
+        states={
+            State.PRICE: typed(got_price),
+            State.LEAD: typed(got_lead),
+            State.VALID: typed(got_valid),
+            State.QUESTION: typed(got_question),
+        },
+        fallbacks=[
+            CommandHandler("cancel", leave),
+            CallbackQueryHandler(leave, pattern=r"^cq:x$"),
+        ],
+    )

@@ -1,0 +1,36 @@
+"""The customer's answer to a custom quote: cu:ok / cu:no buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, show
+from bot.ui import custom_views, order_views
+from bot.ui.callbacks import parse
+
+
+async def accept(update: Update, context: BotContext) -> None:
+    """cu:ok:<id>:<unit price>: accept the quote shown, while valid, once; the order goes to
+    review like any other."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    submission = await context.services.custom.accept(context.person, cb.number(0), cb.number(1))
+    await answer(update)
+    await show(update, context, order_views.submitted(context.t, submission.order, True))
+
+
+async def decline(update: Update, context: BotContext) -> None:
+    """cu:no:<id>: decline the quote; the rep is told."""
+    request_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    request = await context.services.custom.decline(context.person, request_id)
+    await answer(update)
+    await show(update, context, custom_views.declined(context.t, request))
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Quote buttons."""
+    return [
+        CallbackQueryHandler(accept, pattern=r"^cu:ok:"),
+        CallbackQueryHandler(decline, pattern=r"^cu:no:"),
+    ]
