@@ -9,6 +9,7 @@ import io
 from openpyxl import load_workbook
 
 from tests.conversations.conftest import ADMIN, Team, query
+from tests.conversations.test_checkout import fill_cart, to_summary
 from tests.conversations.test_exports_flow import content, documents
 from tests.conversations.test_fulfilment import approved_order, ship_rest, stock
 
@@ -270,3 +271,16 @@ async def test_step_by_step_refused_to_managers_and_forged(team: Team) -> None:
     await bot.send(team.warehouse, "STP-24")
     assert "Nothing recorded" in await bot.send(team.warehouse, "/cancel")
     assert await stock(team, "STP-24") == (120, 0)
+
+
+async def test_waiting_pre_orders_in_the_report(team: Team) -> None:
+    """INK-CMY-SET has no stock and takes pre-orders: Ann's one waits for the next receipt."""
+    bot = team.bot
+    await fill_cart(bot, team.customer, "ink", "Ink set cyan, magenta, yellow · CN¥129.00", "+1")
+    await bot.send(team.customer, "/cart")
+    await to_summary(bot, team.customer)
+    await bot.press(team.customer, "✅ Confirm order")
+    waiting = await query(bot, "SELECT qty, reserved_qty FROM order_lines")
+    assert waiting == [(1, 0)]
+    shown = await bot.send(team.warehouse, "/stock ink")
+    assert "INK-CMY-SET" in shown and "available 0, waiting pre-orders 1" in shown
