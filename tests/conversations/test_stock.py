@@ -4,6 +4,7 @@ to the cached on-hand stock after receipts, adjustments and shipments."""
 
 from __future__ import annotations
 
+import copy
 import io
 
 from openpyxl import load_workbook
@@ -284,3 +285,13 @@ async def test_waiting_pre_orders_in_the_report(team: Team) -> None:
     assert waiting == [(1, 0)]
     shown = await bot.send(team.warehouse, "/stock ink")
     assert "INK-CMY-SET" in shown and "available 0, waiting pre-orders 1" in shown
+
+
+async def test_a_receipt_delivered_twice_counts_once(team: Team) -> None:
+    bot = team.bot
+    update = bot.fake.send_text(team.warehouse, "/receive STP-24 7")
+    await bot.feed(copy.deepcopy(update))
+    await bot.restart()  # a new process: only the database remembers the update
+    await bot.feed(copy.deepcopy(update))
+    assert await stock(team, "STP-24") == (127, 0)
+    await every_ledger_matches(team)
