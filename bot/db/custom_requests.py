@@ -112,6 +112,15 @@ class CustomRequestRepository:
         )
         return cursor.rowcount == 1
 
+    async def withdraw(self, request_id: int, now: datetime) -> bool:
+        """open or quoted → withdrawn by the customer, once; False otherwise."""
+        cursor = await self._conn.execute(
+            "UPDATE custom_requests SET state = 'withdrawn', decided_at = ?"
+            " WHERE id = ? AND state IN ('open', 'quoted')",
+            (ts(now), request_id),
+        )
+        return cursor.rowcount == 1
+
     async def add_message(
         self, request_id: int, author_id: int, kind: str, text: str, now: datetime
     ) -> None:

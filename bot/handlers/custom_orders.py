@@ -1,4 +1,4 @@
-"""The customer's answer to a custom quote: cu:ok / cu:no buttons."""
+"""The customer's answer to a custom quote (cu:ok / cu:no), or withdrawing it (cu:wd)."""
 
 from __future__ import annotations
 
@@ -28,9 +28,18 @@ async def decline(update: Update, context: BotContext) -> None:
     await show(update, context, custom_views.declined(context.t, request))
 
 
+async def withdraw(update: Update, context: BotContext) -> None:
+    """cu:wd:<id>: withdraw a request not yet accepted or declined; the rep is told."""
+    request_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    request = await context.services.custom.withdraw(context.person, request_id)
+    await answer(update)
+    await show(update, context, custom_views.withdrawn(context.t, request))
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Quote buttons."""
     return [
         CallbackQueryHandler(accept, pattern=r"^cu:ok:"),
         CallbackQueryHandler(decline, pattern=r"^cu:no:"),
+        CallbackQueryHandler(withdraw, pattern=r"^cu:wd:"),
     ]

@@ -261,6 +261,19 @@ class CustomOrderService(Service):
         assert declined is not None
         return declined
 
+    async def withdraw(self, user: User, request_id: int) -> CustomRequest:
+        """The customer withdraws a request not yet accepted or declined; the rep is told."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            customer, _ = await self._own(uow, user, request_id)
+            if not await uow.custom.withdraw(request_id, now):
+                raise RequestClosed()
+            await self._decided(uow, user, customer, request_id, "custom_withdrawn", now)
+            withdrawn = await uow.custom.get(request_id)
+            await uow.commit()
+        assert withdrawn is not None
+        return withdrawn
+
     async def accept(self, user: User, request_id: int, unit_price: int) -> Submission:
         """The customer accepts the quote they were shown (its unit price), while valid and
         once: an order of type custom is submitted,

@@ -88,8 +88,14 @@ def sent(t: Texts, request: CustomRequest) -> Screen:
     """The request is stored and on its way."""
     return Screen(
         t._("📨 Custom request #%(id)d is sent. Your sales rep will answer with a quote.")
-        % {"id": request.id}
+        % {"id": request.id},
+        keyboard([[button(t._("↩️ Withdraw"), pack(AREA, "wd", request.id))]]),
     )
+
+
+def withdrawn(t: Texts, request: CustomRequest) -> Screen:
+    """The customer withdrew the request."""
+    return Screen(t._("↩️ Custom request #%(id)d is withdrawn.") % {"id": request.id})
 
 
 def _details(t: Texts, card: CustomCard) -> list[str]:
@@ -165,9 +171,11 @@ def answer_notice(t: Texts, card: CustomCard, text: str) -> Screen:
 
 
 def decided_notice(t: Texts, card: CustomCard) -> Screen:
-    """The customer accepted (with the order made) or declined the quote."""
+    """The customer accepted (with the order made) or declined the quote, or withdrew."""
     if card.request.state is CustomState.ACCEPTED:
         head = t._("✅ The quote was accepted.")
+    elif card.request.state is CustomState.WITHDRAWN:
+        head = t._("↩️ The customer withdrew the request.")
     else:
         head = t._("✖️ The quote was declined.")
     return staff_card(t, card, head)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.clock import FixedClock
 from tests.conversations.conftest import Team, query
+from tests.conversations.test_fulfilment import ship_rest
 
 
 async def describe(team: Team, text: str = "500 mugs printed with our logo") -> str:
@@ -69,7 +70,7 @@ def _texts(team: Team, uid: int) -> str:
     return "\n".join(str(m.get("text") or m.get("caption") or "") for m in messages)
 
 
-async def test_small_custom_order_goes_to_the_rep(team: Team) -> None:
+async def test_small_custom_order_approved_by_the_rep_paid_received_shipped(team: Team) -> None:
     bot = team.bot
     await describe(team)
     await quote(team, price="0.20")  # 100.00 in all: the rep decides
@@ -88,6 +89,11 @@ async def test_small_custom_order_goes_to_the_rep(team: Team) -> None:
     await bot.press(team.finance, "Today")
     await bot.press(team.finance, "✅ Record payment")
     assert "SO-20261123-0001" in _texts(team, team.warehouse)
+    # made to order: the goods are received as CUSTOM stock, then shipped like any order
+    assert "Received 500" in await bot.send(team.warehouse, "/receive CUSTOM 500")
+    await ship_rest(team)
+    assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
+    assert await query(bot, "SELECT stock_on_hand FROM products WHERE sku = 'CUSTOM'") == [(0,)]
 
 
 async def test_question_and_answer_then_decline(team: Team) -> None:
@@ -209,3 +215,14 @@ async def test_an_old_quote_button_after_a_new_quote_is_refused(team: Team) -> N
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
     await bot.press(team.customer, "✅ Accept")
     assert await query(bot, "SELECT unit_price FROM order_lines") == [(1400,)]
+
+
+async def test_withdrawn_before_the_quote(team: Team) -> None:
+    bot = team.bot
+    await describe(team)
+    assert "is withdrawn" in await bot.press(team.customer, "↩️ Withdraw")
+    assert "customer withdrew the request" in bot.last(team.rep)
+    assert "💬 Quote" not in bot.buttons(team.rep)
+    await bot.press_data(team.rep, "cq:q:1")
+    assert "already decided" in bot.alerts()[-1]
+    assert await query(bot, "SELECT state FROM custom_requests") == [("withdrawn",)]
