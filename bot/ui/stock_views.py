@@ -230,10 +230,10 @@ def to_xlsx(t: Texts, rows: list[StockRow], threshold: int) -> bytes:
         cell.font = Font(bold=True)
     yes = t._("yes")
     for r in rows:
-        # Names are the seller's text: written as strings, never as formulas.
-        name = r.name if not r.name.startswith(("=", "+", "-", "@")) else "'" + r.name
         low = yes if r.available <= threshold else ""
-        sheet.append([r.sku, name, r.on_hand, r.reserved, r.available, r.waiting, low])
+        sheet.append([r.sku, r.name, r.on_hand, r.reserved, r.available, r.waiting, low])
+        for cell in sheet[sheet.max_row][:2]:
+            cell.data_type = "s"  # text as typed, never a formula
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for column, width in zip("ABCDEFG", (14, 40, 10, 10, 10, 12, 6), strict=True):
