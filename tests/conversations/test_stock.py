@@ -9,10 +9,14 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.conversations.conftest import ADMIN, Team, query
+from bot.clock import FixedClock
+from bot.db import Database
+from tests.conftest import make_config
+from tests.conversations.conftest import ADMIN, Team, _grant, query
 from tests.conversations.test_checkout import fill_cart, to_summary
 from tests.conversations.test_exports_flow import content, documents
 from tests.conversations.test_fulfilment import approved_order, ship_rest, stock
+from tests.harness import Harness
 
 
 async def ledger(team: Team, sku: str) -> int:
@@ -295,3 +299,20 @@ async def test_a_receipt_delivered_twice_counts_once(team: Team) -> None:
     await bot.feed(copy.deepcopy(update))
     assert await stock(team, "STP-24") == (127, 0)
     await every_ledger_matches(team)
+
+
+async def test_low_stock_goes_to_the_warehouse_group(db: Database, clock: FixedClock) -> None:
+    await db.close()
+    group = -1001000000002
+    config = make_config(db.path, notifications={"warehouse": {"chat_id": group}})
+    bot = await Harness(config, clock).start()
+    try:
+        wu = bot.user("Wu")
+        await _grant(bot, wu, "warehouse")
+        bot.fake.create_group("Warehouse", [wu], chat_id=group)
+        await bot.send(wu, "/adjust TN-2420 -20 count")
+        told = [str(m.get("text") or "") for m in bot.fake.bot_messages(group)]
+        assert len(told) == 1 and "⚠️ Low stock" in told[0] and "TN-2420" in told[0]
+        assert not any("⚠️ Low stock" in str(m.get("text")) for m in bot.fake.bot_messages(wu))
+    finally:
+        await bot.stop()
