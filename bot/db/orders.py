@@ -314,6 +314,26 @@ class OrderRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else None
 
+    async def waiting_for(self, product_id: int) -> list[tuple[int, int, int]]:
+        """Lines of live orders still short of held units of a product, oldest order first:
+        (line id, order id, units wanted)."""
+        async with self._conn.execute(
+            "SELECT l.id, l.order_id, l.qty - l.shipped_qty - l.cancelled_qty - l.reserved_qty"
+            " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+            " WHERE l.product_id = ?"
+            " AND o.status IN ('submitted', 'approved', 'partially_shipped')"
+            " AND l.qty - l.shipped_qty - l.cancelled_qty - l.reserved_qty > 0"
+            " ORDER BY o.submitted_at, o.id, l.id",
+            (product_id,),
+        ) as cursor:
+            return [(int(r[0]), int(r[1]), int(r[2])) for r in await cursor.fetchall()]
+
+    async def hold_more(self, line_id: int, qty: int) -> None:
+        """Units now held for a line (the product's reserved count goes up with them)."""
+        await self._conn.execute(
+            "UPDATE order_lines SET reserved_qty = reserved_qty + ? WHERE id = ?", (qty, line_id)
+        )
+
     async def release(self, order_id: int, now: datetime) -> bool:
         """Hand an order to the warehouse, once; False if it was already."""
         async with self._conn.execute(

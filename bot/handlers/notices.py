@@ -31,6 +31,7 @@ from bot.services.notices import (
     Shipped,
 )
 from bot.services.online_payments import PaidInChat
+from bot.services.preorders import Arrived
 from bot.services.shortages import ShortageNotice, ShortageOutcome
 from bot.services.statements import StatementNotice
 from bot.services.stock import LowStock
@@ -185,6 +186,11 @@ async def _line_named(context: BotContext, t: Texts, order_id: int, line: OrderL
     return line.model_copy(update={"name": name}) if name else line
 
 
+async def _arrived(context: BotContext, t: Texts, value: Arrived) -> Rendered:
+    order, line = await context.services.outbox.line(value.order_id, value.line_id, t.language)
+    return shortage_views.arrived(t, order, line, value.qty, value.complete)
+
+
 async def _shortage(context: BotContext, t: Texts, notice: ShortageNotice) -> Rendered:
     line = await _line_named(context, t, notice.order.id, notice.line)
     return shortage_views.to_customer(t, notice.model_copy(update={"line": line}))
@@ -280,6 +286,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.SHORTAGE: Renderer(ShortageNotice, _shortage),
     NoticeKind.SHORTAGE_CHOSEN: Renderer(ShortageOutcome, _shortage_chosen),
     NoticeKind.BLOCKED: Renderer(CustomerRef, _blocked),
+    NoticeKind.ARRIVED: Renderer(Arrived, _arrived),
     NoticeKind.REMINDER: Renderer(ReminderRef, _reminder, _reminder_settled),
     NoticeKind.STATEMENT: Renderer(StatementNotice, _statement),
     NoticeKind.CUSTOM_REQUEST: Renderer(CustomRef, _custom_request),

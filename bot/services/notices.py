@@ -18,7 +18,7 @@ from bot.config import Config
 from bot.db import UnitOfWork
 from bot.db.outbox import Addressed, Taken
 from bot.domain.errors import OrderNotFound
-from bot.domain.models import Customer, Language, Order, Shipment, User
+from bot.domain.models import Customer, Language, Order, OrderLine, Shipment, User
 from bot.domain.notices import NoticeKind, NoticeState, expired, retry_at
 from bot.domain.roles import Role
 from bot.services.base import Service
@@ -228,6 +228,18 @@ class OutboxService(Service):
         if order is None:
             raise OrderNotFound()
         return order
+
+    async def line(
+        self, order_id: int, line_id: int, language: Language
+    ) -> tuple[Order, OrderLine]:
+        """An order and one of its lines, named in a language."""
+        async with self.db.reader() as uow:
+            order = await uow.orders.by_id(order_id)
+            lines = await uow.orders.lines(order_id, language)
+        line = next((x for x in lines if x.id == line_id), None)
+        if order is None or line is None:
+            raise OrderNotFound()
+        return order, line
 
     async def shipment(self, order_id: int, shipment_id: int) -> tuple[Order, Shipment]:
         """A shipment and its order."""

@@ -25,6 +25,7 @@ from bot.domain.stock import (
 )
 from bot.services.base import Service, authorize, roles_of
 from bot.services.notices import post, staff_with
+from bot.services.preorders import allocate
 
 
 class LowStock(BaseModel):
@@ -134,6 +135,8 @@ class StockService(Service):
                 after=str(after),
                 reason=text,
             )
+            if qty > 0:  # waiting orders first, before anyone else may take it
+                await allocate(uow, self.config, row.product_id, now)
             await watch(uow, self.config, [row.product_id], now)
             await uow.commit()
         return Moved(kind, row.sku, row.name, qty, row.on_hand, after, row.reserved, reason, note)

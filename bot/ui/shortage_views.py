@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.domain.models import OrderLine
+from bot.domain.models import Order, OrderLine
 from bot.i18n import N_, Texts
 from bot.services.shortages import ShortageChoice, ShortageNotice, ShortageOutcome
 from bot.ui.callbacks import day_arg, pack
@@ -88,3 +88,17 @@ def to_staff(t: Texts, outcome: ShortageOutcome) -> Screen:
             "choice": t._(CHOSEN[outcome.choice]),
         }
     )
+
+
+def arrived(t: Texts, order: Order, line: OrderLine, qty: int, complete: bool) -> Screen:
+    """The customer's news that units their order waited for arrived and are kept for it."""
+    text = t._(
+        "📦 Good news: %(qty)d × %(name)s for your order %(number)s arrived and is kept for you."
+    ) % {
+        "qty": qty,
+        "name": esc(clip(line.name, 60)),
+        "number": order.number,
+    }
+    if complete:
+        text += "\n" + t._("Everything in the order is here now: we will ship it soon.")
+    return Screen(text)

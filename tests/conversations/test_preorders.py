@@ -1,0 +1,71 @@
+"""Pre-orders for real, through the real Application offline: stock received goes first to the
+orders waiting for it, oldest first, before anyone else may take it; the customer is told it
+arrived, and an order held whole goes to the warehouse again."""
+
+from __future__ import annotations
+
+from tests.conversations.conftest import Team, query
+from tests.conversations.test_checkout import fill_cart, to_summary
+
+INK = "Ink set cyan, magenta, yellow · CN¥129.00"
+
+
+async def pre_order(team: Team, units: int) -> None:
+    """Ann pre-orders ink sets (none in stock) and her rep approves."""
+    bot = team.bot
+    for _ in range(units):
+        await fill_cart(bot, team.customer, "ink", INK, "+1")
+    await to_summary(bot, team.customer)
+    await bot.press(team.customer, "✅ Confirm order")
+    await bot.press(team.rep, "✅ Approve")
+
+
+def pick_lists(team: Team) -> int:
+    """How many pick lists the warehouse was sent."""
+    sent = team.bot.fake.bot_messages(team.warehouse)
+    return sum("🚚 Ship" in str(m.get("reply_markup") or "") for m in sent)
+
+
+async def test_a_receipt_goes_to_waiting_pre_orders_oldest_first(team: Team) -> None:
+    bot = team.bot
+    await pre_order(team, 3)  # SO-…-0001
+    await pre_order(team, 2)  # SO-…-0002
+    assert await query(bot, "SELECT qty, reserved_qty FROM order_lines ORDER BY id") == [
+        (3, 0),
+        (2, 0),
+    ]
+    lists = pick_lists(team)
+    told = len(bot.fake.bot_messages(team.customer))
+
+    await bot.send(team.warehouse, "/receive INK-CMY-SET 4")
+    assert await query(bot, "SELECT reserved_qty FROM order_lines ORDER BY id") == [(3,), (1,)]
+    assert await query(
+        bot, "SELECT stock_on_hand, reserved FROM products WHERE sku = 'INK-CMY-SET'"
+    ) == [(4, 4)]
+    news = [m.get("text") or "" for m in bot.fake.bot_messages(team.customer)[told:]]
+    assert any("3 × Ink set" in x and "SO-20261123-0001" in x and "here now" in x for x in news)
+    assert any("1 × Ink set" in x and "SO-20261123-0002" in x for x in news)
+    assert not any("SO-20261123-0002" in x and "here now" in x for x in news)
+    assert pick_lists(team) == lists + 1, "the first order, held whole, to the warehouse again"
+
+    # held, so nothing is left for anyone else until the second order has its units
+    assert "available 0" in await bot.send(team.warehouse, "/stock ink")
+    await bot.send(team.warehouse, "/receive INK-CMY-SET 1")
+    assert await query(bot, "SELECT reserved_qty FROM order_lines ORDER BY id") == [(3,), (2,)]
+    assert pick_lists(team) == lists + 2
+    assert "here now" in bot.last(team.customer)
+
+
+async def test_a_cancelled_pre_order_waits_for_nothing(team: Team) -> None:
+    bot = team.bot
+    await pre_order(team, 2)
+    await bot.send(team.customer, "/track SO-20261123-0001")
+    await bot.press(team.customer, "✖️ Ask to cancel")
+    await bot.send(team.customer, "Too late for us")
+    await bot.press(team.rep, "✅ Cancel the order")
+    await bot.press(team.rep, "Yes, cancel it")
+    await bot.send(team.warehouse, "/receive INK-CMY-SET 5")
+    assert await query(bot, "SELECT reserved_qty FROM order_lines") == [(0,)]
+    assert await query(
+        bot, "SELECT stock_on_hand, reserved FROM products WHERE sku = 'INK-CMY-SET'"
+    ) == [(5, 0)]
