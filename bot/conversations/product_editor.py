@@ -6,6 +6,7 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -203,6 +204,15 @@ async def got_photo(update: Update, context: BotContext) -> State | int:
         assert message.document is not None
         file_id, size = message.document.file_id, message.document.file_size
     check_photo(size)
+    if not message.photo:
+        # A file's id cannot be sent as a photo: the image goes back to the editor as one,
+        # and that photo's id is what the catalog shows.
+        content = await (await context.bot.get_file(file_id)).download_as_bytearray()
+        try:
+            sent = await context.bot.send_photo(message.chat_id, bytes(content))
+        except BadRequest as error:  # not an image Telegram can show
+            raise InvalidInput(InputProblem.PHOTO_EXPECTED) from error
+        file_id = sent.photo[-1].file_id
     return await _store(update, context, "photo_file_id", file_id)
 
 

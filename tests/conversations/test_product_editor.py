@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conversations.conftest import ADMIN, Team, query
+from tests.images import png
 
 AMOUNT = "Please send an amount like 1234.50."
 PHOTO_PLEASE = "Please send a photo of the product, or press Skip."
@@ -167,9 +168,15 @@ async def test_tiers_and_a_photo_sent_as_a_file_are_edited_from_the_card(team: T
     await bot.press_data(ADMIN, f"pe:ed:{pid}:photo")
     await bot.feed(
         bot.fake.send_document_from_user(ADMIN, "mug.png", b"\x89PNG" + b"0" * 99, "image/png")
-    )
+    )  # not an image Telegram can show
+    assert bot.last(ADMIN) == PHOTO_PLEASE
+    await bot.feed(bot.fake.send_document_from_user(ADMIN, "mug.png", png(), "image/png"))
     ((photo,),) = await query(bot, "SELECT photo_file_id FROM products WHERE id = ?", pid)
     assert photo and "Photo: yes" in bot.last(ADMIN)
+    sent = [m for m in bot.fake.bot_messages(ADMIN) if "photo" in m]
+    assert photo in {size["file_id"] for size in sent[-1]["photo"]}, (
+        "stored as a photo, not a file"
+    )
     audit = await query(bot, "SELECT action FROM audit_log WHERE entity = 'product' ORDER BY id")
     assert [a for (a,) in audit] == ["product_tiers", "product_photo_file_id"]
 
