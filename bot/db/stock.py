@@ -164,3 +164,19 @@ class StockRepository:
             params,
         ) as cursor:
             return [_row(r) for r in await cursor.fetchall()]
+
+    async def watch_back(self, user_id: int, product_id: int, now: datetime) -> bool:
+        """Someone waits for a product to be back; False if they were already."""
+        cursor = await self._conn.execute(
+            "INSERT OR IGNORE INTO stock_watches (user_id, product_id, created_at)"
+            " VALUES (?, ?, ?)",
+            (user_id, product_id, ts(now)),
+        )
+        return cursor.rowcount == 1
+
+    async def take_watchers(self, product_id: int) -> list[int]:
+        """The people waiting for a product, no longer waiting (they are told now)."""
+        async with self._conn.execute(
+            "DELETE FROM stock_watches WHERE product_id = ? RETURNING user_id", (product_id,)
+        ) as cursor:
+            return sorted(int(r[0]) for r in await cursor.fetchall())

@@ -29,6 +29,7 @@ class NoticeKind(StrEnum):
     SHORTAGE = "shortage"  # to the customer: a line is short, what would they like
     SHORTAGE_CHOSEN = "shortage_chosen"  # to the warehouse: the customer's choice
     BLOCKED = "blocked"  # to a customer's rep (or the managers): the customer blocked the bot
+    BACK_IN_STOCK = "back_in_stock"  # to who asked: a product out of stock is available again
     ARRIVED = "arrived"  # to the customer: units a waiting order wanted arrived and are held
     REMINDER = "reminder"  # a reminder or alert the scan decided (bot/services/reminders.py)
     STATEMENT = "statement"  # to the customer: last month's statement of account (PDF)

@@ -66,6 +66,14 @@ async def catalog_button(update: Update, context: BotContext) -> None:
         )
         await answer(update)
         await show(update, context, catalog_views.search_results(t, words, page))
+    elif cb.action == "w":
+        waiting = await services.catalog.tell_when_back(context.person, cb.number(0))
+        told = (
+            t._("We will tell you once it is back.")
+            if waiting
+            else t._("It is in stock now: open it again to order.")
+        )
+        await answer(update, told, alert=True)
     elif cb.action == "find":
         await answer(update, t._("Send /search and a few words, e.g. /search paper"), alert=True)
     else:

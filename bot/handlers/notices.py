@@ -34,9 +34,10 @@ from bot.services.online_payments import PaidInChat
 from bot.services.preorders import Arrived
 from bot.services.shortages import ShortageNotice, ShortageOutcome
 from bot.services.statements import StatementNotice
-from bot.services.stock import LowStock
+from bot.services.stock import LowStock, ProductRef
 from bot.ui import (
     approval_views,
+    catalog_views,
     custom_views,
     customer_views,
     feedback_views,
@@ -186,6 +187,11 @@ async def _line_named(context: BotContext, t: Texts, order_id: int, line: OrderL
     return line.model_copy(update={"name": name}) if name else line
 
 
+async def _back_in_stock(context: BotContext, t: Texts, ref: ProductRef) -> Rendered:
+    product = await context.services.catalog.product(ref.product_id, t.language)
+    return catalog_views.back_in_stock(t, product)
+
+
 async def _arrived(context: BotContext, t: Texts, value: Arrived) -> Rendered:
     order, line = await context.services.outbox.line(value.order_id, value.line_id, t.language)
     return shortage_views.arrived(t, order, line, value.qty, value.complete)
@@ -287,6 +293,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.SHORTAGE_CHOSEN: Renderer(ShortageOutcome, _shortage_chosen),
     NoticeKind.BLOCKED: Renderer(CustomerRef, _blocked),
     NoticeKind.ARRIVED: Renderer(Arrived, _arrived),
+    NoticeKind.BACK_IN_STOCK: Renderer(ProductRef, _back_in_stock),
     NoticeKind.REMINDER: Renderer(ReminderRef, _reminder, _reminder_settled),
     NoticeKind.STATEMENT: Renderer(StatementNotice, _statement),
     NoticeKind.CUSTOM_REQUEST: Renderer(CustomRef, _custom_request),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.db import UnitOfWork
 from bot.domain.errors import ProductNotFound
-from bot.domain.models import Category, Language, Page, Product, StockLevel
+from bot.domain.models import Category, Language, Page, Product, StockLevel, User
 from bot.domain.parsing import parse_search
 from bot.domain.pricing import as_customer_sees
 from bot.services.base import Service
@@ -76,6 +76,20 @@ class CatalogService(Service):
             specials = await self._specials(uow, for_user)
         items = [as_customer_sees(p, specials) for p in items]
         return Page(items=tuple(items), page=page, pages=pages, total=total)
+
+    async def tell_when_back(self, user: User, product_id: int) -> bool:
+        """Ask to be told once when an out-of-stock product is available again; False if it
+        is available now (nothing to wait for)."""
+        async with self.db.unit_of_work() as uow:
+            found = await uow.catalog.products([product_id], user.language)
+            product = found.get(product_id)
+            if product is None or not product.active:
+                raise ProductNotFound()
+            if product.available > 0:
+                return False
+            await uow.stock.watch_back(user.id, product_id, self.clock.now())
+            await uow.commit()
+        return True
 
     async def remember_photo(self, product_id: int, file_id: str) -> None:
         """Keep Telegram's id of a product photo once uploaded."""

@@ -84,6 +84,24 @@ async def watch(
             await post(uow, config, NoticeKind.LOW_STOCK, notice, admins, now)
 
 
+class ProductRef(BaseModel):
+    """A product a notice is about, shown as it is when the notice is sent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: int
+
+
+async def tell_back(uow: UnitOfWork, config: Config, product_id: int, now: datetime) -> None:
+    """A product available again: who asked to be told hears it, once."""
+    product = (await uow.catalog.products([product_id], Language.EN)).get(product_id)
+    if product is None or product.available <= 0 or not product.active:
+        return
+    users = [await uow.users.by_id(i) for i in await uow.stock.take_watchers(product_id)]
+    ref = ProductRef(product_id=product_id)
+    await post(uow, config, NoticeKind.BACK_IN_STOCK, ref, [u for u in users if u], now)
+
+
 class StockService(Service):
     """Receipts, adjustments and the stock report."""
 
@@ -137,6 +155,7 @@ class StockService(Service):
             )
             if qty > 0:  # waiting orders first, before anyone else may take it
                 await allocate(uow, self.config, row.product_id, now)
+                await tell_back(uow, self.config, row.product_id, now)
             await watch(uow, self.config, [row.product_id], now)
             await uow.commit()
         return Moved(kind, row.sku, row.name, qty, row.on_hand, after, row.reserved, reason, note)

@@ -74,6 +74,8 @@ def product_card(
             [button(f"+{q}", pack("cart", "add", product.id, q)) for q in QUICK_QUANTITIES]
             + [button(t._("Other quantity…"), pack("cart", "ask", product.id))]
         )
+    else:
+        rows.append([button(t._("🔔 Tell me when it is back"), pack("cat", "w", product.id))])
     rows.append(
         [
             button(t._("⬅ Back"), pack("cat", "c", product.category_id, back_page)),
@@ -101,4 +103,11 @@ def search_results(t: Texts, words: str, page: Page[Product]) -> Screen:
     text = t.ngettext(
         "Found %(n)d product for “%(words)s”:", "Found %(n)d products for “%(words)s”:", page.total
     ) % {"n": page.total, "words": esc(words)}
+    return Screen(text, keyboard(rows))
+
+
+def back_in_stock(t: Texts, product: Product) -> Screen:
+    """The news, to who asked, that a product is available again."""
+    text = t._("🔔 %(name)s is back in stock.") % {"name": esc(clip(product.name, 80))}
+    rows = [[button(t._("Open it"), pack("cat", "p", product.id, 0))]]
     return Screen(text, keyboard(rows))

@@ -69,3 +69,30 @@ async def test_a_cancelled_pre_order_waits_for_nothing(team: Team) -> None:
     assert await query(
         bot, "SELECT stock_on_hand, reserved FROM products WHERE sku = 'INK-CMY-SET'"
     ) == [(5, 0)]
+
+
+async def test_tell_me_when_it_is_back_tells_once(team: Team) -> None:
+    bot = team.bot
+    await bot.send(team.customer, "/search pens")
+    card = await bot.press(team.customer, "Blue ballpoint pens (12) · CN¥12.00")
+    assert "❌ Out of stock" in card
+    await bot.press(team.customer, "🔔 Tell me when it is back")
+    assert "We will tell you once it is back." in bot.alerts()[-1]
+    await bot.press(team.customer, "🔔 Tell me when it is back")  # twice: still told once
+    assert await query(bot, "SELECT COUNT(*) FROM stock_watches") == [(1,)]
+    ((stapler,),) = await query(bot, "SELECT id FROM products WHERE sku = 'STP-24'")
+    await bot.press_data(team.customer, f"cat:w:{stapler}")  # in stock: nothing to wait for
+    assert "in stock now" in bot.alerts()[-1]
+
+    await bot.send(team.warehouse, "/receive PEN-BLU-12 10")
+    back = [
+        m.get("text") or ""
+        for m in bot.fake.bot_messages(team.customer)
+        if "is back in stock" in (m.get("text") or "")
+    ]
+    assert back == ["🔔 Blue ballpoint pens (12) is back in stock."]
+    assert "Open it" in bot.buttons(team.customer)
+    assert await query(bot, "SELECT COUNT(*) FROM stock_watches") == [(0,)]
+    await bot.send(team.warehouse, "/receive PEN-BLU-12 5")
+    again = [m for m in bot.fake.bot_messages(team.customer) if "is back" in (m.get("text") or "")]
+    assert len(again) == 1, "told once"
