@@ -29,6 +29,10 @@ EDITABLE = frozenset(
 _COLUMNS = "id, sku, photo, " + ", ".join(sorted(EDITABLE))  # photo: a shipped file
 
 
+# The non-catalog product custom orders are made of (bot/db/custom_requests.py): never edited.
+NOT_EDITED = "sku != 'CUSTOM'"
+
+
 class ProductEditorRepository:
     """Products and categories as the editor sees them: all languages, active or not."""
 
@@ -38,7 +42,7 @@ class ProductEditorRepository:
     async def row(self, product_id: int) -> dict[str, Any] | None:
         """One product's editable values (every language), or None."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM products WHERE id = ?", (product_id,)
+            f"SELECT {_COLUMNS} FROM products WHERE id = ? AND {NOT_EDITED}", (product_id,)
         ) as cursor:
             found = await cursor.fetchone()
         return dict(found) if found else None
@@ -55,9 +59,9 @@ class ProductEditorRepository:
     async def find(self, words: str, limit: int) -> list[dict[str, Any]]:
         """Products (withdrawn too) whose SKU or a name contains the words; all if empty."""
         async with self._conn.execute(
-            f"SELECT {_COLUMNS} FROM products WHERE sku LIKE :q ESCAPE '\\'"
+            f"SELECT {_COLUMNS} FROM products WHERE {NOT_EDITED} AND (sku LIKE :q ESCAPE '\\'"
             " OR name_en LIKE :q ESCAPE '\\' OR name_zh LIKE :q ESCAPE '\\'"
-            " OR name_ru LIKE :q ESCAPE '\\' ORDER BY active DESC, name_en, id LIMIT :limit",
+            " OR name_ru LIKE :q ESCAPE '\\') ORDER BY active DESC, name_en, id LIMIT :limit",
             {"q": like_pattern(words) if words else "%", "limit": limit},
         ) as cursor:
             return [dict(r) for r in await cursor.fetchall()]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FixedClock
-from tests.conversations.conftest import Team, query
+from tests.conversations.conftest import ADMIN, Team, query
 from tests.conversations.test_fulfilment import ship_rest
 
 
@@ -90,7 +90,12 @@ async def test_small_custom_order_approved_by_the_rep_paid_received_shipped(team
     await bot.press(team.finance, "✅ Record payment")
     assert "SO-20261123-0001" in _texts(team, team.warehouse)
     # made to order: the goods are received as CUSTOM stock, then shipped like any order
-    assert "Received 500" in await bot.send(team.warehouse, "/receive CUSTOM 500")
+    picks = _texts(team, team.warehouse).count("Pick list SO-20261123-0001")
+    await bot.send(team.warehouse, "/receive CUSTOM 500")
+    assert "Received 500" in _texts(team, team.warehouse)
+    # held for the order at once; the warehouse gets its pick list again, now complete
+    assert await query(bot, "SELECT reserved_qty FROM order_lines") == [(500,)]
+    assert _texts(team, team.warehouse).count("Pick list SO-20261123-0001") == picks + 1
     await ship_rest(team)
     assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
     assert await query(bot, "SELECT stock_on_hand FROM products WHERE sku = 'CUSTOM'") == [(0,)]
@@ -226,3 +231,17 @@ async def test_withdrawn_before_the_quote(team: Team) -> None:
     await bot.press_data(team.rep, "cq:q:1")
     assert "already decided" in bot.alerts()[-1]
     assert await query(bot, "SELECT state FROM custom_requests") == [("withdrawn",)]
+
+
+async def test_the_custom_product_is_not_in_the_product_editor(team: Team) -> None:
+    bot = team.bot
+    await describe(team)
+    await quote(team)
+    await bot.press(team.customer, "✅ Accept")
+    ((custom,),) = await query(bot, "SELECT id FROM products WHERE sku = 'CUSTOM'")
+    admin = bot.fake.create_user("Ada", user_id=ADMIN)
+    await bot.send(admin, "/help")
+    await bot.send(admin, "/products")
+    assert "None found." in await bot.send(admin, "CUSTOM")
+    await bot.press_data(admin, f"pe:on:{custom}")  # restore it into the catalog: refused
+    assert await query(bot, "SELECT active FROM products WHERE id = ?", custom) == [(0,)]
