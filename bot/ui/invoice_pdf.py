@@ -10,7 +10,7 @@ from html import unescape
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import TableBordersLayout, TextMode, XPos, YPos
+from fpdf.enums import TableBordersLayout
 from fpdf.fonts import FontFace
 
 from bot.i18n import Texts
@@ -19,13 +19,22 @@ from bot.ui.export_files import HEADERS
 from bot.ui.labels import payment_term
 from bot.ui.order_views import totals_block
 from bot.ui.pdf_font import fonts_for
+from bot.ui.pdf_parts import (
+    ACCENT,
+    FALLBACK,
+    FONT,
+    GREY,
+    INK,
+    LANG_TAGS,
+    MARGIN,
+    WIDTH,
+    bold,
+    lines,
+    seller_lines,
+)
 
-FONT, FALLBACK = "invoice", "invoice-fallback"
-MARGIN, WIDTH = 16.0, 210.0 - 2 * 16.0
-INK, GREY, ACCENT = (33, 37, 41), (108, 117, 125), (232, 238, 247)
 # SKU, product, quantity, unit price, amount (mm; the product takes what is left).
 COLUMNS = (28.0, WIDTH - 28.0 - 16.0 - 30.0 - 32.0, 16.0, 30.0, 32.0)
-LANG_TAGS = {"en": "en", "zh": "zh-CN", "ru": "ru"}
 
 
 def _plain(html: str) -> str:
@@ -83,13 +92,6 @@ def layout(t: Texts, doc: InvoiceDocument) -> Layout:
     """The invoice's texts in the reader's language."""
     seller, language = doc.seller, t.language
     order, customer = doc.order, doc.customer
-    seller_lines = [seller.name_in(language), *seller.address_in(language).splitlines()]
-    if seller.phone:
-        seller_lines.append(t._("Phone: %(value)s") % {"value": seller.phone})
-    if seller.email:
-        seller_lines.append(seller.email)
-    if seller.tax_id:
-        seller_lines.append(t._("Tax ID: %(value)s") % {"value": seller.tax_id})
     meta = [
         t._("Invoice date: %(value)s") % {"value": t.date(doc.issued_on)},
         t._("Order: %(value)s") % {"value": order.number},
@@ -124,7 +126,7 @@ def layout(t: Texts, doc: InvoiceDocument) -> Layout:
     return Layout(
         title=t._("Invoice: %(invoice)s") % {"invoice": doc.number},
         bill_to_label=t._("Bill to"),
-        seller=[line for line in seller_lines if line.strip()],
+        seller=seller_lines(t, seller),
         meta=meta,
         bill_to=bill_to,
         headings=[t._(HEADERS[k]) for k in ("sku", "product", "qty", "unit_price", "amount")],
@@ -149,22 +151,6 @@ class _Pdf(FPDF):
         self.set_text_color(*GREY)
         self.cell(WIDTH / 2, 5, self.footer_text)
         self.cell(WIDTH / 2, 5, f"{self.page_no()}/{{nb}}", align="R")
-
-
-def _bold(pdf: FPDF, on: bool) -> None:
-    """The font has one weight: headings are drawn with a thin outline as well."""
-    pdf.text_mode = TextMode.FILL_STROKE if on else TextMode.FILL
-    pdf.set_line_width(0.22 if on else 0.2)
-
-
-def _lines(
-    pdf: FPDF, texts: list[str], x: float, width: float, size: float, align: str = "L"
-) -> None:
-    """Paragraphs at x, wrapped to width, one under the other."""
-    pdf.set_font(FONT, size=size)
-    for text in texts:
-        pdf.set_x(x)
-        pdf.multi_cell(width, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def render(t: Texts, doc: InvoiceDocument) -> bytes:
@@ -193,28 +179,28 @@ def render(t: Texts, doc: InvoiceDocument) -> bytes:
 
 def _draw(pdf: FPDF, parts: Layout) -> None:
     top = pdf.get_y()
-    _bold(pdf, True)
-    _lines(pdf, parts.seller[:1], MARGIN, WIDTH * 0.55, 14)
-    _bold(pdf, False)
+    bold(pdf, True)
+    lines(pdf, parts.seller[:1], MARGIN, WIDTH * 0.55, 14)
+    bold(pdf, False)
     pdf.set_text_color(*GREY)
-    _lines(pdf, parts.seller[1:], MARGIN, WIDTH * 0.55, 9)
+    lines(pdf, parts.seller[1:], MARGIN, WIDTH * 0.55, 9)
     left_bottom = pdf.get_y()
     pdf.set_text_color(*INK)
     right = MARGIN + WIDTH * 0.58
     pdf.set_y(top)
-    _bold(pdf, True)
-    _lines(pdf, [parts.title], right, WIDTH * 0.42, 13, align="R")
-    _bold(pdf, False)
-    _lines(pdf, parts.meta, right, WIDTH * 0.42, 9, align="R")
+    bold(pdf, True)
+    lines(pdf, [parts.title], right, WIDTH * 0.42, 13, align="R")
+    bold(pdf, False)
+    lines(pdf, parts.meta, right, WIDTH * 0.42, 9, align="R")
     pdf.set_y(max(left_bottom, pdf.get_y()) + 6)
 
     pdf.set_text_color(*GREY)
-    _lines(pdf, [parts.bill_to_label], MARGIN, WIDTH, 8.5)
+    lines(pdf, [parts.bill_to_label], MARGIN, WIDTH, 8.5)
     pdf.set_text_color(*INK)
-    _bold(pdf, True)
-    _lines(pdf, parts.bill_to[:1], MARGIN, WIDTH, 11)
-    _bold(pdf, False)
-    _lines(pdf, parts.bill_to[1:], MARGIN, WIDTH, 9)
+    bold(pdf, True)
+    lines(pdf, parts.bill_to[:1], MARGIN, WIDTH, 11)
+    bold(pdf, False)
+    lines(pdf, parts.bill_to[1:], MARGIN, WIDTH, 9)
     pdf.ln(4)
 
     pdf.set_font(FONT, size=9)
@@ -234,13 +220,13 @@ def _draw(pdf: FPDF, parts: Layout) -> None:
 
     for index, text in enumerate(parts.totals):
         last = index == len(parts.totals) - 1
-        _bold(pdf, last)
-        _lines(pdf, [text], MARGIN, WIDTH, 11 if last else 9.5, align="R")
-    _bold(pdf, False)
-    _lines(pdf, parts.balance, MARGIN, WIDTH, 9.5, align="R")
+        bold(pdf, last)
+        lines(pdf, [text], MARGIN, WIDTH, 11 if last else 9.5, align="R")
+    bold(pdf, False)
+    lines(pdf, parts.balance, MARGIN, WIDTH, 9.5, align="R")
     pdf.ln(5)
-    _lines(pdf, parts.payment, MARGIN, WIDTH, 9.5)
+    lines(pdf, parts.payment, MARGIN, WIDTH, 9.5)
     if parts.extra:
         pdf.ln(2)
         pdf.set_text_color(*GREY)
-        _lines(pdf, parts.extra, MARGIN, WIDTH, 8.5)
+        lines(pdf, parts.extra, MARGIN, WIDTH, 8.5)

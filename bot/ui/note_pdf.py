@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from bot.i18n import Texts
 from bot.services.invoices import NoteDocument
-from bot.ui.invoice_pdf import MARGIN, WIDTH
 from bot.ui.note_views import reason, title
-from bot.ui.pdf_parts import Page, bold, drop, heading, lines, page, seller_lines
+from bot.ui.pdf_parts import MARGIN, WIDTH, Page, bold, drop, heading, lines, page, seller_lines
 
 
 @dataclass(frozen=True)

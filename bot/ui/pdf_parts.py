@@ -1,6 +1,6 @@
-"""What the statement and credit note PDFs share with each other (and, in look, with the invoice):
-an A4 page in the invoices' embedded font (cut to the document's characters), a footer with
-page numbers, the seller's block, headings drawn bold, wrapped paragraphs."""
+"""What the invoice, statement and credit note PDFs share: the embedded font, margins and
+colours, an A4 page in that font (cut to the document's characters) with page numbers, the
+seller's block, headings drawn bold, wrapped paragraphs."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from fpdf.enums import TextMode, XPos, YPos
 
 from bot.config import SellerConfig
 from bot.i18n import Texts
-from bot.ui.invoice_pdf import FALLBACK, FONT, GREY, INK, LANG_TAGS, MARGIN, WIDTH
 from bot.ui.pdf_font import fonts_for
+
+FONT, FALLBACK = "invoice", "invoice-fallback"
+MARGIN, WIDTH = 16.0, 210.0 - 2 * 16.0
+INK, GREY, ACCENT = (33, 37, 41), (108, 117, 125), (232, 238, 247)
+LANG_TAGS = {"en": "en", "zh": "zh-CN", "ru": "ru"}
 
 
 class Page(FPDF):

@@ -12,8 +12,19 @@ from fpdf.fonts import FontFace
 from bot.domain.reports import Period
 from bot.i18n import Texts
 from bot.services.statements import StatementView
-from bot.ui.invoice_pdf import ACCENT, FONT, MARGIN, WIDTH
-from bot.ui.pdf_parts import Page, bold, drop, heading, lines, page, seller_lines
+from bot.ui.pdf_parts import (
+    ACCENT,
+    FONT,
+    MARGIN,
+    WIDTH,
+    Page,
+    bold,
+    drop,
+    heading,
+    lines,
+    page,
+    seller_lines,
+)
 from bot.ui.report_views import period_label
 from bot.ui.statement_views import HEADINGS, balance_text, entry_name
 
