@@ -224,6 +224,23 @@ class SandboxClient:
             state = await self.chat(chat_id, since=state["version"], timeout=min(remaining, 30))
             await asyncio.sleep(0)
 
+    async def wait_seen(self, chat_id: int, check: MessageCheck, timeout: float = 10) -> JSON:
+        """Long-poll until any bot message in the chat matches (not only the newest: notices
+        sent at the same moment arrive in any order); returns it."""
+        matches = _matcher(check)
+        deadline = time.monotonic() + timeout
+        state = await self.chat(chat_id)
+        while True:
+            for message in reversed(state.get("messages", [])):
+                if message.get("outgoing") and matches(message):
+                    return dict(message)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"chat {chat_id}: no bot message matching {check!r} within {timeout}s"
+                )
+            state = await self.chat(chat_id, since=state["version"], timeout=min(remaining, 30))
+
     # ------------------------------------------------------------------ faults and calls
 
     async def fault(
