@@ -65,6 +65,8 @@ def _logging(verbose: bool) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # fontTools (under fpdf2) logs every font subset it makes at INFO: one PDF, dozens of lines.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def _run(config: Config) -> int:
