@@ -15,16 +15,22 @@ help:
 	@echo "make bench    the benchmarks in benchmarks/ (figures printed, nothing asserted; QUICK=1)"
 	@echo "make extract / update / compile   maintain the gettext catalogs in locales/"
 
-$(BIN)/.installed: pyproject.toml
+# Two stamps: demo, run and the catalogs need only the bot and the sandbox; lint, test and bench
+# add the dev tools (pytest, ruff, mypy, playwright, ...) on top, in a second step.
+$(BIN)/.installed-sandbox: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[sandbox]'
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed-sandbox pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,sandbox]'
 	touch $@
 
-compile: $(BIN)/.installed
+compile: $(BIN)/.installed-sandbox
 	$(BIN)/pybabel -q compile -d locales -D $(DOMAIN) --statistics
 
-extract: $(BIN)/.installed
+extract: $(BIN)/.installed-sandbox
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --width 99 \
 	  -o locales/$(DOMAIN).pot bot
 
@@ -33,12 +39,12 @@ update: extract
 	  --ignore-obsolete --width 99
 	$(BIN)/python tools/po_english.py locales/en/LC_MESSAGES/$(DOMAIN).po
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check bot tests sandbox tools benchmarks
 	$(BIN)/mypy
 
 # Every benchmark, then one table (also in var/bench/results.md); QUICK=1 for small sizes.
-bench: compile
+bench: $(BIN)/.installed-dev compile
 	mkdir -p var/bench
 	$(BIN)/python -m benchmarks $(if $(QUICK),--quick) --out var/bench/results.md
 
@@ -46,7 +52,7 @@ bench: compile
 browser:
 	@bash tools/ensure_chromium.sh
 
-test: compile lint browser
+test: $(BIN)/.installed-dev compile lint browser
 	$(BIN)/pytest -q
 
 run: compile
