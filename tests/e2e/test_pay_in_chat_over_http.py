@@ -168,6 +168,9 @@ async def test_paying_in_the_web_chat(stack: Stack) -> None:
     from tests.e2e.test_web_chat import FLAGS
 
     shop = await ordered(stack)
+    # the rep's notice goes out through the outbox after Ann's confirmation: its Approve
+    # button is there only once the notice has arrived
+    await stack.client.wait_seen(shop.rep, "A new order waits for your decision")
     await step(stack, shop.rep, "Status: ✅ approved", press="✅ Approve")
     await stack.client.wait_for(shop.ann, lambda m: "document" in m)
     async with async_playwright() as pw:
