@@ -11,11 +11,12 @@ import math
 import mimetypes
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from sandbox.api import JSON
 from sandbox.files import FileRecord, Files
@@ -25,6 +26,8 @@ from sandbox.telegram import MAX_TEXT, FakeTelegram
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 MAX_UPDATES_TIMEOUT = 50.0  # Telegram's own cap for getUpdates long polling
 MAX_CHAT_TIMEOUT = 30.0
+LIVE_HEARTBEAT = 20.0  # seconds between pings on a chat's WebSocket (dead tabs are noticed)
+LIVE_MISSING = 4404  # close code: the chat of a /live socket does not exist
 MAX_BODY = 60 * 1024 * 1024  # uploads: documents up to 50 MB plus form overhead
 IMAGE_TYPES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -97,6 +100,7 @@ class SandboxServer:
         self._changed = asyncio.Event()
         self._closing = False
         self._previous_hook: Callable[[], None] | None = None
+        self._sockets: set[web.WebSocketResponse] = set()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -151,6 +155,9 @@ class SandboxServer:
             return
         self._closing = True
         self._signal()
+        for ws in list(self._sockets):
+            with contextlib.suppress(Exception):
+                await ws.close(code=WSCloseCode.GOING_AWAY, message=b"the sandbox stops")
         runner, self._runner = self._runner, None
         try:
             await runner.cleanup()
@@ -210,6 +217,7 @@ class SandboxServer:
         add("POST", "/control/users", self._create_user)
         add("POST", "/control/users/{uid}/{action}", self._user_action)
         add("GET", "/control/chats/{chat_id}", self._chat)
+        add("GET", "/control/chats/{chat_id}/live", self._live)
         add("POST", "/control/faults", self._add_fault)
         add("DELETE", "/control/faults", self._clear_faults)
         add("POST", "/control/delay", self._add_delay)
@@ -225,7 +233,9 @@ class SandboxServer:
         if request.url.host not in LOOPBACK_HOSTS:
             return _json_error(403, "the sandbox only answers requests addressed to loopback")
         origin = request.headers.get("Origin")
-        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        # A WebSocket opens with a GET but carries writes, and browsers let any page open one.
+        upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
+        writes = upgrade or request.method not in ("GET", "HEAD", "OPTIONS")
         if writes and origin is not None and origin != f"{request.scheme}://{request.host}":
             return _json_error(403, f"cross-origin request from {origin} refused")
         return await handler(request)
@@ -395,8 +405,12 @@ class SandboxServer:
     async def _user_action(self, request: web.Request) -> web.Response:
         """POST /control/users/{uid}/{action}: the user does something in their chat."""
         uid = _path_int(request, "uid")
-        action = request.match_info["action"]
         body = await _json_body(request)
+        update = self._act(uid, request.match_info["action"], body)
+        return _ok(update_id=update["update_id"] if update else None)
+
+    def _act(self, uid: int, action: str, body: JSON) -> JSON | None:
+        """Run a user action (text, press, pay, ...); ControlError when it cannot be done."""
         actions: dict[str, Callable[[int, JSON], JSON | None]] = {
             "text": self._act_text,
             "contact": self._act_contact,
@@ -413,10 +427,9 @@ class SandboxServer:
             raise ControlError(f"unknown user action {action!r}", 404)
         try:
             self.fake.user(uid)
-            update = act(uid, body)
+            return act(uid, body)
         except (KeyError, LookupError, ValueError) as exc:
             raise ControlError(str(exc.args[0]) if exc.args else repr(exc)) from None
-        return _ok(update_id=update["update_id"] if update else None)
 
     def _act_text(self, uid: int, body: JSON) -> JSON:
         """The user sends a text."""
@@ -496,10 +509,7 @@ class SandboxServer:
     async def _chat(self, request: web.Request) -> web.Response:
         """GET /control/chats/{chat_id}?since=V&timeout=S: what the chat shows, long-polled."""
         chat_id = _path_int(request, "chat_id")
-        try:
-            self.fake.chat_messages(chat_id)
-        except KeyError:
-            raise ControlError(f"unknown chat {chat_id}", 404) from None
+        self._known_chat(chat_id)
         since_raw = request.query.get("since")
         since: int | None = None
         if since_raw:
@@ -512,6 +522,17 @@ class SandboxServer:
             await self._wait_until(
                 lambda: self.fake.version != since, min(timeout, MAX_CHAT_TIMEOUT)
             )
+        return _ok(**self._chat_view(chat_id))
+
+    def _known_chat(self, chat_id: int) -> None:
+        """ControlError 404 unless the chat exists."""
+        try:
+            self.fake.chat_messages(chat_id)
+        except KeyError:
+            raise ControlError(f"unknown chat {chat_id}", 404) from None
+
+    def _chat_view(self, chat_id: int) -> JSON:
+        """What a chat shows: messages, reply keyboard, commands, button answers, checkouts."""
         version = self.fake.version
         messages = [self._message_view(m) for m in self.fake.chat_messages(chat_id)]
         try:
@@ -523,14 +544,90 @@ class SandboxServer:
             for a in list(self.fake.callback_answers)
             if a.get("user_id") == chat_id
         ]
-        return _ok(
-            version=version,
-            messages=messages,
-            reply_keyboard=keyboard,
-            commands=self.fake.commands_for_chat(chat_id),
-            answers=answers,
-            checkouts=self.fake.checkouts(chat_id),
-        )
+        return {
+            "version": version,
+            "messages": messages,
+            "reply_keyboard": keyboard,
+            "commands": self.fake.commands_for_chat(chat_id),
+            "answers": answers,
+            "checkouts": self.fake.checkouts(chat_id),
+        }
+
+    async def _live(self, request: web.Request) -> web.StreamResponse:
+        """GET /control/chats/{chat_id}/live: one WebSocket per browser tab.
+
+        The server sends {"type": "chat", ...what GET /control/chats/{id} answers} at once and
+        again whenever the chat's view changes. The tab sends its user's actions as
+        {"id": n, "action": "text" | "press" | "pay" | ..., "body": {...as the POST takes}} and
+        gets {"type": "result", "id": n, "ok": true, "update_id": ...} or
+        {"type": "result", "id": n, "ok": false, "error": "..."} back. An unknown chat is
+        closed with code 4404. A long poll per tab would hold one of the browser's six
+        HTTP/1.1 connections to this host for good: six tabs and no request gets through.
+        """
+        chat_id = _path_int(request, "chat_id")
+        ws = web.WebSocketResponse(heartbeat=LIVE_HEARTBEAT, max_msg_size=MAX_BODY)
+        await ws.prepare(request)
+        try:
+            self._known_chat(chat_id)
+        except ControlError as exc:
+            await ws.close(code=LIVE_MISSING, message=exc.message.encode()[:120])
+            return ws
+        lock = asyncio.Lock()
+
+        async def send(payload: JSON) -> None:
+            async with lock:
+                await ws.send_json(payload)
+
+        pusher = asyncio.create_task(self._push_chat(chat_id, send))
+        self._sockets.add(ws)
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                await send(self._live_action(chat_id, message.data))
+        finally:
+            self._sockets.discard(ws)
+            pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError, RuntimeError):
+                await pusher
+        return ws
+
+    async def _push_chat(self, chat_id: int, send: Callable[[JSON], Awaitable[None]]) -> None:
+        """Send the chat's view now and whenever it changes, until the socket or server ends."""
+        sent: JSON | None = None
+        while not self._closing:
+            version = self.fake.version
+            view = self._chat_view(chat_id)
+            shown = {key: value for key, value in view.items() if key != "version"}
+            if shown != sent:
+                await send({"type": "chat", **view})
+                sent = shown
+            await self._wait_until(partial(self._changed_since, version), MAX_CHAT_TIMEOUT)
+
+    def _changed_since(self, version: int) -> bool:
+        """Whether anything changed in the fake since `version`."""
+        return self.fake.version != version
+
+    def _live_action(self, chat_id: int, raw: str) -> JSON:
+        """Run one action a tab sent on its WebSocket; the result to send back."""
+        request_id: Any = None
+        try:
+            try:
+                frame = json.loads(raw)
+            except ValueError:
+                raise ControlError("a frame must be a JSON object") from None
+            if not isinstance(frame, dict):
+                raise ControlError("a frame must be a JSON object")
+            request_id = frame.get("id")
+            action = _str(frame, "action", required=True) or ""
+            body = frame.get("body") or {}
+            if not isinstance(body, dict):
+                raise ControlError("body must be a JSON object")
+            update = self._act(chat_id, action, body)
+        except ControlError as exc:
+            return {"type": "result", "id": request_id, "ok": False, "error": exc.message}
+        update_id = update["update_id"] if update else None
+        return {"type": "result", "id": request_id, "ok": True, "update_id": update_id}
 
     def _message_view(self, message: JSON) -> JSON:
         """Add photo_url/document_url so the page can show media, invoice_paid to invoices."""

@@ -4,7 +4,7 @@
 
 const DEMO_LOCATION = { latitude: 31.2304, longitude: 121.4737 };
 const MAX_TEXT = 4096;
-const POLL_TIMEOUT = 25; // seconds the server may hold a long poll
+const LIVE_MISSING = 4404; // the server closes a chat's socket so when the chat does not exist
 const TOAST_MS = 3000;
 const AVATAR_COLORS = ["#e17076", "#eda86c", "#a695e7", "#7bc862", "#6ec9cb", "#65aadd", "#ee7aae"];
 const LANGUAGES = { en: "EN", "zh-hans": "中文", zh: "中文", ru: "RU" };
@@ -52,7 +52,7 @@ const state = {
   flood: false,
   uid: null, // persona shown in this tab (from the URL hash)
   gen: 0, // bumps on every persona switch; stale loops and callbacks check it
-  abort: null,
+  live: null, // { uid, ws, nextId, pending } of the chat's WebSocket while it is open
   loaded: false, // first chat answer for the current persona arrived
   missing: false, // the server does not know this persona
   cache: new Map(), // message_id -> { key, el, msg }
@@ -102,6 +102,23 @@ const getJSON = (path, signal) => request("GET", path, undefined, signal);
 const postJSON = (path, body) => request("POST", path, body ?? {});
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The user `uid` does something in their chat (text, press, pay, contact, ...): over the chat's
+ * WebSocket while it is open, else as a POST. A tab holds no request open, so a browser's six
+ * connections to the host are never all taken by tabs waiting for news.
+ */
+function act(uid, action, body) {
+  const live = state.live;
+  if (!live || live.uid !== uid || live.ws.readyState !== WebSocket.OPEN) {
+    return postJSON(`/control/users/${uid}/${action}`, body);
+  }
+  return new Promise((resolve, reject) => {
+    live.nextId += 1;
+    live.pending.set(live.nextId, { resolve, reject });
+    live.ws.send(JSON.stringify({ id: live.nextId, action, body: body ?? {} }));
+  });
+}
 
 // ---------------------------------------------------------------- small helpers
 
@@ -795,14 +812,14 @@ async function pressReply(button, markup) {
   state.stickToBottom = true;
   try {
     if (button.request_contact) {
-      await postJSON(`/control/users/${uid}/contact`, { own: true });
+      await act(uid, "contact", { own: true });
     } else if (button.request_location) {
-      await postJSON(`/control/users/${uid}/location`, { ...DEMO_LOCATION });
+      await act(uid, "location", { ...DEMO_LOCATION });
     } else if (button.request_poll || button.request_users || button.request_user || button.request_chat || button.web_app) {
       showToast("This kind of button isn't supported in the sandbox", "error");
       return;
     } else {
-      await postJSON(`/control/users/${uid}/text`, { text: button.text });
+      await act(uid, "text", { text: button.text });
     }
     if (markup && markup.one_time_keyboard && uid === state.uid) setKeyboardHidden(true);
   } catch (error) {
@@ -916,7 +933,7 @@ async function sendText(text) {
   if (uid === null || !text) return false;
   state.stickToBottom = true;
   try {
-    await postJSON(`/control/users/${uid}/text`, { text });
+    await act(uid, "text", { text });
     return true;
   } catch (error) {
     showToast(error.message, "error");
@@ -952,7 +969,7 @@ async function pressInline(node, messageId, data) {
   node.classList.add("loading");
   node.setAttribute("aria-busy", "true");
   try {
-    await postJSON(`/control/users/${uid}/press`, { message_id: messageId, callback_data: data });
+    await act(uid, "press", { message_id: messageId, callback_data: data });
   } catch (error) {
     showToast(error.message, "error");
   } finally {
@@ -970,7 +987,7 @@ async function payInvoice(node, messageId) {
   node.classList.add("loading");
   node.setAttribute("aria-busy", "true");
   try {
-    await postJSON(`/control/users/${uid}/pay`, { message_id: messageId });
+    await act(uid, "pay", { message_id: messageId });
     showToast("Paying: the bot is asked to confirm…");
   } catch (error) {
     showToast(error.message, "error");
@@ -1011,7 +1028,7 @@ async function sendSticker() {
   if (uid === null) return;
   state.stickToBottom = true;
   try {
-    await postJSON(`/control/users/${uid}/sticker`, {});
+    await act(uid, "sticker", {});
   } catch (error) {
     showToast(error.message, "error");
   }
@@ -1042,7 +1059,7 @@ async function sendDocument() {
     const content_base64 = toBase64(await file.arrayBuffer());
     const body = { file_name: file.name, content_base64 };
     if (file.type) body.mime_type = file.type;
-    await postJSON(`/control/users/${uid}/document`, body);
+    await act(uid, "document", body);
   } catch (error) {
     showToast(error.message, "error");
   }
@@ -1175,11 +1192,11 @@ function uidFromHash() {
 }
 
 function selectPersona(uid) {
-  if (uid === state.uid && state.abort) return;
+  if (uid === state.uid && state.live) return;
   if (state.uid !== null && ui.composer.value) state.drafts.set(state.uid, ui.composer.value);
   state.gen += 1;
-  if (state.abort) state.abort.abort();
-  state.abort = null;
+  if (state.live) state.live.ws.close(1000);
+  state.live = null;
   state.uid = uid;
   state.loaded = false;
   state.missing = false;
@@ -1201,7 +1218,7 @@ function selectPersona(uid) {
   renderPersonas();
   renderHeader();
   updateEmptyState(true);
-  if (uid !== null) pollLoop(uid, state.gen);
+  if (uid !== null) openLive(uid, state.gen);
 }
 
 // ---------------------------------------------------------------- live updates
@@ -1216,54 +1233,76 @@ function setConnected(connected) {
   ui.conn.hidden = connected;
 }
 
-async function pollLoop(uid, gen) {
-  let since = null;
+/** What the chat shows, as the server sends it on the socket (at once, then on each change). */
+function applyChat(data) {
+  const first = !state.loaded;
+  setConnected(true);
+  if (state.missing) setComposerEnabled(true);
+  state.missing = false;
+  applyCommands(data.commands);
+  applyReplyKeyboard(data.reply_keyboard ?? null);
+  state.loaded = true;
+  applyMessages(Array.isArray(data.messages) ? data.messages : []);
+  applyAnswers(data.answers, first);
+  applyCheckouts(data.checkouts, first);
+  if (!first) refreshState();
+}
+
+function showMissing() {
+  state.missing = true;
+  state.loaded = true;
+  setComposerEnabled(false);
+  setConnected(true);
+  applyMessages([]);
+  refreshState();
+}
+
+/** One WebSocket per tab for the chat of `uid`: news in, the user's actions out; reconnects. */
+function openLive(uid, gen) {
   let failures = 0;
-  while (gen === state.gen) {
-    const controller = new AbortController();
-    state.abort = controller;
-    const watchdog = setTimeout(() => controller.abort(), (POLL_TIMEOUT + 15) * 1000);
-    const started = Date.now();
-    const query = since === null ? "timeout=0" : `since=${since}&timeout=${POLL_TIMEOUT}`;
-    try {
-      const data = await getJSON(`/control/chats/${uid}?${query}`, controller.signal);
+  const connect = () => {
+    if (gen !== state.gen) return;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${scheme}//${location.host}/control/chats/${uid}/live`);
+    const live = { uid, ws, nextId: 0, pending: new Map() };
+    state.live = live;
+    ws.addEventListener("message", (event) => {
+      let data = null;
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (data && data.type === "result") {
+        const waiting = live.pending.get(data.id);
+        live.pending.delete(data.id);
+        if (!waiting) return;
+        if (data.ok) waiting.resolve(data);
+        else waiting.reject(new ApiFailure(data.error || "refused", 400));
+      } else if (data && data.type === "chat" && gen === state.gen) {
+        if (failures) refreshState();
+        failures = 0;
+        applyChat(data);
+      }
+    });
+    ws.addEventListener("close", (event) => {
+      for (const waiting of live.pending.values()) {
+        waiting.reject(new ApiFailure("The connection to the sandbox was lost", 0));
+      }
+      live.pending.clear();
+      if (state.live === live) state.live = null;
       if (gen !== state.gen) return;
-      const first = !state.loaded;
-      const changed = data.version !== since;
-      if (failures) refreshState();
-      failures = 0;
-      setConnected(true);
-      if (state.missing) setComposerEnabled(true);
-      state.missing = false;
-      applyCommands(data.commands);
-      applyReplyKeyboard(data.reply_keyboard ?? null);
-      state.loaded = true;
-      applyMessages(Array.isArray(data.messages) ? data.messages : []);
-      applyAnswers(data.answers, first);
-      applyCheckouts(data.checkouts, first);
-      if (changed && !first) refreshState();
-      since = typeof data.version === "number" ? data.version : since;
-      // Guard against a server that answers at once without a change.
-      if (!changed && Date.now() - started < 1000) await sleep(1000);
-    } catch (error) {
-      if (gen !== state.gen) return;
-      if (error instanceof ApiFailure && (error.status === 404 || error.status === 400)) {
-        state.missing = true;
-        state.loaded = true;
-        setComposerEnabled(false);
-        setConnected(true);
-        applyMessages([]);
-        refreshState();
-        await sleep(3000);
-        continue;
+      if (event.code === LIVE_MISSING) {
+        showMissing();
+        setTimeout(connect, 3000);
+        return;
       }
       failures += 1;
       setConnected(false);
-      await sleep(Math.min(10000, 500 * 2 ** (failures - 1)));
-    } finally {
-      clearTimeout(watchdog);
-    }
-  }
+      setTimeout(connect, Math.min(10000, 500 * 2 ** (failures - 1)));
+    });
+  };
+  connect();
 }
 
 // ---------------------------------------------------------------- composer
