@@ -155,14 +155,20 @@ class SandboxServer:
             return
         self._closing = True
         self._signal()
-        for ws in list(self._sockets):
-            with contextlib.suppress(Exception):
-                await ws.close(code=WSCloseCode.GOING_AWAY, message=b"the sandbox stops")
+        await self.close_live()
         runner, self._runner = self._runner, None
         try:
             await runner.cleanup()
         finally:
             self.fake.on_change = self._previous_hook
+
+    async def close_live(self) -> int:
+        """Close every chat's WebSocket (the web chat's tabs connect again); how many."""
+        sockets = list(self._sockets)
+        for ws in sockets:
+            with contextlib.suppress(Exception):
+                await ws.close(code=WSCloseCode.GOING_AWAY, message=b"the sandbox closed it")
+        return len(sockets)
 
     async def __aenter__(self) -> SandboxServer:
         """Start the server."""

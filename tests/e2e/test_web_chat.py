@@ -1,7 +1,9 @@
-"""A person places an order through the sandbox's web chat in headless Chromium."""
+"""A person places an order through the sandbox's web chat in headless Chromium; six people
+chat at once, one per tab of one browser."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -71,3 +73,60 @@ async def test_order_through_the_web_chat(stack: Stack) -> None:
             await page.screenshot(path=str(Path(stack.config).parent / "web-chat.png"))
         finally:
             await browser.close()
+
+
+TABS = 6
+ANSWER_MS = 10_000  # a tab that queues behind the others' long polls waited up to 25 s
+
+
+async def test_six_tabs_each_answered_and_back_after_a_dropped_connection(stack: Stack) -> None:
+    """The README invites one person per tab. One browser (one profile) shares six HTTP/1.1
+    connections to the host among its tabs: a tab must not hold one open waiting for news."""
+    from playwright.async_api import Page, async_playwright, expect
+
+    people = [
+        int((await stack.client.create_user(first_name=f"Tab{n}", language_code="en"))["id"])
+        for n in range(TABS)
+    ]
+
+    async def say(page: Page, text: str, answer: str) -> None:
+        composer = page.get_by_test_id("composer")
+        await composer.fill(text)
+        await composer.press("Enter")
+        await expect(page.get_by_test_id("message").last).to_contain_text(
+            answer, timeout=ANSWER_MS
+        )
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            context = await browser.new_context(viewport={"width": 1000, "height": 700})
+            pages = []
+            for uid in people:
+                page = await context.new_page()
+                await page.goto(f"{stack.server.url}/#user={uid}")
+                await expect(page.get_by_test_id("composer")).to_be_enabled()
+                pages.append(page)
+            await asyncio.sleep(1)  # every tab open and idle, waiting for news
+            await asyncio.gather(*(say(page, "/start", "What is your name?") for page in pages))
+            await asyncio.gather(
+                *(say(page, f"Person {n}", "Your phone number?") for n, page in enumerate(pages))
+            )
+
+            assert await stack.server.close_live() == TABS  # e.g. the sandbox restarted
+            for page in pages:
+                await expect(page.get_by_test_id("connection")).to_be_hidden(timeout=ANSWER_MS)
+            await asyncio.gather(
+                *(
+                    say(page, f"+1 202 555 01{10 + n}", "company name")
+                    for n, page in enumerate(pages)
+                )
+            )
+        finally:
+            await browser.close()
+    for n, uid in enumerate(people):
+        chat = await stack.client.chat(uid)
+        mine = [m.get("text") for m in chat["messages"] if not m.get("outgoing")]
+        assert mine == ["/start", f"Person {n}", f"+1 202 555 01{10 + n}"]
+        told = " ".join(str(m.get("text")) for m in chat["messages"] if m.get("outgoing"))
+        assert "What is your name?" in told and "company name" in told
