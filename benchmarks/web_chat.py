@@ -56,8 +56,9 @@ async def measure(tabs: int, rounds: int, allowed: float, web_root: Path | None)
     """Open the tabs, then `rounds` times: every tab sends, each answer is timed."""
     from playwright.async_api import async_playwright
 
-    options = {"web_root": web_root} if web_root is not None else {}
-    server = SandboxServer(port=0, **options)
+    server = (
+        SandboxServer(port=0) if web_root is None else SandboxServer(port=0, web_root=web_root)
+    )
     url = await server.start()
     bot = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "benchmarks.echo_bot", url, stdout=asyncio.subprocess.DEVNULL
