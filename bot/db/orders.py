@@ -314,6 +314,18 @@ class OrderRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else None
 
+    async def preordered(self, order_id: int) -> list[tuple[int, int | None]]:
+        """An order's lines still waiting for stock (pre-ordered): (line total, the product's
+        deposit percent, None where it sets none)."""
+        async with self._conn.execute(
+            "SELECT l.total, p.deposit_percent FROM order_lines l"
+            " LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ?"
+            " AND l.qty - l.shipped_qty - l.cancelled_qty - l.reserved_qty > 0 ORDER BY l.id",
+            (order_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [(int(r[0]), None if r[1] is None else int(r[1])) for r in rows]
+
     async def waiting_for(self, product_id: int) -> list[tuple[int, int, int]]:
         """Lines of live orders still short of held units of a product, oldest order first:
         (line id, order id, units wanted)."""
