@@ -251,6 +251,12 @@ class OrderRepository:
             "UPDATE order_reviews SET discount_bp = ? WHERE order_id = ?", (discount_bp, order_id)
         )
 
+    async def set_promised(self, order_id: int, day: str | None) -> None:
+        """Store the promised ship date of an order (ISO), or none."""
+        await self._conn.execute(
+            "UPDATE orders SET promised_date = ? WHERE id = ?", (day, order_id)
+        )
+
     async def promised_date(self, order_id: int) -> str | None:
         """The promised ship date of an order (ISO), if any."""
         async with self._conn.execute(
