@@ -18,6 +18,7 @@ from bot.conversations import (
     change_order,
     checkout,
     credit,
+    custom_accept,
     custom_order,
     custom_quote,
     customer_prices,
@@ -114,6 +115,7 @@ def register_handlers(app: App) -> None:
         stock_move,
         product_editor,
         custom_order,
+        custom_accept,
         custom_quote,
     ):
         app.add_handler(conversation.build())

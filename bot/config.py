@@ -115,6 +115,9 @@ class CatalogConfig(_Section):
     page_size: Annotated[int, Field(ge=1, le=20)] = 6
     low_stock_threshold: Annotated[int, Field(ge=0)] = 5
     managers_edit: bool = False  # sales managers may use /products too
+    # Deposit asked at approval on pre-ordered lines, in percent of their total, for products
+    # that set none of their own (0: no deposit).
+    preorder_deposit_percent: Annotated[int, Field(ge=0, le=100)] = 0
 
 
 class CheckoutConfig(_Section):

@@ -132,15 +132,31 @@ async def delivery_chosen(update: Update, context: BotContext) -> State:
     return await _next(update, context, _update(context, delivery=code))
 
 
-async def address_chosen(update: Update, context: BotContext) -> State:
-    """co:ad:<id>: one of the customer's saved addresses."""
+async def saved_address(update: Update, context: BotContext) -> str:
+    """co:ad:<id>: the text of one of the customer's saved addresses (else refused)."""
     wanted = _callback(update).number(0)
     saved = await context.services.customers.addresses(context.person)
     match = next((a for a in saved if a.id == wanted), None)
     if match is None:
         raise OptionNotOffered()
     await answer(update)
-    return await _next(update, context, _update(context, address=match.text))
+    return match.text
+
+
+async def offered_term(update: Update, context: BotContext) -> str:
+    """co:pt:<code>: a payment term open to this customer (else refused)."""
+    code = _callback(update).text(0)
+    terms = await context.services.customers.payment_terms(context.person)
+    if code not in {t.code for t in terms}:
+        raise OptionNotOffered()
+    await answer(update)
+    return code
+
+
+async def address_chosen(update: Update, context: BotContext) -> State:
+    """co:ad:<id>: one of the customer's saved addresses."""
+    address = await saved_address(update, context)
+    return await _next(update, context, _update(context, address=address))
 
 
 async def address_typed(update: Update, context: BotContext) -> State:
@@ -176,11 +192,7 @@ async def date_typed(update: Update, context: BotContext) -> State:
 
 async def term_chosen(update: Update, context: BotContext) -> State:
     """co:pt:<code>: a payment term open to this customer."""
-    code = _callback(update).text(0)
-    terms = await context.services.customers.payment_terms(context.person)
-    if code not in {t.code for t in terms}:
-        raise OptionNotOffered()
-    await answer(update)
+    code = await offered_term(update, context)
     return await _next(update, context, _update(context, term=code))
 
 

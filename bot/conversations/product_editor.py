@@ -30,7 +30,12 @@ from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.parsing import parse_money
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.services.product_editor import check_photo, parse_text, parse_tiers
+from bot.services.product_editor import (
+    check_photo,
+    parse_deposit_percent,
+    parse_text,
+    parse_tiers,
+)
 from bot.ui import product_editor_views as views
 from bot.ui.callbacks import BadCallback, parse
 
@@ -60,6 +65,7 @@ OPTIONAL = frozenset(
         "photo",
         "cat_zh",
         "cat_ru",
+        "deposit_percent",  # cleared: the config's percent applies
     }
 )
 PHOTOS = filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.IMAGE)
@@ -183,6 +189,8 @@ async def got_text(update: Update, context: BotContext) -> State | int:
         value = parse_money(text, digits)
     elif step == "tiers":
         value = [[x.min_qty, x.unit_price] for x in parse_tiers(text, digits)]
+    elif step == "deposit_percent":
+        value = parse_deposit_percent(text)
     elif step.startswith("cat_"):
         value = parse_text(text, "category")
     else:

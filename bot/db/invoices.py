@@ -19,6 +19,7 @@ class InvoiceRecord(NamedTuple):
     number: str
     amount: int
     issued_at: datetime
+    deposit: int = 0  # what of it is the deposit asked first (pre-orders)
 
 
 class NoteRecord(NamedTuple):
@@ -55,12 +56,14 @@ class InvoiceRepository:
     async def find(self, number: str) -> InvoiceRecord | None:
         """The invoice with this number (INV-…) or of the order with this number (SO-…)."""
         async with self._conn.execute(
-            "SELECT i.order_id, i.number, i.amount, i.issued_at FROM invoices i"
+            "SELECT i.order_id, i.number, i.amount, i.issued_at, i.deposit FROM invoices i"
             " JOIN orders o ON o.id = i.order_id WHERE i.number = ? OR o.number = ?",
             (number, number),
         ) as cursor:
             row = await cursor.fetchone()
-        return InvoiceRecord(row[0], row[1], int(row[2]), from_ts(row[3])) if row else None
+        if row is None:
+            return None
+        return InvoiceRecord(row[0], row[1], int(row[2]), from_ts(row[3]), int(row[4]))
 
     async def find_note(self, number: str) -> NoteRecord | None:
         """The credit or debit note with this number (CN-…, DN-…)."""

@@ -251,6 +251,12 @@ class OrderRepository:
             "UPDATE order_reviews SET discount_bp = ? WHERE order_id = ?", (discount_bp, order_id)
         )
 
+    async def set_promised(self, order_id: int, day: str | None) -> None:
+        """Store the promised ship date of an order (ISO), or none."""
+        await self._conn.execute(
+            "UPDATE orders SET promised_date = ? WHERE id = ?", (day, order_id)
+        )
+
     async def promised_date(self, order_id: int) -> str | None:
         """The promised ship date of an order (ISO), if any."""
         async with self._conn.execute(
@@ -313,6 +319,18 @@ class OrderRepository:
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else None
+
+    async def preordered(self, order_id: int) -> list[tuple[int, int | None]]:
+        """An order's lines still waiting for stock (pre-ordered): (line total, the product's
+        deposit percent, None where it sets none)."""
+        async with self._conn.execute(
+            "SELECT l.total, p.deposit_percent FROM order_lines l"
+            " LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ?"
+            " AND l.qty - l.shipped_qty - l.cancelled_qty - l.reserved_qty > 0 ORDER BY l.id",
+            (order_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [(int(r[0]), None if r[1] is None else int(r[1])) for r in rows]
 
     async def waiting_for(self, product_id: int) -> list[tuple[int, int, int]]:
         """Lines of live orders still short of held units of a product, oldest order first:

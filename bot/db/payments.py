@@ -63,13 +63,19 @@ class PaymentRepository:
         return await next_in_day(self._conn, "invoice_counters", day)
 
     async def add_invoice(
-        self, order_id: int, number: str, amount: int, by: int | None, now: datetime
+        self,
+        order_id: int,
+        number: str,
+        amount: int,
+        by: int | None,
+        now: datetime,
+        deposit: int = 0,
     ) -> None:
-        """Store an order's invoice."""
+        """Store an order's invoice (with the deposit it asks first, if any)."""
         await self._conn.execute(
-            "INSERT INTO invoices (order_id, number, amount, issued_at, issued_by)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (order_id, number, amount, ts(now), by),
+            "INSERT INTO invoices (order_id, number, amount, issued_at, issued_by, deposit)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (order_id, number, amount, ts(now), by, deposit),
         )
 
     async def invoice(self, order_id: int) -> tuple[str, int, datetime] | None:

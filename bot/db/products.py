@@ -24,6 +24,7 @@ EDITABLE = frozenset(
         "preorder",
         "active",
         "photo_file_id",
+        "deposit_percent",
     }
 )
 _COLUMNS = "id, sku, photo, " + ", ".join(sorted(EDITABLE))  # photo: a shipped file

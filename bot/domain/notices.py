@@ -22,6 +22,7 @@ class NoticeKind(StrEnum):
     ASK_RATING = "ask_rating"  # to the customer, once per delivered order
     RECEIPT = "receipt"  # to the customer: a payment recorded
     INVOICE = "invoice"  # to the customer: the invoice PDF (text if the PDF cannot be made)
+    INVOICED = "invoiced"  # to finance: an invoice issued at approval, asking a deposit
     CREDIT_NOTE = "credit_note"  # to the customer: an invoiced total changed (credit/debit note)
     REFUND_DUE = "refund_due"  # to finance: money to pay back, with a button to record it
     REFUND = "refund"  # to the customer: money paid back

@@ -45,6 +45,14 @@ def schedule(
     return [(start, amount)]
 
 
+def deposit(lines: Iterable[tuple[int, int]], charge: int) -> int:
+    """The deposit asked at approval of an order with pre-ordered lines, from each such line's
+    (total, percent): the sum of total × percent / 100, rounded half up to minor units once
+    (not line by line), and never more than the order charges."""
+    hundredths = sum(total * percent for total, percent in lines if total > 0 and percent > 0)
+    return max(0, min((hundredths + 50) // 100, charge))
+
+
 # An order that ends like this charges nothing: whatever was paid on it is to be paid back.
 CHARGES_NOTHING = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
 

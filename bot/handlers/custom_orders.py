@@ -1,4 +1,5 @@
-"""The customer's answer to a custom quote (cu:ok / cu:no), or withdrawing it (cu:wd)."""
+"""The customer declining a custom quote (cu:no), or withdrawing it (cu:wd); accepting it
+(cu:ok) is a conversation: bot/conversations/custom_accept.py."""
 
 from __future__ import annotations
 
@@ -7,17 +8,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import custom_views, order_views
+from bot.ui import custom_views
 from bot.ui.callbacks import parse
-
-
-async def accept(update: Update, context: BotContext) -> None:
-    """cu:ok:<id>:<unit price>: accept the quote shown, while valid, once; the order goes to
-    review like any other."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    submission = await context.services.custom.accept(context.person, cb.number(0), cb.number(1))
-    await answer(update)
-    await show(update, context, order_views.submitted(context.t, submission.order, True))
 
 
 async def decline(update: Update, context: BotContext) -> None:
@@ -39,7 +31,6 @@ async def withdraw(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Quote buttons."""
     return [
-        CallbackQueryHandler(accept, pattern=r"^cu:ok:"),
         CallbackQueryHandler(decline, pattern=r"^cu:no:"),
         CallbackQueryHandler(withdraw, pattern=r"^cu:wd:"),
     ]

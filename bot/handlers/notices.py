@@ -154,6 +154,10 @@ async def _invoice(context: BotContext, t: Texts, invoice: Invoice) -> Rendered:
     return Document(content, name, caption, pay)
 
 
+async def _invoiced(context: BotContext, t: Texts, invoice: Invoice) -> Rendered:
+    return finance_views.invoice_issued(t, invoice)
+
+
 async def _credit_note(context: BotContext, t: Texts, note: CreditNote) -> Rendered:
     """The note's PDF; the notice as text if the PDF cannot be made (it must reach them)."""
     order = await context.services.outbox.order(note.order_id)
@@ -285,6 +289,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ASK_RATING: Renderer(OrderRef, _ask_rating),
     NoticeKind.RECEIPT: Renderer(PaymentResult, _receipt),
     NoticeKind.INVOICE: Renderer(Invoice, _invoice),
+    NoticeKind.INVOICED: Renderer(Invoice, _invoiced),
     NoticeKind.CREDIT_NOTE: Renderer(CreditNote, _credit_note),
     NoticeKind.REFUND_DUE: Renderer(RefundDue, _refund_due),
     NoticeKind.REFUND: Renderer(RefundResult, _refund),

@@ -22,6 +22,7 @@ from bot.domain.notices import NoticeKind
 from bot.domain.roles import Role
 from bot.services.base import Service, deny, require_customer, roles_of
 from bot.services.checkout import CheckoutDraft, CheckoutService, Submission
+from bot.services.customers import open_terms
 from bot.services.notices import post
 from bot.services.requests import request_deciders
 
@@ -274,24 +275,63 @@ class CustomOrderService(Service):
         assert withdrawn is not None
         return withdrawn
 
-    async def accept(self, user: User, request_id: int, unit_price: int) -> Submission:
+    async def _quoted(
+        self, uow: UnitOfWork, user: User, request_id: int, unit_price: int
+    ) -> tuple[Customer, CustomRequest]:
+        """The customer's own request with the quote they were shown (its unit price), while
+        valid; else refused."""
+        customer, request = await self._own(uow, user, request_id)
+        if request.state is not CustomState.QUOTED:
+            raise RequestClosed()
+        if not request.open_to_accept(self.today()) or request.unit_price != unit_price:
+            raise QuoteExpired()  # an old quote's button, after a new quote: not that one
+        return customer, request
+
+    async def start_accept(self, user: User, request_id: int, unit_price: int) -> CheckoutDraft:
+        """The customer pressed Accept on the quote they were shown: what checkout would ask
+        them is answered where there is nothing to choose (the first offered delivery method,
+        the date from the quote's lead time, no note, the payment term when only one is open
+        to them); the address and the term, where there is a choice, are left to them."""
+        async with self.db.unit_of_work() as uow:  # a refusal is audited
+            customer, request = await self._quoted(uow, user, request_id, unit_price)
+            draft = await self._draft(uow, customer, request)
+            terms = await open_terms(uow, self.config, customer)
+        method = self.config.delivery[0]
+        return draft.model_copy(
+            update={
+                "delivery": method.code,
+                "address": None,
+                "term": terms[0].code if len(terms) == 1 else None,
+            }
+        )
+
+    async def accept(
+        self,
+        user: User,
+        request_id: int,
+        unit_price: int,
+        choices: CheckoutDraft | None = None,
+    ) -> Submission:
         """The customer accepts the quote they were shown (its unit price), while valid and
-        once: an order of type custom is submitted,
-        reviewed and approved like any other (the customer's first offered delivery method,
-        their latest address, the first default payment term, the wanted date if in range)."""
+        once: an order of type custom is submitted, reviewed and approved like any other, with
+        the delivery address and payment term they chose (checked as checkout checks them;
+        without choices, their latest address and the first default term), the quote's lead
+        time as its promised date (and wanted date, within checkout's range)."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            customer, request = await self._own(uow, user, request_id)
-            if request.state is not CustomState.QUOTED:
-                raise RequestClosed()
-            if not request.open_to_accept(self.today()) or request.unit_price != unit_price:
-                raise QuoteExpired()  # an old quote's button, after a new quote: not that one
+            customer, request = await self._quoted(uow, user, request_id, unit_price)
             cart = await self._cart(uow, request, now)
             draft = await self._draft(uow, customer, request)
+            if choices is not None:
+                chosen = ("delivery", "address", "term")
+                draft = draft.model_copy(update={k: getattr(choices, k) for k in chosen})
             checkout = CheckoutService(self.db, self.config, self.clock)
             submission = await checkout.create_in(
                 uow, customer, cart, draft, user.id, now, OrderType.CUSTOM
             )
+            if submission.created and request.lead_days:
+                ready = self.today() + timedelta(request.lead_days)
+                await uow.orders.set_promised(submission.order.id, ready.isoformat())
             if not await uow.custom.decide(
                 request_id, CustomState.ACCEPTED, submission.order.id, now
             ):
@@ -328,12 +368,12 @@ class CustomOrderService(Service):
                 address = saved[0].text
             else:
                 method = next((m for m in self.config.delivery if not m.needs_address), method)
-        wanted = request.wanted_date
         c = self.config.checkout
         today = self.today()
-        if wanted and not today + timedelta(c.min_lead_days) <= wanted <= today + timedelta(
-            c.max_lead_days
-        ):
+        earliest, latest = today + timedelta(c.min_lead_days), today + timedelta(c.max_lead_days)
+        ready = today + timedelta(request.lead_days) if request.lead_days else None
+        wanted = ready if ready and earliest <= ready <= latest else request.wanted_date
+        if wanted and not earliest <= wanted <= latest:
             wanted = None
         return CheckoutDraft(
             token=f"custom-{request.id}",

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from bot.config import PaymentTermConfig
+from bot.config import Config, PaymentTermConfig
+from bot.db import UnitOfWork
 from bot.domain.models import Address, Customer, User
 from bot.services.base import Service, require_customer
 from bot.services.staff import REP_PREFIX, next_rep
+
+
+async def open_terms(
+    uow: UnitOfWork, config: Config, customer: Customer
+) -> list[PaymentTermConfig]:
+    """Payment terms this customer may choose (everyone's, and those allowed to them), in the
+    configured order."""
+    allowed = set(config.checkout.default_payment_terms)
+    allowed |= set(await uow.customers.extra_terms(customer.id))
+    return [t for t in config.payment_terms if t.code in allowed]
 
 
 class CustomerService(Service):
@@ -58,6 +69,4 @@ class CustomerService(Service):
         """Payment terms this customer may choose, in the configured order."""
         async with self.db.reader() as uow:
             customer = await require_customer(uow, user)
-            extra = await uow.customers.extra_terms(customer.id)
-        allowed = set(self.config.checkout.default_payment_terms) | set(extra)
-        return [t for t in self.config.payment_terms if t.code in allowed]
+            return await open_terms(uow, self.config, customer)

@@ -49,6 +49,7 @@ class InvoiceDocument(BaseModel):
     delivery: str
     how_to_pay: str
     seller: SellerConfig
+    deposit: int = 0  # the first due date is a deposit on pre-ordered items
 
     @property
     def owed(self) -> int:
@@ -146,6 +147,7 @@ class InvoiceService(Service):
             delivery=method.name(language) if method else order.delivery_method,
             how_to_pay=self.config.business.how_to_pay(language),
             seller=self.config.seller,
+            deposit=record.deposit,
         )
 
     async def note(self, actor: User, number: str) -> NoteDocument:

@@ -16,7 +16,7 @@ from bot.db import UnitOfWork
 from bot.domain.errors import OrderNotFound
 from bot.domain.models import Order, OrderStatus, PaymentKind, User
 from bot.domain.notices import NoticeKind
-from bot.domain.payments import Ledger, ledger, reschedule, schedule
+from bot.domain.payments import Ledger, deposit, ledger, reschedule, schedule
 from bot.domain.roles import Role
 from bot.services.base import customer_of
 from bot.services.notices import post, staff_with, tell_warehouse
@@ -33,6 +33,7 @@ class Invoice(BaseModel):
     amount: int
     dues: tuple[tuple[date, int], ...]
     customer_user: User
+    deposit: int = 0  # the deposit on pre-ordered lines, due at once (the first due date)
 
 
 class CreditNote(BaseModel):
@@ -77,11 +78,29 @@ async def money_of(uow: UnitOfWork, order: Order) -> Ledger:
     return ledger(order.totals.total, order.status, paid, refunded)
 
 
+async def deposit_of(uow: UnitOfWork, config: Config, order: Order) -> int:
+    """The deposit the order's pre-ordered lines ask (each product's percent, else the
+    config's): 0 when none applies."""
+    default = config.catalog.preorder_deposit_percent
+    lines = await uow.orders.preordered(order.id)
+    return deposit(
+        [(total, default if percent is None else percent) for total, percent in lines],
+        order.totals.total,
+    )
+
+
 async def invoice_order(
-    uow: UnitOfWork, config: Config, order: Order, actor_id: int | None, now: datetime
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    deposit_due: int = 0,
 ) -> Invoice:
     """Give an order its invoice number and due dates from its payment term (the caller checks
-    it has none); the customer gets the PDF with how to pay."""
+    it has none); the customer gets the PDF with how to pay. A deposit is due at once, the
+    rest follows the payment term."""
     day = now.astimezone(config.business.zone)
     number = f"INV-{day:%Y%m%d}-{await uow.payments.next_invoice_number(f'{day:%Y%m%d}'):04d}"
     term = config.payment_term(order.payment_term)
@@ -89,15 +108,20 @@ async def invoice_order(
     delivered = await uow.shipments.delivered_on(order.id)
     if term is not None and term.counted_from == "delivery" and delivered is not None:
         start = delivered.astimezone(config.business.zone).date()
+    deposit_due = min(max(deposit_due, 0), order.totals.total)
     dues = schedule(
         term.kind if term else PaymentKind.PREPAID,
-        order.totals.total,
+        order.totals.total - deposit_due,
         start,
         days=term.days if term else None,
         count=term.count if term else None,
         interval=term.interval_days if term else None,
     )
-    await uow.payments.add_invoice(order.id, number, order.totals.total, actor_id, now)
+    if deposit_due:
+        dues.insert(0, (day.date(), deposit_due))
+    await uow.payments.add_invoice(
+        order.id, number, order.totals.total, actor_id, now, deposit=deposit_due
+    )
     await uow.payments.add_dues(order.id, dues)
     await uow.audit.record(
         at=now,
@@ -114,8 +138,12 @@ async def invoice_order(
         amount=order.totals.total,
         dues=tuple(dues),
         customer_user=customer_user,
+        deposit=deposit_due,
     )
     await post(uow, config, NoticeKind.INVOICE, invoice, [customer_user], now)
+    if deposit_due:  # issued without finance: they are told, as when they issue one
+        finance = await staff_with(uow, Role.FINANCE)
+        await post(uow, config, NoticeKind.INVOICED, invoice, finance, now, role=Role.FINANCE)
     return invoice
 
 
@@ -123,9 +151,12 @@ async def on_approval(
     uow: UnitOfWork, config: Config, order: Order, actor_id: int | None, now: datetime
 ) -> Order:
     """An order just approved: a prepaid one is invoiced (the customer told how to pay) and
-    waits for its money; any other goes to the warehouse at once."""
-    if is_prepaid(config, order) and await uow.payments.invoice(order.id) is None:
-        await invoice_order(uow, config, order, actor_id, now)
+    waits for its money; so is one whose pre-ordered lines ask a deposit (due at once, the
+    rest by its payment term); any other goes to the warehouse at once."""
+    if await uow.payments.invoice(order.id) is None:
+        deposit_due = await deposit_of(uow, config, order)
+        if deposit_due or is_prepaid(config, order):
+            await invoice_order(uow, config, order, actor_id, now, deposit_due=deposit_due)
     return await settle(uow, config, order.id, actor_id=actor_id, now=now)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from bot.db import UnitOfWork
 from bot.domain.errors import InputProblem, InvalidInput, ProductNotFound
 from bot.domain.models import PriceTier, User
-from bot.domain.parsing import parse_money
+from bot.domain.parsing import parse_money, parse_percent
 from bot.domain.roles import Permission, Role, allowed
 from bot.services.base import Service, deny, roles_of
 
@@ -69,6 +69,14 @@ def parse_tiers(text: str, digits: int) -> tuple[PriceTier, ...]:
     if not tiers:
         raise InvalidInput(InputProblem.TIERS_INVALID)
     return tuple(PriceTier(min_qty=q, unit_price=p) for q, p in sorted(tiers.items()))
+
+
+def parse_deposit_percent(text: str) -> int:
+    """A pre-order deposit in whole percent, 0 to 100 ("30" or "30%")."""
+    bp = parse_percent(text)
+    if bp % 100:
+        raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
+    return bp // 100
 
 
 def check_photo(size: int | None) -> None:
@@ -179,6 +187,10 @@ class ProductEditorService(Service):
                     c["id"] for c in await uow.products.categories()
                 }:
                     raise ProductNotFound()
+                if field == "deposit_percent" and not (
+                    value is None or (isinstance(value, int) and 0 <= value <= 100)
+                ):
+                    raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
                 before, after = str(record.values[field]), str(value)
                 await uow.products.set(product_id, field, value, now)
             await uow.audit.record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.config import Config
@@ -51,11 +52,21 @@ def money_lines(t: Texts, order: Order, money: Ledger, config: Config) -> list[s
     return lines
 
 
+def due_lines(t: Texts, dues: Sequence[tuple[date, int]], deposit: int = 0) -> list[str]:
+    """An invoice's due dates, one a line; the deposit (its first date, due at once) named."""
+    lines = []
+    for index, (day, amount) in enumerate(dues):
+        values = {"day": t.date(day), "amount": t.money(amount)}
+        if deposit and index == 0:
+            text = t._("• deposit for the pre-ordered items, due %(day)s: %(amount)s")
+            lines.append(text % values)
+        else:
+            lines.append(t._("• due %(day)s: %(amount)s") % values)
+    return lines
+
+
 def _dues(t: Texts, value: Invoice) -> list[str]:
-    return [
-        t._("• due %(day)s: %(amount)s") % {"day": t.date(d), "amount": t.money(a)}
-        for d, a in value.dues
-    ]
+    return due_lines(t, value.dues, value.deposit)
 
 
 def invoice_issued(t: Texts, value: Invoice) -> Screen:
@@ -75,7 +86,11 @@ def to_customer_invoice(t: Texts, value: Invoice) -> Screen:
         "order": value.order.number,
         "amount": t.money(value.amount),
     }
-    return Screen("\n".join([head, *_dues(t, value)]))
+    lines = [head, *_dues(t, value)]
+    if value.deposit:
+        pay_now = t._("Please pay the deposit of %(amount)s now; the rest is due as listed.")
+        lines.append(pay_now % {"amount": t.money(value.deposit)})
+    return Screen("\n".join(lines))
 
 
 def to_finance_delivered(t: Texts, order: Order) -> Screen:

@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 from bot.i18n import Texts
 from bot.services.invoices import InvoiceDocument
 from bot.ui.export_files import HEADERS
+from bot.ui.finance_views import due_lines
 from bot.ui.labels import payment_term
 from bot.ui.order_views import totals_block
 from bot.ui.pdf_font import fonts_for
@@ -116,10 +117,10 @@ def layout(t: Texts, doc: InvoiceDocument) -> Layout:
         )
     term = payment_term(t, doc.term) if doc.term else order.payment_term
     payment = [t._("Payment terms: %(value)s") % {"value": term}]
-    payment += [
-        t._("• due %(day)s: %(amount)s") % {"day": t.date(d), "amount": t.money(a)}
-        for d, a in doc.dues
-    ]
+    payment += due_lines(t, doc.dues, doc.deposit)
+    if doc.deposit and doc.paid < doc.deposit and doc.owed:
+        pay_now = t._("Please pay the deposit of %(amount)s now; the rest is due as listed.")
+        payment.append(pay_now % {"amount": t.money(doc.deposit - max(doc.paid, 0))})
     extra = [line for line in doc.how_to_pay.splitlines() if line.strip()]
     if seller.bank:
         extra.append(t._("Bank details: %(value)s") % {"value": seller.bank})

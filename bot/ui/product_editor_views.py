@@ -20,6 +20,7 @@ FIELDS = {
     "tiers": N_("Quantity prices"),
     "preorder": N_("Pre-order allowed"),
     "photo": N_("Photo"),
+    "deposit_percent": N_("Pre-order deposit"),
     "cat_en": N_("Category name (English)"),
     "cat_zh": N_("Category name (Chinese)"),
     "cat_ru": N_("Category name (Russian)"),
@@ -36,6 +37,7 @@ EDITABLE = (
     "tiers",
     "preorder",
     "photo",
+    "deposit_percent",
 )
 
 
@@ -107,6 +109,9 @@ def card(t: Texts, p: ProductRecord) -> Screen:
     lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, v['preorder'])}")
     photo = v["photo_file_id"] or v["photo"]
     lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, photo)}")
+    deposit = v.get("deposit_percent")
+    shown = t._("as configured") if deposit is None else f"{deposit}%"
+    lines.append(f"{t._(FIELDS['deposit_percent'])}: {shown}")
     rows = [
         [button(t._(FIELDS[f]), pack("pe", "ed", p.id, f)) for f in EDITABLE[i : i + 2]]
         for i in range(0, len(EDITABLE), 2)
@@ -136,6 +141,11 @@ def ask(t: Texts, field: str, skippable: bool, categories: list[dict[str, object
         text = t._("%(field)s: send a photo of the product from your phone.")
     elif field == "tiers":
         text = t._("%(field)s: one a line, like “10+ = 3.20”.")
+    elif field == "deposit_percent":
+        text = t._(
+            "%(field)s: percent of the pre-ordered lines asked at approval, a whole number"
+            " from 0 to 100. Skip to use the configured one."
+        )
     else:
         text = t._("%(field)s?")
     if skippable:

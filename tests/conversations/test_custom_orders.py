@@ -33,6 +33,18 @@ async def quote(team: Team, price: str = "12.50", valid: str = "2026-11-30") -> 
     return await bot.send(team.rep, valid)
 
 
+PREPAID = "Prepaid (we ship after payment)"
+SAVED = "1 Garden Road, Shanghai"
+
+
+async def accept(team: Team, term: str = PREPAID) -> str:
+    """Ann accepts the quote: to her saved address, paying by the term given."""
+    bot = team.bot
+    assert "Where to?" in await bot.press(team.customer, "✅ Accept")
+    assert "How would you like to pay?" in await bot.press(team.customer, SAVED)
+    return await bot.press(team.customer, term)
+
+
 async def test_described_quoted_accepted_approved(team: Team) -> None:
     bot = team.bot
     assert "Custom request #1 is sent" in await describe(team)
@@ -44,7 +56,7 @@ async def test_described_quoted_accepted_approved(team: Team) -> None:
     assert "Quote for your custom request #1" in told
     assert "CN¥12.50 × 500 = CN¥6,250.00" in told and "Lead time: 14 days" in told
     assert "✅ Accept" in bot.buttons(team.customer)
-    submitted = await bot.press(team.customer, "✅ Accept")
+    submitted = await accept(team)
     assert "is submitted" in submitted
     rows = await query(
         bot,
@@ -74,7 +86,7 @@ async def test_small_custom_order_approved_by_the_rep_paid_received_shipped(team
     bot = team.bot
     await describe(team)
     await quote(team, price="0.20")  # 100.00 in all: the rep decides
-    await bot.press(team.customer, "✅ Accept")
+    await accept(team)
     assert "SO-20261123-0001" in bot.last(team.rep)
     await bot.press(team.rep, "✅ Approve")
     assert await query(bot, "SELECT status, order_type FROM orders") == [("approved", "custom")]
@@ -83,7 +95,7 @@ async def test_small_custom_order_approved_by_the_rep_paid_received_shipped(team
     await bot.send(team.finance, "/payment SO-20261123-0001")
     assert await query(bot, "SELECT total, payment_term, delivery_method FROM orders") == [
         (11500, "prepaid", "courier")
-    ], "the quote, the customer's first delivery method to their address, the first term"
+    ], "the quote, the customer's first delivery method to their address, the term chosen"
     await bot.send(team.finance, "115")
     await bot.press(team.finance, "Cash")
     await bot.press(team.finance, "Today")
@@ -218,7 +230,7 @@ async def test_an_old_quote_button_after_a_new_quote_is_refused(team: Team) -> N
     await bot.press_data(team.customer, "cu:ok:1:1250", message_id=old)
     assert "no longer valid" in bot.alerts()[-1]
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
-    await bot.press(team.customer, "✅ Accept")
+    await accept(team)
     assert await query(bot, "SELECT unit_price FROM order_lines") == [(1400,)]
 
 
@@ -237,7 +249,7 @@ async def test_the_custom_product_is_not_in_the_product_editor(team: Team) -> No
     bot = team.bot
     await describe(team)
     await quote(team)
-    await bot.press(team.customer, "✅ Accept")
+    await accept(team)
     ((custom,),) = await query(bot, "SELECT id FROM products WHERE sku = 'CUSTOM'")
     admin = bot.fake.create_user("Ada", user_id=ADMIN)
     await bot.send(admin, "/help")
@@ -245,3 +257,54 @@ async def test_the_custom_product_is_not_in_the_product_editor(team: Team) -> No
     assert "None found." in await bot.send(admin, "CUSTOM")
     await bot.press_data(admin, f"pe:on:{custom}")  # restore it into the catalog: refused
     assert await query(bot, "SELECT active FROM products WHERE id = ?", custom) == [(0,)]
+
+
+async def test_accepting_chooses_a_new_address_and_the_term(team: Team) -> None:
+    bot = team.bot
+    await query(
+        bot, "INSERT INTO customer_payment_terms (customer_id, term_code) VALUES (1, 'net30')"
+    )
+    await describe(team)
+    await quote(team, price="0.20")  # 100.00; lead time 14 days
+    step = await bot.press(team.customer, "✅ Accept")
+    assert "Where to?" in step and bot.buttons(team.customer)[0] == SAVED
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)], "nothing before the choice"
+    # a forged address button, then a sticker, then empty text: refused, the step stays
+    await bot.press_data(team.customer, "co:ad:999")
+    await bot.feed(bot.fake.send_sticker(team.customer))
+    asked = await bot.send(team.customer, "88 Harbour Road, Shenzhen")
+    assert "How would you like to pay?" in asked
+    offered = bot.buttons(team.customer)
+    assert {PREPAID, "Cash on delivery", "Pay within 30 days"} <= set(offered)
+    await bot.press_data(team.customer, "co:pt:3x30")  # not open to her: refused
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
+    assert "is submitted" in await bot.press(team.customer, "Pay within 30 days")
+    rows = await query(
+        bot,
+        "SELECT order_type, delivery_method, address, payment_term, desired_date,"
+        " promised_date FROM orders",
+    )
+    assert rows == [
+        ("custom", "courier", "88 Harbour Road, Shenzhen", "net30", "2026-12-07", "2026-12-07")
+    ], "the address and term she chose; ready 14 days from today, as quoted"
+    assert await query(bot, "SELECT state, order_id FROM custom_requests") == [("accepted", 1)]
+    assert "quote was accepted" in _texts(team, team.rep)
+    # the same review as any order: on credit over her limit (none), a manager decides
+    assert "SO-20261123-0001" in bot.last(team.manager)
+    await bot.press(team.manager, "✅ Approve")
+    assert await query(bot, "SELECT status FROM orders") == [("approved",)]
+    await bot.press_data(team.customer, "cu:ok:1:20")  # Accept again: nothing more
+    assert "already decided" in bot.alerts()[-1]
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(1,)]
+
+
+async def test_leaving_the_choice_keeps_the_quote_open(team: Team) -> None:
+    bot = team.bot
+    await describe(team)
+    await quote(team)
+    await bot.press(team.customer, "✅ Accept")
+    assert "Nothing recorded" in await bot.send(team.customer, "/cancel")
+    assert await query(bot, "SELECT state FROM custom_requests") == [("quoted",)]
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
+    assert "is submitted" in await accept(team, "Cash on delivery")
+    assert await query(bot, "SELECT payment_term, address FROM orders") == [("cod", SAVED)]

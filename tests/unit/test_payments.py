@@ -9,7 +9,15 @@ import pytest
 from bot.domain.errors import InvalidInput
 from bot.domain.models import OrderStatus, PaymentKind, PaymentStatus
 from bot.domain.parsing import parse_money
-from bot.domain.payments import bucket, ledger, outstanding, reschedule, schedule, spread
+from bot.domain.payments import (
+    bucket,
+    deposit,
+    ledger,
+    outstanding,
+    reschedule,
+    schedule,
+    spread,
+)
 
 DAY = date(2026, 11, 23)
 
@@ -101,3 +109,18 @@ def test_spread_pays_in_order_and_keeps_the_rest() -> None:
     assert spread([300, 200, 500], 600) == ([300, 200, 100], 0)
     assert spread([300, 200], 600) == ([300, 200], 100)
     assert spread([0, 200], 50) == ([0, 50], 0)
+
+
+def test_deposit_is_the_percent_of_pre_ordered_lines_rounded_once() -> None:
+    # 30% of 129.00 × 3 = 116.10
+    assert deposit([(38700, 30)], 40200) == 11610
+    # each line's share is 0.333…: rounded per line it would be 0 + 0 + 0; once, 1
+    assert deposit([(1, 33), (1, 33), (1, 34)], 100) == 1
+    # 13% and 12% of 0.05: 0.0065 + 0.006 = 0.0125 → 0.01 once (per line: 0.01 + 0.01)
+    assert deposit([(5, 13), (5, 12)], 100) == 1
+    assert deposit([(999, 50)], 5000) == 500  # 4.995 → 5.00, half up
+    # lines of different percents (a product's own, the config's)
+    assert deposit([(10000, 30), (20000, 10)], 30000) == 5000
+    assert deposit([(10000, 0), (20000, 0)], 30000) == 0  # no deposit
+    assert deposit([], 30000) == 0
+    assert deposit([(10000, 100)], 9000) == 9000, "never more than the order charges"

@@ -1,0 +1,117 @@
+"""Accepting a custom quote (cu:ok): the customer chooses the delivery address (a saved one or
+a new one) and, where more than one is open to them, the payment term, with checkout's own
+steps; then the order of type custom goes to review like any other."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.conversations.checkout import offered_term, saved_address
+from bot.conversations.common import (
+    conversation,
+    drop_draft,
+    get_draft,
+    leave_without_saving,
+    message_text,
+    pressed,
+    typed,
+)
+from bot.domain.parsing import parse_address
+from bot.handlers.context import BotContext
+from bot.handlers.render import answer, show
+from bot.services.checkout import CheckoutDraft
+from bot.ui import order_views
+from bot.ui.callbacks import parse
+
+DRAFT = "custom_accept"
+
+
+class State(IntEnum):
+    """What is still to choose."""
+
+    ADDRESS = 1
+    TERM = 2
+
+
+def _choices(context: BotContext) -> CheckoutDraft:
+    return CheckoutDraft.model_validate(get_draft(context, DRAFT)["choices"])
+
+
+def _choose(context: BotContext, **changes: object) -> None:
+    raw: dict[str, Any] = get_draft(context, DRAFT)
+    choices = _choices(context).model_copy(update=changes)
+    raw["choices"] = choices.model_dump(mode="json")
+
+
+async def start(update: Update, context: BotContext) -> State | int:
+    """cu:ok:<id>:<unit price>: the quote shown, accepted while valid; what is to choose."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    request_id, unit_price = cb.number(0), cb.number(1)
+    choices = await context.services.custom.start_accept(context.person, request_id, unit_price)
+    context.user_data[DRAFT] = {  # type: ignore[index]
+        "request": request_id,
+        "price": unit_price,
+        "choices": choices.model_dump(mode="json"),
+    }
+    await answer(update)
+    return await _next(update, context)
+
+
+async def address_chosen(update: Update, context: BotContext) -> State | int:
+    """co:ad:<id>: a saved address."""
+    _choose(context, address=await saved_address(update, context))
+    return await _next(update, context)
+
+
+async def address_typed(update: Update, context: BotContext) -> State | int:
+    """A new address typed."""
+    _choose(context, address=parse_address(message_text(update)))
+    return await _next(update, context)
+
+
+async def term_chosen(update: Update, context: BotContext) -> State | int:
+    """co:pt:<code>: a payment term open to this customer."""
+    _choose(context, term=await offered_term(update, context))
+    return await _next(update, context)
+
+
+async def _next(update: Update, context: BotContext) -> State | int:
+    """Ask what is still to choose; once all is chosen, the order is submitted."""
+    t, choices = context.t, _choices(context)
+    method = context.config.delivery_method(choices.delivery or "")
+    if method is not None and method.needs_address and not choices.address:
+        addresses = await context.services.customers.addresses(context.person)
+        await show(update, context, order_views.address_step(t, addresses), new=True)
+        return State.ADDRESS
+    if not choices.term:
+        terms = await context.services.customers.payment_terms(context.person)
+        await show(update, context, order_views.term_step(t, terms), new=True)
+        return State.TERM
+    raw = get_draft(context, DRAFT)
+    submission = await context.services.custom.accept(
+        context.person, int(raw["request"]), int(raw["price"]), choices
+    )
+    drop_draft(context, DRAFT)
+    await show(update, context, order_views.submitted(t, submission.order, True), new=True)
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler[BotContext]:
+    """Accepting a custom quote."""
+    leave = leave_without_saving(DRAFT)
+    return conversation(
+        "custom_accept",
+        entry_points=[CallbackQueryHandler(start, pattern=r"^cu:ok:")],
+        states={
+            State.ADDRESS: typed(address_typed, (r"^co:ad:", address_chosen)),
+            State.TERM: pressed((r"^co:pt:", term_chosen)),
+        },
+        fallbacks=[
+            CommandHandler("cancel", leave),
+            CallbackQueryHandler(leave, pattern=r"^co:x$"),
+        ],
+    )
