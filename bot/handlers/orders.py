@@ -18,6 +18,9 @@ async def orders_command(update: Update, context: BotContext) -> None:
     """/orders: the customer's orders, newest first; for staff, the orders a filter finds
     (`/orders acme status:approved from:2026-11-01 to:2026-11-30 late`)."""
     if await context.services.staff.roles(context.person):
+        if [a.lower() for a in context.args or []] == ["help"]:
+            await show(update, context, staff_order_views.filter_help(context.t))
+            return
         found = parse_order_filter(" ".join(context.args or [])[:500])
         value = await context.services.staff_orders.search(context.person, found, 0)
         await show(update, context, staff_order_views.order_list(context.t, value))

@@ -103,6 +103,11 @@ FILTER_HELP = N_(
 )
 
 
+def filter_help(t: Texts) -> Screen:
+    """How to look for orders with /orders."""
+    return Screen(t._(FILTER_HELP))
+
+
 def page_data(found: OrderFilter, page: int) -> str:
     """The callback data of one page of a filter's orders."""
     status = str(STATUSES.index(found.status)) if found.status else "-"

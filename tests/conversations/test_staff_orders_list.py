@@ -68,6 +68,8 @@ async def test_pages_and_the_lens_of_each_role(team: Team) -> None:
 
     customer = await bot.send(team.customer, "/orders")
     assert "Your orders" in customer and "Bob" not in customer
+    explained = await bot.send(team.rep, "/orders help")
+    assert "Filters:" in explained and "from:2026-11-01 to:2026-11-30" in explained
 
 
 async def test_filters_by_customer_status_dates_and_lateness(team: Team) -> None:
