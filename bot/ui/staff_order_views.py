@@ -98,8 +98,8 @@ STATUSES = list(OrderStatus)
 FILTER_HELP = N_(
     "Filters: part of a customer's name, company or phone; status:approved (submitted, "
     "approved, rejected, partially_shipped, shipped, delivered, completed, cancelled); "
-    "from:2026-11-01 to:2026-11-30 (submitted); late (past its promised ship date or the "
-    "desired date). Example: /orders acme status:shipped late"
+    "from:2026-11-01 to:2026-11-30 (the days it was submitted); late (past its promised ship "
+    "date or the desired date). Example: /orders acme status:shipped late"
 )
 
 
