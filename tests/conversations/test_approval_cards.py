@@ -3,8 +3,12 @@ sent for the order is edited (through the outbox) to say who decided it, its but
 
 from __future__ import annotations
 
+from telegram import Update
+
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_approvals import order
+from tests.conversations.test_checkout import fill_cart, to_summary
+from tests.conversations.test_outbox import sender
 
 TONER = ("toner", "Toner TN-2420 (black) · CN¥389.00", "+5")  # 1,860.00: the managers decide
 STAPLER = ("stapler", "Stapler No. 24/6 · CN¥35.00", "+1")  # 50.00: the rep decides
@@ -126,3 +130,23 @@ async def test_a_card_that_cannot_be_edited_is_sent_anew(team: Team) -> None:
     assert told.startswith("Decided: ✖️ cancelled by Ann."), told
     assert bot.buttons(team.rep) == []
     assert await query(bot, "SELECT state FROM outbox WHERE kind = 'card_decided'") == [("sent",)]
+
+
+async def test_a_card_decided_before_it_went_out_is_never_sent(team: Team) -> None:
+    bot = team.bot
+    assert bot.app is not None
+    await fill_cart(bot, team.customer, *STAPLER)
+    await to_summary(bot, team.customer)
+    confirm = bot.fake.press(team.customer, "✅ Confirm order")
+    await sender(bot).stop()  # the notices wait, as when Telegram is slow
+    await bot.app.process_update(Update.de_json(confirm, bot.app.bot))  # its card not yet sent
+    await bot.press_data(team.rep, "apv:ok:1")  # from /pending on another device, say
+    assert "Approved." in bot.alerts()[-1]
+    rep_texts = [m.get("text") or "" for m in bot.fake.bot_messages(team.rep)]
+    assert not any("waits for your decision" in x for x in rep_texts), rep_texts
+    assert "is approved" in bot.last(team.customer)
+    assert "An approved order is ready to pick." in bot.last(team.warehouse)
+    states = await query(
+        bot, "SELECT kind, state FROM outbox WHERE kind IN ('new_order', 'card_decided')"
+    )
+    assert sorted(states) == [("card_decided", "dropped"), ("new_order", "dropped")]
