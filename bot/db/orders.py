@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
-from bot.db._rows import day_or_none, from_ts, localized, next_in_day, ts
+from bot.db._rows import day_or_none, from_ts, like_pattern, localized, next_in_day, ts
 from bot.db.payments import NET_PAID
 from bot.domain.models import (
     Language,
@@ -18,6 +18,7 @@ from bot.domain.models import (
     PaymentStatus,
     Totals,
 )
+from bot.domain.order_filter import LATE_UNDELIVERED, LATE_UNSHIPPED, OrderFilter
 
 _FIELDS = (
     "id",
@@ -202,6 +203,59 @@ class OrderRepository:
             f"SELECT {_COLUMNS} FROM orders WHERE customer_id = ?"
             " ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?",
             (customer_id, limit, offset),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [order_from_row(r) for r in rows], total
+
+    async def staff_search(
+        self,
+        found: OrderFilter,
+        rep_id: int | None,
+        period: tuple[datetime | None, datetime | None],
+        today: date,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Order], int]:
+        """A page of the orders a filter finds (of one rep's customers, when given), newest
+        first, and how many it finds; `period`: submitted at or after, and before (UTC)."""
+        where = ["1 = 1"]
+        params: dict[str, object] = {"limit": limit, "offset": offset}
+        if rep_id is not None:
+            where.append("c.rep_id = :rep")
+            params["rep"] = rep_id
+        if found.words:
+            where.append(
+                "(c.name LIKE :q ESCAPE '\\' OR c.company LIKE :q ESCAPE '\\'"
+                " OR c.phone LIKE :q ESCAPE '\\')"
+            )
+            params["q"] = like_pattern(found.words)
+        if found.status is not None:
+            where.append("o.status = :status")
+            params["status"] = found.status.value
+        start, end = period
+        if start is not None:
+            where.append("o.submitted_at >= :start")
+            params["start"] = ts(start)
+        if end is not None:
+            where.append("o.submitted_at < :end")
+            params["end"] = ts(end)
+        if found.late:
+            unshipped = ", ".join(f"'{s.value}'" for s in LATE_UNSHIPPED)
+            undelivered = ", ".join(f"'{s.value}'" for s in LATE_UNDELIVERED)
+            where.append(
+                f"((o.status IN ({unshipped}) AND o.promised_date < :today)"
+                f" OR (o.status IN ({undelivered}) AND o.desired_date < :today))"
+            )
+            params["today"] = today.isoformat()
+        sql = " FROM orders o JOIN customers c ON c.id = o.customer_id WHERE " + " AND ".join(
+            where
+        )
+        async with self._conn.execute("SELECT COUNT(*)" + sql, params) as cursor:
+            total = int((await cursor.fetchone() or (0,))[0])
+        async with self._conn.execute(
+            f"SELECT {ORDER_COLUMNS}{sql}"
+            " ORDER BY o.submitted_at DESC, o.id DESC LIMIT :limit OFFSET :offset",
+            params,
         ) as cursor:
             rows = await cursor.fetchall()
         return [order_from_row(r) for r in rows], total

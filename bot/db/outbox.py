@@ -108,13 +108,37 @@ class OutboxRepository:
         return Taken(r[0], NoticeKind(r[1]), r[2], r[3], r[4], r[5], r[6], from_ts(r[7]))
 
     async def finish(
-        self, notice_id: int, state: NoticeState, now: datetime, error: str | None = None
+        self,
+        notice_id: int,
+        state: NoticeState,
+        now: datetime,
+        error: str | None = None,
+        message_id: int | None = None,
     ) -> None:
-        """Record what became of a notice being sent (sent, failed or dropped)."""
+        """Record what became of a notice being sent (sent, with the message it became;
+        failed or dropped)."""
         await self._conn.execute(
-            "UPDATE outbox SET state = ?, sent_at = ?, error = ? WHERE id = ?",
-            (state.value, ts(now), error, notice_id),
+            "UPDATE outbox SET state = ?, sent_at = ?, error = ?, message_id = ? WHERE id = ?",
+            (state.value, ts(now), error, message_id, notice_id),
         )
+
+    async def cards(self, order_id: int) -> list[tuple[int, int, int, int | None]]:
+        """The approval cards of an order not given up: (notice id, chat, topic, person)."""
+        async with self._conn.execute(
+            "SELECT id, chat_id, topic_id, user_id FROM outbox"
+            " WHERE kind = ? AND json_extract(data, '$.order_id') = ?"
+            " AND state NOT IN ('failed', 'dropped') ORDER BY id",
+            (NoticeKind.NEW_ORDER.value, order_id),
+        ) as cursor:
+            return [(r[0], r[1], r[2], r[3]) for r in await cursor.fetchall()]
+
+    async def message_of(self, notice_id: int) -> int | None:
+        """The message a sent notice became (None: not sent, or sent before it was kept)."""
+        async with self._conn.execute(
+            "SELECT message_id FROM outbox WHERE id = ? AND state = 'sent'", (notice_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
     async def later(self, notice_id: int, at: datetime, error: str) -> None:
         """Back to pending, to be tried again at `at`."""

@@ -47,6 +47,8 @@ class InputProblem(StrEnum):
     TIERS_INVALID = "tiers_invalid"
     PHOTO_TOO_LARGE = "photo_too_large"
     PHOTO_EXPECTED = "photo_expected"
+    ORDER_FILTER = "order_filter"
+    ORDER_FILTER_LONG = "order_filter_long"
 
 
 class DomainError(Exception):

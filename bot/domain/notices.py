@@ -11,6 +11,7 @@ class NoticeKind(StrEnum):
     """What a notice says (each has one renderer: bot/handlers/notices.py)."""
 
     NEW_ORDER = "new_order"  # to those who decide it: the approval card
+    CARD_DECIDED = "card_decided"  # edits an approval card sent: decided (or changed), by whom
     PICK_LIST = "pick_list"  # to the warehouse: an approved order to pick
     APPROVED = "approved"  # to the customer
     REJECTED = "rejected"  # to the customer, with the reason

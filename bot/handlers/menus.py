@@ -43,10 +43,17 @@ CUSTOMER_COMMANDS = (
     ("help", N_("What this bot can do")),
 )
 
+# Staff's /orders (customers keep their own, CUSTOMER_COMMANDS); `/orders help` explains more.
+ORDERS_COMMAND = (
+    "orders",
+    N_("Find orders: /orders acme · late · status:approved · from:2026-11-01 to:2026-11-30"),
+)
+
 STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
+        ORDERS_COMMAND,
         ("customer", N_("Find a customer: /customer NAME")),
         ("batch", N_("Orders for several customers from a file")),
         ("ship", N_("Orders to ship")),
@@ -65,6 +72,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.SALES_MANAGER: (
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
+        ORDERS_COMMAND,
         ("customer", N_("Find a customer: /customer NAME")),
         ("batch", N_("Orders for several customers from a file")),
         ("receivables", N_("What customers owe, by age")),
@@ -75,12 +83,14 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.WAREHOUSE: (
         ("ship", N_("Orders to ship")),
         ("order", N_("One order: /order NUMBER")),
+        ORDERS_COMMAND,
         ("receive", N_("Goods arrived: /receive SKU QTY")),
         ("adjust", N_("Correct stock: /adjust SKU ±QTY reason")),
         ("stock", N_("Stock: on hand, reserved, available")),
     ),
     Role.FINANCE: (
         ("order", N_("One order: /order NUMBER")),
+        ORDERS_COMMAND,
         ("payment", N_("Record a payment")),
         ("refund", N_("Record money paid back")),
         ("invoice", N_("Issue an invoice: /invoice NUMBER")),
@@ -90,6 +100,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.SALES_REP: (
         ("pending", N_("Orders waiting for your decision")),
         ("order", N_("One order: /order NUMBER")),
+        ORDERS_COMMAND,
         ("customer", N_("Find a customer: /customer NAME")),
         ("mylink", N_("Your link for new customers")),
         ("batch", N_("Orders for several customers from a file")),
@@ -98,10 +109,12 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
 
 
 def commands(roles: frozenset[Role]) -> list[tuple[str, str]]:
-    """Commands for a person with these roles: staff commands first."""
+    """Commands for a person with these roles: staff commands first (a staff command replaces
+    the customer's of the same name, e.g. /orders)."""
     staff = [c for role in Role if role in roles for c in STAFF_COMMANDS.get(role, ())]
     unique = list(dict.fromkeys(staff))
-    return unique + list(CUSTOMER_COMMANDS)
+    names = {name for name, _ in unique}
+    return unique + [c for c in CUSTOMER_COMMANDS if c[0] not in names]
 
 
 def command_menu(t: Texts, roles: frozenset[Role] = frozenset()) -> list[BotCommand]:

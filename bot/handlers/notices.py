@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import BaseModel
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.models import OrderLine
+from bot.domain.models import OrderLine, OrderStatus
 from bot.domain.notices import NoticeKind
+from bot.domain.review import Route
 from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file, note_file, statement_file
@@ -21,6 +22,7 @@ from bot.services.custom_orders import CustomNote, CustomRef
 from bot.services.finance import PaymentResult, RefundResult
 from bot.services.money import CreditNote, Invoice, RefundDue
 from bot.services.notices import (
+    CardDecided,
     CustomerRef,
     OrderRef,
     PlacedBy,
@@ -68,7 +70,15 @@ class Document:
     keyboard: InlineKeyboardMarkup | None = None
 
 
-Rendered = Screen | Document | None  # None: the notice no longer applies
+@dataclass(frozen=True)
+class Edit:
+    """An earlier message to edit in place (sent anew if it cannot be edited)."""
+
+    message_id: int
+    screen: Screen
+
+
+Rendered = Screen | Document | Edit | None  # None: the notice no longer applies
 Render = Callable[[BotContext, Texts, Any], Awaitable[Rendered]]
 # Told what became of a notice it rendered: "sent", "failed" or "unreachable" (and why).
 Settle = Callable[[BotContext, Any, str, str | None], Awaitable[None]]
@@ -85,7 +95,18 @@ class Renderer:
 
 async def _new_order(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
     card = await context.services.approvals.notice(ref.order_id, t.language)
+    if card.order.status is not OrderStatus.SUBMITTED and card.route is not Route.AUTO:
+        return None  # decided before its card went out: nothing waits
     return approval_views.new_order(t, context.config, card)
+
+
+async def _card_decided(context: BotContext, t: Texts, value: CardDecided) -> Rendered:
+    """The approval card sent earlier, edited to show the order as it now stands."""
+    message_id = await context.services.outbox.message_of(value.card_id)
+    if message_id is None:  # the card never went out: there is nothing to correct
+        return None
+    card = await context.services.approvals.notice(value.order_id, t.language)
+    return Edit(message_id, approval_views.decided(t, context.config, card, value.by))
 
 
 async def _pick_list(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
@@ -278,6 +299,7 @@ async def _custom_decided(context: BotContext, t: Texts, ref: CustomRef) -> Rend
 
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.NEW_ORDER: Renderer(OrderRef, _new_order),
+    NoticeKind.CARD_DECIDED: Renderer(CardDecided, _card_decided),
     NoticeKind.PICK_LIST: Renderer(OrderRef, _pick_list),
     NoticeKind.APPROVED: Renderer(OrderRef, _approved),
     NoticeKind.REJECTED: Renderer(Rejected, _rejected),

@@ -1,21 +1,41 @@
-"""A customer's orders: /orders, /track and the order buttons (cancelling is a conversation)."""
+"""A customer's orders: /orders, /track and the order buttons (cancelling is a conversation);
+staff's /orders finds orders by customer, status, dates and lateness, paged."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.domain.order_filter import parse_order_filter
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import cart_views, order_views
+from bot.ui import cart_views, order_views, staff_order_views
 from bot.ui.callbacks import BadCallback, parse
 from bot.ui.screen import Screen, esc
 
 
 async def orders_command(update: Update, context: BotContext) -> None:
-    """/orders: the newest orders first."""
+    """/orders: the customer's orders, newest first; for staff, the orders a filter finds
+    (`/orders acme status:approved from:2026-11-01 to:2026-11-30 late`)."""
+    if await context.services.staff.roles(context.person):
+        if [a.lower() for a in context.args or []] == ["help"]:
+            await show(update, context, staff_order_views.filter_help(context.t))
+            return
+        found = parse_order_filter(" ".join(context.args or [])[:500])
+        value = await context.services.staff_orders.search(context.person, found, 0)
+        await show(update, context, staff_order_views.order_list(context.t, value))
+        return
     page = await context.services.orders.page(context.person, 0)
     await show(update, context, order_views.order_list(context.t, page))
+
+
+async def staff_orders_button(update: Update, context: BotContext) -> None:
+    """sol:p:<page>:<filter>: another page of the orders staff looked for."""
+    cb = parse(update.callback_query.data if update.callback_query else None)
+    found, page = staff_order_views.filter_of(cb)
+    value = await context.services.staff_orders.search(context.person, found, page)
+    await answer(update)
+    await show(update, context, staff_order_views.order_list(context.t, value))
 
 
 async def track_command(update: Update, context: BotContext) -> None:
@@ -67,4 +87,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("orders", orders_command),
         CommandHandler("track", track_command),
         CallbackQueryHandler(order_button, pattern=r"^ord:(l|v|rp):"),
+        CallbackQueryHandler(staff_orders_button, pattern=r"^sol:p:"),
     ]

@@ -18,13 +18,14 @@ import logging
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.db.outbox import Taken
 from bot.domain.errors import DomainError
 from bot.domain.notices import NoticeState
 from bot.handlers.context import App, BotContext
-from bot.handlers.notices import Document, read, render, settle
+from bot.handlers.notices import Document, Edit, read, render, settle
 from bot.services.notices import Reader
 from bot.ui.screen import Screen
 
@@ -163,7 +164,7 @@ class Sender:
             return False
         await self._pace(context, notice)
         try:
-            await self._send(context, notice, message)
+            message_id = await self._send(context, notice, message)
         except RetryAfter as error:
             asked = _seconds(error.retry_after)
             return await self._later(context, notice, data, str(error), asked)
@@ -181,7 +182,7 @@ class Sender:
             return await self._later(context, notice, data, str(error))
         except TelegramError as error:
             return await self._failed(context, notice, data, str(error))
-        await outbox.finish(notice.id, NoticeState.SENT)
+        await outbox.finish(notice.id, NoticeState.SENT, message_id=message_id)
         await settle(context, notice.kind, data, "sent")
         return True
 
@@ -200,10 +201,18 @@ class Sender:
                 raise _Stopped()
         self._last[chat] = clock.now()
 
-    async def _send(self, context: BotContext, notice: Taken, message: Screen | Document) -> None:
+    async def _send(
+        self, context: BotContext, notice: Taken, message: Screen | Document | Edit
+    ) -> int:
+        """Send (or edit) the message; returns its id."""
         topic = notice.topic_id or None
+        if isinstance(message, Edit):
+            edited = await self._edit(context, notice, message)
+            if edited is not None:
+                return edited
+            message = message.screen  # the earlier message cannot be edited: a new one
         if isinstance(message, Document):
-            await context.bot.send_document(
+            sent = await context.bot.send_document(
                 notice.chat_id,
                 message.content,
                 filename=message.filename,
@@ -211,22 +220,45 @@ class Sender:
                 reply_markup=message.keyboard,
                 message_thread_id=topic,
             )
-            return
+            return sent.message_id
         if message.photo:  # e.g. a custom request's first photo, the card as its caption
             try:
-                await context.bot.send_photo(
+                sent = await context.bot.send_photo(
                     notice.chat_id,
                     message.photo,
                     caption=message.text,
                     reply_markup=message.keyboard,
                     message_thread_id=topic,
                 )
-                return
+                return sent.message_id
             except BadRequest as error:  # the photo is gone: the card goes as text
                 log.warning("outbox: notice %d sent without its photo: %s", notice.id, error)
-        await context.bot.send_message(
+        sent = await context.bot.send_message(
             notice.chat_id, message.text, reply_markup=message.keyboard, message_thread_id=topic
         )
+        return sent.message_id
+
+    async def _edit(self, context: BotContext, notice: Taken, edit: Edit) -> int | None:
+        """Edit an earlier message in place; None if it cannot be (deleted, too old, …)."""
+        markup = edit.screen.keyboard
+        try:
+            await context.bot.edit_message_text(
+                edit.screen.text,
+                chat_id=notice.chat_id,
+                message_id=edit.message_id,
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            )
+        except BadRequest as error:
+            if "not modified" in str(error).lower():  # it already shows this
+                return edit.message_id
+            log.info(
+                "outbox: notice %d could not edit message %d (%s): sent anew",
+                notice.id,
+                edit.message_id,
+                error,
+            )
+            return None
+        return edit.message_id
 
     async def _later(
         self,

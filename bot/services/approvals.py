@@ -32,7 +32,7 @@ from bot.domain.review import Finding, Route
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, deny, roles_of
 from bot.services.money import on_approval, settle
-from bot.services.notices import OrderRef, Rejected, post
+from bot.services.notices import OrderRef, Rejected, post, update_cards
 from bot.services.order_edits import apply_change
 from bot.services.review_rules import (
     deciders,
@@ -44,6 +44,7 @@ from bot.services.review_rules import (
 from bot.services.transitions import apply_transition
 
 PENDING_LIMIT = 20
+RECENT_ORDERS = 3  # the customer's latest other orders shown on the card
 
 
 class ReviewOutcome(BaseModel):
@@ -68,6 +69,21 @@ class ApprovalCard(BaseModel):
     may_escalate: bool
     discount_bp: int
     promised: date | None
+    # what the customer owes now (this order included while unpaid), and of it what is overdue
+    open_balance: int = 0
+    overdue: int = 0
+    # their history: how many orders in all, and the latest others (newest first)
+    orders_count: int = 0
+    recent: tuple[Order, ...] = ()
+
+
+class Waiting(BaseModel):
+    """An order waiting for a decision, and whose it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    customer: Customer
 
 
 class Decision(BaseModel):
@@ -153,7 +169,13 @@ class ApprovalService(Service):
         findings = await uow.reviews.findings(order.id)
         set_bp = await uow.reviews.discount_bp(order.id)
         promised = await uow.orders.promised_date(order.id)
+        today = self.clock.now().astimezone(self.config.business.zone).date()
+        latest, count = await uow.orders.for_customer(customer.id, 0, RECENT_ORDERS + 1)
         return ApprovalCard(
+            open_balance=await uow.orders.open_balance(customer.id),
+            overdue=await uow.payments.overdue(customer.id, today),
+            orders_count=count,
+            recent=tuple(o for o in latest if o.id != order.id)[:RECENT_ORDERS],
             discount_bp=customer.discount_bp if set_bp is None else set_bp,
             promised=date.fromisoformat(promised) if promised else None,
             order=order,
@@ -273,6 +295,7 @@ class ApprovalService(Service):
                 after=_terms(new_bp, new_term, totals.total, new_promised),
             )
             order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
+            await update_cards(uow, order.id, actor.id, now)  # before the managers may get one
             route = await recheck(uow, self.config, order, customer, now)
             card = await self._card(uow, order, route, actor.language)
             await uow.commit()
@@ -292,6 +315,7 @@ class ApprovalService(Service):
                 raise AlreadyDecided(status=order.status, by=None)
             customer = await uow.customers.by_id(order.customer_id)
             assert customer is not None
+            await update_cards(uow, order.id, actor.id, now)  # before the managers may get one
             order = await apply_change(
                 uow,
                 self.config,
@@ -307,7 +331,7 @@ class ApprovalService(Service):
             await uow.commit()
         return card
 
-    async def pending(self, actor: User) -> list[Order]:
+    async def pending(self, actor: User) -> list[Waiting]:
         """What waits for this person's decision, oldest first."""
         async with self.db.unit_of_work() as uow:
             roles = await roles_of(uow, self.config, actor)
@@ -320,4 +344,10 @@ class ApprovalService(Service):
                 waiting += await uow.reviews.waiting(Route.MANAGER, None, PENDING_LIMIT)
             if Role.SALES_REP in roles:
                 waiting += await uow.reviews.waiting(Route.REP, actor.id, PENDING_LIMIT)
-        return sorted(waiting, key=lambda o: (o.submitted_at, o.id))[:PENDING_LIMIT]
+            waiting = sorted(waiting, key=lambda o: (o.submitted_at, o.id))[:PENDING_LIMIT]
+            customers = {i: await uow.customers.by_id(i) for i in {o.customer_id for o in waiting}}
+        return [
+            Waiting(order=o, customer=c)
+            for o in waiting
+            if (c := customers.get(o.customer_id)) is not None
+        ]

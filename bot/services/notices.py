@@ -78,6 +78,15 @@ class CustomerRef(_Data):
     customer_id: int
 
 
+class CardDecided(_Data):
+    """An approval card sent (the outbox notice `card_id`) to be shown as the order now stands:
+    decided or changed, by whom (None: no one, e.g. the review)."""
+
+    order_id: int
+    card_id: int
+    by: str | None = None
+
+
 class ReminderRef(_Data):
     """A reminder the scan decided (composed when sent: it may no longer apply)."""
 
@@ -102,6 +111,29 @@ async def post(
     else:
         unique = {p.id: p for p in people}
         rows = [Addressed(kind, p.telegram_id, 0, p.id, body) for p in unique.values()]
+    await uow.outbox.add(rows, now)
+
+
+async def update_cards(
+    uow: UnitOfWork, order_id: int, actor_id: int | None, now: datetime
+) -> None:
+    """Every approval card sent for an order is edited to show it as it now stands (decided,
+    or changed) and who did it: each card's chat is told in turn, after the card itself."""
+    cards = await uow.outbox.cards(order_id)
+    if not cards:
+        return
+    actor = await uow.users.by_id(actor_id) if actor_id is not None else None
+    by = actor.first_name if actor else None
+    rows = [
+        Addressed(
+            NoticeKind.CARD_DECIDED,
+            chat_id,
+            topic_id,
+            user_id,
+            CardDecided(order_id=order_id, card_id=card_id, by=by).model_dump_json(),
+        )
+        for card_id, chat_id, topic_id, user_id in cards
+    ]
     await uow.outbox.add(rows, now)
 
 
@@ -194,11 +226,23 @@ class OutboxService(Service):
             unreachable=user.unreachable,
         )
 
-    async def finish(self, notice_id: int, state: NoticeState, error: str | None = None) -> None:
-        """Record a notice as sent, failed (it cannot arrive) or dropped (no longer applies)."""
+    async def finish(
+        self,
+        notice_id: int,
+        state: NoticeState,
+        error: str | None = None,
+        message_id: int | None = None,
+    ) -> None:
+        """Record a notice as sent (with the message it became), failed (it cannot arrive) or
+        dropped (no longer applies)."""
         async with self.db.unit_of_work(claims_update=False) as uow:
-            await uow.outbox.finish(notice_id, state, self.clock.now(), error)
+            await uow.outbox.finish(notice_id, state, self.clock.now(), error, message_id)
             await uow.commit()
+
+    async def message_of(self, notice_id: int) -> int | None:
+        """The message an earlier notice became, if it was sent."""
+        async with self.db.reader() as uow:
+            return await uow.outbox.message_of(notice_id)
 
     async def release(self, notice_id: int) -> None:
         """Taken but not sent (the sender stopped): pending again, as it was."""

@@ -1,17 +1,24 @@
-"""One order as staff see it, each role through its own lens; every look is authorised."""
+"""Orders as staff see them, each role through its own lens (`scope_of`, `lens_for`: the one
+rule, for one order and for lists); every look is authorised."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import OrderNotFound
-from bot.domain.models import AuditEntry, Customer, OrderDetail, Shipment, User
+from bot.domain.models import AuditEntry, Customer, Order, OrderDetail, Page, Shipment, User
+from bot.domain.order_filter import OrderFilter
 from bot.domain.payments import Ledger
 from bot.domain.roles import Role
 from bot.services.base import Service, deny, roles_of
+from bot.services.catalog import page_bounds
 from bot.services.money import money_of
+
+ORDERS_PER_PAGE = 5
+MAX_PAGE = 100_000
 
 
 class Lens(StrEnum):
@@ -19,6 +26,57 @@ class Lens(StrEnum):
 
     FULL = "full"  # managers, admins, finance, the customer's rep
     GOODS = "goods"  # the warehouse: goods, address, dates; never money
+
+
+class Scope(BaseModel):
+    """Which orders a staff member may see, and how much of them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    everything: Lens | None  # the lens on every order (None: only the rep's own customers')
+    rep_id: int | None = None  # a rep: their own customers' orders are seen in full
+
+
+def scope_of(roles: frozenset[Role], actor: User) -> Scope | None:
+    """What a person with these roles may see of orders (None: nothing). Managers, admins and
+    finance: every order in full; a rep: their own customers' in full; the warehouse: every
+    order's goods, never money."""
+    rep_id = actor.id if Role.SALES_REP in roles else None
+    if roles & {Role.SALES_MANAGER, Role.ADMIN, Role.FINANCE}:
+        return Scope(everything=Lens.FULL)
+    if Role.WAREHOUSE in roles:
+        return Scope(everything=Lens.GOODS, rep_id=rep_id)
+    if rep_id is not None:
+        return Scope(everything=None, rep_id=rep_id)
+    return None
+
+
+def lens_for(scope: Scope | None, customer: Customer) -> Lens | None:
+    """How much of an order of this customer the scope shows (None: not at all)."""
+    if scope is None:
+        return None
+    if scope.rep_id is not None and customer.rep_id == scope.rep_id:
+        return Lens.FULL
+    return scope.everything
+
+
+class FoundOrder(BaseModel):
+    """One order in staff's list, with its customer and how much of it may be shown."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    customer: Customer
+    lens: Lens
+
+
+class FoundOrders(BaseModel):
+    """A page of the orders a filter found."""
+
+    model_config = ConfigDict(frozen=True)
+
+    found: OrderFilter
+    page: Page[FoundOrder]
 
 
 class StaffOrderView(BaseModel):
@@ -36,7 +94,42 @@ class StaffOrderView(BaseModel):
 
 
 class StaffOrderService(Service):
-    """Staff's /order."""
+    """Staff's /order and /orders."""
+
+    async def search(self, actor: User, found: OrderFilter, page: int) -> FoundOrders:
+        """A page of the orders the filter finds among those the actor may see, newest first;
+        anyone with no staff role is refused (and audited)."""
+        now = self.clock.now()
+        zone = self.config.business.zone
+        page = min(max(page, 0), MAX_PAGE)
+        async with self.db.unit_of_work() as uow:
+            scope = scope_of(await roles_of(uow, self.config, actor), actor)
+            if scope is None:
+                await deny(uow, actor, "orders", now)
+            rep = scope.rep_id if scope.everything is None else None
+            start = datetime.combine(found.start, time(), zone) if found.start else None
+            end = (
+                datetime.combine(found.end + timedelta(days=1), time(), zone)
+                if found.end
+                else None
+            )
+            today = now.astimezone(zone).date()
+            _, total = await uow.orders.staff_search(found, rep, (start, end), today, 0, 0)
+            page, pages = page_bounds(page, total, ORDERS_PER_PAGE)
+            orders, total = await uow.orders.staff_search(
+                found, rep, (start, end), today, page * ORDERS_PER_PAGE, ORDERS_PER_PAGE
+            )
+            items: list[FoundOrder] = []
+            for order in orders:
+                customer = await uow.customers.by_id(order.customer_id)
+                assert customer is not None
+                lens = lens_for(scope, customer)
+                assert lens is not None, "the search keeps to the scope"
+                items.append(FoundOrder(order=order, customer=customer, lens=lens))
+        return FoundOrders(
+            found=found,
+            page=Page(items=tuple(items), page=page, pages=pages, total=total),
+        )
 
     async def view(
         self, actor: User, number: str | None = None, *, order_id: int | None = None
@@ -54,14 +147,8 @@ class StaffOrderService(Service):
                 raise OrderNotFound()
             customer = await uow.customers.by_id(order.customer_id)
             assert customer is not None
-            roles = await roles_of(uow, self.config, actor)
-            if roles & {Role.SALES_MANAGER, Role.ADMIN, Role.FINANCE} or (
-                Role.SALES_REP in roles and customer.rep_id == actor.id
-            ):
-                lens = Lens.FULL
-            elif Role.WAREHOUSE in roles:
-                lens = Lens.GOODS
-            else:
+            lens = lens_for(scope_of(await roles_of(uow, self.config, actor), actor), customer)
+            if lens is None:
                 await deny(uow, actor, "view", now, order.id)
             detail = OrderDetail(
                 order=order,

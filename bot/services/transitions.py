@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.db import UnitOfWork
 from bot.domain.models import Order, OrderStatus
 from bot.domain.order_status import RELEASES_STOCK, check_transition
+from bot.services.notices import update_cards
 
 
 async def apply_transition(
@@ -18,13 +19,16 @@ async def apply_transition(
     at: datetime,
     reason: str | None = None,
 ) -> Order:
-    """Move the order to `wanted` or raise; frees reserved stock when the order ends unfilled."""
+    """Move the order to `wanted` or raise; frees reserved stock when the order ends unfilled;
+    a submitted order's approval cards are edited to show who decided it."""
     check_transition(order.status, wanted, reason)
     await uow.orders.set_status(order.id, wanted, at)
     if wanted in RELEASES_STOCK:
         for product_id, qty in await uow.orders.clear_reservations(order.id):
             await uow.catalog.release(product_id, qty)
     await _record(uow, order.id, order.status, wanted, actor_id, at, reason)
+    if order.status is OrderStatus.SUBMITTED:  # decided: the approval cards sent say so
+        await update_cards(uow, order.id, actor_id, at)
     return order.model_copy(update={"status": wanted})
 
 

@@ -8,7 +8,7 @@ from bot.config import Config, PaymentTermConfig
 from bot.domain.models import Order
 from bot.domain.review import Check, Finding, Route, Verdict
 from bot.i18n import N_, Texts
-from bot.services.approvals import ApprovalCard
+from bot.services.approvals import ApprovalCard, Waiting
 from bot.ui import labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
@@ -48,10 +48,63 @@ def finding(t: Texts, f: Finding) -> str:
     }
 
 
+def customer_name(name: str, company: str | None, width: int = 60) -> str:
+    """A customer as staff name them: name (company), escaped."""
+    return esc(clip(name, width)) + (f" ({esc(clip(company, width))})" if company else "")
+
+
+def _account(t: Texts, value: ApprovalCard) -> list[str]:
+    """What the decider needs about the customer: how to reach them, what they owe, their
+    history."""
+    c = value.customer
+    lines = [
+        t._("Phone: %(value)s") % {"value": esc(c.phone)},
+        t._("Open balance: %(open)s · overdue: %(overdue)s · credit limit: %(limit)s")
+        % {
+            "open": t.money(value.open_balance),
+            "overdue": t.money(value.overdue),
+            "limit": t.money(c.credit_limit),
+        },
+    ]
+    if value.overdue:
+        lines.append("⚠️ " + t._("The customer has overdue payments."))
+    history = t.ngettext("%(n)d order in all", "%(n)d orders in all", value.orders_count) % {
+        "n": value.orders_count
+    }
+    if value.recent:
+        latest = ", ".join(
+            f"{o.number} ({labels.status(t, o.status)}, {t.money(o.totals.total)})"
+            for o in value.recent
+        )
+        history += "; " + t._("latest: %(orders)s") % {"orders": latest}
+    lines.append(t._("History: %(value)s") % {"value": history})
+    return lines
+
+
+def _delivery(t: Texts, config: Config, value: ApprovalCard) -> list[str]:
+    """Where, when and what else the customer asked."""
+    o = value.order
+    method = config.delivery_method(o.delivery_method)
+    lines = [
+        t._("Delivery: %(value)s")
+        % {"value": esc(method.name(t.language)) if method else esc(o.delivery_method)}
+    ]
+    if o.address:
+        lines.append(t._("Address: %(value)s") % {"value": esc(o.address)})
+    lines.append(
+        t._("Desired date: %(value)s")
+        % {"value": t.date(o.desired_date) if o.desired_date else t._("no preference")}
+    )
+    if o.note:
+        lines.append(t._("Note: %(value)s") % {"value": esc(clip(o.note, 300))})
+    return lines
+
+
 def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
-    """The order with its customer, lines, totals, checks and the decision buttons."""
+    """The order with its customer (contact, balance, history), delivery, lines, totals,
+    checks and the decision buttons."""
     o, c = value.order, value.customer
-    who = esc(c.name) + (f" ({esc(c.company)})" if c.company else "")
+    who = customer_name(c.name, c.company)
     term = config.payment_term(o.payment_term)
     head = "\n".join(
         [
@@ -63,6 +116,8 @@ def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
                 "amount": t.money(o.totals.total),
                 "term": labels.payment_term(t, term) if term else o.payment_term,
             },
+            *_account(t, value),
+            *_delivery(t, config, value),
         ]
     )
     items = [
@@ -137,25 +192,47 @@ def new_order(t: Texts, config: Config, value: ApprovalCard) -> Screen:
     )
 
 
-def pending(t: Texts, orders: list[Order]) -> Screen:
-    """What waits for this person, oldest first."""
+def decided(t: Texts, config: Config, value: ApprovalCard, by: str | None) -> Screen:
+    """An approval card sent earlier, as the order now stands: decided (no buttons left), or
+    changed and still waiting; and who did it."""
+    screen = card(t, config, value)
+    status = labels.status(t, value.order.status)
+    if value.order.status.value == "submitted":
+        head = t._("✏️ Changed by %(name)s; it still waits for a decision.") % {
+            "name": esc(by or "-")
+        }
+    elif by:
+        head = t._("Decided: %(status)s by %(name)s.") % {"status": status, "name": esc(by)}
+    else:
+        head = t._("Decided: %(status)s.") % {"status": status}
+    return Screen(head + "\n\n" + screen.text, screen.keyboard)
+
+
+def pending(t: Texts, orders: list[Waiting]) -> Screen:
+    """What waits for this person, oldest first, each with its customer."""
     if not orders:
         return Screen(t._("Nothing waits for your decision."))
     rows = [
         [
             button(
-                f"{o.number} · {t.money(o.totals.total)} · {t.datetime(o.submitted_at)}",
-                pack("apv", "v", o.id),
+                f"{w.order.number} · {clip(w.customer.name, 24)}"
+                f" · {t.money(w.order.totals.total)}",
+                pack("apv", "v", w.order.id),
             )
         ]
-        for o in orders
+        for w in orders
     ]
     text = t.ngettext(
         "%(n)d order waits for your decision, oldest first:",
         "%(n)d orders wait for your decision, oldest first:",
         len(orders),
     ) % {"n": len(orders)}
-    return Screen(text, keyboard(rows))
+    entries = [
+        f"• {w.order.number} — {customer_name(w.customer.name, w.customer.company, 40)}"
+        f" · {t.money(w.order.totals.total)} · {t.datetime(w.order.submitted_at)}"
+        for w in orders
+    ]
+    return Screen("\n".join([text, *entries]), keyboard(rows))
 
 
 def ask_reject_reason(t: Texts, number: str) -> Screen:

@@ -113,6 +113,13 @@ INPUT = {
     InputProblem.QUICK_NAME_LONG: N_(
         "Item %(low)s is too long: name a product in at most %(high)s characters."
     ),
+    InputProblem.ORDER_FILTER: N_(
+        "I did not understand “%(low)s”. Examples: /orders acme, /orders late, "
+        "/orders status:approved from:2026-11-01 to:2026-11-30"
+    ),
+    InputProblem.ORDER_FILTER_LONG: N_(
+        "“%(low)s” is too long: part of the customer's name, company or phone is enough."
+    ),
     InputProblem.ROLE_UNKNOWN: N_(
         "Which role? One of: rep, manager, warehouse, finance, admin. Example: /invite warehouse"
     ),
@@ -122,7 +129,8 @@ INPUT = {
 def describe(error: DomainError, t: Texts) -> str:
     """A clear message for a domain error."""
     if isinstance(error, InvalidInput):
-        return t._(INPUT[error.problem]) % {"low": error.low, "high": error.high}
+        low = esc(error.low) if isinstance(error.low, str) else error.low  # may be typed text
+        return t._(INPUT[error.problem]) % {"low": low, "high": error.high}
     if isinstance(error, NotRegistered):
         return t._("Please register first: send /start.")
     if isinstance(error, ProductNotFound):

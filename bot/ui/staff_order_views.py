@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from bot.config import Config
 from bot.domain.models import AuditEntry, OrderStatus
+from bot.domain.order_filter import OrderFilter
 from bot.i18n import N_, Texts
-from bot.services.staff_orders import Lens, StaffOrderView
+from bot.services.staff_orders import FoundOrders, Lens, StaffOrderView
 from bot.ui import labels
-from bot.ui.callbacks import pack
+from bot.ui.approval_views import customer_name
+from bot.ui.callbacks import BadCallback, Callback, day_arg, pack
 from bot.ui.finance_views import money_lines
-from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
+from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
 from bot.ui.shipping_views import shipment_line
 
 ACTIONS = {
@@ -87,3 +89,100 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         fit("\n".join(head) + "\n", items, "\n".join(tail), t._("… and %(n)d more lines")),
         keyboard(rows),
     )
+
+
+# /orders for staff: the filter travels in the page buttons, `sol:p:<page>:<late 0|1>:<status
+# index or ->:<from>:<to>:<customer words>` (the words hold no colon: parse_order_filter
+# refuses one, and at most 24 bytes of them: WORDS_MAX_BYTES).
+STATUSES = list(OrderStatus)
+FILTER_HELP = N_(
+    "Filters: part of a customer's name, company or phone; status:approved (submitted, "
+    "approved, rejected, partially_shipped, shipped, delivered, completed, cancelled); "
+    "from:2026-11-01 to:2026-11-30 (the days it was submitted); late (past its promised ship "
+    "date or the desired date). Example: /orders acme status:shipped late"
+)
+
+
+def filter_help(t: Texts) -> Screen:
+    """How to look for orders with /orders."""
+    return Screen(t._(FILTER_HELP))
+
+
+def page_data(found: OrderFilter, page: int) -> str:
+    """The callback data of one page of a filter's orders."""
+    status = str(STATUSES.index(found.status)) if found.status else "-"
+    return pack(
+        "sol",
+        "p",
+        page,
+        int(found.late),
+        status,
+        day_arg(found.start),
+        day_arg(found.end),
+        found.words or "",
+    )
+
+
+def filter_of(cb: Callback) -> tuple[OrderFilter, int]:
+    """The filter and page a page button carries (BadCallback if it is not one of ours)."""
+    status = cb.text(2)
+    if status != "-" and not (status.isascii() and status.isdigit()):
+        raise BadCallback(status)
+    if status != "-" and int(status) >= len(STATUSES):
+        raise BadCallback(status)
+    words = ":".join(cb.args[5:])
+    if ":" in words:
+        raise BadCallback("words with a colon")
+    found = OrderFilter(
+        words=words or None,
+        status=STATUSES[int(status)] if status != "-" else None,
+        start=cb.day(3),
+        end=cb.day(4),
+        late=bool(cb.number(1, high=1)),
+    )
+    return found, cb.number(0, high=100_000)
+
+
+def _describe(t: Texts, found: OrderFilter) -> str:
+    parts = []
+    if found.words:
+        parts.append(f"“{esc(found.words)}”")
+    if found.status:
+        parts.append(labels.status(t, found.status))
+    if found.start or found.end:
+        parts.append(
+            f"{t.date(found.start) if found.start else '…'} – "
+            f"{t.date(found.end) if found.end else '…'}"
+        )
+    if found.late:
+        parts.append(t._("late"))
+    return ", ".join(parts) if parts else t._("all orders")
+
+
+def order_list(t: Texts, value: FoundOrders) -> Screen:
+    """A page of the orders staff looked for: each with status, customer, total (only where
+    the lens shows money) and day; a button opens it."""
+    page, found = value.page, value.found
+    head = t._("🔎 Orders: %(filter)s") % {"filter": _describe(t, found)}
+    if not page.total:
+        return Screen("\n".join([head, t._("No orders match."), "", t._(FILTER_HELP)]))
+    lines = [
+        head,
+        t.ngettext("%(n)d order, newest first:", "%(n)d orders, newest first:", page.total)
+        % {"n": page.total},
+    ]
+    rows = []
+    for item in page.items:
+        o = item.order
+        line = (
+            f"{labels.status(t, o.status)} <b>{o.number}</b> · "
+            f"{customer_name(item.customer.name, item.customer.company, 30)}"
+        )
+        if item.lens is Lens.FULL:
+            line += f" · {t.money(o.totals.total)}"
+        lines.append(f"{line} · {t.date(o.submitted_at.astimezone(t.zone).date())}")
+        rows.append(
+            [button(f"{o.number} · {clip(item.customer.name, 24)}", pack("stf", "o", o.id))]
+        )
+    rows.append(nav_row(page.page, page.pages, lambda n: page_data(found, n)))
+    return Screen("\n".join(lines), keyboard(rows))

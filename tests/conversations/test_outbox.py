@@ -58,6 +58,7 @@ async def test_a_stop_between_saving_and_telling_loses_no_notice(team: Team) -> 
     assert "approved" not in texts(bot, team.customer)[-1]
     pending = await query(bot, "SELECT kind, chat_id, state FROM outbox WHERE state != 'sent'")
     assert pending == [
+        ("card_decided", team.rep, "pending"),  # the rep's card will say it was approved
         ("approved", team.customer, "pending"),
         ("pick_list", team.warehouse, "pending"),
     ]

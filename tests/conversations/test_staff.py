@@ -102,9 +102,10 @@ async def test_rep_link_and_round_robin(staffed: Harness) -> None:
     link = re.search(r"start=(rep_[\w-]+)", text)
     assert link
     menu = bot.fake.my_commands({"type": "chat", "chat_id": reps[1]})
-    assert [c["command"] for c in menu][:6] == [
+    assert [c["command"] for c in menu][:7] == [
         "pending",
         "order",
+        "orders",  # staff's /orders, in place of the customer's
         "customer",
         "mylink",
         "batch",
