@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.models import Order, OrderStatus
 from bot.domain.order_status import RELEASES_STOCK, check_transition
+from bot.services.stock import give_back
 
 
 async def apply_transition(
@@ -14,17 +16,19 @@ async def apply_transition(
     order: Order,
     wanted: OrderStatus,
     *,
+    config: Config,
     actor_id: int | None,
     at: datetime,
     reason: str | None = None,
 ) -> Order:
-    """Move the order to `wanted` or raise; frees reserved stock when the order ends unfilled."""
+    """Move the order to `wanted` or raise; reserved stock an order ending unfilled held goes
+    back, to the orders waiting for it first."""
     check_transition(order.status, wanted, reason)
     await uow.orders.set_status(order.id, wanted, at)
+    await _record(uow, order.id, order.status, wanted, actor_id, at, reason)
     if wanted in RELEASES_STOCK:
         for product_id, qty in await uow.orders.clear_reservations(order.id):
-            await uow.catalog.release(product_id, qty)
-    await _record(uow, order.id, order.status, wanted, actor_id, at, reason)
+            await give_back(uow, config, product_id, qty, at)
     return order.model_copy(update={"status": wanted})
 
 

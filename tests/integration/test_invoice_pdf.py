@@ -70,7 +70,12 @@ async def invoiced_order(services: Services, db: Database, language: str) -> tup
     order = (await services.checkout.submit(buyer, draft("t", term="net30"))).order
     async with db.unit_of_work() as uow:
         order = await apply_transition(
-            uow, order, OrderStatus.APPROVED, actor_id=None, at=services.finance.clock.now()
+            uow,
+            order,
+            OrderStatus.APPROVED,
+            config=services.finance.config,
+            actor_id=None,
+            at=services.finance.clock.now(),
         )
         await uow.commit()
     await services.finance.issue_invoice(finance, order_id=order.id)
