@@ -1,23 +1,29 @@
 """Units of measure: a product counted in boxes shows "5 boxes" wherever its quantity is shown
-(checkout summary, order card, the rep's card, the pick list, quick order); pieces stay a
-bare number."""
+(checkout summary, order card, the rep's card, the pick list, quick order, the arrived and
+short notices); pieces stay a bare number."""
 
 from __future__ import annotations
 
 from tests.conversations.conftest import ADMIN, Team, query
 from tests.conversations.test_checkout import fill_cart, to_summary
+from tests.conversations.test_preorders import pre_order
 
 STAPLER = "Stapler No. 24/6 · CN¥35.00"
 
 
-async def staplers_by_the_box(team: Team) -> None:
-    """The admin sets the stapler's unit to boxes in the product editor."""
+async def set_unit(team: Team, sku: str, unit: str) -> None:
+    """The admin sets a product's unit in the product editor."""
     bot = team.bot
     bot.fake.create_user("Ada", user_id=ADMIN)
     await bot.send(ADMIN, "/products")
-    ((pid,),) = await query(bot, "SELECT id FROM products WHERE sku = 'STP-24'")
+    ((pid,),) = await query(bot, "SELECT id FROM products WHERE sku = ?", sku)
     await bot.press_data(ADMIN, f"pe:ed:{pid}:unit")
-    assert "Unit: boxes" in await bot.press(ADMIN, "boxes")
+    assert f"Unit: {unit}" in await bot.press(ADMIN, unit)
+
+
+async def staplers_by_the_box(team: Team) -> None:
+    """The stapler is sold by the box."""
+    await set_unit(team, "STP-24", "boxes")
 
 
 async def test_an_order_of_boxes_reads_in_boxes_from_checkout_to_the_pick_list(
@@ -51,3 +57,15 @@ async def test_quick_order_confirms_in_the_unit(team: Team) -> None:
     assert "2 boxes × CN¥35.00 = CN¥70.00" in screen
     await bot.press_data(team.customer, "qo:add")
     assert "2 boxes × CN¥35.00" in bot.last(team.customer)
+
+
+async def test_arrived_and_short_notices_count_in_the_unit(team: Team) -> None:
+    bot = team.bot
+    await set_unit(team, "INK-CMY-SET", "sets")
+    await pre_order(team, 2)
+    await bot.send(team.warehouse, "/receive INK-CMY-SET 2")
+    assert "📦 Good news: 2 sets × Ink set" in bot.last(team.customer)
+    await bot.press(team.warehouse, "⚠️ Short: INK-CMY-SET")
+    await bot.send(team.warehouse, "1")
+    await bot.press(team.warehouse, "Not known")
+    assert "we have only 1 set of 2 sets × Ink set" in bot.last(team.customer)
