@@ -27,6 +27,7 @@ from bot.conversations.common import (
     text_please,
 )
 from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.models import Unit
 from bot.domain.parsing import parse_money
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
@@ -51,9 +52,11 @@ STEPS = (
     "category",
     "price",
     "tiers",
+    "unit",
     "preorder",
     "photo",
 )
+BUTTONS_ONLY = frozenset({"unit", "preorder"})
 OPTIONAL = frozenset(
     {
         "name_zh",
@@ -175,7 +178,7 @@ async def got_text(update: Update, context: BotContext) -> State | int:
     step, text = draft["step"], message_text(update)
     if step == "photo":
         raise InvalidInput(InputProblem.PHOTO_EXPECTED)
-    if step == "preorder":
+    if step in BUTTONS_ONLY:
         await buttons_please(update, context)
         return State.STEP
     editor, digits = context.services.product_editor, context.config.business.minor_digits
@@ -234,12 +237,18 @@ async def not_understood(update: Update, context: BotContext) -> State:
 
 
 async def pressed(update: Update, context: BotContext) -> State | int:
-    """pe:skip, pe:cat:<id>, pe:pre:<0|1>: a button answers the question."""
+    """pe:skip, pe:cat:<id>, pe:unit:<unit>, pe:pre:<0|1>: a button answers the question."""
     draft = get_draft(context, DRAFT)
     data = parse(_data(update))
     await answer(update)
     if data.action == "cat" and draft["step"] == "category":
         return await _store(update, context, "category_id", data.number(0))
+    if data.action == "unit" and draft["step"] == "unit":
+        try:
+            unit = Unit(data.args[0] if data.args else "")
+        except ValueError:
+            raise BadCallback(f"not a unit: {data.args!r}") from None
+        return await _store(update, context, "unit", unit.value)
     if data.action == "pre" and draft["step"] == "preorder":
         return await _store(update, context, "preorder", data.number(0, high=1))
     if data.action == "skip" and draft["step"] in OPTIONAL:
@@ -294,7 +303,7 @@ async def _ask(update: Update, context: BotContext, field: str) -> State:
     categories: list[dict[str, object]] = []
     if field == "category":
         categories = await context.services.product_editor.categories(context.person)
-    skippable = field in OPTIONAL or ("edit" in draft and field != "preorder")
+    skippable = field in OPTIONAL or ("edit" in draft and field not in BUTTONS_ONLY)
     skippable = skippable and field not in ("name_en", "price", "category")
     await show(update, context, views.ask(context.t, field, skippable, categories), new=True)
     return State.STEP
@@ -325,7 +334,7 @@ def build() -> ConversationHandler[BotContext]:
         states={
             State.LIST: [MessageHandler(TEXT, search)],
             State.STEP: [
-                CallbackQueryHandler(pressed, pattern=r"^pe:(skip|cat|pre)"),
+                CallbackQueryHandler(pressed, pattern=r"^pe:(skip|cat|unit|pre)"),
                 CallbackQueryHandler(save, pattern=r"^pe:save$"),
                 MessageHandler(PHOTOS, got_photo),
                 MessageHandler(TEXT, got_text),

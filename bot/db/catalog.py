@@ -9,14 +9,14 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db._rows import like_pattern, localized, placeholders, ts
-from bot.domain.models import Category, Language, PriceTier, Product
+from bot.domain.models import Category, Language, PriceTier, Product, Unit
 from bot.domain.product_match import CatalogEntry
 
 
 def _product_columns(language: Language) -> str:
     return (
         "p.id, p.sku, p.category_id, p.price, p.stock_on_hand - p.reserved AS available,"
-        " p.preorder, p.active, p.photo, p.photo_file_id,"
+        " p.preorder, p.active, p.photo, p.photo_file_id, p.unit,"
         f" {localized('name', language, 'p')} AS name,"
         f" {localized('description', language, 'p')} AS description"
     )
@@ -81,6 +81,7 @@ class CatalogRepository:
                 active=bool(r["active"]),
                 photo=r["photo"],
                 photo_file_id=r["photo_file_id"],
+                unit=Unit(r["unit"]),
             )
             for r in rows
         ]
@@ -220,9 +221,9 @@ class CatalogRepository:
             async with self._conn.execute(
                 "INSERT INTO products (sku, category_id, name_en, name_zh, name_ru,"
                 " description_en, description_zh, description_ru, price, stock_on_hand, preorder,"
-                " photo, updated_at) VALUES (:sku, :category_id, :name_en, :name_zh, :name_ru,"
-                " :description_en, :description_zh, :description_ru, :price, :stock, :preorder,"
-                " :photo, :now) RETURNING id",
+                " photo, unit, updated_at) VALUES (:sku, :category_id, :name_en, :name_zh,"
+                " :name_ru, :description_en, :description_zh, :description_ru, :price, :stock,"
+                " :preorder, :photo, COALESCE(:unit, 'pcs'), :now) RETURNING id",
                 params,
             ) as cursor:
                 row = await cursor.fetchone()
@@ -232,7 +233,7 @@ class CatalogRepository:
             "UPDATE products SET category_id = :category_id, name_en = :name_en,"
             " name_zh = :name_zh, name_ru = :name_ru, description_en = :description_en,"
             " description_zh = :description_zh, description_ru = :description_ru,"
-            " price = :price, preorder = :preorder, active = 1,"
+            " price = :price, preorder = :preorder, active = 1, unit = COALESCE(:unit, unit),"
             " photo_file_id = CASE WHEN photo IS :photo THEN photo_file_id END,"
             " photo = :photo, updated_at = :now WHERE sku = :sku",
             params,

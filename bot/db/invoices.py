@@ -9,7 +9,7 @@ from typing import NamedTuple
 import aiosqlite
 
 from bot.db._rows import from_ts, localized
-from bot.domain.models import Language
+from bot.domain.models import Language, Unit
 
 
 class InvoiceRecord(NamedTuple):
@@ -45,6 +45,7 @@ class BilledLine(NamedTuple):
     qty: int
     unit_price: int
     amount: int
+    unit: Unit = Unit.PCS
 
 
 class InvoiceRepository:
@@ -94,10 +95,10 @@ class InvoiceRepository:
         name = localized("name", language, "p")
         async with self._conn.execute(
             f"SELECT l.sku, COALESCE(NULLIF({name}, ''), l.name), l.qty - l.cancelled_qty,"
-            " l.unit_price, l.unit_price * (l.qty - l.cancelled_qty)"
+            " l.unit_price, l.unit_price * (l.qty - l.cancelled_qty), COALESCE(p.unit, 'pcs')"
             " FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
             " WHERE l.order_id = ? AND l.qty > l.cancelled_qty ORDER BY l.id",
             (order_id,),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [BilledLine(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
+        return [BilledLine(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), Unit(r[5])) for r in rows]

@@ -17,6 +17,7 @@ from bot.domain.models import (
     OrderType,
     PaymentStatus,
     Totals,
+    Unit,
 )
 from bot.domain.order_filter import LATE_UNDELIVERED, LATE_UNSHIPPED, OrderFilter
 
@@ -170,8 +171,9 @@ class OrderRepository:
             name = f"COALESCE(NULLIF({localized('name', language, 'p')}, ''), l.name)"
         async with self._conn.execute(
             f"SELECT l.id, l.product_id, l.sku, {name} AS name, l.qty, l.unit_price, l.total,"
-            " l.reserved_qty, l.shipped_qty, l.cancelled_qty FROM order_lines l"
-            " LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.id",
+            " l.reserved_qty, l.shipped_qty, l.cancelled_qty, COALESCE(p.unit, 'pcs') AS unit"
+            " FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
+            " WHERE l.order_id = ? ORDER BY l.id",
             (order_id,),
         ) as cursor:
             rows = await cursor.fetchall()
@@ -187,6 +189,7 @@ class OrderRepository:
                 reserved_qty=r["reserved_qty"],
                 shipped_qty=r["shipped_qty"],
                 cancelled_qty=r["cancelled_qty"],
+                unit=Unit(r["unit"]),
             )
             for r in rows
         ]

@@ -23,6 +23,7 @@ EDITABLE = frozenset(
         "price",
         "preorder",
         "active",
+        "unit",
         "photo_file_id",
         "deposit_percent",
     }
@@ -79,9 +80,9 @@ class ProductEditorRepository:
         async with self._conn.execute(
             "INSERT INTO products (sku, category_id, name_en, name_zh, name_ru, description_en,"
             " description_zh, description_ru, price, stock_on_hand, preorder, photo_file_id,"
-            " updated_at) VALUES (:sku, :category_id, :name_en, :name_zh, :name_ru,"
+            " unit, updated_at) VALUES (:sku, :category_id, :name_en, :name_zh, :name_ru,"
             " :description_en, :description_zh, :description_ru, :price, 0, :preorder,"
-            " :photo_file_id, :now) RETURNING id",
+            " :photo_file_id, :unit, :now) RETURNING id",
             {**values, "now": ts(now)},
         ) as cursor:
             row = await cursor.fetchone()

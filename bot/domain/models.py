@@ -32,6 +32,19 @@ class PaymentKind(StrEnum):
     INSTALMENTS = "instalments"
 
 
+class Unit(StrEnum):
+    """A product's unit of measure (a CHECK in the products table holds the same set)."""
+
+    PCS = "pcs"
+    BOX = "box"
+    PACK = "pack"
+    REAM = "ream"
+    SET = "set"
+    KG = "kg"
+    M = "m"
+    L = "l"
+
+
 class OrderStatus(StrEnum):
     """Where an order stands in its life."""
 
@@ -145,6 +158,7 @@ class Product(_Model):
     active: bool
     photo: str | None
     photo_file_id: str | None
+    unit: Unit = Unit.PCS
 
 
 T = TypeVar("T")
@@ -172,6 +186,7 @@ class CartLine(_Model):
     available: int
     preorder: bool
     active: bool
+    unit: Unit = Unit.PCS
 
     @property
     def short(self) -> bool:
@@ -219,6 +234,7 @@ class OrderLine(_Model):
     reserved_qty: int
     shipped_qty: int = 0
     cancelled_qty: int = 0
+    unit: Unit = Unit.PCS
 
     @property
     def remaining(self) -> int:

@@ -110,7 +110,7 @@ async def review_submission(
     await uow.reviews.save(order.id, route, customer.rep_id, findings)
     if route is Route.AUTO:
         await apply_transition(
-            uow, order, OrderStatus.APPROVED, actor_id=None, at=now, reason="auto"
+            uow, order, OrderStatus.APPROVED, config=config, actor_id=None, at=now, reason="auto"
         )
         await uow.reviews.decided(order.id, None, now)
     recipients = await deciders(uow, config, route, customer.rep_id)
@@ -199,7 +199,7 @@ class ApprovalService(Service):
                     status=order.status, by=decider.first_name if decider else None
                 )
             order = await apply_transition(
-                uow, order, wanted, actor_id=actor.id, at=now, reason=reason
+                uow, order, wanted, config=self.config, actor_id=actor.id, at=now, reason=reason
             )
             await uow.reviews.decided(order.id, actor.id, now)
             _, customer_user = await customer_of(uow, order)

@@ -37,6 +37,7 @@ async def price_lines(
                 available=p.available,
                 preorder=p.preorder,
                 active=p.active,
+                unit=p.unit,
             )
         )
     return Cart(lines=tuple(lines))

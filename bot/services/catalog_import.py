@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from bot.domain.models import Language, PriceTier
+from bot.domain.models import Language, PriceTier, Unit
 from bot.domain.stock import MoveKind
 from bot.services.base import Service
 
@@ -31,6 +31,7 @@ COLUMNS = (
     "stock",
     "preorder",
     "photo",
+    "unit",
 )
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -79,6 +80,19 @@ def _tiers(text: str, digits: int, base: int) -> list[PriceTier]:
     return tiers
 
 
+def _unit(text: str) -> str | None:
+    """The optional unit column: one of the units, or blank (pieces for a new product, the
+    unit it has for an existing one)."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    try:
+        return Unit(value).value
+    except ValueError:
+        known = ", ".join(u.value for u in Unit)
+        raise RowError(f"unit: {text.strip()!r} is not one of {known}") from None
+
+
 def _photo(text: str, folder: Path) -> str | None:
     value = text.strip()
     if not value:
@@ -119,6 +133,7 @@ class CatalogImportService(Service):
             "stock": int(stock_text),
             "preorder": int(preorder in _TRUE),
             "photo": _photo(row.get("photo") or "", folder),
+            "unit": _unit(row.get("unit") or ""),
         }
         for column in ("name", "description", "category"):
             for language in Language:

@@ -311,6 +311,7 @@ class CheckoutService(Service):
                     unit_price=line.unit_price,
                     total=line.total,
                     reserved_qty=hold,
+                    unit=line.unit,
                 )
             )
         await uow.orders.insert_lines(order.id, lines)

@@ -149,7 +149,9 @@ class FulfilmentService(Service):
             complete = all(x.remaining == 0 for x in after)
             wanted = OrderStatus.SHIPPED if complete else OrderStatus.PARTIALLY_SHIPPED
             if wanted is not order.status:
-                order = await apply_transition(uow, order, wanted, actor_id=actor.id, at=now)
+                order = await apply_transition(
+                    uow, order, wanted, config=self.config, actor_id=actor.id, at=now
+                )
             await uow.audit.record(
                 at=now,
                 actor_id=actor.id,
@@ -191,7 +193,7 @@ class FulfilmentService(Service):
         shipments = await uow.shipments.for_order(order.id)
         if order.status is OrderStatus.SHIPPED and all(s.delivered_at for s in shipments):
             order = await apply_transition(
-                uow, order, OrderStatus.DELIVERED, actor_id=actor.id, at=now
+                uow, order, OrderStatus.DELIVERED, config=self.config, actor_id=actor.id, at=now
             )
             order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
         ref = OrderRef(order_id=order.id)

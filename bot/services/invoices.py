@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Config, PaymentTermConfig, SellerConfig
 from bot.db import UnitOfWork
 from bot.domain.errors import InvoiceNotFound, NotInvoiced, OrderNotFound
-from bot.domain.models import Customer, Order, User
+from bot.domain.models import Customer, Order, Unit, User
 from bot.domain.payments import ledger
 from bot.domain.roles import Permission, allowed
 from bot.services.base import Service, customer_of, deny, roles_of
@@ -30,6 +30,7 @@ class InvoiceLine(BaseModel):
     qty: int
     unit_price: int
     amount: int
+    unit: Unit = Unit.PCS
 
 
 class InvoiceDocument(BaseModel):

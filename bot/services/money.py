@@ -196,7 +196,7 @@ async def settle(
         order = order.model_copy(update={"released": True})
     if order.status is OrderStatus.DELIVERED and money.charge and not money.owed:
         order = await apply_transition(
-            uow, order, OrderStatus.COMPLETED, actor_id=None, at=now, reason="paid"
+            uow, order, OrderStatus.COMPLETED, config=config, actor_id=None, at=now, reason="paid"
         )
     return order
 

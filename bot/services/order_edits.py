@@ -11,7 +11,7 @@ from bot.domain.models import Customer, Language, Order, OrderChange
 from bot.domain.pricing import order_totals
 from bot.services.money import settle
 from bot.services.review_rules import recheck
-from bot.services.stock import watch
+from bot.services.stock import give_back, watch
 
 
 async def recompute_totals(
@@ -63,6 +63,7 @@ async def apply_change(
             raise OrderNotFound()
         before = before.model_copy(update={"line_id": line.id, "qty": line.qty})
         held = line.reserved_qty
+        freed = 0
         if change.qty > line.qty:
             products = await uow.catalog.products([line.product_id], Language.EN)
             product = products[line.product_id]
@@ -76,11 +77,11 @@ async def apply_change(
             held += take
             await watch(uow, config, [line.product_id], now)
         elif change.qty < line.qty:
-            release = max(0, held - change.qty)
-            if release:
-                await uow.catalog.release(line.product_id, release)
-            held -= release
+            freed = max(0, held - change.qty)
+            held -= freed
         await uow.orders.set_line_qty(line.id, change.qty, held)
+        # Given back once the line holds its new quantity, so it does not take them again.
+        await give_back(uow, config, line.product_id, freed, now)
         await recompute_totals(uow, config, order, customer)
         order = await settle(uow, config, order.id, actor_id=actor_id, now=now)
     await uow.audit.record(

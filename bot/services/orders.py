@@ -122,7 +122,13 @@ class OrderService(Service):
             if not customer_may_cancel(order.status):
                 raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
             order = await apply_transition(
-                uow, order, OrderStatus.CANCELLED, actor_id=user.id, at=now, reason=reason
+                uow,
+                order,
+                OrderStatus.CANCELLED,
+                config=self.config,
+                actor_id=user.id,
+                at=now,
+                reason=reason,
             )
             order = await settle(uow, self.config, order.id, actor_id=user.id, now=now)
             await uow.commit()

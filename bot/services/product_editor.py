@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.db import UnitOfWork
 from bot.domain.errors import InputProblem, InvalidInput, ProductNotFound
-from bot.domain.models import PriceTier, User
+from bot.domain.models import PriceTier, Unit, User
 from bot.domain.parsing import parse_money, parse_percent
 from bot.domain.roles import Permission, Role, allowed
 from bot.services.base import Service, deny, roles_of
@@ -152,6 +152,7 @@ class ProductEditorService(Service):
                     for lang in ("en", "zh", "ru")
                 },
                 "price": int(draft["price"]),
+                "unit": Unit(str(draft.get("unit") or Unit.PCS)).value,
                 "preorder": 1 if draft.get("preorder") else 0,
                 "photo_file_id": draft.get("photo_file_id"),
             }
@@ -191,6 +192,8 @@ class ProductEditorService(Service):
                     value is None or (isinstance(value, int) and 0 <= value <= 100)
                 ):
                     raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
+                if field == "unit":
+                    value = Unit(str(value)).value
                 before, after = str(record.values[field]), str(value)
                 await uow.products.set(product_id, field, value, now)
             await uow.audit.record(

@@ -141,7 +141,13 @@ class RequestService(Service):
                 if order.status is not OrderStatus.APPROVED:
                     raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
                 order = await apply_transition(
-                    uow, order, OrderStatus.CANCELLED, actor_id=actor.id, at=now, reason=found[2]
+                    uow,
+                    order,
+                    OrderStatus.CANCELLED,
+                    config=self.config,
+                    actor_id=actor.id,
+                    at=now,
+                    reason=found[2],
                 )
                 order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
                 refund = order.refund_due

@@ -24,6 +24,7 @@ from bot.services.fulfilment import SHIPPABLE
 from bot.services.money import settle
 from bot.services.notices import post, warehouse_staff
 from bot.services.order_edits import recompute_totals
+from bot.services.stock import give_back
 from bot.services.transitions import apply_transition
 
 
@@ -139,8 +140,7 @@ class ShortageService(Service):
                 )
                 drop = max(0, min(drop, line.remaining))
                 released = await uow.orders.cancel_units(line.id, drop)
-                if released:
-                    await uow.catalog.release(line.product_id, released)
+                await give_back(uow, self.config, line.product_id, released, now)
                 order, refund = await self._settle(uow, order, customer)
             await uow.audit.record(
                 at=now,
@@ -179,7 +179,7 @@ class ShortageService(Service):
             shipped = any(x.shipped_qty for x in lines)
             wanted = OrderStatus.SHIPPED if shipped else OrderStatus.CANCELLED
             order = await apply_transition(
-                uow, order, wanted, actor_id=None, at=at, reason=SHORT_REASON
+                uow, order, wanted, config=self.config, actor_id=None, at=at, reason=SHORT_REASON
             )
         order = await settle(uow, self.config, order.id, actor_id=None, now=at)
         return order, order.refund_due

@@ -102,6 +102,21 @@ async def tell_back(uow: UnitOfWork, config: Config, product_id: int, now: datet
     await post(uow, config, NoticeKind.BACK_IN_STOCK, ref, [u for u in users if u], now)
 
 
+async def give_back(
+    uow: UnitOfWork, config: Config, product_id: int, qty: int, now: datetime
+) -> int:
+    """Units an order held go back (cancelled, rejected, a short line dropped, a quantity
+    lowered): the orders waiting for them are served first, oldest first, then who asked to be
+    told; the low-stock watch follows. Returns the units held again for waiting orders."""
+    if qty <= 0:
+        return 0
+    await uow.catalog.release(product_id, qty)
+    held = await allocate(uow, config, product_id, now)
+    await tell_back(uow, config, product_id, now)
+    await watch(uow, config, [product_id], now)
+    return held
+
+
 class StockService(Service):
     """Receipts, adjustments and the stock report."""
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.models import Order, OrderStatus
 from bot.domain.order_status import RELEASES_STOCK, check_transition
 from bot.services.notices import update_cards
+from bot.services.stock import give_back
 
 
 async def apply_transition(
@@ -15,18 +17,20 @@ async def apply_transition(
     order: Order,
     wanted: OrderStatus,
     *,
+    config: Config,
     actor_id: int | None,
     at: datetime,
     reason: str | None = None,
 ) -> Order:
-    """Move the order to `wanted` or raise; frees reserved stock when the order ends unfilled;
-    a submitted order's approval cards are edited to show who decided it."""
+    """Move the order to `wanted` or raise; reserved stock an order ending unfilled held goes
+    back, to the orders waiting for it first; a submitted order's approval cards are edited to
+    show who decided it."""
     check_transition(order.status, wanted, reason)
     await uow.orders.set_status(order.id, wanted, at)
+    await _record(uow, order.id, order.status, wanted, actor_id, at, reason)
     if wanted in RELEASES_STOCK:
         for product_id, qty in await uow.orders.clear_reservations(order.id):
-            await uow.catalog.release(product_id, qty)
-    await _record(uow, order.id, order.status, wanted, actor_id, at, reason)
+            await give_back(uow, config, product_id, qty, at)
     if order.status is OrderStatus.SUBMITTED:  # decided: the approval cards sent say so
         await update_cards(uow, order.id, actor_id, at)
     return order.model_copy(update={"status": wanted})

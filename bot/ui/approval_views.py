@@ -12,6 +12,7 @@ from bot.services.approvals import ApprovalCard, Waiting
 from bot.ui import labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
+from bot.ui.units import quantity
 
 CHECK_OK = {
     Check.STOCK: N_("stock reserved"),
@@ -121,8 +122,12 @@ def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
         ]
     )
     items = [
-        t._("• %(name)s — %(qty)d × %(price)s")
-        % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
+        t._("• %(name)s — %(qty)s × %(price)s")
+        % {
+            "name": esc(clip(x.name, 60)),
+            "qty": quantity(t, x.qty, x.unit),
+            "price": t.money(x.unit_price),
+        }
         for x in value.lines
     ]
     if value.discount_bp:

@@ -6,16 +6,17 @@ from bot.domain.models import Cart, CartLine
 from bot.i18n import Texts
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
+from bot.ui.units import quantity
 
 MAX_LINE_BUTTONS = 12
 
 
 def cart_line(t: Texts, index: int, line: CartLine) -> str:
     """One line of a cart or order: name, quantity, unit price, total."""
-    text = t._("%(i)d. %(name)s\n    %(qty)d × %(price)s = <b>%(total)s</b>") % {
+    text = t._("%(i)d. %(name)s\n    %(qty)s × %(price)s = <b>%(total)s</b>") % {
         "i": index,
         "name": esc(clip(line.name, 60)),
-        "qty": line.qty,
+        "qty": quantity(t, line.qty, line.unit),
         "price": t.money(line.unit_price),
         "total": t.money(line.total),
     }
@@ -24,8 +25,8 @@ def cart_line(t: Texts, index: int, line: CartLine) -> str:
             text += "\n    " + t._("⚠️ no longer sold")
         else:
             text += "\n    " + t.ngettext(
-                "⚠️ only %(n)d available", "⚠️ only %(n)d available", line.available
-            ) % {"n": max(line.available, 0)}
+                "⚠️ only %(qty)s available", "⚠️ only %(qty)s available", line.available
+            ) % {"qty": quantity(t, max(line.available, 0), line.unit)}
     return text
 
 

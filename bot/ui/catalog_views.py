@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.domain.models import Category, Page, Product, StockLevel
+from bot.domain.models import Category, Page, Product, StockLevel, Unit
 from bot.i18n import Texts
 from bot.ui.callbacks import pack
 from bot.ui.labels import STOCK
 from bot.ui.screen import CAPTION_LIMIT, Screen, button, clip, esc, keyboard, nav_row
+from bot.ui.units import quantity, unit_name
 
 QUICK_QUANTITIES = (1, 5, 10)
 
@@ -49,21 +50,26 @@ def product_card(
     """A product card: photo, description, prices, stock, add-to-cart buttons."""
     parts = [f"<b>{esc(product.name)}</b>", t._("SKU: %(sku)s") % {"sku": esc(product.sku)}]
     parts.append(t._("Price: %(price)s") % {"price": t.money(product.price)})
+    if product.unit is not Unit.PCS:
+        parts.append(t._("Sold in: %(unit)s") % {"unit": unit_name(t, product.unit)})
     for tier in product.tiers:
-        parts.append(
-            t.ngettext(
+        if product.unit is Unit.PCS:
+            tier_text = t.ngettext(
                 "from %(n)d unit: %(price)s each", "from %(n)d units: %(price)s each", tier.min_qty
             )
-            % {"n": tier.min_qty, "price": t.money(tier.unit_price)}
-        )
+        else:
+            tier_text = t._("from %(qty)s: %(price)s each")
+        qty = quantity(t, tier.min_qty, product.unit)
+        price = t.money(tier.unit_price)
+        parts.append(tier_text % {"n": tier.min_qty, "qty": qty, "price": price})
     stock = t._(STOCK[level])
     if level is StockLevel.LOW:
-        stock += " " + t.ngettext("(%(n)d left)", "(%(n)d left)", product.available) % {
-            "n": product.available
+        stock += " " + t.ngettext("(%(qty)s left)", "(%(qty)s left)", product.available) % {
+            "qty": quantity(t, product.available, product.unit)
         }
     parts.append(stock)
     if in_cart:
-        parts.append(t._("In your cart: %(n)d") % {"n": in_cart})
+        parts.append(t._("In your cart: %(qty)s") % {"qty": quantity(t, in_cart, product.unit)})
     head = "\n".join(parts)
     budget = CAPTION_LIMIT - len(head) - 8 if product.photo else 3000
     if product.description and budget > 20:

@@ -33,6 +33,7 @@ from bot.ui.pdf_parts import (
     lines,
     seller_lines,
 )
+from bot.ui.units import quantity
 
 # SKU, product, quantity, unit price, amount (mm; the product takes what is left).
 COLUMNS = (28.0, WIDTH - 28.0 - 16.0 - 30.0 - 32.0, 16.0, 30.0, 32.0)
@@ -105,7 +106,13 @@ def layout(t: Texts, doc: InvoiceDocument) -> Layout:
         bill_to.append(t._("Address: %(value)s") % {"value": order.address})
     bill_to.append(t._("Phone: %(value)s") % {"value": customer.phone})
     rows = [
-        [line.sku, line.name, str(line.qty), t.money(line.unit_price), t.money(line.amount)]
+        [
+            line.sku,
+            line.name,
+            quantity(t, line.qty, line.unit),
+            t.money(line.unit_price),
+            t.money(line.amount),
+        ]
         for line in doc.lines
     ]
     balance = []

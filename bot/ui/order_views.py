@@ -15,6 +15,7 @@ from bot.ui import labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.cart_views import cart_line
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
+from bot.ui.units import quantity
 
 DATE_BUTTONS = 6
 
@@ -242,8 +243,12 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
         ]
     )
     items = [
-        t._("• %(name)s — %(qty)d × %(price)s")
-        % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
+        t._("• %(name)s — %(qty)s × %(price)s")
+        % {
+            "name": esc(clip(x.name, 60)),
+            "qty": quantity(t, x.qty, x.unit),
+            "price": t.money(x.unit_price),
+        }
         for x in detail.lines
     ]
     tail = list(totals_block(t, o.totals, method_name))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bot.domain.models import Unit
 from bot.i18n import N_, Texts
 from bot.services.product_editor import ProductRecord
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, esc, keyboard
+from bot.ui.units import unit_name
 
 FIELDS = {
     "sku": N_("SKU"),
@@ -18,6 +20,7 @@ FIELDS = {
     "category": N_("Category"),
     "price": N_("Price"),
     "tiers": N_("Quantity prices"),
+    "unit": N_("Unit"),
     "preorder": N_("Pre-order allowed"),
     "photo": N_("Photo"),
     "deposit_percent": N_("Pre-order deposit"),
@@ -35,6 +38,7 @@ EDITABLE = (
     "category",
     "price",
     "tiers",
+    "unit",
     "preorder",
     "photo",
     "deposit_percent",
@@ -106,6 +110,7 @@ def card(t: Texts, p: ProductRecord) -> Screen:
     lines.append(f"{t._(FIELDS['price'])}: {t.money(v['price'])}")
     tiers = ", ".join(f"{x.min_qty}+ = {t.money(x.unit_price)}" for x in p.tiers) or "—"
     lines.append(f"{t._(FIELDS['tiers'])}: {tiers}")
+    lines.append(f"{t._(FIELDS['unit'])}: {unit_name(t, Unit(v['unit']))}")
     lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, v['preorder'])}")
     photo = v["photo_file_id"] or v["photo"]
     lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, photo)}")
@@ -132,6 +137,10 @@ def ask(t: Texts, field: str, skippable: bool, categories: list[dict[str, object
     if field == "category":
         text = t._("%(field)s: choose one, or type the English name of a new one.")
         rows = [[button(str(c["name_en"]), pack("pe", "cat", c["id"]))] for c in categories]
+    elif field == "unit":
+        text = t._("%(field)s: what is one unit of this product counted in?")
+        units = [button(unit_name(t, u), pack("pe", "unit", u.value)) for u in Unit]
+        rows = [units[i : i + 2] for i in range(0, len(units), 2)]
     elif field == "preorder":
         text = t._("%(field)s?")
         rows = [
@@ -163,6 +172,8 @@ def summary(t: Texts, draft: dict[str, object], category: str) -> Screen:
     pairs: list[list[int]] = draft.get("tiers") or []  # type: ignore[assignment]
     tiers = ", ".join(f"{q}+ = {t.money(p)}" for q, p in pairs) or "—"
     lines.append(f"{t._(FIELDS['tiers'])}: {tiers}")
+    unit = Unit(str(draft.get("unit") or Unit.PCS))
+    lines.append(f"{t._(FIELDS['unit'])}: {unit_name(t, unit)}")
     lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, draft.get('preorder'))}")
     lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, draft.get('photo_file_id'))}")
     rows = [[button(t._("✅ Save"), pack("pe", "save"))]]

@@ -11,6 +11,7 @@ from bot.services.quick_order import AddedToCart, NotAdded, QuickView
 from bot.ui import cart_views
 from bot.ui.callbacks import pack
 from bot.ui.screen import TEXT_LIMIT, Screen, button, clip, esc, fit, keyboard
+from bot.ui.units import quantity
 
 AREA = "qo"
 
@@ -36,17 +37,17 @@ def _line(t: Texts, number: int, line: QuickLine, view: QuickView) -> str:
         return t._("%(i)d. ❓ “%(typed)s” × %(qty)d: which one?") % {
             "i": number,
             "typed": typed,
-            "qty": line.qty,
+            "qty": line.qty,  # no product yet, so no unit
         }
     product = view.products.get(line.chosen)
     priced = next((c for c in view.cart.lines if c.product_id == line.chosen), None)
     if product is None or priced is None:
         return t._("%(i)d. ❌ Not found: “%(typed)s”") % {"i": number, "typed": typed}
-    text = t._("%(i)d. ✅ <b>%(name)s</b> (%(sku)s)\n    %(qty)d × %(price)s = %(total)s") % {
+    text = t._("%(i)d. ✅ <b>%(name)s</b> (%(sku)s)\n    %(qty)s × %(price)s = %(total)s") % {
         "i": number,
         "name": esc(clip(product.name, 60)),
         "sku": esc(product.sku),
-        "qty": line.qty,
+        "qty": quantity(t, line.qty, product.unit),
         "price": t.money(priced.unit_price),
         "total": t.money(priced.unit_price * line.qty),
     }
@@ -57,8 +58,8 @@ def _line(t: Texts, number: int, line: QuickLine, view: QuickView) -> str:
             text += "\n    " + t._("⚠️ no longer sold")
         else:
             text += "\n    " + t.ngettext(
-                "⚠️ only %(n)d available", "⚠️ only %(n)d available", priced.available
-            ) % {"n": max(priced.available, 0)}
+                "⚠️ only %(qty)s available", "⚠️ only %(qty)s available", priced.available
+            ) % {"qty": quantity(t, max(priced.available, 0), priced.unit)}
     return text
 
 

@@ -11,6 +11,7 @@ from bot.services.fulfilment import PickList
 from bot.ui import labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
+from bot.ui.units import quantity
 
 DATE_BUTTONS = 6
 
@@ -46,12 +47,12 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
     if notice:
         head.insert(0, t._("🆕 An approved order is ready to pick."))
     items = [
-        t._("• %(sku)s %(name)s — %(qty)d (shipped %(shipped)d)")
+        t._("• %(sku)s %(name)s — %(qty)s (shipped %(shipped)s)")
         % {
             "sku": esc(x.sku),
             "name": esc(clip(x.name, 50)),
-            "qty": x.qty,
-            "shipped": x.shipped_qty,
+            "qty": quantity(t, x.qty, x.unit),
+            "shipped": quantity(t, x.shipped_qty, x.unit),
         }
         for x in value.lines
     ]

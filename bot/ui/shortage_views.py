@@ -9,6 +9,7 @@ from bot.i18n import N_, Texts
 from bot.services.shortages import ShortageChoice, ShortageNotice, ShortageOutcome
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, keyboard
+from bot.ui.units import quantity
 
 CHOSEN = {
     ShortageChoice.WAIT: N_("the customer will wait for the rest"),
@@ -39,12 +40,12 @@ def to_customer(t: Texts, notice: ShortageNotice) -> Screen:
     """The customer is asked what to do."""
     line = notice.line
     text = t._(
-        "Order %(number)s: we have only %(available)d of %(qty)d × %(name)s right now. "
+        "Order %(number)s: we have only %(available)s of %(qty)s × %(name)s right now. "
         "What would you like?"
     ) % {
         "number": notice.order.number,
-        "available": notice.available,
-        "qty": line.remaining,
+        "available": quantity(t, notice.available, line.unit),
+        "qty": quantity(t, line.remaining, line.unit),
         "name": esc(clip(line.name, 60)),
     }
     wait = (
@@ -93,9 +94,9 @@ def to_staff(t: Texts, outcome: ShortageOutcome) -> Screen:
 def arrived(t: Texts, order: Order, line: OrderLine, qty: int, complete: bool) -> Screen:
     """The customer's news that units their order waited for arrived and are kept for it."""
     text = t._(
-        "📦 Good news: %(qty)d × %(name)s for your order %(number)s arrived and is kept for you."
+        "📦 Good news: %(qty)s × %(name)s for your order %(number)s arrived and is kept for you."
     ) % {
-        "qty": qty,
+        "qty": quantity(t, qty, line.unit),
         "name": esc(clip(line.name, 60)),
         "number": order.number,
     }

@@ -13,6 +13,7 @@ from bot.ui.callbacks import BadCallback, Callback, day_arg, pack
 from bot.ui.finance_views import money_lines
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
 from bot.ui.shipping_views import shipment_line
+from bot.ui.units import quantity
 
 ACTIONS = {
     "shipment": N_("shipment recorded"),
@@ -61,18 +62,22 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         if value.invoice:
             head.append(t._("Invoice: %(value)s") % {"value": value.invoice})
         items = [
-            t._("• %(name)s — %(qty)d × %(price)s")
-            % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
+            t._("• %(name)s — %(qty)s × %(price)s")
+            % {
+                "name": esc(clip(x.name, 60)),
+                "qty": quantity(t, x.qty, x.unit),
+                "price": t.money(x.unit_price),
+            }
             for x in value.detail.lines
         ]
     else:
         items = [
-            t._("• %(sku)s %(name)s — %(qty)d (shipped %(shipped)d)")
+            t._("• %(sku)s %(name)s — %(qty)s (shipped %(shipped)s)")
             % {
                 "sku": esc(x.sku),
                 "name": esc(clip(x.name, 50)),
-                "qty": x.qty,
-                "shipped": x.shipped_qty,
+                "qty": quantity(t, x.qty, x.unit),
+                "shipped": quantity(t, x.shipped_qty, x.unit),
             }
             for x in value.detail.lines
         ]

@@ -15,7 +15,7 @@ async def _admin(team: Team) -> int:
     return ADMIN
 
 
-async def _add(team: Team, sku: str = "MUG-01") -> None:
+async def _add(team: Team, sku: str = "MUG-01", unit: str = "pieces") -> None:
     bot = team.bot
     await bot.send(ADMIN, "/products")
     await bot.press(ADMIN, "➕ Add a product")
@@ -31,6 +31,7 @@ async def _add(team: Team, sku: str = "MUG-01") -> None:
         assert await bot.send(ADMIN, bad) == AMOUNT
     await bot.send(ADMIN, "12.50")
     await bot.send(ADMIN, "10+ = 11.00")
+    await bot.press(ADMIN, unit)
     await bot.press(ADMIN, "yes")
     await bot.feed(bot.fake.send_sticker(ADMIN))
     assert bot.last(ADMIN) == PHOTO_PLEASE
@@ -225,3 +226,32 @@ async def test_a_new_photo_replaces_the_catalog_file_for_customers(team: Team) -
     await bot.send(team.customer, "/search PAP-A4-80")
     await bot.press(team.customer, bot.buttons(team.customer)[0])
     assert photo in {size["file_id"] for size in bot.last_message(team.customer)["photo"]}
+
+
+async def test_the_unit_is_a_step_when_adding_and_editable_from_the_card(team: Team) -> None:
+    bot = team.bot
+    await _admin(team)
+    await _add(team, unit="boxes")
+    ((pid, unit),) = await query(bot, "SELECT id, unit FROM products WHERE sku = 'MUG-01'")
+    assert unit == "box"
+    ((added,),) = await query(bot, "SELECT after FROM audit_log WHERE action = 'product_added'")
+    assert "unit=box" in str(added)
+    card = await bot.press_data(ADMIN, f"pe:card:{pid}")
+    assert "Unit: boxes" in card
+    asked = await bot.press_data(ADMIN, f"pe:ed:{pid}:unit")
+    assert "Unit: what is one unit" in asked and "Skip" not in bot.buttons(ADMIN)
+    assert bot.buttons(ADMIN)[:3] == ["pieces", "boxes", "packs"]
+    assert "buttons" in await bot.send(ADMIN, "crates")  # typed where a button is asked
+    await bot.press_data(ADMIN, "pe:unit:crate")  # forged: no such unit
+    assert await query(bot, "SELECT unit FROM products WHERE id = ?", pid) == [("box",)]
+    assert "Unit: kilograms (kg)" in await bot.press(ADMIN, "kilograms (kg)")
+    assert await query(bot, "SELECT unit FROM products WHERE id = ?", pid) == [("kg",)]
+    audit = await query(bot, "SELECT before, after FROM audit_log WHERE action = 'product_unit'")
+    assert audit == [("box", "kg")]
+
+    # The customer sees quantities in it: card, cart.
+    await bot.send(team.customer, "/search blue mug")
+    card = await bot.press(team.customer, "Blue mug · CN¥12.50")
+    assert "Sold in: kilograms (kg)" in card and "from 10 kg: CN¥11.00 each" in card
+    assert "In your cart: 5 kg" in await bot.press(team.customer, "+5")
+    assert "5 kg × CN¥12.50" in await bot.send(team.customer, "/cart")

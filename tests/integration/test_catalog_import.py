@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
-from bot.domain.models import Language
+from bot.domain.models import Language, Unit
 from bot.domain.stock import MoveKind
 from bot.services.catalog_import import CatalogImportService
 from tests.conftest import DEMO
@@ -110,3 +110,37 @@ async def test_bad_header_rejects_the_file(
 ) -> None:
     report = await CatalogImportService(db, config, clock).import_csv("a,b\n1,2\n", DEMO)
     assert report.created == 0 and report.rejected[0][0] == 1
+
+
+async def test_an_optional_unit_column_sets_the_unit_and_an_unknown_one_is_refused(
+    db: Database, config: Config, clock: FixedClock
+) -> None:
+    service = CatalogImportService(db, config, clock)
+    header = "sku,category,name_en,price,stock,unit\n"
+    report = await service.import_csv(
+        header
+        + "PAP-BOX,office,Paper by the box,120.00,0,Box\n"
+        + "CBL-1,office,Cable,3.00,0,m\n"
+        + "RIB-1,office,Ribbon,2.00,0,crate\n"
+        + "PIN-1,office,Pins,1.00,0,\n",
+        DEMO,
+    )
+    assert (report.created, report.updated) == (3, 0)
+    assert report.rejected == [
+        (4, "unit: 'crate' is not one of pcs, box, pack, ream, set, kg, m, l")
+    ]
+    units = {}
+    async with db.reader() as uow:
+        for sku in ("PAP-BOX", "CBL-1", "PIN-1"):
+            product = await uow.catalog.by_sku(sku, Language.EN)
+            assert product is not None
+            units[sku] = product.unit
+    assert units == {"PAP-BOX": Unit.BOX, "CBL-1": Unit.M, "PIN-1": Unit.PCS}
+    # A file without the column (or a blank cell) keeps the unit a product has.
+    report = await service.import_csv(
+        HEADER + "PAP-BOX,office,Office,Paper by the box,,125.00,,0,no,\n", DEMO
+    )
+    assert (report.updated, report.rejected) == (1, [])
+    async with db.reader() as uow:
+        product = await uow.catalog.by_sku("PAP-BOX", Language.EN)
+    assert product is not None and (product.unit, product.price) == (Unit.BOX, 12500)

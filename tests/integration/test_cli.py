@@ -109,7 +109,9 @@ async def _invoiced_prepaid_order(config: Config) -> None:
         ).order
         async with db.unit_of_work() as uow:
             for status in (OrderStatus.APPROVED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-                order = await apply_transition(uow, order, status, actor_id=None, at=clock.now())
+                order = await apply_transition(
+                    uow, order, status, config=config, actor_id=None, at=clock.now()
+                )
             await uow.commit()
         await services.finance.issue_invoice(finance, order_id=order.id)
     finally:

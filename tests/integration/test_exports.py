@@ -66,7 +66,12 @@ class Ledger:
         ).order
         async with self.db.unit_of_work() as uow:
             order = await apply_transition(
-                uow, order, OrderStatus.APPROVED, actor_id=None, at=self.clock.now()
+                uow,
+                order,
+                OrderStatus.APPROVED,
+                config=self.config,
+                actor_id=None,
+                at=self.clock.now(),
             )
             await uow.commit()
         return order

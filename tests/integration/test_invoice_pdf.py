@@ -14,7 +14,7 @@ from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
 from bot.domain.errors import InvoiceNotFound, NotAllowed, NotInvoiced
-from bot.domain.models import Language, Order, OrderStatus, User
+from bot.domain.models import Language, Order, OrderStatus, Unit, User
 from bot.domain.roles import Role
 from bot.i18n import I18n
 from bot.services import Services
@@ -70,7 +70,12 @@ async def invoiced_order(services: Services, db: Database, language: str) -> tup
     order = (await services.checkout.submit(buyer, draft("t", term="net30"))).order
     async with db.unit_of_work() as uow:
         order = await apply_transition(
-            uow, order, OrderStatus.APPROVED, actor_id=None, at=services.finance.clock.now()
+            uow,
+            order,
+            OrderStatus.APPROVED,
+            config=services.finance.config,
+            actor_id=None,
+            at=services.finance.clock.now(),
         )
         await uow.commit()
     await services.finance.issue_invoice(finance, order_id=order.id)
@@ -230,3 +235,19 @@ async def test_what_noto_lacks_comes_from_dejavu_and_what_no_font_has_is_left_ou
     text = text_of(pdf)
     assert "Итого: 180,80\u00a0₽" in text or "Итого: 180,80 ₽" in text, text
     assert "Анна  Ли" in text and parrot not in text
+
+
+async def test_quantities_on_the_invoice_carry_their_unit(
+    services: Services, db: Database, config: Config
+) -> None:
+    async with db.unit_of_work() as uow:  # the paper is sold by the ream (as the editor sets it)
+        await db.connection.execute("UPDATE products SET unit = 'ream' WHERE sku = 'PAP-A4-80'")
+        await uow.commit()
+    _, finance = await invoiced_order(services, db, "en")
+    doc = await document(services, finance)
+    assert [(x.sku, x.qty, x.unit) for x in doc.lines] == [
+        ("STP-24", 2, Unit.PCS),
+        ("PAP-A4-80", 3, Unit.REAM),
+    ]
+    text = text_of(render(config, doc, Language.EN))
+    assert "3 reams" in text and "2 reams" not in text

@@ -112,7 +112,13 @@ async def test_receivables_follow_every_change_to_the_book(book: Book) -> None:
     )
     async with book.db.unit_of_work() as uow:
         await apply_transition(
-            uow, dropped, OrderStatus.CANCELLED, actor_id=None, at=book.clock.now(), reason="x"
+            uow,
+            dropped,
+            OrderStatus.CANCELLED,
+            config=book.services.finance.config,
+            actor_id=None,
+            at=book.clock.now(),
+            reason="x",
         )
         await uow.commit()
     # The first instalment in full and 10.00 of the second.

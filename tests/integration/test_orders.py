@@ -86,7 +86,12 @@ async def test_after_approval_cancelling_is_a_request_and_never_once_shipped(
     order = await _order(services, user, "STP-24", 2, "t1")
     async with db.unit_of_work() as uow:
         order = await apply_transition(
-            uow, order, OrderStatus.APPROVED, actor_id=None, at=clock.now()
+            uow,
+            order,
+            OrderStatus.APPROVED,
+            config=services.orders.config,
+            actor_id=None,
+            at=clock.now(),
         )
         await uow.commit()
     outcome = await services.orders.cancel(user, order.id, "changed my mind")
@@ -97,7 +102,12 @@ async def test_after_approval_cancelling_is_a_request_and_never_once_shipped(
         assert await uow.catalog.reserved("STP-24") == 2
     async with db.unit_of_work() as uow:
         await apply_transition(
-            uow, order, OrderStatus.PARTIALLY_SHIPPED, actor_id=None, at=clock.now()
+            uow,
+            order,
+            OrderStatus.PARTIALLY_SHIPPED,
+            config=services.orders.config,
+            actor_id=None,
+            at=clock.now(),
         )
         await db.connection.execute("UPDATE order_requests SET state = 'declined'")
         await uow.commit()
@@ -123,7 +133,13 @@ async def test_transitions_are_applied_and_audited(
     async with db.unit_of_work() as uow:
         for status in path:
             order = await apply_transition(
-                uow, order, status, actor_id=user.id, at=clock.now(), reason="because"
+                uow,
+                order,
+                status,
+                config=services.orders.config,
+                actor_id=user.id,
+                at=clock.now(),
+                reason="because",
             )
         await uow.commit()
     detail = await services.orders.detail(user, order_id=order.id)
@@ -141,9 +157,23 @@ async def test_refused_transition_changes_nothing(
     order = await _order(services, user, "STP-24", 2, "t1")
     async with db.unit_of_work() as uow:
         with pytest.raises(TransitionRefused):
-            await apply_transition(uow, order, OrderStatus.SHIPPED, actor_id=None, at=clock.now())
+            await apply_transition(
+                uow,
+                order,
+                OrderStatus.SHIPPED,
+                config=services.orders.config,
+                actor_id=None,
+                at=clock.now(),
+            )
         with pytest.raises(ReasonRequired):
-            await apply_transition(uow, order, OrderStatus.REJECTED, actor_id=None, at=clock.now())
+            await apply_transition(
+                uow,
+                order,
+                OrderStatus.REJECTED,
+                config=services.orders.config,
+                actor_id=None,
+                at=clock.now(),
+            )
     detail = await services.orders.detail(user, order_id=order.id)
     assert detail.order.status is OrderStatus.SUBMITTED and len(detail.timeline) == 1
 
@@ -178,7 +208,12 @@ async def test_payment_racing_a_cancellation_stays_consistent(
         await uow.staff.grant(staff.id, Role.FINANCE, None, clock.now())
         await uow.staff.grant(staff.id, Role.SALES_MANAGER, None, clock.now())
         order = await apply_transition(
-            uow, order, OrderStatus.APPROVED, actor_id=None, at=clock.now()
+            uow,
+            order,
+            OrderStatus.APPROVED,
+            config=services.orders.config,
+            actor_id=None,
+            at=clock.now(),
         )
         await uow.commit()
     outcome = await services.orders.cancel(user, order.id, "changed my mind")

@@ -37,7 +37,14 @@ async def test_receivables_by_age(services: Services, db: Database, clock: Fixed
             )
         ).order
         async with db.unit_of_work() as uow:
-            await apply_transition(uow, order, OrderStatus.APPROVED, actor_id=None, at=clock.now())
+            await apply_transition(
+                uow,
+                order,
+                OrderStatus.APPROVED,
+                config=services.finance.config,
+                actor_id=None,
+                at=clock.now(),
+            )
             await uow.commit()
         await services.finance.issue_invoice(finance, order_id=order.id)
         return order.id
@@ -84,7 +91,9 @@ async def test_net_days_can_count_from_delivery(db: Database, clock: FixedClock)
     await services.cart.add(buyer, (await product(services, "STP-24")).id, 1)
     placed = (await services.checkout.submit(buyer, draft("d", term="net30"))).order
     async with db.unit_of_work() as uow:
-        await apply_transition(uow, placed, OrderStatus.APPROVED, actor_id=None, at=clock.now())
+        await apply_transition(
+            uow, placed, OrderStatus.APPROVED, config=config, actor_id=None, at=clock.now()
+        )
         await on_approval(uow, config, placed, None, clock.now())  # to the warehouse
         await uow.commit()
     lines = (await services.orders.detail(buyer, order_id=placed.id)).lines

@@ -69,7 +69,7 @@ class Book:
         async with self.db.unit_of_work() as uow:
             for status in steps:
                 order = await apply_transition(
-                    uow, order, status, actor_id=None, at=self.clock.now()
+                    uow, order, status, config=self.config, actor_id=None, at=self.clock.now()
                 )
             await uow.commit()
         await self.services.finance.issue_invoice(self.finance, order_id=order.id)
@@ -173,7 +173,13 @@ async def test_payment_stops_reminders_and_cancellation_too(book: Book) -> None:
         order = await uow.orders.by_id(cancelled.id)
         assert order is not None
         await apply_transition(
-            uow, order, OrderStatus.CANCELLED, actor_id=None, at=book.clock.now(), reason="test"
+            uow,
+            order,
+            OrderStatus.CANCELLED,
+            config=book.config,
+            actor_id=None,
+            at=book.clock.now(),
+            reason="test",
         )
         await uow.commit()
     for days in (27, 30, 31, 40, 80):
@@ -527,7 +533,9 @@ async def other_customers_order(book: Book, tid: int, sku: str, qty: int, term: 
     ).order
     async with book.db.unit_of_work() as uow:
         for status in (OrderStatus.APPROVED, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-            order = await apply_transition(uow, order, status, actor_id=None, at=book.clock.now())
+            order = await apply_transition(
+                uow, order, status, config=book.config, actor_id=None, at=book.clock.now()
+            )
         await uow.commit()
     await book.services.finance.issue_invoice(book.finance, order_id=order.id)
     return order
