@@ -15,7 +15,7 @@ from bot.domain.errors import (
 )
 from bot.domain.models import Cart, Language, Product, User
 from bot.domain.product_match import Matcher
-from bot.domain.quick_order import QuickOrder, parse_quick_order
+from bot.domain.quick_order import QuickOrder, read_quick_order
 from bot.services.base import Service
 from bot.services.cart import CartService, price_lines
 from bot.services.customer_admin import may_order_for
@@ -70,9 +70,9 @@ class QuickOrderService(Service):
     async def _understand(
         self, uow: UnitOfWork, text: str, language: Language, specials: dict[int, int]
     ) -> QuickView:
-        items = parse_quick_order(text, self.config.checkout.max_quantity)
+        items, rejected = read_quick_order(text, self.config.checkout.max_quantity)
         matcher = Matcher(await uow.catalog.name_index())
-        order = QuickOrder.of(items, [matcher.match(item.words) for item in items])
+        order = QuickOrder.of(items, [matcher.match(item.words) for item in items], rejected)
         return await self._view(uow, order, language, specials)
 
     async def _view(
