@@ -32,6 +32,7 @@ from bot.conversations import (
     registration,
     reject,
     report,
+    search,
     ship,
     short,
     statement,
@@ -115,6 +116,7 @@ def register_handlers(app: App) -> None:
         product_editor,
         custom_order,
         custom_quote,
+        search,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
@@ -135,6 +137,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(custom_orders.handlers())
     app.add_handlers(stock.handlers())
     app.add_handler(checkout.stray_buttons())
+    app.add_handler(search.free_text_handler())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)
 
