@@ -74,3 +74,29 @@ async def test_an_old_cancel_approval_on_a_shipped_order_is_refused_before_confi
     assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
     await bot.press_data(team.rep, "req:no:1")  # declining an open request stays possible
     assert await query(bot, "SELECT state FROM order_requests") == [("declined",)]
+
+
+async def test_an_old_short_button_of_a_cancelled_order_is_refused_before_asking(
+    team: Team,
+) -> None:
+    bot = team.bot
+    await approved_order(team)
+    ((line_id,),) = await query(
+        bot,
+        "SELECT l.id FROM order_lines l JOIN products p ON p.id = l.product_id"
+        " WHERE p.sku = 'STP-24'",
+    )
+    await bot.send(team.customer, "/track SO-20261123-0001")
+    await bot.press(team.customer, "✖️ Ask to cancel")
+    await bot.press(team.customer, "No longer needed")
+    await bot.press_data(team.rep, "req:ok:1")
+    await bot.press(team.rep, "Yes, cancel it")
+    assert await query(bot, "SELECT status FROM orders") == [("cancelled",)]
+    before = _texts(team, team.warehouse)
+    await bot.press_data(team.warehouse, f"sht:r:{line_id}")
+    assert "This order is cancelled, so that is no longer possible." in bot.alerts()[-1]
+    assert _texts(team, team.warehouse) == before, "no 'how many are there?' asked"
+    assert await query(bot, "SELECT COUNT(*) FROM shortages") == [(0,)]
+    customer_before = _texts(team, team.customer)
+    await bot.send(team.warehouse, "2")
+    assert _texts(team, team.customer) == customer_before
