@@ -6,7 +6,14 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.db import UnitOfWork
-from bot.domain.errors import NotEnoughStock, OrderNotFound, ProductNotFound, TransitionRefused
+from bot.domain.errors import (
+    InputProblem,
+    InvalidInput,
+    NotEnoughStock,
+    OrderNotFound,
+    ProductNotFound,
+    TransitionRefused,
+)
 from bot.domain.models import Customer, Language, Order, OrderChange, OrderLine, Product
 from bot.domain.pricing import order_totals
 from bot.services.cart import price_lines
@@ -148,6 +155,9 @@ async def apply_change(
             # The product is on the order already: its line grows by the units added.
             before = before.model_copy(update={"line_id": same.id, "qty": same.qty})
             new_qty = same.qty + change.qty
+            limit = config.checkout.max_quantity
+            if new_qty > limit:
+                raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, limit - same.qty)
             order = await _set_line_qty(uow, config, order, customer, same, new_qty, actor_id, now)
         else:
             before = before.model_copy(update={"product_id": change.product_id, "qty": 0})

@@ -108,6 +108,15 @@ async def test_a_product_added_before_approval_applies_at_once(team: Team) -> No
     assert await query(bot, "SELECT total FROM orders") == [(96800,)]
     changed = await query(bot, "SELECT after FROM audit_log WHERE action = 'changed'")
     assert '"product_id"' in str(changed[0][0]) and '"TN-2420"' in str(changed[0][0])
+    await open_change(team)
+    await bot.press(team.customer, "➕ Add a product")
+    await bot.send(team.customer, "stapler")
+    await bot.press(team.customer, "➕ Stapler No. 24/6 · CN¥35.00")
+    assert "from 1 to 9995" in await bot.send(team.customer, "9999"), "the line's limit"
+    detail = await bot.send(team.customer, "1")
+    assert "Stapler No. 24/6 — 6 × CN¥35.00" in detail, "on the order already: its line grows"
+    rows = await query(bot, "SELECT sku, qty, reserved_qty FROM order_lines ORDER BY id")
+    assert rows == [("STP-24", 6, 6), ("TN-2420", 2, 2)]
 
 
 async def test_a_product_added_after_approval_is_a_request_the_rep_accepts(team: Team) -> None:
