@@ -33,6 +33,7 @@ from bot.conversations import (
     registration,
     reject,
     report,
+    search,
     ship,
     short,
     statement,
@@ -117,6 +118,7 @@ def register_handlers(app: App) -> None:
         custom_order,
         custom_accept,
         custom_quote,
+        search,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
@@ -137,6 +139,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(custom_orders.handlers())
     app.add_handlers(stock.handlers())
     app.add_handler(checkout.stray_buttons())
+    app.add_handler(search.free_text_handler())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)
 

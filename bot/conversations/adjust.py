@@ -35,7 +35,7 @@ async def ask(update: Update, context: BotContext) -> State:
     """apv:dc:<order> (discount) or apv:aq:<order>:<line> (quantity): ask the value."""
     cb = parse(update.callback_query.data if update.callback_query else None)
     order_id = cb.number(0)
-    await context.services.approvals.card(context.person, order_id)
+    await context.services.approvals.decision_card(context.person, order_id, "adjust")
     line = cb.number(1) if cb.action == "aq" else None
     context.user_data[DRAFT] = {"order": order_id, "line": line}  # type: ignore[index]
     await answer(update)

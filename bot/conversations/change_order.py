@@ -1,4 +1,5 @@
-"""A customer changes an order: address, note or a line's quantity; a reason after approval."""
+"""A customer changes an order: address, note, a line's quantity or a product added; a reason
+after approval."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class State(IntEnum):
     MENU = 1
     VALUE = 2
     REASON = 3
+    PRODUCT = 4
 
 
 async def start(update: Update, context: BotContext) -> State:
@@ -49,10 +51,14 @@ async def start(update: Update, context: BotContext) -> State:
 
 
 async def field_chosen(update: Update, context: BotContext) -> State:
-    """chg:a | chg:n | chg:l:<line>: ask the new value."""
+    """chg:a | chg:n | chg:l:<line> | chg:p (add a product): ask the new value."""
     cb = parse(update.callback_query.data if update.callback_query else None)
     draft = get_draft(context, DRAFT)
     t = context.t
+    if cb.action == "p":
+        await answer(update)
+        await show(update, context, order_views.ask_product_to_add(t), new=True)
+        return State.PRODUCT
     if cb.action == "a":
         draft["field"], prompt = "address", t._("The new delivery address?")
     elif cb.action == "n":
@@ -67,6 +73,29 @@ async def field_chosen(update: Update, context: BotContext) -> State:
     return State.VALUE
 
 
+async def got_words(update: Update, context: BotContext) -> State:
+    """Words typed: the products found, each a button to add it."""
+    words = message_text(update)
+    page = await context.services.catalog.search(
+        words, 0, context.person.language, for_user=context.person.id
+    )
+    await show(update, context, order_views.products_to_add(context.t, words, page))
+    return State.PRODUCT
+
+
+async def product_picked(update: Update, context: BotContext) -> State:
+    """chg:pp:<product>: a product sold today; ask how many to add."""
+    product_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    draft = get_draft(context, DRAFT)
+    product = await context.services.catalog.product(
+        product_id, context.person.language, for_user=context.person.id
+    )
+    draft["field"], draft["product"] = "add", product.id
+    await answer(update)
+    await show(update, context, order_views.ask_quantity_to_add(context.t, product))
+    return State.VALUE
+
+
 async def got_value(update: Update, context: BotContext) -> int:
     """The new value typed: apply now, or ask the reason for the request."""
     draft = get_draft(context, DRAFT)
@@ -74,6 +103,9 @@ async def got_value(update: Update, context: BotContext) -> int:
     if draft.get("field") == "qty":
         qty = parse_quantity(text, context.config.checkout.max_quantity)
         change = OrderChange(line_id=draft["line"], qty=qty)
+    elif draft.get("field") == "add":
+        qty = parse_quantity(text, context.config.checkout.max_quantity)
+        change = OrderChange(product_id=draft["product"], qty=qty)
     elif draft.get("field") == "address":
         change = OrderChange(address=text)
     elif draft.get("field") == "note":
@@ -118,6 +150,7 @@ def build() -> ConversationHandler[BotContext]:
             State.MENU: pressed((r"^chg:", field_chosen)),
             State.VALUE: typed(got_value),
             State.REASON: typed(got_reason),
+            State.PRODUCT: typed(got_words, (r"^chg:pp:", product_picked)),
         },
         fallbacks=[
             CommandHandler("cancel", leave),

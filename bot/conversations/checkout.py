@@ -253,6 +253,44 @@ async def confirm(update: Update, context: BotContext) -> int:
     return ConversationHandler.END  # the deciders (or the warehouse) are told by the outbox
 
 
+def _step_name(context: BotContext, state: State) -> str:
+    t = context.t
+    return {
+        State.DELIVERY: t._("delivery"),
+        State.ADDRESS: t._("address"),
+        State.DATE: t._("delivery date"),
+        State.TERM: t._("payment term"),
+        State.NOTE: t._("note"),
+        State.SUMMARY: t._("summary"),
+    }[state]
+
+
+async def earlier_button(update: Update, context: BotContext) -> State:
+    """A button of another step of this running checkout (an older message): its choice is
+    taken if still offered, and the flow goes on from the first open step; else the person
+    is told which step the checkout is at, and that step is shown."""
+    cb = _callback(update)
+    steps = {
+        "dl": delivery_chosen,
+        "ad": address_chosen,
+        "dt": date_chosen,
+        "pt": term_chosen,
+        "nt": note_skipped,
+        "ed": edit_step if cb.args else edit_menu,
+    }
+    try:
+        return await steps[cb.action](update, context)
+    except (OptionNotOffered, InvalidInput, BadCallback):
+        state = await _next(update, context, _load(context))
+        await answer(
+            update,
+            context.t._("That choice is no longer offered. The checkout is at: %(step)s.")
+            % {"step": _step_name(context, state)},
+            alert=True,
+        )
+        return state
+
+
 async def abort(update: Update, context: BotContext) -> int:
     """co:x or /cancel: leave checkout; the cart stays."""
     await answer(update)
@@ -299,6 +337,7 @@ def build() -> ConversationHandler[BotContext]:
         fallbacks=[
             CommandHandler("cancel", abort),
             CallbackQueryHandler(abort, pattern=r"^co:x$"),
+            CallbackQueryHandler(earlier_button, pattern=r"^co:(dl|ad|dt|pt|nt|ed)(:|$)"),
         ],
     )
 

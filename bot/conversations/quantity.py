@@ -34,10 +34,15 @@ async def ask(update: Update, context: BotContext) -> State:
     product = await context.services.catalog.product(cb.number(0), context.person.language)
     cart = await context.services.cart.view(context.person)
     current = next((x.qty for x in cart.lines if x.product_id == product.id), 0)
-    context.user_data[DRAFT] = {"product_id": product.id, "set": cb.action == "set"}  # type: ignore[index]
+    replace = cb.action == "set"
+    context.user_data[DRAFT] = {"product_id": product.id, "set": replace}  # type: ignore[index]
     await answer(update)
     maximum = context.config.checkout.max_quantity
-    await send(update, context, cart_views.ask_quantity(context.t, product.name, current, maximum))
+    await send(
+        update,
+        context,
+        cart_views.ask_quantity(context.t, product.name, current, maximum, replace),
+    )
     return State.QTY
 
 

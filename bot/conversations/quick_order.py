@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Callback,
     conversation,
     drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     typed,
@@ -21,7 +21,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.services.quick_order import QuickView
 from bot.ui import quick_order_views
-from bot.ui.callbacks import parse
+from bot.ui.callbacks import BadCallback, parse
 
 DRAFT = "quick_order"
 
@@ -34,7 +34,10 @@ class State(IntEnum):
 
 
 def _load(context: BotContext) -> QuickOrder:
-    return QuickOrder.model_validate(get_draft(context, DRAFT))
+    draft = (context.user_data or {}).get(DRAFT)
+    if not draft:
+        raise BadCallback("quick order ended")  # a button of an order added or abandoned
+    return QuickOrder.model_validate(draft)
 
 
 async def _review(update: Update, context: BotContext, view: QuickView) -> State:
@@ -106,6 +109,25 @@ async def add(update: Update, context: BotContext) -> int:
 abort = leave_without_saving(DRAFT)
 
 
+async def offer(update: Update, context: BotContext) -> bool:
+    """Free text outside any flow: if it reads as a quick order, show what was understood with
+    its buttons (they enter this flow) and say True; else False (the caller searches)."""
+    view = await context.services.quick_order.offer(context.person, message_text(update))
+    if view is None:
+        return False
+    await _review(update, context, view)
+    return True
+
+
+# The review's buttons also enter the flow: an order offered for free text (see offer) has them.
+REVIEW_BUTTONS: tuple[tuple[str, Callback], ...] = (
+    (r"^qo:pk:", picked),
+    (r"^qo:no:", skipped),
+    (r"^qo:add$", add),
+    (r"^qo:re$", again),
+)
+
+
 def build() -> ConversationHandler[BotContext]:
     """The quick-order conversation."""
     return conversation(
@@ -113,16 +135,12 @@ def build() -> ConversationHandler[BotContext]:
         entry_points=[
             CommandHandler("quick", start),
             CallbackQueryHandler(start, pattern=r"^qo:start$"),
+            *(CallbackQueryHandler(callback, pattern=p) for p, callback in REVIEW_BUTTONS),
+            CallbackQueryHandler(abort, pattern=r"^qo:x$"),
         ],
         states={
             State.ITEMS: typed(got_items),
-            State.REVIEW: typed(
-                got_items,
-                (r"^qo:pk:", picked),
-                (r"^qo:no:", skipped),
-                (r"^qo:add$", add),
-                (r"^qo:re$", again),
-            ),
+            State.REVIEW: typed(got_items, *REVIEW_BUTTONS),
         },
         fallbacks=[
             CommandHandler("cancel", abort),

@@ -30,7 +30,7 @@ class State(IntEnum):
 async def ask(update: Update, context: BotContext) -> State:
     """apv:rj:<id>: the decider may see the order; ask why."""
     order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
-    card = await context.services.approvals.card(context.person, order_id)
+    card = await context.services.approvals.decision_card(context.person, order_id, "rejected")
     context.user_data[DRAFT] = order_id  # type: ignore[index]
     await answer(update)
     await show(

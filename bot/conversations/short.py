@@ -36,7 +36,9 @@ class State(IntEnum):
 async def start(update: Update, context: BotContext) -> State:
     """sht:r:<line>: the warehouse; ask how many units are there."""
     line_id = parse(update.callback_query.data if update.callback_query else None).number(0)
-    # The pick list is the warehouse's: anyone else is refused (and audited) here.
+    # The warehouse's, on an order still to ship: anyone else, or an order cancelled or
+    # shipped meanwhile, is refused here, before anything is asked.
+    await context.services.shortages.may_report(context.person, line_id)
     pick = await context.services.fulfilment.pick_list_of_line(context.person, line_id)
     line = next((x for x in pick.lines if x.id == line_id), None)
     if line is None or line.remaining < 1:

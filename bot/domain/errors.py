@@ -128,10 +128,11 @@ class StaffNotFound(DomainError):
 
 @dataclass
 class AlreadyDecided(DomainError):
-    """Someone else decided this order first."""
+    """Someone else decided this order first (told with its number and who, when known)."""
 
     status: OrderStatus
     by: str | None
+    number: str = ""
 
 
 class NothingToShip(DomainError):
@@ -176,8 +177,12 @@ class RequestOpen(DomainError):
     """The order already has a request waiting for staff."""
 
 
+@dataclass
 class RequestClosed(DomainError):
-    """Someone already decided this request."""
+    """Someone already decided this request (told with the order's number when known)."""
+
+    number: str = ""
+    approved: bool | None = None
 
 
 @dataclass

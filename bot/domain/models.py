@@ -310,9 +310,12 @@ class OrderDetail(_Model):
 
 
 class OrderChange(_Model):
-    """A change to an order: a new address, a new note, or a line's new quantity."""
+    """A change to an order: a new address, a new note, a line's new quantity, or a product
+    added (product_id with qty; its SKU kept for the people who decide)."""
 
     address: str | None = None
     note: str | None = None
     line_id: int | None = None
     qty: int | None = None
+    product_id: int | None = None
+    sku: str | None = None

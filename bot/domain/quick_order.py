@@ -187,8 +187,18 @@ def _item(segment: str, position: int, maximum: int) -> QuickItem:
     return QuickItem(words, qty, unit.strip(". ") if unit else None, given)
 
 
-def parse_quick_order(text: str, maximum: int) -> list[QuickItem]:
-    """Items typed as free text, one per line or separated by , ; 、 "and" 和; at most 50."""
+class RejectedLine(BaseModel):
+    """A typed item left out of a quick order, and why (the other items still count)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    position: int
+    typed: str
+    problem: InputProblem
+    high: int | None = None
+
+
+def _segments(text: str) -> list[str]:
     if len(text) > TEXT_MAX:
         raise InvalidInput(InputProblem.QUICK_TOO_LONG, None, TEXT_MAX)
     value = clean_text(unicodedata.normalize("NFKC", text), multiline=True)
@@ -198,7 +208,34 @@ def parse_quick_order(text: str, maximum: int) -> list[QuickItem]:
         raise InvalidInput(InputProblem.QUICK_EMPTY)
     if len(segments) > ITEMS_MAX:
         raise InvalidInput(InputProblem.QUICK_TOO_MANY, None, ITEMS_MAX)
-    return [_item(segment, i, maximum) for i, segment in enumerate(segments, 1)]
+    return segments
+
+
+def parse_quick_order(text: str, maximum: int) -> list[QuickItem]:
+    """Items typed as free text, one per line or separated by , ; 、 "and" 和; at most 50."""
+    return [_item(segment, i, maximum) for i, segment in enumerate(_segments(text), 1)]
+
+
+def read_quick_order(text: str, maximum: int) -> tuple[list[QuickItem], list[RejectedLine]]:
+    """As parse_quick_order, but an item that cannot be read is left out with its reason and
+    the others kept; only when none can be read is the first item's problem raised."""
+    items: list[QuickItem] = []
+    rejected: list[RejectedLine] = []
+    first: InvalidInput | None = None
+    for i, segment in enumerate(_segments(text), 1):
+        try:
+            items.append(_item(segment, i, maximum))
+        except InvalidInput as error:
+            first = first or error
+            high = error.high if isinstance(error.high, int) else None
+            typed = " ".join(segment.split())
+            typed = typed if len(typed) <= 60 else typed[:59] + "…"
+            rejected.append(
+                RejectedLine(position=i, typed=typed, problem=error.problem, high=high)
+            )
+    if not items and first is not None:
+        raise first
+    return items, rejected
 
 
 # "STP-24 5", "PAP-A4-80 x 10", "STP-24": the staff's SKU QTY lines (bot/domain/parsing.py).
@@ -238,11 +275,18 @@ class QuickOrder(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     lines: tuple[QuickLine, ...]
+    rejected: tuple[RejectedLine, ...] = ()
 
     @classmethod
-    def of(cls, items: list[QuickItem], matches: list[ItemMatch]) -> QuickOrder:
+    def of(
+        cls,
+        items: list[QuickItem],
+        matches: list[ItemMatch],
+        rejected: list[RejectedLine] | None = None,
+    ) -> QuickOrder:
         """Items and their matches: a certain match is chosen at once, the others wait."""
         return cls(
+            rejected=tuple(rejected or ()),
             lines=tuple(
                 QuickLine(
                     words=item.words,
@@ -253,7 +297,7 @@ class QuickOrder(BaseModel):
                     chosen=match.product_ids[0] if match.kind is MatchKind.CERTAIN else None,
                 )
                 for item, match in zip(items, matches, strict=True)
-            )
+            ),
         )
 
     def _open_line(self, index: int) -> QuickLine:
@@ -264,7 +308,7 @@ class QuickOrder(BaseModel):
     def _with(self, index: int, line: QuickLine) -> QuickOrder:
         lines = list(self.lines)
         lines[index] = line
-        return QuickOrder(lines=tuple(lines))
+        return QuickOrder(lines=tuple(lines), rejected=self.rejected)
 
     def choose(self, index: int, product_id: int) -> QuickOrder:
         """The person picked one of the candidates offered for an unsure line (only those)."""

@@ -1,4 +1,4 @@
-"""Browsing: /catalog, /search and the catalog's buttons."""
+"""Browsing: /catalog, search results and the catalog's buttons (/search: conversations)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,8 @@ async def catalog_command(update: Update, context: BotContext) -> None:
     await show(update, context, catalog_views.categories(context.t, items))
 
 
-async def search_command(update: Update, context: BotContext) -> None:
-    """/search WORDS: products by name or SKU."""
-    words = " ".join(context.args or [])
+async def show_search(update: Update, context: BotContext, words: str) -> None:
+    """Products by name or SKU, first page; the words are kept for its page buttons."""
     page = await context.services.catalog.search(
         words, 0, context.person.language, for_user=context.person.id
     )
@@ -74,8 +73,6 @@ async def catalog_button(update: Update, context: BotContext) -> None:
             else t._("It is in stock now: open it again to order.")
         )
         await answer(update, told, alert=True)
-    elif cb.action == "find":
-        await answer(update, t._("Send /search and a few words, e.g. /search paper"), alert=True)
     else:
         raise BadCallback(cb.action)
 
@@ -84,6 +81,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Catalog commands and buttons."""
     return [
         CommandHandler("catalog", catalog_command),
-        CommandHandler("search", search_command),
         CallbackQueryHandler(catalog_button, pattern=r"^cat:"),
     ]

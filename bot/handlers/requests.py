@@ -17,7 +17,13 @@ async def request_button(update: Update, context: BotContext) -> None:
     if cb.action not in ("ok", "yes", "no", "v"):
         raise BadCallback(cb.action)
     request_id = cb.number(0)
-    card = await context.services.requests.card(context.person, request_id)
+    requests = context.services.requests
+    # A decision button is checked as pressed: decided meanwhile is refused at once.
+    if cb.action == "v":
+        card = await requests.card(context.person, request_id)
+    else:
+        approve = cb.action in ("ok", "yes")
+        card = await requests.open_card(context.person, request_id, approve=approve)
     if cb.action == "v" or (cb.action == "ok" and card.kind == "cancel"):
         await answer(update)
         screen = request_views.card(context.t, card)

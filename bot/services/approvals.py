@@ -144,6 +144,22 @@ class ApprovalService(Service):
             await deny(uow, actor, action, self.clock.now(), order_id)
         return order, route, rep_id, roles
 
+    async def _decided(self, uow: UnitOfWork, order: Order) -> AlreadyDecided:
+        """What a decision button pressed too late is told: the order's state and who."""
+        found = await uow.reviews.route(order.id)
+        decider = await uow.users.by_id(found[2]) if found and found[2] else None
+        by = decider.first_name if decider else None
+        return AlreadyDecided(status=order.status, by=by, number=order.number)
+
+    async def decision_card(self, actor: User, order_id: int, action: str) -> ApprovalCard:
+        """The card of an order still to decide, checked when a decision button is pressed
+        (reject, adjust): an order decided meanwhile is refused at once with what happened."""
+        async with self.db.unit_of_work() as uow:
+            order, route, _, _ = await self._load(uow, actor, order_id, action)
+            if order.status is not OrderStatus.SUBMITTED:
+                raise await self._decided(uow, order)
+            return await self._card(uow, order, route, actor.language)
+
     async def card(self, actor: User, order_id: int) -> ApprovalCard:
         """The order with its checks, for the rep or a manager."""
         async with self.db.unit_of_work() as uow:
@@ -193,11 +209,7 @@ class ApprovalService(Service):
         async with self.db.unit_of_work() as uow:
             order, _, _, _ = await self._load(uow, actor, order_id, wanted.value)
             if order.status is not OrderStatus.SUBMITTED:
-                found = await uow.reviews.route(order_id)
-                decider = await uow.users.by_id(found[2]) if found and found[2] else None
-                raise AlreadyDecided(
-                    status=order.status, by=decider.first_name if decider else None
-                )
+                raise await self._decided(uow, order)
             order = await apply_transition(
                 uow, order, wanted, config=self.config, actor_id=actor.id, at=now, reason=reason
             )
@@ -227,7 +239,9 @@ class ApprovalService(Service):
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             order, route, _, _ = await self._load(uow, actor, order_id, "escalate")
-            if order.status is not OrderStatus.SUBMITTED or route is Route.MANAGER:
+            if order.status is not OrderStatus.SUBMITTED:
+                raise await self._decided(uow, order)
+            if route is Route.MANAGER:
                 raise AlreadyDecided(status=order.status, by=None)
             await uow.reviews.escalate(order.id)
             await uow.audit.record(
@@ -257,7 +271,7 @@ class ApprovalService(Service):
         async with self.db.unit_of_work() as uow:
             order, route, _, roles = await self._load(uow, actor, order_id, "adjust")
             if order.status is not OrderStatus.SUBMITTED:
-                raise AlreadyDecided(status=order.status, by=None)
+                raise await self._decided(uow, order)
             manager = bool(roles & {Role.SALES_MANAGER, Role.ADMIN})
             customer = await uow.customers.by_id(order.customer_id)
             assert customer is not None
@@ -312,7 +326,7 @@ class ApprovalService(Service):
         async with self.db.unit_of_work() as uow:
             order, route, _, _ = await self._load(uow, actor, order_id, "adjust")
             if order.status is not OrderStatus.SUBMITTED:
-                raise AlreadyDecided(status=order.status, by=None)
+                raise await self._decided(uow, order)
             customer = await uow.customers.by_id(order.customer_id)
             assert customer is not None
             await update_cards(uow, order.id, actor.id, now)  # before the managers may get one

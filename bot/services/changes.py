@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.db import UnitOfWork
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
     OrderNotFound,
+    ProductNotFound,
     RequestOpen,
     TransitionRefused,
 )
-from bot.domain.models import Order, OrderChange, OrderStatus, User
+from bot.domain.models import Language, Order, OrderChange, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_address, parse_note, parse_reason
 from bot.services.base import Service, require_customer
 from bot.services.notices import RequestRef, post
-from bot.services.order_edits import apply_change, describe
+from bot.services.order_edits import CUSTOM_SKU, apply_change, describe
 from bot.services.requests import request_deciders
 
 CHANGEABLE = (OrderStatus.SUBMITTED, OrderStatus.APPROVED)
@@ -32,6 +34,16 @@ class ChangeOutcome(BaseModel):
     request_id: int | None = None
 
 
+async def _with_sku(uow: UnitOfWork, change: OrderChange) -> OrderChange:
+    """A product to add, checked as sold, with its SKU for the people who decide."""
+    assert change.product_id is not None
+    found = await uow.catalog.products([change.product_id], Language.EN)
+    product = found.get(change.product_id)
+    if product is None or not product.active or product.sku == CUSTOM_SKU:
+        raise ProductNotFound()
+    return change.model_copy(update={"sku": product.sku})
+
+
 class ChangeService(Service):
     """A customer changes an order: before approval at once, after it by request."""
 
@@ -45,6 +57,8 @@ class ChangeService(Service):
             note=parse_note(change.note) if change.note is not None else None,
             line_id=change.line_id,
             qty=change.qty,
+            product_id=change.product_id,
+            sku=change.sku,
         )
 
     async def change(
@@ -60,6 +74,8 @@ class ChangeService(Service):
                 raise OrderNotFound()
             if order.status not in CHANGEABLE:
                 raise TransitionRefused(current=order.status, wanted=order.status)
+            if change.product_id is not None:
+                change = await _with_sku(uow, change)
             if order.status is OrderStatus.SUBMITTED:
                 order = await apply_change(uow, self.config, order, customer, change, user.id, now)
                 await uow.commit()

@@ -6,12 +6,22 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.db import UnitOfWork
-from bot.domain.errors import NotEnoughStock, OrderNotFound, TransitionRefused
-from bot.domain.models import Customer, Language, Order, OrderChange
+from bot.domain.errors import (
+    InputProblem,
+    InvalidInput,
+    NotEnoughStock,
+    OrderNotFound,
+    ProductNotFound,
+    TransitionRefused,
+)
+from bot.domain.models import Customer, Language, Order, OrderChange, OrderLine, Product
 from bot.domain.pricing import order_totals
+from bot.services.cart import price_lines
 from bot.services.money import settle
 from bot.services.review_rules import recheck
 from bot.services.stock import give_back, watch
+
+CUSTOM_SKU = "CUSTOM"  # the non-catalog product custom orders are made of (db/custom_requests)
 
 
 async def recompute_totals(
@@ -35,6 +45,82 @@ async def recompute_totals(
 def describe(change: OrderChange) -> str:
     """A change as stored in the audit log and in requests."""
     return change.model_dump_json(exclude_none=True)
+
+
+def _hold_more(product: Product, extra: int) -> int:
+    """How many of `extra` more units can be held now; NotEnoughStock unless a pre-order."""
+    free = max(product.available, 0)
+    take = min(extra, free)
+    if take < extra and not product.preorder:
+        raise NotEnoughStock(available=free)
+    return take
+
+
+async def _set_line_qty(
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    customer: Customer,
+    line: OrderLine,
+    qty: int,
+    actor_id: int,
+    now: datetime,
+) -> Order:
+    """A line's new quantity: stock held or freed, totals, money settled."""
+    held = line.reserved_qty
+    if qty > line.qty:
+        products = await uow.catalog.products([line.product_id], Language.EN)
+        product = products[line.product_id]
+        try:
+            take = _hold_more(product, qty - line.qty)
+        except NotEnoughStock as error:
+            raise NotEnoughStock(available=line.qty + error.available) from None
+        if take and not await uow.catalog.reserve(line.product_id, take):
+            raise NotEnoughStock(available=line.qty)
+        held += take
+        await watch(uow, config, [line.product_id], now)
+    freed = 0
+    if qty < line.qty:
+        freed = max(0, held - qty)
+        held -= freed
+    await uow.orders.set_line_qty(line.id, qty, held)
+    # Given back once the line holds its new quantity, so it does not take them again.
+    await give_back(uow, config, line.product_id, freed, now)
+    await recompute_totals(uow, config, order, customer)
+    return await settle(uow, config, order.id, actor_id=actor_id, now=now)
+
+
+async def _add_line(
+    uow: UnitOfWork,
+    config: Config,
+    customer: Customer,
+    order: Order,
+    product_id: int,
+    qty: int,
+    now: datetime,
+) -> None:
+    """A new line for a product not on the order, at the customer's price today, held."""
+    products = await uow.catalog.products([product_id], Language.EN)
+    product = products.get(product_id)
+    if product is None or not product.active or product.sku == CUSTOM_SKU:
+        raise ProductNotFound()
+    take = _hold_more(product, qty)
+    if take and not await uow.catalog.reserve(product_id, take):
+        raise NotEnoughStock(available=0)
+    specials = await uow.customers.special_prices(customer.id)
+    priced = (await price_lines(uow, [(product_id, qty)], Language.EN, specials)).lines[0]
+    line = OrderLine(
+        product_id=product_id,
+        sku=priced.sku,
+        name=priced.name,
+        qty=qty,
+        unit_price=priced.unit_price,
+        total=priced.total,
+        reserved_qty=take,
+    )
+    await uow.orders.insert_lines(order.id, [line])
+    if take:
+        await watch(uow, config, [product_id], now)
 
 
 async def apply_change(
@@ -62,28 +148,23 @@ async def apply_change(
         if line is None or line.shipped_qty or line.cancelled_qty:
             raise OrderNotFound()
         before = before.model_copy(update={"line_id": line.id, "qty": line.qty})
-        held = line.reserved_qty
-        freed = 0
-        if change.qty > line.qty:
-            products = await uow.catalog.products([line.product_id], Language.EN)
-            product = products[line.product_id]
-            extra = change.qty - line.qty
-            free = max(product.available, 0)
-            take = min(extra, free)
-            if take < extra and not product.preorder:
-                raise NotEnoughStock(available=line.qty + free)
-            if take and not await uow.catalog.reserve(line.product_id, take):
-                raise NotEnoughStock(available=line.qty)
-            held += take
-            await watch(uow, config, [line.product_id], now)
-        elif change.qty < line.qty:
-            freed = max(0, held - change.qty)
-            held -= freed
-        await uow.orders.set_line_qty(line.id, change.qty, held)
-        # Given back once the line holds its new quantity, so it does not take them again.
-        await give_back(uow, config, line.product_id, freed, now)
-        await recompute_totals(uow, config, order, customer)
-        order = await settle(uow, config, order.id, actor_id=actor_id, now=now)
+        order = await _set_line_qty(uow, config, order, customer, line, change.qty, actor_id, now)
+    elif change.product_id is not None and change.qty is not None:
+        lines = await uow.orders.lines(order.id)
+        same = next((x for x in lines if x.product_id == change.product_id), None)
+        if same is not None and not same.shipped_qty and not same.cancelled_qty:
+            # The product is on the order already: its line grows by the units added.
+            before = before.model_copy(update={"line_id": same.id, "qty": same.qty})
+            new_qty = same.qty + change.qty
+            limit = config.checkout.max_quantity
+            if new_qty > limit:
+                raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, limit - same.qty)
+            order = await _set_line_qty(uow, config, order, customer, same, new_qty, actor_id, now)
+        else:
+            before = before.model_copy(update={"product_id": change.product_id, "qty": 0})
+            await _add_line(uow, config, customer, order, change.product_id, change.qty, now)
+            await recompute_totals(uow, config, order, customer)
+            order = await settle(uow, config, order.id, actor_id=actor_id, now=now)
     await uow.audit.record(
         at=now,
         actor_id=actor_id,

@@ -14,8 +14,8 @@ from bot.domain.errors import (
     ProductNotFound,
 )
 from bot.domain.models import Cart, Language, Product, User
-from bot.domain.product_match import Matcher
-from bot.domain.quick_order import QuickOrder, parse_quick_order
+from bot.domain.product_match import Matcher, MatchKind
+from bot.domain.quick_order import QuickItem, QuickOrder, RejectedLine, read_quick_order
 from bot.services.base import Service
 from bot.services.cart import CartService, price_lines
 from bot.services.customer_admin import may_order_for
@@ -70,9 +70,19 @@ class QuickOrderService(Service):
     async def _understand(
         self, uow: UnitOfWork, text: str, language: Language, specials: dict[int, int]
     ) -> QuickView:
-        items = parse_quick_order(text, self.config.checkout.max_quantity)
+        items, rejected = read_quick_order(text, self.config.checkout.max_quantity)
+        return await self._match(uow, items, rejected, language, specials)
+
+    async def _match(
+        self,
+        uow: UnitOfWork,
+        items: list[QuickItem],
+        rejected: list[RejectedLine],
+        language: Language,
+        specials: dict[int, int],
+    ) -> QuickView:
         matcher = Matcher(await uow.catalog.name_index())
-        order = QuickOrder.of(items, [matcher.match(item.words) for item in items])
+        order = QuickOrder.of(items, [matcher.match(item.words) for item in items], rejected)
         return await self._view(uow, order, language, specials)
 
     async def _view(
@@ -88,6 +98,21 @@ class QuickOrderService(Service):
         async with self.db.reader() as uow:
             specials = await uow.customers.special_prices_of_user(user.id)
             return await self._understand(uow, text, user.language, specials)
+
+    async def offer(self, user: User, text: str) -> QuickView | None:
+        """Free text typed outside any flow, as a quick order, if it reads as one: some item
+        with a quantity ("3 x A4 paper") that names a product; None for plain words ("pens")."""
+        try:
+            items, rejected = read_quick_order(text, self.config.checkout.max_quantity)
+        except InvalidInput:
+            return None
+        if not any(item.qty_given for item in items):
+            return None
+        async with self.db.reader() as uow:
+            specials = await uow.customers.special_prices_of_user(user.id)
+            view = await self._match(uow, items, rejected, user.language, specials)
+        found = any(line.kind is not MatchKind.NOT_FOUND for line in view.order.lines)
+        return view if found else None
 
     async def view(self, user: User, order: QuickOrder) -> QuickView:
         """A quick order (after a pick) with today's names and prices."""

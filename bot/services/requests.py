@@ -56,6 +56,16 @@ async def request_deciders(uow: UnitOfWork, config: Config, rep_id: int | None) 
     return users
 
 
+def _closed(found: tuple[int, str, str, str], order: Order, approve: bool) -> None:
+    """Raise what happened if the request may no longer be decided (approved: the order must
+    still be approved; a request may always be declined while open)."""
+    if found[3] != "open":
+        raise RequestClosed(number=order.number, approved=found[3] == "approved")
+    if approve and order.status is not OrderStatus.APPROVED:
+        wanted = OrderStatus.CANCELLED if found[1] == "cancel" else order.status
+        raise TransitionRefused(current=order.status, wanted=wanted)
+
+
 class RequestService(Service):
     """Deciding customers' requests, checked against the decider's role."""
 
@@ -78,6 +88,14 @@ class RequestService(Service):
         """The request with its order, for the people who decide it."""
         async with self.db.unit_of_work() as uow:
             found, order = await self._load(uow, actor, request_id, "view_request")
+            return await self._card(uow, request_id, found, order, actor.language)
+
+    async def open_card(self, actor: User, request_id: int, *, approve: bool) -> RequestCard:
+        """The card of a request still to decide, checked when a decision button is pressed:
+        a request decided meanwhile, or an order no longer approved, is refused at once."""
+        async with self.db.unit_of_work() as uow:
+            found, order = await self._load(uow, actor, request_id, "decide_request")
+            _closed(found, order, approve)
             return await self._card(uow, request_id, found, order, actor.language)
 
     async def notice(self, request_id: int, language: Language | None = None) -> RequestCard:
@@ -119,12 +137,9 @@ class RequestService(Service):
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             found, order = await self._load(uow, actor, request_id, "decide_request")
-            if found[3] != "open":
-                raise RequestClosed()
+            _closed(found, order, approve)
             refund = 0
             if approve and found[1] == "change":
-                if order.status is not OrderStatus.APPROVED:
-                    raise TransitionRefused(current=order.status, wanted=order.status)
                 _, after = await uow.requests.change(request_id)
                 customer = await uow.customers.by_id(order.customer_id)
                 assert customer is not None and after
@@ -138,8 +153,6 @@ class RequestService(Service):
                     now,
                 )
             elif approve:
-                if order.status is not OrderStatus.APPROVED:
-                    raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
                 order = await apply_transition(
                     uow,
                     order,

@@ -70,6 +70,11 @@ async def _line(uow: UnitOfWork, line_id: int) -> tuple[Order, OrderLine]:
     return order, line
 
 
+def _shippable(order: Order) -> None:
+    if order.status not in SHIPPABLE:
+        raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
+
+
 class ShortageService(Service):
     """Shortages, checked against the warehouse role and the order's owner."""
 
@@ -80,6 +85,14 @@ class ShortageService(Service):
             lines = await uow.orders.lines(order_id, language)
         return next((x.name for x in lines if x.id == line_id), None)
 
+    async def may_report(self, actor: User, line_id: int) -> None:
+        """Checked when "Report short" is pressed: the warehouse, on an order still to ship
+        (an old button of an order cancelled or shipped meanwhile is refused at once)."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.FULFIL, "short", self.clock.now())
+            order, _ = await _line(uow, line_id)
+            _shippable(order)
+
     async def report(
         self, actor: User, line_id: int, available: int, expected: date | None
     ) -> ShortageNotice:
@@ -88,8 +101,7 @@ class ShortageService(Service):
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.FULFIL, "short", now)
             order, line = await _line(uow, line_id)
-            if order.status not in SHIPPABLE:
-                raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
+            _shippable(order)
             if not 0 <= available < line.remaining:
                 raise InvalidInput(InputProblem.QUANTITY_RANGE, 0, line.remaining - 1)
             shortage_id = await uow.shortages.add(line.id, available, expected, actor.id, now)

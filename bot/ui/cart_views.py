@@ -71,12 +71,27 @@ def cart(t: Texts, value: Cart) -> Screen:
     return Screen(text, keyboard(rows))
 
 
-def ask_quantity(t: Texts, name: str, current: int, maximum: int) -> Screen:
-    """The prompt for a typed quantity."""
-    text = t._("How many units of <b>%(name)s</b>? Send a number from 1 to %(max)d.") % {
-        "name": esc(clip(name, 80)),
-        "max": maximum,
-    }
-    if current:
-        text += "\n" + t._("In your cart now: %(n)d") % {"n": current}
+def ask_quantity(t: Texts, name: str, current: int, maximum: int, replace: bool) -> Screen:
+    """The prompt for a typed quantity: how many to add (card) or the new quantity (cart)."""
+    values = {"name": esc(clip(name, 80)), "max": maximum, "n": current}
+    if replace:
+        text = (
+            t._(
+                "New quantity for <b>%(name)s</b> (now %(n)d)? "
+                "Send a number from 1 to %(max)d; it replaces the quantity in your cart."
+            )
+            % values
+        )
+    elif current:
+        text = (
+            t._(
+                "How many units of <b>%(name)s</b> to add? (%(n)d already in your cart) "
+                "Send a number from 1 to %(max)d."
+            )
+            % values
+        )
+    else:
+        text = t._(
+            "How many units of <b>%(name)s</b> to add? Send a number from 1 to %(max)d."
+        ) % (values)
     return Screen(text + "\n" + t._("/cancel to go back."))

@@ -94,6 +94,16 @@ def product_card(
     )
 
 
+def ask_search(t: Texts) -> Screen:
+    """What to look for: a few words of a name, or a SKU."""
+    return Screen(
+        t._(
+            "🔎 What should I look for? Send a few words of a product's name or its SKU, "
+            "e.g. paper or TN-2420. /cancel stops."
+        )
+    )
+
+
 def search_results(t: Texts, words: str, page: Page[Product]) -> Screen:
     """A page of search results."""
     if not page.total:

@@ -168,6 +168,12 @@ def describe(error: DomainError, t: Texts) -> str:
     if isinstance(error, RequestOpen):
         return t._("A request for this order is already waiting for our team.")
     if isinstance(error, RequestClosed):
+        if error.number and error.approved is not None:
+            done = t._("approved") if error.approved else t._("declined")
+            return t._("The request on order %(number)s was already %(done)s.") % {
+                "number": error.number,
+                "done": done,
+            }
         return t._("This request was already decided.")
     if isinstance(error, QuoteExpired):
         return t._("This quote is no longer valid: it expired, or a newer one replaced it.")
@@ -197,6 +203,11 @@ def describe(error: DomainError, t: Texts) -> str:
         }
     if isinstance(error, AlreadyDecided):
         status = t._(ORDER_STATUS[error.status])
+        values = {"number": error.number, "status": status, "name": error.by}
+        if error.number and error.by:
+            return t._("Order %(number)s was already %(status)s by %(name)s.") % values
+        if error.number:
+            return t._("Order %(number)s is already %(status)s.") % values
         if error.by:
             return t._("Already decided: %(status)s by %(name)s.") % {
                 "status": status,

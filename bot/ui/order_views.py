@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.config import Config, PaymentTermConfig
-from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Totals
+from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Product, Totals
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.payments import ledger
 from bot.i18n import N_, Texts
@@ -309,8 +309,42 @@ def change_menu(t: Texts, detail: OrderDetail) -> Screen:
         for x in detail.lines
         if not x.shipped_qty and not x.cancelled_qty
     ][:10]
+    rows.append([button(t._("➕ Add a product"), pack("chg", "p"))])
     rows.append([button(t._("⬅ Back"), pack("ord", "v", o.id))])
     text = t._("What would you like to change in order %(number)s?") % {"number": o.number}
     if o.status is OrderStatus.APPROVED:
         text += "\n" + t._("It is approved already, so our team will confirm the change.")
     return Screen(text, keyboard(rows))
+
+
+def ask_product_to_add(t: Texts) -> Screen:
+    """Which product to add to an order: typed words, then a pick."""
+    return Screen(
+        t._(
+            "➕ Which product should be added? Send a few words of its name or its SKU, "
+            "e.g. stapler. /cancel keeps the order as it is."
+        )
+    )
+
+
+def products_to_add(t: Texts, words: str, page: Page[Product]) -> Screen:
+    """Products found for the words, each a button to add it; or nothing found."""
+    if not page.total:
+        return Screen(
+            t._("Nothing found for “%(words)s”. Try other words, or /cancel.")
+            % {"words": esc(words)}
+        )
+    rows = [
+        [button(f"➕ {clip(p.name, 40)} · {t.money(p.price)}", pack("chg", "pp", p.id))]
+        for p in page.items
+    ]
+    text = t._("Which one should be added? Or send other words.")
+    return Screen(text, keyboard(rows))
+
+
+def ask_quantity_to_add(t: Texts, product: Product) -> Screen:
+    """How many units of the product to add to the order."""
+    return Screen(
+        t._("How many units of <b>%(name)s</b> should be added? /cancel keeps the order.")
+        % {"name": esc(clip(product.name, 80))}
+    )

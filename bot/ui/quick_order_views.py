@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton
 
+from bot.domain.errors import InputProblem
 from bot.domain.product_match import MatchKind
-from bot.domain.quick_order import QuickLine
+from bot.domain.quick_order import QuickLine, RejectedLine
 from bot.i18n import Texts
 from bot.services.quick_order import AddedToCart, NotAdded, QuickView
 from bot.ui import cart_views
@@ -63,6 +64,21 @@ def _line(t: Texts, number: int, line: QuickLine, view: QuickView) -> str:
     return text
 
 
+def _rejected(t: Texts, line: RejectedLine) -> str:
+    """An item that could not be read, with why, so it can be sent again."""
+    values = {"typed": esc(line.typed), "high": line.high or 0}
+    if line.problem is InputProblem.QUICK_QUANTITY:
+        return (
+            t._("⚠️ Left out “%(typed)s”: the quantity must be a whole number from 1 to %(high)d.")
+            % values
+        )
+    if line.problem is InputProblem.QUICK_NAME_LONG:
+        return (
+            t._("⚠️ Left out “%(typed)s”: name a product in at most %(high)d characters.") % values
+        )
+    return t._("⚠️ Left out “%(typed)s”: a quantity but no product.") % values
+
+
 def _picks(t: Texts, view: QuickView, area: str) -> list[list[InlineKeyboardButton]]:
     """Buttons for the first line still waiting: its candidates, and "none of these"."""
     for index, line in enumerate(view.order.lines):
@@ -90,6 +106,8 @@ def understood(t: Texts, view: QuickView, area: str = AREA) -> Screen:
     items = [_line(t, i, line, view) for i, line in enumerate(order.lines, 1)]
     waiting = [i for i, line in enumerate(order.lines, 1) if line.open]
     tail = []
+    if order.rejected:
+        tail.append("\n".join(_rejected(t, line) for line in order.rejected))
     if order.units_ignored:
         tail.append(
             t._(

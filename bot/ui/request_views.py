@@ -32,6 +32,11 @@ def change_lines(t: Texts, value: RequestCard) -> list[str]:
             t._("%(sku)s: %(before)d → %(after)d")
             % {"sku": esc(line.sku), "before": line.qty, "after": c.qty}
         )
+    if c.product_id is not None and c.qty is not None:
+        out.append(
+            t._("➕ %(sku)s × %(qty)d (a product added)")
+            % {"sku": esc(c.sku or "?"), "qty": c.qty}
+        )
     return out
 
 

@@ -112,7 +112,7 @@ async def test_two_managers_at_once_one_decision_counts(team: Team) -> None:
         bot.app.process_update(Update.de_json(first, bot.app.bot)),
         bot.app.process_update(Update.de_json(second, bot.app.bot)),
     )
-    assert "Already decided: approved by Mia." in bot.alerts()[-1]
+    assert "Order SO-20261123-0001 was already approved by Mia." in bot.alerts()[-1]
     rows = await query(
         bot, "SELECT after FROM audit_log WHERE entity = 'order' AND after = 'approved'"
     )

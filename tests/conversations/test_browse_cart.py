@@ -94,6 +94,48 @@ async def test_search(bot: Harness) -> None:
     assert "Nothing found for “100%”" in await bot.send(uid, "/search 100%")
 
 
+async def test_search_alone_asks_then_searches(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    assert "What should I look for?" in await bot.send(uid, "/search")
+    await bot.feed(bot.fake.send_sticker(uid))
+    assert "answer with text" in bot.last(uid)
+    found = await bot.send(uid, "pens")
+    assert "Found 1 product for “pens”" in found and "did not understand" not in found
+    assert bot.buttons(uid)[0] == "Blue ballpoint pens (12) · CN¥12.00"
+    await bot.send(uid, "/catalog")
+    assert "What should I look for?" in await bot.press(uid, "🔎 Search")
+    assert "Found 2 products for “paper”" in await bot.send(uid, "paper")
+    await bot.send(uid, "/search")
+    assert "OK, no search." in await bot.send(uid, "/cancel")
+
+
+async def test_free_text_outside_a_flow_is_searched_or_offered_as_a_quick_order(
+    bot: Harness, ann: int
+) -> None:
+    found = await bot.send(ann, "pens")
+    assert "Found 1 product for “pens”" in found, "plain words: a search"
+    assert "Nothing found for “hello there”" in await bot.send(ann, "hello there")
+    offered = await bot.send(ann, "3 x A4 paper, 2 stapler")
+    assert "I understood:" in offered and "A4 copy paper" in offered
+    assert "3 × CN¥" in offered and "Stapler No. 24/6" in offered
+    assert "🛒 Add to cart" in bot.buttons(ann)
+    assert await query(bot, "SELECT COUNT(*) FROM cart_lines") == [(0,)], "only offered"
+    screen = await bot.press(ann, "🛒 Add to cart")
+    assert "Added 2 products" in screen and "Your cart" in screen
+    rows = await query(
+        bot,
+        "SELECT p.sku, c.qty FROM cart_lines c JOIN products p ON p.id = c.product_id"
+        " ORDER BY p.sku",
+    )
+    assert rows == [("PAP-A4-80", 3), ("STP-24", 2)]
+    await bot.send(ann, "2 x stapel")
+    await bot.press(ann, "1. Staples 24/6 (1000 pcs)")
+    assert "🛒 Add to cart" in bot.buttons(ann), "a pick inside the offered order"
+    await bot.press(ann, "✖️ Cancel")
+    assert "Nothing recorded." in bot.last(ann)
+    assert len(await query(bot, "SELECT * FROM cart_lines")) == 2
+
+
 async def test_add_with_buttons_and_typed_quantities(bot: Harness) -> None:
     uid = bot.user("Ann")
     await bot.send(uid, "/search notebook")
@@ -101,7 +143,9 @@ async def test_add_with_buttons_and_typed_quantities(bot: Harness) -> None:
     card = await bot.press(uid, "+1")
     assert "Added: A5 dotted notebook × 1 (in cart: 1)" in bot.alerts()[-1]
     assert "In your cart: 1" in card
-    assert "How many units" in await bot.press(uid, "Other quantity…")
+    asked = await bot.press(uid, "Other quantity…")
+    assert "How many units of A5 dotted notebook to add? (1 already in your cart)" in asked
+    assert "New quantity" not in asked
     for bad, says in [
         ("-3", "whole number from 1 to 10000"),
         ("1000000000", "from 1 to 10000"),
@@ -113,7 +157,21 @@ async def test_add_with_buttons_and_typed_quantities(bot: Harness) -> None:
     assert "answer with text" in bot.last(uid)
     cart = await bot.send(uid, "3")
     assert "Your cart" in cart and "4 × CN¥18.00 = CN¥72.00" in cart
-    assert await query(bot, "SELECT qty FROM cart_lines") == [(4,)]
+    assert await query(bot, "SELECT qty FROM cart_lines") == [(4,)], "1 + 3: added"
+
+
+async def test_the_first_typed_quantity_on_a_card_says_it_adds(bot: Harness) -> None:
+    uid = bot.user("Ann")
+    await bot.send(uid, "/search stapler")
+    await bot.press(uid, "Stapler No. 24/6 · CN¥35.00")
+    asked = await bot.press(uid, "Other quantity…")
+    assert "How many units of Stapler No. 24/6 to add?" in asked and "already" not in asked
+    await bot.send(uid, "15")
+    await bot.send(uid, "/search stapler")
+    await bot.press(uid, "Stapler No. 24/6 · CN¥35.00")
+    assert "(15 already in your cart)" in await bot.press(uid, "Other quantity…")
+    assert "35 × CN¥35.00" in await bot.send(uid, "20")
+    assert await query(bot, "SELECT qty FROM cart_lines") == [(35,)]
 
 
 async def test_cart_buttons(bot: Harness) -> None:
@@ -125,8 +183,11 @@ async def test_cart_buttons(bot: Harness) -> None:
     assert "5 × CN¥35.00 = CN¥175.00" in cart
     assert "6 × CN¥35.00" in await bot.press(uid, "+")
     assert "5 × CN¥35.00" in await bot.press(uid, "1. −")
-    assert "How many units of Stapler No. 24/6" in await bot.press(uid, "5")
+    asked = await bot.press(uid, "5")
+    assert "New quantity for Stapler No. 24/6 (now 5)?" in asked
+    assert "replaces the quantity" in asked and "to add" not in asked
     assert "2 × CN¥35.00" in await bot.send(uid, "2")
+    assert await query(bot, "SELECT qty FROM cart_lines") == [(2,)], "set, not added"
     assert "Your cart is empty" in await bot.press(uid, "🗑")
     await bot.send(uid, "/search staples")
     await bot.press(uid, "Staples 24/6 (1000 pcs) · CN¥4.50")

@@ -83,3 +83,64 @@ async def test_a_smaller_quantity_after_payment_records_a_refund_due(team: Team)
     await bot.send(team.customer, "Too many")
     await bot.press(team.rep, "✅ Accept the change")
     assert await query(bot, "SELECT total, refund_due FROM orders") == [(9500, 14000)]
+
+
+async def test_a_product_added_before_approval_applies_at_once(team: Team) -> None:
+    bot = team.bot
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")  # 190.00, to the rep
+    await open_change(team)
+    assert "Which product should be added?" in await bot.press(team.customer, "➕ Add a product")
+    assert "Nothing found for “zzz”" in await bot.send(team.customer, "zzz")
+    await bot.feed(bot.fake.send_sticker(team.customer))
+    assert "answer with text" in bot.last(team.customer)
+    await bot.send(team.customer, "toner")
+    asked = await bot.press(team.customer, "➕ Toner TN-2420 (black) · CN¥389.00")
+    assert "How many units of Toner TN-2420 (black) should be added?" in asked
+    assert "from 1 to 10000" in await bot.send(team.customer, "0")
+    detail = await bot.send(team.customer, "2")
+    assert "Toner TN-2420 (black) — 2 × CN¥389.00" in detail and "Total: CN¥968.00" in detail
+    rows = await query(
+        bot,
+        "SELECT sku, qty, unit_price, reserved_qty FROM order_lines ORDER BY id",
+    )
+    assert rows == [("STP-24", 5, 3500, 5), ("TN-2420", 2, 38900, 2)]
+    assert await stock(team, "TN-2420") == (25, 2)
+    assert await query(bot, "SELECT total FROM orders") == [(96800,)]
+    changed = await query(bot, "SELECT after FROM audit_log WHERE action = 'changed'")
+    assert '"product_id"' in str(changed[0][0]) and '"TN-2420"' in str(changed[0][0])
+    await open_change(team)
+    await bot.press(team.customer, "➕ Add a product")
+    await bot.send(team.customer, "stapler")
+    await bot.press(team.customer, "➕ Stapler No. 24/6 · CN¥35.00")
+    assert "from 1 to 9995" in await bot.send(team.customer, "9999"), "the line's limit"
+    detail = await bot.send(team.customer, "1")
+    assert "Stapler No. 24/6 — 6 × CN¥35.00" in detail, "on the order already: its line grows"
+    rows = await query(bot, "SELECT sku, qty, reserved_qty FROM order_lines ORDER BY id")
+    assert rows == [("STP-24", 6, 6), ("TN-2420", 2, 2)]
+
+
+async def test_a_product_added_after_approval_is_a_request_the_rep_accepts(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)  # 5 staplers + 10 packs of staples, 235.00
+    warehouse_before = len(bot.fake.bot_messages(team.warehouse))
+    finance_before = len(bot.fake.bot_messages(team.finance))
+    await open_change(team)
+    await bot.press(team.customer, "➕ Add a product")
+    await bot.send(team.customer, "PAP-A4-80")
+    await bot.press(team.customer, "➕ A4 copy paper 80 g (500 sheets) · CN¥25.00")
+    await bot.send(team.customer, "3")
+    assert "Why?" in bot.last(team.customer)
+    assert "is sent to our team" in await bot.send(team.customer, "Forgot the paper")
+    card = bot.last(team.rep)
+    assert "Change request" in card and "➕ PAP-A4-80 × 3 (a product added)" in card
+    assert "Reason: Forgot the paper" in card
+    assert await stock(team, "PAP-A4-80") == (400, 0), "nothing changes before the rep accepts"
+    await bot.press(team.rep, "✅ Accept the change")
+    assert "is accepted; total now CN¥310.00" in bot.last(team.customer)
+    assert await stock(team, "PAP-A4-80") == (400, 3)
+    rows = await query(bot, "SELECT sku, qty, reserved_qty FROM order_lines ORDER BY id")
+    assert rows[-1] == ("PAP-A4-80", 3, 3)
+    assert await query(bot, "SELECT status, total FROM orders") == [("approved", 31000)]
+    # As for a quantity changed on request: the customer and the deciders are told, no one else.
+    assert bot.fake.bot_messages(team.warehouse)[warehouse_before:] == []
+    assert finance_before == len(bot.fake.bot_messages(team.finance))

@@ -221,3 +221,29 @@ async def test_tax_and_discount_in_the_summary(db: Database, clock: FixedClock) 
         assert await query(bot, "SELECT discount, tax, total FROM orders") == [(3500, 4290, 37290)]
     finally:
         await bot.stop()
+
+
+async def test_an_older_step_button_of_a_running_checkout_is_taken_or_explained(
+    bot: Harness, ann: int
+) -> None:
+    await fill_cart(bot, ann, "stapler", "Stapler No. 24/6 · CN¥35.00")
+    await bot.send(ann, "/checkout")
+    await bot.press(ann, "Courier · CN¥15.00")
+    await bot.press(ann, "1 Garden Road, Shanghai")
+    await bot.press(ann, "Tue, Nov 24")
+    assert "How would you like to pay?" in bot.last(ann)
+    await bot.press_data(ann, "co:dt:20261126")  # the date step's button, pressed late: taken
+    assert "How would you like to pay?" in bot.last(ann)
+    assert "has ended" not in " ".join(bot.alerts())
+    await bot.press_data(ann, "co:dt:20261123")  # no longer offered (today)
+    assert (
+        "That choice is no longer offered. The checkout is at: payment term." in (bot.alerts()[-1])
+    )
+    assert "How would you like to pay?" in bot.last(ann)
+    await bot.press(ann, "Cash on delivery")
+    summary = await bot.press(ann, "Skip")
+    assert "Desired date: Nov 26, 2026" in summary
+    summary = await bot.press_data(ann, "co:dt:20261127")  # at the summary: the date changes
+    assert SUMMARY in summary and "Desired date: Nov 27, 2026" in summary
+    await bot.press(ann, "✅ Confirm order")
+    assert await query(bot, "SELECT desired_date FROM orders") == [("2026-11-27",)]

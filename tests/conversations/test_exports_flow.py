@@ -160,7 +160,7 @@ async def test_cancel_while_typing_the_period(team: Team) -> None:
     await bot.press(team.finance, "💰 Payments")
     await bot.press(team.finance, "🗓 Other dates…")
     assert "No export then" in await bot.send(team.finance, "/cancel")
-    assert "I did not understand" in await bot.send(team.finance, "2026-11-01 2026-11-30")
+    assert "Nothing found for" in await bot.send(team.finance, "2026-11-01 2026-11-30")
 
 
 async def test_the_customer_receives_the_invoice_as_pdf_when_it_is_issued(team: Team) -> None:

@@ -76,12 +76,25 @@ async def test_bad_input_changes_nothing(bot: Harness, ann: int) -> None:
     assert "Please answer with text" in bot.last(ann)
     assert "Which products?" in await bot.send(ann, " , ; ")
     assert "at most 2000 characters" in await bot.send(ann, "x" * 4096)
-    said = await bot.send(ann, "stapler, -3 A4 paper")
-    assert "Item 2: the quantity must be a whole number from 1 to 10000." in said
     assert "Item 1: the quantity" in await bot.send(ann, "A4 paper x 1000000000")
-    assert "Item 1 has a quantity but no product" in await bot.send(ann, "3 x")
+    said = await bot.send(ann, "3 x, A4 paper x -3")
+    assert "Item 1 has a quantity but no product" in said, "none readable: the first why"
     assert await cart_rows(bot) == []
     assert "1. ✅ Stapler No. 24/6" in await bot.send(ann, "2 stapler"), "still asking"
+
+
+async def test_a_bad_quantity_leaves_out_that_line_only(bot: Harness, ann: int) -> None:
+    said = await bot.send(ann, "/quick 2 stapler, -3 A4 paper, 3 x, toner TN-2420 x 99999")
+    assert "1. ✅ Stapler No. 24/6" in said and "2 × CN¥35.00" in said
+    assert "⚠️ Left out “-3 A4 paper”: the quantity must be a whole number from 1 to 10000." in (
+        said
+    )
+    assert "⚠️ Left out “3 x”: a quantity but no product." in said
+    assert "⚠️ Left out “toner TN-2420 x 99999”: the quantity must be" in said
+    assert "A4 copy paper" not in said and "Toner" not in said
+    screen = await bot.press(ann, "🛒 Add to cart")
+    assert "Added 1 product" in screen
+    assert await cart_rows(bot) == [("STP-24", 2)]
 
 
 async def test_forged_and_stale_buttons(bot: Harness, ann: int) -> None:

@@ -14,6 +14,7 @@ from bot.domain.quick_order import (
     QuickOrder,
     chinese_number,
     parse_quick_order,
+    read_quick_order,
     typed_as_sku_lines,
 )
 
@@ -212,3 +213,15 @@ def test_the_same_product_twice_is_added_up() -> None:
     order = QuickOrder.of(items, [ItemMatch(MatchKind.CERTAIN, (1,))] * 2)
     assert order.items() == [(1, 5)] and order.units_ignored == ("箱",)
     assert QuickOrder.model_validate(order.model_dump(mode="json")) == order
+
+
+def test_unreadable_items_are_left_out_with_why_and_the_others_kept() -> None:
+    items, rejected = read_quick_order("2 stapler, -3 A4 paper, 3 x, pens", MAX)
+    assert [(item.words, item.qty) for item in items] == [("stapler", 2), ("pens", 1)]
+    assert [(r.position, r.typed, r.problem, r.high) for r in rejected] == [
+        (2, "-3 A4 paper", InputProblem.QUICK_QUANTITY, MAX),
+        (3, "3 x", InputProblem.QUICK_NO_PRODUCT, None),
+    ]
+    with pytest.raises(InvalidInput) as caught:
+        read_quick_order("3 x, A4 paper x -3", MAX)
+    assert caught.value.problem is InputProblem.QUICK_NO_PRODUCT
