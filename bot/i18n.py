@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton
-from babel.numbers import format_currency, get_currency_precision
+from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 from babel.support import Translations
 
 from bot.domain.models import Language
@@ -28,6 +29,14 @@ def N_(message: str) -> str:
     return message
 
 
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """Values put into a message; one ending in a full stop ("2027 г.") absorbs the next."""
+    for key, value in values.items():
+        if isinstance(value, str) and value.endswith("."):
+            template = template.replace(f"%({key})s.", f"%({key})s")
+    return template % values
+
+
 class MissingCatalog(Exception):
     """A compiled catalog (.mo) is missing: run `make compile`."""
 
@@ -41,6 +50,7 @@ class Texts:
         translations: gettext.NullTranslations,
         currency: str,
         zone: ZoneInfo,
+        carrier_names: Mapping[str, Mapping[Language, str]] | None = None,
     ) -> None:
         self.language = language
         self.locale = Locale.parse(BABEL_LOCALES[language])
@@ -48,6 +58,7 @@ class Texts:
         self.currency = currency
         self.zone = zone
         self._digits = int(get_currency_precision(currency))
+        self._carriers = carrier_names or {}
 
     def _(self, message: str) -> str:
         """Translate a message."""
@@ -63,13 +74,28 @@ class Texts:
             Decimal(minor).scaleb(-self._digits), self.currency, locale=self.locale
         )
 
+    def number(self, value: int | Decimal) -> str:
+        """A count or quantity, grouped for the reader (10,000; 10 000)."""
+        return format_decimal(value, locale=self.locale)
+
     def date(self, value: dt.date) -> str:
-        """A date, formatted for the reader."""
+        """A date, formatted for the reader (never all digits: 5 Dec 2026, not 12/5/26)."""
         return format_date(value, "medium", locale=self.locale)
 
     def datetime(self, value: dt.datetime) -> str:
-        """A moment, in the reader's time zone."""
-        return format_datetime(value.astimezone(self.zone), "short", locale=self.locale)
+        """A moment, in the reader's time zone: the medium date and the short time."""
+        local = value.astimezone(self.zone)
+        pattern = str(self.locale.datetime_formats["medium"])
+        return pattern.replace("{1}", self.date(local.date())).replace(
+            "{0}", format_time(local, "short", locale=self.locale)
+        )
+
+    def carrier(self, name: str) -> str:
+        """A carrier's name: the configured one for the reader's language, else translated."""
+        names = self._carriers.get(name)
+        if names:
+            return names.get(self.language) or names.get(Language.EN) or name
+        return self._(name) if name else name
 
     def weekday_date(self, value: dt.date) -> str:
         """A short date with its weekday, for date buttons."""
@@ -79,9 +105,16 @@ class Texts:
 class I18n:
     """All catalogs, loaded once at start-up."""
 
-    def __init__(self, currency: str, zone: ZoneInfo, folder: Path = LOCALES_DIR) -> None:
+    def __init__(
+        self,
+        currency: str,
+        zone: ZoneInfo,
+        folder: Path = LOCALES_DIR,
+        carrier_names: Mapping[str, Mapping[Language, str]] | None = None,
+    ) -> None:
         self._currency = currency
         self._zone = zone
+        self._carrier_names = carrier_names or {}
         self._catalogs: dict[Language, gettext.NullTranslations] = {}
         for language, name in CATALOG_NAMES.items():
             if language is Language.EN and not (folder / name).exists():
@@ -103,6 +136,7 @@ class I18n:
                 self._catalogs[language],
                 self._currency,
                 ZoneInfo(zone) if zone else self._zone,
+                self._carrier_names,
             )
             self._cache[key] = found
         return found

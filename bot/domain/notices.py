@@ -39,6 +39,9 @@ class NoticeKind(StrEnum):
     CUSTOM_ANSWER = "custom_answer"  # to the customer's rep (or deciders): the answer
     CUSTOM_DECIDED = "custom_decided"  # to the customer's rep (or deciders): accepted/declined
     LOW_STOCK = "low_stock"  # to the warehouse and admins: available stock fell to the threshold
+    INVOICE_ISSUED = "invoice_issued"  # to finance: the invoice PDF, "Record payment"
+    SAID_PAID = "said_paid"  # to finance: a customer says they paid what an order owes
+    LOW_RATING = "low_rating"  # to the customer's rep and the managers: a low rating, commented
 
 
 class NoticeState(StrEnum):

@@ -116,6 +116,9 @@ async def invoice_order(
         customer_user=customer_user,
     )
     await post(uow, config, NoticeKind.INVOICE, invoice, [customer_user], now)
+    # Finance gets the PDF to match the payment against (who issued it sees it at once).
+    finance = [u for u in await staff_with(uow, Role.FINANCE) if u.id != actor_id]
+    await post(uow, config, NoticeKind.INVOICE_ISSUED, invoice, finance, now, role=Role.FINANCE)
     return invoice
 
 

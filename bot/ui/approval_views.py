@@ -65,11 +65,7 @@ def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
             },
         ]
     )
-    items = [
-        t._("• %(name)s — %(qty)d × %(price)s")
-        % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
-        for x in value.lines
-    ]
+    items = [labels.priced_item(t, x.name, x.qty, x.unit_price) for x in value.lines]
     if value.discount_bp:
         head += "\n" + t._("Discount: %(percent)s%%") % {"percent": f"{value.discount_bp / 100:g}"}
     if value.promised:

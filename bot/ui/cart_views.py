@@ -12,20 +12,22 @@ MAX_LINE_BUTTONS = 12
 
 def cart_line(t: Texts, index: int, line: CartLine) -> str:
     """One line of a cart or order: name, quantity, unit price, total."""
-    text = t._("%(i)d. %(name)s\n    %(qty)d × %(price)s = <b>%(total)s</b>") % {
+    text = t._("%(i)d. %(name)s\n    %(qty)s × %(price)s = <b>%(total)s</b>") % {
         "i": index,
         "name": esc(clip(line.name, 60)),
-        "qty": line.qty,
+        "qty": t.number(line.qty),
         "price": t.money(line.unit_price),
         "total": t.money(line.total),
     }
     if line.short:
         if not line.active:
             text += "\n    " + t._("⚠️ no longer sold")
+        elif line.available <= 0:
+            text += "\n    " + t._("⚠️ out of stock")
         else:
             text += "\n    " + t.ngettext(
-                "⚠️ only %(n)d available", "⚠️ only %(n)d available", line.available
-            ) % {"n": max(line.available, 0)}
+                "⚠️ only %(n)s available", "⚠️ only %(n)s available", line.available
+            ) % {"n": t.number(line.available)}
     return text
 
 

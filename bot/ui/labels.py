@@ -6,6 +6,7 @@ from bot.config import PaymentTermConfig
 from bot.domain.models import OrderStatus, OrderType, PaymentKind, PaymentStatus, StockLevel
 from bot.domain.roles import Role
 from bot.i18n import N_, Texts
+from bot.ui.screen import clip, esc
 
 ORDER_STATUS = {
     OrderStatus.SUBMITTED: N_("submitted, awaiting review"),
@@ -52,6 +53,15 @@ STOCK = {
 }
 
 
+def priced_item(t: Texts, name: str, qty: int, unit_price: int) -> str:
+    """An order line in one line: • name — quantity × unit price."""
+    return t._("• %(name)s — %(qty)s × %(price)s") % {
+        "name": esc(clip(name, 60)),
+        "qty": t.number(qty),
+        "price": t.money(unit_price),
+    }
+
+
 def status(t: Texts, value: OrderStatus) -> str:
     """An order status with its icon."""
     return f"{STATUS_ICON[value]} {t._(ORDER_STATUS[value])}"
@@ -73,6 +83,9 @@ def payment_term(t: Texts, term: PaymentTermConfig) -> str:
         every,
     ) % {"n": count, "d": every}
 
+
+# Carriers' usual names, marked for the catalogs; Texts.carrier shows them (or configured names).
+CARRIERS = (N_("Courier"), N_("Our van"), N_("Pickup"), N_("Post"))
 
 ROLE = {
     Role.SALES_REP: N_("sales rep"),

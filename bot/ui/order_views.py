@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from bot.config import Config, PaymentTermConfig
 from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Totals
@@ -70,12 +70,10 @@ def address_step(t: Texts, addresses: list[Address]) -> Screen:
     return Screen(text, keyboard(rows))
 
 
-def date_step(t: Texts, earliest: date, latest: date) -> Screen:
-    """Choose a desired delivery date."""
-    days = [
-        earliest + timedelta(n) for n in range(DATE_BUTTONS) if earliest + timedelta(n) <= latest
-    ]
-    buttons = [button(t.weekday_date(d), pack("co", "dt", day_arg(d))) for d in days]
+def date_step(t: Texts, days: list[date], latest: date) -> Screen:
+    """Choose a desired delivery date among the working days offered."""
+    shown = days[:DATE_BUTTONS]
+    buttons = [button(t.weekday_date(d), pack("co", "dt", day_arg(d))) for d in shown]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append([button(t._("No preference"), pack("co", "dt", day_arg(None)))])
     rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
@@ -121,7 +119,7 @@ def summary(
         % {"value": t.date(draft.desired_date) if draft.desired_date else t._("no preference")}
     )
     details.append(
-        t._("Payment: %(value)s") % {"value": labels.payment_term(t, term) if term else "—"}
+        t._("Payment terms: %(value)s") % {"value": labels.payment_term(t, term) if term else "—"}
     )
     if draft.note:
         details.append(t._("Note: %(value)s") % {"value": esc(clip(draft.note, 500))})
@@ -241,14 +239,10 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
             t._("Placed: %(when)s") % {"when": t.datetime(o.submitted_at)},
         ]
     )
-    items = [
-        t._("• %(name)s — %(qty)d × %(price)s")
-        % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
-        for x in detail.lines
-    ]
+    items = [labels.priced_item(t, x.name, x.qty, x.unit_price) for x in detail.lines]
     tail = list(totals_block(t, o.totals, method_name))
     tail.append(
-        t._("Payment: %(value)s")
+        t._("Payment terms: %(value)s")
         % {"value": labels.payment_term(t, term) if term else o.payment_term}
     )
     if o.address:

@@ -58,11 +58,7 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         head += money_lines(t, o, value.money, config)
         if value.invoice:
             head.append(t._("Invoice: %(value)s") % {"value": value.invoice})
-        items = [
-            t._("• %(name)s — %(qty)d × %(price)s")
-            % {"name": esc(clip(x.name, 60)), "qty": x.qty, "price": t.money(x.unit_price)}
-            for x in value.detail.lines
-        ]
+        items = [labels.priced_item(t, x.name, x.qty, x.unit_price) for x in value.detail.lines]
     else:
         items = [
             t._("• %(sku)s %(name)s — %(qty)d (shipped %(shipped)d)")

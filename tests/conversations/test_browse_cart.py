@@ -103,8 +103,8 @@ async def test_add_with_buttons_and_typed_quantities(bot: Harness) -> None:
     assert "In your cart: 1" in card
     assert "How many units" in await bot.press(uid, "Other quantity…")
     for bad, says in [
-        ("-3", "whole number from 1 to 10000"),
-        ("1000000000", "from 1 to 10000"),
+        ("-3", "whole number from 1 to 10,000"),
+        ("1000000000", "from 1 to 10,000"),
         ("two", "whole number"),
         ("4", "Only 4 units are available"),  # 1 + 4 > 4 in stock
     ]:

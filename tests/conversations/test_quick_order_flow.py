@@ -75,9 +75,9 @@ async def test_bad_input_changes_nothing(bot: Harness, ann: int) -> None:
     await bot.feed(bot.fake.send_sticker(ann))
     assert "Please answer with text" in bot.last(ann)
     assert "Which products?" in await bot.send(ann, " , ; ")
-    assert "at most 2000 characters" in await bot.send(ann, "x" * 4096)
+    assert "at most 2,000 characters" in await bot.send(ann, "x" * 4096)
     said = await bot.send(ann, "stapler, -3 A4 paper")
-    assert "Item 2: the quantity must be a whole number from 1 to 10000." in said
+    assert "Item 2: the quantity must be a whole number from 1 to 10,000." in said
     assert "Item 1: the quantity" in await bot.send(ann, "A4 paper x 1000000000")
     assert "Item 1 has a quantity but no product" in await bot.send(ann, "3 x")
     assert await cart_rows(bot) == []
