@@ -8,7 +8,7 @@ from bot.config import Config, PaymentTermConfig
 from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Totals
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.payments import ledger
-from bot.i18n import N_, Texts
+from bot.i18n import N_, Texts, fill
 from bot.services.checkout import CheckoutDraft, Quote
 from bot.services.money import awaits_payment
 from bot.ui import labels
@@ -77,9 +77,10 @@ def date_step(t: Texts, days: list[date], latest: date) -> Screen:
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append([button(t._("No preference"), pack("co", "dt", day_arg(None)))])
     rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
-    text = t._("📅 When would you like it? Press a day or send a date up to %(latest)s.") % {
-        "latest": t.date(latest)
-    }
+    text = fill(
+        t._("📅 When would you like it? Press a day or send a date up to %(latest)s."),
+        {"latest": t.date(latest)},
+    )
     return Screen(text, keyboard(rows))
 
 

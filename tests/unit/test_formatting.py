@@ -118,3 +118,12 @@ def test_the_example_config_names_carriers_and_working_days() -> None:
     assert config.calendar.working_weekdays == [1, 2, 3, 4, 5]
     assert date(2027, 1, 1) in config.calendar.holidays
     assert not config.calendar.working.is_working_day(date(2027, 1, 1))  # a Friday, a holiday
+
+
+def test_the_russian_date_step_ends_without_a_double_full_stop() -> None:
+    from bot.ui.order_views import date_step
+
+    ru = I18N.texts(Language.RU)
+    latest = date(2027, 2, 21)
+    text = date_step(ru, [date(2026, 11, 25)], latest).text
+    assert ru.date(latest) in text and "г.." not in text
