@@ -1,4 +1,4 @@
-"""Finance: /invoice, /receivables, the Issue invoice button; /payment is a conversation."""
+"""Finance: /invoice, /receivables, the Issue invoice and I've paid buttons; /payment is a flow."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ async def _note_again(update: Update, context: BotContext, number: str) -> None:
 
 async def finance_button(update: Update, context: BotContext) -> None:
     """fin:inv:<order id> issues an invoice; fin:c:<customer> shows what a customer owes;
-    fin:rm:<customer>:<1|0> pauses or resumes their reminders."""
+    fin:rm:<customer>:<1|0> pauses or resumes their reminders; fin:paid:<order id> is a
+    customer's "I've paid" (finance told once per amount owed)."""
     cb = parse(update.callback_query.data if update.callback_query else None)
     finance, person = context.services.finance, context.person
     if cb.action == "paid":  # the customer's "I've paid" under a payment reminder
