@@ -37,6 +37,11 @@ def fill(template: str, values: Mapping[str, object]) -> str:
     return template % values
 
 
+# Carriers' usual names, marked for the catalogs: Texts.carrier translates these (and only
+# these: a name the warehouse typed is shown as typed); others are named in the configuration.
+CARRIERS = frozenset({N_("Courier"), N_("Our van"), N_("Pickup"), N_("Post")})
+
+
 class MissingCatalog(Exception):
     """A compiled catalog (.mo) is missing: run `make compile`."""
 
@@ -91,11 +96,12 @@ class Texts:
         )
 
     def carrier(self, name: str) -> str:
-        """A carrier's name: the configured one for the reader's language, else translated."""
+        """A carrier's name: configured for the reader's language, else a usual one translated,
+        else as typed."""
         names = self._carriers.get(name)
         if names:
             return names.get(self.language) or names.get(Language.EN) or name
-        return self._(name) if name else name
+        return self._(name) if name in CARRIERS else name
 
     def weekday_date(self, value: dt.date) -> str:
         """A short date with its weekday, for date buttons."""

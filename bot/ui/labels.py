@@ -84,9 +84,6 @@ def payment_term(t: Texts, term: PaymentTermConfig) -> str:
     ) % {"n": count, "d": every}
 
 
-# Carriers' usual names, marked for the catalogs; Texts.carrier shows them (or configured names).
-CARRIERS = (N_("Courier"), N_("Our van"), N_("Pickup"), N_("Post"))
-
 ROLE = {
     Role.SALES_REP: N_("sales rep"),
     Role.SALES_MANAGER: N_("sales manager"),

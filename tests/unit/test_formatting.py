@@ -12,10 +12,9 @@ import pytest
 from bot.config import load_config
 from bot.domain.errors import NotEnoughStock
 from bot.domain.models import CartLine, Language
-from bot.i18n import I18n, fill
+from bot.i18n import CARRIERS, I18n, fill
 from bot.ui.cart_views import cart_line
 from bot.ui.errors import describe
-from bot.ui.labels import CARRIERS
 
 ROOT = Path(__file__).resolve().parents[2]
 I18N = I18n("CNY", ZoneInfo("Asia/Shanghai"))
@@ -103,6 +102,8 @@ def test_carriers_are_translated_or_named_by_the_config() -> None:
     plain = I18N.texts(Language.EN)
     assert plain.carrier("Courier") == "Courier"
     assert plain.carrier("Some Local Van Co") == "Some Local Van Co"
+    assert plain.carrier("Your orders") == "Your orders"  # a typed name is never a msgid
+    assert I18N.texts(Language.ZH).carrier("Your orders") == "Your orders"
     named = I18n(
         "CNY",
         ZoneInfo("Asia/Shanghai"),
