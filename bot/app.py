@@ -173,7 +173,11 @@ def build_application(
 
     async def post_init(app: App) -> None:
         await db.open()
-        i18n = I18n(config.business.currency, config.business.zone)
+        i18n = I18n(
+            config.business.currency,
+            config.business.zone,
+            carrier_names=config.shipping.carrier_names,
+        )
         app.bot_data[CONFIG] = config
         app.bot_data[I18N] = i18n
         app.bot_data[SERVICES] = Services.build(db, config, clock)

@@ -224,7 +224,7 @@ async def _remind(config: Config, at: datetime | None) -> int:
         planned = await services.reminders.due_reminders(now)
         zone = config.business.zone
         today = now.astimezone(zone).date()
-        i18n = I18n(config.business.currency, zone)
+        i18n = I18n(config.business.currency, zone, carrier_names=config.shipping.carrier_names)
         held = [p for p in planned if p.held_until is not None]
         print(
             f"At {now.astimezone(zone):%Y-%m-%d %H:%M} ({config.business.timezone}):"

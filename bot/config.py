@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import time
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,6 +23,7 @@ from pydantic import (
 )
 
 from bot.domain.models import Language, OrderType, PaymentKind
+from bot.domain.workdays import WorkingCalendar, calendar_of
 
 TOKEN_ENV = "ORDERDESK_TOKEN"
 PAYMENT_TOKEN_ENV = "ORDERDESK_PAYMENT_TOKEN"
@@ -176,12 +178,32 @@ class ReviewConfig(_Section):
     )(_amount)
 
 
+CarrierName = Annotated[str, Field(min_length=1, max_length=60)]
+
+
 class ShippingConfig(_Section):
     """Shipping: the carriers the warehouse picks from (others can be typed)."""
 
     carriers: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
         default_factory=lambda: ["Courier"]
     )
+    # A carrier's name in each language (`"SF Express" = { zh = "顺丰速运" }`); a carrier not
+    # named here is shown through the catalogs (the usual ones are marked in bot/ui/labels.py).
+    carrier_names: dict[str, dict[Language, CarrierName]] = Field(default_factory=dict)
+
+
+class CalendarConfig(_Section):
+    """Working days: delivery dates offered and shipping deadlines skip the others."""
+
+    working_weekdays: Annotated[
+        list[Annotated[int, Field(ge=1, le=7)]], Field(min_length=1, max_length=7)
+    ] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
+    holidays: list[date] = Field(default_factory=list)
+
+    @cached_property
+    def working(self) -> WorkingCalendar:
+        """The calendar the rules use."""
+        return calendar_of(self.working_weekdays, self.holidays)
 
 
 class GroupChat(_Section):
@@ -376,6 +398,7 @@ class Config(_Section):
     seller: SellerConfig = SellerConfig()
     review: ReviewConfig = ReviewConfig()
     shipping: ShippingConfig = ShippingConfig()
+    calendar: CalendarConfig = CalendarConfig()
     notifications: NotificationsConfig = NotificationsConfig()
     reminders: RemindersConfig = RemindersConfig()
     payments: PaymentsConfig = PaymentsConfig()

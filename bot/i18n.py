@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton
-from babel.numbers import format_currency, get_currency_precision
+from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 from babel.support import Translations
 
 from bot.domain.models import Language
@@ -28,6 +29,19 @@ def N_(message: str) -> str:
     return message
 
 
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """Values put into a message; one ending in a full stop ("2027 г.") absorbs the next."""
+    for key, value in values.items():
+        if isinstance(value, str) and value.endswith("."):
+            template = template.replace(f"%({key})s.", f"%({key})s")
+    return template % values
+
+
+# Carriers' usual names, marked for the catalogs: Texts.carrier translates these (and only
+# these: a name the warehouse typed is shown as typed); others are named in the configuration.
+CARRIERS = frozenset({N_("Courier"), N_("Our van"), N_("Pickup"), N_("Post")})
+
+
 class MissingCatalog(Exception):
     """A compiled catalog (.mo) is missing: run `make compile`."""
 
@@ -41,6 +55,7 @@ class Texts:
         translations: gettext.NullTranslations,
         currency: str,
         zone: ZoneInfo,
+        carrier_names: Mapping[str, Mapping[Language, str]] | None = None,
     ) -> None:
         self.language = language
         self.locale = Locale.parse(BABEL_LOCALES[language])
@@ -48,6 +63,7 @@ class Texts:
         self.currency = currency
         self.zone = zone
         self._digits = int(get_currency_precision(currency))
+        self._carriers = carrier_names or {}
 
     def _(self, message: str) -> str:
         """Translate a message."""
@@ -63,13 +79,29 @@ class Texts:
             Decimal(minor).scaleb(-self._digits), self.currency, locale=self.locale
         )
 
+    def number(self, value: int | Decimal) -> str:
+        """A count or quantity, grouped for the reader (10,000; 10 000)."""
+        return format_decimal(value, locale=self.locale)
+
     def date(self, value: dt.date) -> str:
-        """A date, formatted for the reader."""
+        """A date, formatted for the reader (never all digits: 5 Dec 2026, not 12/5/26)."""
         return format_date(value, "medium", locale=self.locale)
 
     def datetime(self, value: dt.datetime) -> str:
-        """A moment, in the reader's time zone."""
-        return format_datetime(value.astimezone(self.zone), "short", locale=self.locale)
+        """A moment, in the reader's time zone: the medium date and the short time."""
+        local = value.astimezone(self.zone)
+        pattern = str(self.locale.datetime_formats["medium"])
+        return pattern.replace("{1}", self.date(local.date())).replace(
+            "{0}", format_time(local, "short", locale=self.locale)
+        )
+
+    def carrier(self, name: str) -> str:
+        """A carrier's name: configured for the reader's language, else a usual one translated,
+        else as typed."""
+        names = self._carriers.get(name)
+        if names:
+            return names.get(self.language) or names.get(Language.EN) or name
+        return self._(name) if name in CARRIERS else name
 
     def weekday_date(self, value: dt.date) -> str:
         """A short date with its weekday, for date buttons."""
@@ -79,9 +111,16 @@ class Texts:
 class I18n:
     """All catalogs, loaded once at start-up."""
 
-    def __init__(self, currency: str, zone: ZoneInfo, folder: Path = LOCALES_DIR) -> None:
+    def __init__(
+        self,
+        currency: str,
+        zone: ZoneInfo,
+        folder: Path = LOCALES_DIR,
+        carrier_names: Mapping[str, Mapping[Language, str]] | None = None,
+    ) -> None:
         self._currency = currency
         self._zone = zone
+        self._carrier_names = carrier_names or {}
         self._catalogs: dict[Language, gettext.NullTranslations] = {}
         for language, name in CATALOG_NAMES.items():
             if language is Language.EN and not (folder / name).exists():
@@ -103,6 +142,7 @@ class I18n:
                 self._catalogs[language],
                 self._currency,
                 ZoneInfo(zone) if zone else self._zone,
+                self._carrier_names,
             )
             self._cache[key] = found
         return found

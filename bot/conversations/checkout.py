@@ -95,8 +95,9 @@ async def _next(update: Update, context: BotContext, draft: CheckoutDraft) -> St
         await show(update, context, order_views.address_step(t, addresses))
         return State.ADDRESS
     if not draft.date_chosen:
-        earliest, latest = services.checkout.date_range()
-        await show(update, context, order_views.date_step(t, earliest, latest))
+        _, latest = services.checkout.date_range()
+        days = services.checkout.offered_dates()
+        await show(update, context, order_views.date_step(t, days, latest))
         return State.DATE
     if not draft.term:
         terms = await services.customers.payment_terms(context.person)
@@ -171,9 +172,12 @@ async def date_chosen(update: Update, context: BotContext) -> State:
     if day is None:
         draft = _update(context, desired_date=None, date_chosen=True)
     else:
-        earliest, latest = context.services.checkout.date_range()
-        if not earliest <= day <= latest:
-            raise _range_error(context)
+        try:
+            context.services.checkout.check_date(day)
+        except InvalidInput as error:
+            if error.problem is InputProblem.DATE_RANGE:
+                raise _range_error(context) from None
+            raise
         draft = _update(context, desired_date=day, date_chosen=True)
     await answer(update)
     return await _next(update, context, draft)
@@ -182,7 +186,7 @@ async def date_chosen(update: Update, context: BotContext) -> State:
 async def date_typed(update: Update, context: BotContext) -> State:
     """A desired date typed."""
     try:
-        day = context.services.checkout.read_date(message_text(update))
+        day = context.services.checkout.read_delivery_date(message_text(update))
     except InvalidInput as error:
         if error.problem is InputProblem.DATE_RANGE:
             raise _range_error(context) from None

@@ -171,7 +171,11 @@ def build() -> ConversationHandler[BotContext]:
     """The payment conversation."""
     return conversation(
         "payment",
-        entry_points=[CommandHandler("payment", start)],
+        entry_points=[
+            CommandHandler("payment", start),
+            # "💰 Record payment" under an invoice or a customer's "I've paid".
+            CallbackQueryHandler(order_chosen, pattern=r"^pay:o:"),
+        ],
         states={
             State.NUMBER: typed(got_number, (r"^pay:o:", order_chosen)),
             State.AMOUNT: typed(got_amount, (r"^pay:full$", full_amount)),

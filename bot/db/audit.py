@@ -37,6 +37,15 @@ class AuditRepository:
             (ts(at), actor_id, entity, entity_id, action, before, after, reason),
         )
 
+    async def has(self, entity: str, entity_id: int, action: str, after: str) -> bool:
+        """Whether this very entry (entity, action, value) was recorded before."""
+        async with self._conn.execute(
+            "SELECT 1 FROM audit_log WHERE entity = ? AND entity_id = ? AND action = ?"
+            " AND after = ? LIMIT 1",
+            (entity, entity_id, action, after),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
     async def order_history(self, order_id: int, limit: int = 30) -> list[AuditEntry]:
         """Everything recorded about an order, newest last, with the actors' names."""
         async with self._conn.execute(

@@ -22,6 +22,7 @@ class InputProblem(StrEnum):
     REASON_LENGTH = "reason_length"
     DATE_INVALID = "date_invalid"
     DATE_RANGE = "date_range"
+    NOT_WORKING_DAY = "not_working_day"
     SEARCH_EMPTY = "search_empty"
     ROLE_UNKNOWN = "role_unknown"
     CARRIER_LENGTH = "carrier_length"

@@ -7,6 +7,12 @@ from bot.domain.parsing import clean_text
 
 STARS = (1, 2, 3, 4, 5)
 COMMENT_MAX = 1000
+LOW_RATING = 2  # this many stars or fewer, with a comment, alerts the rep and the managers
+
+
+def is_low(rating: int) -> bool:
+    """Whether a rating is low enough that staff should hear about it."""
+    return rating <= LOW_RATING
 
 
 def parse_comment(text: str) -> str:

@@ -23,7 +23,6 @@ class NoticeKind(StrEnum):
     ASK_RATING = "ask_rating"  # to the customer, once per delivered order
     RECEIPT = "receipt"  # to the customer: a payment recorded
     INVOICE = "invoice"  # to the customer: the invoice PDF (text if the PDF cannot be made)
-    INVOICED = "invoiced"  # to finance: an invoice issued at approval, asking a deposit
     CREDIT_NOTE = "credit_note"  # to the customer: an invoiced total changed (credit/debit note)
     REFUND_DUE = "refund_due"  # to finance: money to pay back, with a button to record it
     REFUND = "refund"  # to the customer: money paid back
@@ -41,6 +40,9 @@ class NoticeKind(StrEnum):
     CUSTOM_ANSWER = "custom_answer"  # to the customer's rep (or deciders): the answer
     CUSTOM_DECIDED = "custom_decided"  # to the customer's rep (or deciders): accepted/declined
     LOW_STOCK = "low_stock"  # to the warehouse and admins: available stock fell to the threshold
+    INVOICE_ISSUED = "invoice_issued"  # to finance: the invoice PDF, "Record payment"
+    SAID_PAID = "said_paid"  # to finance: a customer says they paid what an order owes
+    LOW_RATING = "low_rating"  # to the customer's rep and the managers: a low rating, commented
 
 
 class NoticeState(StrEnum):

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 
+from bot.domain.workdays import WorkingCalendar
+
 
 class Kind(StrEnum):
     """What a reminder is about."""
@@ -94,9 +96,18 @@ def next_approval_nudge(submitted_at: datetime, now: datetime, hours: int) -> da
     return None
 
 
-def ship_deadline(approved_on: date, promised: date | None, within_days: int) -> date:
-    """The last day to ship: the date promised on approval, else the order type's SLA."""
-    return promised or approved_on + timedelta(days=within_days)
+def ship_deadline(
+    approved_on: date,
+    promised: date | None,
+    within_days: int,
+    calendar: WorkingCalendar | None = None,
+) -> date:
+    """The last day to ship: the date promised on approval, else the order type's SLA (moved
+    on to a working day when a calendar is given)."""
+    if promised:
+        return promised
+    due = approved_on + timedelta(days=within_days)
+    return calendar.on_or_after(due) if calendar else due
 
 
 def expected_arrival(expected: date | None, shipped_on: date, transit_days: int) -> date:

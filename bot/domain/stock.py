@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.errors import DomainError
+from bot.domain.models import StockLevel
 
 # The largest receipt or adjustment in one movement: a typo guard, not a warehouse limit.
 MAX_MOVE = 100_000
@@ -152,3 +153,12 @@ def crossing(available: int, threshold: int, flagged: bool) -> bool | None:
     if not low and flagged:
         return False
     return None
+
+
+def stock_level(available: int, preorder: bool, low_threshold: int) -> StockLevel:
+    """How a product's stock is shown: in stock, low, out, or open for pre-order."""
+    if available <= 0:
+        return StockLevel.PREORDER if preorder else StockLevel.OUT
+    if available <= low_threshold:
+        return StockLevel.LOW
+    return StockLevel.IN_STOCK

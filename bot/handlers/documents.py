@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
@@ -21,12 +21,19 @@ log = logging.getLogger(__name__)
 
 
 async def reply_file(
-    update: Update, context: BotContext, content: bytes, name: str, caption: str
+    update: Update,
+    context: BotContext,
+    content: bytes,
+    name: str,
+    caption: str,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """Send a file in the current chat."""
+    """Send a file in the current chat (with buttons under it, if given)."""
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_document(chat.id, content, filename=name, caption=caption)
+        await context.bot.send_document(
+            chat.id, content, filename=name, caption=caption, reply_markup=markup
+        )
 
 
 async def uploading(update: Update, context: BotContext) -> None:

@@ -1,24 +1,38 @@
-"""Finance: /invoice, /receivables, the Issue invoice button; /payment is a conversation."""
+"""Finance: /invoice, /receivables, the Issue invoice and I've paid buttons; /payment is a flow."""
 
 from __future__ import annotations
 
-from telegram import Update
+import logging
+
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.errors import InputProblem, InvalidInput, NotInvoiced
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file, note_file, reply_file, uploading
-from bot.handlers.render import answer, show
+from bot.handlers.render import answer, say, show
 from bot.services.invoices import is_note
 from bot.services.money import Invoice
 from bot.ui import finance_views, invoice_views, note_views
 from bot.ui.callbacks import BadCallback, parse
 
+log = logging.getLogger(__name__)
+
 
 async def _issued(update: Update, context: BotContext, invoice: Invoice) -> None:
-    """Finance sees the invoice (the customer receives its PDF through the outbox)."""
-    await show(update, context, finance_views.invoice_issued(context.t, invoice))
+    """Finance gets the invoice's PDF with a button to record its payment (the customer
+    receives theirs through the outbox); the text alone if the PDF cannot be made."""
+    screen = finance_views.invoice_issued(context.t, invoice)
+    try:
+        doc = await context.services.invoices.document(context.person, invoice.number)
+        content, name = await invoice_file(context, doc)
+    except Exception:
+        log.exception("the PDF of invoice %s could not be made", invoice.number)
+        await show(update, context, screen)
+        return
+    markup = screen.keyboard if isinstance(screen.keyboard, InlineKeyboardMarkup) else None
+    await reply_file(update, context, content, name, screen.text, markup)
 
 
 async def invoice_command(update: Update, context: BotContext) -> None:
@@ -55,9 +69,15 @@ async def _note_again(update: Update, context: BotContext, number: str) -> None:
 
 async def finance_button(update: Update, context: BotContext) -> None:
     """fin:inv:<order id> issues an invoice; fin:c:<customer> shows what a customer owes;
-    fin:rm:<customer>:<1|0> pauses or resumes their reminders."""
+    fin:rm:<customer>:<1|0> pauses or resumes their reminders; fin:paid:<order id> is a
+    customer's "I've paid" (finance told once per amount owed)."""
     cb = parse(update.callback_query.data if update.callback_query else None)
     finance, person = context.services.finance, context.person
+    if cb.action == "paid":  # the customer's "I've paid" under a payment reminder
+        claim = await finance.said_paid(person, cb.number(0))
+        await answer(update)
+        await say(update, context, finance_views.paid_claim(context.t, claim))  # reminder kept
+        return
     if cb.action == "inv":
         invoice = await finance.issue_invoice(person, order_id=cb.number(0))
         await answer(update)

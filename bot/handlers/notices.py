@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.models import OrderLine, OrderStatus
+from bot.domain.models import OrderLine, OrderStatus, PaymentStatus
 from bot.domain.notices import NoticeKind
 from bot.domain.review import Route
 from bot.domain.statement import Presets, preset_period
@@ -19,7 +19,8 @@ from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file, note_file, statement_file
 from bot.i18n import Texts
 from bot.services.custom_orders import CustomNote, CustomRef
-from bot.services.finance import PaymentResult, RefundResult
+from bot.services.feedback import LowRating
+from bot.services.finance import PaymentResult, RefundResult, SaidPaid
 from bot.services.money import CreditNote, Invoice, RefundDue
 from bot.services.notices import (
     CardDecided,
@@ -175,8 +176,25 @@ async def _invoice(context: BotContext, t: Texts, invoice: Invoice) -> Rendered:
     return Document(content, name, caption, pay)
 
 
-async def _invoiced(context: BotContext, t: Texts, invoice: Invoice) -> Rendered:
-    return finance_views.invoice_issued(t, invoice)
+async def _invoice_issued(context: BotContext, t: Texts, invoice: Invoice) -> Rendered:
+    """To finance: the PDF with "Record payment"; the text and button if it cannot be made."""
+    screen = finance_views.invoice_issued(t, invoice)
+    try:
+        doc = await context.services.invoices.document(invoice.customer_user, invoice.number)
+        content, name = await invoice_file(context, doc)
+    except Exception:
+        log.exception("the PDF of invoice %s could not be made", invoice.number)
+        return screen
+    markup = screen.keyboard if isinstance(screen.keyboard, InlineKeyboardMarkup) else None
+    return Document(content, name, screen.text, markup)
+
+
+async def _said_paid(context: BotContext, t: Texts, claim: SaidPaid) -> Rendered:
+    order = await context.services.outbox.order(claim.order_id)
+    if order.payment_status is PaymentStatus.PAID:  # recorded meanwhile
+        return None
+    customer = await context.services.outbox.customer(order.customer_id)
+    return finance_views.to_finance_said_paid(t, order, customer, claim.amount)
 
 
 async def _credit_note(context: BotContext, t: Texts, note: CreditNote) -> Rendered:
@@ -266,6 +284,12 @@ async def _low_stock(context: BotContext, t: Texts, notice: LowStock) -> Rendere
     return stock_views.low_stock(t, row, context.config.catalog.low_stock_threshold)
 
 
+async def _low_rating(context: BotContext, t: Texts, alert: LowRating) -> Rendered:
+    order = await context.services.outbox.order(alert.order_id)
+    customer = await context.services.outbox.customer(order.customer_id)
+    return feedback_views.low_rating(t, order, customer, alert.rating, alert.comment)
+
+
 async def _reminder_settled(
     context: BotContext, ref: ReminderRef, status: str, error: str | None
 ) -> None:
@@ -311,7 +335,6 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.ASK_RATING: Renderer(OrderRef, _ask_rating),
     NoticeKind.RECEIPT: Renderer(PaymentResult, _receipt),
     NoticeKind.INVOICE: Renderer(Invoice, _invoice),
-    NoticeKind.INVOICED: Renderer(Invoice, _invoiced),
     NoticeKind.CREDIT_NOTE: Renderer(CreditNote, _credit_note),
     NoticeKind.REFUND_DUE: Renderer(RefundDue, _refund_due),
     NoticeKind.REFUND: Renderer(RefundResult, _refund),
@@ -329,6 +352,9 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.CUSTOM_ANSWER: Renderer(CustomNote, _custom_answer),
     NoticeKind.CUSTOM_DECIDED: Renderer(CustomRef, _custom_decided),
     NoticeKind.LOW_STOCK: Renderer(LowStock, _low_stock),
+    NoticeKind.LOW_RATING: Renderer(LowRating, _low_rating),
+    NoticeKind.INVOICE_ISSUED: Renderer(Invoice, _invoice_issued),
+    NoticeKind.SAID_PAID: Renderer(SaidPaid, _said_paid),
 }
 
 

@@ -7,6 +7,7 @@ from bot.domain.errors import ProductNotFound
 from bot.domain.models import Category, Language, Page, Product, StockLevel, User
 from bot.domain.parsing import parse_search
 from bot.domain.pricing import as_customer_sees
+from bot.domain.stock import stock_level
 from bot.services.base import Service
 
 
@@ -21,11 +22,9 @@ class CatalogService(Service):
 
     def stock_level(self, product: Product) -> StockLevel:
         """How a product's stock is shown: in stock, low, out, or open for pre-order."""
-        if product.available <= 0:
-            return StockLevel.PREORDER if product.preorder else StockLevel.OUT
-        if product.available <= self.config.catalog.low_stock_threshold:
-            return StockLevel.LOW
-        return StockLevel.IN_STOCK
+        return stock_level(
+            product.available, product.preorder, self.config.catalog.low_stock_threshold
+        )
 
     async def categories(self, language: Language) -> list[Category]:
         """Categories with products, in display order."""

@@ -102,14 +102,38 @@ class CheckoutService(Service):
         return self.clock.now().astimezone(self.config.business.zone).date()
 
     def date_range(self) -> tuple[date, date]:
-        """Earliest and latest desired delivery dates."""
+        """Earliest and latest desired delivery dates (the earliest a working day)."""
         today, c = self.today(), self.config.checkout
-        return today + timedelta(c.min_lead_days), today + timedelta(c.max_lead_days)
+        earliest = self.config.calendar.working.on_or_after(today + timedelta(c.min_lead_days))
+        return earliest, today + timedelta(c.max_lead_days)
+
+    def offered_dates(self) -> list[date]:
+        """The delivery dates a customer may choose: working days in the range."""
+        return self.config.calendar.working.working_days(*self.date_range())
+
+    def _in_range(self, day: date) -> None:
+        """Within the lead days (the days before the first working one fail check_date)."""
+        today, c = self.today(), self.config.checkout
+        earliest, latest = today + timedelta(c.min_lead_days), today + timedelta(c.max_lead_days)
+        if not earliest <= day <= latest:
+            raise InvalidInput(InputProblem.DATE_RANGE, earliest.isoformat(), latest.isoformat())
+
+    def check_date(self, day: date) -> date:
+        """A desired delivery date chosen at checkout, refused outside the range or on a
+        non-working day."""
+        self._in_range(day)
+        if not self.config.calendar.working.is_working_day(day):
+            raise InvalidInput(InputProblem.NOT_WORKING_DAY)
+        return day
 
     def read_date(self, text: str) -> date:
-        """A desired delivery date typed by the customer."""
+        """A date typed by the customer, within the lead days (a custom order's wanted date)."""
         c = self.config.checkout
         return parse_date(text, self.today(), c.min_lead_days, c.max_lead_days)
+
+    def read_delivery_date(self, text: str) -> date:
+        """A desired delivery date typed at checkout: within the range, on a working day."""
+        return self.check_date(self.read_date(text))
 
     async def submitted_by_token(self, user: User, token: str) -> Order | None:
         """The order a checkout token produced, if it is this user's."""
@@ -154,12 +178,8 @@ class CheckoutService(Service):
             raise OptionNotOffered()
         if method.needs_address and not draft.address:
             raise DraftIncomplete()
-        if draft.desired_date is not None:
-            earliest, latest = self.date_range()
-            if not earliest <= draft.desired_date <= latest:
-                raise InvalidInput(
-                    InputProblem.DATE_RANGE, earliest.isoformat(), latest.isoformat()
-                )
+        if draft.desired_date is not None:  # a custom order's wanted date may be any day
+            self._in_range(draft.desired_date)
         return method, term
 
     async def submit(self, user: User, draft: CheckoutDraft) -> Submission:

@@ -8,10 +8,23 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.domain.errors import FeedbackGiven, FeedbackNotOpen, OrderNotFound
-from bot.domain.feedback import STARS, parse_comment
+from bot.domain.feedback import STARS, is_low, parse_comment
 from bot.domain.models import Order, User
+from bot.domain.notices import NoticeKind
 from bot.domain.reports import DELIVERED
+from bot.domain.roles import Role
 from bot.services.base import Service, require_customer
+from bot.services.notices import post, staff_with
+
+
+class LowRating(BaseModel):
+    """A low rating with the customer's comment, for their rep and the managers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: int
+    rating: int
+    comment: str
 
 
 class FeedbackAsk(BaseModel):
@@ -84,5 +97,23 @@ class FeedbackService(Service):
                 raise FeedbackNotOpen()
             if not await uow.feedback.comment(order.id, comment):
                 raise FeedbackGiven()
+            await self._alert_if_low(uow, order, comment)
             await uow.commit()
         return order
+
+    async def _alert_if_low(self, uow: UnitOfWork, order: Order, comment: str) -> None:
+        """A low rating with a comment: the customer's rep and the managers are told."""
+        rated = await uow.feedback.rating(order.id)
+        if rated is None or not is_low(rated[0]):
+            return
+        now = self.clock.now()
+        alert = LowRating(order_id=order.id, rating=rated[0], comment=comment)
+        customer = await uow.customers.by_id(order.customer_id)
+        rep = await uow.users.by_id(customer.rep_id) if customer and customer.rep_id else None
+        if rep is not None:
+            await post(uow, self.config, NoticeKind.LOW_RATING, alert, [rep], now)
+        managers = await staff_with(uow, Role.SALES_MANAGER)
+        managers = [m for m in managers if rep is None or m.id != rep.id]
+        await post(
+            uow, self.config, NoticeKind.LOW_RATING, alert, managers, now, role=Role.SALES_MANAGER
+        )

@@ -19,10 +19,10 @@ from bot.domain.models import Customer, Order, OrderStatus, PaymentStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_search
 from bot.domain.payments import AGEING, CHARGES_NOTHING, Method, outstanding, spread
-from bot.domain.roles import Permission
-from bot.services.base import Service, authorize, customer_of
+from bot.domain.roles import Permission, Role
+from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.money import Invoice, invoice_order, money_of, settle
-from bot.services.notices import post
+from bot.services.notices import post, staff_with
 
 INVOICEABLE = (
     OrderStatus.APPROVED,
@@ -32,6 +32,7 @@ INVOICEABLE = (
     OrderStatus.COMPLETED,
 )
 TOP = 10
+SAID_PAID = "said_paid"  # the audit entry of a customer's "I've paid", with the amount owed
 SPREAD_LIMIT = 50  # open orders of a customer a payment may be spread over
 
 
@@ -49,6 +50,25 @@ class PaymentResult(BaseModel):
     created: bool = True  # False: this confirmation had recorded it already
     spread: tuple[tuple[str, int], ...] = ()
     refund_due: int = 0
+
+
+class SaidPaid(BaseModel):
+    """Finance's notice: the customer says they paid what the order owed then."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: int
+    amount: int
+
+
+class PaidClaim(BaseModel):
+    """What came of a customer's "I've paid": finance told now, or already (or nothing owed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    amount: int
+    told: bool
 
 
 class PaymentPlan(BaseModel):
@@ -217,6 +237,34 @@ class FinanceService(Service):
             invoice = await invoice_order(uow, self.config, order, actor.id, now)
             await uow.commit()
         return invoice
+
+    async def said_paid(self, user: User, order_id: int) -> PaidClaim:
+        """A customer's "I've paid" on their order: finance is told once per amount owed (a
+        repeat press, or nothing owed, tells no one)."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, user)
+            order = await uow.orders.by_id(order_id)
+            if order is None or order.customer_id != customer.id:
+                raise OrderNotFound()
+            owed = 0 if order.status in CHARGES_NOTHING else (await money_of(uow, order)).owed
+            if not owed or await uow.audit.has("order", order.id, SAID_PAID, str(owed)):
+                return PaidClaim(order=order, amount=owed, told=False)
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="order",
+                entity_id=order.id,
+                action=SAID_PAID,
+                after=str(owed),
+            )
+            finance = await staff_with(uow, Role.FINANCE)
+            notice = SaidPaid(order_id=order.id, amount=owed)
+            await post(
+                uow, self.config, NoticeKind.SAID_PAID, notice, finance, now, role=Role.FINANCE
+            )
+            await uow.commit()
+        return PaidClaim(order=order, amount=owed, told=True)
 
     async def owed(
         self, actor: User, *, number: str | None = None, order_id: int | None = None

@@ -141,9 +141,9 @@ async def invoice_order(
         deposit=deposit_due,
     )
     await post(uow, config, NoticeKind.INVOICE, invoice, [customer_user], now)
-    if deposit_due:  # issued without finance: they are told, as when they issue one
-        finance = await staff_with(uow, Role.FINANCE)
-        await post(uow, config, NoticeKind.INVOICED, invoice, finance, now, role=Role.FINANCE)
+    # Finance gets the PDF to match the payment against (who issued it sees it at once).
+    finance = [u for u in await staff_with(uow, Role.FINANCE) if u.id != actor_id]
+    await post(uow, config, NoticeKind.INVOICE_ISSUED, invoice, finance, now, role=Role.FINANCE)
     return invoice
 
 

@@ -429,7 +429,12 @@ class ReminderService(Service):
 
     def _deadline(self, approved_at: datetime, promised: date | None, kind: OrderType) -> date:
         approved_on = approved_at.astimezone(self.zone).date()
-        return ship_deadline(approved_on, promised, self.config.reminders.ship_within(kind))
+        return ship_deadline(
+            approved_on,
+            promised,
+            self.config.reminders.ship_within(kind),
+            self.config.calendar.working,
+        )
 
     def _arrival(self, expected: date | None, shipped_at: datetime) -> date:
         shipped_on = shipped_at.astimezone(self.zone).date()

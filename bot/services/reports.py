@@ -117,7 +117,9 @@ class Ratings(_Value):
 
 
 def _deadline(config: Config, approved_on: date, promised: date | None, kind: OrderType) -> date:
-    return ship_deadline(approved_on, promised, config.reminders.ship_within(kind))
+    return ship_deadline(
+        approved_on, promised, config.reminders.ship_within(kind), config.calendar.working
+    )
 
 
 async def sales_by_day(uow: UnitOfWork, zone: ZoneInfo, period: Period) -> SalesByDay:

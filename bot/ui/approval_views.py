@@ -12,7 +12,6 @@ from bot.services.approvals import ApprovalCard, Waiting
 from bot.ui import labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
-from bot.ui.units import quantity
 
 CHECK_OK = {
     Check.STOCK: N_("stock reserved"),
@@ -121,15 +120,7 @@ def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
             *_delivery(t, config, value),
         ]
     )
-    items = [
-        t._("• %(name)s — %(qty)s × %(price)s")
-        % {
-            "name": esc(clip(x.name, 60)),
-            "qty": quantity(t, x.qty, x.unit),
-            "price": t.money(x.unit_price),
-        }
-        for x in value.lines
-    ]
+    items = [labels.priced_item(t, x.name, x.qty, x.unit, x.unit_price) for x in value.lines]
     if value.discount_bp:
         head += "\n" + t._("Discount: %(percent)s%%") % {"percent": f"{value.discount_bp / 100:g}"}
     if value.promised:

@@ -23,6 +23,8 @@ def cart_line(t: Texts, index: int, line: CartLine) -> str:
     if line.short:
         if not line.active:
             text += "\n    " + t._("⚠️ no longer sold")
+        elif line.available <= 0:
+            text += "\n    " + t._("⚠️ out of stock")
         else:
             text += "\n    " + t.ngettext(
                 "⚠️ only %(qty)s available", "⚠️ only %(qty)s available", line.available

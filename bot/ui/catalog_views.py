@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.domain.models import Category, Page, Product, StockLevel, Unit
-from bot.i18n import Texts
+from bot.domain.stock import stock_level
+from bot.i18n import N_, Texts
 from bot.ui.callbacks import pack
 from bot.ui.labels import STOCK
 from bot.ui.screen import CAPTION_LIMIT, Screen, button, clip, esc, keyboard, nav_row
@@ -27,12 +28,31 @@ def categories(t: Texts, items: list[Category]) -> Screen:
     return Screen(t._("<b>Catalog</b>\nChoose a category:"), keyboard(rows))
 
 
+# In lists, products that cannot be had now are marked (low stock shows on the card only).
+LIST_MARKS = {StockLevel.OUT: "❌", StockLevel.PREORDER: "🕓"}
+
+
+def list_label(t: Texts, p: Product) -> str:
+    """A product's button in a list: name and price, marked when out of stock or pre-order."""
+    mark = LIST_MARKS.get(stock_level(p.available, p.preorder, 0))
+    label = f"{clip(p.name, 40)} · {t.money(p.price)}"
+    return f"{mark} {label}" if mark else label
+
+
+def list_legend(t: Texts, page: Page[Product]) -> str:
+    """What the marks on a page of products mean (only those shown)."""
+    levels = {stock_level(p.available, p.preorder, 0) for p in page.items}
+    return "\n".join(
+        f"{LIST_MARKS[level]} {t._(LIST_LEGEND[level])}" for level in LIST_MARKS if level in levels
+    )
+
+
+LIST_LEGEND = {StockLevel.OUT: N_("out of stock"), StockLevel.PREORDER: N_("can be pre-ordered")}
+
+
 def product_list(t: Texts, category: Category, page: Page[Product]) -> Screen:
     """One page of a category's products."""
-    rows = [
-        [button(f"{clip(p.name, 40)} · {t.money(p.price)}", pack("cat", "p", p.id, page.page))]
-        for p in page.items
-    ]
+    rows = [[button(list_label(t, p), pack("cat", "p", p.id, page.page))] for p in page.items]
     rows.append(nav_row(page.page, page.pages, lambda n: pack("cat", "c", category.id, n)))
     rows.append(
         [
@@ -41,7 +61,8 @@ def product_list(t: Texts, category: Category, page: Page[Product]) -> Screen:
         ]
     )
     text = t._("<b>%(category)s</b>\nChoose a product:") % {"category": esc(category.name)}
-    return Screen(text, keyboard(rows))
+    legend = list_legend(t, page)
+    return Screen(f"{text}\n{legend}" if legend else text, keyboard(rows))
 
 
 def product_card(
@@ -111,15 +132,13 @@ def search_results(t: Texts, words: str, page: Page[Product]) -> Screen:
             t._("Nothing found for “%(words)s”. Try fewer words or browse the /catalog.")
             % {"words": esc(words)}
         )
-    rows = [
-        [button(f"{clip(p.name, 40)} · {t.money(p.price)}", pack("cat", "p", p.id, 0))]
-        for p in page.items
-    ]
+    rows = [[button(list_label(t, p), pack("cat", "p", p.id, 0))] for p in page.items]
     rows.append(nav_row(page.page, page.pages, lambda n: pack("cat", "s", n)))
     text = t.ngettext(
         "Found %(n)d product for “%(words)s”:", "Found %(n)d products for “%(words)s”:", page.total
     ) % {"n": page.total, "words": esc(words)}
-    return Screen(text, keyboard(rows))
+    legend = list_legend(t, page)
+    return Screen(f"{text}\n{legend}" if legend else text, keyboard(rows))
 
 
 def back_in_stock(t: Texts, product: Product) -> Screen:

@@ -38,7 +38,7 @@ from bot.domain.errors import (
     TransitionRefused,
     UnknownSku,
 )
-from bot.i18n import N_, Texts
+from bot.i18n import N_, Texts, fill
 from bot.ui import batch_views
 from bot.ui.labels import ORDER_STATUS
 from bot.ui.screen import clip, esc
@@ -60,6 +60,9 @@ INPUT = {
     InputProblem.REASON_LENGTH: N_("The reason must be %(low)s to %(high)s characters long."),
     InputProblem.DATE_INVALID: N_("Please send a date like 2026-12-24, or press a button."),
     InputProblem.DATE_RANGE: N_("Please choose a date from %(low)s to %(high)s."),
+    InputProblem.NOT_WORKING_DAY: N_(
+        "We do not deliver on that day (a weekend or holiday). Please choose a working day."
+    ),
     InputProblem.SEARCH_EMPTY: N_("What should I look for? Example: /search paper"),
     InputProblem.CARRIER_LENGTH: N_("The carrier's name must be %(low)s to %(high)s characters."),
     InputProblem.TRACKING_INVALID: N_(
@@ -129,16 +132,21 @@ INPUT = {
 def describe(error: DomainError, t: Texts) -> str:
     """A clear message for a domain error."""
     if isinstance(error, InvalidInput):
-        low = esc(error.low) if isinstance(error.low, str) else error.low  # may be typed text
-        return t._(INPUT[error.problem]) % {"low": low, "high": error.high}
+        bounds = {
+            "low": t.number(error.low) if isinstance(error.low, int) else esc(str(error.low)),
+            "high": t.number(error.high) if isinstance(error.high, int) else error.high,
+        }
+        return fill(t._(INPUT[error.problem]), bounds)
     if isinstance(error, NotRegistered):
         return t._("Please register first: send /start.")
     if isinstance(error, ProductNotFound):
         return t._("This product is no longer available.")
     if isinstance(error, NotEnoughStock):
+        if error.available <= 0:
+            return t._("Sorry, this product is out of stock.")
         return t.ngettext(
-            "Only %(n)d unit is available.", "Only %(n)d units are available.", error.available
-        ) % {"n": error.available}
+            "Only %(n)s unit is available.", "Only %(n)s units are available.", error.available
+        ) % {"n": t.number(error.available)}
     if isinstance(error, CartEmpty):
         return t._("Your cart is empty. Browse the /catalog to add products.")
     if isinstance(error, LinesUnavailable):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
-
 from bot.domain.exports import Dataset, ExportPeriod, Preset, Table
 from bot.i18n import N_, Texts
 from bot.ui.callbacks import day_arg, pack
@@ -112,8 +110,8 @@ def too_large(t: Texts, table: Table) -> str:
         "%(n)s rows: more than a chat export takes (%(max)s). Choose a shorter period, "
         "or run orderdesk export on the server."
     ) % {
-        "n": format_decimal(len(table.rows), locale=t.locale),
-        "max": format_decimal(MAX_ROWS, locale=t.locale),
+        "n": t.number(len(table.rows)),
+        "max": t.number(MAX_ROWS),
     }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.feedback import STARS
-from bot.domain.models import Order
+from bot.domain.models import Customer, Order
 from bot.i18n import Texts
 from bot.ui.callbacks import pack
-from bot.ui.screen import Screen, button, keyboard
+from bot.ui.screen import Screen, button, clip, esc, keyboard
 
 AREA = "fb"
 
@@ -49,3 +49,17 @@ def ask_comment(t: Texts, order: Order, rating: int) -> Screen:
 def thanks(t: Texts) -> Screen:
     """The end of the feedback."""
     return Screen(t._("Thank you for your feedback! It helps us do better."))
+
+
+def low_rating(t: Texts, order: Order, customer: Customer, rating: int, comment: str) -> Screen:
+    """To the customer's rep and the managers: a low rating and what the customer wrote."""
+    text = t._(
+        "⚠️ Low rating: %(customer)s rated order %(number)s %(stars)s.\nComment: %(comment)s"
+    ) % {
+        "customer": esc(customer.name),
+        "number": order.number,
+        "stars": "⭐" * rating,
+        "comment": esc(clip(comment, 1000)),
+    }
+    rows = [[button(t._("📄 Open order"), pack("stf", "o", order.id))]]
+    return Screen(text, keyboard(rows))

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from telegram import InlineKeyboardButton
+
 from bot.config import Config
-from bot.domain.models import Order
+from bot.domain.models import Customer, Order
 from bot.domain.payments import Ledger, Method
 from bot.i18n import N_, Texts
 from bot.services.finance import (
     CustomerBalance,
+    PaidClaim,
     PaymentPlan,
     PaymentResult,
     Receivables,
@@ -20,7 +23,7 @@ from bot.services.money import CreditNote, Invoice, awaits_payment
 from bot.ui import labels
 from bot.ui.callbacks import pack
 from bot.ui.customer_views import pause_button, reminders_state
-from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
+from bot.ui.screen import CAPTION_LIMIT, Screen, button, clip, esc, fit, keyboard
 
 METHODS = {
     Method.BANK_TRANSFER: N_("Bank transfer"),
@@ -69,14 +72,47 @@ def _dues(t: Texts, value: Invoice) -> list[str]:
     return due_lines(t, value.dues, value.deposit)
 
 
+def record_payment_row(t: Texts, order_id: int) -> list[InlineKeyboardButton]:
+    """The button that opens the payment-recording flow for one order."""
+    return [button(t._("💰 Record payment"), pack("pay", "o", order_id))]
+
+
 def invoice_issued(t: Texts, value: Invoice) -> Screen:
-    """Finance's view of the invoice just issued."""
+    """Finance's view of an invoice issued, with the button to record its payment."""
     head = t._("🧾 Invoice <b>%(invoice)s</b> for order %(order)s: %(amount)s") % {
         "invoice": value.number,
         "order": value.order.number,
         "amount": t.money(value.amount),
     }
-    return Screen("\n".join([head, *_dues(t, value)]))
+    text = "\n".join([head, *_dues(t, value)])
+    return Screen(clip(text, CAPTION_LIMIT), keyboard([record_payment_row(t, value.order.id)]))
+
+
+def to_finance_said_paid(t: Texts, order: Order, customer: Customer, amount: int) -> Screen:
+    """Finance's notice: a customer says they paid; check the bank and record it."""
+    text = t._(
+        "💬 %(customer)s says they paid %(amount)s for order %(order)s. "
+        "Please check the account and record the payment."
+    ) % {"customer": esc(customer.name), "amount": t.money(amount), "order": order.number}
+    return Screen(text, keyboard([record_payment_row(t, order.id)]))
+
+
+def paid_claim(t: Texts, claim: PaidClaim) -> str:
+    """The customer's answer to "I've paid": thanks, finance will confirm (or already knows)."""
+    values = {"amount": t.money(claim.amount), "order": claim.order.number}
+    if claim.told:
+        text = t._(
+            "🙏 Thank you! We told our finance team about your payment of %(amount)s "
+            "for order %(order)s; you will get a receipt once they confirm it."
+        )
+    elif claim.amount:
+        text = t._(
+            "Thank you, our finance team already knows about your payment of %(amount)s "
+            "for order %(order)s and will confirm it."
+        )
+    else:
+        text = t._("Order %(order)s has nothing left to pay. Thank you!")
+    return text % values
 
 
 def to_customer_invoice(t: Texts, value: Invoice) -> Screen:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from bot.config import PaymentTermConfig
-from bot.domain.models import OrderStatus, OrderType, PaymentKind, PaymentStatus, StockLevel
+from bot.domain.models import OrderStatus, OrderType, PaymentKind, PaymentStatus, StockLevel, Unit
 from bot.domain.roles import Role
 from bot.i18n import N_, Texts
+from bot.ui.screen import clip, esc
+from bot.ui.units import quantity
 
 ORDER_STATUS = {
     OrderStatus.SUBMITTED: N_("submitted, awaiting review"),
@@ -50,6 +52,15 @@ STOCK = {
     StockLevel.OUT: N_("❌ Out of stock"),
     StockLevel.PREORDER: N_("🕓 Available for pre-order"),
 }
+
+
+def priced_item(t: Texts, name: str, qty: int, unit: Unit, unit_price: int) -> str:
+    """An order line in one line: • name — quantity (in its unit) × unit price."""
+    return t._("• %(name)s — %(qty)s × %(price)s") % {
+        "name": esc(clip(name, 60)),
+        "qty": quantity(t, qty, unit),
+        "price": t.money(unit_price),
+    }
 
 
 def status(t: Texts, value: OrderStatus) -> str:

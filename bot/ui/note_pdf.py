@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.i18n import Texts
+from bot.i18n import Texts, fill
 from bot.services.invoices import NoteDocument
 from bot.ui.note_views import reason, title
 from bot.ui.pdf_parts import MARGIN, WIDTH, Page, bold, drop, heading, lines, page, seller_lines
@@ -69,7 +69,7 @@ def layout(t: Texts, doc: NoteDocument) -> Layout:
     customer.append(t._("Phone: %(value)s") % {"value": c.phone})
     invoice = {"invoice": doc.invoice, "day": t.date(doc.invoice_on)}
     body = [
-        t._("Corrects invoice %(invoice)s of %(day)s.") % invoice,
+        fill(t._("Corrects invoice %(invoice)s of %(day)s."), invoice),
         t._("Invoiced: %(amount)s") % {"amount": t.money(doc.invoiced)},
         t._("Reason: %(value)s") % {"value": reason(t, doc.reason)},
     ]

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from bot.config import Config, PaymentTermConfig
 from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Product, Totals
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.payments import ledger
-from bot.i18n import N_, Texts
+from bot.i18n import N_, Texts, fill
 from bot.services.checkout import CheckoutDraft, Quote
 from bot.services.money import awaits_payment
 from bot.ui import labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.cart_views import cart_line
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
-from bot.ui.units import quantity
 
 DATE_BUTTONS = 6
 
@@ -71,18 +70,17 @@ def address_step(t: Texts, addresses: list[Address]) -> Screen:
     return Screen(text, keyboard(rows))
 
 
-def date_step(t: Texts, earliest: date, latest: date) -> Screen:
-    """Choose a desired delivery date."""
-    days = [
-        earliest + timedelta(n) for n in range(DATE_BUTTONS) if earliest + timedelta(n) <= latest
-    ]
-    buttons = [button(t.weekday_date(d), pack("co", "dt", day_arg(d))) for d in days]
+def date_step(t: Texts, days: list[date], latest: date) -> Screen:
+    """Choose a desired delivery date among the working days offered."""
+    shown = days[:DATE_BUTTONS]
+    buttons = [button(t.weekday_date(d), pack("co", "dt", day_arg(d))) for d in shown]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append([button(t._("No preference"), pack("co", "dt", day_arg(None)))])
     rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
-    text = t._("📅 When would you like it? Press a day or send a date up to %(latest)s.") % {
-        "latest": t.date(latest)
-    }
+    text = fill(
+        t._("📅 When would you like it? Press a day or send a date up to %(latest)s."),
+        {"latest": t.date(latest)},
+    )
     return Screen(text, keyboard(rows))
 
 
@@ -122,7 +120,7 @@ def summary(
         % {"value": t.date(draft.desired_date) if draft.desired_date else t._("no preference")}
     )
     details.append(
-        t._("Payment: %(value)s") % {"value": labels.payment_term(t, term) if term else "—"}
+        t._("Payment terms: %(value)s") % {"value": labels.payment_term(t, term) if term else "—"}
     )
     if draft.note:
         details.append(t._("Note: %(value)s") % {"value": esc(clip(draft.note, 500))})
@@ -242,18 +240,10 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
             t._("Placed: %(when)s") % {"when": t.datetime(o.submitted_at)},
         ]
     )
-    items = [
-        t._("• %(name)s — %(qty)s × %(price)s")
-        % {
-            "name": esc(clip(x.name, 60)),
-            "qty": quantity(t, x.qty, x.unit),
-            "price": t.money(x.unit_price),
-        }
-        for x in detail.lines
-    ]
+    items = [labels.priced_item(t, x.name, x.qty, x.unit, x.unit_price) for x in detail.lines]
     tail = list(totals_block(t, o.totals, method_name))
     tail.append(
-        t._("Payment: %(value)s")
+        t._("Payment terms: %(value)s")
         % {"value": labels.payment_term(t, term) if term else o.payment_term}
     )
     if o.address:

@@ -154,7 +154,12 @@ def added(t: Texts, result: AddedToCart) -> Screen:
         )
     for refused in result.refused:
         name = esc(clip(refused.name, 60))
-        if refused.reason is NotAdded.STOCK:
+        if refused.reason is NotAdded.STOCK and refused.available <= 0:
+            lines.append(
+                t._("⚠️ Not added: %(qty)s × %(name)s, out of stock.")
+                % {"qty": t.number(refused.qty), "name": name}
+            )
+        elif refused.reason is NotAdded.STOCK:
             lines.append(
                 t._("⚠️ Not added: %(qty)d × %(name)s, only %(n)d available.")
                 % {"qty": refused.qty, "name": name, "n": refused.available}

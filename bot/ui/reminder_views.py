@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton
 from bot.config import Config
 from bot.domain.models import Customer
 from bot.domain.reminders import Audience, DeliveryStep, Kind, Nudge
-from bot.i18n import N_, Texts
+from bot.i18n import N_, Texts, fill
 from bot.services.reminders import Outgoing
 from bot.ui.callbacks import pack
 from bot.ui.finance_views import digest
@@ -64,7 +64,7 @@ def _payment(t: Texts, config: Config, value: Outgoing) -> Screen:
             "%(amount)s was due on %(day)s, %(days)d days ago.",
             due.days_late,
         )
-    lines = [head % facts]
+    lines = [fill(head, facts)]
     if due.count > 1:
         lines.append(t._("Instalment %(n)d of %(count)d.") % {"n": due.seq, "count": due.count})
     if due.invoice:
@@ -76,6 +76,7 @@ def _payment(t: Texts, config: Config, value: Outgoing) -> Screen:
         lines.append(t._("Already paid? Then please ignore this message, and thank you."))
     rows = [
         *pay_rows(t, config, order.id),
+        [button(t._("✅ I've paid"), pack("fin", "paid", order.id))],
         [button(t._("📄 View order"), pack("ord", "v", order.id))],
     ]
     return Screen("\n".join(lines), keyboard(rows))
@@ -160,7 +161,7 @@ def _tracking(t: Texts, value: Outgoing) -> str:
     s = value.shipment
     assert s is not None
     return t._("Carrier: %(carrier)s, tracking number: %(tracking)s") % {
-        "carrier": esc(s.carrier),
+        "carrier": esc(t.carrier(s.carrier)),
         "tracking": esc(s.tracking or "—"),
     }
 
@@ -181,7 +182,7 @@ def _delivery(t: Texts, config: Config, value: Outgoing) -> Screen:
             "not confirmed as delivered."
         )
         rows = [_open_order(t, value)]
-        return Screen("\n".join([head % facts, _tracking(t, value)]), keyboard(rows))
+        return Screen("\n".join([fill(head, facts), _tracking(t, value)]), keyboard(rows))
     if value.level == DeliveryStep.LATE:
         head = t._(
             "📦 Your shipment of order %(order)s was expected on %(day)s. We are checking "
@@ -189,7 +190,7 @@ def _delivery(t: Texts, config: Config, value: Outgoing) -> Screen:
         )
     else:
         head = t._("📬 Has your order %(order)s arrived? Please confirm that you received it.")
-    return Screen("\n".join([head % facts, _tracking(t, value)]), keyboard([received]))
+    return Screen("\n".join([fill(head, facts), _tracking(t, value)]), keyboard([received]))
 
 
 def _digest(t: Texts, config: Config, value: Outgoing) -> Screen:

@@ -81,7 +81,7 @@ def shipment_line(t: Texts, s: Shipment) -> str:
     """A shipment in one line: carrier, tracking, when, delivered or expected."""
     text = t._("Shipment %(n)d: %(carrier)s, tracking %(tracking)s") % {
         "n": s.id,
-        "carrier": esc(s.carrier),
+        "carrier": esc(t.carrier(s.carrier)),
         "tracking": esc(s.tracking or "—"),
     }
     if s.delivered_at:
@@ -114,7 +114,7 @@ def choose_quantities(t: Texts, lines: list[OrderLine], chosen: dict[int, int]) 
 
 def carrier_step(t: Texts, carriers: list[str]) -> Screen:
     """Pick a carrier or type one."""
-    rows = [[button(c, pack("shp", "c", i))] for i, c in enumerate(carriers)]
+    rows = [[button(t.carrier(c), pack("shp", "c", i))] for i, c in enumerate(carriers)]
     rows.append([button(t._("✖️ Cancel"), pack("shp", "x"))])
     return Screen(t._("Carrier? Press one or type its name."), keyboard(rows))
 
@@ -153,7 +153,7 @@ def confirm(
     ]
     tail = "\n".join(
         [
-            t._("Carrier: %(value)s") % {"value": esc(carrier)},
+            t._("Carrier: %(value)s") % {"value": esc(t.carrier(carrier))},
             t._("Tracking: %(value)s") % {"value": esc(tracking or "—")},
             t._("Expected: %(value)s") % {"value": t.date(expected) if expected else "—"},
         ]

@@ -62,13 +62,7 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         if value.invoice:
             head.append(t._("Invoice: %(value)s") % {"value": value.invoice})
         items = [
-            t._("• %(name)s — %(qty)s × %(price)s")
-            % {
-                "name": esc(clip(x.name, 60)),
-                "qty": quantity(t, x.qty, x.unit),
-                "price": t.money(x.unit_price),
-            }
-            for x in value.detail.lines
+            labels.priced_item(t, x.name, x.qty, x.unit, x.unit_price) for x in value.detail.lines
         ]
     else:
         items = [

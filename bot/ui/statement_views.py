@@ -11,7 +11,7 @@ from bot.domain.models import Customer
 from bot.domain.payments import Method
 from bot.domain.reports import Period
 from bot.domain.statement import EntryKind, Movement, Presets
-from bot.i18n import N_, Texts
+from bot.i18n import N_, Texts, fill
 from bot.services.statements import StatementView
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.finance_views import METHODS
@@ -201,21 +201,26 @@ def _buttons(
 def file_caption(t: Texts, view: StatementView) -> str:
     """What a statement file holds: whose, which period, the closing balance."""
     s = view.statement
-    return t._(
+    template = t._(
         "📒 Statement of account: %(customer)s, %(period)s. Closing balance: %(amount)s"
-    ) % {
-        "customer": esc(customer_label(view.customer)),
-        "period": period_label(t, Period(s.start, s.end)),
-        "amount": t.money(s.closing),
-    }
+    )
+    return fill(
+        template,
+        {
+            "customer": esc(customer_label(view.customer)),
+            "period": period_label(t, Period(s.start, s.end)),
+            "amount": t.money(s.closing),
+        },
+    )
 
 
 def monthly_caption(t: Texts, view: StatementView) -> str:
     """The monthly statement's caption to its customer."""
     s = view.statement
-    text = t._("📒 Your statement of account for %(period)s.") % {
-        "period": period_label(t, Period(s.start, s.end))
-    }
+    text = fill(
+        t._("📒 Your statement of account for %(period)s."),
+        {"period": period_label(t, Period(s.start, s.end))},
+    )
     closing = t._("Closing balance: %(amount)s — %(meaning)s") % {
         "amount": t.money(s.closing),
         "meaning": balance_text(t, s.closing, True),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -35,7 +34,7 @@ REASONS = {
 
 def _n(t: Texts, value: int) -> str:
     """A count formatted for the reader (1,000 / 1 000)."""
-    return format_decimal(value, locale=t.locale)
+    return t.number(value)
 
 
 def refused(t: Texts, error: StockRefused) -> str:

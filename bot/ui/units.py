@@ -23,22 +23,22 @@ def quantity(t: Texts, n: int, unit: Unit) -> str:
     """A quantity with its unit, in the form the number takes; pieces are a bare number (an
     order line's "5 × Stapler" already counts pieces)."""
     if unit is Unit.BOX:
-        text = t.ngettext("%(n)d box", "%(n)d boxes", n)
+        text = t.ngettext("%(n)s box", "%(n)s boxes", n)
     elif unit is Unit.PACK:
-        text = t.ngettext("%(n)d pack", "%(n)d packs", n)
+        text = t.ngettext("%(n)s pack", "%(n)s packs", n)
     elif unit is Unit.REAM:
-        text = t.ngettext("%(n)d ream", "%(n)d reams", n)
+        text = t.ngettext("%(n)s ream", "%(n)s reams", n)
     elif unit is Unit.SET:
-        text = t.ngettext("%(n)d set", "%(n)d sets", n)
+        text = t.ngettext("%(n)s set", "%(n)s sets", n)
     elif unit is Unit.KG:
-        text = t.ngettext("%(n)d kg", "%(n)d kg", n)
+        text = t.ngettext("%(n)s kg", "%(n)s kg", n)
     elif unit is Unit.M:
-        text = t.ngettext("%(n)d m", "%(n)d m", n)
+        text = t.ngettext("%(n)s m", "%(n)s m", n)
     elif unit is Unit.L:
-        text = t.ngettext("%(n)d l", "%(n)d l", n)
+        text = t.ngettext("%(n)s l", "%(n)s l", n)
     else:
-        return str(n)
-    return text % {"n": n}
+        return t.number(n)
+    return text % {"n": t.number(n)}
 
 
 def unit_name(t: Texts, unit: Unit) -> str:

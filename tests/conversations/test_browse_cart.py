@@ -21,7 +21,7 @@ async def test_catalog_pages_and_edits_in_place(db: Database, clock: FixedClock)
         text = await bot.press(uid, "Office supplies (3)")
         assert "Office supplies" in text and bot.last_message(uid)["message_id"] == menu_id
         assert bot.buttons(uid)[:2] == [
-            "Blue ballpoint pens (12) · CN¥12.00",
+            "❌ Blue ballpoint pens (12) · CN¥12.00",
             "Stapler No. 24/6 · CN¥35.00",
         ]
         assert "1/2" in bot.buttons(uid) and "▶" in bot.buttons(uid)
@@ -76,10 +76,10 @@ async def test_adding_from_a_photo_card_edits_its_caption_in_place(bot: Harness)
 async def test_out_of_stock_and_preorder_cards(bot: Harness) -> None:
     uid = bot.user("Ann")
     await bot.send(uid, "/search pens")
-    card = await bot.press(uid, "Blue ballpoint pens (12) · CN¥12.00")
+    card = await bot.press(uid, "❌ Blue ballpoint pens (12) · CN¥12.00")
     assert "❌ Out of stock" in card and "+1" not in bot.buttons(uid)
     await bot.send(uid, "/search ink")
-    card = await bot.press(uid, "Ink set cyan, magenta, yellow · CN¥129.00")
+    card = await bot.press(uid, "🕓 Ink set cyan, magenta, yellow · CN¥129.00")
     assert "🕓 Available for pre-order" in card and "+1" in bot.buttons(uid)
 
 
@@ -147,8 +147,8 @@ async def test_add_with_buttons_and_typed_quantities(bot: Harness) -> None:
     assert "How many units of A5 dotted notebook to add? (1 already in your cart)" in asked
     assert "New quantity" not in asked
     for bad, says in [
-        ("-3", "whole number from 1 to 10000"),
-        ("1000000000", "from 1 to 10000"),
+        ("-3", "whole number from 1 to 10,000"),
+        ("1000000000", "from 1 to 10,000"),
         ("two", "whole number"),
         ("4", "Only 4 units are available"),  # 1 + 4 > 4 in stock
     ]:
@@ -224,3 +224,29 @@ async def test_forged_buttons_are_refused(bot: Harness, data: str, says: str) ->
     await bot.press_data(uid, data)
     assert says in bot.alerts()[-1]
     assert await query(bot, "SELECT COUNT(*) FROM cart_lines") == [(0,)]
+
+
+async def test_lists_mark_products_out_of_stock_or_for_pre_order(bot: Harness) -> None:
+    """Issue 15, item 11: category lists and search results mark what cannot be had now."""
+    uid = bot.user("Ann")
+    await bot.send(uid, "/catalog")
+    office = await bot.press(uid, "Office supplies (3)")
+    assert bot.buttons(uid)[:3] == [
+        "❌ Blue ballpoint pens (12) · CN¥12.00",
+        "Stapler No. 24/6 · CN¥35.00",
+        "Staples 24/6 (1000 pcs) · CN¥4.50",
+    ]
+    assert "❌ out of stock" in office and "pre-ordered" not in office
+    await bot.send(uid, "/catalog")
+    toner = await bot.press(uid, "Toner & ink (2)")
+    assert "🕓 Ink set cyan, magenta, yellow · CN¥129.00" in bot.buttons(uid)
+    assert "Toner TN-2420 (black) · CN¥389.00" in bot.buttons(uid)
+    assert "🕓 can be pre-ordered" in toner and "out of stock" not in toner
+    found = await bot.send(uid, "/search pens")
+    assert bot.buttons(uid)[0] == "❌ Blue ballpoint pens (12) · CN¥12.00"
+    assert "❌ out of stock" in found
+    paper = await bot.send(uid, "/search paper")
+    assert not any(b.startswith(("❌", "🕓")) for b in bot.buttons(uid))
+    assert "out of stock" not in paper
+    rows = await query(bot, "SELECT sku, stock_on_hand, preorder FROM products ORDER BY sku")
+    assert ("PEN-BLU-12", 0, 0) in rows and ("INK-CMY-SET", 0, 1) in rows

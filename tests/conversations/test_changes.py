@@ -18,7 +18,7 @@ async def test_before_approval_changes_apply_at_once(team: Team) -> None:
     await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")  # 190.00, to the rep
     assert "What would you like to change" in await open_change(team)
     await bot.press(team.customer, "🔢 Stapler No. 24/6 (5)")
-    assert "from 1 to 10000" in await bot.send(team.customer, "0")
+    assert "from 1 to 10,000" in await bot.send(team.customer, "0")
     assert "Only 120 units are available" in await bot.send(team.customer, "121")
     detail = await bot.send(team.customer, "30")
     assert "Stapler No. 24/6 — 30 × CN¥35.00" in detail and "Total: CN¥1,065.00" in detail

@@ -45,7 +45,7 @@ async def test_full_checkout_in_english(bot: Harness, ann: int) -> None:
         "Total: CN¥1,860.00",
         "Address: 1 Garden Road, Shanghai",
         "Desired date: Nov 24, 2026",
-        "Payment: Cash on delivery",
+        "Payment terms: Cash on delivery",
         "Note: Gate code <1234> & ring",
     ]:
         assert line in summary, line
@@ -247,3 +247,44 @@ async def test_an_older_step_button_of_a_running_checkout_is_taken_or_explained(
     assert SUMMARY in summary and "Desired date: Nov 27, 2026" in summary
     await bot.press(ann, "✅ Confirm order")
     assert await query(bot, "SELECT desired_date FROM orders") == [("2026-11-27",)]
+
+
+async def test_delivery_dates_skip_weekends_and_holidays(db: Database, clock: FixedClock) -> None:
+    """Mon 23 Nov: Tue 24 and Tue 1 Dec are holidays, Sat 28 and Sun 29 not working days; none
+    is offered, a typed or forged one is refused, and the order keeps the working day chosen."""
+    config = make_config(db.path, calendar={"holidays": ["2026-11-24", "2026-12-01"]})
+    await db.close()
+    bot = await Harness(config, clock).start()
+    try:
+        ann = bot.user("Ann", "en")
+        await bot.register(ann)
+        await fill_cart(bot, ann, "stapler", "Stapler No. 24/6 · CN¥35.00")
+        await bot.send(ann, "/cart")
+        await bot.press(ann, "✅ Check out")
+        await bot.press(ann, "Courier · CN¥15.00")
+        asked = await bot.press(ann, "1 Garden Road, Shanghai")
+        assert "When would you like it?" in asked
+        days = [b for b in bot.buttons(ann) if b.startswith(("Mon", "Tue", "Wed", "Thu", "Fri"))]
+        assert days == [
+            "Wed, Nov 25",
+            "Thu, Nov 26",
+            "Fri, Nov 27",
+            "Mon, Nov 30",
+            "Wed, Dec 2",
+            "Thu, Dec 3",
+        ]
+        assert not any(b.startswith(("Sat", "Sun")) for b in bot.buttons(ann))
+        assert "weekend or holiday" in await bot.send(ann, "2026-11-28")
+        assert "weekend or holiday" in await bot.send(ann, "2026-12-01")
+        assert "weekend or holiday" in await bot.send(ann, "2026-11-24")
+        assert "from Nov 25, 2026" in await bot.send(ann, "2026-11-23")  # the first is Wed
+        await bot.press_data(ann, "co:dt:20261129")  # forged or old: a Sunday
+        assert "weekend or holiday" in bot.alerts()[-1]
+        assert "How would you like to pay?" in await bot.send(ann, "2026-11-30")
+        await bot.press(ann, "Cash on delivery")
+        await bot.press(ann, "Skip")
+        await bot.press(ann, "✅ Confirm order")
+        rows = await query(bot, "SELECT desired_date FROM orders")
+        assert rows == [("2026-11-30",)]
+    finally:
+        await bot.stop()

@@ -17,7 +17,7 @@ async def test_journey_in_chinese(bot: Harness) -> None:
     card = await bot.press(uid, "A4复印纸 80克（500张） · ¥25.00")
     assert "货号：PAP-A4-80" in card and "10 件起：每件 ¥23.50" in card and "✅ 有货" in card
     await bot.press(uid, "其他数量…")
-    assert "请以整数发送数量，范围为 1 到 10000。" in await bot.send(uid, "-3")
+    assert "请以整数发送数量，范围为 1 到 10,000。" in await bot.send(uid, "-3")
     await bot.feed(bot.fake.send_sticker(uid))
     assert "请用文字回复，或发送 /cancel。" in bot.last(uid)
     cart = await bot.send(uid, "10")
@@ -32,14 +32,14 @@ async def test_journey_in_chinese(bot: Harness) -> None:
     for line in [
         "合计：¥250.00",
         "期望送达日期：2026年12月1日",
-        "付款方式：货到付款",
+        "付款条件：货到付款",
         "备注：请<工作日>送货",
     ]:
         assert line in summary, line
     done = await bot.press(uid, "✅ 确认下单")
     assert "订单 SO-20261123-0001 已提交，合计 ¥250.00" in done
     detail = await bot.press(uid, "📦 跟踪此订单")
-    assert "状态：🕓 已提交，待审核" in detail and "2026/11/23 10:00" in detail
+    assert "状态：🕓 已提交，待审核" in detail and "2026年11月23日 10:00" in detail
     await bot.press(uid, "✖️ 取消订单")
     assert "原因长度须为 2 至 300 个字符。" in await bot.send(uid, "x")
     cancelled = await bot.press(uid, "交货日期太晚")

@@ -185,7 +185,7 @@ async def test_bad_input_at_each_step(team: Team) -> None:
     await bot.send(c, "/custom")
     await bot.feed(bot.fake.send_sticker(c))
     assert "Please answer with text" in bot.last(c)
-    assert "3 to 1000 characters" in await bot.send(c, "x" * 1001)
+    assert "3 to 1,000 characters" in await bot.send(c, "x" * 1001)
     assert "Send up to 5 photos" in await bot.send(c, "Engraved pens")
     await bot.feed(bot.fake.send_sticker(c))
     assert "Please send a photo, or press Done" in bot.last(c)

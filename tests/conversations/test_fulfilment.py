@@ -119,7 +119,7 @@ async def test_warehouse_marks_delivery(team: Team) -> None:
     pick = await ship_rest(team, "JD Logistics")
     assert "Shipment 1: JD Logistics, tracking —" in pick
     pick = await bot.press(team.warehouse, "📬 Delivered: shipment 1")
-    assert "Status: 📬 delivered" in pick and "delivered 11/23/26" in pick
+    assert "Status: 📬 delivered" in pick and "delivered Nov 23, 2026" in pick
 
 
 async def test_only_the_warehouse_ships_and_only_the_owner_confirms(team: Team) -> None:

@@ -24,7 +24,7 @@ async def test_orders_list_and_track(bot: Harness, ann: int) -> None:
     assert [b.split(" · ")[0][2:].strip() for b in bot.buttons(ann)[:2]] == [second, first]
     detail = await bot.press(ann, bot.buttons(ann)[1])
     assert f"Order {first}" in detail and "Status: 🕓 submitted, awaiting review" in detail
-    assert "History\n11/23/26, 10:00\u202fAM — 🕓 submitted" in detail  # Shanghai time
+    assert "History\nNov 23, 2026, 10:00\u202fAM — 🕓 submitted" in detail  # Shanghai time
     assert f"Order {second}" in await bot.send(ann, f"/track {second.lower()}")
     assert "No such order" in await bot.send(ann, "/track SO-19990101-0001")
     assert "Your orders" in await bot.send(ann, "/track")
@@ -78,3 +78,20 @@ async def test_someone_elses_order_is_out_of_reach(bot: Harness, ann: int) -> No
     assert "No such order" in await bot.send(eve, "/track SO-20261123-0001")
     assert await query(bot, "SELECT status FROM orders") == [("submitted",)]
     assert await query(bot, "SELECT COUNT(*) FROM cart_lines") == [(0,)]
+
+
+async def test_the_order_card_has_one_payment_line_and_grouped_numbers(
+    bot: Harness, ann: int
+) -> None:
+    """Issue 15, item 10: "Payment terms:" says how to pay, a single "Payment:" the status;
+    the date is Babel's medium one, never 11/23/26."""
+    number = await place(bot, ann)
+    card = await bot.send(ann, f"/track {number}")
+    lines = card.splitlines()
+    assert [x for x in lines if x.startswith("Payment:")] == ["Payment: unpaid"]
+    assert [x for x in lines if x.startswith("Payment terms:")] == [
+        "Payment terms: Cash on delivery"
+    ]
+    assert "Placed: Nov 23, 2026, 10:00\u202fAM" in card and "11/23/26" not in card
+    assert "• Stapler No. 24/6 — 5 × CN¥35.00" in card
+    assert await query(bot, "SELECT number, payment_status FROM orders") == [(number, "unpaid")]

@@ -295,7 +295,12 @@ async def test_payment_reminders_offer_pay_now(shop: Team) -> None:
     told = bot.last(shop.customer)
     assert "📅 Payment due today: CN¥235.00 for order SO-20261123-0001." in told
     assert f"How to pay: {HOW}" in told
-    assert bot.buttons(shop.customer) == ["💳 Pay now", "📋 Copy bank details", "📄 View order"]
+    assert bot.buttons(shop.customer) == [
+        "💳 Pay now",
+        "📋 Copy bank details",
+        "✅ I've paid",
+        "📄 View order",
+    ]
     await pay_now(shop)
     assert (await bot.pay(shop.customer))["state"] == "paid"
 
@@ -307,7 +312,11 @@ async def test_without_a_provider_the_bank_details_have_a_copy_button(no_provide
     assert INVOICE_CAPTION in pdf["caption"] and f"How to pay: {HOW}" in pdf["caption"]
     assert buttons(pdf) == [{"text": "📋 Copy bank details", "copy_text": {"text": HOW}}]
     await scan(bot)
-    assert bot.buttons(no_provider.customer) == ["📋 Copy bank details", "📄 View order"]
+    assert bot.buttons(no_provider.customer) == [
+        "📋 Copy bank details",
+        "✅ I've paid",
+        "📄 View order",
+    ]
     await bot.press_data(no_provider.customer, "ipay:go:1")
     assert bot.alerts()[-1] == "Paying in chat is not available. Please pay by bank transfer."
     assert bot.fake.method_calls("sendInvoice") == []

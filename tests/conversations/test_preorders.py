@@ -7,7 +7,7 @@ from __future__ import annotations
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_checkout import fill_cart, to_summary
 
-INK = "Ink set cyan, magenta, yellow · CN¥129.00"
+INK = "🕓 Ink set cyan, magenta, yellow · CN¥129.00"
 
 
 async def pre_order(team: Team, units: int) -> None:
@@ -74,7 +74,7 @@ async def test_a_cancelled_pre_order_waits_for_nothing(team: Team) -> None:
 async def test_tell_me_when_it_is_back_tells_once(team: Team) -> None:
     bot = team.bot
     await bot.send(team.customer, "/search pens")
-    card = await bot.press(team.customer, "Blue ballpoint pens (12) · CN¥12.00")
+    card = await bot.press(team.customer, "❌ Blue ballpoint pens (12) · CN¥12.00")
     assert "❌ Out of stock" in card
     await bot.press(team.customer, "🔔 Tell me when it is back")
     assert "We will tell you once it is back." in bot.alerts()[-1]

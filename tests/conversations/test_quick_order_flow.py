@@ -75,7 +75,7 @@ async def test_bad_input_changes_nothing(bot: Harness, ann: int) -> None:
     await bot.feed(bot.fake.send_sticker(ann))
     assert "Please answer with text" in bot.last(ann)
     assert "Which products?" in await bot.send(ann, " , ; ")
-    assert "at most 2000 characters" in await bot.send(ann, "x" * 4096)
+    assert "at most 2,000 characters" in await bot.send(ann, "x" * 4096)
     assert "Item 1: the quantity" in await bot.send(ann, "A4 paper x 1000000000")
     said = await bot.send(ann, "3 x, A4 paper x -3")
     assert "Item 1 has a quantity but no product" in said, "none readable: the first why"

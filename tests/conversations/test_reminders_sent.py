@@ -41,7 +41,7 @@ async def test_payment_reminders_reach_the_customer_and_staff_once(team: Team) -
     told = bot.last(team.customer)
     assert "📅 Payment due today: CN¥235.00 for order SO-20261123-0001." in told
     assert "Invoice: INV-20261123-0001" in told
-    assert bot.buttons(team.customer) == ["📄 View order"]
+    assert bot.buttons(team.customer) == ["✅ I've paid", "📄 View order"]
     digest = bot.last(team.finance)
     assert "📊 Receivables on Nov 23, 2026" in digest and "Nothing is overdue." in digest
     assert await scan(bot) == 0, "nothing twice"
@@ -290,7 +290,7 @@ async def test_customers_choose_their_time_zone_and_quiet_hours_follow_it(team: 
     assert "Your time zone: Asia/Shanghai" in await bot.send(team.customer, "/timezone")
     assert "Unknown time zone" in await bot.send(team.customer, "/timezone Mars/Olympus")
     told = await bot.send(team.customer, "/timezone berlin")
-    assert "Your time zone: Europe/Berlin (now 11/23/26, 3:00\u202fAM)." in told
+    assert "Your time zone: Europe/Berlin (now Nov 23, 2026, 3:00\u202fAM)." in told
     before = len(sent_to(bot, team.customer))
     await scan(bot)
     assert len(sent_to(bot, team.customer)) == before, "night in Berlin: held"

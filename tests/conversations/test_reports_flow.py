@@ -153,7 +153,7 @@ async def test_the_customer_rates_once_and_comments(team: Team) -> None:
     assert "You rated order SO-20261123-0001 ⭐⭐⭐⭐" in asked and "Skip" in bot.buttons(ann)
     await bot.feed(bot.fake.send_sticker(ann))
     assert "Please answer with text" in bot.last(ann)
-    assert "1 to 1000 characters" in await bot.send(ann, "x" * 4096)
+    assert "1 to 1,000 characters" in await bot.send(ann, "x" * 4096)
     assert "Thank you for your feedback" in await bot.send(ann, "Fast delivery, thanks")
     rows = await query(bot, "SELECT rating, comment FROM order_feedback")
     assert rows == [(4, "Fast delivery, thanks")]

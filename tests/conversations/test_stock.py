@@ -281,7 +281,8 @@ async def test_step_by_step_refused_to_managers_and_forged(team: Team) -> None:
 async def test_waiting_pre_orders_in_the_report(team: Team) -> None:
     """INK-CMY-SET has no stock and takes pre-orders: Ann's one waits for the next receipt."""
     bot = team.bot
-    await fill_cart(bot, team.customer, "ink", "Ink set cyan, magenta, yellow · CN¥129.00", "+1")
+    ink = "🕓 Ink set cyan, magenta, yellow · CN¥129.00"  # marked: open for pre-order
+    await fill_cart(bot, team.customer, "ink", ink, "+1")
     await bot.send(team.customer, "/cart")
     await to_summary(bot, team.customer)
     await bot.press(team.customer, "✅ Confirm order")

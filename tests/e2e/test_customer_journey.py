@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from bot.config import load_config
 from tests.e2e.conftest import Stack
 
 
@@ -66,7 +67,9 @@ async def test_journey_in_chinese(stack: Stack) -> None:
     await step(stack, uid, "购物车中：5 件", press="+5")
     await step(stack, uid, "您希望如何配送？", text="/checkout")
     await step(stack, uid, "您希望什么时候收货？", press="仓库自提 · ¥0.00")
-    day = date.today() + timedelta(days=30)  # the bot runs on the real clock
+    # The bot runs on the real clock; deliveries are taken on working days only.
+    working = load_config(stack.config, environ={}).calendar.working
+    day = working.on_or_after(date.today() + timedelta(days=30))
     await step(stack, uid, "您想如何付款？", text=f"{day.year}年{day.month}月{day.day}日")
     await step(stack, uid, "备注", press="预付款（付款后发货）")
     summary = await step(stack, uid, "请核对您的订单", press="跳过")

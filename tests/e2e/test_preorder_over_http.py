@@ -55,7 +55,7 @@ async def test_admin_adds_a_product_customer_pre_orders_stock_arrives_shipped(
     await step(stack, ann, "delivery address", press="Skip — I buy for myself")
     await step(stack, ann, "You are registered", text="1 Garden Road, Shanghai")
     await step(stack, ann, "Found 1 product", text="/search blue mug")
-    await stack.client.press(ann, text="Blue mug · CN¥12.50")
+    await stack.client.press(ann, text="🕓 Blue mug · CN¥12.50")
     card = await stack.client.wait_for(ann, "MUG-01")
     assert "photo" in card["message"], "the card shows the photo sent from the phone"
     await step(stack, ann, "In your cart: 1", press="+1")
