@@ -39,6 +39,7 @@ class NoticeKind(StrEnum):
     CUSTOM_ANSWER = "custom_answer"  # to the customer's rep (or deciders): the answer
     CUSTOM_DECIDED = "custom_decided"  # to the customer's rep (or deciders): accepted/declined
     LOW_STOCK = "low_stock"  # to the warehouse and admins: available stock fell to the threshold
+    INVITE_USED = "invite_used"  # to the admin who made an invite: who joined, as what
 
 
 class NoticeState(StrEnum):

@@ -32,6 +32,7 @@ from bot.services.notices import (
 )
 from bot.services.online_payments import PaidInChat
 from bot.services.preorders import Arrived
+from bot.services.staff import InviteUsed
 from bot.services.shortages import ShortageNotice, ShortageOutcome
 from bot.services.statements import StatementNotice
 from bot.services.stock import LowStock, ProductRef
@@ -49,6 +50,7 @@ from bot.ui import (
     request_views,
     shipping_views,
     shortage_views,
+    staff_views,
     statement_views,
     stock_views,
 )
@@ -272,6 +274,10 @@ async def _custom_decided(context: BotContext, t: Texts, ref: CustomRef) -> Rend
     return custom_views.decided_notice(t, card)
 
 
+async def _invite_used(context: BotContext, t: Texts, value: InviteUsed) -> Rendered:
+    return staff_views.invite_used(t, value)
+
+
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.NEW_ORDER: Renderer(OrderRef, _new_order),
     NoticeKind.PICK_LIST: Renderer(OrderRef, _pick_list),
@@ -302,6 +308,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.CUSTOM_ANSWER: Renderer(CustomNote, _custom_answer),
     NoticeKind.CUSTOM_DECIDED: Renderer(CustomRef, _custom_decided),
     NoticeKind.LOW_STOCK: Renderer(LowStock, _low_stock),
+    NoticeKind.INVITE_USED: Renderer(InviteUsed, _invite_used),
 }
 
 

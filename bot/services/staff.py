@@ -12,7 +12,9 @@ from bot.db.staff import ROUND_ROBIN
 from bot.domain.errors import InviteInvalid, StaffNotFound
 from bot.domain.models import User
 from bot.domain.roles import Permission, Role
+from bot.domain.notices import NoticeKind
 from bot.services.base import Service, authorize, roles_of
+from bot.services.notices import post
 
 INVITE_PREFIX = "inv_"
 REP_PREFIX = "rep_"
@@ -26,6 +28,16 @@ class Invite(BaseModel):
     payload: str
     role: Role
     expires_at: datetime
+
+
+class InviteUsed(BaseModel):
+    """A notice to whoever made an invite: who joined with it, as what."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    name: str
+    role: Role
 
 
 class StaffMember(BaseModel):
@@ -86,9 +98,10 @@ class StaffService(Service):
         token = payload.removeprefix(INVITE_PREFIX)
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            role = await uow.staff.use_invite(token, user.id, now)
-            if role is None:
+            used = await uow.staff.use_invite(token, user.id, now)
+            if used is None:
                 raise InviteInvalid()
+            role, made_by = used
             await uow.staff.grant(user.id, role, None, now)
             await uow.audit.record(
                 at=now,
@@ -99,6 +112,10 @@ class StaffService(Service):
                 after=role.value,
                 reason="invite",
             )
+            maker = await uow.users.by_id(made_by)
+            if maker is not None and maker.id != user.id:
+                notice = InviteUsed(user_id=user.id, name=user.first_name, role=role)
+                await post(uow, self.config, NoticeKind.INVITE_USED, notice, [maker], now)
             await uow.commit()
         return role
 

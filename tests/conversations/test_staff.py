@@ -123,3 +123,23 @@ async def test_rep_link_and_round_robin(staffed: Harness) -> None:
     rows = await query(bot, "SELECT c.rep_id FROM customers c ORDER BY c.id")
     assert rows[0] == (ids[reps[1]],)
     assert [r[0] for r in rows[1:]] == [ids[reps[0]], ids[reps[1]], ids[reps[0]]]
+
+
+async def test_the_admin_is_told_when_an_invite_is_used(staffed: Harness) -> None:
+    bot = staffed
+    payload = await invite(bot, "warehouse")
+    before = len(bot.fake.bot_messages(ADMIN))
+    wu = bot.user("Wu", "zh-hans")
+    await bot.send(wu, f"/start {payload}")
+    told = bot.fake.bot_messages(ADMIN)[before:]
+    assert len(told) == 1
+    assert "Wu joined through your invite as warehouse." in told[0]["text"]
+    assert bot.buttons(ADMIN) == ["👥 Staff"]
+    (wu_id,) = (await query(bot, "SELECT id FROM users WHERE telegram_id = ?", wu))[0]
+    assert await query(bot, "SELECT kind, state FROM outbox WHERE user_id != ?", wu_id) == [
+        ("invite_used", "sent")
+    ]
+    assert "Wu" in await bot.press(ADMIN, "👥 Staff")  # the newcomer's roles, to adjust
+    # A stale invite tells nobody.
+    await bot.send(bot.user("Eve"), f"/start {payload}")
+    assert len(bot.fake.bot_messages(ADMIN)) == before + 1
