@@ -30,6 +30,7 @@ from bot.domain.parsing import (
 )
 from bot.handlers.common import help_screen
 from bot.handlers.context import BotContext
+from bot.handlers.menus import set_chat_menu
 from bot.handlers.render import answer, send
 from bot.handlers.staff import redeem_invite
 from bot.services.staff import INVITE_PREFIX, REP_PREFIX
@@ -65,6 +66,8 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     customer = await context.services.customers.get(context.person)
     roles = await context.services.staff.roles(context.person)
+    if roles and update.effective_chat is not None:  # staff seeded outside the bot too
+        await set_chat_menu(context.bot, update.effective_chat.id, t, roles)
     if customer is not None or roles:
         menu = help_screen(t, roles)
         name = customer.name if customer else context.person.first_name

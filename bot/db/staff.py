@@ -81,9 +81,7 @@ class StaffRepository:
             (token, role.value, by, ts(now), ts(expires)),
         )
 
-    async def use_invite(
-        self, token: str, user_id: int, now: datetime
-    ) -> tuple[Role, int] | None:
+    async def use_invite(self, token: str, user_id: int, now: datetime) -> tuple[Role, int] | None:
         """Mark an unused, unexpired invite as used by this user; its role and the user id of
         who made it, or None."""
         async with self._conn.execute(

@@ -32,8 +32,8 @@ from bot.services.notices import (
 )
 from bot.services.online_payments import PaidInChat
 from bot.services.preorders import Arrived
-from bot.services.staff import InviteUsed
 from bot.services.shortages import ShortageNotice, ShortageOutcome
+from bot.services.staff import InviteUsed
 from bot.services.statements import StatementNotice
 from bot.services.stock import LowStock, ProductRef
 from bot.ui import (

@@ -11,8 +11,8 @@ from bot.db import UnitOfWork
 from bot.db.staff import ROUND_ROBIN
 from bot.domain.errors import InviteInvalid, StaffNotFound
 from bot.domain.models import User
-from bot.domain.roles import Permission, Role
 from bot.domain.notices import NoticeKind
+from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, roles_of
 from bot.services.notices import post
 
@@ -125,22 +125,30 @@ class StaffService(Service):
             await authorize(
                 uow, self.config, actor, Permission.MANAGE_STAFF, "staff", self.clock.now()
             )
-            members = await uow.staff.members()
-            listed = {u.telegram_id for u, _ in members}
-            result = [
-                StaffMember(
-                    user=u,
-                    roles=await roles_of(uow, self.config, u),
-                    from_config=u.telegram_id in self.config.business.admins,
+            return await self._everyone(uow)
+
+    async def everyone(self) -> list[StaffMember]:
+        """Everyone with a role, for giving each their command menu at start-up (no actor)."""
+        async with self.db.reader() as uow:
+            return await self._everyone(uow)
+
+    async def _everyone(self, uow: UnitOfWork) -> list[StaffMember]:
+        members = await uow.staff.members()
+        listed = {u.telegram_id for u, _ in members}
+        result = [
+            StaffMember(
+                user=u,
+                roles=await roles_of(uow, self.config, u),
+                from_config=u.telegram_id in self.config.business.admins,
+            )
+            for u, _ in members
+        ]
+        for telegram_id in self.config.business.admins:
+            admin = await uow.users.by_telegram_id(telegram_id)
+            if admin is not None and telegram_id not in listed:
+                result.append(
+                    StaffMember(user=admin, roles=frozenset({Role.ADMIN}), from_config=True)
                 )
-                for u, _ in members
-            ]
-            for telegram_id in self.config.business.admins:
-                admin = await uow.users.by_telegram_id(telegram_id)
-                if admin is not None and telegram_id not in listed:
-                    result.append(
-                        StaffMember(user=admin, roles=frozenset({Role.ADMIN}), from_config=True)
-                    )
         return result
 
     async def member(self, actor: User, user_id: int) -> StaffMember:
