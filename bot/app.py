@@ -26,6 +26,7 @@ from bot.conversations import (
     order_for,
     payment,
     product_editor,
+    profile,
     quantity,
     quick_order,
     refund,
@@ -115,6 +116,7 @@ def register_handlers(app: App) -> None:
         product_editor,
         custom_order,
         custom_quote,
+        profile,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())

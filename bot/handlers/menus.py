@@ -54,6 +54,7 @@ CUSTOMER_COMMANDS = (
     ("track", N_("Track an order by number")),
     ("statement", N_("Statement of account: invoices, payments, balance")),
     ("custom", N_("Custom order: describe what you need, get a quote")),
+    ("profile", N_("Your name, phone, company and addresses")),
     ("language", N_("Change the language")),
     ("timezone", N_("Your time zone")),
     ("help", N_("What this bot can do")),
