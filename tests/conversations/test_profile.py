@@ -143,3 +143,16 @@ async def test_cancel_keeps_the_value_and_profile_is_in_the_menu(bot: Harness, a
     assert "/profile" in await bot.send(ann, "/help")
     menus = {m.get("language_code"): m for m in bot.fake.method_calls("setMyCommands")}
     assert "profile" in [c["command"] for c in menus[None]["commands"]]
+
+
+async def test_at_most_ten_addresses(bot: Harness, ann: int) -> None:
+    await bot.send(ann, "/profile")
+    await bot.press(ann, "🏠 Addresses")
+    for n in range(2, 11):
+        await bot.press(ann, "➕ Add an address")
+        await bot.send(ann, f"{n} Garden Road, Shanghai")
+    assert await query(bot, "SELECT COUNT(*) FROM addresses") == [(10,)]
+    await bot.press(ann, "➕ Add an address")
+    assert "10 saved addresses" in await bot.send(ann, "11 Garden Road, Shanghai")
+    assert await query(bot, "SELECT COUNT(*) FROM addresses") == [(10,)]
+    assert "Profile closed" in await bot.send(ann, "/cancel")
