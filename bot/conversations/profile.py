@@ -10,26 +10,21 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
     filters,
 )
 
-from bot.conversations.common import TEXT, conversation, message_text, typed
-from bot.conversations.registration import ask_phone_again, share_phone
-from bot.domain.errors import InvalidInput
+from bot.conversations.common import conversation, message_text, typed
+from bot.conversations.phone import ask_phone, phone_step
 from bot.domain.parsing import (
-    contact_phone,
     parse_address,
     parse_company,
     parse_name,
-    parse_phone,
 )
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, send, show
 from bot.services.customers import Detail
 from bot.ui import profile_views
 from bot.ui.callbacks import BadCallback, parse
-from bot.ui.errors import describe
 from bot.ui.screen import Screen
 
 
@@ -73,7 +68,7 @@ async def pressed(update: Update, context: BotContext) -> int:
     if cb.action == "phone":
         await customers.profile(context.person)
         await answer(update)
-        await send(update, context, Screen(profile_views.ask_phone(t), share_phone(t)))
+        await ask_phone(update, context, profile_views.ask_phone(t))
         return State.PHONE
     if cb.action == "home":
         screen = profile_views.profile(t, await customers.profile(context.person))
@@ -119,42 +114,12 @@ async def got_address(update: Update, context: BotContext) -> State:
     return State.MENU
 
 
-async def got_contact(update: Update, context: BotContext) -> int | None:
-    """The phone shared with the button: it must be the person's own."""
-    contact = update.effective_message.contact if update.effective_message else None
-    if contact is None or contact.user_id != context.person.telegram_id:
-        text = context.t._("Please share your own number with the button, or type it.")
-        await ask_phone_again(update, context, text)
-        return None
-    return await _take_phone(update, context, contact.phone_number, shared=True)
-
-
-async def got_phone_text(update: Update, context: BotContext) -> int | None:
-    """A phone typed."""
-    return await _take_phone(update, context, message_text(update), shared=False)
-
-
-async def _take_phone(
-    update: Update, context: BotContext, raw: str, *, shared: bool
-) -> int | None:
-    """The same rules as at registration: a valid number no other customer has; else say
-    why and stay, the share button offered again."""
-    region = context.config.business.phone_region
-    try:
-        phone = contact_phone(raw) if shared else parse_phone(raw, region)
-        value = await context.services.customers.change(context.person, Detail.PHONE, phone)
-    except InvalidInput as error:
-        await ask_phone_again(update, context, describe(error, context.t))
-        return None
+async def got_phone(update: Update, context: BotContext, phone: str) -> State:
+    """A valid phone, no other customer's: changed, the profile shown."""
+    value = await context.services.customers.change(context.person, Detail.PHONE, phone)
     await send(update, context, Screen(context.t._("Got it."), ReplyKeyboardRemove()))
     await send(update, context, profile_views.profile(context.t, value))
     return State.MENU
-
-
-async def phone_please(update: Update, context: BotContext) -> None:
-    """A sticker or photo where the phone was asked: the share button again."""
-    text = context.t._("Please answer with text, or send /cancel.")
-    await ask_phone_again(update, context, text)
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -177,11 +142,7 @@ def build() -> ConversationHandler[BotContext]:
             State.MENU: [button],
             State.NAME: typed(got_name),
             State.COMPANY: typed(got_company, (r"^prf:nocomp$", pressed)),
-            State.PHONE: [
-                MessageHandler(filters.CONTACT, got_contact),
-                MessageHandler(TEXT, got_phone_text),
-                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, phone_please),
-            ],
+            State.PHONE: phone_step(got_phone),
             State.ADDRESS: typed(got_address),
         },
         fallbacks=[

@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import IntEnum
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
     filters,
 )
 
 from bot.conversations.common import (
-    NOT_COMMAND,
-    TEXT,
     conversation,
     message_text,
     typed,
 )
+from bot.conversations.phone import ask_phone, phone_step
 from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.parsing import (
-    contact_phone,
     parse_address,
     parse_company,
     parse_name,
-    parse_phone,
 )
 from bot.handlers.common import help_screen
 from bot.handlers.context import BotContext
 from bot.handlers.menus import set_chat_menu
 from bot.handlers.render import answer, send
 from bot.handlers.staff import redeem_invite
-from bot.i18n import Texts
 from bot.services.staff import INVITE_PREFIX, REP_PREFIX
 from bot.ui.callbacks import pack
-from bot.ui.errors import describe
 from bot.ui.screen import Screen, button, esc, keyboard
 
 DRAFT = "registration"
@@ -92,31 +85,12 @@ async def start(update: Update, context: BotContext) -> int:
     return State.NAME
 
 
-def share_phone(t: Texts) -> ReplyKeyboardMarkup:
-    """The keyboard whose button shares the person's own phone number."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(t._("📱 Share my phone number"), request_contact=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
-
-
-async def ask_phone_again(update: Update, context: BotContext, text: str) -> None:
-    """A phone refused: say why, and offer the share button again (it hides once used)."""
-    await _say(update, context, Screen(text, share_phone(context.t)))
-
-
 async def got_name(update: Update, context: BotContext) -> int:
     """Name typed: ask for the phone."""
     _draft(context)["name"] = parse_name(message_text(update))
     t = context.t
-    await _say(
-        update,
-        context,
-        Screen(
-            t._("Thanks! Your phone number? Press the button below, or type it."),
-            share_phone(t),
-        ),
+    await ask_phone(
+        update, context, t._("Thanks! Your phone number? Press the button below, or type it.")
     )
     return State.PHONE
 
@@ -131,41 +105,11 @@ async def _ask_company(update: Update, context: BotContext) -> int:
     return State.COMPANY
 
 
-async def got_contact(update: Update, context: BotContext) -> int | None:
-    """Phone shared with the contact button: it must be the person's own."""
-    contact = update.effective_message.contact if update.effective_message else None
-    if contact is None or contact.user_id != context.person.telegram_id:
-        text = context.t._("Please share your own number with the button, or type it.")
-        await ask_phone_again(update, context, text)
-        return None
-    return await _take_phone(update, context, lambda: contact_phone(contact.phone_number))
-
-
-async def got_phone_text(update: Update, context: BotContext) -> int | None:
-    """Phone typed: validate it for the business's region."""
-    region = context.config.business.phone_region
-    return await _take_phone(update, context, lambda: parse_phone(message_text(update), region))
-
-
-async def _take_phone(
-    update: Update, context: BotContext, parsed: Callable[[], str]
-) -> int | None:
-    """A phone number that parses and no other customer has: on to the company; else say
-    why and stay, the share button offered again."""
-    try:
-        phone = await context.services.customers.check_phone(context.person, parsed())
-    except InvalidInput as error:
-        await ask_phone_again(update, context, describe(error, context.t))
-        return None
+async def got_phone(update: Update, context: BotContext, phone: str) -> int:
+    """A valid phone: no other customer may have it; on to the company."""
+    phone = await context.services.customers.check_phone(context.person, phone)
     _draft(context)["phone"] = phone
     return await _ask_company(update, context)
-
-
-async def phone_please(update: Update, context: BotContext) -> None:
-    """A sticker or photo where the phone was asked: say so, the share button again."""
-    await ask_phone_again(
-        update, context, context.t._("Please answer with text, or send /cancel.")
-    )
 
 
 async def _ask_address(update: Update, context: BotContext) -> int:
@@ -230,11 +174,7 @@ def build() -> ConversationHandler[BotContext]:
         entry_points=[CommandHandler("start", start, filters=filters.ChatType.PRIVATE)],
         states={
             State.NAME: typed(got_name),
-            State.PHONE: [
-                MessageHandler(filters.CONTACT, got_contact),
-                MessageHandler(TEXT, got_phone_text),
-                MessageHandler(NOT_COMMAND, phone_please),
-            ],
+            State.PHONE: phone_step(got_phone),
             State.COMPANY: typed(got_company, (r"^reg:skip$", skip_company)),
             State.ADDRESS: typed(got_address),
         },

@@ -42,10 +42,10 @@ def addresses(t: Texts, value: Profile) -> Screen:
     for n, address in enumerate(value.addresses, start=1):
         mark = "★ " if address.is_default else ""
         lines.append(f"{n}. {mark}{esc(address.text)}")
-        label = clip(address.text, 24)
+        label, star = clip(address.text, 24), "★" if address.is_default else "☆"
         rows.append(
             [
-                button(f"★ {n}. {label}", pack("prf", "def", address.id)),
+                button(f"{star} {n}. {label}", pack("prf", "def", address.id)),
                 button(t._("🗑 Remove %(n)d") % {"n": n}, pack("prf", "rm", address.id)),
             ]
         )
