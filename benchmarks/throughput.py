@@ -183,7 +183,8 @@ class Driver:
         elif step.act == "press":
             update = self.fake.press(user.id, step.arg)
         else:
-            update = self.fake.send_contact(user.id, "+12025550142")
+            # Each their own number: a phone another customer has is refused.
+            update = self.fake.send_contact(user.id, f"+1{user.id % 10**10:010d}")
         queued = self.fake.update_times[update["update_id"]]
         self.first = self.first or queued
         user.waiting.append((step.expect, queued))

@@ -27,6 +27,7 @@ from bot.conversations import (
     order_for,
     payment,
     product_editor,
+    profile,
     quantity,
     quick_order,
     refund,
@@ -62,7 +63,7 @@ from bot.handlers import (
     throttle,
 )
 from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
-from bot.handlers.menus import set_in_background, start_up_menus
+from bot.handlers.menus import set_in_background, set_staff_menus_in_background, start_up_menus
 from bot.handlers.outbox import OUTBOX, Sender
 from bot.i18n import I18n
 from bot.logs import protect_logs
@@ -119,6 +120,7 @@ def register_handlers(app: App) -> None:
         custom_accept,
         custom_quote,
         search,
+        profile,
     ):
         app.add_handler(conversation.build())
     app.add_handlers(common.handlers())
@@ -184,6 +186,7 @@ def build_application(
         app.bot_data[OUTBOX] = sender = Sender(app)
         sender.start()
         set_in_background(app, start_up_menus(i18n, config.business.default_language))
+        set_staff_menus_in_background(app)
         if config.reminders.enabled and app.job_queue is not None:
             reminders.schedule(app.job_queue, config)
         if config.statements.monthly and app.job_queue is not None:

@@ -120,6 +120,7 @@ async def seed(config_path: Path) -> None:
         clock = SystemClock()
         services = Services.build(db, config, clock)
         addresses = {7000001: "1 Garden Road, Shanghai", 7000002: "上海市浦东新区世纪大道100号"}
+        phones = {7000001: "+8613800138000", 7000002: "+8613900139000"}  # one customer each
         for p in PERSONAS:  # staff first: customers are assigned to the rep as they register
             user = await services.users.identify(p.id, p.first_name, None, p.language_code)
             if p.role:
@@ -129,7 +130,7 @@ async def seed(config_path: Path) -> None:
                 await services.customers.register(
                     user,
                     name=" ".join(filter(None, (p.first_name, p.last_name))),
-                    phone="+8613800138000",
+                    phone=phones[p.id],
                     company=None,
                     address=addresses[p.id],
                 )

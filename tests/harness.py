@@ -13,6 +13,13 @@ from bot.handlers.context import App, BotContext
 from bot.handlers.outbox import OUTBOX
 from sandbox import FakeTelegram, OfflineRequest
 
+DEFAULT_PHONE = "+8613800138000"
+
+
+def own_phone(uid: int) -> str:
+    """A phone number nobody else in a test has: made of the Telegram user id."""
+    return f"+86139{uid % 10**8:08d}"
+
 
 class Harness:
     """An OrderDesk Application wired to a FakeTelegram, without network or polling."""
@@ -32,6 +39,7 @@ class Harness:
         self.fake = fake or FakeTelegram(clock=lambda: clock.now().timestamp())
         self.http = http
         self.app: App | None = None
+        self._phones: set[str] = set()  # given at registration: each customer has their own
 
     async def start(self) -> Harness:
         """Build and initialise the application as `run` would."""
@@ -139,12 +147,16 @@ class Harness:
         self,
         uid: int,
         name: str = "Ann Lee",
-        phone: str = "+8613800138000",
+        phone: str | None = None,
         company: str | None = None,
         address: str = "1 Garden Road, Shanghai",
         start: str = "/start",
     ) -> None:
-        """Go through registration (`start` may carry a deep-link payload)."""
+        """Go through registration (`start` may carry a deep-link payload). Without a phone:
+        +8613800138000 for the first customer, a number of their own for each one after."""
+        if phone is None:
+            phone = DEFAULT_PHONE if not self._phones else own_phone(uid)
+        self._phones.add(phone)
         await self.send(uid, start)
         await self.send(uid, name)
         await self.feed(self.fake.send_contact(uid, phone))

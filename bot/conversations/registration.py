@@ -4,32 +4,28 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
     filters,
 )
 
 from bot.conversations.common import (
-    NOT_COMMAND,
-    TEXT,
     conversation,
     message_text,
-    text_please,
     typed,
 )
+from bot.conversations.phone import ask_phone, phone_step
 from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.parsing import (
-    contact_phone,
     parse_address,
     parse_company,
     parse_name,
-    parse_phone,
 )
 from bot.handlers.common import help_screen
 from bot.handlers.context import BotContext
+from bot.handlers.menus import set_chat_menu
 from bot.handlers.render import answer, send
 from bot.handlers.staff import redeem_invite
 from bot.services.staff import INVITE_PREFIX, REP_PREFIX
@@ -65,6 +61,8 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     customer = await context.services.customers.get(context.person)
     roles = await context.services.staff.roles(context.person)
+    if roles and update.effective_chat is not None:  # staff seeded outside the bot too
+        await set_chat_menu(context.bot, update.effective_chat.id, t, roles)
     if customer is not None or roles:
         menu = help_screen(t, roles)
         name = customer.name if customer else context.person.first_name
@@ -91,15 +89,8 @@ async def got_name(update: Update, context: BotContext) -> int:
     """Name typed: ask for the phone."""
     _draft(context)["name"] = parse_name(message_text(update))
     t = context.t
-    share = ReplyKeyboardMarkup(
-        [[KeyboardButton(t._("📱 Share my phone number"), request_contact=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
-    await _say(
-        update,
-        context,
-        Screen(t._("Thanks! Your phone number? Press the button below, or type it."), share),
+    await ask_phone(
+        update, context, t._("Thanks! Your phone number? Press the button below, or type it.")
     )
     return State.PHONE
 
@@ -114,25 +105,10 @@ async def _ask_company(update: Update, context: BotContext) -> int:
     return State.COMPANY
 
 
-async def got_contact(update: Update, context: BotContext) -> int | None:
-    """Phone shared with the contact button: it must be the person's own."""
-    contact = update.effective_message.contact if update.effective_message else None
-    if contact is None or contact.user_id != context.person.telegram_id:
-        await _say(
-            update,
-            context,
-            Screen(context.t._("Please share your own number with the button, or type it.")),
-        )
-        return None
-    _draft(context)["phone"] = contact_phone(contact.phone_number)
-    return await _ask_company(update, context)
-
-
-async def got_phone_text(update: Update, context: BotContext) -> int:
-    """Phone typed: validate it for the business's region."""
-    _draft(context)["phone"] = parse_phone(
-        message_text(update), context.config.business.phone_region
-    )
+async def got_phone(update: Update, context: BotContext, phone: str) -> int:
+    """A valid phone: no other customer may have it; on to the company."""
+    phone = await context.services.customers.check_phone(context.person, phone)
+    _draft(context)["phone"] = phone
     return await _ask_company(update, context)
 
 
@@ -198,11 +174,7 @@ def build() -> ConversationHandler[BotContext]:
         entry_points=[CommandHandler("start", start, filters=filters.ChatType.PRIVATE)],
         states={
             State.NAME: typed(got_name),
-            State.PHONE: [
-                MessageHandler(filters.CONTACT, got_contact),
-                MessageHandler(TEXT, got_phone_text),
-                MessageHandler(NOT_COMMAND, text_please),
-            ],
+            State.PHONE: phone_step(got_phone),
             State.COMPANY: typed(got_company, (r"^reg:skip$", skip_company)),
             State.ADDRESS: typed(got_address),
         },

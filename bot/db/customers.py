@@ -58,6 +58,23 @@ class CustomerRepository:
         assert row is not None
         return _customer(row)
 
+    async def phone_used(self, phone: str, except_user_id: int) -> bool:
+        """Whether another customer has this phone number (in the form phone_key gives)."""
+        async with self._conn.execute(
+            "SELECT 1 FROM customers WHERE phone = ? AND user_id != ? LIMIT 1",
+            (phone, except_user_id),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def set_details(
+        self, customer_id: int, name: str, phone: str, company: str | None
+    ) -> None:
+        """Change a customer's name, phone and company."""
+        await self._conn.execute(
+            "UPDATE customers SET name = ?, phone = ?, company = ? WHERE id = ?",
+            (name, phone, company, customer_id),
+        )
+
     async def set_discount(self, customer_id: int, discount_bp: int) -> None:
         """Set the customer's standing discount, in basis points."""
         await self._conn.execute(
@@ -139,14 +156,55 @@ class CustomerRepository:
         )
 
     async def addresses(self, customer_id: int, limit: int = 5) -> list[Address]:
-        """Saved addresses, most recently used first."""
+        """Saved addresses: the default first, then the most recently used."""
         async with self._conn.execute(
-            "SELECT id, customer_id, text FROM addresses WHERE customer_id = ?"
-            " ORDER BY last_used_at DESC, id DESC LIMIT ?",
+            "SELECT id, customer_id, text, is_default FROM addresses WHERE customer_id = ?"
+            " ORDER BY is_default DESC, last_used_at DESC, id DESC LIMIT ?",
             (customer_id, limit),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [Address(id=r["id"], customer_id=r["customer_id"], text=r["text"]) for r in rows]
+        return [
+            Address(
+                id=r["id"],
+                customer_id=r["customer_id"],
+                text=r["text"],
+                is_default=bool(r["is_default"]),
+            )
+            for r in rows
+        ]
+
+    async def address_count(self, customer_id: int) -> int:
+        """How many addresses the customer has saved."""
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM addresses WHERE customer_id = ?", (customer_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def remove_address(self, customer_id: int, address_id: int) -> str | None:
+        """Forget one of the customer's saved addresses; its text, or None if not theirs."""
+        async with self._conn.execute(
+            "DELETE FROM addresses WHERE id = ? AND customer_id = ? RETURNING text",
+            (address_id, customer_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_default_address(self, customer_id: int, address_id: int) -> str | None:
+        """Make one saved address the default (the others not); its text, or None if not
+        theirs."""
+        async with self._conn.execute(
+            "SELECT text FROM addresses WHERE id = ? AND customer_id = ?",
+            (address_id, customer_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        await self._conn.execute(
+            "UPDATE addresses SET is_default = (id = ?) WHERE customer_id = ?",
+            (address_id, customer_id),
+        )
+        return str(row[0])
 
     async def save_address(self, customer_id: int, text: str, now: datetime) -> Address:
         """Save an address, or mark an identical saved one as just used."""

@@ -81,15 +81,16 @@ class StaffRepository:
             (token, role.value, by, ts(now), ts(expires)),
         )
 
-    async def use_invite(self, token: str, user_id: int, now: datetime) -> Role | None:
-        """Mark an unused, unexpired invite as used by this user; its role, or None."""
+    async def use_invite(self, token: str, user_id: int, now: datetime) -> tuple[Role, int] | None:
+        """Mark an unused, unexpired invite as used by this user; its role and the user id of
+        who made it, or None."""
         async with self._conn.execute(
             "UPDATE invites SET used_by = ?, used_at = ?"
-            " WHERE token = ? AND used_by IS NULL AND expires_at > ? RETURNING role",
+            " WHERE token = ? AND used_by IS NULL AND expires_at > ? RETURNING role, created_by",
             (user_id, ts(now), token, ts(now)),
         ) as cursor:
             row = await cursor.fetchone()
-        return Role(row[0]) if row else None
+        return (Role(row["role"]), row["created_by"]) if row else None
 
     async def invite_expiry(self, token: str) -> datetime | None:
         """When an invite expires (None if unknown)."""

@@ -109,6 +109,7 @@ class Address(_Model):
     id: int
     customer_id: int
     text: str
+    is_default: bool = False  # offered first at checkout
 
 
 class Customer(_Model):

@@ -43,6 +43,7 @@ class NoticeKind(StrEnum):
     INVOICE_ISSUED = "invoice_issued"  # to finance: the invoice PDF, "Record payment"
     SAID_PAID = "said_paid"  # to finance: a customer says they paid what an order owes
     LOW_RATING = "low_rating"  # to the customer's rep and the managers: a low rating, commented
+    INVITE_USED = "invite_used"  # to the admin who made an invite: who joined, as what
 
 
 class NoticeState(StrEnum):

@@ -12,7 +12,8 @@ import phonenumbers
 
 from bot.domain.errors import InputProblem, InvalidInput
 
-NAME_MAX = 100
+NAME_MIN, NAME_MAX = 2, 100
+NAME_LETTERS = 2  # "A" or "1." is not a name
 COMPANY_MAX = 120
 ADDRESS_MIN, ADDRESS_MAX = 5, 300
 NOTE_MAX = 500
@@ -43,8 +44,11 @@ def _bounded(text: str, low: int, high: int, problem: InputProblem, multiline: b
 
 
 def parse_name(text: str) -> str:
-    """A person's name: 1 to 100 characters."""
-    return _bounded(text, 1, NAME_MAX, InputProblem.NAME_LENGTH, False)
+    """A person's name: 2 to 100 characters, at least 2 of them letters."""
+    value = _bounded(text, NAME_MIN, NAME_MAX, InputProblem.NAME_LENGTH, False)
+    if sum(ch.isalpha() for ch in value) < NAME_LETTERS:
+        raise InvalidInput(InputProblem.NAME_LETTERS, NAME_LETTERS)
+    return value
 
 
 def parse_company(text: str) -> str:
@@ -98,6 +102,12 @@ def parse_phone(text: str, region: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(InputProblem.PHONE_INVALID)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_key(phone: str) -> str:
+    """A stored or typed phone number in the form compared for "already used": '+' and the
+    digits (E.164 as parse_phone and contact_phone give it; older rows may have spaces)."""
+    return "+" + re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))
 
 
 def contact_phone(raw: str) -> str:

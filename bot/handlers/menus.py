@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from datetime import timedelta
-from typing import cast
+from typing import Any, NamedTuple, cast
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot.domain.models import Language
 from bot.domain.roles import Role
-from bot.handlers.context import App, BotContext
+from bot.handlers.context import I18N, SERVICES, App, BotContext
 from bot.i18n import N_, I18n, Texts
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,22 @@ log = logging.getLogger(__name__)
 # Seconds before the second, third … attempt at the menus still unset; then they are left
 # (logged) until the next start.
 PAUSES = (1.0, 5.0, 30.0, 120.0, 600.0)
-Menu = tuple[str | None, list[BotCommand]]  # language code (None: everyone else), commands
+
+
+class Menu(NamedTuple):
+    """A menu to set: for a language (None: everyone else), or for one private chat."""
+
+    language: str | None
+    commands: list[BotCommand]
+    chat_id: int | None = None
+
+    def label(self) -> str:
+        """What the logs call it."""
+        if self.chat_id is not None:
+            return f"chat {self.chat_id}"
+        return self.language or "default"
+
+
 _first_attempts: set[asyncio.Task[None]] = set()  # kept referenced until done
 
 CUSTOMER_COMMANDS = (
@@ -38,6 +54,7 @@ CUSTOMER_COMMANDS = (
     ("track", N_("Track an order by number")),
     ("statement", N_("Statement of account: invoices, payments, balance")),
     ("custom", N_("Custom order: describe what you need, get a quote")),
+    ("profile", N_("Your name, phone, company and addresses")),
     ("language", N_("Change the language")),
     ("timezone", N_("Your time zone")),
     ("help", N_("What this bot can do")),
@@ -132,17 +149,52 @@ async def set_chat_menu(bot: Bot, chat_id: int, t: Texts, roles: frozenset[Role]
 
 def start_up_menus(i18n: I18n, default: Language) -> list[Menu]:
     """The menu in each language, and the one for everyone else (in the default language)."""
-    menus: list[Menu] = [
-        (language.value, command_menu(i18n.texts(language))) for language in Language
-    ]
-    return [*menus, (None, command_menu(i18n.texts(default)))]
+    menus = [Menu(language.value, command_menu(i18n.texts(language))) for language in Language]
+    return [*menus, Menu(None, command_menu(i18n.texts(default)))]
 
 
 def set_in_background(app: App, menus: list[Menu]) -> None:
     """Set these menus without holding up start-up; failures are logged and tried again."""
-    task = asyncio.create_task(_attempt(app, menus, 0), name="command menus")
+    _background(_attempt(app, menus, 0), "command menus")
+
+
+def set_staff_menus_in_background(app: App) -> None:
+    """Give everyone who holds a role (stored, or an administrator by the configuration) the
+    menu of their roles in their private chat, as set_in_background does the shared ones:
+    staff seeded outside the bot would otherwise see only the customers' commands."""
+    _background(_staff_menus(app), "staff command menus")
+
+
+def _background(work: Coroutine[Any, Any, None], name: str) -> None:
+    task = asyncio.create_task(work, name=name)
     _first_attempts.add(task)
     task.add_done_callback(_first_attempts.discard)
+
+
+async def settled() -> None:
+    """Wait for the first attempts at the start-up menus (tests; a stop drops the retries)."""
+    while _first_attempts:
+        await asyncio.gather(*_first_attempts)
+
+
+async def _staff_menus(app: App) -> None:
+    """Read who holds a role, then set each one's menu; never raises."""
+    i18n: I18n = app.bot_data[I18N]
+    try:
+        members = await app.bot_data[SERVICES].staff.everyone()
+    except Exception as error:  # the database failing: they get theirs on /start
+        log.warning("could not read the staff for their command menus: %s", error)
+        return
+    menus = [
+        Menu(
+            None,
+            command_menu(i18n.texts(m.user.language, m.user.time_zone), m.roles),
+            m.user.telegram_id,
+        )
+        for m in members
+    ]
+    if menus:
+        await _attempt(app, menus, 0)
 
 
 async def _retry(context: BotContext) -> None:
@@ -157,12 +209,13 @@ async def _attempt(app: App, menus: list[Menu], attempt: int) -> None:
     raises: a menu is a convenience, the bot serves without it."""
     failed: list[Menu] = []
     pause = PAUSES[attempt] if attempt < len(PAUSES) else None
-    for index, (language, commands) in enumerate(menus):
+    for index, menu in enumerate(menus):
+        scope = BotCommandScopeChat(menu.chat_id) if menu.chat_id is not None else None
         try:
-            await app.bot.set_my_commands(commands, language_code=language)
+            await app.bot.set_my_commands(menu.commands, scope=scope, language_code=menu.language)
         except BadRequest as error:  # this menu refused; the others may still go through
-            log.warning("Telegram refused the %s command menu: %s", language or "default", error)
-            failed.append((language, commands))
+            log.warning("Telegram refused the %s command menu: %s", menu.label(), error)
+            failed.append(menu)
         except Exception as error:  # Telegram unreachable: the rest waits for the next try
             log.warning("could not set the command menus: %s", error)
             if isinstance(error, RetryAfter) and pause is not None:
@@ -175,7 +228,7 @@ async def _attempt(app: App, menus: list[Menu], attempt: int) -> None:
         if attempt:
             log.info("command menus set (attempt %d)", attempt + 1)
         return
-    names = ", ".join(language or "default" for language, _ in failed)
+    names = ", ".join(menu.label() for menu in failed)
     if pause is None or app.job_queue is None:
         log.error("gave up setting the command menus (%s) until the next start", names)
         return

@@ -36,6 +36,7 @@ from bot.services.notices import (
 from bot.services.online_payments import PaidInChat
 from bot.services.preorders import Arrived
 from bot.services.shortages import ShortageNotice, ShortageOutcome
+from bot.services.staff import InviteUsed
 from bot.services.statements import StatementNotice
 from bot.services.stock import LowStock, ProductRef
 from bot.ui import (
@@ -52,6 +53,7 @@ from bot.ui import (
     request_views,
     shipping_views,
     shortage_views,
+    staff_views,
     statement_views,
     stock_views,
 )
@@ -321,6 +323,10 @@ async def _custom_decided(context: BotContext, t: Texts, ref: CustomRef) -> Rend
     return custom_views.decided_notice(t, card)
 
 
+async def _invite_used(context: BotContext, t: Texts, value: InviteUsed) -> Rendered:
+    return staff_views.invite_used(t, value)
+
+
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.NEW_ORDER: Renderer(OrderRef, _new_order),
     NoticeKind.CARD_DECIDED: Renderer(CardDecided, _card_decided),
@@ -355,6 +361,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.LOW_RATING: Renderer(LowRating, _low_rating),
     NoticeKind.INVOICE_ISSUED: Renderer(Invoice, _invoice_issued),
     NoticeKind.SAID_PAID: Renderer(SaidPaid, _said_paid),
+    NoticeKind.INVITE_USED: Renderer(InviteUsed, _invite_used),
 }
 
 

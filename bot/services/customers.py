@@ -1,12 +1,51 @@
-"""Customers: registration, saved addresses, the payment terms open to each."""
+"""Customers: registration, their own profile, saved addresses, the payment terms open to
+each."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
 from bot.config import Config, PaymentTermConfig
 from bot.db import UnitOfWork
+from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.models import Address, Customer, User
+from bot.domain.parsing import phone_key
 from bot.services.base import Service, require_customer
 from bot.services.staff import REP_PREFIX, next_rep
+
+MAX_ADDRESSES = 10  # saved per customer; /profile refuses more
+
+
+class Detail(StrEnum):
+    """What a customer may change of their own record in /profile."""
+
+    NAME = "name"
+    PHONE = "phone"
+    COMPANY = "company"
+
+
+class Profile(BaseModel):
+    """A customer's own record and every saved address (the default first)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer: Customer
+    addresses: tuple[Address, ...]
+
+
+async def _profile(uow: UnitOfWork, customer_id: int) -> Profile:
+    customer = await uow.customers.by_id(customer_id)
+    assert customer is not None
+    addresses = await uow.customers.addresses(customer_id, MAX_ADDRESSES)
+    return Profile(customer=customer, addresses=tuple(addresses))
+
+
+async def _phone_free(uow: UnitOfWork, user: User, phone: str) -> None:
+    """Refuse a phone number another customer has (compared as phone_key gives it)."""
+    if await uow.customers.phone_used(phone, user.id):
+        raise InvalidInput(InputProblem.PHONE_TAKEN)
 
 
 async def open_terms(
@@ -39,10 +78,12 @@ class CustomerService(Service):
     ) -> Customer:
         """Register a customer (once): the rep of their link, else the next rep in turn."""
         now = self.clock.now()
+        phone = phone_key(phone)
         async with self.db.unit_of_work() as uow:
             existing = await uow.customers.by_user(user.id)
             if existing is not None:
                 return existing
+            await _phone_free(uow, user, phone)
             customer = await uow.customers.insert(user.id, name, phone, company, now)
             await uow.customers.save_address(customer.id, address, now)
             rep = None
@@ -59,11 +100,121 @@ class CustomerService(Service):
             await uow.commit()
         return customer
 
-    async def addresses(self, user: User) -> list[Address]:
-        """A customer's saved addresses, most recently used first."""
+    async def check_phone(self, user: User, phone: str) -> str:
+        """A phone number as stored, if no other customer has it (else PHONE_TAKEN)."""
+        phone = phone_key(phone)
+        async with self.db.reader() as uow:
+            await _phone_free(uow, user, phone)
+        return phone
+
+    async def addresses(self, user: User, limit: int = 5) -> list[Address]:
+        """A customer's saved addresses: the default first, then the most recently used."""
         async with self.db.reader() as uow:
             customer = await require_customer(uow, user)
-            return await uow.customers.addresses(customer.id)
+            return await uow.customers.addresses(customer.id, limit)
+
+    async def profile(self, user: User) -> Profile:
+        """The customer's own record and every saved address (/profile)."""
+        async with self.db.reader() as uow:
+            customer = await require_customer(uow, user)
+            return await _profile(uow, customer.id)
+
+    async def change(self, user: User, detail: Detail, value: str | None) -> Profile:
+        """Change the customer's name, phone or company (None: no company); audited. The
+        value comes parsed (parse_name, parse_phone, parse_company)."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, user)
+            values = {
+                Detail.NAME: customer.name,
+                Detail.PHONE: customer.phone,
+                Detail.COMPANY: customer.company,
+            }
+            before = values[detail]
+            if detail is Detail.PHONE:
+                value = phone_key(value or "")
+                await _phone_free(uow, user, value)
+            elif detail is Detail.NAME and not value:
+                raise InvalidInput(InputProblem.NOT_TEXT)
+            values[detail] = value
+            if value == before:
+                return await _profile(uow, customer.id)
+            await uow.customers.set_details(
+                customer.id,
+                str(values[Detail.NAME]),
+                str(values[Detail.PHONE]),
+                values[Detail.COMPANY],
+            )
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="customer",
+                entity_id=customer.id,
+                action=f"{detail.value}_changed",
+                before=before,
+                after=value,
+            )
+            profile = await _profile(uow, customer.id)
+            await uow.commit()
+        return profile
+
+    async def add_address(self, user: User, text: str) -> Profile:
+        """Save another delivery address (parsed by parse_address); audited."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, user)
+            if await uow.customers.address_count(customer.id) >= MAX_ADDRESSES:
+                raise InvalidInput(InputProblem.ADDRESS_LIMIT, MAX_ADDRESSES, MAX_ADDRESSES)
+            await uow.customers.save_address(customer.id, text, now)
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="customer",
+                entity_id=customer.id,
+                action="address_added",
+                after=text,
+            )
+            profile = await _profile(uow, customer.id)
+            await uow.commit()
+        return profile
+
+    async def remove_address(self, user: User, address_id: int) -> Profile:
+        """Forget a saved address (the last one stays: checkout needs one); audited."""
+        return await self._address_step(user, address_id, remove=True)
+
+    async def set_default_address(self, user: User, address_id: int) -> Profile:
+        """Make a saved address the one checkout offers first; audited."""
+        return await self._address_step(user, address_id, remove=False)
+
+    async def _address_step(self, user: User, address_id: int, *, remove: bool) -> Profile:
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, user)
+            saved = await uow.customers.addresses(customer.id, MAX_ADDRESSES)
+            if all(a.id != address_id for a in saved):  # not theirs, or an old button
+                raise InvalidInput(InputProblem.ADDRESS_GONE)
+            if remove and len(saved) <= 1:
+                raise InvalidInput(InputProblem.ADDRESS_LAST)
+            repo = uow.customers
+            text = await (
+                repo.remove_address(customer.id, address_id)
+                if remove
+                else repo.set_default_address(customer.id, address_id)
+            )
+            if text is None:  # not theirs, or removed meanwhile (an old button)
+                raise InvalidInput(InputProblem.ADDRESS_GONE)
+            await uow.audit.record(
+                at=now,
+                actor_id=user.id,
+                entity="customer",
+                entity_id=customer.id,
+                action="address_removed" if remove else "address_default",
+                before=text if remove else None,
+                after=None if remove else text,
+            )
+            profile = await _profile(uow, customer.id)
+            await uow.commit()
+        return profile
 
     async def payment_terms(self, user: User) -> list[PaymentTermConfig]:
         """Payment terms this customer may choose, in the configured order."""

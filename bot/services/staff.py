@@ -11,8 +11,10 @@ from bot.db import UnitOfWork
 from bot.db.staff import ROUND_ROBIN
 from bot.domain.errors import InviteInvalid, StaffNotFound
 from bot.domain.models import User
+from bot.domain.notices import NoticeKind
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, roles_of
+from bot.services.notices import post
 
 INVITE_PREFIX = "inv_"
 REP_PREFIX = "rep_"
@@ -26,6 +28,16 @@ class Invite(BaseModel):
     payload: str
     role: Role
     expires_at: datetime
+
+
+class InviteUsed(BaseModel):
+    """A notice to whoever made an invite: who joined with it, as what."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    name: str
+    role: Role
 
 
 class StaffMember(BaseModel):
@@ -86,9 +98,10 @@ class StaffService(Service):
         token = payload.removeprefix(INVITE_PREFIX)
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            role = await uow.staff.use_invite(token, user.id, now)
-            if role is None:
+            used = await uow.staff.use_invite(token, user.id, now)
+            if used is None:
                 raise InviteInvalid()
+            role, made_by = used
             await uow.staff.grant(user.id, role, None, now)
             await uow.audit.record(
                 at=now,
@@ -99,6 +112,10 @@ class StaffService(Service):
                 after=role.value,
                 reason="invite",
             )
+            maker = await uow.users.by_id(made_by)
+            if maker is not None and maker.id != user.id:
+                notice = InviteUsed(user_id=user.id, name=user.first_name, role=role)
+                await post(uow, self.config, NoticeKind.INVITE_USED, notice, [maker], now)
             await uow.commit()
         return role
 
@@ -108,22 +125,30 @@ class StaffService(Service):
             await authorize(
                 uow, self.config, actor, Permission.MANAGE_STAFF, "staff", self.clock.now()
             )
-            members = await uow.staff.members()
-            listed = {u.telegram_id for u, _ in members}
-            result = [
-                StaffMember(
-                    user=u,
-                    roles=await roles_of(uow, self.config, u),
-                    from_config=u.telegram_id in self.config.business.admins,
+            return await self._everyone(uow)
+
+    async def everyone(self) -> list[StaffMember]:
+        """Everyone with a role, for giving each their command menu at start-up (no actor)."""
+        async with self.db.reader() as uow:
+            return await self._everyone(uow)
+
+    async def _everyone(self, uow: UnitOfWork) -> list[StaffMember]:
+        members = await uow.staff.members()
+        listed = {u.telegram_id for u, _ in members}
+        result = [
+            StaffMember(
+                user=u,
+                roles=await roles_of(uow, self.config, u),
+                from_config=u.telegram_id in self.config.business.admins,
+            )
+            for u, _ in members
+        ]
+        for telegram_id in self.config.business.admins:
+            admin = await uow.users.by_telegram_id(telegram_id)
+            if admin is not None and telegram_id not in listed:
+                result.append(
+                    StaffMember(user=admin, roles=frozenset({Role.ADMIN}), from_config=True)
                 )
-                for u, _ in members
-            ]
-            for telegram_id in self.config.business.admins:
-                admin = await uow.users.by_telegram_id(telegram_id)
-                if admin is not None and telegram_id not in listed:
-                    result.append(
-                        StaffMember(user=admin, roles=frozenset({Role.ADMIN}), from_config=True)
-                    )
         return result
 
     async def member(self, actor: User, user_id: int) -> StaffMember:

@@ -50,12 +50,22 @@ INPUT = {
     ),
     InputProblem.QUANTITY_RANGE: N_("The quantity must be from %(low)s to %(high)s."),
     InputProblem.NAME_LENGTH: N_("The name must be %(low)s to %(high)s characters long."),
+    InputProblem.NAME_LETTERS: N_("A name needs at least %(low)s letters."),
     InputProblem.PHONE_INVALID: N_(
         "That does not look like a phone number. Send it with the country code, "
         "e.g. +86 138 0013 8000, or press the button."
     ),
+    InputProblem.PHONE_TAKEN: N_(
+        "This phone number is already registered to another customer. Please send your own "
+        "number; if it is yours, ask us to help."
+    ),
     InputProblem.COMPANY_LENGTH: N_("The company name must be %(low)s to %(high)s characters."),
     InputProblem.ADDRESS_LENGTH: N_("The address must be %(low)s to %(high)s characters long."),
+    InputProblem.ADDRESS_LIMIT: N_(
+        "You have %(high)s saved addresses, the most there may be. Remove one first."
+    ),
+    InputProblem.ADDRESS_LAST: N_("This is your only address: add another before removing it."),
+    InputProblem.ADDRESS_GONE: N_("That address is no longer saved. Please open /profile again."),
     InputProblem.NOTE_LENGTH: N_("The note must be at most %(high)s characters long."),
     InputProblem.REASON_LENGTH: N_("The reason must be %(low)s to %(high)s characters long."),
     InputProblem.DATE_INVALID: N_("Please send a date like 2026-12-24, or press a button."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.roles import Role
 from bot.i18n import Texts
-from bot.services.staff import Invite, StaffMember
+from bot.services.staff import Invite, InviteUsed, StaffMember
 from bot.ui.callbacks import pack
 from bot.ui.labels import ROLE
 from bot.ui.screen import Screen, button, esc, keyboard
@@ -37,6 +37,16 @@ def invite(t: Texts, value: Invite, bot_username: str) -> Screen:
         "link": esc(deep_link(bot_username, value.payload)),
     }
     return Screen(text)
+
+
+def invite_used(t: Texts, value: InviteUsed) -> Screen:
+    """To whoever made an invite: it was used, by whom, for which role."""
+    text = t._("🤝 <b>%(name)s</b> joined through your invite as %(role)s.") % {
+        "name": esc(value.name),
+        "role": t._(ROLE[value.role]),
+    }
+    rows = [[button(t._("👥 Staff"), pack("stf", "m", value.user_id))]]
+    return Screen(text, keyboard(rows))
 
 
 def staff_list(t: Texts, members: list[StaffMember]) -> Screen:

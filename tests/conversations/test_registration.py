@@ -53,8 +53,8 @@ async def test_bad_input_at_every_step_keeps_the_state(bot: Harness) -> None:
     # Name: a sticker, then an invisible-only name.
     await bot.feed(bot.fake.send_sticker(uid))
     assert "answer with text" in bot.last(uid)
-    assert "1 to 100 characters" in await bot.send(uid, "\u200b\u200b")
-    assert "1 to 100 characters" in await bot.send(uid, "x" * 101)
+    assert "2 to 100 characters" in await bot.send(uid, "\u200b\u200b")
+    assert "2 to 100 characters" in await bot.send(uid, "x" * 101)
     await bot.send(uid, "Eve <b>Bold</b> & Co")
     # Phone: someone else's contact, a non-number, a location.
     await bot.feed(bot.fake.send_contact(uid, "8613900000000", own=False))
@@ -107,3 +107,54 @@ async def test_forged_language_button_is_refused(bot: Harness) -> None:
     await bot.send(uid, "/language")
     await bot.press_data(uid, "lang:set:xx")
     assert "expired" in bot.alerts()[-1]
+
+
+async def test_a_name_needs_two_letters(bot: Harness) -> None:
+    uid = bot.user("Eve")
+    await bot.send(uid, "/start")
+    assert "2 to 100 characters" in await bot.send(uid, "A")
+    assert "at least 2 letters" in await bot.send(uid, "1.")
+    assert "at least 2 letters" in await bot.send(uid, "A1")
+    assert "phone number" in await bot.send(uid, "李雷")
+
+
+async def test_the_share_button_comes_back_after_a_mistyped_phone(bot: Harness) -> None:
+    uid = bot.user("Eve")
+    await bot.send(uid, "/start")
+    await bot.send(uid, "Eve Stone")
+    assert "does not look like a phone number" in await bot.send(uid, "12")
+    keyboard = bot.fake.reply_keyboard(uid)
+    assert keyboard and keyboard["keyboard"][0][0]["request_contact"] is True
+    await bot.feed(bot.fake.send_contact(uid, "8613900000000", own=False))
+    assert "your own number" in bot.last(uid)
+    assert bot.fake.reply_keyboard(uid) is not None
+    await bot.feed(bot.fake.send_sticker(uid))
+    assert bot.fake.reply_keyboard(uid) is not None
+    await bot.feed(bot.fake.send_contact(uid, "8613900000000"))
+    assert "company" in bot.last(uid)
+
+
+async def test_a_phone_another_customer_has_is_refused(bot: Harness) -> None:
+    ann = bot.user("Ann")
+    await bot.register(ann, phone="+8613800138000")
+    uid = bot.user("Eve")
+    await bot.send(uid, "/start")
+    await bot.send(uid, "Eve Stone")
+    taken = "already registered to another customer"
+    assert taken in await bot.send(uid, "138 0013 8000")  # the same number, typed otherwise
+    assert bot.fake.reply_keyboard(uid) is not None
+    await bot.feed(bot.fake.send_contact(uid, "8613800138000"))
+    assert taken in bot.last(uid)
+    assert taken in await bot.send(uid, "+86 (138) 0013-8000")
+    assert "company" in await bot.send(uid, "+86 139 0013 9000")
+    await bot.press(uid, "Skip — I buy for myself")
+    await bot.send(uid, "2 Long Road, Shanghai")
+    assert await _customer_count(bot) == 2
+    db = Database(bot.config.database.path)
+    await db.open()
+    try:
+        async with db.connection.execute("SELECT phone FROM customers ORDER BY id") as cursor:
+            phones = [row[0] for row in await cursor.fetchall()]
+    finally:
+        await db.close()
+    assert phones == ["+8613800138000", "+8613900139000"]

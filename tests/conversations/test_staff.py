@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.db import Database
+from bot.handlers import menus
 from tests.conftest import make_config
 from tests.conversations.conftest import query
 from tests.harness import Harness
@@ -124,3 +125,76 @@ async def test_rep_link_and_round_robin(staffed: Harness) -> None:
     rows = await query(bot, "SELECT c.rep_id FROM customers c ORDER BY c.id")
     assert rows[0] == (ids[reps[1]],)
     assert [r[0] for r in rows[1:]] == [ids[reps[0]], ids[reps[1]], ids[reps[0]]]
+
+
+async def test_the_admin_is_told_when_an_invite_is_used(staffed: Harness) -> None:
+    bot = staffed
+    payload = await invite(bot, "warehouse")
+    before = len(bot.fake.bot_messages(ADMIN))
+    wu = bot.user("Wu", "zh-hans")
+    await bot.send(wu, f"/start {payload}")
+    told = bot.fake.bot_messages(ADMIN)[before:]
+    assert len(told) == 1
+    assert "Wu joined through your invite as warehouse." in told[0]["text"]
+    assert bot.buttons(ADMIN) == ["👥 Staff"]
+    (wu_id,) = (await query(bot, "SELECT id FROM users WHERE telegram_id = ?", wu))[0]
+    assert await query(bot, "SELECT kind, state FROM outbox WHERE user_id != ?", wu_id) == [
+        ("invite_used", "sent")
+    ]
+    assert "Wu" in await bot.press(ADMIN, "👥 Staff")  # the newcomer's roles, to adjust
+    # A stale invite tells nobody.
+    await bot.send(bot.user("Eve"), f"/start {payload}")
+    assert len(bot.fake.bot_messages(ADMIN)) == before + 1
+
+
+async def _seed_role(bot: Harness, uid: int, role: str) -> None:
+    """A role given outside the bot (a seeding script, the CLI): no invite, no /staff."""
+    await bot.send(uid, "/help")  # the bot meets them
+    (user_id,) = (await query(bot, "SELECT id FROM users WHERE telegram_id = ?", uid))[0]
+    await query(
+        bot,
+        "INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, ?, 'now')",
+        user_id,
+        role,
+    )
+
+
+def _menu(bot: Harness, uid: int) -> list[str]:
+    return [c["command"] for c in bot.fake.commands_for_chat(uid)]
+
+
+async def test_seeded_staff_get_their_menus_at_start_up(staffed: Harness) -> None:
+    bot = staffed
+    wu = bot.user("Wu", "zh-hans")
+    await _seed_role(bot, wu, "warehouse")
+    await bot.send(ADMIN, "/help")
+    await menus.settled()
+    assert "ship" not in _menu(bot, wu)  # only the customers' menu so far
+    assert "invite" not in _menu(bot, ADMIN)
+    await bot.restart()
+    await menus.settled()
+    assert _menu(bot, wu)[:5] == ["ship", "order", "receive", "adjust", "stock"]
+    ship = bot.fake.commands_for_chat(wu)[0]
+    assert ship["description"] != "Orders to ship"  # in Wu's language
+    assert "invite" in _menu(bot, ADMIN)  # an administrator by the configuration
+    customer = bot.user("Ann")
+    await bot.register(customer)
+    await bot.restart()
+    await menus.settled()
+    assert "ship" not in _menu(bot, customer)
+    scoped = {
+        c["scope"]["chat_id"]
+        for c in bot.fake.method_calls("setMyCommands")
+        if c.get("scope", {}).get("type") == "chat"
+    }
+    assert customer not in scoped
+
+
+async def test_seeded_staff_get_their_menu_on_start(staffed: Harness) -> None:
+    bot = staffed
+    await menus.settled()
+    fay = bot.user("Fay")
+    await _seed_role(bot, fay, "finance")
+    assert "payment" not in _menu(bot, fay)
+    assert "Welcome back, Fay!" in await bot.send(fay, "/start")
+    assert _menu(bot, fay)[:3] == ["order", "payment", "refund"]

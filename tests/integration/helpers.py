@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from bot.domain.errors import InvalidInput
 from bot.domain.models import Language, Product, User
 from bot.services import Services
 from bot.services.checkout import CheckoutDraft
 
+DEFAULT_PHONE = "+8613800138000"
+
 
 async def customer(services: Services, telegram_id: int, language: str = "en") -> User:
-    """A registered customer."""
+    """A registered customer: the first one with +8613800138000, each after with a phone of
+    their own (one phone, one customer)."""
     user = await services.users.identify(telegram_id, f"User {telegram_id}", None, language)
+    try:
+        phone = await services.customers.check_phone(user, DEFAULT_PHONE)
+    except InvalidInput:
+        phone = f"+86139{telegram_id % 10**8:08d}"
     await services.customers.register(
         user,
         name=f"Customer {telegram_id}",
-        phone="+8613800138000",
+        phone=phone,
         company=None,
         address="1 Garden Road, Shanghai",
     )

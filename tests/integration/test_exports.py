@@ -53,7 +53,11 @@ class Ledger:
     async def buyer(self, telegram_id: int, name: str) -> User:
         user = await self.services.users.identify(telegram_id, name, None, "en")
         await self.services.customers.register(
-            user, name=name, phone="+8613800138000", company=None, address="1 Garden Road"
+            user,
+            name=name,
+            phone=f"+86139{telegram_id % 10**8:08d}",  # each their own
+            company=None,
+            address="1 Garden Road",
         )
         return user
 

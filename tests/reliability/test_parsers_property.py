@@ -122,7 +122,7 @@ def assert_clean(value: str, *, multiline: bool = False) -> None:
 
 
 TEXTS = [
-    (parsing.parse_name, 1, parsing.NAME_MAX, False),
+    (parsing.parse_name, parsing.NAME_MIN, parsing.NAME_MAX, False),
     (parsing.parse_company, 1, parsing.COMPANY_MAX, False),
     (parsing.parse_address, parsing.ADDRESS_MIN, parsing.ADDRESS_MAX, True),
     (parsing.parse_note, 1, parsing.NOTE_MAX, True),

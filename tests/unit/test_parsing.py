@@ -20,6 +20,7 @@ from bot.domain.parsing import (
     parse_reason,
     parse_search,
     parse_time_zone,
+    phone_key,
 )
 
 TODAY = date(2026, 11, 23)
@@ -137,3 +138,31 @@ def test_unknown_time_zones(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_time_zone(text)
     assert caught.value.problem is InputProblem.TIME_ZONE_UNKNOWN
+
+
+@pytest.mark.parametrize("name", ["Ann", "李雷", "Jo", "O'Neil 2nd", "Иван"])
+def test_names_with_two_letters_are_taken(name: str) -> None:
+    assert parse_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("A", InputProblem.NAME_LENGTH),
+        ("李", InputProblem.NAME_LENGTH),
+        ("1.", InputProblem.NAME_LETTERS),
+        ("A1", InputProblem.NAME_LETTERS),
+        ("-- 42 --", InputProblem.NAME_LETTERS),
+    ],
+)
+def test_a_name_needs_two_characters_and_two_letters(text: str, problem: InputProblem) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_name(text)
+    assert caught.value.problem is problem
+
+
+def test_phones_compare_in_one_form() -> None:
+    typed = parse_phone("138 0013 8000", "CN")
+    shared = contact_phone("8613800138000")
+    assert phone_key(typed) == phone_key(shared) == phone_key("+86 138-0013-8000")
+    assert phone_key(typed) == "+8613800138000"
