@@ -65,8 +65,9 @@ class _Delay:
 
 
 def default_phone(uid: int) -> str:
-    """A made-up but valid phone number for a user (+1 202 555 01xx, reserved for fiction)."""
-    return f"+1202555{100 + uid % 100:04d}"
+    """A made-up but valid phone number for a user (+1 202 555 xxxx): one of 10,000, so users of
+    one sandbox have their own (OrderDesk refuses a phone another customer has)."""
+    return f"+1202555{uid % 10_000:04d}"
 
 
 class SandboxServer:
@@ -449,7 +450,7 @@ class SandboxServer:
         own = _bool(body, "own", default=True)
         phone = _str(body, "phone_number")
         if not phone:
-            phone = self.phones.get(uid, default_phone(uid)) if own else default_phone(uid + 50)
+            phone = self.phones.get(uid, default_phone(uid)) if own else default_phone(uid + 5_000)
         return self.fake.send_contact(
             uid,
             phone,
