@@ -91,7 +91,7 @@ async def test_one_manager_approves_and_both_cards_say_so(team: Team) -> None:
     assert await query(bot, "SELECT status FROM orders") == [("approved",)]
     # the other manager's old button is answered, and changes nothing
     await bot.press_data(team.manager2, "apv:ok:1", max_["message_id"])
-    assert "Already decided: approved by Mia." in bot.alerts()[-1]
+    assert "was already approved by Mia." in bot.alerts()[-1]
 
 
 async def test_a_rejection_and_an_adjustment_reach_the_other_card(team: Team) -> None:
