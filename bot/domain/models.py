@@ -230,6 +230,7 @@ class Shipment(_Model):
     """Goods that left the warehouse for an order."""
 
     id: int
+    number: int  # its place among the order's shipments: 1, 2, …
     order_id: int
     carrier: str
     tracking: str | None

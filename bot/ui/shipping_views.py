@@ -71,7 +71,12 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
     for s in value.shipments:
         if s.delivered_at is None:
             rows.append(
-                [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.id}, pack("dlv", "w", s.id))]
+                [
+                    button(
+                        t._("📬 Delivered: shipment %(n)d") % {"n": s.number},
+                        pack("dlv", "w", s.id),
+                    )
+                ]
             )
     return Screen(text, keyboard(rows))
 
@@ -79,7 +84,7 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
 def shipment_line(t: Texts, s: Shipment) -> str:
     """A shipment in one line: carrier, tracking, when, delivered or expected."""
     text = t._("Shipment %(n)d: %(carrier)s, tracking %(tracking)s") % {
-        "n": s.id,
+        "n": s.number,
         "carrier": esc(s.carrier),
         "tracking": esc(s.tracking or "—"),
     }

@@ -79,7 +79,7 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
     # The warehouse can always mark a shipment delivered from here, even when the pick list
     # that had the button is gone (a restart in the middle of recording the shipment).
     rows = [
-        [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.id}, pack("dlv", "w", s.id))]
+        [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.number}, pack("dlv", "w", s.id))]
         for s in value.shipments
         if value.lens is Lens.GOODS and s.delivered_at is None
     ]
