@@ -292,6 +292,7 @@ class OrderDetail(_Model):
     timeline: tuple[StatusChange, ...]
     paid: int = 0
     refunded: int = 0
+    shipments: tuple[Shipment, ...] = ()
 
 
 class OrderChange(_Model):
