@@ -33,6 +33,7 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
     head = [
         t._("<b>Pick list %(number)s</b> for %(customer)s")
         % {"number": o.number, "customer": esc(value.customer_name)},
+        t._("Phone: %(value)s") % {"value": esc(value.customer_phone)},
         t._("Status: %(status)s") % {"status": labels.status(t, o.status)},
         t._("Delivery: %(value)s")
         % {"value": esc(method.name(t.language) if method else o.delivery_method)},

@@ -62,3 +62,15 @@ async def test_received_keeps_the_shipping_notice_and_cards_show_tracking(team: 
     tracked = await bot.send(team.customer, f"/track {number}")
     assert "Shipment 1: SF Express, tracking SF12345678" in tracked
     assert "delivered" in tracked
+
+
+async def test_pick_list_has_the_customers_phone(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    phone = (await query(bot, "SELECT phone FROM customers"))[0][0]
+    assert phone == "+8613800138000"
+    notice = bot.last(team.warehouse)
+    assert "An approved order is ready to pick" in notice
+    assert f"Phone: {phone}" in notice, "the courier can call the customer"
+    assert "CN¥" not in notice
+    assert await query(bot, "SELECT status FROM orders") == [("approved",)]
