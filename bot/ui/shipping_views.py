@@ -63,7 +63,7 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
         "approved",
         "partially_shipped",
     ):
-        rows.append([button(t._("🚚 Ship"), pack("shp", "o", o.id))])
+        rows.append([button(t._("🚚 Ship"), pack("shp", "o", o.id, "p"))])  # p: on its pick list
         rows += [
             [button(t._("⚠️ Short: %(sku)s") % {"sku": clip(x.sku, 20)}, pack("sht", "r", x.id))]
             for x in value.lines
@@ -94,6 +94,15 @@ def shipment_line(t: Texts, s: Shipment) -> str:
     if s.expected_date:
         return text + " — " + t._("expected %(day)s") % {"day": t.date(s.expected_date)}
     return text
+
+
+def recorded(t: Texts, order: Order, s: Shipment) -> Screen:
+    """The end of the shipment dialog: what was recorded (the pick list above is refreshed)."""
+    head = t._("✅ Shipment recorded for order <b>%(number)s</b>; the customer is told.") % {
+        "number": order.number
+    }
+    items = [f"• {esc(clip(name, 60))} — {qty}" for _, name, qty in s.lines]
+    return Screen(fit(head, items, shipment_line(t, s), t._("… and %(n)d more lines")))
 
 
 def choose_quantities(t: Texts, lines: list[OrderLine], chosen: dict[int, int]) -> Screen:

@@ -18,11 +18,12 @@ async def test_shipments_are_numbered_within_their_order(team: Team) -> None:
     assert ids == [(2,)], "the second order's shipment has id 2 across all orders"
     told = bot.last(team.customer)
     assert "Shipment 1: SF Express" in told and "Shipment 2" not in told
-    pick = bot.fake.bot_messages(team.warehouse)
-    assert any("Shipment 1: SF Express" in (m.get("text") or "") for m in pick)
-    assert not any("Shipment 2" in (m.get("text") or "") for m in pick)
-    assert "📬 Delivered: shipment 1" in [b for row in bot.fake.buttons(pick[-1]) for b in row]
+    chat = bot.fake.bot_messages(team.warehouse)
+    assert any("Shipment 1: SF Express" in (m.get("text") or "") for m in chat)
+    assert not any("Shipment 2" in (m.get("text") or "") for m in chat)
     number = await query(bot, "SELECT number FROM orders WHERE id = ?", second[0][0])
+    pick = next(m for m in reversed(chat) if f"Pick list {number[0][0]}" in m.get("text", ""))
+    assert "📬 Delivered: shipment 1" in [b for row in bot.fake.buttons(pick) for b in row]
     card = await bot.send(team.warehouse, f"/order {number[0][0]}")
     assert "Shipment 1: SF Express" in card and "Shipment 2" not in card
 
