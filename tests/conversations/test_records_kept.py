@@ -3,8 +3,21 @@ not overwritten by the confirmations that follow them; shipments are numbered pe
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.conversations.conftest import Team, query
-from tests.conversations.test_fulfilment import approved_order, ship_rest
+from tests.conversations.test_custom_orders import describe, quote
+from tests.conversations.test_fulfilment import approved_order, ship_rest, submitted_order
+from tests.conversations.test_order_for import start_for_ann
+
+
+def _buttons(message: dict[str, Any] | None) -> list[str]:
+    assert message is not None
+    return [
+        b["text"]
+        for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+        for b in row
+    ]
 
 
 async def test_shipments_are_numbered_within_their_order(team: Team) -> None:
@@ -75,3 +88,93 @@ async def test_pick_list_has_the_customers_phone(team: Team) -> None:
     assert f"Phone: {phone}" in notice, "the courier can call the customer"
     assert "CN¥" not in notice
     assert await query(bot, "SELECT status FROM orders") == [("approved",)]
+
+
+async def test_confirm_keeps_the_order_summary(team: Team) -> None:
+    bot = team.bot
+    await submitted_order(team)  # ends pressing Confirm on the summary
+    chat = bot.fake.bot_messages(team.customer)
+    summary = next(m for m in reversed(chat) if "Please check your order" in m.get("text", ""))
+    kept = bot.fake.message(team.customer, summary["message_id"])
+    assert kept is not None
+    assert "Stapler No. 24/6" in kept["text"] and "Staples 24/6" in kept["text"]
+    assert "CN¥235.00" in kept["text"]
+    assert _buttons(kept) == [], "the record keeps no Confirm, Edit or Cancel"
+    told = bot.last_message(team.customer)
+    assert told["message_id"] > summary["message_id"]
+    assert "Order SO-20261123-0001 is submitted" in told["text"]
+    assert await query(bot, "SELECT number, status FROM orders") == [
+        ("SO-20261123-0001", "submitted")
+    ]
+    assert "SO-20261123-0001" in bot.last(team.rep) and "✅ Approve" in bot.buttons(team.rep)
+    warehouse = " ".join(m.get("text") or "" for m in bot.fake.bot_messages(team.warehouse))
+    assert "SO-20261123-0001" not in warehouse, "not approved yet: no pick list"
+
+
+async def test_shipping_keeps_the_pick_list_and_refreshes_it(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    pick = bot.last_message(team.warehouse)
+    assert "Pick list SO-20261123-0001" in pick["text"] and "🚚 Ship" in _buttons(pick)
+    await bot.press(team.warehouse, "🚚 Ship")
+    during = bot.fake.message(team.warehouse, pick["message_id"])
+    assert during is not None and "Pick list SO-20261123-0001" in during["text"]
+    assert "Which goods leave" in bot.last(team.warehouse), "the question comes below"
+    await bot.press(team.warehouse, "STP-REFILL 10/10")  # only the staplers this time
+    await bot.press(team.warehouse, "Next ➡")
+    await bot.press(team.warehouse, "SF Express")
+    await bot.send(team.warehouse, "SF 1234 5678")
+    await bot.press(team.warehouse, "Not known")
+    done = await bot.press(team.warehouse, "✅ Record shipment")
+    assert "Shipment recorded for order SO-20261123-0001" in done
+    assert "Shipment 1: SF Express, tracking SF12345678" in done
+    after = bot.fake.message(team.warehouse, pick["message_id"])
+    assert after is not None
+    assert "Pick list SO-20261123-0001" in after["text"]
+    assert "STP-24 Stapler No. 24/6 — 5 (shipped 5)" in after["text"]
+    assert "STP-REFILL Staples 24/6 (1000 pcs) — 10 (shipped 0)" in after["text"]
+    assert "Shipment 1: SF Express, tracking SF12345678" in after["text"]
+    assert "Phone: +8613800138000" in after["text"]
+    assert "🚚 Ship" in _buttons(after) and "📬 Delivered: shipment 1" in _buttons(after)
+    told = bot.last(team.customer)
+    assert "Part of your order" in told and "SF Express, tracking SF12345678" in told
+    assert await query(bot, "SELECT status FROM orders") == [("partially_shipped",)]
+    assert await query(bot, "SELECT carrier, tracking FROM shipments") == [
+        ("SF Express", "SF12345678")
+    ]
+
+
+async def test_accepting_a_quote_keeps_the_quote(team: Team) -> None:
+    bot = team.bot
+    await describe(team)
+    await quote(team)
+    offer = bot.last_message(team.customer)
+    assert "Quote for your custom request #1" in offer["text"]
+    await bot.press(team.customer, "✅ Accept")
+    kept = bot.fake.message(team.customer, offer["message_id"])
+    assert kept is not None and kept["text"] == offer["text"], "the quote is the record"
+    assert _buttons(kept) == []
+    assert "is submitted" in bot.last(team.customer)
+    assert await query(bot, "SELECT state, order_id FROM custom_requests") == [("accepted", 1)]
+    assert "SO-20261123-0001" in bot.last(team.manager)
+
+
+async def test_placing_an_order_for_a_customer_keeps_what_was_confirmed(team: Team) -> None:
+    bot = team.bot
+    await start_for_ann(team, team.rep)
+    await bot.send(team.rep, "stp-24 5")
+    await bot.press(team.rep, "Courier · CN¥15.00")
+    await bot.press(team.rep, "1 Garden Road, Shanghai")
+    confirm = await bot.press(team.rep, "Cash on delivery")
+    asked = bot.last_message(team.rep)
+    assert "Place this order for Ann Lee" in confirm
+    await bot.press(team.rep, "✅ Place the order")
+    kept = bot.fake.message(team.rep, asked["message_id"])
+    assert kept is not None and kept["text"] == asked["text"]
+    assert _buttons(kept) == []
+    said = [m.get("text") or "" for m in bot.fake.bot_messages(team.rep)]
+    assert "Order SO-20261123-0001 is placed." in said
+    assert "Sam placed order SO-20261123-0001 for you" in bot.last(team.customer)
+    assert await query(bot, "SELECT number, status FROM orders") == [
+        ("SO-20261123-0001", "submitted")
+    ]
