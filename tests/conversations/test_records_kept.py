@@ -39,6 +39,7 @@ async def test_shipments_are_numbered_within_their_order(team: Team) -> None:
     assert "📬 Delivered: shipment 1" in [b for row in bot.fake.buttons(pick) for b in row]
     card = await bot.send(team.warehouse, f"/order {number[0][0]}")
     assert "Shipment 1: SF Express" in card and "Shipment 2" not in card
+    assert "shipment recorded (1)" in card and "shipment recorded (2)" not in card
 
 
 async def ship_tracked(team: Team) -> None:
