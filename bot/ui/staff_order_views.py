@@ -34,7 +34,9 @@ def _entry(t: Texts, e: AuditEntry, lens: Lens, shipments: dict[str, int]) -> st
         what = labels.status(t, OrderStatus(e.after))
     else:
         what = t._(ACTIONS.get(e.action, e.action))
-        after = str(shipments.get(e.after, e.after)) if e.action == "shipment" else e.after
+        after = e.after
+        if e.action == "shipment" and after in shipments:
+            after = str(shipments[after])
         if after and (lens is Lens.FULL or e.action != "payment"):
             what += f" ({esc(clip(after, 40))})"
     line = f"{t.datetime(e.at)} · {who}: {what}"
