@@ -179,3 +179,22 @@ async def test_placing_an_order_for_a_customer_keeps_what_was_confirmed(team: Te
     assert await query(bot, "SELECT number, status FROM orders") == [
         ("SO-20261123-0001", "submitted")
     ]
+
+
+async def test_a_record_that_cannot_be_edited_still_gets_its_confirmation(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_tracked(team)
+    notice = bot.last_message(team.customer)
+    bot.fake.inject(
+        400,
+        method="editMessageReplyMarkup",
+        chat_id=team.customer,
+        description="Bad Request: message to edit not found",
+    )
+    card = await bot.press(team.customer, "✅ I received it")
+    assert "Status: 📬 delivered" in card and "tracking SF12345678" in card
+    assert bot.last_message(team.customer)["message_id"] > notice["message_id"]
+    old = bot.fake.message(team.customer, notice["message_id"])
+    assert old is not None and old["text"] == notice["text"] and _buttons(old), "edit refused"
+    assert await query(bot, "SELECT status FROM orders") == [("delivered",)]
