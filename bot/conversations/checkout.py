@@ -30,7 +30,7 @@ from bot.domain.errors import (
 )
 from bot.domain.parsing import parse_address, parse_note
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, say, show
+from bot.handlers.render import answer, say, send_below, show
 from bot.services.checkout import CheckoutDraft
 from bot.ui import order_views
 from bot.ui.callbacks import BadCallback, Callback, parse
@@ -251,9 +251,9 @@ async def confirm(update: Update, context: BotContext) -> int:
         return await _next(update, context, draft)
     await answer(update)
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await show(
-        update, context, order_views.submitted(context.t, submission.order, submission.created)
-    )
+    # The summary stays as the record of what was ordered; the confirmation comes below it.
+    screen = order_views.submitted(context.t, submission.order, submission.created)
+    await send_below(update, context, screen)
     return ConversationHandler.END  # the deciders (or the warehouse) are told by the outbox
 
 
@@ -310,7 +310,8 @@ async def after_checkout(update: Update, context: BotContext) -> None:
         order = await context.services.checkout.submitted_by_token(context.person, cb.text(0))
         if order is not None:
             await answer(update)
-            await show(update, context, order_views.submitted(context.t, order, created=False))
+            screen = order_views.submitted(context.t, order, created=False)
+            await send_below(update, context, screen)
             return
     await answer(
         update, context.t._("This checkout has ended. Open your /cart to start again."), alert=True

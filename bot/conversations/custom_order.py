@@ -29,7 +29,7 @@ from bot.domain.custom_orders import MAX_PHOTOS, parse_description, parse_messag
 from bot.domain.errors import InputProblem, InvalidInput, NotRegistered
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, reply, show
+from bot.handlers.render import answer, reply, send_below, show
 from bot.services.custom_orders import CustomDraft
 from bot.ui import custom_views
 from bot.ui.callbacks import parse
@@ -152,7 +152,7 @@ async def send(update: Update, context: BotContext) -> int:
     request = await context.services.custom.submit(context.person, draft)
     await answer(update)
     drop_draft(context, DRAFT)
-    await show(update, context, custom_views.sent(context.t, request))
+    await send_below(update, context, custom_views.sent(context.t, request))  # summary kept
     return ConversationHandler.END
 
 

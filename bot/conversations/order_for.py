@@ -23,11 +23,12 @@ from bot.domain.parsing import parse_address, parse_order_lines
 from bot.domain.product_match import MatchKind
 from bot.domain.quick_order import QuickOrder, typed_as_sku_lines
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, say, show
+from bot.handlers.render import answer, send_below, show
 from bot.services.checkout import CheckoutDraft
 from bot.services.quick_order import QuickView
 from bot.ui import customer_views, quick_order_views
 from bot.ui.callbacks import parse
+from bot.ui.screen import Screen
 
 DRAFT = "order_for"
 
@@ -187,9 +188,8 @@ async def place(update: Update, context: BotContext) -> int:
     drop_draft(context, DRAFT)
     await answer(update)
     order = submission.order
-    await say(
-        update, context, context.t._("Order %(number)s is placed.") % {"number": order.number}
-    )
+    text = context.t._("Order %(number)s is placed.") % {"number": order.number}
+    await send_below(update, context, Screen(text))  # the order as confirmed stays above
     return ConversationHandler.END  # the customer and the deciders are told by the outbox
 
 

@@ -22,9 +22,11 @@ from bot.conversations.common import (
 from bot.domain.errors import NothingToShip
 from bot.domain.parsing import parse_carrier, parse_date, parse_tracking
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, show
+from bot.handlers.render import answer, keep, send_below, show
+from bot.services.fulfilment import PickList
 from bot.ui import shipping_views
 from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.ui.screen import Screen
 
 DRAFT = "shipment"
 
@@ -62,19 +64,31 @@ async def ship_command(update: Update, context: BotContext) -> int:
 
 
 async def start(update: Update, context: BotContext) -> State:
-    """shp:o:<order>: begin with everything still to ship."""
-    order_id = _cb(update).number(0)
+    """shp:o:<order>[:p]: begin with everything still to ship; p: pressed on its pick list."""
+    cb = _cb(update)
+    order_id = cb.number(0)
     pick = await context.services.fulfilment.pick_list(context.person, order_id)
     qty = {str(x.id): x.remaining for x in pick.lines if x.remaining}
     if not qty:
         raise NothingToShip()
     # The token makes this shipment's confirmation record it once, even pressed again later.
-    draft = {"order": order_id, "qty": qty, "token": secrets.token_urlsafe(12)}
+    draft: dict[str, Any] = {"order": order_id, "qty": qty, "token": secrets.token_urlsafe(12)}
     context.user_data[DRAFT] = draft  # type: ignore[index]
     await answer(update)
     screen = shipping_views.choose_quantities(context.t, list(pick.lines), _chosen(draft))
-    await show(update, context, screen)
+    query = update.callback_query
+    if cb.args[1:2] == ("p",) and query is not None and query.message is not None:
+        # The pick list stays a pick list (refreshed once the shipment is recorded); the
+        # questions come below it.
+        draft["pick"] = query.message.message_id
+        await send_below(update, context, screen, record=_pick(context, pick))
+    else:  # the queue or a reminder stays as it was
+        await show(update, context, screen, new=True)
     return State.LINES
+
+
+def _pick(context: BotContext, pick: PickList) -> Screen:
+    return shipping_views.pick_list(context.t, context.config, pick)
 
 
 async def change_quantity(update: Update, context: BotContext) -> State:
@@ -195,7 +209,13 @@ async def record(update: Update, context: BotContext) -> int:
     else:
         await answer(update, context.t._("Shipment recorded."))  # the customer is told
     pick = await context.services.fulfilment.pick_list(context.person, result.order.id)
-    await show(update, context, shipping_views.pick_list(context.t, context.config, pick))
+    chat = update.effective_chat
+    if draft.get("pick") and chat is not None:  # refreshed in place with what is shipped
+        await keep(context, chat.id, int(draft["pick"]), _pick(context, pick))
+        screen = shipping_views.recorded(context.t, result.order, result.shipment)
+        await show(update, context, screen)
+    else:
+        await show(update, context, _pick(context, pick))
     return ConversationHandler.END
 
 

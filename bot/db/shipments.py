@@ -63,10 +63,12 @@ class ShipmentRepository:
 
     async def by_id(self, shipment_id: int) -> Shipment | None:
         """One shipment with its lines."""
+        # Numbered within its order (1, 2, …), never by the id counted across all orders.
         async with self._conn.execute(
-            "SELECT id, order_id, carrier, tracking, expected_date, shipped_at, delivered_at"
-            " FROM shipments WHERE id = ?",
-            (shipment_id,),
+            "SELECT * FROM (SELECT id, order_id, carrier, tracking, expected_date, shipped_at,"
+            " delivered_at, ROW_NUMBER() OVER (ORDER BY id) AS number FROM shipments"
+            " WHERE order_id = (SELECT order_id FROM shipments WHERE id = ?)) WHERE id = ?",
+            (shipment_id, shipment_id),
         ) as cursor:
             r = await cursor.fetchone()
         if r is None:
@@ -79,6 +81,7 @@ class ShipmentRepository:
             lines = tuple((x[0], x[1], int(x[2])) for x in await cursor.fetchall())
         return Shipment(
             id=r["id"],
+            number=r["number"],
             order_id=r["order_id"],
             carrier=r["carrier"],
             tracking=r["tracking"],

@@ -247,6 +247,7 @@ class Shipment(_Model):
     """Goods that left the warehouse for an order."""
 
     id: int
+    number: int  # its place among the order's shipments: 1, 2, …
     order_id: int
     carrier: str
     tracking: str | None
@@ -308,6 +309,7 @@ class OrderDetail(_Model):
     timeline: tuple[StatusChange, ...]
     paid: int = 0
     refunded: int = 0
+    shipments: tuple[Shipment, ...] = ()
 
 
 class OrderChange(_Model):

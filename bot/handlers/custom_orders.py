@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, show
+from bot.handlers.render import answer, send_below
 from bot.ui import custom_views
 from bot.ui.callbacks import parse
 
@@ -17,7 +17,7 @@ async def decline(update: Update, context: BotContext) -> None:
     request_id = parse(update.callback_query.data if update.callback_query else None).number(0)
     request = await context.services.custom.decline(context.person, request_id)
     await answer(update)
-    await show(update, context, custom_views.declined(context.t, request))
+    await send_below(update, context, custom_views.declined(context.t, request))
 
 
 async def withdraw(update: Update, context: BotContext) -> None:
@@ -25,7 +25,7 @@ async def withdraw(update: Update, context: BotContext) -> None:
     request_id = parse(update.callback_query.data if update.callback_query else None).number(0)
     request = await context.services.custom.withdraw(context.person, request_id)
     await answer(update)
-    await show(update, context, custom_views.withdrawn(context.t, request))
+    await send_below(update, context, custom_views.withdrawn(context.t, request))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, show
+from bot.handlers.render import answer, send_below, show
 from bot.ui import feedback_views, order_views, shipping_views
 from bot.ui.callbacks import BadCallback, parse
 
@@ -22,7 +22,7 @@ async def delivery_button(update: Update, context: BotContext) -> None:
         screen = order_views.order_detail(t, context.config, detail)
         if await context.services.feedback.request(order) is not None:
             screen = feedback_views.with_rating(t, screen, order)  # asked once, right here
-        await show(update, context, screen)
+        await send_below(update, context, screen)  # the notice keeps its tracking number
     elif cb.action == "w":
         order = await fulfilment.mark_delivered(context.person, cb.number(0))
         await answer(update, t._("Marked as delivered."))  # finance and the customer are told

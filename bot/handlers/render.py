@@ -73,6 +73,50 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
     await _delete(message)
 
 
+async def send_below(
+    update: Update, context: BotContext, screen: Screen, *, record: Screen | None = None
+) -> None:
+    """Keep the pressed message as a record and send the screen as a new message below it.
+
+    The record loses its buttons, or shows `record` instead (refreshed in place). A record
+    that cannot be edited (too old, deleted) stays as it was; the screen is sent all the same."""
+    query = update.callback_query
+    message = query.message if query else None
+    if isinstance(message, Message):
+        await keep(context, message.chat.id, message.message_id, record)
+    await send(update, context, screen)
+
+
+async def keep(
+    context: BotContext, chat_id: int, message_id: int, record: Screen | None = None
+) -> None:
+    """Leave a message in the chat as a record: without buttons, or refreshed to `record`
+    (a text message; its photo, if any, stays). Never raises: the step it follows went through."""
+    bot = context.bot
+    try:
+        if record is None:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            return
+        inline = record.keyboard if isinstance(record.keyboard, InlineKeyboardMarkup) else None
+        try:
+            await bot.edit_message_text(
+                record.text, chat_id=chat_id, message_id=message_id, reply_markup=inline
+            )
+        except BadRequest as error:
+            if "not modified" in str(error):
+                return
+            if "no text" not in str(error):
+                raise
+            await bot.edit_message_caption(
+                chat_id, message_id, caption=record.text, reply_markup=inline
+            )
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            log.info("could not keep message %s as a record: %s", message_id, error)
+    except Exception as error:
+        log.warning("could not keep message %s as a record: %s", message_id, error)
+
+
 async def _recaption(message: Message, screen: Screen) -> bool:
     """The same photo with a new caption and buttons (a product card after adding to the
     cart): one edit instead of deleting the card and sending it again. False if that failed."""

@@ -44,6 +44,7 @@ class PickList(BaseModel):
 
     order: Order
     customer_name: str
+    customer_phone: str  # for the courier
     lines: tuple[OrderLine, ...]
     shipments: tuple[Shipment, ...]
 
@@ -86,6 +87,7 @@ class FulfilmentService(Service):
             return PickList(
                 order=order,
                 customer_name=customer.name,
+                customer_phone=customer.phone,
                 lines=tuple(
                     await uow.orders.lines(order.id, actor.language if actor else language)
                 ),

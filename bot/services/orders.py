@@ -77,12 +77,14 @@ class OrderService(Service):
             lines = await uow.orders.lines(order.id, user.language)
             timeline = await uow.audit.order_timeline(order.id)
             paid, refunded = await uow.payments.sums(order.id)
+            shipments = await uow.shipments.for_order(order.id)
         return OrderDetail(
             order=order,
             lines=tuple(lines),
             timeline=tuple(timeline),
             paid=paid,
             refunded=refunded,
+            shipments=tuple(shipments),
         )
 
     async def cancel(self, user: User, order_id: int, reason: str) -> CancelOutcome:

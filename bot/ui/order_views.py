@@ -15,6 +15,7 @@ from bot.ui import labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.cart_views import cart_line
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
+from bot.ui.shipping_views import shipment_line
 
 DATE_BUTTONS = 6
 
@@ -253,6 +254,7 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
     if o.desired_date:
         tail.append(t._("Desired date: %(value)s") % {"value": t.date(o.desired_date)})
     tail += paid_lines(t, config, detail)
+    tail += [shipment_line(t, s) for s in detail.shipments]  # carrier and tracking number
     tail.append("")
     tail.append(t._("<b>History</b>"))
     for change in detail.timeline[-10:]:

@@ -34,6 +34,7 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
     head = [
         t._("<b>Pick list %(number)s</b> for %(customer)s")
         % {"number": o.number, "customer": esc(value.customer_name)},
+        t._("Phone: %(value)s") % {"value": esc(value.customer_phone)},
         t._("Status: %(status)s") % {"status": labels.status(t, o.status)},
         t._("Delivery: %(value)s")
         % {"value": esc(method.name(t.language) if method else o.delivery_method)},
@@ -63,7 +64,7 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
         "approved",
         "partially_shipped",
     ):
-        rows.append([button(t._("🚚 Ship"), pack("shp", "o", o.id))])
+        rows.append([button(t._("🚚 Ship"), pack("shp", "o", o.id, "p"))])  # p: on its pick list
         rows += [
             [button(t._("⚠️ Short: %(sku)s") % {"sku": clip(x.sku, 20)}, pack("sht", "r", x.id))]
             for x in value.lines
@@ -72,7 +73,12 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
     for s in value.shipments:
         if s.delivered_at is None:
             rows.append(
-                [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.id}, pack("dlv", "w", s.id))]
+                [
+                    button(
+                        t._("📬 Delivered: shipment %(n)d") % {"n": s.number},
+                        pack("dlv", "w", s.id),
+                    )
+                ]
             )
     return Screen(text, keyboard(rows))
 
@@ -80,7 +86,7 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
 def shipment_line(t: Texts, s: Shipment) -> str:
     """A shipment in one line: carrier, tracking, when, delivered or expected."""
     text = t._("Shipment %(n)d: %(carrier)s, tracking %(tracking)s") % {
-        "n": s.id,
+        "n": s.number,
         "carrier": esc(t.carrier(s.carrier)),
         "tracking": esc(s.tracking or "—"),
     }
@@ -89,6 +95,15 @@ def shipment_line(t: Texts, s: Shipment) -> str:
     if s.expected_date:
         return text + " — " + t._("expected %(day)s") % {"day": t.date(s.expected_date)}
     return text
+
+
+def recorded(t: Texts, order: Order, s: Shipment) -> Screen:
+    """The end of the shipment dialog: what was recorded (the pick list above is refreshed)."""
+    head = t._("✅ Shipment recorded for order <b>%(number)s</b>; the customer is told.") % {
+        "number": order.number
+    }
+    items = [f"• {esc(clip(name, 60))} — {qty}" for _, name, qty in s.lines]
+    return Screen(fit(head, items, shipment_line(t, s), t._("… and %(n)d more lines")))
 
 
 def choose_quantities(t: Texts, lines: list[OrderLine], chosen: dict[int, int]) -> Screen:

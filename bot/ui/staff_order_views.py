@@ -30,14 +30,18 @@ ACTIONS = {
 }
 
 
-def _entry(t: Texts, e: AuditEntry, lens: Lens) -> str:
+def _entry(t: Texts, e: AuditEntry, lens: Lens, shipments: dict[str, int]) -> str:
+    """One line of history; a shipment by its number in the order (the log holds its id)."""
     who = esc(e.actor) if e.actor else t._("system")
     if e.action == "status" and e.after:
         what = labels.status(t, OrderStatus(e.after))
     else:
         what = t._(ACTIONS.get(e.action, e.action))
-        if e.after and (lens is Lens.FULL or e.action != "payment"):
-            what += f" ({esc(clip(e.after, 40))})"
+        after = e.after
+        if e.action == "shipment" and after in shipments:
+            after = str(shipments[after])
+        if after and (lens is Lens.FULL or e.action != "payment"):
+            what += f" ({esc(clip(after, 40))})"
     line = f"{t.datetime(e.at)} · {who}: {what}"
     if e.reason:
         line += f" — {esc(clip(e.reason, 80))}"
@@ -76,11 +80,16 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
             for x in value.detail.lines
         ]
     tail = [shipment_line(t, s) for s in value.shipments]
-    tail += ["", t._("<b>History</b>"), *[_entry(t, e, value.lens) for e in value.history]]
+    numbers = {str(s.id): s.number for s in value.shipments}
+    tail += [
+        "",
+        t._("<b>History</b>"),
+        *[_entry(t, e, value.lens, numbers) for e in value.history],
+    ]
     # The warehouse can always mark a shipment delivered from here, even when the pick list
     # that had the button is gone (a restart in the middle of recording the shipment).
     rows = [
-        [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.id}, pack("dlv", "w", s.id))]
+        [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.number}, pack("dlv", "w", s.id))]
         for s in value.shipments
         if value.lens is Lens.GOODS and s.delivered_at is None
     ]

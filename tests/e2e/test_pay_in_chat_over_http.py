@@ -139,7 +139,12 @@ async def test_prepaid_order_paid_in_chat_then_picked_shipped_and_completed(stac
     await step(stack, warehouse, "运单号", text="Our van")
     await step(stack, warehouse, "预计送达日期", text="SF1234567890")
     await step(stack, warehouse, "无法撤销", press="暂不确定")
-    await step(stack, warehouse, "拣货单", press="✅ 登记发货")
+    await client.press(warehouse, text="✅ 登记发货")
+    # the pick list above the dialog is refreshed in place with the shipment
+    await client.wait_seen(
+        warehouse,
+        lambda m: "拣货单" in str(m.get("text")) and "SF1234567890" in str(m.get("text")),
+    )
     await step(stack, ann, "tracking SF1234567890")
     await client.press(ann, "✅ I received it")
     await step(stack, ann, "Status: 🏁 completed", text=f"/track {number.group(0)}")

@@ -58,7 +58,12 @@ async def test_order_from_approval_to_payment(stack: Stack) -> None:
     await step(stack, warehouse, "运单号", text="Our van")
     await step(stack, warehouse, "预计送达日期", text="SF1234567890")
     await step(stack, warehouse, "无法撤销", press="暂不确定")
-    await step(stack, warehouse, "拣货单", press="✅ 登记发货")
+    await stack.client.press(warehouse, text="✅ 登记发货")
+    # the pick list above the dialog is refreshed in place with the shipment
+    await stack.client.wait_seen(
+        warehouse,
+        lambda m: "拣货单" in str(m.get("text")) and "SF1234567890" in str(m.get("text")),
+    )
     await step(stack, ann, "tracking SF1234567890")
     await step(stack, ann, "Status: 📬 delivered", press="✅ I received it")
     await step(stack, finance, "is delivered")

@@ -165,7 +165,7 @@ async def test_flood_control_is_waited_out(shop: Shop, caplog: pytest.LogCapture
         (502, "answerCallbackQuery", "+5"),
         (502, "editMessageText", "Courier"),
         (503, "answerCallbackQuery", "Confirm"),
-        (500, "editMessageText", "Confirm"),
+        (500, "editMessageReplyMarkup", "Confirm"),  # the summary kept without buttons
         (502, "sendMessage", "Confirm"),  # the rep's notice
     ],
 )
