@@ -22,7 +22,7 @@ from bot.conversations.common import (
 )
 from bot.domain.parsing import parse_address
 from bot.handlers.context import BotContext
-from bot.handlers.render import answer, show
+from bot.handlers.render import answer, keep, show
 from bot.services.checkout import CheckoutDraft
 from bot.ui import order_views
 from bot.ui.callbacks import parse
@@ -52,7 +52,9 @@ async def start(update: Update, context: BotContext) -> State | int:
     cb = parse(update.callback_query.data if update.callback_query else None)
     request_id, unit_price = cb.number(0), cb.number(1)
     choices = await context.services.custom.start_accept(context.person, request_id, unit_price)
+    message = update.callback_query.message if update.callback_query else None
     context.user_data[DRAFT] = {  # type: ignore[index]
+        "quote": [message.chat.id, message.message_id] if message else None,
         "request": request_id,
         "price": unit_price,
         "choices": choices.model_dump(mode="json"),
@@ -96,6 +98,8 @@ async def _next(update: Update, context: BotContext) -> State | int:
         context.person, int(raw["request"]), int(raw["price"]), choices
     )
     drop_draft(context, DRAFT)
+    if raw.get("quote"):  # the quote stays as the record of what was accepted, without buttons
+        await keep(context, *raw["quote"])
     await show(update, context, order_views.submitted(t, submission.order, True), new=True)
     return ConversationHandler.END
 

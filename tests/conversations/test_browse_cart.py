@@ -101,7 +101,7 @@ async def test_search_alone_asks_then_searches(bot: Harness) -> None:
     assert "answer with text" in bot.last(uid)
     found = await bot.send(uid, "pens")
     assert "Found 1 product for “pens”" in found and "did not understand" not in found
-    assert bot.buttons(uid)[0] == "Blue ballpoint pens (12) · CN¥12.00"
+    assert bot.buttons(uid)[0] == "❌ Blue ballpoint pens (12) · CN¥12.00"  # out of stock
     await bot.send(uid, "/catalog")
     assert "What should I look for?" in await bot.press(uid, "🔎 Search")
     assert "Found 2 products for “paper”" in await bot.send(uid, "paper")

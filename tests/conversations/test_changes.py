@@ -96,7 +96,7 @@ async def test_a_product_added_before_approval_applies_at_once(team: Team) -> No
     await bot.send(team.customer, "toner")
     asked = await bot.press(team.customer, "➕ Toner TN-2420 (black) · CN¥389.00")
     assert "How many units of Toner TN-2420 (black) should be added?" in asked
-    assert "from 1 to 10000" in await bot.send(team.customer, "0")
+    assert "from 1 to 10,000" in await bot.send(team.customer, "0")
     detail = await bot.send(team.customer, "2")
     assert "Toner TN-2420 (black) — 2 × CN¥389.00" in detail and "Total: CN¥968.00" in detail
     rows = await query(
@@ -112,7 +112,7 @@ async def test_a_product_added_before_approval_applies_at_once(team: Team) -> No
     await bot.press(team.customer, "➕ Add a product")
     await bot.send(team.customer, "stapler")
     await bot.press(team.customer, "➕ Stapler No. 24/6 · CN¥35.00")
-    assert "from 1 to 9995" in await bot.send(team.customer, "9999"), "the line's limit"
+    assert "from 1 to 9,995" in await bot.send(team.customer, "9999"), "the line's limit"
     detail = await bot.send(team.customer, "1")
     assert "Stapler No. 24/6 — 6 × CN¥35.00" in detail, "on the order already: its line grows"
     rows = await query(bot, "SELECT sku, qty, reserved_qty FROM order_lines ORDER BY id")

@@ -15,7 +15,7 @@ from tests.conversations.test_money_paths import files, pay, texts
 from tests.conversations.test_requests import ask_to_cancel
 from tests.conversations.test_statements import content, pdf_text
 
-INK = "Ink set cyan, magenta, yellow · CN¥129.00"
+INK = "🕓 Ink set cyan, magenta, yellow · CN¥129.00"  # out of stock: pre-orders taken
 NET30 = "Pay within 30 days"
 NUMBER = "SO-20261123-0001"
 DEPOSIT_LINE = "deposit for the pre-ordered items, due Nov 23, 2026: CN¥116.10"
@@ -60,7 +60,8 @@ async def test_a_pre_order_approved_asks_its_deposit_at_once(team: Team) -> None
     assert "deposit for the pre-ordered items" in text and "116.10" in text
     assert "285.90" in text
     # finance told of the invoice, as when they issue one
-    told = [m.get("text") or "" for m in bot.fake.bot_messages(team.finance)[finance:]]
+    finance_got = bot.fake.bot_messages(team.finance)[finance:]
+    told = [m.get("caption") or m.get("text") or "" for m in finance_got]  # the PDF's caption
     assert any("INV-20261123-0001" in x and DEPOSIT_LINE in x for x in told), told
 
     # the book: the invoice, the deposit first, the rest by the term

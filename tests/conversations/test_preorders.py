@@ -7,7 +7,8 @@ from __future__ import annotations
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_checkout import fill_cart, to_summary
 
-INK = "🕓 Ink set cyan, magenta, yellow · CN¥129.00"
+INK = "🕓 Ink set cyan, magenta, yellow · CN¥129.00"  # out of stock: pre-orders taken
+INK_HERE = "Ink set cyan, magenta, yellow · CN¥129.00"  # in stock: no mark
 
 
 async def pre_order(team: Team, units: int) -> None:
@@ -104,8 +105,8 @@ async def held_while_a_pre_order_waits(team: Team) -> tuple[int, int, int, int]:
     rep, warehouse, finance) had then, and the warehouse's pick lists."""
     bot = team.bot
     await bot.send(team.warehouse, "/receive INK-CMY-SET 2")
-    await fill_cart(bot, team.customer, "ink", INK, "+1")
-    await fill_cart(bot, team.customer, "ink", INK, "+1")
+    await fill_cart(bot, team.customer, "ink", INK_HERE, "+1")
+    await fill_cart(bot, team.customer, "ink", INK_HERE, "+1")
     await to_summary(bot, team.customer)
     await bot.press(team.customer, "✅ Confirm order")
     await pre_order(team, 2)
@@ -179,8 +180,8 @@ async def test_a_rejected_order_gives_its_units_to_the_waiting_pre_order(team: T
 async def test_a_dropped_short_line_gives_its_units_to_the_waiting_pre_order(team: Team) -> None:
     bot = team.bot
     await bot.send(team.warehouse, "/receive INK-CMY-SET 2")
-    await fill_cart(bot, team.customer, "ink", INK, "+1")
-    await fill_cart(bot, team.customer, "ink", INK, "+1")
+    await fill_cart(bot, team.customer, "ink", INK_HERE, "+1")
+    await fill_cart(bot, team.customer, "ink", INK_HERE, "+1")
     await to_summary(bot, team.customer)
     await bot.press(team.customer, "✅ Confirm order")
     await bot.press(team.rep, "✅ Approve")
@@ -230,7 +231,7 @@ async def test_units_given_back_tell_who_asked_once_nobody_waits(team: Team) -> 
     await bot.press(team.customer, "✅ Confirm order")
     await bot.send(team.customer, "/search pens")
     assert "❌ Out of stock" in await bot.press(
-        team.customer, "Blue ballpoint pens (12) · CN¥12.00"
+        team.customer, "❌ Blue ballpoint pens (12) · CN¥12.00"
     )
     await bot.press(team.customer, "🔔 Tell me when it is back")
     await bot.send(team.customer, "/track SO-20261123-0001")

@@ -62,8 +62,8 @@ async def test_admin_adds_a_product_with_a_photo_and_the_customer_finds_it(team:
         " ON p.id = t.product_id WHERE p.sku = 'MUG-01'",
     ) == [(10, 1100)]
     await bot.send(team.customer, "/search blue mug")
-    assert bot.buttons(team.customer) == ["Blue mug · CN¥12.50"]
-    card = await bot.press(team.customer, "Blue mug · CN¥12.50")
+    assert bot.buttons(team.customer) == ["🕓 Blue mug · CN¥12.50"]  # none in stock: pre-order
+    card = await bot.press(team.customer, "🕓 Blue mug · CN¥12.50")
     assert "MUG-01" in card and "CN¥12.50" in card and "from 10 units: CN¥11.00" in card
     shown = bot.last_message(team.customer)["photo"]
     assert photo in {size["file_id"] for size in shown}
@@ -251,7 +251,7 @@ async def test_the_unit_is_a_step_when_adding_and_editable_from_the_card(team: T
 
     # The customer sees quantities in it: card, cart.
     await bot.send(team.customer, "/search blue mug")
-    card = await bot.press(team.customer, "Blue mug · CN¥12.50")
+    card = await bot.press(team.customer, "🕓 Blue mug · CN¥12.50")
     assert "Sold in: kilograms (kg)" in card and "from 10 kg: CN¥11.00 each" in card
     assert "In your cart: 5 kg" in await bot.press(team.customer, "+5")
     assert "5 kg × CN¥12.50" in await bot.send(team.customer, "/cart")

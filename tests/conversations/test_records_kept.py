@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conversations.conftest import Team, query
-from tests.conversations.test_custom_orders import describe, quote
+from tests.conversations.test_custom_orders import accept, describe, quote
 from tests.conversations.test_fulfilment import approved_order, ship_rest, submitted_order
 from tests.conversations.test_order_for import start_for_ann
 
@@ -151,7 +151,7 @@ async def test_accepting_a_quote_keeps_the_quote(team: Team) -> None:
     await quote(team)
     offer = bot.last_message(team.customer)
     assert "Quote for your custom request #1" in offer["text"]
-    await bot.press(team.customer, "✅ Accept")
+    await accept(team)  # the address and the payment term chosen below the quote
     kept = bot.fake.message(team.customer, offer["message_id"])
     assert kept is not None and kept["text"] == offer["text"], "the quote is the record"
     assert _buttons(kept) == []

@@ -37,7 +37,7 @@ async def test_request_approved_with_refund_due(team: Team) -> None:
     assert await query(bot, "SELECT status, refund_due FROM orders") == [("cancelled", 5000)]
     assert await query(bot, "SELECT SUM(reserved) FROM products") == [(0,)]
     await bot.press_data(team.rep, "req:yes:1")
-    assert "already decided" in bot.alerts()[-1]
+    assert "was already approved" in bot.alerts()[-1]
 
 
 async def test_request_declined_and_refused_once_shipped(team: Team) -> None:

@@ -173,7 +173,7 @@ async def test_seeded_staff_get_their_menus_at_start_up(staffed: Harness) -> Non
     assert "invite" not in _menu(bot, ADMIN)
     await bot.restart()
     await menus.settled()
-    assert _menu(bot, wu)[:5] == ["ship", "order", "receive", "adjust", "stock"]
+    assert _menu(bot, wu)[:5] == ["ship", "order", "orders", "receive", "adjust"]
     ship = bot.fake.commands_for_chat(wu)[0]
     assert ship["description"] != "Orders to ship"  # in Wu's language
     assert "invite" in _menu(bot, ADMIN)  # an administrator by the configuration
@@ -197,4 +197,4 @@ async def test_seeded_staff_get_their_menu_on_start(staffed: Harness) -> None:
     await _seed_role(bot, fay, "finance")
     assert "payment" not in _menu(bot, fay)
     assert "Welcome back, Fay!" in await bot.send(fay, "/start")
-    assert _menu(bot, fay)[:3] == ["order", "payment", "refund"]
+    assert _menu(bot, fay)[:4] == ["order", "orders", "payment", "refund"]
