@@ -117,6 +117,11 @@ async def _pick_list(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
     return shipping_views.pick_list(t, context.config, pick, notice=True)
 
 
+async def _pick_list_changed(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
+    pick = await context.services.fulfilment.pick_list(None, ref.order_id, t.language)
+    return shipping_views.pick_list(t, context.config, pick, notice=True, changed=True)
+
+
 async def _approved(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
     order = await context.services.outbox.order(ref.order_id)
     return approval_views.to_customer_approved(t, order)
@@ -331,6 +336,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.NEW_ORDER: Renderer(OrderRef, _new_order),
     NoticeKind.CARD_DECIDED: Renderer(CardDecided, _card_decided),
     NoticeKind.PICK_LIST: Renderer(OrderRef, _pick_list),
+    NoticeKind.PICK_LIST_CHANGED: Renderer(OrderRef, _pick_list_changed),
     NoticeKind.APPROVED: Renderer(OrderRef, _approved),
     NoticeKind.REJECTED: Renderer(Rejected, _rejected),
     NoticeKind.PLACED_FOR: Renderer(PlacedBy, _placed_for),

@@ -148,11 +148,15 @@ async def warehouse_staff(uow: UnitOfWork) -> list[User]:
     return await staff_with(uow, Role.WAREHOUSE)
 
 
-async def tell_warehouse(uow: UnitOfWork, config: Config, order_id: int, now: datetime) -> None:
-    """The pick list of a newly approved order to the warehouse (its group, if it has one)."""
+async def tell_warehouse(
+    uow: UnitOfWork, config: Config, order_id: int, now: datetime, *, changed: bool = False
+) -> None:
+    """The pick list of a newly approved order to the warehouse (its group, if it has one); or,
+    `changed`, the pick list again of an order it has that was changed."""
     ref = OrderRef(order_id=order_id)
     people = await warehouse_staff(uow)
-    await post(uow, config, NoticeKind.PICK_LIST, ref, people, now, role=Role.WAREHOUSE)
+    kind = NoticeKind.PICK_LIST_CHANGED if changed else NoticeKind.PICK_LIST
+    await post(uow, config, kind, ref, people, now, role=Role.WAREHOUSE)
 
 
 async def post_to_chat(

@@ -14,13 +14,24 @@ from bot.domain.errors import (
     ProductNotFound,
     TransitionRefused,
 )
-from bot.domain.models import Customer, Language, Order, OrderChange, OrderLine, Product
+from bot.domain.models import (
+    Customer,
+    Language,
+    Order,
+    OrderChange,
+    OrderLine,
+    OrderStatus,
+    Product,
+)
 from bot.domain.pricing import order_totals
 from bot.services.cart import price_lines
 from bot.services.money import settle
+from bot.services.notices import tell_warehouse
 from bot.services.review_rules import recheck
 from bot.services.stock import give_back, watch
 
+# An order in these states, once released, is on the warehouse's pick lists: a change is told.
+WAREHOUSE_HAS = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED)
 CUSTOM_SKU = "CUSTOM"  # the non-catalog product custom orders are made of (db/custom_requests)
 
 
@@ -175,4 +186,7 @@ async def apply_change(
         after=describe(change),
     )
     await recheck(uow, config, order, customer, now)
+    fresh = await uow.orders.by_id(order.id)
+    if fresh is not None and fresh.released and fresh.status in WAREHOUSE_HAS:
+        await tell_warehouse(uow, config, order.id, now, changed=True)
     return order

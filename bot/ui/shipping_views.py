@@ -27,8 +27,11 @@ def queue(t: Texts, orders: list[Order]) -> Screen:
     return Screen(t._("📦 <b>To ship</b>, oldest first:"), keyboard(rows))
 
 
-def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False) -> Screen:
-    """Goods, quantities, address and dates of an order: what the warehouse needs, no money."""
+def pick_list(
+    t: Texts, config: Config, value: PickList, *, notice: bool = False, changed: bool = False
+) -> Screen:
+    """Goods, quantities, address and dates of an order: what the warehouse needs, no money
+    (as a notice: a new order to pick, or, `changed`, one it has that was changed)."""
     o = value.order
     method = config.delivery_method(o.delivery_method)
     head = [
@@ -45,7 +48,9 @@ def pick_list(t: Texts, config: Config, value: PickList, *, notice: bool = False
         head.append(t._("Note: %(value)s") % {"value": esc(o.note)})
     if o.desired_date:
         head.append(t._("Desired date: %(value)s") % {"value": t.date(o.desired_date)})
-    if notice:
+    if notice and changed:
+        head.insert(0, t._("✏️ This order was changed: pick it as it stands now."))
+    elif notice:
         head.insert(0, t._("🆕 An approved order is ready to pick."))
     items = [
         t._("• %(sku)s %(name)s — %(qty)s (shipped %(shipped)s)")

@@ -141,6 +141,10 @@ async def test_a_product_added_after_approval_is_a_request_the_rep_accepts(team:
     rows = await query(bot, "SELECT sku, qty, reserved_qty FROM order_lines ORDER BY id")
     assert rows[-1] == ("PAP-A4-80", 3, 3)
     assert await query(bot, "SELECT status, total FROM orders") == [("approved", 31000)]
-    # As for a quantity changed on request: the customer and the deciders are told, no one else.
-    assert bot.fake.bot_messages(team.warehouse)[warehouse_before:] == []
+    # The warehouse, which has the pick list, gets it again as it stands; finance is not told.
+    told = [m.get("text") or "" for m in bot.fake.bot_messages(team.warehouse)[warehouse_before:]]
+    assert len(told) == 1 and "This order was changed" in told[0], told
+    assert "PAP-A4-80 A4 copy paper 80 g (500 sheets) — 3 (shipped 0)" in told[0]
     assert finance_before == len(bot.fake.bot_messages(team.finance))
+    kinds = await query(bot, "SELECT kind, state FROM outbox WHERE kind LIKE 'pick_list%'")
+    assert kinds == [("pick_list", "sent"), ("pick_list_changed", "sent")]
