@@ -8,7 +8,7 @@ from typing import NoReturn
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, UnitOfWork
-from bot.domain.errors import NotAllowed, NotRegistered
+from bot.domain.errors import NotAllowed, NotRegistered, OrderNotFound
 from bot.domain.models import Customer, Order, User
 from bot.domain.roles import Permission, Role, allowed
 
@@ -28,6 +28,20 @@ async def require_customer(uow: UnitOfWork, user: User) -> Customer:
     if customer is None:
         raise NotRegistered()
     return customer
+
+
+async def own_order(
+    uow: UnitOfWork, customer: Customer, order_id: int | None, number: str | None = None
+) -> Order:
+    """The customer's own order by id (or by number); anyone else's is OrderNotFound, as if it
+    did not exist."""
+    if order_id is not None:
+        order = await uow.orders.by_id(order_id)
+    else:
+        order = await uow.orders.by_number((number or "").strip().upper())
+    if order is None or order.customer_id != customer.id:
+        raise OrderNotFound()
+    return order
 
 
 async def customer_of(uow: UnitOfWork, order: Order) -> tuple[Customer, User]:

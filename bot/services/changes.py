@@ -8,7 +8,6 @@ from bot.db import UnitOfWork
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
-    OrderNotFound,
     ProductNotFound,
     RequestOpen,
     TransitionRefused,
@@ -16,7 +15,7 @@ from bot.domain.errors import (
 from bot.domain.models import Language, Order, OrderChange, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_address, parse_note, parse_reason
-from bot.services.base import Service, require_customer
+from bot.services.base import Service, own_order, require_customer
 from bot.services.notices import RequestRef, post
 from bot.services.order_edits import CUSTOM_SKU, apply_change, describe
 from bot.services.requests import request_deciders
@@ -69,9 +68,7 @@ class ChangeService(Service):
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             customer = await require_customer(uow, user)
-            order = await uow.orders.by_id(order_id)
-            if order is None or order.customer_id != customer.id:
-                raise OrderNotFound()
+            order = await own_order(uow, customer, order_id)
             if order.status not in CHANGEABLE:
                 raise TransitionRefused(current=order.status, wanted=order.status)
             if change.product_id is not None:

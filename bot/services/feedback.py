@@ -7,13 +7,13 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
-from bot.domain.errors import FeedbackGiven, FeedbackNotOpen, OrderNotFound
+from bot.domain.errors import FeedbackGiven, FeedbackNotOpen
 from bot.domain.feedback import STARS, is_low, parse_comment
 from bot.domain.models import Order, User
 from bot.domain.notices import NoticeKind
 from bot.domain.reports import DELIVERED
 from bot.domain.roles import Role
-from bot.services.base import Service, require_customer
+from bot.services.base import Service, own_order, require_customer
 from bot.services.notices import post, staff_with
 
 
@@ -36,10 +36,7 @@ class FeedbackAsk(BaseModel):
 
 
 async def _own_delivered(uow: UnitOfWork, user: User, order_id: int) -> Order:
-    customer = await require_customer(uow, user)
-    order = await uow.orders.by_id(order_id)
-    if order is None or order.customer_id != customer.id:
-        raise OrderNotFound()
+    order = await own_order(uow, await require_customer(uow, user), order_id)
     if order.status not in DELIVERED:
         raise FeedbackNotOpen()
     return order

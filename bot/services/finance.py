@@ -20,7 +20,7 @@ from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_search
 from bot.domain.payments import AGEING, CHARGES_NOTHING, Method, outstanding, spread
 from bot.domain.roles import Permission, Role
-from bot.services.base import Service, authorize, customer_of, require_customer
+from bot.services.base import Service, authorize, customer_of, own_order, require_customer
 from bot.services.money import Invoice, invoice_order, money_of, settle
 from bot.services.notices import post, staff_with
 
@@ -243,11 +243,8 @@ class FinanceService(Service):
         repeat press, or nothing owed, tells no one)."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            customer = await require_customer(uow, user)
-            order = await uow.orders.by_id(order_id)
-            if order is None or order.customer_id != customer.id:
-                raise OrderNotFound()
-            owed = 0 if order.status in CHARGES_NOTHING else (await money_of(uow, order)).owed
+            order = await own_order(uow, await require_customer(uow, user), order_id)
+            owed = (await money_of(uow, order)).owed  # nothing once cancelled or rejected
             if not owed or await uow.audit.has("order", order.id, SAID_PAID, str(owed)):
                 return PaidClaim(order=order, amount=owed, told=False)
             await uow.audit.record(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db import UnitOfWork
-from bot.domain.errors import OrderNotFound, RequestOpen, TransitionRefused
-from bot.domain.models import Cart, Customer, Order, OrderDetail, OrderStatus, Page, User
+from bot.domain.errors import RequestOpen, TransitionRefused
+from bot.domain.models import Cart, Order, OrderDetail, OrderStatus, Page, User
 from bot.domain.notices import NoticeKind
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.parsing import parse_reason
-from bot.services.base import Service, require_customer
+from bot.services.base import Service, own_order, require_customer
 from bot.services.cart import load_cart
 from bot.services.catalog import page_bounds
 from bot.services.money import settle
@@ -41,18 +40,6 @@ class RepeatResult(BaseModel):
     skipped: tuple[str, ...]
 
 
-async def _own_order(
-    uow: UnitOfWork, customer: Customer, order_id: int | None, number: str | None
-) -> Order:
-    if order_id is not None:
-        order = await uow.orders.by_id(order_id)
-    else:
-        order = await uow.orders.by_number((number or "").strip().upper())
-    if order is None or order.customer_id != customer.id:
-        raise OrderNotFound()
-    return order
-
-
 class OrderService(Service):
     """What a customer does with their orders."""
 
@@ -73,7 +60,7 @@ class OrderService(Service):
         """One of the customer's orders with its lines and timeline."""
         async with self.db.reader() as uow:
             customer = await require_customer(uow, user)
-            order = await _own_order(uow, customer, order_id, number)
+            order = await own_order(uow, customer, order_id, number)
             lines = await uow.orders.lines(order.id, user.language)
             timeline = await uow.audit.order_timeline(order.id)
             paid, refunded = await uow.payments.sums(order.id)
@@ -93,7 +80,7 @@ class OrderService(Service):
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             customer = await require_customer(uow, user)
-            order = await _own_order(uow, customer, order_id, None)
+            order = await own_order(uow, customer, order_id, None)
             if customer_may_ask_to_cancel(order.status):
                 if await uow.requests.open_for(order.id):
                     raise RequestOpen()
@@ -145,7 +132,7 @@ class OrderService(Service):
         limit = self.config.checkout.max_quantity
         async with self.db.unit_of_work() as uow:
             customer = await require_customer(uow, user)
-            order = await _own_order(uow, customer, order_id, None)
+            order = await own_order(uow, customer, order_id, None)
             lines = await uow.orders.lines(order.id)
             products = await uow.catalog.products([x.product_id for x in lines], user.language)
             for line in lines:
