@@ -14,31 +14,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from sandbox.client import SandboxClient
 from sandbox.server import LIVE_MISSING, SandboxServer
 
-TOKEN = "123456:TEST-TOKEN"
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[SandboxServer]:
-    """A sandbox server on a free loopback port."""
-    server = SandboxServer(port=0)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def client(server: SandboxServer) -> AsyncIterator[SandboxClient]:
-    """A control API client of the server."""
-    async with SandboxClient(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def bot(server: SandboxServer) -> AsyncIterator[Bot]:
-    """A PTB Bot talking real HTTP to the server."""
-    async with Bot(TOKEN, base_url=f"{server.url}/bot") as bot:
-        yield bot
-
 
 @pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:

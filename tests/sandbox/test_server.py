@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -27,9 +26,9 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from sandbox.client import SandboxClient, SandboxError
 from sandbox.flood import FloodLimiter
 from sandbox.server import SandboxServer, default_phone
+from tests.sandbox.conftest import TOKEN
 from tests.sandbox.images import png
 
-TOKEN = "123456:TEST-TOKEN"
 # RetryAfter.retry_after warns that it will become a timedelta; seconds() handles both.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 
@@ -47,29 +46,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[SandboxServer]:
-    """A sandbox server on a free loopback port."""
-    server = SandboxServer(port=0)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def client(server: SandboxServer) -> AsyncIterator[SandboxClient]:
-    """A control API client of the server."""
-    async with SandboxClient(server.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def bot(server: SandboxServer) -> AsyncIterator[Bot]:
-    """A PTB Bot talking real HTTP to the server (default HTTPXRequest)."""
-    async with Bot(TOKEN, base_url=f"{server.url}/bot") as bot:
-        yield bot
 
 
 @pytest.fixture
