@@ -64,7 +64,7 @@ async def test_journey_in_chinese(stack: Stack) -> None:
     await step(stack, uid, "李雷，您已注册成功", text="上海市浦东新区世纪大道100号")
     await step(stack, uid, "找到 1 个与“订书机”相关的商品", text="/search 订书机")
     await step(stack, uid, "货号：STP-24", press="24/6 订书机 · ¥35.00")
-    await step(stack, uid, "购物车中：5 件", press="+5")
+    await step(stack, uid, "购物车中已有：5", press="+5")
     await step(stack, uid, "您希望如何配送？", text="/checkout")
     await step(stack, uid, "您希望什么时候收货？", press="仓库自提 · ¥0.00")
     # The bot runs on the real clock; deliveries are taken on working days only.

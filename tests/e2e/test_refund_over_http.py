@@ -35,7 +35,7 @@ async def test_cancel_after_payment_then_refund_recorded(stack: Stack) -> None:
     warehouse = await invite(stack, "warehouse", "Wu")
     finance = await invite(stack, "finance", "Fay")
     menu = [c["command"] for c in (await stack.client.chat(finance))["commands"]]
-    assert menu[:3] == ["order", "payment", "refund"], menu
+    assert menu[:4] == ["order", "orders", "payment", "refund"], menu
     ann = int((await stack.client.create_user(first_name="Ann"))["id"])
     await step(stack, ann, "What is your name?", text="/start")
     await step(stack, ann, "phone number", text="Ann Lee")
