@@ -13,12 +13,10 @@ ORDERDESK_MONEY_EXAMPLES=500 runs longer."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.errors import DomainError, NotAllowed, OrderNotFound
@@ -26,7 +24,7 @@ from bot.domain.models import OrderStatus, PaymentStatus
 from bot.domain.payments import Method, remaining
 from tests.integration import test_money_property
 from tests.integration.helpers import draft, product
-from tests.integration.test_money_property import EXAMPLES, Book, fresh, open_book
+from tests.integration.test_money_property import SETTINGS, Book, copy_of, fresh
 
 template = test_money_property.template  # the fixture: a migrated database with the catalog
 
@@ -105,58 +103,41 @@ async def check(book: Book) -> None:
 
 
 async def run(template: Path, steps: list[Step]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "orderdesk.sqlite3"
-        shutil.copy(template, path)
-        book = await open_book(path)
-        try:
-            for n, (action, target, r) in enumerate(steps):
-                try:
-                    await play(book, n, action, target, r)
-                except (NotAllowed, OrderNotFound):
-                    raise
-                except DomainError:
-                    pass
-                await check(book)
-        finally:
-            await book.db.close()
+    async with copy_of(template) as book:
+        for n, (action, target, r) in enumerate(steps):
+            try:
+                await play(book, n, action, target, r)
+            except (NotAllowed, OrderNotFound):
+                raise
+            except DomainError:
+                pass
+            await check(book)
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,  # nothing written into the repository
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@SETTINGS
 @given(steps=STEPS)
 def test_open_dues_is_the_python_allocation(template: Path, steps: list[Step]) -> None:
     asyncio.run(run(template, steps))
 
 
 async def one_day_twice(template: Path) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "orderdesk.sqlite3"
-        shutil.copy(template, path)
-        book = await open_book(path)
-        try:
-            await play(book, 0, "order", 0, 3 * 4)  # customer 0, 5 × STP-24, invoiced
-            order = book.orders[0]
-            total, today = order.totals.total, book.services.finance.today()
-            later = today + timedelta(days=1)
-            dues = [(today, total // 4), (later, total // 2), (later, total - total * 3 // 4)]
-            async with book.db.unit_of_work() as uow:
-                await uow.payments.replace_dues(order.id, dues)
-                await uow.commit()
-            paid = total // 4 + total // 8
-            await book.services.finance.record_payment(
-                book.finance, order.id, paid, Method.CASH, today
-            )
-            kept = await book.sql("SELECT seq, owed FROM open_dues WHERE order_id = ?", order.id)
-            # the second instalment (the larger) is paid before the third, due the same day
-            assert sorted(kept) == [(2, total // 2 - total // 8), (3, total - total * 3 // 4)]
-            await check(book)
-        finally:
-            await book.db.close()
+    async with copy_of(template) as book:
+        await play(book, 0, "order", 0, 3 * 4)  # customer 0, 5 × STP-24, invoiced
+        order = book.orders[0]
+        total, today = order.totals.total, book.services.finance.today()
+        later = today + timedelta(days=1)
+        dues = [(today, total // 4), (later, total // 2), (later, total - total * 3 // 4)]
+        async with book.db.unit_of_work() as uow:
+            await uow.payments.replace_dues(order.id, dues)
+            await uow.commit()
+        paid = total // 4 + total // 8
+        await book.services.finance.record_payment(
+            book.finance, order.id, paid, Method.CASH, today
+        )
+        kept = await book.sql("SELECT seq, owed FROM open_dues WHERE order_id = ?", order.id)
+        # the second instalment (the larger) is paid before the third, due the same day
+        assert sorted(kept) == [(2, total // 2 - total // 8), (3, total - total * 3 // 4)]
+        await check(book)
 
 
 def test_due_dates_on_one_day_are_paid_in_instalment_order(template: Path) -> None:
