@@ -19,10 +19,10 @@ from bot.conversations.common import (
 )
 from bot.domain.errors import OrderNotFound, TransitionRefused
 from bot.domain.models import OrderChange, OrderStatus
+from bot.domain.order_status import CHANGEABLE
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.services.changes import CHANGEABLE
 from bot.ui import order_views, request_views
 from bot.ui.callbacks import BadCallback, parse
 

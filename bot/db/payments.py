@@ -262,7 +262,8 @@ class PaymentRepository:
 
     async def owed_before(self, days: Sequence[date]) -> tuple[int, list[int]]:
         """Everything open orders still owe, and what of it fell due before each of `days`
-        (from open_dues, which migration 0016's triggers keep)."""
+        (from open_dues, which migration 0016's triggers keep from the view of migration 0030:
+        payments allocated as bot.domain.payments.remaining does)."""
         sums = ["(SELECT COALESCE(SUM(owed), 0) FROM open_dues)"]
         sums += ["(SELECT COALESCE(SUM(owed), 0) FROM open_dues WHERE due_on < ?)"] * len(days)
         async with self._conn.execute(

@@ -21,6 +21,9 @@ NEEDS_REASON: frozenset[S] = frozenset({S.REJECTED, S.CANCELLED})
 # Statuses in which the order holds reserved stock; leaving them for these releases it.
 RELEASES_STOCK: frozenset[S] = frozenset({S.REJECTED, S.CANCELLED})
 
+# Statuses in which a customer may change their order (the service's check and the card's button).
+CHANGEABLE: frozenset[S] = frozenset({S.SUBMITTED, S.APPROVED})
+
 OPEN: frozenset[S] = frozenset({S.SUBMITTED, S.APPROVED, S.PARTIALLY_SHIPPED, S.SHIPPED})
 
 

@@ -133,25 +133,30 @@ def spread(owed: Sequence[int], money: int) -> tuple[list[int], int]:
     return parts, money
 
 
-def outstanding(dues: Iterable[tuple[date, int]], paid: int) -> list[tuple[date, int]]:
-    """What is still owed of each due date, paying the oldest first."""
-    left = []
-    for due, amount in sorted(dues):
-        used = min(paid, amount)
-        paid -= used
-        if amount - used:
-            left.append((due, amount - used))
-    return left
+def oldest_first(dues: Sequence[tuple[date, int]]) -> list[int]:
+    """The order in which money pays due dates (given in instalment order, as stored by seq):
+    the oldest due date first, due dates on the same day in instalment order. Migration 0030's
+    view dues_outstanding (open_dues) follows the same order in SQL."""
+    return sorted(range(len(dues)), key=lambda i: (dues[i][0], i))
 
 
 def remaining(dues: Sequence[tuple[date, int]], paid: int) -> list[int]:
-    """What is still owed of each due date, in the order given, paying the oldest first."""
+    """The one allocation rule: what is still owed of each due date (given in instalment
+    order), in the order given, money paid (less refunded) going to the due dates in the
+    order of oldest_first."""
     left = [amount for _, amount in dues]
-    for index in sorted(range(len(dues)), key=lambda i: dues[i][0]):
-        used = min(paid, left[index])
+    for index in oldest_first(dues):
+        used = min(max(paid, 0), left[index])
         paid -= used
         left[index] -= used
     return left
+
+
+def outstanding(dues: Sequence[tuple[date, int]], paid: int) -> list[tuple[date, int]]:
+    """The due dates still owed something and what (remaining), in the order they are paid
+    (oldest_first)."""
+    left = remaining(dues, paid)
+    return [(dues[i][0], left[i]) for i in oldest_first(dues) if left[i]]
 
 
 def bucket(days_overdue: int) -> int:

@@ -31,6 +31,7 @@ from bot.domain.pricing import order_totals
 from bot.domain.review import Finding, Route
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, deny, roles_of
+from bot.services.customers import allowed_terms
 from bot.services.money import on_approval, settle
 from bot.services.notices import OrderRef, Rejected, post, update_cards
 from bot.services.order_edits import apply_change
@@ -283,10 +284,10 @@ class ApprovalService(Service):
             if new_bp > rep_discount_limit_bp(self.config) and not manager:
                 raise DiscountOverLimit(limit_bp=rep_discount_limit_bp(self.config))
             new_term = order.payment_term if term is None else term
-            allowed_terms = set(self.config.checkout.default_payment_terms)
-            allowed_terms |= set(await uow.customers.extra_terms(customer.id))
             if self.config.payment_term(new_term) is None or (
-                not manager and new_term != order.payment_term and new_term not in allowed_terms
+                not manager
+                and new_term != order.payment_term
+                and new_term not in await allowed_terms(uow, self.config, customer.id)
             ):
                 raise OptionNotOffered()
             totals = order_totals(

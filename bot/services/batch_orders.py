@@ -30,6 +30,7 @@ from bot.domain.roles import Permission, allowed
 from bot.services.base import Service, authorize
 from bot.services.checkout import CheckoutDraft, CheckoutService
 from bot.services.customer_admin import may_order_for
+from bot.services.customers import allowed_terms
 
 
 class BatchOrder(BaseModel):
@@ -146,8 +147,7 @@ class _Checker:
     async def allowed_terms(self, customer: Customer) -> set[str]:
         """Payment term codes this customer may use."""
         if customer.id not in self._terms:
-            extra = await self.uow.customers.extra_terms(customer.id)
-            self._terms[customer.id] = set(self.config.checkout.default_payment_terms) | set(extra)
+            self._terms[customer.id] = await allowed_terms(self.uow, self.config, customer.id)
         return self._terms[customer.id]
 
     async def saved_address(self, customer: Customer) -> str | None:

@@ -14,13 +14,12 @@ from bot.domain.errors import (
 )
 from bot.domain.models import Language, Order, OrderChange, OrderStatus, User
 from bot.domain.notices import NoticeKind
+from bot.domain.order_status import CHANGEABLE
 from bot.domain.parsing import parse_address, parse_note, parse_reason
 from bot.services.base import Service, own_order, require_customer
 from bot.services.notices import RequestRef, post
 from bot.services.order_edits import CUSTOM_SKU, apply_change, describe
 from bot.services.requests import request_deciders
-
-CHANGEABLE = (OrderStatus.SUBMITTED, OrderStatus.APPROVED)
 
 
 class ChangeOutcome(BaseModel):

@@ -36,6 +36,7 @@ from bot.services.approvals import ReviewOutcome, review_submission
 from bot.services.base import Service, require_customer
 from bot.services.cart import load_cart, price_lines
 from bot.services.customer_admin import may_order_for
+from bot.services.customers import allowed_terms
 from bot.services.notices import PlacedBy, post
 from bot.services.stock import watch
 from bot.services.transitions import record_submission
@@ -172,9 +173,7 @@ class CheckoutService(Service):
         term = self.config.payment_term(draft.term or "")
         if method is None or term is None:
             raise OptionNotOffered()
-        allowed = set(self.config.checkout.default_payment_terms)
-        allowed |= set(await uow.customers.extra_terms(customer.id))
-        if term.code not in allowed:
+        if term.code not in await allowed_terms(uow, self.config, customer.id):
             raise OptionNotOffered()
         if method.needs_address and not draft.address:
             raise DraftIncomplete()

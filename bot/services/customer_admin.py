@@ -19,6 +19,7 @@ from bot.domain.models import Address, Customer, User
 from bot.domain.parsing import parse_search
 from bot.domain.roles import Permission, Role, allowed
 from bot.services.base import Service, authorize, deny, roles_of
+from bot.services.customers import allowed_terms
 
 SEARCH_LIMIT = 10
 MAX_CREDIT = 10**12
@@ -107,11 +108,8 @@ class CustomerAdminService(Service):
         if customer is None or (rep is not None and customer.rep_id != rep):
             raise StaffNotFound()
         rep_user = await uow.users.by_id(customer.rep_id) if customer.rep_id else None
-        extra = set(await uow.customers.extra_terms(customer.id))
-        defaults = set(self.config.checkout.default_payment_terms)
-        terms = tuple(
-            (t, t.code in extra or t.code in defaults) for t in self.config.payment_terms
-        )
+        allowed = await allowed_terms(uow, self.config, customer.id)
+        terms = tuple((t, t.code in allowed) for t in self.config.payment_terms)
         return CustomerCard(
             customer=customer,
             rep_name=rep_user.first_name if rep_user else None,

@@ -48,13 +48,19 @@ async def _phone_free(uow: UnitOfWork, user: User, phone: str) -> None:
         raise InvalidInput(InputProblem.PHONE_TAKEN)
 
 
+async def allowed_terms(uow: UnitOfWork, config: Config, customer_id: int) -> set[str]:
+    """The one rule of the payment term codes a customer may choose: everyone's (the config's
+    default terms) and those allowed to them."""
+    allowed = set(config.checkout.default_payment_terms)
+    allowed |= set(await uow.customers.extra_terms(customer_id))
+    return allowed
+
+
 async def open_terms(
     uow: UnitOfWork, config: Config, customer: Customer
 ) -> list[PaymentTermConfig]:
-    """Payment terms this customer may choose (everyone's, and those allowed to them), in the
-    configured order."""
-    allowed = set(config.checkout.default_payment_terms)
-    allowed |= set(await uow.customers.extra_terms(customer.id))
+    """Payment terms this customer may choose (allowed_terms), in the configured order."""
+    allowed = await allowed_terms(uow, config, customer.id)
     return [t for t in config.payment_terms if t.code in allowed]
 
 

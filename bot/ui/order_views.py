@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.config import Config, PaymentTermConfig
 from bot.domain.models import Address, Order, OrderDetail, OrderStatus, Page, Product, Totals
-from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
+from bot.domain.order_status import CHANGEABLE, customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.payments import ledger
 from bot.i18n import N_, Texts, fill
 from bot.services.checkout import CheckoutDraft, Quote
@@ -264,7 +264,7 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
         tail.append(entry)
     text = fit(head + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
     rows = []
-    if o.status in (OrderStatus.SUBMITTED, OrderStatus.APPROVED):
+    if o.status in CHANGEABLE:
         rows.append([button(t._("✏️ Change order"), pack("ord", "ch", o.id))])
     if customer_may_cancel(o.status):
         rows.append([button(t._("✖️ Cancel order"), pack("ord", "cx", o.id))])

@@ -23,6 +23,8 @@ import asyncio
 import os
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -329,35 +331,46 @@ async def check(book: Book) -> None:
     assert sum(int(r[6]) for r in payments.rows) == received - paid_back
 
 
-async def run(template: Path, steps: list[Step]) -> list[str]:
-    """Play the steps on a copy of the template, checking the book after each; returns what
-    each step came to (ok, or the refusal)."""
-    outcomes = []
+@asynccontextmanager
+async def copy_of(template: Path) -> AsyncIterator[Book]:
+    """A book opened on a fresh copy of the template, closed afterwards."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "orderdesk.sqlite3"
         shutil.copy(template, path)
         book = await open_book(path)
         try:
-            for n, (action, target, r) in enumerate(steps):
-                try:
-                    await play(book, n, action, target, r)
-                    outcomes.append("ok")
-                except (NotAllowed, OrderNotFound):
-                    raise
-                except DomainError as refused:
-                    outcomes.append(type(refused).__name__)
-                await check(book)
+            yield book
         finally:
             await book.db.close()
+
+
+async def run(template: Path, steps: list[Step]) -> list[str]:
+    """Play the steps on a copy of the template, checking the book after each; returns what
+    each step came to (ok, or the refusal)."""
+    outcomes = []
+    async with copy_of(template) as book:
+        for n, (action, target, r) in enumerate(steps):
+            try:
+                await play(book, n, action, target, r)
+                outcomes.append("ok")
+            except (NotAllowed, OrderNotFound):
+                raise
+            except DomainError as refused:
+                outcomes.append(type(refused).__name__)
+            await check(book)
     return outcomes
 
 
-@settings(
+# Hypothesis as the money property tests run it: long steps, no example database.
+SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
     database=None,  # nothing written into the repository
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@SETTINGS
 @given(steps=STEPS)
 def test_money_adds_up_after_every_step(template: Path, steps: list[Step]) -> None:
     asyncio.run(run(template, steps))
