@@ -21,8 +21,6 @@ NEEDS_REASON: frozenset[S] = frozenset({S.REJECTED, S.CANCELLED})
 # Statuses in which the order holds reserved stock; leaving them for these releases it.
 RELEASES_STOCK: frozenset[S] = frozenset({S.REJECTED, S.CANCELLED})
 
-OPEN: frozenset[S] = frozenset({S.SUBMITTED, S.APPROVED, S.PARTIALLY_SHIPPED, S.SHIPPED})
-
 
 def check_transition(current: S, wanted: S, reason: str | None) -> None:
     """Raise unless an order in `current` may move to `wanted` with this reason."""
