@@ -67,10 +67,10 @@ from bot.handlers.menus import set_in_background, set_staff_menus_in_background,
 from bot.handlers.outbox import OUTBOX, Sender
 from bot.i18n import I18n
 from bot.logs import protect_logs
-from bot.persistence import SQLitePersistence
+from bot.runtime.persistence import SQLitePersistence
+from bot.runtime.transport import AiohttpRequest, RetryingRequest
+from bot.runtime.updates import ChatOrder, ConfirmAfterProcessing, OnceApplication
 from bot.services import Services
-from bot.transport import AiohttpRequest, RetryingRequest
-from bot.updates import ChatOrder, ConfirmAfterProcessing, OnceApplication
 
 RATE_LIMIT_RETRIES = 3
 # Telegram allows about 30 messages a second overall and 20 a minute in one group. A leaky

@@ -27,7 +27,6 @@ from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.db import Database
 from bot.db.backups import BackupInvalid, CopyInfo, DatabaseInUse, check_database, restore
-from bot.db.connection import DatabaseUnusable, problem
 from bot.db.migrations import migrate
 from bot.domain.errors import InvalidInput
 from bot.domain.exports import MAX_DAYS, Dataset, ExportPeriod
@@ -35,6 +34,7 @@ from bot.domain.models import Language
 from bot.domain.reminders import Kind
 from bot.i18n import MissingCatalog
 from bot.logs import protect_logs
+from bot.runtime.connection import DatabaseUnusable, problem
 
 if TYPE_CHECKING:
     from bot.services.reminders import Planned

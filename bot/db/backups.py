@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.db.connection import PROBLEMS, DatabaseUnusable, corrupt, findings, unusable
 from bot.db.migrations import migration_names
+from bot.runtime.connection import PROBLEMS, DatabaseUnusable, corrupt, findings, unusable
 
 # Tables whose row counts describe a copy to the operator.
 COUNTED = ("customers", "orders", "payments")

@@ -17,16 +17,6 @@ from bot.db.audit import AuditRepository
 from bot.db.batches import BatchRepository
 from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
-from bot.db.connection import (
-    BUSY_TIMEOUT_MS,
-    OFFLOADED,
-    PROBLEMS,
-    DatabaseUnusable,
-    connect,
-    corrupt,
-    findings,
-    unusable,
-)
 from bot.db.custom_requests import CustomRequestRepository
 from bot.db.customers import CustomerRepository
 from bot.db.exports import ExportRepository
@@ -49,6 +39,16 @@ from bot.db.statements import StatementRepository
 from bot.db.stock import StockRepository
 from bot.db.updates import CURRENT_UPDATE, ProcessedUpdateRepository
 from bot.db.users import UserRepository
+from bot.runtime.connection import (
+    BUSY_TIMEOUT_MS,
+    OFFLOADED,
+    PROBLEMS,
+    DatabaseUnusable,
+    connect,
+    corrupt,
+    findings,
+    unusable,
+)
 
 
 class Database:
@@ -157,7 +157,7 @@ class Database:
         processed, it records that update as applied (claims_update=False: for writes that
         are harmless to repeat and not the update's purpose, such as meeting its sender).
         long: work that reads much (a report, an export, the reminder scan); its statements
-        run on aiosqlite's thread so the event loop keeps serving (bot/db/connection.py)."""
+        run on aiosqlite's thread so the event loop keeps serving (bot/runtime/connection.py)."""
         return UnitOfWork(self, write=True, claims_update=claims_update, long=long)
 
     def reader(self, *, long: bool = False) -> UnitOfWork:

@@ -28,23 +28,6 @@ class PtbStateRepository:
         """Forget one user's data."""
         await self._conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
 
-    async def all_chat_data(self) -> list[tuple[int, str]]:
-        """Every chat's data, as JSON."""
-        async with self._conn.execute("SELECT chat_id, data FROM ptb_chat_data") as cursor:
-            return [(r[0], r[1]) for r in await cursor.fetchall()]
-
-    async def put_chat_data(self, chat_id: int, data: str) -> None:
-        """Store one chat's data."""
-        await self._conn.execute(
-            "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
-            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data",
-            (chat_id, data),
-        )
-
-    async def drop_chat_data(self, chat_id: int) -> None:
-        """Forget one chat's data."""
-        await self._conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
-
     async def conversations(self, name: str) -> list[tuple[str, str]]:
         """A conversation's (key, state) pairs, as JSON."""
         async with self._conn.execute(

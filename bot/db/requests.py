@@ -67,9 +67,3 @@ class RequestRepository:
             ("approved" if approved else "declined", by, ts(now), request_id),
         )
         return cursor.rowcount == 1
-
-    async def set_refund_due(self, order_id: int, amount: int) -> None:
-        """Record money to pay back."""
-        await self._conn.execute(
-            "UPDATE orders SET refund_due = ? WHERE id = ?", (amount, order_id)
-        )

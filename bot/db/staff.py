@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.db._rows import from_ts, ts
+from bot.db._rows import ts
 from bot.domain.models import Language, User
 from bot.domain.roles import Role
 
@@ -92,14 +92,6 @@ class StaffRepository:
             row = await cursor.fetchone()
         return (Role(row["role"]), row["created_by"]) if row else None
 
-    async def invite_expiry(self, token: str) -> datetime | None:
-        """When an invite expires (None if unknown)."""
-        async with self._conn.execute(
-            "SELECT expires_at FROM invites WHERE token = ?", (token,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return from_ts(row[0]) if row else None
-
     async def rep_code(self, rep_id: int) -> str | None:
         """A rep's link code."""
         async with self._conn.execute(
@@ -129,14 +121,6 @@ class StaffRepository:
         await self._conn.execute(
             "UPDATE customers SET rep_id = ? WHERE id = ?", (rep_id, customer_id)
         )
-
-    async def customer_rep(self, customer_id: int) -> int | None:
-        """The customer's rep."""
-        async with self._conn.execute(
-            "SELECT rep_id FROM customers WHERE id = ?", (customer_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row and row[0] is not None else None
 
     async def setting(self, key: str) -> str | None:
         """A stored setting."""

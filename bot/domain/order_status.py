@@ -24,8 +24,6 @@ RELEASES_STOCK: frozenset[S] = frozenset({S.REJECTED, S.CANCELLED})
 # Statuses in which a customer may change their order (the service's check and the card's button).
 CHANGEABLE: frozenset[S] = frozenset({S.SUBMITTED, S.APPROVED})
 
-OPEN: frozenset[S] = frozenset({S.SUBMITTED, S.APPROVED, S.PARTIALLY_SHIPPED, S.SHIPPED})
-
 
 def check_transition(current: S, wanted: S, reason: str | None) -> None:
     """Raise unless an order in `current` may move to `wanted` with this reason."""

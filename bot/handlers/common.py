@@ -141,7 +141,7 @@ async def _explain(update: Update, context: BotContext, error: Exception | None)
     if isinstance(error, DomainError):
         await _tell(update, context, describe(error, t))
     elif _unreachable(error):
-        # Telegram failed even when asked again (bot/transport.py): whatever the step
+        # Telegram failed even when asked again (bot/runtime/transport.py): whatever the step
         # saved stays saved, but the person may not have seen its answer.
         log.warning("Telegram failed while handling an update: %s", error)
         await _tell(

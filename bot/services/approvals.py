@@ -186,7 +186,7 @@ class ApprovalService(Service):
         findings = await uow.reviews.findings(order.id)
         set_bp = await uow.reviews.discount_bp(order.id)
         promised = await uow.orders.promised_date(order.id)
-        today = self.clock.now().astimezone(self.config.business.zone).date()
+        today = self.today()
         latest, count = await uow.orders.for_customer(customer.id, 0, RECENT_ORDERS + 1)
         return ApprovalCard(
             open_balance=await uow.orders.open_balance(customer.id),

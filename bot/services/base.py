@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import NoReturn
 
 from bot.clock import Clock
@@ -20,6 +20,10 @@ class Service:
         self.db = db
         self.config = config
         self.clock = clock
+
+    def today(self) -> date:
+        """Today in the business time zone (the one place every service asks)."""
+        return self.clock.now().astimezone(self.config.business.zone).date()
 
 
 async def require_customer(uow: UnitOfWork, user: User) -> Customer:

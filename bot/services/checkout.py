@@ -94,14 +94,6 @@ def order_type(cart: Cart) -> OrderType:
 class CheckoutService(Service):
     """Options, quote and submission of an order."""
 
-    def delivery_methods(self) -> list[DeliveryMethod]:
-        """Delivery methods offered."""
-        return list(self.config.delivery)
-
-    def today(self) -> date:
-        """Today in the business time zone."""
-        return self.clock.now().astimezone(self.config.business.zone).date()
-
     def date_range(self) -> tuple[date, date]:
         """Earliest and latest desired delivery dates (the earliest a working day)."""
         today, c = self.today(), self.config.checkout

@@ -73,10 +73,6 @@ class CustomCard(BaseModel):
 class CustomOrderService(Service):
     """Custom requests: described by customers, quoted by their rep, accepted into orders."""
 
-    def today(self) -> date:
-        """Today in the business time zone."""
-        return self.clock.now().astimezone(self.config.business.zone).date()
-
     async def submit(self, user: User, draft: CustomDraft) -> CustomRequest:
         """Store the request and tell those who quote it; a second Send finds the first."""
         if not draft.text or not draft.qty or not 1 <= draft.qty <= self._max_qty:

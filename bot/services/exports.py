@@ -103,10 +103,6 @@ def _age(days_overdue: int) -> str:
 class ExportService(Service):
     """Tables for spreadsheets: finance, sales managers and admins."""
 
-    def today(self) -> date:
-        """Today in the business time zone."""
-        return self.clock.now().astimezone(self.config.business.zone).date()
-
     async def export(self, actor: User, dataset: Dataset, period: ExportPeriod) -> Table:
         """One data set for a period, if the actor may export (refusals are audited)."""
         async with self.db.unit_of_work() as uow:

@@ -220,10 +220,6 @@ async def _order(uow: UnitOfWork, order_id: int | None, number: str | None) -> O
 class FinanceService(Service):
     """Money in, checked against the finance role."""
 
-    def today(self) -> date:
-        """Today in the business time zone."""
-        return self.clock.now().astimezone(self.config.business.zone).date()
-
     async def issue_invoice(
         self, actor: User, *, order_id: int | None = None, number: str | None = None
     ) -> Invoice:

@@ -202,10 +202,6 @@ class ReportService(Service):
         """The business time zone, in which days begin and end."""
         return self.config.business.zone
 
-    def today(self) -> date:
-        """Today in the business time zone."""
-        return local_day(self.clock.now(), self.zone)
-
     def period(self, kind: PeriodKind) -> Period:
         """Today, this week or this month, up to today."""
         return period_for(kind, self.today())

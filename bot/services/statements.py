@@ -71,10 +71,6 @@ def _staff_scope(roles: frozenset[Role], actor: User) -> tuple[bool, int | None]
 class StatementService(Service):
     """Statements of account, checked against who asks."""
 
-    def today(self) -> date:
-        """Today in the business time zone."""
-        return self.clock.now().astimezone(self.config.business.zone).date()
-
     def bounds(self, period: Period) -> Bounds:
         """A period's days and moments in the business time zone."""
         first, after = period.bounds(self.config.business.zone)

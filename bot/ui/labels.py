@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import PaymentTermConfig
-from bot.domain.models import OrderStatus, OrderType, PaymentKind, PaymentStatus, StockLevel, Unit
+from bot.domain.models import OrderStatus, PaymentKind, PaymentStatus, StockLevel, Unit
 from bot.domain.roles import Role
 from bot.i18n import N_, Texts
 from bot.ui.screen import clip, esc
@@ -37,13 +37,6 @@ PAYMENT_STATUS = {
     PaymentStatus.PAID: N_("paid"),
     PaymentStatus.PARTIALLY_REFUNDED: N_("partially refunded"),
     PaymentStatus.REFUNDED: N_("refunded"),
-}
-
-ORDER_TYPE = {
-    OrderType.STANDARD: N_("standard"),
-    OrderType.PREORDER: N_("pre-order"),
-    OrderType.BULK: N_("bulk"),
-    OrderType.CUSTOM: N_("custom"),
 }
 
 STOCK = {

@@ -12,12 +12,12 @@ from datetime import timedelta
 import pytest
 from telegram import Update
 
-from bot import transport
 from bot.domain.models import User
 from bot.domain.notices import MAX_PAUSE, NoticeKind
 from bot.domain.payments import Method
 from bot.handlers.notices import RENDERERS
 from bot.handlers.outbox import OUTBOX, Sender
+from bot.runtime import transport
 from bot.services import Services
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_fulfilment import approved_order, submitted_order

@@ -1,5 +1,5 @@
-"""OrderDesk's HTTP transport (bot/transport.py AiohttpRequest) against the sandbox over real
-HTTP: what PTB's own HTTPXRequest does, it does — texts, buttons, photo and document uploads,
+"""OrderDesk's HTTP transport (bot/runtime/transport.py AiohttpRequest) against the sandbox over
+real HTTP: what PTB's own HTTPXRequest does, it does — texts, buttons, photo and document uploads,
 file downloads, Telegram's errors, timeouts, a server that is not there, a restart."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
-from bot.transport import AiohttpRequest
+from bot.runtime.transport import AiohttpRequest
 from sandbox.client import SandboxClient
 from sandbox.server import SandboxServer
 from tests.sandbox.images import png

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.db import Database
-from bot.db.connection import OFFLOADED, Connection, connect
+from bot.runtime.connection import OFFLOADED, Connection, connect
 
 
 @pytest.fixture

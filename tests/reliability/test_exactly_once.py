@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.db.updates import CURRENT_UPDATE, KEEP_SECONDS
 from bot.domain.payments import Method
-from bot.persistence import SQLitePersistence
+from bot.runtime.persistence import SQLitePersistence
 from tests.integration.test_reminders import Book, book
 
 __all__ = ["book"]  # the fixture

@@ -14,7 +14,7 @@ from bot.config import Config
 from bot.db import Database
 from bot.db.migrations import migration_names, rebuilt_tables
 from bot.domain.reminders import Kind
-from bot.persistence import SQLitePersistence
+from bot.runtime.persistence import SQLitePersistence
 from bot.services import Services
 from bot.services.checkout import CheckoutDraft
 from bot.services.staff_orders import Lens

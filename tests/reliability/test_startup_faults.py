@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import transport
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
 from bot.handlers import menus
+from bot.runtime import transport
 from tests.harness import Harness
 from tests.reliability.process import until
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from telegram.error import TimedOut
 
-from bot import transport
 from bot.app import build_application
 from bot.clock import FixedClock
 from bot.db import Database
+from bot.runtime import transport
 from sandbox import FakeTelegram, OfflineRequest
 from tests.conftest import make_config
 from tests.conversations.conftest import _grant, query

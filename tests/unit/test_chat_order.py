@@ -1,4 +1,4 @@
-"""Updates side by side (bot/updates.py ChatOrder): different chats overlap, one chat's and
+"""Updates side by side (bot/runtime/updates.py ChatOrder): different chats overlap, one chat's and
 one person's updates run one after another in arrival order, and nothing is left locked."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Chat, Message, Update, User
 
-from bot.updates import ChatOrder
+from bot.runtime.updates import ChatOrder
 
 DAY = 1_700_000_000
 

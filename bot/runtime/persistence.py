@@ -3,9 +3,9 @@
 While updates are processed (hold() … release()), changes are held back and written together
 in one transaction when the updates fetched are done — with the records that those updates
 were applied (bot/db/updates.py), and before Telegram is told they were received (see
-bot/updates.py) — so a crash never leaves a conversation behind what its person was shown, nor
-half-written: Telegram delivers again what was not written. Outside updates (PTB's periodic
-run, shutdown) changes are written at once. What did not change is not written again."""
+bot/runtime/updates.py) — so a crash never leaves a conversation behind what its person was
+shown, nor half-written: Telegram delivers again what was not written. Outside updates (PTB's
+periodic run, shutdown) changes are written at once. What did not change is not written again."""
 
 from __future__ import annotations
 

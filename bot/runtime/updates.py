@@ -36,8 +36,8 @@ from telegram.request import BaseRequest, RequestData
 from bot.db.updates import CURRENT_UPDATE
 from bot.handlers.context import BotContext, identify
 from bot.handlers.render import answer
-from bot.persistence import SQLitePersistence
-from bot.transport import WrappedRequest, method_of
+from bot.runtime.persistence import SQLitePersistence
+from bot.runtime.transport import WrappedRequest, method_of
 
 log = logging.getLogger(__name__)
 
