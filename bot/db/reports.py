@@ -12,6 +12,7 @@ from typing import NamedTuple
 import aiosqlite
 
 from bot.db._rows import day_or_none, from_ts, localized, placeholders, ts
+from bot.domain.audit import AuditAction
 from bot.domain.models import Language, OrderStatus, OrderType
 from bot.domain.reports import (
     DELIVERED,
@@ -25,7 +26,7 @@ from bot.domain.reports import (
 
 _APPROVED_AT = (
     "SELECT MIN(a.at) FROM audit_log a WHERE a.entity = 'order' AND a.entity_id = o.id"
-    " AND a.action = 'status' AND a.after = 'approved'"
+    f" AND a.action = '{AuditAction.STATUS.value}' AND a.after = 'approved'"
 )
 
 
@@ -143,7 +144,8 @@ class ReportRepository:
         """(submitted at, approved at) of the orders approved in [first, after)."""
         rows = await self._rows(
             "SELECT o.submitted_at, a.at FROM audit_log a JOIN orders o ON o.id = a.entity_id"
-            " WHERE a.entity = 'order' AND a.action = 'status' AND a.after = 'approved'"
+            f" WHERE a.entity = 'order' AND a.action = '{AuditAction.STATUS.value}'"
+            " AND a.after = 'approved'"
             " AND a.at >= ? AND a.at < ?",
             [ts(first), ts(after)],
         )
@@ -212,7 +214,7 @@ class ReportRepository:
         rows = await self._rows(
             "SELECT o.id, a.before, a.reason FROM orders o"
             " JOIN audit_log a ON a.entity = 'order' AND a.entity_id = o.id"
-            " AND a.action = 'status' AND a.after = 'cancelled'"
+            f" AND a.action = '{AuditAction.STATUS.value}' AND a.after = 'cancelled'"
             " WHERE o.status = 'cancelled' AND o.submitted_at >= ? AND o.submitted_at < ?"
             " ORDER BY o.id",
             [ts(first), ts(after)],

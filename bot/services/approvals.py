@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     AlreadyDecided,
     DiscountOverLimit,
@@ -249,7 +250,7 @@ class ApprovalService(Service):
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="escalated",
+                action=AuditAction.ESCALATED,
             )
             managers = await deciders(uow, self.config, Route.MANAGER, None)
             await tell_deciders(uow, self.config, order.id, Route.MANAGER, managers, now)
@@ -304,7 +305,7 @@ class ApprovalService(Service):
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="adjusted",
+                action=AuditAction.ADJUSTED,
                 before=_terms(old_bp, order.payment_term, order.totals.total, old_promised),
                 after=_terms(new_bp, new_term, totals.total, new_promised),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
@@ -87,7 +88,7 @@ class ChangeService(Service):
                 actor_id=user.id,
                 entity="order",
                 entity_id=order.id,
-                action="change_requested",
+                action=AuditAction.CHANGE_REQUESTED,
                 after=describe(change),
                 reason=reason,
             )

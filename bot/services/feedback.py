@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import FeedbackGiven, FeedbackNotOpen
 from bot.domain.feedback import STARS, is_low, parse_comment
 from bot.domain.models import Order, User
@@ -79,7 +80,7 @@ class FeedbackService(Service):
                 actor_id=user.id,
                 entity="order",
                 entity_id=order.id,
-                action="rated",
+                action=AuditAction.RATED,
                 after=str(rating),
             )
             await uow.commit()

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.db.payments import OpenBalance
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     NotInvoiceable,
     NotPayable,
@@ -32,7 +33,6 @@ INVOICEABLE = (
     OrderStatus.COMPLETED,
 )
 TOP = 10
-SAID_PAID = "said_paid"  # the audit entry of a customer's "I've paid", with the amount owed
 SPREAD_LIMIT = 50  # open orders of a customer a payment may be spread over
 
 
@@ -245,14 +245,16 @@ class FinanceService(Service):
         async with self.db.unit_of_work() as uow:
             order = await own_order(uow, await require_customer(uow, user), order_id)
             owed = (await money_of(uow, order)).owed  # nothing once cancelled or rejected
-            if not owed or await uow.audit.has("order", order.id, SAID_PAID, str(owed)):
+            if not owed or await uow.audit.has(
+                "order", order.id, AuditAction.SAID_PAID, str(owed)
+            ):
                 return PaidClaim(order=order, amount=owed, told=False)
             await uow.audit.record(
                 at=now,
                 actor_id=user.id,
                 entity="order",
                 entity_id=order.id,
-                action=SAID_PAID,
+                action=AuditAction.SAID_PAID,
                 after=str(owed),
             )
             finance = await staff_with(uow, Role.FINANCE)
@@ -426,7 +428,7 @@ class FinanceService(Service):
                 actor_id=actor_id,
                 entity="order",
                 entity_id=order_id,
-                action="payment",
+                action=AuditAction.PAYMENT,
                 after=str(part),
                 reason=method.value,
             )
@@ -484,7 +486,7 @@ class FinanceService(Service):
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="refund",
+                action=AuditAction.REFUND,
                 after=str(amount),
                 reason=method.value,
             )

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import NotInvoiced, NotPayable, OrderNotFound
 from bot.domain.models import Order, User
 from bot.domain.notices import NoticeKind
@@ -182,7 +183,7 @@ async def _refused(uow: UnitOfWork, actor: User, order_id: int, now: datetime) -
         actor_id=actor.id,
         entity="order" if known else "user",
         entity_id=order_id if known else actor.id,
-        action="denied",
+        action=AuditAction.DENIED,
         after="pay_in_chat",
     )
     await uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.audit import AuditAction
 from bot.domain.errors import RequestOpen, TransitionRefused
 from bot.domain.models import Cart, Order, OrderDetail, OrderStatus, Page, User
 from bot.domain.notices import NoticeKind
@@ -98,7 +99,7 @@ class OrderService(Service):
                     actor_id=user.id,
                     entity="order",
                     entity_id=order.id,
-                    action="cancel_requested",
+                    action=AuditAction.CANCEL_REQUESTED,
                     before=order.status.value,
                     after=OrderStatus.CANCELLED.value,
                     reason=reason,
