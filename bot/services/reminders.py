@@ -27,6 +27,7 @@ from bot.domain.reminders import (
     DeliveryStep,
     Kind,
     Nudge,
+    ReminderStatus,
     approval_level,
     delivery_step,
     dunning_position,
@@ -207,7 +208,7 @@ class ReminderService(Service):
             try:
                 outgoing = await self._compose(uow, logged)
             except _Skip:
-                await uow.reminders.finish(reminder_id, "dropped", self.clock.now())
+                await uow.reminders.finish(reminder_id, ReminderStatus.DROPPED, self.clock.now())
                 outgoing = None
             except _NotNow:
                 await uow.reminders.forget(reminder_id)
@@ -224,7 +225,9 @@ class ReminderService(Service):
             except (_Skip, _NotNow):
                 return None
 
-    async def finish(self, reminder_id: int, status: str, error: str | None = None) -> None:
+    async def finish(
+        self, reminder_id: int, status: ReminderStatus, error: str | None = None
+    ) -> None:
         """Record what became of a reminder: sent, failed or unreachable."""
         async with self.db.unit_of_work(claims_update=False) as uow:
             await uow.reminders.finish(reminder_id, status, self.clock.now(), error)
@@ -250,7 +253,7 @@ class ReminderService(Service):
             return None
         return Blocked(customer=customer, tell=tuple(tell))
 
-    async def statuses(self) -> dict[str, int]:
+    async def statuses(self) -> dict[ReminderStatus, int]:
         """How many reminders are queued, sent, failed…"""
         async with self.db.reader() as uow:
             return await uow.reminders.statuses()
