@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
 from bot.db._rows import ts
+
+
+class StoredRequest(NamedTuple):
+    """A customer's request as stored: its order, kind (cancel, change), reason and state
+    (open, approved, declined)."""
+
+    order_id: int
+    kind: str
+    reason: str
+    state: str
+
+
+class RequestChange(NamedTuple):
+    """The order before and after a change request, as stored (JSON), if any."""
+
+    before: str | None
+    after: str | None
 
 
 class RequestRepository:
@@ -43,21 +61,21 @@ class RequestRepository:
         assert row is not None
         return int(row[0])
 
-    async def get(self, request_id: int) -> tuple[int, str, str, str] | None:
-        """(order id, kind, reason, state) of a request."""
+    async def get(self, request_id: int) -> StoredRequest | None:
+        """A request, if there is one."""
         async with self._conn.execute(
             "SELECT order_id, kind, reason, state FROM order_requests WHERE id = ?", (request_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), row[1], row[2], row[3]) if row else None
+        return StoredRequest(int(row[0]), row[1], row[2], row[3]) if row else None
 
-    async def change(self, request_id: int) -> tuple[str | None, str | None]:
-        """(before, after) of a request, as stored."""
+    async def change(self, request_id: int) -> RequestChange:
+        """Before and after of a request, as stored."""
         async with self._conn.execute(
             "SELECT before, after FROM order_requests WHERE id = ?", (request_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return (row[0], row[1]) if row else (None, None)
+        return RequestChange(row[0], row[1]) if row else RequestChange(None, None)
 
     async def decide(self, request_id: int, approved: bool, by: int, now: datetime) -> bool:
         """Close an open request; False when someone closed it first."""

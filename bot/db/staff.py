@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -11,6 +12,13 @@ from bot.domain.models import Language, User
 from bot.domain.roles import Role
 
 ROUND_ROBIN = "round_robin_last_rep"
+
+
+class UsedInvite(NamedTuple):
+    """The role an invite gave, and the user id of who made it."""
+
+    role: Role
+    made_by: int
 
 
 class StaffRepository:
@@ -81,7 +89,7 @@ class StaffRepository:
             (token, role.value, by, ts(now), ts(expires)),
         )
 
-    async def use_invite(self, token: str, user_id: int, now: datetime) -> tuple[Role, int] | None:
+    async def use_invite(self, token: str, user_id: int, now: datetime) -> UsedInvite | None:
         """Mark an unused, unexpired invite as used by this user; its role and the user id of
         who made it, or None."""
         async with self._conn.execute(
@@ -90,7 +98,7 @@ class StaffRepository:
             (user_id, ts(now), token, ts(now)),
         ) as cursor:
             row = await cursor.fetchone()
-        return (Role(row["role"]), row["created_by"]) if row else None
+        return UsedInvite(Role(row["role"]), row["created_by"]) if row else None
 
     async def invite_expiry(self, token: str) -> datetime | None:
         """When an invite expires (None if unknown)."""

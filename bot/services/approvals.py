@@ -148,7 +148,7 @@ class ApprovalService(Service):
     async def _decided(self, uow: UnitOfWork, order: Order) -> AlreadyDecided:
         """What a decision button pressed too late is told: the order's state and who."""
         found = await uow.reviews.route(order.id)
-        decider = await uow.users.by_id(found[2]) if found and found[2] else None
+        decider = await uow.users.by_id(found.decided_by) if found and found.decided_by else None
         by = decider.first_name if decider else None
         return AlreadyDecided(status=order.status, by=by, number=order.number)
 
@@ -175,7 +175,7 @@ class ApprovalService(Service):
             found = await uow.reviews.route(order_id)
             if order is None or found is None:
                 raise OrderNotFound()
-            return await self._card(uow, order, found[0], language)
+            return await self._card(uow, order, found.route, language)
 
     async def _card(
         self, uow: UnitOfWork, order: Order, route: Route, language: Language | None
@@ -341,7 +341,7 @@ class ApprovalService(Service):
                 now,
             )
             found = await uow.reviews.route(order.id)
-            new_route = found[0] if found else route
+            new_route = found.route if found else route
             card = await self._card(uow, order, new_route, actor.language)
             await uow.commit()
         return card

@@ -102,10 +102,10 @@ class FeedbackService(Service):
     async def _alert_if_low(self, uow: UnitOfWork, order: Order, comment: str) -> None:
         """A low rating with a comment: the customer's rep and the managers are told."""
         rated = await uow.feedback.rating(order.id)
-        if rated is None or not is_low(rated[0]):
+        if rated is None or not is_low(rated.rating):
             return
         now = self.clock.now()
-        alert = LowRating(order_id=order.id, rating=rated[0], comment=comment)
+        alert = LowRating(order_id=order.id, rating=rated.rating, comment=comment)
         customer = await uow.customers.by_id(order.customer_id)
         rep = await uow.users.by_id(customer.rep_id) if customer and customer.rep_id else None
         if rep is not None:

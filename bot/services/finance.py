@@ -365,11 +365,11 @@ class FinanceService(Service):
             await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", now)
             recorded = await uow.payments.by_token(token) if token else None
             if recorded is not None:
-                order = await _order(uow, recorded[0], None)
+                order = await _order(uow, recorded.order_id, None)
                 money = await money_of(uow, order)
                 return PaymentResult(
                     order=order,
-                    amount=recorded[1],
+                    amount=recorded.amount,
                     paid=money.net,
                     owed=money.owed,
                     created=False,
@@ -465,11 +465,11 @@ class FinanceService(Service):
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "refund", now)
             recorded = await uow.payments.refund_by_token(token) if token else None
-            order = await _order(uow, recorded[0] if recorded else order_id, None)
+            order = await _order(uow, recorded.order_id if recorded else order_id, None)
             if recorded is not None:
                 return RefundResult(
                     order=order,
-                    amount=recorded[1],
+                    amount=recorded.amount,
                     refunded=await uow.payments.refunded(order.id),
                     refund_due=order.refund_due,
                     method=method,

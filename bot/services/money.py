@@ -215,7 +215,7 @@ async def _follow_invoice(
     invoice = await uow.payments.invoice(order.id)
     if invoice is None:
         return
-    invoiced = invoice[1] - await uow.payments.credited(order.id)
+    invoiced = invoice.amount - await uow.payments.credited(order.id)
     if invoiced == charge:
         return
     change = invoiced - charge
@@ -241,7 +241,7 @@ async def _follow_invoice(
     note = CreditNote(
         order_id=order.id,
         number=number,
-        invoice=invoice[0],
+        invoice=invoice.number,
         amount=change,
         total=charge,
         reason=reason,

@@ -98,7 +98,7 @@ class OnlinePaymentService(Service):
             amount = due_now(dues, money.net, money.owed, today)
         return PayOffer(
             order=order,
-            invoice=invoice[0],
+            invoice=invoice.number,
             amount=amount,
             currency=self.config.business.currency,
             payload=Payload.new(order.id, amount).text(),
@@ -143,12 +143,12 @@ class OnlinePaymentService(Service):
         async with self.db.unit_of_work() as uow:
             recorded = await uow.payments.by_token(token)
             if recorded is not None:
-                order = await uow.orders.by_id(recorded[0])
+                order = await uow.orders.by_id(recorded.order_id)
                 assert order is not None, "payments always have their order"
                 money = await money_of(uow, order)
                 return PaymentResult(
                     order=order,
-                    amount=recorded[1],
+                    amount=recorded.amount,
                     paid=money.net,
                     owed=money.owed,
                     created=False,

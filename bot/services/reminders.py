@@ -555,10 +555,10 @@ class ReminderService(Service):
             instalment = Instalment(
                 seq=key.ref,
                 count=len(dues),
-                due_on=dues[key.ref - 1][0],
+                due_on=dues[key.ref - 1].due_on,
                 owed=left[key.ref - 1],
-                invoice=invoice[0] if invoice else None,
-                days_late=(self._today() - dues[key.ref - 1][0]).days,
+                invoice=invoice.number if invoice else None,
+                days_late=(self._today() - dues[key.ref - 1].due_on).days,
             )
             position = dunning_position(key.level, self.config.reminders.dunning_days)
             return base.model_copy(update={"instalment": instalment, "position": position})
