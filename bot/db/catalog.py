@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -20,6 +21,13 @@ def _product_columns(language: Language) -> str:
         f" {localized('name', language, 'p')} AS name,"
         f" {localized('description', language, 'p')} AS description"
     )
+
+
+class Upserted(NamedTuple):
+    """A product created or updated from the catalog: its id, and whether it was new."""
+
+    product_id: int
+    created: bool
 
 
 class CatalogRepository:
@@ -210,7 +218,7 @@ class CatalogRepository:
         assert row is not None
         return int(row[0])
 
-    async def upsert_product(self, values: dict[str, object], now: datetime) -> tuple[int, bool]:
+    async def upsert_product(self, values: dict[str, object], now: datetime) -> Upserted:
         """Create or update a product by SKU; returns its id and whether it was new."""
         async with self._conn.execute(
             "SELECT id, reserved FROM products WHERE sku = ?", (values["sku"],)
@@ -228,7 +236,7 @@ class CatalogRepository:
             ) as cursor:
                 row = await cursor.fetchone()
             assert row is not None
-            return int(row[0]), True
+            return Upserted(int(row[0]), True)
         await self._conn.execute(
             "UPDATE products SET category_id = :category_id, name_en = :name_en,"
             " name_zh = :name_zh, name_ru = :name_ru, description_en = :description_en,"
@@ -238,7 +246,7 @@ class CatalogRepository:
             " photo = :photo, updated_at = :now WHERE sku = :sku",
             params,
         )
-        return int(existing["id"]), False
+        return Upserted(int(existing["id"]), False)
 
     async def reserved(self, sku: str) -> int:
         """Units of a SKU held for orders."""

@@ -28,6 +28,20 @@ class Due(NamedTuple):
     amount: int
 
 
+class Sums(NamedTuple):
+    """What was paid on an order, and what was paid back."""
+
+    paid: int
+    refunded: int
+
+
+class OwedBefore(NamedTuple):
+    """Everything open orders owe, and what of it fell due before each day asked about."""
+
+    total: int
+    before: list[int]
+
+
 class Recorded(NamedTuple):
     """A payment or refund a confirmation token recorded: its order and amount."""
 
@@ -131,15 +145,15 @@ class PaymentRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def sums(self, order_id: int) -> tuple[int, int]:
-        """(paid, refunded) of an order."""
+    async def sums(self, order_id: int) -> Sums:
+        """What was paid on an order and what was paid back."""
         async with self._conn.execute(
             "SELECT (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE order_id = ?),"
             " (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?)",
             (order_id, order_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
+        return Sums(int(row[0]), int(row[1])) if row else Sums(0, 0)
 
     async def refunded(self, order_id: int) -> int:
         """What has been paid back on an order."""
@@ -283,7 +297,7 @@ class PaymentRepository:
                 first = i + 1
         return found
 
-    async def owed_before(self, days: Sequence[date]) -> tuple[int, list[int]]:
+    async def owed_before(self, days: Sequence[date]) -> OwedBefore:
         """Everything open orders still owe, and what of it fell due before each of `days`
         (from open_dues, which migration 0016's triggers keep)."""
         sums = ["(SELECT COALESCE(SUM(owed), 0) FROM open_dues)"]
@@ -293,7 +307,7 @@ class PaymentRepository:
         ) as cursor:
             row = await cursor.fetchone()
         assert row is not None, "an aggregate has its row"
-        return int(row[0]), [int(v) for v in row[1:]]
+        return OwedBefore(int(row[0]), [int(v) for v in row[1:]])
 
     async def most_overdue_orders(self, today: date, limit: int) -> list[OverdueOrder]:
         """The orders owing most past due (then by number), with all they owe."""

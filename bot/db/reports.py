@@ -30,6 +30,27 @@ _APPROVED_AT = (
 )
 
 
+class Sale(NamedTuple):
+    """A sale: when it was submitted, and its total."""
+
+    submitted_at: datetime
+    total: int
+
+
+class Approval(NamedTuple):
+    """An approved order: when it was submitted and when approved."""
+
+    submitted_at: datetime
+    approved_at: datetime
+
+
+class RatingCount(NamedTuple):
+    """A rating, and how many times it was given."""
+
+    rating: int
+    given: int
+
+
 class Shipped(NamedTuple):
     """An order shipped in full: when it was submitted, approved and last shipped."""
 
@@ -75,15 +96,15 @@ class ReportRepository:
         async with self._conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def sales(self, first: datetime, after: datetime) -> list[tuple[datetime, int]]:
-        """(submitted at, total) of every sale submitted in [first, after)."""
+    async def sales(self, first: datetime, after: datetime) -> list[Sale]:
+        """Every sale submitted in [first, after)."""
         sold, params = _in(SOLD)
         rows = await self._rows(
             f"SELECT submitted_at, total FROM orders WHERE status {sold}"
             " AND submitted_at >= ? AND submitted_at < ?",
             [*params, ts(first), ts(after)],
         )
-        return [(from_ts(r[0]), int(r[1])) for r in rows]
+        return [Sale(from_ts(r[0]), int(r[1])) for r in rows]
 
     async def top_products(
         self, first: datetime, after: datetime, language: Language, limit: int
@@ -140,8 +161,8 @@ class ReportRepository:
             for r in rows
         ]
 
-    async def approvals(self, first: datetime, after: datetime) -> list[tuple[datetime, datetime]]:
-        """(submitted at, approved at) of the orders approved in [first, after)."""
+    async def approvals(self, first: datetime, after: datetime) -> list[Approval]:
+        """When the orders approved in [first, after) were submitted and approved."""
         rows = await self._rows(
             "SELECT o.submitted_at, a.at FROM audit_log a JOIN orders o ON o.id = a.entity_id"
             f" WHERE a.entity = 'order' AND a.action = '{AuditAction.STATUS.value}'"
@@ -149,7 +170,7 @@ class ReportRepository:
             " AND a.at >= ? AND a.at < ?",
             [ts(first), ts(after)],
         )
-        return [(from_ts(r[0]), from_ts(r[1])) for r in rows]
+        return [Approval(from_ts(r[0]), from_ts(r[1])) for r in rows]
 
     async def shipped_in_full(self, first: datetime, after: datetime) -> list[Shipped]:
         """Orders with nothing left to ship whose last shipment left in [first, after)."""
@@ -221,14 +242,14 @@ class ReportRepository:
         )
         return [Cancelled(r["id"], r["before"], r["reason"]) for r in rows]
 
-    async def ratings(self, first: datetime, after: datetime) -> list[tuple[int, int]]:
-        """(rating, how many) of the ratings given in [first, after)."""
+    async def ratings(self, first: datetime, after: datetime) -> list[RatingCount]:
+        """How many of each rating were given in [first, after)."""
         rows = await self._rows(
             "SELECT rating, COUNT(*) FROM order_feedback"
             " WHERE created_at >= ? AND created_at < ? GROUP BY rating ORDER BY rating",
             [ts(first), ts(after)],
         )
-        return [(int(r[0]), int(r[1])) for r in rows]
+        return [RatingCount(int(r[0]), int(r[1])) for r in rows]
 
     async def comments(self, first: datetime, after: datetime, limit: int) -> list[Comment]:
         """The newest ratings with a comment given in [first, after)."""

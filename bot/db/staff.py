@@ -21,6 +21,13 @@ class UsedInvite(NamedTuple):
     made_by: int
 
 
+class Member(NamedTuple):
+    """A staff member and the roles they hold."""
+
+    user: User
+    roles: frozenset[Role]
+
+
 class StaffRepository:
     """Roles, invites, rep links, rep assignment."""
 
@@ -50,7 +57,7 @@ class StaffRepository:
         )
         return cursor.rowcount == 1
 
-    async def members(self) -> list[tuple[User, frozenset[Role]]]:
+    async def members(self) -> list[Member]:
         """Everyone with a stored role, by name."""
         async with self._conn.execute(
             "SELECT u.id, u.telegram_id, u.language, u.time_zone, u.first_name,"
@@ -59,7 +66,7 @@ class StaffRepository:
         ) as cursor:
             rows = await cursor.fetchall()
         return [
-            (
+            Member(
                 User(
                     id=r["id"],
                     telegram_id=r["telegram_id"],
