@@ -16,6 +16,7 @@ from bot.domain.errors import (
 from bot.domain.models import Language, Order, OrderChange, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_address, parse_note, parse_reason
+from bot.domain.requests import RequestKind
 from bot.services.base import Service, own_order, require_customer
 from bot.services.notices import RequestRef, post
 from bot.services.order_edits import CUSTOM_SKU, apply_change, describe
@@ -81,7 +82,13 @@ class ChangeService(Service):
             if await uow.requests.open_for(order.id):
                 raise RequestOpen()
             request_id = await uow.requests.add(
-                order.id, "change", parse_reason(reason or ""), "", describe(change), user.id, now
+                order.id,
+                RequestKind.CHANGE,
+                parse_reason(reason or ""),
+                "",
+                describe(change),
+                user.id,
+                now,
             )
             await uow.audit.record(
                 at=now,

@@ -10,6 +10,7 @@ from bot.domain.models import Cart, Order, OrderDetail, OrderStatus, Page, User
 from bot.domain.notices import NoticeKind
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.parsing import parse_reason
+from bot.domain.requests import RequestKind
 from bot.services.base import Service, own_order, require_customer
 from bot.services.cart import load_cart
 from bot.services.catalog import page_bounds
@@ -87,7 +88,7 @@ class OrderService(Service):
                     raise RequestOpen()
                 request_id = await uow.requests.add(
                     order.id,
-                    "cancel",
+                    RequestKind.CANCEL,
                     reason,
                     order.status.value,
                     OrderStatus.CANCELLED.value,

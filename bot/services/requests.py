@@ -10,6 +10,7 @@ from bot.db.requests import StoredRequest
 from bot.domain.errors import OrderNotFound, RequestClosed, TransitionRefused
 from bot.domain.models import Language, Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
+from bot.domain.requests import RequestKind, RequestState
 from bot.domain.roles import Role
 from bot.services.base import Service, customer_of, deny, roles_of
 from bot.services.money import settle
@@ -60,10 +61,10 @@ async def request_deciders(uow: UnitOfWork, config: Config, rep_id: int | None) 
 def _closed(found: StoredRequest, order: Order, approve: bool) -> None:
     """Raise what happened if the request may no longer be decided (approved: the order must
     still be approved; a request may always be declined while open)."""
-    if found.state != "open":
-        raise RequestClosed(number=order.number, approved=found.state == "approved")
+    if found.state is not RequestState.OPEN:
+        raise RequestClosed(number=order.number, approved=found.state is RequestState.APPROVED)
     if approve and order.status is not OrderStatus.APPROVED:
-        wanted = OrderStatus.CANCELLED if found.kind == "cancel" else order.status
+        wanted = OrderStatus.CANCELLED if found.kind is RequestKind.CANCEL else order.status
         raise TransitionRefused(current=order.status, wanted=wanted)
 
 
@@ -119,7 +120,7 @@ class RequestService(Service):
         customer = await uow.customers.by_id(order.customer_id)
         after = (await uow.requests.change(request_id)).after
         change = None
-        if found.kind == "change" and after:
+        if found.kind is RequestKind.CHANGE and after:
             change = OrderChange.model_validate_json(after)
         return RequestCard(
             request_id=request_id,
@@ -140,7 +141,7 @@ class RequestService(Service):
             found, order = await self._load(uow, actor, request_id, "decide_request")
             _closed(found, order, approve)
             refund = 0
-            if approve and found.kind == "change":
+            if approve and found.kind is RequestKind.CHANGE:
                 after = (await uow.requests.change(request_id)).after
                 customer = await uow.customers.by_id(order.customer_id)
                 assert customer is not None and after
