@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import aiosqlite
 
-from bot.db._rows import like_pattern, localized, placeholders, ts
+from bot.db._rows import Slice, like_pattern, localized, placeholders, ts
 from bot.domain.models import Category, Language, PriceTier, Product, Unit
 from bot.domain.product_match import CatalogEntry
 
@@ -96,7 +96,7 @@ class CatalogRepository:
 
     async def products_in(
         self, category_id: int, language: Language, offset: int, limit: int
-    ) -> tuple[list[Product], int]:
+    ) -> Slice[Product]:
         """A page of a category's active products, by name, and how many there are."""
         async with self._conn.execute(
             "SELECT COUNT(*) FROM products WHERE category_id = ? AND active = 1", (category_id,)
@@ -108,11 +108,11 @@ class CatalogRepository:
             (category_id, limit, offset),
         ) as cursor:
             rows = await cursor.fetchall()
-        return await self._with_tiers(rows), total
+        return Slice(await self._with_tiers(rows), total)
 
     async def search(
         self, words: str, language: Language, offset: int, limit: int
-    ) -> tuple[list[Product], int]:
+    ) -> Slice[Product]:
         """Active products whose SKU or name in any language contains the words."""
         pattern = like_pattern(words)
         where = (
@@ -129,7 +129,7 @@ class CatalogRepository:
             {"q": pattern, "exact": words.upper(), "limit": limit, "offset": offset},
         ) as cursor:
             rows = await cursor.fetchall()
-        return await self._with_tiers(rows), total
+        return Slice(await self._with_tiers(rows), total)
 
     async def products(self, ids: Sequence[int], language: Language) -> dict[int, Product]:
         """Products by id, active or not."""

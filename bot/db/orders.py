@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import aiosqlite
 
-from bot.db._rows import day_or_none, from_ts, like_pattern, localized, next_in_day, ts
+from bot.db._rows import Slice, day_or_none, from_ts, like_pattern, localized, next_in_day, ts
 from bot.db.payments import NET_PAID
 from bot.domain.models import (
     Language,
@@ -217,9 +217,7 @@ class OrderRepository:
             for r in rows
         ]
 
-    async def for_customer(
-        self, customer_id: int, offset: int, limit: int
-    ) -> tuple[list[Order], int]:
+    async def for_customer(self, customer_id: int, offset: int, limit: int) -> Slice[Order]:
         """A page of a customer's orders, newest first, and how many there are."""
         async with self._conn.execute(
             "SELECT COUNT(*) FROM orders WHERE customer_id = ?", (customer_id,)
@@ -231,7 +229,7 @@ class OrderRepository:
             (customer_id, limit, offset),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [order_from_row(r) for r in rows], total
+        return Slice([order_from_row(r) for r in rows], total)
 
     async def staff_search(
         self,
@@ -241,7 +239,7 @@ class OrderRepository:
         today: date,
         offset: int,
         limit: int,
-    ) -> tuple[list[Order], int]:
+    ) -> Slice[Order]:
         """A page of the orders a filter finds (of one rep's customers, when given), newest
         first, and how many it finds; `period`: submitted at or after, and before (UTC)."""
         where = ["1 = 1"]
@@ -284,7 +282,7 @@ class OrderRepository:
             params,
         ) as cursor:
             rows = await cursor.fetchall()
-        return [order_from_row(r) for r in rows], total
+        return Slice([order_from_row(r) for r in rows], total)
 
     async def set_status(self, order_id: int, status: OrderStatus, now: datetime) -> None:
         """Store a new status (callers go through the state machine)."""
