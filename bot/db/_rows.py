@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Generic, NamedTuple, TypeVar
 
 import aiosqlite
 
 from bot.domain.models import Language
 
 CHUNK = 500  # ids in one IN list
+
+T = TypeVar("T")
+
+
+class Slice(NamedTuple, Generic[T]):
+    """Some rows of a longer list (a page), and how many the whole list holds."""
+
+    items: list[T]
+    total: int
 
 
 def ts(value: datetime) -> str:

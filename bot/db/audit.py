@@ -7,9 +7,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db._rows import from_ts, ts
+from bot.domain.audit import AuditAction, read_action
 from bot.domain.models import AuditEntry, OrderStatus, StatusChange
-
-STATUS = "status"
 
 
 class AuditRepository:
@@ -25,7 +24,7 @@ class AuditRepository:
         actor_id: int | None,
         entity: str,
         entity_id: int,
-        action: str,
+        action: AuditAction,
         before: str | None = None,
         after: str | None = None,
         reason: str | None = None,
@@ -37,7 +36,7 @@ class AuditRepository:
             (ts(at), actor_id, entity, entity_id, action, before, after, reason),
         )
 
-    async def has(self, entity: str, entity_id: int, action: str, after: str) -> bool:
+    async def has(self, entity: str, entity_id: int, action: AuditAction, after: str) -> bool:
         """Whether this very entry (entity, action, value) was recorded before."""
         async with self._conn.execute(
             "SELECT 1 FROM audit_log WHERE entity = ? AND entity_id = ? AND action = ?"
@@ -57,7 +56,12 @@ class AuditRepository:
             rows = await cursor.fetchall()
         return [
             AuditEntry(
-                at=from_ts(r[0]), actor=r[1], action=r[2], before=r[3], after=r[4], reason=r[5]
+                at=from_ts(r[0]),
+                actor=r[1],
+                action=read_action(r[2]),
+                before=r[3],
+                after=r[4],
+                reason=r[5],
             )
             for r in reversed(list(rows))
         ]
@@ -67,7 +71,7 @@ class AuditRepository:
         async with self._conn.execute(
             "SELECT at, actor_id, before, after, reason FROM audit_log"
             " WHERE entity = 'order' AND entity_id = ? AND action = ? ORDER BY id",
-            (order_id, STATUS),
+            (order_id, AuditAction.STATUS),
         ) as cursor:
             rows = await cursor.fetchall()
         return [

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
 from bot.db._rows import ts
+
+
+class CartEntry(NamedTuple):
+    """A product in a cart and how many."""
+
+    product_id: int
+    qty: int
 
 
 class CartRepository:
@@ -15,13 +23,13 @@ class CartRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def lines(self, user_id: int) -> list[tuple[int, int]]:
-        """(product id, quantity) in the order they were added."""
+    async def lines(self, user_id: int) -> list[CartEntry]:
+        """The cart's products and quantities in the order they were added."""
         async with self._conn.execute(
             "SELECT product_id, qty FROM cart_lines WHERE user_id = ? ORDER BY added_at, rowid",
             (user_id,),
         ) as cursor:
-            return [(r[0], r[1]) for r in await cursor.fetchall()]
+            return [CartEntry(r[0], r[1]) for r in await cursor.fetchall()]
 
     async def quantity(self, user_id: int, product_id: int) -> int:
         """Units of a product in the cart (0 when absent)."""

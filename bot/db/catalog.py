@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
-from bot.db._rows import like_pattern, localized, placeholders, ts
+from bot.db._rows import Slice, like_pattern, localized, placeholders, ts
 from bot.domain.models import Category, Language, PriceTier, Product, Unit
 from bot.domain.product_match import CatalogEntry
 
@@ -20,6 +21,13 @@ def _product_columns(language: Language) -> str:
         f" {localized('name', language, 'p')} AS name,"
         f" {localized('description', language, 'p')} AS description"
     )
+
+
+class Upserted(NamedTuple):
+    """A product created or updated from the catalog: its id, and whether it was new."""
+
+    product_id: int
+    created: bool
 
 
 class CatalogRepository:
@@ -88,7 +96,7 @@ class CatalogRepository:
 
     async def products_in(
         self, category_id: int, language: Language, offset: int, limit: int
-    ) -> tuple[list[Product], int]:
+    ) -> Slice[Product]:
         """A page of a category's active products, by name, and how many there are."""
         async with self._conn.execute(
             "SELECT COUNT(*) FROM products WHERE category_id = ? AND active = 1", (category_id,)
@@ -100,11 +108,11 @@ class CatalogRepository:
             (category_id, limit, offset),
         ) as cursor:
             rows = await cursor.fetchall()
-        return await self._with_tiers(rows), total
+        return Slice(await self._with_tiers(rows), total)
 
     async def search(
         self, words: str, language: Language, offset: int, limit: int
-    ) -> tuple[list[Product], int]:
+    ) -> Slice[Product]:
         """Active products whose SKU or name in any language contains the words."""
         pattern = like_pattern(words)
         where = (
@@ -121,7 +129,7 @@ class CatalogRepository:
             {"q": pattern, "exact": words.upper(), "limit": limit, "offset": offset},
         ) as cursor:
             rows = await cursor.fetchall()
-        return await self._with_tiers(rows), total
+        return Slice(await self._with_tiers(rows), total)
 
     async def products(self, ids: Sequence[int], language: Language) -> dict[int, Product]:
         """Products by id, active or not."""
@@ -210,7 +218,7 @@ class CatalogRepository:
         assert row is not None
         return int(row[0])
 
-    async def upsert_product(self, values: dict[str, object], now: datetime) -> tuple[int, bool]:
+    async def upsert_product(self, values: dict[str, object], now: datetime) -> Upserted:
         """Create or update a product by SKU; returns its id and whether it was new."""
         async with self._conn.execute(
             "SELECT id, reserved FROM products WHERE sku = ?", (values["sku"],)
@@ -228,7 +236,7 @@ class CatalogRepository:
             ) as cursor:
                 row = await cursor.fetchone()
             assert row is not None
-            return int(row[0]), True
+            return Upserted(int(row[0]), True)
         await self._conn.execute(
             "UPDATE products SET category_id = :category_id, name_en = :name_en,"
             " name_zh = :name_zh, name_ru = :name_ru, description_en = :description_en,"
@@ -238,7 +246,7 @@ class CatalogRepository:
             " photo = :photo, updated_at = :now WHERE sku = :sku",
             params,
         )
-        return int(existing["id"]), False
+        return Upserted(int(existing["id"]), False)
 
     async def reserved(self, sku: str) -> int:
         """Units of a SKU held for orders."""

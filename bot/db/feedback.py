@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
 from bot.db._rows import ts
+
+
+class Rating(NamedTuple):
+    """A customer's rating of an order, and their comment if any."""
+
+    rating: int
+    comment: str | None
 
 
 class FeedbackRepository:
@@ -41,10 +49,10 @@ class FeedbackRepository:
         )
         return cursor.rowcount == 1
 
-    async def rating(self, order_id: int) -> tuple[int, str | None] | None:
-        """(rating, comment) of an order, if it was rated."""
+    async def rating(self, order_id: int) -> Rating | None:
+        """An order's rating and comment, if it was rated."""
         async with self._conn.execute(
             "SELECT rating, comment FROM order_feedback WHERE order_id = ?", (order_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), row[1]) if row else None
+        return Rating(int(row[0]), row[1]) if row else None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 import aiosqlite
 
-from bot.db._rows import day_or_none, from_ts, like_pattern, localized, next_in_day, ts
+from bot.db._rows import Slice, day_or_none, from_ts, like_pattern, localized, next_in_day, ts
 from bot.db.payments import NET_PAID
 from bot.domain.models import (
     Language,
@@ -76,6 +77,28 @@ def order_from_row(r: aiosqlite.Row) -> Order:
         refund_due=r["refund_due"],
         released=r["released_at"] is not None,
     )
+
+
+class Preordered(NamedTuple):
+    """A pre-ordered line's total, and its product's deposit percent (None: it sets none)."""
+
+    total: int
+    deposit_percent: int | None
+
+
+class Waiting(NamedTuple):
+    """A line of a live order still short of held units."""
+
+    line_id: int
+    order_id: int
+    wanted: int
+
+
+class Held(NamedTuple):
+    """Units of a product an order held."""
+
+    product_id: int
+    qty: int
 
 
 class OrderRepository:
@@ -194,9 +217,7 @@ class OrderRepository:
             for r in rows
         ]
 
-    async def for_customer(
-        self, customer_id: int, offset: int, limit: int
-    ) -> tuple[list[Order], int]:
+    async def for_customer(self, customer_id: int, offset: int, limit: int) -> Slice[Order]:
         """A page of a customer's orders, newest first, and how many there are."""
         async with self._conn.execute(
             "SELECT COUNT(*) FROM orders WHERE customer_id = ?", (customer_id,)
@@ -208,7 +229,7 @@ class OrderRepository:
             (customer_id, limit, offset),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [order_from_row(r) for r in rows], total
+        return Slice([order_from_row(r) for r in rows], total)
 
     async def staff_search(
         self,
@@ -218,7 +239,7 @@ class OrderRepository:
         today: date,
         offset: int,
         limit: int,
-    ) -> tuple[list[Order], int]:
+    ) -> Slice[Order]:
         """A page of the orders a filter finds (of one rep's customers, when given), newest
         first, and how many it finds; `period`: submitted at or after, and before (UTC)."""
         where = ["1 = 1"]
@@ -261,7 +282,7 @@ class OrderRepository:
             params,
         ) as cursor:
             rows = await cursor.fetchall()
-        return [order_from_row(r) for r in rows], total
+        return Slice([order_from_row(r) for r in rows], total)
 
     async def set_status(self, order_id: int, status: OrderStatus, now: datetime) -> None:
         """Store a new status (callers go through the state machine)."""
@@ -377,9 +398,8 @@ class OrderRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else None
 
-    async def preordered(self, order_id: int) -> list[tuple[int, int | None]]:
-        """An order's lines still waiting for stock (pre-ordered): (line total, the product's
-        deposit percent, None where it sets none)."""
+    async def preordered(self, order_id: int) -> list[Preordered]:
+        """An order's lines still waiting for stock (pre-ordered)."""
         async with self._conn.execute(
             "SELECT l.total, p.deposit_percent FROM order_lines l"
             " LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = ?"
@@ -387,11 +407,10 @@ class OrderRepository:
             (order_id,),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [(int(r[0]), None if r[1] is None else int(r[1])) for r in rows]
+        return [Preordered(int(r[0]), None if r[1] is None else int(r[1])) for r in rows]
 
-    async def waiting_for(self, product_id: int) -> list[tuple[int, int, int]]:
-        """Lines of live orders still short of held units of a product, oldest order first:
-        (line id, order id, units wanted)."""
+    async def waiting_for(self, product_id: int) -> list[Waiting]:
+        """Lines of live orders still short of held units of a product, oldest order first."""
         async with self._conn.execute(
             "SELECT l.id, l.order_id, l.qty - l.shipped_qty - l.cancelled_qty - l.reserved_qty"
             " FROM order_lines l JOIN orders o ON o.id = l.order_id"
@@ -401,7 +420,7 @@ class OrderRepository:
             " ORDER BY o.submitted_at, o.id, l.id",
             (product_id,),
         ) as cursor:
-            return [(int(r[0]), int(r[1]), int(r[2])) for r in await cursor.fetchall()]
+            return [Waiting(int(r[0]), int(r[1]), int(r[2])) for r in await cursor.fetchall()]
 
     async def hold_more(self, line_id: int, qty: int) -> None:
         """Units now held for a line (the product's reserved count goes up with them)."""
@@ -448,14 +467,14 @@ class OrderRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def clear_reservations(self, order_id: int) -> list[tuple[int, int]]:
-        """Mark an order's reservations as released; returns (product id, units) to give back."""
+    async def clear_reservations(self, order_id: int) -> list[Held]:
+        """Mark an order's reservations as released; returns the units to give back."""
         async with self._conn.execute(
             "SELECT product_id, SUM(reserved_qty) FROM order_lines"
             " WHERE order_id = ? AND reserved_qty > 0 GROUP BY product_id",
             (order_id,),
         ) as cursor:
-            held = [(r[0], r[1]) for r in await cursor.fetchall()]
+            held = [Held(r[0], r[1]) for r in await cursor.fetchall()]
         await self._conn.execute(
             "UPDATE order_lines SET reserved_qty = 0 WHERE order_id = ?", (order_id,)
         )

@@ -25,6 +25,15 @@ class Addressed(NamedTuple):
     data: str  # JSON
 
 
+class Card(NamedTuple):
+    """An approval card sent: its notice, and the chat, topic and person it went to."""
+
+    notice_id: int
+    chat_id: int
+    topic_id: int
+    user_id: int | None
+
+
 class Taken(NamedTuple):
     """A notice claimed for sending."""
 
@@ -122,15 +131,15 @@ class OutboxRepository:
             (state.value, ts(now), error, message_id, notice_id),
         )
 
-    async def cards(self, order_id: int) -> list[tuple[int, int, int, int | None]]:
-        """The approval cards of an order not given up: (notice id, chat, topic, person)."""
+    async def cards(self, order_id: int) -> list[Card]:
+        """The approval cards of an order not given up."""
         async with self._conn.execute(
             "SELECT id, chat_id, topic_id, user_id FROM outbox"
             " WHERE kind = ? AND json_extract(data, '$.order_id') = ?"
             " AND state NOT IN ('failed', 'dropped') ORDER BY id",
             (NoticeKind.NEW_ORDER.value, order_id),
         ) as cursor:
-            return [(r[0], r[1], r[2], r[3]) for r in await cursor.fetchall()]
+            return [Card(r[0], r[1], r[2], r[3]) for r in await cursor.fetchall()]
 
     async def message_of(self, notice_id: int) -> int | None:
         """The message a sent notice became (None: not sent, or sent before it was kept)."""

@@ -12,6 +12,43 @@ from bot.db._rows import among_orders, from_ts, next_in_day, ts
 from bot.domain.models import PaymentStatus
 from bot.domain.payments import outstanding
 
+
+class Invoice(NamedTuple):
+    """An order's invoice: its number, amount and when it was issued."""
+
+    number: str
+    amount: int
+    issued_at: datetime
+
+
+class Due(NamedTuple):
+    """One due date of an order and the amount due on it."""
+
+    due_on: date
+    amount: int
+
+
+class Sums(NamedTuple):
+    """What was paid on an order, and what was paid back."""
+
+    paid: int
+    refunded: int
+
+
+class OwedBefore(NamedTuple):
+    """Everything open orders owe, and what of it fell due before each day asked about."""
+
+    total: int
+    before: list[int]
+
+
+class Recorded(NamedTuple):
+    """A payment or refund a confirmation token recorded: its order and amount."""
+
+    order_id: int
+    amount: int
+
+
 # What the seller holds of an order `o`: paid less paid back.
 NET_PAID = (
     "((SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.id)"
@@ -78,13 +115,13 @@ class PaymentRepository:
             (order_id, number, amount, ts(now), by, deposit),
         )
 
-    async def invoice(self, order_id: int) -> tuple[str, int, datetime] | None:
-        """(number, amount, issued at) of an order's invoice."""
+    async def invoice(self, order_id: int) -> Invoice | None:
+        """An order's invoice, if issued."""
         async with self._conn.execute(
             "SELECT number, amount, issued_at FROM invoices WHERE order_id = ?", (order_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return (row[0], int(row[1]), from_ts(row[2])) if row else None
+        return Invoice(row[0], int(row[1]), from_ts(row[2])) if row else None
 
     async def add_dues(self, order_id: int, dues: Sequence[tuple[date, int]]) -> None:
         """Store an order's due dates."""
@@ -93,12 +130,12 @@ class PaymentRepository:
             [(order_id, n, d.isoformat(), a) for n, (d, a) in enumerate(dues, 1)],
         )
 
-    async def dues(self, order_id: int) -> list[tuple[date, int]]:
+    async def dues(self, order_id: int) -> list[Due]:
         """An order's due dates and amounts, earliest first."""
         async with self._conn.execute(
             "SELECT due_on, amount FROM due_dates WHERE order_id = ? ORDER BY seq", (order_id,)
         ) as cursor:
-            return [(date.fromisoformat(r[0]), int(r[1])) for r in await cursor.fetchall()]
+            return [Due(date.fromisoformat(r[0]), int(r[1])) for r in await cursor.fetchall()]
 
     async def paid(self, order_id: int) -> int:
         """What has been paid on an order."""
@@ -108,15 +145,15 @@ class PaymentRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def sums(self, order_id: int) -> tuple[int, int]:
-        """(paid, refunded) of an order."""
+    async def sums(self, order_id: int) -> Sums:
+        """What was paid on an order and what was paid back."""
         async with self._conn.execute(
             "SELECT (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE order_id = ?),"
             " (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?)",
             (order_id, order_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
+        return Sums(int(row[0]), int(row[1])) if row else Sums(0, 0)
 
     async def refunded(self, order_id: int) -> int:
         """What has been paid back on an order."""
@@ -143,13 +180,13 @@ class PaymentRepository:
             (order_id, amount, method, paid_on.isoformat(), ts(now), by, token),
         )
 
-    async def refund_by_token(self, token: str) -> tuple[int, int] | None:
-        """(order id, amount) of the refund a confirmation token recorded."""
+    async def refund_by_token(self, token: str) -> Recorded | None:
+        """The refund a confirmation token recorded, if any."""
         async with self._conn.execute(
             "SELECT order_id, amount FROM refunds WHERE token = ?", (token,)
         ) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else None
+        return Recorded(int(row[0]), int(row[1])) if row else None
 
     async def next_note_number(self, day: str) -> int:
         """The next credit or debit note sequence number of a business day."""
@@ -202,13 +239,13 @@ class PaymentRepository:
             (order_id, amount, method, paid_on.isoformat(), ts(now), by, token),
         )
 
-    async def by_token(self, token: str) -> tuple[int, int] | None:
-        """(order id, amount) of the payment a confirmation token recorded."""
+    async def by_token(self, token: str) -> Recorded | None:
+        """The payment a confirmation token recorded, if any."""
         async with self._conn.execute(
             "SELECT order_id, amount FROM payments WHERE token = ?", (token,)
         ) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else None
+        return Recorded(int(row[0]), int(row[1])) if row else None
 
     async def overdue(self, customer_id: int, today: date) -> int:
         """What a customer owes past its due dates (the oldest due dates are paid first)."""
@@ -260,7 +297,7 @@ class PaymentRepository:
                 first = i + 1
         return found
 
-    async def owed_before(self, days: Sequence[date]) -> tuple[int, list[int]]:
+    async def owed_before(self, days: Sequence[date]) -> OwedBefore:
         """Everything open orders still owe, and what of it fell due before each of `days`
         (from open_dues, which migration 0016's triggers keep from the view of migration 0030:
         payments allocated as bot.domain.payments.remaining does)."""
@@ -271,7 +308,7 @@ class PaymentRepository:
         ) as cursor:
             row = await cursor.fetchone()
         assert row is not None, "an aggregate has its row"
-        return int(row[0]), [int(v) for v in row[1:]]
+        return OwedBefore(int(row[0]), [int(v) for v in row[1:]])
 
     async def most_overdue_orders(self, today: date, limit: int) -> list[OverdueOrder]:
         """The orders owing most past due (then by number), with all they owe."""

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import aiosqlite
+
+
+class Blob(NamedTuple):
+    """One user's data, as JSON."""
+
+    id: int
+    data: str
+
+
+class State(NamedTuple):
+    """One conversation state: its key and state, as JSON."""
+
+    key: str
+    state: str
 
 
 class PtbStateRepository:
@@ -11,10 +27,10 @@ class PtbStateRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def all_user_data(self) -> list[tuple[int, str]]:
+    async def all_user_data(self) -> list[Blob]:
         """Every user's data, as JSON."""
         async with self._conn.execute("SELECT user_id, data FROM ptb_user_data") as cursor:
-            return [(r[0], r[1]) for r in await cursor.fetchall()]
+            return [Blob(r[0], r[1]) for r in await cursor.fetchall()]
 
     async def put_user_data(self, user_id: int, data: str) -> None:
         """Store one user's data."""
@@ -28,12 +44,12 @@ class PtbStateRepository:
         """Forget one user's data."""
         await self._conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
 
-    async def conversations(self, name: str) -> list[tuple[str, str]]:
-        """A conversation's (key, state) pairs, as JSON."""
+    async def conversations(self, name: str) -> list[State]:
+        """A conversation's keys and states, as JSON."""
         async with self._conn.execute(
             "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,)
         ) as cursor:
-            return [(r[0], r[1]) for r in await cursor.fetchall()]
+            return [State(r[0], r[1]) for r in await cursor.fetchall()]
 
     async def put_conversation(self, name: str, key: str, state: str | None) -> None:
         """Store a conversation state; None ends the conversation."""

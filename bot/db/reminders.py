@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.db._rows import CHUNK, among_orders, day_or_none, from_ts, placeholders, ts
 from bot.domain.models import Language, OrderType
-from bot.domain.reminders import Audience, Kind
+from bot.domain.reminders import Audience, Kind, ReminderStatus
 
 
 class Key(NamedTuple):
@@ -209,9 +209,20 @@ class ReminderRepository:
         await self._conn.executemany(
             "INSERT OR IGNORE INTO reminders (order_id, kind, ref, level, chat_id, topic_id,"
             " user_id, audience, status, decided_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (k.order_id, k.kind.value, k.ref, k.level, k.chat_id, k.topic_id, user, a, ts(now))
+                (
+                    k.order_id,
+                    k.kind.value,
+                    k.ref,
+                    k.level,
+                    k.chat_id,
+                    k.topic_id,
+                    user,
+                    a,
+                    ReminderStatus.QUEUED.value,
+                    ts(now),
+                )
                 for k, user, a in reminders
             ],
         )
@@ -224,10 +235,14 @@ class ReminderRepository:
         """Take a reminder for sending (queued → sending; again after a failed try or a
         restart: the outbox lets one sender have it); None if it was sent or settled."""
         async with self._conn.execute(
-            "UPDATE reminders SET status = 'sending' WHERE id = ?"
-            " AND status IN ('queued', 'sending')"
+            "UPDATE reminders SET status = ? WHERE id = ? AND status IN (?, ?)"
             " RETURNING id, order_id, kind, ref, level, chat_id, topic_id, user_id, audience",
-            (reminder_id,),
+            (
+                ReminderStatus.SENDING.value,
+                reminder_id,
+                ReminderStatus.QUEUED.value,
+                ReminderStatus.SENDING.value,
+            ),
         ) as cursor:
             r = await cursor.fetchone()
         if r is None:
@@ -235,21 +250,21 @@ class ReminderRepository:
         return Logged(r[0], Key(r[1], Kind(r[2]), r[3], r[4], r[5], r[6]), r[7], Audience(r[8]))
 
     async def finish(
-        self, reminder_id: int, status: str, now: datetime, error: str | None = None
+        self, reminder_id: int, status: ReminderStatus, now: datetime, error: str | None = None
     ) -> None:
         """Record what became of a reminder being sent."""
         await self._conn.execute(
             "UPDATE reminders SET status = ?, sent_at = ?, error = ? WHERE id = ?",
-            (status, ts(now), error, reminder_id),
+            (status.value, ts(now), error, reminder_id),
         )
 
     async def forget(self, reminder_id: int) -> None:
         """Drop a reminder from the log, so that it can be decided again later."""
         await self._conn.execute("DELETE FROM reminders WHERE id = ?", (reminder_id,))
 
-    async def statuses(self) -> dict[str, int]:
+    async def statuses(self) -> dict[ReminderStatus, int]:
         """How many reminders are in each status."""
         async with self._conn.execute(
             "SELECT status, COUNT(*) FROM reminders GROUP BY status"
         ) as cursor:
-            return {r[0]: int(r[1]) for r in await cursor.fetchall()}
+            return {ReminderStatus(r[0]): int(r[1]) for r in await cursor.fetchall()}

@@ -12,6 +12,7 @@ from typing import NamedTuple
 import aiosqlite
 
 from bot.db._rows import day_or_none, from_ts, localized, placeholders, ts
+from bot.domain.audit import AuditAction
 from bot.domain.models import Language, OrderStatus, OrderType
 from bot.domain.reports import (
     DELIVERED,
@@ -25,8 +26,29 @@ from bot.domain.reports import (
 
 _APPROVED_AT = (
     "SELECT MIN(a.at) FROM audit_log a WHERE a.entity = 'order' AND a.entity_id = o.id"
-    " AND a.action = 'status' AND a.after = 'approved'"
+    f" AND a.action = '{AuditAction.STATUS.value}' AND a.after = 'approved'"
 )
+
+
+class Sale(NamedTuple):
+    """A sale: when it was submitted, and its total."""
+
+    submitted_at: datetime
+    total: int
+
+
+class Approval(NamedTuple):
+    """An approved order: when it was submitted and when approved."""
+
+    submitted_at: datetime
+    approved_at: datetime
+
+
+class RatingCount(NamedTuple):
+    """A rating, and how many times it was given."""
+
+    rating: int
+    given: int
 
 
 class Shipped(NamedTuple):
@@ -74,15 +96,15 @@ class ReportRepository:
         async with self._conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def sales(self, first: datetime, after: datetime) -> list[tuple[datetime, int]]:
-        """(submitted at, total) of every sale submitted in [first, after)."""
+    async def sales(self, first: datetime, after: datetime) -> list[Sale]:
+        """Every sale submitted in [first, after)."""
         sold, params = _in(SOLD)
         rows = await self._rows(
             f"SELECT submitted_at, total FROM orders WHERE status {sold}"
             " AND submitted_at >= ? AND submitted_at < ?",
             [*params, ts(first), ts(after)],
         )
-        return [(from_ts(r[0]), int(r[1])) for r in rows]
+        return [Sale(from_ts(r[0]), int(r[1])) for r in rows]
 
     async def top_products(
         self, first: datetime, after: datetime, language: Language, limit: int
@@ -139,15 +161,16 @@ class ReportRepository:
             for r in rows
         ]
 
-    async def approvals(self, first: datetime, after: datetime) -> list[tuple[datetime, datetime]]:
-        """(submitted at, approved at) of the orders approved in [first, after)."""
+    async def approvals(self, first: datetime, after: datetime) -> list[Approval]:
+        """When the orders approved in [first, after) were submitted and approved."""
         rows = await self._rows(
             "SELECT o.submitted_at, a.at FROM audit_log a JOIN orders o ON o.id = a.entity_id"
-            " WHERE a.entity = 'order' AND a.action = 'status' AND a.after = 'approved'"
+            f" WHERE a.entity = 'order' AND a.action = '{AuditAction.STATUS.value}'"
+            " AND a.after = 'approved'"
             " AND a.at >= ? AND a.at < ?",
             [ts(first), ts(after)],
         )
-        return [(from_ts(r[0]), from_ts(r[1])) for r in rows]
+        return [Approval(from_ts(r[0]), from_ts(r[1])) for r in rows]
 
     async def shipped_in_full(self, first: datetime, after: datetime) -> list[Shipped]:
         """Orders with nothing left to ship whose last shipment left in [first, after)."""
@@ -212,21 +235,21 @@ class ReportRepository:
         rows = await self._rows(
             "SELECT o.id, a.before, a.reason FROM orders o"
             " JOIN audit_log a ON a.entity = 'order' AND a.entity_id = o.id"
-            " AND a.action = 'status' AND a.after = 'cancelled'"
+            f" AND a.action = '{AuditAction.STATUS.value}' AND a.after = 'cancelled'"
             " WHERE o.status = 'cancelled' AND o.submitted_at >= ? AND o.submitted_at < ?"
             " ORDER BY o.id",
             [ts(first), ts(after)],
         )
         return [Cancelled(r["id"], r["before"], r["reason"]) for r in rows]
 
-    async def ratings(self, first: datetime, after: datetime) -> list[tuple[int, int]]:
-        """(rating, how many) of the ratings given in [first, after)."""
+    async def ratings(self, first: datetime, after: datetime) -> list[RatingCount]:
+        """How many of each rating were given in [first, after)."""
         rows = await self._rows(
             "SELECT rating, COUNT(*) FROM order_feedback"
             " WHERE created_at >= ? AND created_at < ? GROUP BY rating ORDER BY rating",
             [ts(first), ts(after)],
         )
-        return [(int(r[0]), int(r[1])) for r in rows]
+        return [RatingCount(int(r[0]), int(r[1])) for r in rows]
 
     async def comments(self, first: datetime, after: datetime, limit: int) -> list[Comment]:
         """The newest ratings with a comment given in [first, after)."""

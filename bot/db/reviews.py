@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -11,6 +12,14 @@ from bot.db._rows import ts
 from bot.db.orders import ORDER_COLUMNS, order_from_row
 from bot.domain.models import Order
 from bot.domain.review import Check, Finding, Route, Verdict
+
+
+class RouteOf(NamedTuple):
+    """Whom an order's review goes to, its rep, and who decided it (None until decided)."""
+
+    route: Route
+    rep_id: int | None
+    decided_by: int | None
 
 
 class ReviewRepository:
@@ -32,13 +41,13 @@ class ReviewRepository:
             [(order_id, f.check.value, f.verdict.value, f.detail) for f in findings],
         )
 
-    async def route(self, order_id: int) -> tuple[Route, int | None, int | None] | None:
-        """(route, rep id, decided by) of an order."""
+    async def route(self, order_id: int) -> RouteOf | None:
+        """An order's route, rep and decider, if it was reviewed."""
         async with self._conn.execute(
             "SELECT route, rep_id, decided_by FROM order_reviews WHERE order_id = ?", (order_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return (Route(row[0]), row[1], row[2]) if row else None
+        return RouteOf(Route(row[0]), row[1], row[2]) if row else None
 
     async def findings(self, order_id: int) -> list[Finding]:
         """An order's checks, in the order they are made."""

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 import aiosqlite
 
 from bot.db._rows import day_or_none, ts
+
+
+class Shortage(NamedTuple):
+    """A line found short: its line, the units available, when more are expected, and the
+    customer's choice (None until made)."""
+
+    line_id: int
+    available: int
+    expected: date | None
+    choice: str | None
 
 
 class ShortageRepository:
@@ -28,14 +39,14 @@ class ShortageRepository:
         assert row is not None
         return int(row[0])
 
-    async def get(self, shortage_id: int) -> tuple[int, int, date | None, str | None] | None:
-        """(line id, units available, expected date, choice) of a shortage."""
+    async def get(self, shortage_id: int) -> Shortage | None:
+        """A shortage, if there is one."""
         async with self._conn.execute(
             "SELECT order_line_id, available, expected_date, choice FROM shortages WHERE id = ?",
             (shortage_id,),
         ) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), int(row[1]), day_or_none(row[2]), row[3]) if row else None
+        return Shortage(int(row[0]), int(row[1]), day_or_none(row[2]), row[3]) if row else None
 
     async def choose(self, shortage_id: int, choice: str, now: datetime) -> bool:
         """Record the customer's choice once; False if one was recorded already."""

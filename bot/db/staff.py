@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -11,6 +12,20 @@ from bot.domain.models import Language, User
 from bot.domain.roles import Role
 
 ROUND_ROBIN = "round_robin_last_rep"
+
+
+class UsedInvite(NamedTuple):
+    """The role an invite gave, and the user id of who made it."""
+
+    role: Role
+    made_by: int
+
+
+class Member(NamedTuple):
+    """A staff member and the roles they hold."""
+
+    user: User
+    roles: frozenset[Role]
 
 
 class StaffRepository:
@@ -42,7 +57,7 @@ class StaffRepository:
         )
         return cursor.rowcount == 1
 
-    async def members(self) -> list[tuple[User, frozenset[Role]]]:
+    async def members(self) -> list[Member]:
         """Everyone with a stored role, by name."""
         async with self._conn.execute(
             "SELECT u.id, u.telegram_id, u.language, u.time_zone, u.first_name,"
@@ -51,7 +66,7 @@ class StaffRepository:
         ) as cursor:
             rows = await cursor.fetchall()
         return [
-            (
+            Member(
                 User(
                     id=r["id"],
                     telegram_id=r["telegram_id"],
@@ -81,7 +96,7 @@ class StaffRepository:
             (token, role.value, by, ts(now), ts(expires)),
         )
 
-    async def use_invite(self, token: str, user_id: int, now: datetime) -> tuple[Role, int] | None:
+    async def use_invite(self, token: str, user_id: int, now: datetime) -> UsedInvite | None:
         """Mark an unused, unexpired invite as used by this user; its role and the user id of
         who made it, or None."""
         async with self._conn.execute(
@@ -90,7 +105,7 @@ class StaffRepository:
             (user_id, ts(now), token, ts(now)),
         ) as cursor:
             row = await cursor.fetchone()
-        return (Role(row["role"]), row["created_by"]) if row else None
+        return UsedInvite(Role(row["role"]), row["created_by"]) if row else None
 
     async def rep_code(self, rep_id: int) -> str | None:
         """A rep's link code."""

@@ -8,6 +8,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.audit import AuditAction
+
 
 class Language(StrEnum):
     """Languages OrderDesk speaks."""
@@ -272,7 +274,7 @@ class AuditEntry(_Model):
 
     at: datetime
     actor: str | None
-    action: str
+    action: AuditAction | str  # a string: an action no member names (an older log)
     before: str | None
     after: str | None
     reason: str | None

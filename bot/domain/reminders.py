@@ -30,6 +30,17 @@ class Audience(StrEnum):
     WAREHOUSE = "warehouse"
 
 
+class ReminderStatus(StrEnum):
+    """Where a logged reminder is (the stored `reminders.status`)."""
+
+    QUEUED = "queued"  # decided, waiting to be sent
+    SENDING = "sending"  # taken by a sender (again after a failed try or a restart)
+    SENT = "sent"
+    FAILED = "failed"  # it cannot arrive: refused, chat gone, too old
+    UNREACHABLE = "unreachable"  # the person blocked the bot
+    DROPPED = "dropped"  # it no longer applied when its turn came
+
+
 class Nudge(IntEnum):
     """Approval reminder levels: the deciders after N hours, the managers after 2N."""
 

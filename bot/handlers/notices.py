@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.models import OrderLine, OrderStatus, PaymentStatus
 from bot.domain.notices import NoticeKind
+from bot.domain.reminders import ReminderStatus
 from bot.domain.review import Route
 from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
@@ -83,8 +84,8 @@ class Edit:
 
 Rendered = Screen | Document | Edit | None  # None: the notice no longer applies
 Render = Callable[[BotContext, Texts, Any], Awaitable[Rendered]]
-# Told what became of a notice it rendered: "sent", "failed" or "unreachable" (and why).
-Settle = Callable[[BotContext, Any, str, str | None], Awaitable[None]]
+# Told what became of a notice it rendered: sent, failed or unreachable (and why).
+Settle = Callable[[BotContext, Any, ReminderStatus, str | None], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ async def _low_rating(context: BotContext, t: Texts, alert: LowRating) -> Render
 
 
 async def _reminder_settled(
-    context: BotContext, ref: ReminderRef, status: str, error: str | None
+    context: BotContext, ref: ReminderRef, status: ReminderStatus, error: str | None
 ) -> None:
     await context.services.reminders.finish(ref.reminder_id, status, error)
 
@@ -382,7 +383,11 @@ async def render(context: BotContext, t: Texts, kind: NoticeKind, data: BaseMode
 
 
 async def settle(
-    context: BotContext, kind: NoticeKind, data: BaseModel, status: str, error: str | None = None
+    context: BotContext,
+    kind: NoticeKind,
+    data: BaseModel,
+    status: ReminderStatus,
+    error: str | None = None,
 ) -> None:
     """Tell the notice's source what became of it (a reminder's log)."""
     renderer = RENDERERS[kind]

@@ -24,6 +24,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.db.outbox import Taken
 from bot.domain.errors import DomainError
 from bot.domain.notices import NoticeState
+from bot.domain.reminders import ReminderStatus
 from bot.handlers.context import App, BotContext
 from bot.handlers.notices import Document, Edit, read, render, settle
 from bot.services.notices import Reader
@@ -151,7 +152,7 @@ class Sender:
         data = read(notice.kind, notice.data)
         if reader.unreachable:
             await outbox.finish(notice.id, NoticeState.FAILED, "unreachable")
-            await settle(context, notice.kind, data, "unreachable", "blocked")
+            await settle(context, notice.kind, data, ReminderStatus.UNREACHABLE, "blocked")
             return False
         t = context.i18n.texts(reader.language, reader.time_zone)
         try:
@@ -173,7 +174,7 @@ class Sender:
                 return await self._failed(context, notice, data, str(error))
             log.info("outbox: user %s has blocked the bot", reader.user_id)
             await outbox.finish(notice.id, NoticeState.FAILED, "blocked")
-            await settle(context, notice.kind, data, "unreachable", "blocked")
+            await settle(context, notice.kind, data, ReminderStatus.UNREACHABLE, "blocked")
             await context.services.reminders.unreachable(reader.user_id)
             return False
         except BadRequest as error:  # refused as it is: sending it again changes nothing
@@ -183,7 +184,7 @@ class Sender:
         except TelegramError as error:
             return await self._failed(context, notice, data, str(error))
         await outbox.finish(notice.id, NoticeState.SENT, message_id=message_id)
-        await settle(context, notice.kind, data, "sent")
+        await settle(context, notice.kind, data, ReminderStatus.SENT)
         return True
 
     async def _pace(self, context: BotContext, notice: Taken) -> None:
@@ -271,7 +272,7 @@ class Sender:
         log.warning("outbox: notice %d to chat %d waits: %s", notice.id, notice.chat_id, error)
         if not await context.services.outbox.later(notice, error[:200], asked):
             log.error("outbox: notice %d given up after %d tries", notice.id, notice.attempts)
-            await settle(context, notice.kind, data, "failed", error[:200])
+            await settle(context, notice.kind, data, ReminderStatus.FAILED, error[:200])
         return False
 
     async def _failed(
@@ -279,7 +280,7 @@ class Sender:
     ) -> bool:
         log.warning("outbox: notice %d to chat %d failed: %s", notice.id, notice.chat_id, error)
         await context.services.outbox.finish(notice.id, NoticeState.FAILED, error[:200])
-        await settle(context, notice.kind, data, "failed", error[:200])
+        await settle(context, notice.kind, data, ReminderStatus.FAILED, error[:200])
         return False
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     AlreadyDecided,
     DiscountOverLimit,
@@ -148,7 +149,7 @@ class ApprovalService(Service):
     async def _decided(self, uow: UnitOfWork, order: Order) -> AlreadyDecided:
         """What a decision button pressed too late is told: the order's state and who."""
         found = await uow.reviews.route(order.id)
-        decider = await uow.users.by_id(found[2]) if found and found[2] else None
+        decider = await uow.users.by_id(found.decided_by) if found and found.decided_by else None
         by = decider.first_name if decider else None
         return AlreadyDecided(status=order.status, by=by, number=order.number)
 
@@ -175,7 +176,7 @@ class ApprovalService(Service):
             found = await uow.reviews.route(order_id)
             if order is None or found is None:
                 raise OrderNotFound()
-            return await self._card(uow, order, found[0], language)
+            return await self._card(uow, order, found.route, language)
 
     async def _card(
         self, uow: UnitOfWork, order: Order, route: Route, language: Language | None
@@ -250,7 +251,7 @@ class ApprovalService(Service):
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="escalated",
+                action=AuditAction.ESCALATED,
             )
             managers = await deciders(uow, self.config, Route.MANAGER, None)
             await tell_deciders(uow, self.config, order.id, Route.MANAGER, managers, now)
@@ -305,7 +306,7 @@ class ApprovalService(Service):
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="adjusted",
+                action=AuditAction.ADJUSTED,
                 before=_terms(old_bp, order.payment_term, order.totals.total, old_promised),
                 after=_terms(new_bp, new_term, totals.total, new_promised),
             )
@@ -341,7 +342,7 @@ class ApprovalService(Service):
                 now,
             )
             found = await uow.reviews.route(order.id)
-            new_route = found[0] if found else route
+            new_route = found.route if found else route
             card = await self._card(uow, order, new_route, actor.language)
             await uow.commit()
         return card

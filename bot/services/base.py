@@ -8,6 +8,7 @@ from typing import NoReturn
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import NotAllowed, NotRegistered, OrderNotFound
 from bot.domain.models import Customer, Order, User
 from bot.domain.roles import Permission, Role, allowed
@@ -89,7 +90,7 @@ async def deny(
         actor_id=user.id,
         entity="order" if order_id is not None else "user",
         entity_id=order_id if order_id is not None else user.id,
-        action="denied",
+        action=AuditAction.DENIED,
         after=action,
     )
     await uow.commit()

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import DeliveryMethod, PaymentTermConfig
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.batch import (
     REQUIRED,
     BatchFileInvalid,
@@ -416,7 +417,7 @@ class BatchOrderService(Service):
                     actor_id=actor.id,
                     entity="order",
                     entity_id=submission.order.id,
-                    action="batch",
+                    action=AuditAction.BATCH,
                     after=f"#{batch_id} {file_name}",
                 )
                 placed.append(submission.order)
@@ -425,7 +426,7 @@ class BatchOrderService(Service):
                 actor_id=actor.id,
                 entity="batch",
                 entity_id=batch_id,
-                action="created",
+                action=AuditAction.CREATED,
                 after=str(len(placed)),
             )
             await uow.commit()

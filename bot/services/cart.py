@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.db import UnitOfWork
 from bot.domain.errors import InputProblem, InvalidInput, NotEnoughStock, ProductNotFound
 from bot.domain.models import Cart, CartLine, Language, User
@@ -16,7 +18,10 @@ async def load_cart(uow: UnitOfWork, user: User, language: Language) -> Cart:
 
 
 async def price_lines(
-    uow: UnitOfWork, held: list[tuple[int, int]], language: Language, specials: dict[int, int]
+    uow: UnitOfWork,
+    held: Sequence[tuple[int, int]],
+    language: Language,
+    specials: dict[int, int],
 ) -> Cart:
     """(product id, quantity) pairs priced at today's prices for the customer whose price list
     is `specials` (bot/domain/pricing.py), with today's stock."""

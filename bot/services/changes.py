@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
@@ -16,6 +17,7 @@ from bot.domain.models import Language, Order, OrderChange, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.order_status import CHANGEABLE
 from bot.domain.parsing import parse_address, parse_note, parse_reason
+from bot.domain.requests import RequestKind
 from bot.services.base import Service, own_order, require_customer
 from bot.services.notices import RequestRef, post
 from bot.services.order_edits import CUSTOM_SKU, apply_change, describe
@@ -79,14 +81,20 @@ class ChangeService(Service):
             if await uow.requests.open_for(order.id):
                 raise RequestOpen()
             request_id = await uow.requests.add(
-                order.id, "change", parse_reason(reason or ""), "", describe(change), user.id, now
+                order.id,
+                RequestKind.CHANGE,
+                parse_reason(reason or ""),
+                "",
+                describe(change),
+                user.id,
+                now,
             )
             await uow.audit.record(
                 at=now,
                 actor_id=user.id,
                 entity="order",
                 entity_id=order.id,
-                action="change_requested",
+                action=AuditAction.CHANGE_REQUESTED,
                 after=describe(change),
                 reason=reason,
             )

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import DeliveryMethod, PaymentTermConfig
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     CartEmpty,
     DraftIncomplete,
@@ -225,7 +226,7 @@ class CheckoutService(Service):
             actor_id=actor.id,
             entity="order",
             entity_id=submission.order.id,
-            action="placed_for_customer",
+            action=AuditAction.PLACED_FOR_CUSTOMER,
             after=str(customer.id),
         )
         placed = PlacedBy(order_id=submission.order.id, by=actor.first_name)

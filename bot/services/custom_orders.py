@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.custom_orders import MAX_PHOTOS, CustomMessage, CustomRequest, CustomState
 from bot.domain.errors import (
     InputProblem,
@@ -100,7 +101,7 @@ class CustomOrderService(Service):
                 actor_id=user.id,
                 entity="custom_request",
                 entity_id=request_id,
-                action="custom_requested",
+                action=AuditAction.CUSTOM_REQUESTED,
             )
             deciders = await request_deciders(uow, self.config, customer.rep_id)
             ref = CustomRef(request_id=request_id)
@@ -190,7 +191,7 @@ class CustomOrderService(Service):
                 actor_id=actor.id,
                 entity="custom_request",
                 entity_id=request_id,
-                action="custom_quoted",
+                action=AuditAction.CUSTOM_QUOTED,
                 before=request.state.value,
                 after=f"{unit_price}x{request.qty};{lead_days}d;{valid_until.isoformat()}",
             )
@@ -252,7 +253,7 @@ class CustomOrderService(Service):
             customer, _ = await self._own(uow, user, request_id)
             if not await uow.custom.decide(request_id, CustomState.DECLINED, None, now):
                 raise RequestClosed()
-            await self._decided(uow, user, customer, request_id, "custom_declined", now)
+            await self._decided(uow, user, customer, request_id, AuditAction.CUSTOM_DECLINED, now)
             declined = await uow.custom.get(request_id)
             await uow.commit()
         assert declined is not None
@@ -265,7 +266,7 @@ class CustomOrderService(Service):
             customer, _ = await self._own(uow, user, request_id)
             if not await uow.custom.withdraw(request_id, now):
                 raise RequestClosed()
-            await self._decided(uow, user, customer, request_id, "custom_withdrawn", now)
+            await self._decided(uow, user, customer, request_id, AuditAction.CUSTOM_WITHDRAWN, now)
             withdrawn = await uow.custom.get(request_id)
             await uow.commit()
         assert withdrawn is not None
@@ -332,7 +333,7 @@ class CustomOrderService(Service):
                 request_id, CustomState.ACCEPTED, submission.order.id, now
             ):
                 raise RequestClosed()
-            await self._decided(uow, user, customer, request_id, "custom_accepted", now)
+            await self._decided(uow, user, customer, request_id, AuditAction.CUSTOM_ACCEPTED, now)
             await uow.commit()
         return submission
 
@@ -388,7 +389,7 @@ class CustomOrderService(Service):
         user: User,
         customer: Customer,
         request_id: int,
-        action: str,
+        action: AuditAction,
         now: datetime,
     ) -> None:
         await uow.audit.record(

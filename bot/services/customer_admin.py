@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config, PaymentTermConfig
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
@@ -136,7 +137,7 @@ class CustomerAdminService(Service):
             customer = await uow.customers.by_id(customer_id)
             if customer is None:
                 raise StaffNotFound()
-            changes: list[tuple[str, str, str]] = []
+            changes: list[tuple[AuditAction, str, str]] = []
             if credit_limit is not None or trusted is not None:
                 limit = customer.credit_limit if credit_limit is None else credit_limit
                 trust = customer.trusted if trusted is None else trusted
@@ -144,9 +145,11 @@ class CustomerAdminService(Service):
                     raise OptionNotOffered()
                 await uow.customers.set_credit(customer.id, limit, trust)
                 if limit != customer.credit_limit:
-                    changes.append(("credit_limit", str(customer.credit_limit), str(limit)))
+                    changes.append(
+                        (AuditAction.CREDIT_LIMIT, str(customer.credit_limit), str(limit))
+                    )
                 if trust != customer.trusted:
-                    changes.append(("trusted", str(customer.trusted), str(trust)))
+                    changes.append((AuditAction.TRUSTED, str(customer.trusted), str(trust)))
             if term is not None:
                 code, allow = term
                 if self.config.payment_term(code) is None:
@@ -155,12 +158,12 @@ class CustomerAdminService(Service):
                     await uow.customers.allow_term(customer.id, code)
                 else:
                     await uow.customers.disallow_term(customer.id, code)
-                changes.append(("payment_term", "", f"{'+' if allow else '-'}{code}"))
+                changes.append((AuditAction.PAYMENT_TERM, "", f"{'+' if allow else '-'}{code}"))
             if rep_id is not None:
                 if rep_id not in await uow.staff.with_role(Role.SALES_REP):
                     raise StaffNotFound()
                 await uow.staff.set_customer_rep(customer.id, rep_id)
-                changes.append(("rep", str(customer.rep_id), str(rep_id)))
+                changes.append((AuditAction.REP, str(customer.rep_id), str(rep_id)))
             for action, before, after in changes:
                 await uow.audit.record(
                     at=now,
@@ -194,7 +197,7 @@ class CustomerAdminService(Service):
                     actor_id=actor.id,
                     entity="customer",
                     entity_id=customer.id,
-                    action="reminders",
+                    action=AuditAction.REMINDERS,
                     before="paused" if customer.reminders_paused else "on",
                     after="paused" if paused else "on",
                 )
@@ -256,7 +259,7 @@ class CustomerAdminService(Service):
                     actor_id=actor.id,
                     entity="customer",
                     entity_id=customer.id,
-                    action="discount",
+                    action=AuditAction.DISCOUNT,
                     before=str(customer.discount_bp),
                     after=str(discount_bp),
                 )
@@ -288,7 +291,7 @@ class CustomerAdminService(Service):
                 actor_id=actor.id,
                 entity="customer",
                 entity_id=customer.id,
-                action="special_price",
+                action=AuditAction.SPECIAL_PRICE,
                 before=f"{product.sku} {before if before is not None else '-'}",
                 after=f"{product.sku} {unit_price}",
             )
@@ -315,7 +318,7 @@ class CustomerAdminService(Service):
                     actor_id=actor.id,
                     entity="customer",
                     entity_id=customer.id,
-                    action="special_price",
+                    action=AuditAction.SPECIAL_PRICE,
                     before=f"{product.sku} {before}",
                     after=f"{product.sku} -",
                 )

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config, PaymentTermConfig
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.models import Address, Customer, User
 from bot.domain.parsing import phone_key
@@ -101,7 +102,7 @@ class CustomerService(Service):
                 actor_id=user.id,
                 entity="customer",
                 entity_id=customer.id,
-                action="registered",
+                action=AuditAction.REGISTERED,
             )
             await uow.commit()
         return customer
@@ -156,7 +157,7 @@ class CustomerService(Service):
                 actor_id=user.id,
                 entity="customer",
                 entity_id=customer.id,
-                action=f"{detail.value}_changed",
+                action=AuditAction.detail_changed(detail.value),
                 before=before,
                 after=value,
             )
@@ -177,7 +178,7 @@ class CustomerService(Service):
                 actor_id=user.id,
                 entity="customer",
                 entity_id=customer.id,
-                action="address_added",
+                action=AuditAction.ADDRESS_ADDED,
                 after=text,
             )
             profile = await _profile(uow, customer.id)
@@ -214,7 +215,7 @@ class CustomerService(Service):
                 actor_id=user.id,
                 entity="customer",
                 entity_id=customer.id,
-                action="address_removed" if remove else "address_default",
+                action=AuditAction.ADDRESS_REMOVED if remove else AuditAction.ADDRESS_DEFAULT,
                 before=text if remove else None,
                 after=None if remove else text,
             )

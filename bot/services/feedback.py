@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import FeedbackGiven, FeedbackNotOpen
 from bot.domain.feedback import STARS, is_low, parse_comment
 from bot.domain.models import Order, User
@@ -79,7 +80,7 @@ class FeedbackService(Service):
                 actor_id=user.id,
                 entity="order",
                 entity_id=order.id,
-                action="rated",
+                action=AuditAction.RATED,
                 after=str(rating),
             )
             await uow.commit()
@@ -101,10 +102,10 @@ class FeedbackService(Service):
     async def _alert_if_low(self, uow: UnitOfWork, order: Order, comment: str) -> None:
         """A low rating with a comment: the customer's rep and the managers are told."""
         rated = await uow.feedback.rating(order.id)
-        if rated is None or not is_low(rated[0]):
+        if rated is None or not is_low(rated.rating):
             return
         now = self.clock.now()
-        alert = LowRating(order_id=order.id, rating=rated[0], comment=comment)
+        alert = LowRating(order_id=order.id, rating=rated.rating, comment=comment)
         customer = await uow.customers.by_id(order.customer_id)
         rep = await uow.users.by_id(customer.rep_id) if customer and customer.rep_id else None
         if rep is not None:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.db.payments import OpenBalance
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     NotInvoiceable,
     NotPayable,
@@ -32,7 +33,6 @@ INVOICEABLE = (
     OrderStatus.COMPLETED,
 )
 TOP = 10
-SAID_PAID = "said_paid"  # the audit entry of a customer's "I've paid", with the amount owed
 SPREAD_LIMIT = 50  # open orders of a customer a payment may be spread over
 
 
@@ -241,14 +241,16 @@ class FinanceService(Service):
         async with self.db.unit_of_work() as uow:
             order = await own_order(uow, await require_customer(uow, user), order_id)
             owed = (await money_of(uow, order)).owed  # nothing once cancelled or rejected
-            if not owed or await uow.audit.has("order", order.id, SAID_PAID, str(owed)):
+            if not owed or await uow.audit.has(
+                "order", order.id, AuditAction.SAID_PAID, str(owed)
+            ):
                 return PaidClaim(order=order, amount=owed, told=False)
             await uow.audit.record(
                 at=now,
                 actor_id=user.id,
                 entity="order",
                 entity_id=order.id,
-                action=SAID_PAID,
+                action=AuditAction.SAID_PAID,
                 after=str(owed),
             )
             finance = await staff_with(uow, Role.FINANCE)
@@ -359,11 +361,11 @@ class FinanceService(Service):
             await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "payment", now)
             recorded = await uow.payments.by_token(token) if token else None
             if recorded is not None:
-                order = await _order(uow, recorded[0], None)
+                order = await _order(uow, recorded.order_id, None)
                 money = await money_of(uow, order)
                 return PaymentResult(
                     order=order,
-                    amount=recorded[1],
+                    amount=recorded.amount,
                     paid=money.net,
                     owed=money.owed,
                     created=False,
@@ -422,7 +424,7 @@ class FinanceService(Service):
                 actor_id=actor_id,
                 entity="order",
                 entity_id=order_id,
-                action="payment",
+                action=AuditAction.PAYMENT,
                 after=str(part),
                 reason=method.value,
             )
@@ -459,11 +461,11 @@ class FinanceService(Service):
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.RECORD_PAYMENTS, "refund", now)
             recorded = await uow.payments.refund_by_token(token) if token else None
-            order = await _order(uow, recorded[0] if recorded else order_id, None)
+            order = await _order(uow, recorded.order_id if recorded else order_id, None)
             if recorded is not None:
                 return RefundResult(
                     order=order,
-                    amount=recorded[1],
+                    amount=recorded.amount,
                     refunded=await uow.payments.refunded(order.id),
                     refund_due=order.refund_due,
                     method=method,
@@ -480,7 +482,7 @@ class FinanceService(Service):
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="refund",
+                action=AuditAction.REFUND,
                 after=str(amount),
                 reason=method.value,
             )

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     AwaitingPayment,
     NothingToShip,
@@ -159,7 +160,7 @@ class FulfilmentService(Service):
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="shipment",
+                action=AuditAction.SHIPMENT,
                 after=str(shipment_id),
             )
             shipment = await uow.shipments.by_id(shipment_id)

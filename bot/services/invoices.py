@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config, PaymentTermConfig, SellerConfig
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import InvoiceNotFound, NotInvoiced, OrderNotFound
 from bot.domain.models import Customer, Order, Unit, User
 from bot.domain.payments import ledger
@@ -102,7 +103,7 @@ async def _staff_only(
             actor_id=actor.id,
             entity="order",
             entity_id=order_id,
-            action="denied",
+            action=AuditAction.DENIED,
             after="invoice",
         )
         await uow.commit()

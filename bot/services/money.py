@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import OrderNotFound
 from bot.domain.models import Order, OrderStatus, PaymentKind, User
 from bot.domain.notices import NoticeKind
@@ -128,7 +129,7 @@ async def invoice_order(
         actor_id=actor_id,
         entity="order",
         entity_id=order.id,
-        action="invoiced",
+        action=AuditAction.INVOICED,
         after=number,
     )
     customer_user = (await customer_of(uow, order))[1]
@@ -178,7 +179,7 @@ async def settle(
             actor_id=actor_id,
             entity="order",
             entity_id=order.id,
-            action="refund_due",
+            action=AuditAction.REFUND_DUE,
             before=str(order.refund_due),
             after=str(money.refund_due),
         )
@@ -214,7 +215,7 @@ async def _follow_invoice(
     invoice = await uow.payments.invoice(order.id)
     if invoice is None:
         return
-    invoiced = invoice[1] - await uow.payments.credited(order.id)
+    invoiced = invoice.amount - await uow.payments.credited(order.id)
     if invoiced == charge:
         return
     change = invoiced - charge
@@ -231,7 +232,7 @@ async def _follow_invoice(
         actor_id=actor_id,
         entity="order",
         entity_id=order.id,
-        action="credit_note",
+        action=AuditAction.CREDIT_NOTE,
         before=str(invoiced),
         after=str(charge),
         reason=number,
@@ -240,7 +241,7 @@ async def _follow_invoice(
     note = CreditNote(
         order_id=order.id,
         number=number,
-        invoice=invoice[0],
+        invoice=invoice.number,
         amount=change,
         total=charge,
         reason=reason,

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import NotInvoiced, NotPayable, OrderNotFound
 from bot.domain.models import Order, User
 from bot.domain.notices import NoticeKind
@@ -97,7 +98,7 @@ class OnlinePaymentService(Service):
             amount = due_now(dues, money.net, money.owed, today)
         return PayOffer(
             order=order,
-            invoice=invoice[0],
+            invoice=invoice.number,
             amount=amount,
             currency=self.config.business.currency,
             payload=Payload.new(order.id, amount).text(),
@@ -142,12 +143,12 @@ class OnlinePaymentService(Service):
         async with self.db.unit_of_work() as uow:
             recorded = await uow.payments.by_token(token)
             if recorded is not None:
-                order = await uow.orders.by_id(recorded[0])
+                order = await uow.orders.by_id(recorded.order_id)
                 assert order is not None, "payments always have their order"
                 money = await money_of(uow, order)
                 return PaymentResult(
                     order=order,
-                    amount=recorded[1],
+                    amount=recorded.amount,
                     paid=money.net,
                     owed=money.owed,
                     created=False,
@@ -182,7 +183,7 @@ async def _refused(uow: UnitOfWork, actor: User, order_id: int, now: datetime) -
         actor_id=actor.id,
         entity="order" if known else "user",
         entity_id=order_id if known else actor.id,
-        action="denied",
+        action=AuditAction.DENIED,
         after="pay_in_chat",
     )
     await uow.commit()

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
@@ -181,7 +182,7 @@ async def apply_change(
         actor_id=actor_id,
         entity="order",
         entity_id=order.id,
-        action="changed",
+        action=AuditAction.CHANGED,
         before=describe(before),
         after=describe(change),
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.audit import AuditAction
 from bot.domain.errors import RequestOpen, TransitionRefused
 from bot.domain.models import Cart, Order, OrderDetail, OrderStatus, Page, User
 from bot.domain.notices import NoticeKind
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.parsing import parse_reason
+from bot.domain.requests import RequestKind
 from bot.services.base import Service, own_order, require_customer
 from bot.services.cart import load_cart
 from bot.services.catalog import page_bounds
@@ -86,7 +88,7 @@ class OrderService(Service):
                     raise RequestOpen()
                 request_id = await uow.requests.add(
                     order.id,
-                    "cancel",
+                    RequestKind.CANCEL,
                     reason,
                     order.status.value,
                     OrderStatus.CANCELLED.value,
@@ -98,7 +100,7 @@ class OrderService(Service):
                     actor_id=user.id,
                     entity="order",
                     entity_id=order.id,
-                    action="cancel_requested",
+                    action=AuditAction.CANCEL_REQUESTED,
                     before=order.status.value,
                     after=OrderStatus.CANCELLED.value,
                     reason=reason,

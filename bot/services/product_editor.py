@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import InputProblem, InvalidInput, ProductNotFound
 from bot.domain.models import PriceTier, Unit, User
 from bot.domain.parsing import parse_money, parse_percent
@@ -165,7 +166,7 @@ class ProductEditorService(Service):
                 actor_id=user.id,
                 entity="product",
                 entity_id=product_id,
-                action="product_added",
+                action=AuditAction.PRODUCT_ADDED,
                 after=f"{after}, tiers={tiers_text(tiers)}",
             )
             record = await self._load(uow, product_id)
@@ -201,7 +202,7 @@ class ProductEditorService(Service):
                 actor_id=user.id,
                 entity="product",
                 entity_id=product_id,
-                action=f"product_{field}",
+                action=AuditAction.product_edit(field),
                 before=before,
                 after=after,
             )
@@ -228,7 +229,7 @@ class ProductEditorService(Service):
                 actor_id=user.id,
                 entity="category",
                 entity_id=category_id,
-                action="category_renamed",
+                action=AuditAction.CATEGORY_RENAMED,
                 before=" / ".join(str(found[f"name_{lang}"]) for lang in ("en", "zh", "ru")),
                 after=" / ".join(clean[lang] for lang in ("en", "zh", "ru")),
             )
@@ -252,7 +253,7 @@ class ProductEditorService(Service):
                 actor_id=user.id,
                 entity="category",
                 entity_id=category_id,
-                action="category_added",
+                action=AuditAction.CATEGORY_ADDED,
                 after=f"key={key}, " + " / ".join(names[lang] for lang in ("en", "zh", "ru")),
             )
             await uow.commit()

@@ -6,9 +6,11 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
 from bot.db import UnitOfWork
+from bot.db.requests import StoredRequest
 from bot.domain.errors import OrderNotFound, RequestClosed, TransitionRefused
 from bot.domain.models import Language, Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
+from bot.domain.requests import RequestKind, RequestState
 from bot.domain.roles import Role
 from bot.services.base import Service, customer_of, deny, roles_of
 from bot.services.money import settle
@@ -56,13 +58,13 @@ async def request_deciders(uow: UnitOfWork, config: Config, rep_id: int | None) 
     return users
 
 
-def _closed(found: tuple[int, str, str, str], order: Order, approve: bool) -> None:
+def _closed(found: StoredRequest, order: Order, approve: bool) -> None:
     """Raise what happened if the request may no longer be decided (approved: the order must
     still be approved; a request may always be declined while open)."""
-    if found[3] != "open":
-        raise RequestClosed(number=order.number, approved=found[3] == "approved")
+    if found.state is not RequestState.OPEN:
+        raise RequestClosed(number=order.number, approved=found.state is RequestState.APPROVED)
     if approve and order.status is not OrderStatus.APPROVED:
-        wanted = OrderStatus.CANCELLED if found[1] == "cancel" else order.status
+        wanted = OrderStatus.CANCELLED if found.kind is RequestKind.CANCEL else order.status
         raise TransitionRefused(current=order.status, wanted=wanted)
 
 
@@ -71,9 +73,9 @@ class RequestService(Service):
 
     async def _load(
         self, uow: UnitOfWork, actor: User, request_id: int, action: str
-    ) -> tuple[tuple[int, str, str, str], Order]:
+    ) -> tuple[StoredRequest, Order]:
         found = await uow.requests.get(request_id)
-        order = await uow.orders.by_id(found[0]) if found else None
+        order = await uow.orders.by_id(found.order_id) if found else None
         if found is None or order is None:
             raise OrderNotFound()
         customer = await uow.customers.by_id(order.customer_id)
@@ -102,7 +104,7 @@ class RequestService(Service):
         """The card sent to the deciders when the request is made (names in their language)."""
         async with self.db.reader() as uow:
             found = await uow.requests.get(request_id)
-            order = await uow.orders.by_id(found[0]) if found else None
+            order = await uow.orders.by_id(found.order_id) if found else None
             if found is None or order is None:
                 raise OrderNotFound()
             return await self._card(uow, request_id, found, order, language)
@@ -111,23 +113,23 @@ class RequestService(Service):
         self,
         uow: UnitOfWork,
         request_id: int,
-        found: tuple[int, str, str, str],
+        found: StoredRequest,
         order: Order,
         language: Language | None,
     ) -> RequestCard:
         customer = await uow.customers.by_id(order.customer_id)
-        _, after = await uow.requests.change(request_id)
+        after = (await uow.requests.change(request_id)).after
         change = None
-        if found[1] == "change" and after:
+        if found.kind is RequestKind.CHANGE and after:
             change = OrderChange.model_validate_json(after)
         return RequestCard(
             request_id=request_id,
             order=order,
             customer_name=customer.name if customer else "",
-            reason=found[2],
-            state=found[3],
+            reason=found.reason,
+            state=found.state,
             paid=await uow.payments.paid(order.id),
-            kind=found[1],
+            kind=found.kind,
             change=change,
             lines=tuple(await uow.orders.lines(order.id, language)),
         )
@@ -139,8 +141,8 @@ class RequestService(Service):
             found, order = await self._load(uow, actor, request_id, "decide_request")
             _closed(found, order, approve)
             refund = 0
-            if approve and found[1] == "change":
-                _, after = await uow.requests.change(request_id)
+            if approve and found.kind is RequestKind.CHANGE:
+                after = (await uow.requests.change(request_id)).after
                 customer = await uow.customers.by_id(order.customer_id)
                 assert customer is not None and after
                 order = await apply_change(
@@ -160,7 +162,7 @@ class RequestService(Service):
                     config=self.config,
                     actor_id=actor.id,
                     at=now,
-                    reason=found[2],
+                    reason=found.reason,
                 )
                 order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
                 refund = order.refund_due
@@ -168,8 +170,8 @@ class RequestService(Service):
                 raise RequestClosed()
             _, customer_user = await customer_of(uow, order)
             decided = RequestDecided(
-                order_id=order.id, approved=approve, refund_due=refund, kind=found[1]
+                order_id=order.id, approved=approve, refund_due=refund, kind=found.kind
             )
             await post(uow, self.config, NoticeKind.REQUEST_DECIDED, decided, [customer_user], now)
             await uow.commit()
-        return RequestDecision(order=order, approved=approve, refund_due=refund, kind=found[1])
+        return RequestDecision(order=order, approved=approve, refund_due=refund, kind=found.kind)

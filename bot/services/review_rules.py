@@ -91,7 +91,7 @@ async def recheck(
     """Run the checks again after a change; an order on the rep's route that now breaks a limit
     goes to the managers, who are told (the order's route after it is returned)."""
     found = await uow.reviews.route(order.id)
-    route = found[0] if found else Route.MANAGER
+    route = found.route if found else Route.MANAGER
     set_bp = await uow.reviews.discount_bp(order.id)
     findings, new_route = await run_checks(
         uow,

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
@@ -110,7 +111,7 @@ class ShortageService(Service):
                 actor_id=actor.id,
                 entity="order",
                 entity_id=order.id,
-                action="short_reported",
+                action=AuditAction.SHORT_REPORTED,
                 before=str(line.remaining),
                 after=str(available),
                 reason=line.sku,
@@ -159,7 +160,7 @@ class ShortageService(Service):
                 actor_id=customer_user.id,
                 entity="order",
                 entity_id=order.id,
-                action="short_choice",
+                action=AuditAction.SHORT_CHOICE,
                 before=line.sku,
                 after=choice.value,
             )

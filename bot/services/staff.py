@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.db.staff import ROUND_ROBIN
+from bot.domain.audit import AuditAction
 from bot.domain.errors import InviteInvalid, StaffNotFound
 from bot.domain.models import User
 from bot.domain.notices import NoticeKind
@@ -87,7 +88,7 @@ class StaffService(Service):
                 actor_id=actor.id,
                 entity="invite",
                 entity_id=0,
-                action="created",
+                action=AuditAction.CREATED,
                 after=role.value,
             )
             await uow.commit()
@@ -108,7 +109,7 @@ class StaffService(Service):
                 actor_id=user.id,
                 entity="user",
                 entity_id=user.id,
-                action="role_granted",
+                action=AuditAction.ROLE_GRANTED,
                 after=role.value,
                 reason="invite",
             )
@@ -184,7 +185,7 @@ class StaffService(Service):
                     actor_id=actor.id,
                     entity="user",
                     entity_id=user_id,
-                    action="role_granted" if held else "role_revoked",
+                    action=AuditAction.ROLE_GRANTED if held else AuditAction.ROLE_REVOKED,
                     after=role.value,
                 )
             roles = await roles_of(uow, self.config, user)

@@ -164,7 +164,7 @@ class StaffOrderService(Service):
             detail=detail,
             customer=customer,
             shipments=tuple(shipments),
-            invoice=invoice[0] if invoice else None,
+            invoice=invoice.number if invoice else None,
             money=money,
             history=tuple(history),
         )

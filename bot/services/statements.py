@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import SellerConfig
 from bot.db import UnitOfWork
 from bot.db.statements import Bounds
+from bot.domain.audit import AuditAction
 from bot.domain.errors import NotAllowed, NotRegistered, StaffNotFound
 from bot.domain.models import Customer, User
 from bot.domain.notices import NoticeKind
@@ -129,7 +130,7 @@ class StatementService(Service):
             actor_id=actor.id,
             entity="customer" if customer_id is not None else "user",
             entity_id=customer_id if customer_id is not None else actor.id,
-            action="denied",
+            action=AuditAction.DENIED,
             after="statement",
         )
         await uow.commit()

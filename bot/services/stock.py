@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.db.stock import StockRow
+from bot.domain.audit import AuditAction
 from bot.domain.models import Language, User
 from bot.domain.notices import NoticeKind
 from bot.domain.roles import Permission, Role, allowed
@@ -163,7 +164,7 @@ class StockService(Service):
                 actor_id=actor.id,
                 entity="product",
                 entity_id=row.product_id,
-                action=f"stock_{kind.value}",
+                action=AuditAction.stock_moved(kind.value),
                 before=str(row.on_hand),
                 after=str(after),
                 reason=text,

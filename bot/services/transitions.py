@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.db import UnitOfWork
+from bot.domain.audit import AuditAction
 from bot.domain.models import Order, OrderStatus
 from bot.domain.order_status import RELEASES_STOCK, check_transition
 from bot.services.notices import update_cards
@@ -55,7 +56,7 @@ async def _record(
         actor_id=actor_id,
         entity="order",
         entity_id=order_id,
-        action="status",
+        action=AuditAction.STATUS,
         before=before.value if before else None,
         after=after.value,
         reason=reason,

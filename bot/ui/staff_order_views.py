@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.config import Config
+from bot.domain.audit import AuditAction
 from bot.domain.models import AuditEntry, OrderStatus
 from bot.domain.order_filter import OrderFilter
 from bot.i18n import N_, Texts
@@ -15,32 +16,32 @@ from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
 from bot.ui.shipping_views import shipment_line
 from bot.ui.units import quantity
 
-ACTIONS = {
-    "shipment": N_("shipment recorded"),
-    "payment": N_("payment recorded"),
-    "invoiced": N_("invoice issued"),
-    "cancel_requested": N_("cancellation asked"),
-    "escalated": N_("escalated to managers"),
-    "refund_due": N_("refund due"),
-    "refund": N_("refund paid"),
-    "credit_note": N_("credit note issued"),
-    "denied": N_("refused action"),
-    "batch": N_("placed in a batch upload"),
-    "rated": N_("rated by the customer"),
+ACTIONS: dict[AuditAction | str, str] = {
+    AuditAction.SHIPMENT: N_("shipment recorded"),
+    AuditAction.PAYMENT: N_("payment recorded"),
+    AuditAction.INVOICED: N_("invoice issued"),
+    AuditAction.CANCEL_REQUESTED: N_("cancellation asked"),
+    AuditAction.ESCALATED: N_("escalated to managers"),
+    AuditAction.REFUND_DUE: N_("refund due"),
+    AuditAction.REFUND: N_("refund paid"),
+    AuditAction.CREDIT_NOTE: N_("credit note issued"),
+    AuditAction.DENIED: N_("refused action"),
+    AuditAction.BATCH: N_("placed in a batch upload"),
+    AuditAction.RATED: N_("rated by the customer"),
 }
 
 
 def _entry(t: Texts, e: AuditEntry, lens: Lens, shipments: dict[str, int]) -> str:
     """One line of history; a shipment by its number in the order (the log holds its id)."""
     who = esc(e.actor) if e.actor else t._("system")
-    if e.action == "status" and e.after:
+    if e.action is AuditAction.STATUS and e.after:
         what = labels.status(t, OrderStatus(e.after))
     else:
         what = t._(ACTIONS.get(e.action, e.action))
         after = e.after
-        if e.action == "shipment" and after in shipments:
+        if e.action is AuditAction.SHIPMENT and after in shipments:
             after = str(shipments[after])
-        if after and (lens is Lens.FULL or e.action != "payment"):
+        if after and (lens is Lens.FULL or e.action is not AuditAction.PAYMENT):
             what += f" ({esc(clip(after, 40))})"
     line = f"{t.datetime(e.at)} · {who}: {what}"
     if e.reason:

@@ -113,10 +113,10 @@ async def compose(
         instalment = Instalment(
             seq=seq,
             count=len(dues),
-            due_on=dues[seq - 1][0],
+            due_on=dues[seq - 1].due_on,
             owed=left[seq - 1],
-            invoice=invoice[0] if invoice else None,
-            days_late=(today - dues[seq - 1][0]).days,
+            invoice=invoice.number if invoice else None,
+            days_late=(today - dues[seq - 1].due_on).days,
         )
         position = dunning_position(key.level, config.reminders.dunning_days)
         return base.model_copy(update={"instalment": instalment, "position": position})

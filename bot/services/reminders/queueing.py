@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.db.reminders import Logged
 from bot.domain.models import Customer
 from bot.domain.notices import NoticeKind
-from bot.domain.reminders import Audience
+from bot.domain.reminders import Audience, ReminderStatus
 from bot.services.base import Service
 from bot.services.notices import CustomerRef, post_to_chat
 from bot.services.reminders.describing import NotNow, Outgoing, Skip, compose
@@ -77,7 +77,7 @@ class ReminderService(Service):
                     uow, self.config, self.clock, logged, self.today()
                 )
             except Skip:
-                await uow.reminders.finish(reminder_id, "dropped", self.clock.now())
+                await uow.reminders.finish(reminder_id, ReminderStatus.DROPPED, self.clock.now())
                 outgoing = None
             except (NotNow, Unreachable):
                 await uow.reminders.forget(reminder_id)
@@ -94,7 +94,9 @@ class ReminderService(Service):
             except (Skip, NotNow, Unreachable):
                 return None
 
-    async def finish(self, reminder_id: int, status: str, error: str | None = None) -> None:
+    async def finish(
+        self, reminder_id: int, status: ReminderStatus, error: str | None = None
+    ) -> None:
         """Record what became of a reminder: sent, failed or unreachable."""
         async with self.db.unit_of_work(claims_update=False) as uow:
             await uow.reminders.finish(reminder_id, status, self.clock.now(), error)
@@ -122,7 +124,7 @@ class ReminderService(Service):
             return None
         return Blocked(customer=customer, tell=tuple(tell))
 
-    async def statuses(self) -> dict[str, int]:
+    async def statuses(self) -> dict[ReminderStatus, int]:
         """How many reminders are queued, sent, failed…"""
         async with self.db.reader() as uow:
             return await uow.reminders.statuses()
