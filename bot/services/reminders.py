@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.db.reminders import Contact, Key, Logged
+from bot.domain.access import deciders
 from bot.domain.models import (
     Customer,
     Language,
@@ -40,10 +41,12 @@ from bot.domain.reminders import (
     quiet_until,
     ship_deadline,
 )
+from bot.domain.review import Route
 from bot.domain.roles import Role
 from bot.services.base import Service
 from bot.services.finance import Receivables, summarise
 from bot.services.notices import CustomerRef, post_to_chat
+from bot.services.review_rules import admin_ids
 
 ROLE_OF = {
     Audience.FINANCE: Role.FINANCE,
@@ -503,11 +506,7 @@ class ReminderService(Service):
             ]
         ids = await uow.staff.with_role(role)
         if not ids and role is Role.SALES_MANAGER:  # no managers: the administrators
-            ids = await uow.staff.with_role(Role.ADMIN)
-            for telegram_id in self.config.business.admins:
-                admin = await uow.users.by_telegram_id(telegram_id)
-                if admin is not None and admin.id not in ids:
-                    ids.append(admin.id)
+            ids = deciders(Route.MANAGER, None, ids, await admin_ids(uow, self.config))
         people = [await uow.users.by_id(i) for i in ids]
         return [_person(u, audience) for u in people if u is not None]
 
