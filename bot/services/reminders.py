@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.db.reminders import Contact, Key, Logged
-from bot.domain.access import deciders
+from bot.domain.access import deciders, is_rep
 from bot.domain.models import (
     Customer,
     Language,
@@ -482,7 +482,7 @@ class ReminderService(Service):
             rep = rep_id or (contact.rep_id if contact else None)
             if rep and rep not in staff:
                 user = await uow.users.by_id(rep)
-                held = user is not None and Role.SALES_REP in await uow.staff.roles(user.id)
+                held = user is not None and is_rep(await uow.staff.roles(user.id))
                 staff[rep] = [_person(user, audience)] if user is not None and held else []
             if rep and staff[rep]:
                 return staff[rep]
