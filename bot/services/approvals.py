@@ -9,6 +9,14 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
+from bot.domain.access import (
+    decides_orders,
+    is_manager,
+    is_rep,
+    may_decide,
+    may_exceed_rep_limits,
+    may_view_review,
+)
 from bot.domain.errors import (
     AlreadyDecided,
     DiscountOverLimit,
@@ -138,10 +146,9 @@ class ApprovalService(Service):
             raise OrderNotFound()
         route, rep_id, _ = found
         roles = await roles_of(uow, self.config, actor)
-        manager = Role.SALES_MANAGER in roles or Role.ADMIN in roles
-        own_rep = Role.SALES_REP in roles and rep_id == actor.id
         if not (
-            manager or (own_rep and route is not Route.MANAGER) or (own_rep and action == "view")
+            may_decide(roles, actor.id, rep_id, route)
+            or (action == "view" and may_view_review(roles, actor.id, rep_id))
         ):
             await deny(uow, actor, action, self.clock.now(), order_id)
         return order, route, rep_id, roles
@@ -274,7 +281,7 @@ class ApprovalService(Service):
             order, route, _, roles = await self._load(uow, actor, order_id, "adjust")
             if order.status is not OrderStatus.SUBMITTED:
                 raise await self._decided(uow, order)
-            manager = bool(roles & {Role.SALES_MANAGER, Role.ADMIN})
+            manager = may_exceed_rep_limits(roles)
             customer = await uow.customers.by_id(order.customer_id)
             assert customer is not None
             current_bp = await uow.reviews.discount_bp(order.id)
@@ -351,14 +358,14 @@ class ApprovalService(Service):
         """What waits for this person's decision, oldest first."""
         async with self.db.unit_of_work() as uow:
             roles = await roles_of(uow, self.config, actor)
-            if not roles & {Role.SALES_MANAGER, Role.ADMIN, Role.SALES_REP}:
+            if not decides_orders(roles):
                 await authorize(
                     uow, self.config, actor, Permission.OWN_CUSTOMERS, "pending", self.clock.now()
                 )
             waiting: list[Order] = []
-            if Role.SALES_MANAGER in roles or Role.ADMIN in roles:
+            if is_manager(roles):
                 waiting += await uow.reviews.waiting(Route.MANAGER, None, PENDING_LIMIT)
-            if Role.SALES_REP in roles:
+            if is_rep(roles):
                 waiting += await uow.reviews.waiting(Route.REP, actor.id, PENDING_LIMIT)
             waiting = sorted(waiting, key=lambda o: (o.submitted_at, o.id))[:PENDING_LIMIT]
             customers = {i: await uow.customers.by_id(i) for i in {o.customer_id for o in waiting}}

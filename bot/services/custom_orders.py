@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
+from bot.domain.access import may_act_for
 from bot.domain.custom_orders import MAX_PHOTOS, CustomMessage, CustomRequest, CustomState
 from bot.domain.errors import (
     InputProblem,
@@ -20,7 +21,6 @@ from bot.domain.errors import (
 )
 from bot.domain.models import Cart, CartLine, Customer, OrderType, User
 from bot.domain.notices import NoticeKind
-from bot.domain.roles import Role
 from bot.services.base import Service, deny, require_customer, roles_of
 from bot.services.checkout import CheckoutDraft, CheckoutService, Submission
 from bot.services.customers import open_terms
@@ -141,9 +141,7 @@ class CustomOrderService(Service):
         request = await uow.custom.get(request_id)
         customer = await uow.customers.by_id(request.customer_id) if request else None
         roles = await roles_of(uow, self.config, actor)
-        manager = bool(roles & {Role.SALES_MANAGER, Role.ADMIN})
-        own = Role.SALES_REP in roles and customer is not None and customer.rep_id == actor.id
-        if not (manager or own):
+        if not may_act_for(roles, actor.id, customer.rep_id if customer else None):
             await deny(uow, actor, action, self.clock.now())
         if request is None:
             raise OrderNotFound()

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Config, PaymentTermConfig
 from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
+from bot.domain.access import is_rep, may_act_for, may_pause_reminders
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
@@ -68,9 +69,7 @@ async def may_order_for(
     customer = await uow.customers.by_id(customer_id)
     if customer is None:
         raise StaffNotFound()
-    roles = await roles_of(uow, config, actor)
-    own = Role.SALES_REP in roles and customer.rep_id == actor.id
-    if not (own or allowed(roles, Permission.SET_CREDIT)):
+    if not may_act_for(await roles_of(uow, config, actor), actor.id, customer.rep_id):
         await deny(uow, actor, "order_for", now)
     return customer
 
@@ -83,7 +82,7 @@ class CustomerAdminService(Service):
         roles = await roles_of(uow, self.config, actor)
         if allowed(roles, Permission.SET_CREDIT):
             return True, None
-        if Role.SALES_REP in roles:
+        if is_rep(roles):
             return False, actor.id
         await deny(uow, actor, action, self.clock.now())
 
@@ -185,8 +184,8 @@ class CustomerAdminService(Service):
         async with self.db.unit_of_work() as uow:
             roles = await roles_of(uow, self.config, actor)
             customer = await uow.customers.by_id(customer_id)
-            own = customer is not None and customer.rep_id == actor.id and Role.SALES_REP in roles
-            if not (allowed(roles, Permission.PAUSE_REMINDERS) or own):
+            rep_id = customer.rep_id if customer else None
+            if not may_pause_reminders(roles, actor.id, rep_id):
                 await deny(uow, actor, "pause_reminders", now)
             if customer is None:
                 raise StaffNotFound()

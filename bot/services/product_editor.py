@@ -11,10 +11,10 @@ from typing import Any
 
 from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
+from bot.domain.access import may_edit_catalog
 from bot.domain.errors import InputProblem, InvalidInput, ProductNotFound
 from bot.domain.models import PriceTier, Unit, User
 from bot.domain.parsing import parse_money, parse_percent
-from bot.domain.roles import Permission, Role, allowed
 from bot.services.base import Service, deny, roles_of
 
 SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
@@ -96,8 +96,7 @@ class ProductEditorService(Service):
 
     async def _authorize(self, uow: UnitOfWork, user: User, action: str) -> None:
         roles = await roles_of(uow, self.config, user)
-        managers = self.config.catalog.managers_edit and Role.SALES_MANAGER in roles
-        if not (managers or allowed(roles, Permission.EDIT_CATALOG)):
+        if not may_edit_catalog(roles, self.config.catalog.managers_edit):
             await deny(uow, user, action, self.clock.now())
 
     async def open(self, user: User) -> None:

@@ -7,15 +7,18 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.db.requests import StoredRequest
+from bot.domain.access import may_act_for
 from bot.domain.errors import OrderNotFound, RequestClosed, TransitionRefused
 from bot.domain.models import Language, Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.requests import RequestKind, RequestState
+from bot.domain.review import Route
 from bot.domain.roles import Role
 from bot.services.base import Service, customer_of, deny, roles_of
 from bot.services.money import settle
 from bot.services.notices import RequestDecided, post
 from bot.services.order_edits import apply_change
+from bot.services.review_rules import deciders
 from bot.services.transitions import apply_transition
 
 
@@ -47,15 +50,9 @@ class RequestDecision(BaseModel):
 
 
 async def request_deciders(uow: UnitOfWork, config: Config, rep_id: int | None) -> list[User]:
-    """The customer's rep, else the managers, else the administrators."""
-    ids = [rep_id] if rep_id else await uow.staff.with_role(Role.SALES_MANAGER)
-    users = [u for u in [await uow.users.by_id(i) for i in ids] if u is not None]
-    if not users:
-        for telegram_id in config.business.admins:
-            admin = await uow.users.by_telegram_id(telegram_id)
-            if admin is not None:
-                users.append(admin)
-    return users
+    """The customer's rep, else the managers, else the administrators: as an order on the
+    rep's route."""
+    return await deciders(uow, config, Route.REP, rep_id)
 
 
 def _closed(found: StoredRequest, order: Order, approve: bool) -> None:
@@ -80,9 +77,7 @@ class RequestService(Service):
             raise OrderNotFound()
         customer = await uow.customers.by_id(order.customer_id)
         roles = await roles_of(uow, self.config, actor)
-        manager = bool(roles & {Role.SALES_MANAGER, Role.ADMIN})
-        own = Role.SALES_REP in roles and customer is not None and customer.rep_id == actor.id
-        if not (manager or own):
+        if not may_act_for(roles, actor.id, customer.rep_id if customer else None):
             await deny(uow, actor, action, self.clock.now(), order.id)
         return found, order
 

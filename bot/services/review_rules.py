@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bot.config import Config
 from bot.db import UnitOfWork
+from bot.domain import access
 from bot.domain.models import Customer, Order, OrderLine, PaymentKind, User
 from bot.domain.notices import NoticeKind
 from bot.domain.review import Finding, ReviewInput, Route, review
@@ -13,22 +14,26 @@ from bot.domain.roles import Role
 from bot.services.notices import OrderRef, post
 
 
+async def admin_ids(uow: UnitOfWork, config: Config) -> list[int]:
+    """The administrators' user ids: those given the role, then those named in the config."""
+    ids = await uow.staff.with_role(Role.ADMIN)
+    for telegram_id in config.business.admins:
+        admin = await uow.users.by_telegram_id(telegram_id)
+        if admin is not None:
+            ids.append(admin.id)
+    return list(dict.fromkeys(ids))
+
+
 async def deciders(
     uow: UnitOfWork, config: Config, route: Route, rep_id: int | None
 ) -> list[User]:
-    """Who decides an order on this route: its rep, else the managers (else the admins)."""
-    ids = (
-        [rep_id]
-        if route is Route.REP and rep_id
-        else await uow.staff.with_role(Role.SALES_MANAGER)
-    )
-    users = [u for u in [await uow.users.by_id(i) for i in ids] if u is not None]
-    if not users and route is not Route.AUTO:
-        for telegram_id in config.business.admins:
-            admin = await uow.users.by_telegram_id(telegram_id)
-            if admin is not None:
-                users.append(admin)
-    return users
+    """Who decides an order on this route (`access.deciders`): its rep, if still one, else the
+    managers, else the administrators."""
+    rep = rep_id if rep_id and access.is_rep(await uow.staff.roles(rep_id)) else None
+    managers = await uow.staff.with_role(Role.SALES_MANAGER)
+    admins = [] if managers else await admin_ids(uow, config)
+    ids = access.deciders(route, rep, managers, admins)
+    return [u for u in [await uow.users.by_id(i) for i in ids] if u is not None]
 
 
 async def tell_deciders(

@@ -1,63 +1,23 @@
-"""Orders as staff see them, each role through its own lens (`scope_of`, `lens_for`: the one
-rule, for one order and for lists); every look is authorised."""
+"""Orders as staff see them, each role through its own lens (`scope_of`, `lens_for` in
+`bot.domain.access`: the one rule, for one order and for lists); every look is authorised."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.access import Lens, lens_for, scope_of
 from bot.domain.errors import OrderNotFound
 from bot.domain.models import AuditEntry, Customer, Order, OrderDetail, Page, Shipment, User
 from bot.domain.order_filter import OrderFilter
 from bot.domain.payments import Ledger
-from bot.domain.roles import Role
 from bot.services.base import Service, deny, roles_of
 from bot.services.catalog import page_bounds
 from bot.services.money import money_of
 
 ORDERS_PER_PAGE = 5
 MAX_PAGE = 100_000
-
-
-class Lens(StrEnum):
-    """How much of an order a role may see."""
-
-    FULL = "full"  # managers, admins, finance, the customer's rep
-    GOODS = "goods"  # the warehouse: goods, address, dates; never money
-
-
-class Scope(BaseModel):
-    """Which orders a staff member may see, and how much of them."""
-
-    model_config = ConfigDict(frozen=True)
-
-    everything: Lens | None  # the lens on every order (None: only the rep's own customers')
-    rep_id: int | None = None  # a rep: their own customers' orders are seen in full
-
-
-def scope_of(roles: frozenset[Role], actor: User) -> Scope | None:
-    """What a person with these roles may see of orders (None: nothing). Managers, admins and
-    finance: every order in full; a rep: their own customers' in full; the warehouse: every
-    order's goods, never money."""
-    rep_id = actor.id if Role.SALES_REP in roles else None
-    if roles & {Role.SALES_MANAGER, Role.ADMIN, Role.FINANCE}:
-        return Scope(everything=Lens.FULL)
-    if Role.WAREHOUSE in roles:
-        return Scope(everything=Lens.GOODS, rep_id=rep_id)
-    if rep_id is not None:
-        return Scope(everything=None, rep_id=rep_id)
-    return None
-
-
-def lens_for(scope: Scope | None, customer: Customer) -> Lens | None:
-    """How much of an order of this customer the scope shows (None: not at all)."""
-    if scope is None:
-        return None
-    if scope.rep_id is not None and customer.rep_id == scope.rep_id:
-        return Lens.FULL
-    return scope.everything
 
 
 class FoundOrder(BaseModel):
@@ -103,7 +63,7 @@ class StaffOrderService(Service):
         zone = self.config.business.zone
         page = min(max(page, 0), MAX_PAGE)
         async with self.db.unit_of_work() as uow:
-            scope = scope_of(await roles_of(uow, self.config, actor), actor)
+            scope = scope_of(await roles_of(uow, self.config, actor), actor.id)
             if scope is None:
                 await deny(uow, actor, "orders", now)
             rep = scope.rep_id if scope.everything is None else None
@@ -123,7 +83,7 @@ class StaffOrderService(Service):
             for order in orders:
                 customer = await uow.customers.by_id(order.customer_id)
                 assert customer is not None
-                lens = lens_for(scope, customer)
+                lens = lens_for(scope, customer.rep_id)
                 assert lens is not None, "the search keeps to the scope"
                 items.append(FoundOrder(order=order, customer=customer, lens=lens))
         return FoundOrders(
@@ -147,7 +107,9 @@ class StaffOrderService(Service):
                 raise OrderNotFound()
             customer = await uow.customers.by_id(order.customer_id)
             assert customer is not None
-            lens = lens_for(scope_of(await roles_of(uow, self.config, actor), actor), customer)
+            lens = lens_for(
+                scope_of(await roles_of(uow, self.config, actor), actor.id), customer.rep_id
+            )
             if lens is None:
                 await deny(uow, actor, "view", now, order.id)
             detail = OrderDetail(

@@ -13,6 +13,7 @@ from bot.config import SellerConfig
 from bot.db import UnitOfWork
 from bot.db.statements import Bounds
 from bot.domain.audit import AuditAction
+from bot.domain.access import is_rep
 from bot.domain.errors import NotAllowed, NotRegistered, StaffNotFound
 from bot.domain.models import Customer, User
 from bot.domain.notices import NoticeKind
@@ -64,7 +65,7 @@ def _staff_scope(roles: frozenset[Role], actor: User) -> tuple[bool, int | None]
     """(may see others' statements, only the customers of this rep)."""
     if allowed(roles, Permission.VIEW_RECEIVABLES):
         return True, None
-    if Role.SALES_REP in roles:
+    if is_rep(roles):
         return True, actor.id
     return False, None
 

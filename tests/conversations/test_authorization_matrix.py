@@ -3,93 +3,145 @@ forged buttons: each is refused, each refusal is audited, and nothing changes.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from bot.domain import access
+from bot.domain.review import Route
+from bot.domain.roles import Permission, Role, allowed
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_fulfilment import approved_order
 
 CUSTOMER, REP, WAREHOUSE, FINANCE = "customer", "rep", "warehouse", "finance"
 EVERYONE = (CUSTOMER, REP, WAREHOUSE, FINANCE)
+ROLES: dict[str, frozenset[Role]] = {
+    CUSTOMER: frozenset(),
+    REP: frozenset({Role.SALES_REP}),
+    WAREHOUSE: frozenset({Role.WAREHOUSE}),
+    FINANCE: frozenset({Role.FINANCE}),
+}
+ANN_REP, SOMEONE_ELSE = 1, 2  # the rep is Ann's rep; the others are not
 
-# (what is sent, who may do it among the four): commands start with "/", the rest is callback
-# data. Ann's order 1 is approved; Ann is the rep's customer (id 1, user id of Ann known below).
-ACTIONS: list[tuple[str, tuple[str, ...]]] = [
-    ("/invite warehouse", ()),
-    ("/staff", ()),
-    ("stf:inv:admin", ()),
-    ("stf:list", ()),
-    ("stf:m:1", ()),
-    ("stf:gr:1:admin", ()),
-    ("stf:rv:1:sales_rep", ()),
-    ("stf:rvok:1:sales_rep", ()),
-    ("stf:o:1", (REP, WAREHOUSE, FINANCE)),
-    ("/mylink", (REP,)),
-    ("/pending", (REP,)),
-    ("/order SO-20261123-0001", (REP, WAREHOUSE, FINANCE)),
-    ("/customer ann", (REP,)),
-    ("cus:v:1", (REP,)),
-    ("cus:tr:1:1", ()),
-    ("cus:pt:1:net30:1", ()),
-    ("cus:rp:1", ()),
-    ("cus:ra:1:1", ()),
-    ("cus:cl:1", ()),
-    ("cus:rm:1:1", (REP, FINANCE)),
-    ("ob:go:1", (REP,)),
-    ("/batch", (REP,)),
-    ("apv:v:1", (REP,)),
-    ("apv:ok:1", (REP,)),
-    ("apv:esc:1", (REP,)),
-    ("apv:adj:1", (REP,)),
-    ("apv:at:1:cod", (REP,)),
-    ("apv:ap:1:20261201", (REP,)),
-    ("apv:rj:1", (REP,)),
-    ("apv:dc:1", (REP,)),
-    ("apv:aq:1:1", (REP,)),
-    ("/ship", (WAREHOUSE,)),
-    ("shp:o:1", (WAREHOUSE,)),
-    ("sht:r:1", (WAREHOUSE,)),
-    ("dlv:w:1", (WAREHOUSE,)),
-    ("/payment", (FINANCE,)),
-    ("/invoice SO-20261123-0001", (FINANCE,)),
-    ("fin:inv:1", (FINANCE,)),
-    ("fin:c:1", (FINANCE,)),
-    ("fin:rm:1:1", (FINANCE,)),
-    ("/receivables", (FINANCE,)),
-    ("/export", (FINANCE,)),
-    ("exp:h", (FINANCE,)),
-    ("exp:d:orders", (FINANCE,)),
-    ("exp:p:lines:20261101:20261130", (FINANCE,)),
-    ("exp:f:receivables:20261101:20261130:xlsx", (FINANCE,)),
-    ("exp:c:payments", (FINANCE,)),
-    ("/report", ()),
-    ("rpt:h", ()),
-    ("rpt:p:week", ()),
-    ("rpt:v:s:20261123:20261123", ()),
-    ("rpt:v:t:20261101:20261123", ()),
-    ("rpt:v:r:20261101:20261123", ()),
-    ("rpt:v:k:20261101:20261123", ()),
-    ("rpt:v:f:20261101:20261123", ()),
-    ("rpt:c", ()),
-    ("/products", ()),
-    ("pe:list", ()),
-    ("pe:card:2", ()),
-    ("pe:off:2", ()),
-    ("pe:on:2", ()),
-    ("pe:ed:2:price", ()),
-    ("pe:add", ()),
-    ("pe:cats", ()),
-    ("pe:cn", ()),
-    ("pe:cr:1", ()),
-    ("/receive STP-24 5", (WAREHOUSE,)),
-    ("/adjust STP-24 -1 count", (WAREHOUSE,)),
-    ("/stock", (WAREHOUSE,)),
-    ("stk:p:0", (WAREHOUSE,)),
-    ("stk:x", (WAREHOUSE,)),
-    ("stk:r", (WAREHOUSE,)),
-    ("stk:a", (WAREHOUSE,)),
+# A rule: whether someone with these roles (and this user id) may do it, as bot/domain decides.
+Rule = Callable[[frozenset[Role], int], bool]
+
+
+def may(permission: Permission) -> Rule:
+    """What a role allows whoever the order or customer belongs to."""
+    return lambda roles, _: allowed(roles, permission)
+
+
+def for_ann(rule: Callable[[frozenset[Role], int, int | None], bool]) -> Rule:
+    """A rule about Ann (a customer of the rep's) or her order."""
+    return lambda roles, me: rule(roles, me, ANN_REP)
+
+
+def sees_ann_order(roles: frozenset[Role], me: int) -> bool:
+    """Whether the staff lens shows Ann's order at all."""
+    return access.lens_for(access.scope_of(roles, me), ANN_REP) is not None
+
+
+def sees_orders(roles: frozenset[Role], me: int) -> bool:
+    """Whether the staff lens shows any orders."""
+    return access.scope_of(roles, me) is not None
+
+
+def decides_ann_order(roles: frozenset[Role], me: int) -> bool:
+    """Whether they may decide Ann's order (on the rep's route: her rep approved it)."""
+    return access.may_decide(roles, me, ANN_REP, Route.REP)
+
+
+def edits_catalog(roles: frozenset[Role], _: int) -> bool:
+    """Whether they may keep the catalog, even where managers may."""
+    return access.may_edit_catalog(roles, managers_edit=True)
+
+
+# (what is sent, the rule that says who may do it): commands start with "/", the rest is
+# callback data. Ann's order 1 is approved; Ann is the rep's customer (id 1).
+ACTIONS: list[tuple[str, Rule]] = [
+    ("/invite warehouse", may(Permission.MANAGE_STAFF)),
+    ("/staff", may(Permission.MANAGE_STAFF)),
+    ("stf:inv:admin", may(Permission.MANAGE_STAFF)),
+    ("stf:list", may(Permission.MANAGE_STAFF)),
+    ("stf:m:1", may(Permission.MANAGE_STAFF)),
+    ("stf:gr:1:admin", may(Permission.MANAGE_STAFF)),
+    ("stf:rv:1:sales_rep", may(Permission.MANAGE_STAFF)),
+    ("stf:rvok:1:sales_rep", may(Permission.MANAGE_STAFF)),
+    ("stf:o:1", sees_orders),
+    ("/mylink", may(Permission.OWN_CUSTOMERS)),
+    ("/pending", lambda roles, _: access.decides_orders(roles)),
+    ("/order SO-20261123-0001", sees_ann_order),
+    ("/customer ann", for_ann(access.may_act_for)),
+    ("cus:v:1", for_ann(access.may_act_for)),
+    ("cus:tr:1:1", may(Permission.SET_CREDIT)),
+    ("cus:pt:1:net30:1", may(Permission.SET_CREDIT)),
+    ("cus:rp:1", may(Permission.ASSIGN_CUSTOMERS)),
+    ("cus:ra:1:1", may(Permission.ASSIGN_CUSTOMERS)),
+    ("cus:cl:1", may(Permission.SET_CREDIT)),
+    ("cus:rm:1:1", for_ann(access.may_pause_reminders)),
+    ("ob:go:1", for_ann(access.may_act_for)),
+    ("/batch", may(Permission.BATCH_ORDERS)),
+    ("apv:v:1", for_ann(access.may_view_review)),
+    ("apv:ok:1", decides_ann_order),
+    ("apv:esc:1", decides_ann_order),
+    ("apv:adj:1", decides_ann_order),
+    ("apv:at:1:cod", decides_ann_order),
+    ("apv:ap:1:20261201", decides_ann_order),
+    ("apv:rj:1", decides_ann_order),
+    ("apv:dc:1", decides_ann_order),
+    ("apv:aq:1:1", decides_ann_order),
+    ("/ship", may(Permission.FULFIL)),
+    ("shp:o:1", may(Permission.FULFIL)),
+    ("sht:r:1", may(Permission.FULFIL)),
+    ("dlv:w:1", may(Permission.FULFIL)),
+    ("/payment", may(Permission.RECORD_PAYMENTS)),
+    ("/invoice SO-20261123-0001", may(Permission.VIEW_RECEIVABLES)),
+    ("fin:inv:1", may(Permission.RECORD_PAYMENTS)),
+    ("fin:c:1", may(Permission.VIEW_RECEIVABLES)),
+    ("fin:rm:1:1", may(Permission.PAUSE_REMINDERS)),
+    ("/receivables", may(Permission.VIEW_RECEIVABLES)),
+    ("/export", may(Permission.EXPORT)),
+    ("exp:h", may(Permission.EXPORT)),
+    ("exp:d:orders", may(Permission.EXPORT)),
+    ("exp:p:lines:20261101:20261130", may(Permission.EXPORT)),
+    ("exp:f:receivables:20261101:20261130:xlsx", may(Permission.EXPORT)),
+    ("exp:c:payments", may(Permission.EXPORT)),
+    ("/report", may(Permission.VIEW_REPORTS)),
+    ("rpt:h", may(Permission.VIEW_REPORTS)),
+    ("rpt:p:week", may(Permission.VIEW_REPORTS)),
+    ("rpt:v:s:20261123:20261123", may(Permission.VIEW_REPORTS)),
+    ("rpt:v:t:20261101:20261123", may(Permission.VIEW_REPORTS)),
+    ("rpt:v:r:20261101:20261123", may(Permission.VIEW_REPORTS)),
+    ("rpt:v:k:20261101:20261123", may(Permission.VIEW_REPORTS)),
+    ("rpt:v:f:20261101:20261123", may(Permission.VIEW_REPORTS)),
+    ("rpt:c", may(Permission.VIEW_REPORTS)),
+    ("/products", edits_catalog),
+    ("pe:list", edits_catalog),
+    ("pe:card:2", edits_catalog),
+    ("pe:off:2", edits_catalog),
+    ("pe:on:2", edits_catalog),
+    ("pe:ed:2:price", edits_catalog),
+    ("pe:add", edits_catalog),
+    ("pe:cats", edits_catalog),
+    ("pe:cn", edits_catalog),
+    ("pe:cr:1", edits_catalog),
+    ("/receive STP-24 5", may(Permission.RECEIVE_STOCK)),
+    ("/adjust STP-24 -1 count", may(Permission.RECEIVE_STOCK)),
+    ("/stock", may(Permission.VIEW_STOCK)),
+    ("stk:p:0", may(Permission.VIEW_STOCK)),
+    ("stk:x", may(Permission.VIEW_STOCK)),
+    ("stk:r", may(Permission.RECEIVE_STOCK)),
+    ("stk:a", may(Permission.RECEIVE_STOCK)),
 ]
 
-CASES = [(action, who) for action, allowed in ACTIONS for who in EVERYONE if who not in allowed]
+
+def may_do(rule: Rule, who: str) -> bool:
+    """Whether the rules let this person do it."""
+    return rule(ROLES[who], ANN_REP if who == REP else SOMEONE_ELSE)
+
+
+CASES = [(action, who) for action, rule in ACTIONS for who in EVERYONE if not may_do(rule, who)]
 
 
 async def snapshot(team: Team) -> list[tuple[object, ...]]:

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.access import deciders, is_rep
+from bot.domain.review import Route
+from bot.services.review_rules import admin_ids
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.db.reminders import Contact, Logged
@@ -90,7 +93,7 @@ async def recipients(
         rep = rep_id or (contact.rep_id if contact else None)
         if rep and rep not in directory.by_rep:
             user = await uow.users.by_id(rep)
-            held = user is not None and Role.SALES_REP in await uow.staff.roles(user.id)
+            held = user is not None and is_rep(await uow.staff.roles(user.id))
             directory.by_rep[rep] = [person(user, audience)] if user is not None and held else []
         if rep and directory.by_rep[rep]:
             return directory.by_rep[rep]
@@ -117,11 +120,7 @@ async def role_chats(uow: UnitOfWork, config: Config, audience: Audience) -> lis
         ]
     ids = await uow.staff.with_role(role)
     if not ids and role is Role.SALES_MANAGER:  # no managers: the administrators
-        ids = await uow.staff.with_role(Role.ADMIN)
-        for telegram_id in config.business.admins:
-            admin = await uow.users.by_telegram_id(telegram_id)
-            if admin is not None and admin.id not in ids:
-                ids.append(admin.id)
+        ids = deciders(Route.MANAGER, None, ids, await admin_ids(uow, config))
     people = [await uow.users.by_id(i) for i in ids]
     return [person(u, audience) for u in people if u is not None]
 
