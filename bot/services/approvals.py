@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
 from bot.db import UnitOfWork
-from bot.domain.audit import AuditAction
 from bot.domain.access import (
     decides_orders,
     is_manager,
@@ -17,6 +16,7 @@ from bot.domain.access import (
     may_exceed_rep_limits,
     may_view_review,
 )
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     AlreadyDecided,
     DiscountOverLimit,

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import UnitOfWork
-from bot.domain.audit import AuditAction
 from bot.domain.access import may_act_for
+from bot.domain.audit import AuditAction
 from bot.domain.custom_orders import MAX_PHOTOS, CustomMessage, CustomRequest, CustomState
 from bot.domain.errors import (
     InputProblem,

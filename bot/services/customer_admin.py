@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config, PaymentTermConfig
 from bot.db import UnitOfWork
-from bot.domain.audit import AuditAction
 from bot.domain.access import is_rep, may_act_for, may_pause_reminders
+from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,

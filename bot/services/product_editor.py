@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.db import UnitOfWork
-from bot.domain.audit import AuditAction
 from bot.domain.access import may_edit_catalog
+from bot.domain.audit import AuditAction
 from bot.domain.errors import InputProblem, InvalidInput, ProductNotFound
 from bot.domain.models import PriceTier, Unit, User
 from bot.domain.parsing import parse_money, parse_percent

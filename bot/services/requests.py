@@ -13,7 +13,6 @@ from bot.domain.models import Language, Order, OrderChange, OrderLine, OrderStat
 from bot.domain.notices import NoticeKind
 from bot.domain.requests import RequestKind, RequestState
 from bot.domain.review import Route
-from bot.domain.roles import Role
 from bot.services.base import Service, customer_of, deny, roles_of
 from bot.services.money import settle
 from bot.services.notices import RequestDecided, post

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import SellerConfig
 from bot.db import UnitOfWork
 from bot.db.statements import Bounds
-from bot.domain.audit import AuditAction
 from bot.domain.access import is_rep
+from bot.domain.audit import AuditAction
 from bot.domain.errors import NotAllowed, NotRegistered, StaffNotFound
 from bot.domain.models import Customer, User
 from bot.domain.notices import NoticeKind

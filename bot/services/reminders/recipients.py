@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.access import deciders, is_rep
-from bot.domain.review import Route
-from bot.services.review_rules import admin_ids
 from bot.config import Config
 from bot.db import UnitOfWork
 from bot.db.reminders import Contact, Logged
+from bot.domain.access import deciders, is_rep
 from bot.domain.models import Language, User
 from bot.domain.reminders import Audience
+from bot.domain.review import Route
 from bot.domain.roles import Role
+from bot.services.review_rules import admin_ids
 
 ROLE_OF = {
     Audience.FINANCE: Role.FINANCE,
