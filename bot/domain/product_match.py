@@ -6,10 +6,16 @@ closest word of a product's name (in any language), so "A4 papr" is A4 paper and
 Chinese is compared character by character ("A4纸" meets "A4复印纸"). rapidfuzz's WRatio first
 picks a short list, then every product on it is scored word by word. A product wins when it scores
 80 or more and leads by 10, or when it alone holds every typed word exactly.
+
+The Matcher is an index, built once per catalog (bot/services/quick_order.py keeps it while the
+catalog does not change): a typed word can only score in a name that holds the same word or a near
+spelling of it (_word_score gives 0 below 60), so the names that hold one are found through a word
+→ names dictionary, and only they are short-listed, not every name of 100,000 products.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,6 +30,8 @@ HIT_SCORE = 90  # a typed word this close to a word of the name "is in" the name
 FULL = 99.99  # every typed word found, exactly
 CANDIDATES = 3
 SHORT_LIST = 40
+NEAR_SCORE = 60  # _word_score's floor: a name holding no word this near a typed one scores 0
+MOST_NAMES = 3000  # names short-listed by WRatio at most (typed words common to more: see _narrow)
 
 _CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
 _SKU_NOISE = re.compile(r"[\s\-_./]")
@@ -110,20 +118,96 @@ def name_score(query: list[str], name_words: list[str]) -> tuple[float, bool]:
     return coverage, hit
 
 
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
 class Matcher:
-    """Match typed words against one catalog (built once per request)."""
+    """Match typed words against one catalog: an index built once, then asked many times (from
+    any thread; after it is built only its cache of looked-up words grows)."""
 
     def __init__(self, entries: list[CatalogEntry]) -> None:
         self._by_sku = {sku_key(e.sku): e.product_id for e in entries}
         self._texts: list[str] = []
         self._owners: list[int] = []
         self._words: list[list[str]] = []
+        postings: dict[str, list[int]] = {}
         for entry in entries:
             for text in (*entry.names, re.sub(r"[-_./]", " ", entry.sku)):
                 if text.strip():
-                    self._texts.append(" ".join(words_of(text)))
+                    words = words_of(text)
+                    index = len(self._texts)
+                    self._texts.append(" ".join(words))
                     self._owners.append(entry.product_id)
-                    self._words.append(words_of(text))
+                    self._words.append(words)
+                    for word in set(words):
+                        postings.setdefault(word, []).append(index)
+        self._postings = postings
+        # Words with a digit meet only themselves (_word_score: a near spelling scores 60 % of
+        # it, below the floor); the others are looked up by spelling and by prefix.
+        self._spelled = sorted(word for word in postings if not _has_digit(word))
+        self._near_cache: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def size(self) -> int:
+        """Names (and SKUs) indexed."""
+        return len(self._texts)
+
+    def _near(self, word: str) -> tuple[str, ...]:
+        """The catalog's words that _word_score does not score 0 against this typed word."""
+        if _has_digit(word):
+            return (word,) if word in self._postings else ()
+        found = self._near_cache.get(word)
+        if found is not None:
+            return found
+        near = {
+            other
+            for other, _, _ in process.extract(
+                word,
+                self._spelled,
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=NEAR_SCORE,
+                limit=None,
+            )
+        }
+        if len(word) >= 4:  # a prefix scores 90 (_word_score)
+            start = bisect.bisect_left(self._spelled, word)
+            for other in self._spelled[start:]:
+                if not other.startswith(word):
+                    break
+                near.add(other)
+        found = tuple(sorted(near))
+        if len(self._near_cache) < 100_000:
+            self._near_cache[word] = found
+        return found
+
+    def _narrow(self, query: list[str]) -> list[int]:
+        """The names where some typed word can score: those holding it or a near spelling.
+        When common words make them more than MOST_NAMES, the names holding every typed word
+        come first, then those missing one, then those holding the rarer words."""
+        wanted = [w for w in query if w not in _STOP] or query
+        sets: list[set[int]] = []
+        for word in dict.fromkeys(wanted):
+            names: set[int] = set()
+            for other in self._near(word):
+                names.update(self._postings[other])
+            sets.append(names)
+        union: set[int] = set().union(*sets)
+        if len(union) <= MOST_NAMES:
+            return sorted(union)
+        levels: list[set[int]] = [set.intersection(*sets)]
+        if 2 < len(sets) <= 8:
+            levels += [set.intersection(*(sets[:i] + sets[i + 1 :])) for i in range(len(sets))]
+        levels += sorted(sets, key=len)
+        chosen: set[int] = set()
+        for level in levels:
+            room = MOST_NAMES - len(chosen)
+            fresh = sorted(level - chosen)
+            chosen.update(fresh[:room])
+            if len(chosen) >= MOST_NAMES:
+                break
+        return sorted(chosen)
 
     def _skus_in(self, words: str) -> list[int]:
         """Products whose SKU is the whole text, a word, or adjacent words of it."""
@@ -152,12 +236,18 @@ class Matcher:
         query = words_of(words)
         if not query or not self._texts:
             return ItemMatch(MatchKind.NOT_FOUND)
+        narrowed = self._narrow(query)
         short = process.extract(
-            " ".join(query), self._texts, scorer=fuzz.WRatio, processor=None, limit=SHORT_LIST
+            " ".join(query),
+            [self._texts[index] for index in narrowed],
+            scorer=fuzz.WRatio,
+            processor=None,
+            limit=SHORT_LIST,
         )
         best: dict[int, float] = {}
         offered: set[int] = set()
-        for _, _, index in short:
+        for _, _, position in short:
+            index = narrowed[position]
             owner = self._owners[index]
             score, hit = name_score(query, self._words[index])
             best[owner] = max(best.get(owner, 0.0), score)
