@@ -57,19 +57,19 @@ COLOURS = [
 SIZES = ["A4", "A3", "A5", "B5", "80g", "70g", "0.5mm", "0.7mm", "12pcs", "24pcs", "50pcs", ""]
 
 
-def product(pid: int, rng: random.Random) -> tuple[object, ...]:
-    """One product row: SKU, names in three languages; every name distinct by its model."""
+def product(pid: int) -> tuple[str, str, str, str, int, str]:
+    """One product row: SKU, names in three languages, price; every name distinct by its model."""
     thing = THINGS[pid % len(THINGS)]
     colour = COLOURS[(pid // len(THINGS)) % len(COLOURS)]
-    brand = BRANDS[rng.randrange(len(BRANDS))]
-    size = SIZES[rng.randrange(len(SIZES))]
+    brand = BRANDS[pid * 7919 % len(BRANDS)]
+    size = SIZES[pid * 104729 % len(SIZES)]
     model = f"M{pid:06d}"
     return (
         f"{brand[:3].upper()}-{pid:06d}",
         f"{brand} {thing[0]} {colour[0]} {size} {model}".replace("  ", " "),
         f"{brand} {colour[1]}{thing[1]} {size} {model}".replace("  ", " "),
         f"{brand} {thing[2]} {colour[2]} {size} {model}".replace("  ", " "),
-        rng.randrange(100, 100_000),
+        100 + pid * 31 % 100_000,
         NOW.isoformat(),
     )
 
@@ -78,7 +78,6 @@ async def build(path: Path, products: int) -> None:
     """A fresh database with `products` active products in one category."""
     db = Database(path)
     await db.open()
-    rng = random.Random(17)
     try:
         conn = db.connection
         await conn.execute("BEGIN")
@@ -89,9 +88,7 @@ async def build(path: Path, products: int) -> None:
         await conn.executemany(
             "INSERT INTO products (sku, category_id, name_en, name_zh, name_ru, price,"
             " stock_on_hand, updated_at) VALUES (?, 1, ?, ?, ?, ?, 1000, ?)",
-            [(sku, en, zh, ru, price, at) for sku, en, zh, ru, price, at in (
-                product(pid, rng) for pid in range(1, products + 1)
-            )],
+            [product(pid) for pid in range(1, products + 1)],
         )
         await conn.execute("COMMIT")
     finally:
@@ -101,7 +98,7 @@ async def build(path: Path, products: int) -> None:
 def order_text(products: int, rng: random.Random) -> str:
     """Five items as a customer types them: SKUs, names (some misspelt), in three languages."""
     picks = [rng.randrange(1, products + 1) for _ in range(5)]
-    ref = [product(pid, random.Random(17)) for pid in picks]  # names only; brand is not used
+    ref = [product(pid) for pid in picks]
     thing = THINGS[picks[1] % len(THINGS)]
     return "\n".join(
         [

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import islice
 
 from rapidfuzz import fuzz, process, utils
 
@@ -31,7 +32,9 @@ FULL = 99.99  # every typed word found, exactly
 CANDIDATES = 3
 SHORT_LIST = 40
 NEAR_SCORE = 60  # _word_score's floor: a name holding no word this near a typed one scores 0
-MOST_NAMES = 3000  # names short-listed by WRatio at most (typed words common to more: see _narrow)
+MOST_NAMES = 1000  # names short-listed by WRatio at most (typed words common to more: see _narrow)
+COMMON = 500  # a typed word near the words of more names than this has them kept …
+KEPT_WORDS = 256  # … for this many such words
 
 _CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
 _SKU_NOISE = re.compile(r"[\s\-_./]")
@@ -147,6 +150,7 @@ class Matcher:
         # it, below the floor); the others are looked up by spelling and by prefix.
         self._spelled = sorted(word for word in postings if not _has_digit(word))
         self._near_cache: dict[str, tuple[str, ...]] = {}
+        self._names_cache: dict[str, frozenset[int]] = {}
 
     @property
     def size(self) -> int:
@@ -182,32 +186,43 @@ class Matcher:
             self._near_cache[word] = found
         return found
 
+    def _names_with(self, word: str) -> frozenset[int]:
+        """The names holding a word near this typed one (kept for common words)."""
+        found = self._names_cache.get(word)
+        if found is not None:
+            return found
+        names: set[int] = set()
+        for other in self._near(word):
+            names.update(self._postings[other])
+        found = frozenset(names)
+        if len(found) > COMMON:
+            if len(self._names_cache) >= KEPT_WORDS:
+                self._names_cache.pop(next(iter(self._names_cache), ""), None)
+            self._names_cache[word] = found
+        return found
+
     def _narrow(self, query: list[str]) -> list[int]:
         """The names where some typed word can score: those holding it or a near spelling.
         When common words make them more than MOST_NAMES, the names holding every typed word
-        come first, then those missing one, then those holding the rarer words."""
+        come first, then those missing one, then those holding the rarer words (WRatio's ties
+        go to the first)."""
         wanted = [w for w in query if w not in _STOP] or query
-        sets: list[set[int]] = []
-        for word in dict.fromkeys(wanted):
-            names: set[int] = set()
-            for other in self._near(word):
-                names.update(self._postings[other])
-            sets.append(names)
-        union: set[int] = set().union(*sets)
-        if len(union) <= MOST_NAMES:
-            return sorted(union)
-        levels: list[set[int]] = [set.intersection(*sets)]
+        sets = [self._names_with(word) for word in dict.fromkeys(wanted)]
+        if sum(len(names) for names in sets) <= MOST_NAMES:
+            return sorted(set().union(*sets))
+        levels: list[frozenset[int]] = [frozenset.intersection(*sets)]
         if 2 < len(sets) <= 8:
-            levels += [set.intersection(*(sets[:i] + sets[i + 1 :])) for i in range(len(sets))]
+            levels += [
+                frozenset.intersection(*(sets[:i] + sets[i + 1 :])) for i in range(len(sets))
+            ]
         levels += sorted(sets, key=len)
-        chosen: set[int] = set()
+        chosen: dict[int, None] = {}
         for level in levels:
             room = MOST_NAMES - len(chosen)
-            fresh = sorted(level - chosen)
-            chosen.update(fresh[:room])
+            chosen.update(dict.fromkeys(islice((n for n in level if n not in chosen), room)))
             if len(chosen) >= MOST_NAMES:
-                break
-        return sorted(chosen)
+                return list(chosen)
+        return sorted(chosen)  # all of them: in catalog order, as when they are few
 
     def _skus_in(self, words: str) -> list[int]:
         """Products whose SKU is the whole text, a word, or adjacent words of it."""
