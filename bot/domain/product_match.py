@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
@@ -90,7 +91,7 @@ def _weight(word: str) -> int:
     return 2 if _CJK.fullmatch(word) else max(len(word), 2)
 
 
-def _word_score(word: str, name_words: list[str]) -> float:
+def _word_score(word: str, name_words: Sequence[str]) -> float:
     best = 0.0
     for other in name_words:
         if word == other:
@@ -108,7 +109,7 @@ def _significant(word: str) -> bool:
     return len(word) >= 3 or bool(_CJK.fullmatch(word)) or any(ch.isdigit() for ch in word)
 
 
-def name_score(query: list[str], name_words: list[str]) -> tuple[float, bool]:
+def name_score(query: list[str], name_words: Sequence[str]) -> tuple[float, bool]:
     """How well the typed words are covered by a name's words (0–100, weighted by word length),
     and whether at least one meaningful typed word is in the name."""
     wanted = [w for w in query if w not in _STOP] or query
@@ -133,19 +134,21 @@ class Matcher:
         self._by_sku = {sku_key(e.sku): e.product_id for e in entries}
         self._texts: list[str] = []
         self._owners: list[int] = []
-        self._words: list[list[str]] = []
+        # Tuples: the garbage collector stops visiting tuples of strings and of numbers, so a
+        # big index does not lengthen every full collection (a pause for the whole process).
+        self._words: list[tuple[str, ...]] = []
         postings: dict[str, list[int]] = {}
         for entry in entries:
             for text in (*entry.names, re.sub(r"[-_./]", " ", entry.sku)):
                 if text.strip():
-                    words = words_of(text)
+                    words = tuple(words_of(text))
                     index = len(self._texts)
                     self._texts.append(" ".join(words))
                     self._owners.append(entry.product_id)
                     self._words.append(words)
                     for word in set(words):
                         postings.setdefault(word, []).append(index)
-        self._postings = postings
+        self._postings = {word: tuple(names) for word, names in postings.items()}
         # Words with a digit meet only themselves (_word_score: a near spelling scores 60 % of
         # it, below the floor); the others are looked up by spelling and by prefix.
         self._spelled = sorted(word for word in postings if not _has_digit(word))
