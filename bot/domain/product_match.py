@@ -15,6 +15,7 @@ spelling of it (_word_score gives 0 below 60), so the names that hold one are fo
 
 from __future__ import annotations
 
+from array import array
 import bisect
 import re
 import unicodedata
@@ -137,7 +138,7 @@ class Matcher:
         # Tuples: the garbage collector stops visiting tuples of strings and of numbers, so a
         # big index does not lengthen every full collection (a pause for the whole process).
         self._words: list[tuple[str, ...]] = []
-        postings: dict[str, list[int]] = {}
+        postings: dict[str, array[int]] = {}
         for entry in entries:
             for text in (*entry.names, re.sub(r"[-_./]", " ", entry.sku)):
                 if text.strip():
@@ -147,8 +148,11 @@ class Matcher:
                     self._owners.append(entry.product_id)
                     self._words.append(words)
                     for word in set(words):
-                        postings.setdefault(word, []).append(index)
-        self._postings = {word: tuple(names) for word, names in postings.items()}
+                        names = postings.get(word)
+                        if names is None:
+                            names = postings[word] = array("l")
+                        names.append(index)
+        self._postings = postings  # arrays: not visited by the garbage collector either
         # Words with a digit meet only themselves (_word_score: a near spelling scores 60 % of
         # it, below the floor); the others are looked up by spelling and by prefix.
         self._spelled = sorted(word for word in postings if not _has_digit(word))
