@@ -10,6 +10,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,9 +22,27 @@ from bot.domain.models import Language, User
 from bot.services import Services
 
 LATENCY_BUDGET_MS, LAG_BUDGET_MS = 50.0, 20.0
-BRANDS = [f"{a}{b}" for a in ("Del", "Max", "Pro", "Ori", "Sun", "Kin", "Eco", "Nova") for b in (
-    "ta", "co", "lex", "ion", "ex", "ar", "um", "is", "on", "el", "ra", "ix", "ok", "us", "en"
-)]
+BRANDS = [
+    f"{a}{b}"
+    for a in ("Del", "Max", "Pro", "Ori", "Sun", "Kin", "Eco", "Nova")
+    for b in (
+        "ta",
+        "co",
+        "lex",
+        "ion",
+        "ex",
+        "ar",
+        "um",
+        "is",
+        "on",
+        "el",
+        "ra",
+        "ix",
+        "ok",
+        "us",
+        "en",
+    )
+]
 THINGS = [
     ("copy paper", "复印纸", "бумага для принтера"),
     ("ballpoint pen", "圆珠笔", "шариковая ручка"),
@@ -119,14 +138,14 @@ async def probe(lags: list[float], stop: asyncio.Event) -> None:
         lags.append(max(0.0, (time.perf_counter() - start) * 1000 - 1.0))
 
 
-async def timed_with_lag(call: object) -> tuple[float, float]:
+async def timed_with_lag(call: Callable[[], Awaitable[None]]) -> tuple[float, float]:
     """(milliseconds the call took, worst event-loop lag meanwhile)."""
     lags: list[float] = []
     stop = asyncio.Event()
     task = asyncio.create_task(probe(lags, stop))
     await asyncio.sleep(0.005)
     start = time.perf_counter()
-    await call()  # type: ignore[operator]
+    await call()
     took = (time.perf_counter() - start) * 1000
     stop.set()
     await task

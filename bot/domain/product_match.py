@@ -15,10 +15,10 @@ spelling of it (_word_score gives 0 below 60), so the names that hold one are fo
 
 from __future__ import annotations
 
-from array import array
 import bisect
 import re
 import unicodedata
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
