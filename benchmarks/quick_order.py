@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from benchmarks.book import NOW, config, count
@@ -187,7 +188,7 @@ async def main(products: int, runs: int, out: Path | None) -> None:
             warm: list[float] = []
             lags: list[float] = []
             for text in texts[1:]:
-                took, lag = await timed_with_lag(lambda text=text: once(text))
+                took, lag = await timed_with_lag(partial(once, text))
                 warm.append(took)
                 lags.append(lag)
         finally:
