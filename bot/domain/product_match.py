@@ -97,19 +97,25 @@ def words_of(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=1 << 16)
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
 def _weight(word: str) -> int:
     return 2 if _CJK.fullmatch(word) else max(len(word), 2)
 
 
 def _word_score(word: str, name_words: Sequence[str]) -> float:
     best = 0.0
+    digit = _has_digit(word)
     for other in name_words:
         if word == other:
             return 100.0
         score = fuzz.ratio(word, other)
         if len(word) >= 4 and other.startswith(word):
             score = max(score, 90.0)
-        if any(ch.isdigit() for ch in word + other) and score < 100:
+        if (digit or _has_digit(other)) and score < 100:
             score *= 0.6  # "A4" and "A3" are different products, not near spellings
         best = max(best, score)
     return best if best >= 60 else 0.0
@@ -130,10 +136,6 @@ def name_score(query: list[str], name_words: Sequence[str]) -> tuple[float, bool
     coverage = sum(_weight(w) * s for w, s in zip(wanted, scores, strict=True)) / total
     hit = any(s >= HIT_SCORE and _significant(w) for w, s in zip(wanted, scores, strict=True))
     return coverage, hit
-
-
-def _has_digit(word: str) -> bool:
-    return any(ch.isdigit() for ch in word)
 
 
 class Matcher:
@@ -226,12 +228,13 @@ class Matcher:
         sets = [self._names_with(word) for word in dict.fromkeys(wanted)]
         if sum(len(names) for names in sets) <= MOST_NAMES:
             return sorted(set().union(*sets))
+        sets.sort(key=len)  # intersections go through the smallest first
         levels: list[frozenset[int]] = [frozenset.intersection(*sets)]
         if 2 < len(sets) <= 8:
             levels += [
                 frozenset.intersection(*(sets[:i] + sets[i + 1 :])) for i in range(len(sets))
             ]
-        levels += sorted(sets, key=len)
+        levels += sets
         chosen: dict[int, None] = {}
         for level in levels:
             room = MOST_NAMES - len(chosen)
@@ -270,7 +273,7 @@ class Matcher:
         narrowed = self._narrow(query)
         short = process.extract(
             " ".join(query),
-            [self._texts[index] for index in narrowed],
+            list(map(self._texts.__getitem__, narrowed)),
             scorer=fuzz.WRatio,
             processor=None,
             limit=SHORT_LIST,
