@@ -167,6 +167,14 @@ class CatalogRepository:
         found = await self._with_tiers(rows)
         return found[0] if found else None
 
+    async def others_commits(self) -> int:
+        """A number that changes when another connection (another process) commits to the
+        file; our own commits leave it alone (SQLite's data_version)."""
+        async with self._conn.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
     async def name_index(self) -> list[CatalogEntry]:
         """Every active product's id, SKU and names in each language (for quick orders). Read
         on aiosqlite's thread and a worker thread: at 100,000 products it held the event loop

@@ -24,11 +24,11 @@ from bot.services.customer_admin import may_order_for
 
 
 class _Index:
-    """One database's matcher and the catalog generation it was built from."""
+    """One database's matcher and the catalog version it was built from."""
 
     def __init__(self) -> None:
         self.matcher: Matcher | None = None
-        self.generation = -1
+        self.version: tuple[int, int] | None = None
         self.builds = 0
         self.lock = asyncio.Lock()
 
@@ -38,18 +38,20 @@ _INDEXES: WeakKeyDictionary[Database, _Index] = WeakKeyDictionary()
 
 async def catalog_matcher(db: Database) -> Matcher:
     """The matcher of the active catalog: built once (on a worker thread, the event loop keeps
-    serving), again only after a commit changed products (Database.catalog_generation)."""
+    serving), again only after a commit of ours changed products (Database.catalog_generation)
+    or another process wrote to the file (`orderdesk import` while the bot runs)."""
     index = _INDEXES.setdefault(db, _Index())
-    if index.matcher is not None and index.generation == db.catalog_generation:
-        return index.matcher
     async with index.lock:
-        if index.matcher is None or index.generation != db.catalog_generation:
-            async with db.reader() as uow:
-                generation = db.catalog_generation  # as of this snapshot (commits are serial)
-                entries = await uow.catalog.name_index()
-            index.matcher = await asyncio.to_thread(Matcher, entries)
-            index.generation = generation
-            index.builds += 1
+        async with db.reader() as uow:
+            # As of this snapshot: our commits are serial, and bump the generation before
+            # the next transaction begins.
+            version = (db.catalog_generation, await uow.catalog.others_commits())
+            if index.matcher is not None and index.version == version:
+                return index.matcher
+            entries = await uow.catalog.name_index()
+        index.matcher = await asyncio.to_thread(Matcher, entries)
+        index.version = version
+        index.builds += 1
         return index.matcher
 
 

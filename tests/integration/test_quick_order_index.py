@@ -97,3 +97,25 @@ async def test_csv_import_seen_by_the_next_quick_order(
     assert "STP-24" not in skus(after)[1], 'renamed: "stapler" is no longer its name'
     shredder = await product(services, "SHR-10")
     assert shredder.price == 49900 and shredder.available == 5
+
+
+async def test_an_import_by_another_process_seen_by_the_next_quick_order(
+    services: Services, db: Database, config: Config, clock: FixedClock
+) -> None:
+    ann = await customer(services, 7104)
+    assert skus(await services.quick_order.understand(ann, "2 shredder")) == [set()]
+    builds = matcher_builds(db)
+    other = Database(config.database.path)  # `orderdesk import` while the bot runs
+    await other.open()
+    try:
+        report = await CatalogImportService(other, config, clock).import_csv(
+            HEADER + "SHR-10,office,Office,Paper shredder,碎纸机,499.00,,5,no,\n", DEMO
+        )
+    finally:
+        await other.close()
+    assert report.created == 1
+    view = await services.quick_order.understand(ann, "2 shredder")
+    assert skus(view) == [{"SHR-10"}] and view.order.resolved
+    assert matcher_builds(db) == builds + 1
+    await services.quick_order.understand(ann, "1 stapler")
+    assert matcher_builds(db) == builds + 1, "our own reads change nothing"
