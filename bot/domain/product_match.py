@@ -144,8 +144,7 @@ class Matcher:
 
     def __init__(self, entries: list[CatalogEntry]) -> None:
         self._by_sku = {sku_key(e.sku): e.product_id for e in entries}
-        self._texts: list[str] = []
-        self._owners: list[int] = []
+        self._owners = array("l")  # each name's product (arrays: ~1/3 of a list's memory)
         # Tuples: the garbage collector stops visiting tuples of strings and of numbers, so a
         # big index does not lengthen every full collection (a pause for the whole process).
         self._words: list[tuple[str, ...]] = []
@@ -154,8 +153,7 @@ class Matcher:
             for text in (*entry.names, re.sub(r"[-_./]", " ", entry.sku)):
                 if text.strip():
                     words = tuple(words_of(text))
-                    index = len(self._texts)
-                    self._texts.append(" ".join(words))
+                    index = len(self._owners)
                     self._owners.append(entry.product_id)
                     self._words.append(words)
                     for word in set(words):
@@ -173,7 +171,7 @@ class Matcher:
     @property
     def size(self) -> int:
         """Names (and SKUs) indexed."""
-        return len(self._texts)
+        return len(self._owners)
 
     def _near(self, word: str) -> tuple[str, ...]:
         """The catalog's words that _word_score does not score 0 against this typed word."""
@@ -268,12 +266,12 @@ class Matcher:
         if skus:
             return ItemMatch(MatchKind.UNSURE, tuple(skus[:CANDIDATES]), (100.0,) * len(skus))
         query = words_of(words)
-        if not query or not self._texts:
+        if not query or not self._owners:
             return ItemMatch(MatchKind.NOT_FOUND)
         narrowed = self._narrow(query)
         short = process.extract(
             " ".join(query),
-            list(map(self._texts.__getitem__, narrowed)),
+            [" ".join(self._words[index]) for index in narrowed],
             scorer=fuzz.WRatio,
             processor=None,
             limit=SHORT_LIST,
