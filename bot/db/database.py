@@ -60,6 +60,10 @@ class Database:
         self._lock = asyncio.Lock()
         self._open_lock = asyncio.Lock()
         self.notices_posted = asyncio.Event()  # set when a commit wrote notices to the outbox
+        # Bumped by every commit that wrote a product's names, SKU or sale (editor, import):
+        # whoever keeps something built from the catalog (the quick-order matcher) rebuilds it
+        # when this differs from the generation it was built at. One process owns the file.
+        self.catalog_generation = 0
 
     async def open(self) -> None:
         """Connect, set the pragmas, check the file (quick_check) and apply pending migrations
@@ -226,6 +230,8 @@ class UnitOfWork:
         self._committed = True
         if self.outbox.added:
             self._db.notices_posted.set()  # wakes the sender (bot/handlers/outbox.py)
+        if self.catalog.products_changed or self.products.products_changed:
+            self._db.catalog_generation += 1
 
     async def __aexit__(
         self,

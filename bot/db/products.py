@@ -40,6 +40,7 @@ class ProductEditorRepository:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self.products_changed = False  # a product written (the catalog's generation, on commit)
 
     async def row(self, product_id: int) -> dict[str, Any] | None:
         """One product's editable values (every language), or None."""
@@ -77,6 +78,7 @@ class ProductEditorRepository:
 
     async def add(self, values: dict[str, Any], now: datetime) -> int:
         """A new product with no stock (stock arrives by receipts); its id."""
+        self.products_changed = True
         async with self._conn.execute(
             "INSERT INTO products (sku, category_id, name_en, name_zh, name_ru, description_en,"
             " description_zh, description_ru, price, stock_on_hand, preorder, photo_file_id,"
@@ -93,6 +95,7 @@ class ProductEditorRepository:
         """Change one editable column of a product."""
         if column not in EDITABLE:
             raise ValueError(f"not an editable column: {column}")
+        self.products_changed = True
         # A new photo replaces the file shipped with the catalog, if any.
         extra = ", photo = NULL" if column == "photo_file_id" else ""
         await self._conn.execute(

@@ -6,14 +6,24 @@ closest word of a product's name (in any language), so "A4 papr" is A4 paper and
 Chinese is compared character by character ("A4纸" meets "A4复印纸"). rapidfuzz's WRatio first
 picks a short list, then every product on it is scored word by word. A product wins when it scores
 80 or more and leads by 10, or when it alone holds every typed word exactly.
+
+The Matcher is an index, built once per catalog (bot/services/quick_order.py keeps it while the
+catalog does not change): a typed word can only score in a name that holds the same word or a near
+spelling of it (_word_score gives 0 below 60), so the names that hold one are found through a word
+→ names dictionary, and only they are short-listed, not every name of 100,000 products.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from itertools import islice
 
 from rapidfuzz import fuzz, process, utils
 
@@ -24,8 +34,13 @@ HIT_SCORE = 90  # a typed word this close to a word of the name "is in" the name
 FULL = 99.99  # every typed word found, exactly
 CANDIDATES = 3
 SHORT_LIST = 40
+NEAR_SCORE = 60  # _word_score's floor: a name holding no word this near a typed one scores 0
+MOST_NAMES = 1000  # names short-listed by WRatio at most (typed words common to more: see _narrow)
+COMMON = 500  # a typed word near the words of more names than this has them kept …
+KEPT_WORDS = 256  # … for this many such words
 
 _CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
+_AROUND_CJK = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])|(?=[\u3400-\u9fff\uf900-\ufaff])")
 _SKU_NOISE = re.compile(r"[\s\-_./]")
 # Cyrillic letters that look Latin, typed in codes such as "а4" for "A4".
 _HOMOGLYPHS = str.maketrans("авекмнорстух", "abekmhopctyx")
@@ -64,30 +79,43 @@ def sku_key(text: str) -> str:
     return _SKU_NOISE.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
+@lru_cache(maxsize=1 << 16)
+def _folded(word: str) -> tuple[str, ...]:
+    """One space-separated word as words: look-alike letters folded in codes, "80g" is "80 g"
+    (cached: catalogs repeat their words; building the index at 100,000 products 2x faster)."""
+    if any(ch.isdigit() for ch in word):
+        word = word.translate(_HOMOGLYPHS)
+    return tuple(_UNIT_AFTER_DIGITS.sub(" ", word).split())
+
+
 def words_of(text: str) -> list[str]:
     """Lower-case words, every Chinese character a word of its own, look-alike letters folded."""
-    spaced = _CJK.sub(r" \1 ", utils.default_process(unicodedata.normalize("NFKC", text)))
-    words = []
+    spaced = _AROUND_CJK.sub(" ", utils.default_process(unicodedata.normalize("NFKC", text)))
+    words: list[str] = []
     for word in spaced.split():
-        if any(ch.isdigit() for ch in word):
-            word = word.translate(_HOMOGLYPHS)
-        words += _UNIT_AFTER_DIGITS.sub(" ", word).split()  # "80g" is "80 g"
+        words += _folded(word)
     return words
+
+
+@lru_cache(maxsize=1 << 16)
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
 
 
 def _weight(word: str) -> int:
     return 2 if _CJK.fullmatch(word) else max(len(word), 2)
 
 
-def _word_score(word: str, name_words: list[str]) -> float:
+def _word_score(word: str, name_words: Sequence[str]) -> float:
     best = 0.0
+    digit = _has_digit(word)
     for other in name_words:
         if word == other:
             return 100.0
         score = fuzz.ratio(word, other)
         if len(word) >= 4 and other.startswith(word):
             score = max(score, 90.0)
-        if any(ch.isdigit() for ch in word + other) and score < 100:
+        if (digit or _has_digit(other)) and score < 100:
             score *= 0.6  # "A4" and "A3" are different products, not near spellings
         best = max(best, score)
     return best if best >= 60 else 0.0
@@ -97,7 +125,7 @@ def _significant(word: str) -> bool:
     return len(word) >= 3 or bool(_CJK.fullmatch(word)) or any(ch.isdigit() for ch in word)
 
 
-def name_score(query: list[str], name_words: list[str]) -> tuple[float, bool]:
+def name_score(query: list[str], name_words: Sequence[str]) -> tuple[float, bool]:
     """How well the typed words are covered by a name's words (0–100, weighted by word length),
     and whether at least one meaningful typed word is in the name."""
     wanted = [w for w in query if w not in _STOP] or query
@@ -111,19 +139,107 @@ def name_score(query: list[str], name_words: list[str]) -> tuple[float, bool]:
 
 
 class Matcher:
-    """Match typed words against one catalog (built once per request)."""
+    """Match typed words against one catalog: an index built once, then asked many times (from
+    any thread; after it is built only its cache of looked-up words grows)."""
 
     def __init__(self, entries: list[CatalogEntry]) -> None:
         self._by_sku = {sku_key(e.sku): e.product_id for e in entries}
-        self._texts: list[str] = []
-        self._owners: list[int] = []
-        self._words: list[list[str]] = []
+        self._owners = array("l")  # each name's product (arrays: ~1/3 of a list's memory)
+        # Tuples: the garbage collector stops visiting tuples of strings and of numbers, so a
+        # big index does not lengthen every full collection (a pause for the whole process).
+        self._words: list[tuple[str, ...]] = []
+        postings: dict[str, array[int]] = {}
         for entry in entries:
             for text in (*entry.names, re.sub(r"[-_./]", " ", entry.sku)):
                 if text.strip():
-                    self._texts.append(" ".join(words_of(text)))
+                    words = tuple(words_of(text))
+                    index = len(self._owners)
                     self._owners.append(entry.product_id)
-                    self._words.append(words_of(text))
+                    self._words.append(words)
+                    for word in set(words):
+                        names = postings.get(word)
+                        if names is None:
+                            names = postings[word] = array("l")
+                        names.append(index)
+        self._postings = postings  # arrays: not visited by the garbage collector either
+        # Words with a digit meet only themselves (_word_score: a near spelling scores 60 % of
+        # it, below the floor); the others are looked up by spelling and by prefix.
+        self._spelled = sorted(word for word in postings if not _has_digit(word))
+        self._near_cache: dict[str, tuple[str, ...]] = {}
+        self._names_cache: dict[str, frozenset[int]] = {}
+
+    @property
+    def size(self) -> int:
+        """Names (and SKUs) indexed."""
+        return len(self._owners)
+
+    def _near(self, word: str) -> tuple[str, ...]:
+        """The catalog's words that _word_score does not score 0 against this typed word."""
+        if _has_digit(word):
+            return (word,) if word in self._postings else ()
+        found = self._near_cache.get(word)
+        if found is not None:
+            return found
+        near = {
+            other
+            for other, _, _ in process.extract(
+                word,
+                self._spelled,
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=NEAR_SCORE,
+                limit=None,
+            )
+        }
+        if len(word) >= 4:  # a prefix scores 90 (_word_score)
+            start = bisect.bisect_left(self._spelled, word)
+            for other in self._spelled[start:]:
+                if not other.startswith(word):
+                    break
+                near.add(other)
+        found = tuple(sorted(near))
+        if len(self._near_cache) < 100_000:
+            self._near_cache[word] = found
+        return found
+
+    def _names_with(self, word: str) -> frozenset[int]:
+        """The names holding a word near this typed one (kept for common words)."""
+        found = self._names_cache.get(word)
+        if found is not None:
+            return found
+        names: set[int] = set()
+        for other in self._near(word):
+            names.update(self._postings[other])
+        found = frozenset(names)
+        if len(found) > COMMON:
+            if len(self._names_cache) >= KEPT_WORDS:
+                self._names_cache.pop(next(iter(self._names_cache), ""), None)
+            self._names_cache[word] = found
+        return found
+
+    def _narrow(self, query: list[str]) -> list[int]:
+        """The names where some typed word can score: those holding it or a near spelling.
+        When common words make them more than MOST_NAMES, the names holding every typed word
+        come first, then those missing one, then those holding the rarer words (WRatio's ties
+        go to the first)."""
+        wanted = [w for w in query if w not in _STOP] or query
+        sets = [self._names_with(word) for word in dict.fromkeys(wanted)]
+        if sum(len(names) for names in sets) <= MOST_NAMES:
+            return sorted(set().union(*sets))
+        sets.sort(key=len)  # intersections go through the smallest first
+        levels: list[frozenset[int]] = [frozenset.intersection(*sets)]
+        if 2 < len(sets) <= 8:
+            levels += [
+                frozenset.intersection(*(sets[:i] + sets[i + 1 :])) for i in range(len(sets))
+            ]
+        levels += sets
+        chosen: dict[int, None] = {}
+        for level in levels:
+            room = MOST_NAMES - len(chosen)
+            chosen.update(dict.fromkeys(islice((n for n in level if n not in chosen), room)))
+            if len(chosen) >= MOST_NAMES:
+                return list(chosen)
+        return sorted(chosen)  # all of them: in catalog order, as when they are few
 
     def _skus_in(self, words: str) -> list[int]:
         """Products whose SKU is the whole text, a word, or adjacent words of it."""
@@ -150,14 +266,20 @@ class Matcher:
         if skus:
             return ItemMatch(MatchKind.UNSURE, tuple(skus[:CANDIDATES]), (100.0,) * len(skus))
         query = words_of(words)
-        if not query or not self._texts:
+        if not query or not self._owners:
             return ItemMatch(MatchKind.NOT_FOUND)
+        narrowed = self._narrow(query)
         short = process.extract(
-            " ".join(query), self._texts, scorer=fuzz.WRatio, processor=None, limit=SHORT_LIST
+            " ".join(query),
+            [" ".join(self._words[index]) for index in narrowed],
+            scorer=fuzz.WRatio,
+            processor=None,
+            limit=SHORT_LIST,
         )
         best: dict[int, float] = {}
         offered: set[int] = set()
-        for _, _, index in short:
+        for _, _, position in short:
+            index = narrowed[position]
             owner = self._owners[index]
             score, hit = name_score(query, self._words[index])
             best[owner] = max(best.get(owner, 0.0), score)

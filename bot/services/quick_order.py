@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from enum import StrEnum
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.db import UnitOfWork
+from bot.db import Database, UnitOfWork
 from bot.domain.errors import (
     DraftIncomplete,
     InvalidInput,
@@ -19,6 +21,44 @@ from bot.domain.quick_order import QuickItem, QuickOrder, RejectedLine, read_qui
 from bot.services.base import Service
 from bot.services.cart import CartService, price_lines
 from bot.services.customer_admin import may_order_for
+
+
+class _Index:
+    """One database's matcher and the catalog version it was built from."""
+
+    def __init__(self) -> None:
+        self.matcher: Matcher | None = None
+        self.version: tuple[int, int] | None = None
+        self.builds = 0
+        self.lock = asyncio.Lock()
+
+
+_INDEXES: WeakKeyDictionary[Database, _Index] = WeakKeyDictionary()
+
+
+async def catalog_matcher(db: Database) -> Matcher:
+    """The matcher of the active catalog: built once (on a worker thread, the event loop keeps
+    serving), again only after a commit of ours changed products (Database.catalog_generation)
+    or another process wrote to the file (`orderdesk import` while the bot runs)."""
+    index = _INDEXES.setdefault(db, _Index())
+    async with index.lock:
+        async with db.reader() as uow:
+            # As of this snapshot: our commits are serial, and bump the generation before
+            # the next transaction begins.
+            version = (db.catalog_generation, await uow.catalog.others_commits())
+            if index.matcher is not None and index.version == version:
+                return index.matcher
+            entries = await uow.catalog.name_index()
+        index.matcher = await asyncio.to_thread(Matcher, entries)
+        index.version = version
+        index.builds += 1
+        return index.matcher
+
+
+def matcher_builds(db: Database) -> int:
+    """How many times the matcher of this database's catalog has been built."""
+    index = _INDEXES.get(db)
+    return index.builds if index is not None else 0
 
 
 class QuickView(BaseModel):
@@ -68,21 +108,28 @@ class QuickOrderService(Service):
     """Typed items → matched products → the cart (customers) or an order taken by phone (staff)."""
 
     async def _understand(
-        self, uow: UnitOfWork, text: str, language: Language, specials: dict[int, int]
+        self,
+        uow: UnitOfWork,
+        matcher: Matcher,
+        text: str,
+        language: Language,
+        specials: dict[int, int],
     ) -> QuickView:
         items, rejected = read_quick_order(text, self.config.checkout.max_quantity)
-        return await self._match(uow, items, rejected, language, specials)
+        return await self._match(uow, matcher, items, rejected, language, specials)
 
     async def _match(
         self,
         uow: UnitOfWork,
+        matcher: Matcher,
         items: list[QuickItem],
         rejected: list[RejectedLine],
         language: Language,
         specials: dict[int, int],
     ) -> QuickView:
-        matcher = Matcher(await uow.catalog.name_index())
-        order = QuickOrder.of(items, [matcher.match(item.words) for item in items], rejected)
+        # On a worker thread: the event loop keeps serving everyone else meanwhile.
+        matches = await asyncio.to_thread(lambda: [matcher.match(item.words) for item in items])
+        order = QuickOrder.of(items, matches, rejected)
         return await self._view(uow, order, language, specials)
 
     async def _view(
@@ -95,9 +142,10 @@ class QuickOrderService(Service):
 
     async def understand(self, user: User, text: str) -> QuickView:
         """What the person typed, matched against the active catalog, in their language."""
+        matcher = await catalog_matcher(self.db)
         async with self.db.reader() as uow:
             specials = await uow.customers.special_prices_of_user(user.id)
-            return await self._understand(uow, text, user.language, specials)
+            return await self._understand(uow, matcher, text, user.language, specials)
 
     async def offer(self, user: User, text: str) -> QuickView | None:
         """Free text typed outside any flow, as a quick order, if it reads as one: some item
@@ -108,9 +156,10 @@ class QuickOrderService(Service):
             return None
         if not any(item.qty_given for item in items):
             return None
+        matcher = await catalog_matcher(self.db)
         async with self.db.reader() as uow:
             specials = await uow.customers.special_prices_of_user(user.id)
-            view = await self._match(uow, items, rejected, user.language, specials)
+            view = await self._match(uow, matcher, items, rejected, user.language, specials)
         found = any(line.kind is not MatchKind.NOT_FOUND for line in view.order.lines)
         return view if found else None
 
@@ -122,10 +171,11 @@ class QuickOrderService(Service):
 
     async def understand_for(self, actor: User, customer_id: int, text: str) -> QuickView:
         """Lines typed by staff for a customer (their rep, or a manager), in staff's language."""
+        matcher = await catalog_matcher(self.db)
         async with self.db.unit_of_work() as uow:
             await may_order_for(uow, self.config, actor, customer_id, self.clock.now())
             specials = await uow.customers.special_prices(customer_id)
-            return await self._understand(uow, text, actor.language, specials)
+            return await self._understand(uow, matcher, text, actor.language, specials)
 
     async def view_for(self, actor: User, customer_id: int, order: QuickOrder) -> QuickView:
         """An order taken by phone after a pick; the actor is checked again."""
