@@ -23,6 +23,56 @@ def _product_columns(language: Language) -> str:
     )
 
 
+TRIGRAM = 3  # the shortest text the trigram index finds; shorter words are looked up by LIKE
+SHORT_SEARCH_CAP = 1000  # a 1-2 character search reads at most this many products
+TYPO_MIN = 5  # shorter words are only looked up as they are: one typo in four is too many
+TYPO_MAX = 40  # longer words are not looked up with a typo (the query grows with the length)
+# Search order before relevance: the exact SKU, then SKUs starting with the words.
+_SKU_FIRST = "(upper(p.sku) = upper(:exact)) DESC, (p.sku LIKE :prefix ESCAPE '\\') DESC"
+
+
+def _search_args(words: str, limit: int, offset: int) -> dict[str, object]:
+    return {
+        "exact": words,
+        "prefix": like_pattern(words).removeprefix("%"),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def phrase(text: str) -> str:
+    """An FTS5 query for the text literally (with the trigram tokenizer: as a substring)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def typo_query(words: str) -> str | None:
+    """An FTS5 query for text within about one typo of the words: a wrong, missing or extra
+    character, or two swapped ones. For each place in the words, the parts before and after
+    it (one character left out, or two for a swap) must both be in the text; parts shorter
+    than a trigram are left out, and a place whose parts keep fewer than all but three of
+    the words' characters is skipped. With several words, also all of them in any order.
+    None when there is nothing to look for (short or very long words)."""
+    if not TYPO_MIN <= len(words) <= TYPO_MAX:
+        return None
+    groups: list[tuple[str, ...]] = []
+    for width in (1, 2):
+        for i in range(len(words) - width + 1):
+            parts = tuple(
+                p.strip()
+                for p in (words[:i], words[i + width :])
+                if len(p.strip()) >= TRIGRAM
+            )
+            if parts and sum(map(len, parts)) >= max(TRIGRAM, len(words) - 3 - width):
+                groups.append(parts)
+    several = tuple(w for w in words.split() if len(w) >= TRIGRAM)
+    if len(several) > 1:
+        groups.append(several)
+    unique = list(dict.fromkeys(groups))
+    if not unique:
+        return None
+    return " OR ".join("(" + " AND ".join(map(phrase, g)) + ")" for g in unique)
+
+
 class Upserted(NamedTuple):
     """A product created or updated from the catalog: its id, and whether it was new."""
 
@@ -113,23 +163,69 @@ class CatalogRepository:
     async def search(
         self, words: str, language: Language, offset: int, limit: int
     ) -> Slice[Product]:
-        """Active products whose SKU or name in any language contains the words."""
-        pattern = like_pattern(words)
-        where = (
-            "p.active = 1 AND (p.sku LIKE :q ESCAPE '\\' OR p.name_en LIKE :q ESCAPE '\\'"
-            " OR p.name_zh LIKE :q ESCAPE '\\' OR p.name_ru LIKE :q ESCAPE '\\')"
-        )
+        """Active products whose SKU or name in any language contains the words (any letter
+        case); if none does, those within one typo of them (see typo_query). The exact SKU
+        first, then SKUs starting with the words, then by relevance (bm25), name and id.
+        limit 0: only how many there are."""
+        if len(words) < TRIGRAM:
+            return await self._search_short(words, language, offset, limit)
+        for match in (phrase(words), typo_query(words)):
+            if match is None:
+                continue
+            found = await self._search_index(match, words, language, offset, limit)
+            if found.total:
+                return found
+        return Slice([], 0)
+
+    async def _search_index(
+        self, match: str, words: str, language: Language, offset: int, limit: int
+    ) -> Slice[Product]:
+        """A page of the products the index finds for an FTS5 query, with their number."""
+        if limit > 0:
+            async with self._conn.execute(
+                f"SELECT {_product_columns(language)}, COUNT(*) OVER () AS total"
+                " FROM (SELECT rowid AS id, bm25(product_search) AS score FROM product_search"
+                "       WHERE product_search MATCH :match) h"
+                " JOIN products p ON p.id = h.id WHERE p.active = 1"
+                f" ORDER BY {_SKU_FIRST}, h.score, name, p.id LIMIT :limit OFFSET :offset",
+                _search_args(words, limit, offset) | {"match": match},
+            ) as cursor:
+                rows = await cursor.fetchall()
+            if rows or offset == 0:
+                return Slice(await self._with_tiers(rows), rows[0]["total"] if rows else 0)
         async with self._conn.execute(
-            f"SELECT COUNT(*) FROM products p WHERE {where}", {"q": pattern}
+            "SELECT COUNT(*) FROM product_search WHERE product_search MATCH ?", (match,)
         ) as cursor:
             total = (await cursor.fetchone() or (0,))[0]
+        return Slice([], total)
+
+    async def _search_short(
+        self, words: str, language: Language, offset: int, limit: int
+    ) -> Slice[Product]:
+        """Words too short for the trigram index (1-2 characters, e.g. "纸"): a LIKE over SKU
+        and names that stops after SHORT_SEARCH_CAP products (the total is at most that)."""
+        hits = (
+            "SELECT id FROM products WHERE active = 1 AND (sku LIKE :q ESCAPE '\\'"
+            " OR name_en LIKE :q ESCAPE '\\' OR name_zh LIKE :q ESCAPE '\\'"
+            " OR name_ru LIKE :q ESCAPE '\\') LIMIT :cap"
+        )
+        args = _search_args(words, limit, offset) | {
+            "q": like_pattern(words),
+            "cap": SHORT_SEARCH_CAP,
+        }
+        if limit <= 0:
+            async with self._conn.execute(f"SELECT COUNT(*) FROM ({hits})", args) as cursor:
+                return Slice([], (await cursor.fetchone() or (0,))[0])
         async with self._conn.execute(
-            f"SELECT {_product_columns(language)} FROM products p WHERE {where}"
-            " ORDER BY (p.sku = :exact) DESC, name, p.id LIMIT :limit OFFSET :offset",
-            {"q": pattern, "exact": words.upper(), "limit": limit, "offset": offset},
+            f"SELECT {_product_columns(language)}, COUNT(*) OVER () AS total"
+            f" FROM ({hits}) h JOIN products p ON p.id = h.id"
+            f" ORDER BY {_SKU_FIRST}, name, p.id LIMIT :limit OFFSET :offset",
+            args,
         ) as cursor:
             rows = await cursor.fetchall()
-        return Slice(await self._with_tiers(rows), total)
+        if rows or offset == 0:
+            return Slice(await self._with_tiers(rows), rows[0]["total"] if rows else 0)
+        return await self._search_short(words, language, 0, 0)
 
     async def products(self, ids: Sequence[int], language: Language) -> dict[int, Product]:
         """Products by id, active or not."""
