@@ -58,9 +58,7 @@ def typo_query(words: str) -> str | None:
     for width in (1, 2):
         for i in range(len(words) - width + 1):
             parts = tuple(
-                p.strip()
-                for p in (words[:i], words[i + width :])
-                if len(p.strip()) >= TRIGRAM
+                p.strip() for p in (words[:i], words[i + width :]) if len(p.strip()) >= TRIGRAM
             )
             if parts and sum(map(len, parts)) >= max(TRIGRAM, len(words) - 3 - width):
                 groups.append(parts)
