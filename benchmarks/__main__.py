@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.report import Row, load, table
 
-BENCHMARKS = ("throughput", "fanout", "scale", "reminder_scan", "web_chat")
+BENCHMARKS = ("throughput", "fanout", "scale", "reminder_scan", "search", "web_chat")
 ROOT = Path(__file__).resolve().parent.parent
 
 
