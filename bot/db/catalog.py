@@ -24,20 +24,11 @@ def _product_columns(language: Language) -> str:
 
 
 TRIGRAM = 3  # the shortest text the trigram index finds; shorter words are looked up by LIKE
-SHORT_SEARCH_CAP = 1000  # a 1-2 character search reads at most this many products
+# A search lists at most this many products (and says it found that many): more would be read
+# and ranked for every page, and nobody pages through them.
+SEARCH_CAP = 1000
 TYPO_MIN = 5  # shorter words are only looked up as they are: one typo in four is too many
 TYPO_MAX = 40  # longer words are not looked up with a typo (the query grows with the length)
-# Search order before relevance: the exact SKU, then SKUs starting with the words.
-_SKU_FIRST = "(upper(p.sku) = upper(:exact)) DESC, (p.sku LIKE :prefix ESCAPE '\\') DESC"
-
-
-def _search_args(words: str, limit: int, offset: int) -> dict[str, object]:
-    return {
-        "exact": words,
-        "prefix": like_pattern(words).removeprefix("%"),
-        "limit": limit,
-        "offset": offset,
-    }
 
 
 def phrase(text: str) -> str:
@@ -83,6 +74,8 @@ class CatalogRepository:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        # the last search's words, language and the connection's changes, and its order
+        self._searched: tuple[tuple[str, Language, int], list[int]] | None = None
 
     async def categories(self, language: Language) -> list[Category]:
         """Categories that have active products, in display order."""
@@ -163,67 +156,64 @@ class CatalogRepository:
     ) -> Slice[Product]:
         """Active products whose SKU or name in any language contains the words (any letter
         case); if none does, those within one typo of them (see typo_query). The exact SKU
-        first, then SKUs starting with the words, then by relevance (bm25), name and id.
-        limit 0: only how many there are."""
+        first, then SKUs starting with the words, then by relevance (bm25), name and id; at
+        most SEARCH_CAP of them (and the exact SKU). limit 0: only how many there are.
+        The order is worked out once per unit of work (the count and the page of /search)."""
+        ranked = await self._search_order(words, language)
+        page = ranked[offset : offset + limit] if limit > 0 else []
+        found = await self.products(page, language)
+        return Slice([found[i] for i in page if i in found], len(ranked))
+
+    async def _search_order(self, words: str, language: Language) -> list[int]:
+        key = (words, language, self._conn.total_changes)
+        if self._searched is not None and self._searched[0] == key:
+            return self._searched[1]
+        ranked: list[int] = []
         if len(words) < TRIGRAM:
-            return await self._search_short(words, language, offset, limit)
-        for match in (phrase(words), typo_query(words)):
-            if match is None:
-                continue
-            found = await self._search_index(match, words, language, offset, limit)
-            if found.total:
-                return found
-        return Slice([], 0)
+            # too short for the trigram index (1-2 characters, e.g. "纸"): a LIKE over SKU
+            # and names that stops after SEARCH_CAP products
+            ranked = await self._rank(
+                "SELECT id, 0 AS score FROM products WHERE active = 1"
+                " AND (sku LIKE :q ESCAPE '\\' OR name_en LIKE :q ESCAPE '\\'"
+                " OR name_zh LIKE :q ESCAPE '\\' OR name_ru LIKE :q ESCAPE '\\') LIMIT :cap",
+                {"q": like_pattern(words)},
+                words,
+                language,
+            )
+        for match in (phrase(words), typo_query(words)) if len(words) >= TRIGRAM else ():
+            if match is not None and not ranked:
+                # the first SEARCH_CAP hits in id order (ranking them all would read every
+                # hit) and the product with exactly that SKU, wherever it is
+                ranked = await self._rank(
+                    "SELECT rowid AS id, bm25(product_search) AS score FROM product_search"
+                    " WHERE product_search MATCH :match AND rowid IN"
+                    "  (SELECT id FROM products WHERE sku IN (:exact, upper(:exact)))"
+                    " UNION SELECT * FROM (SELECT rowid AS id, bm25(product_search) AS score"
+                    "  FROM product_search WHERE product_search MATCH :match LIMIT :cap)",
+                    {"match": match},
+                    words,
+                    language,
+                )
+        self._searched = (key, ranked)
+        return ranked
 
-    async def _search_index(
-        self, match: str, words: str, language: Language, offset: int, limit: int
-    ) -> Slice[Product]:
-        """A page of the products the index finds for an FTS5 query, with their number."""
-        if limit > 0:
-            async with self._conn.execute(
-                f"SELECT {_product_columns(language)}, COUNT(*) OVER () AS total"
-                " FROM (SELECT rowid AS id, bm25(product_search) AS score FROM product_search"
-                "       WHERE product_search MATCH :match) h"
-                " JOIN products p ON p.id = h.id WHERE p.active = 1"
-                f" ORDER BY {_SKU_FIRST}, h.score, name, p.id LIMIT :limit OFFSET :offset",
-                _search_args(words, limit, offset) | {"match": match},
-            ) as cursor:
-                rows = await cursor.fetchall()
-            if rows or offset == 0:
-                return Slice(await self._with_tiers(rows), rows[0]["total"] if rows else 0)
+    async def _rank(
+        self, hits: str, args: dict[str, object], words: str, language: Language
+    ) -> list[int]:
+        """Ids of the hits (a query of id and score, lower is better) in search order."""
         async with self._conn.execute(
-            "SELECT COUNT(*) FROM product_search WHERE product_search MATCH ?", (match,)
+            f"SELECT p.id FROM ({hits}) h JOIN products p ON p.id = h.id WHERE p.active = 1"
+            " ORDER BY (upper(p.sku) = upper(:exact)) DESC,"
+            " (p.sku LIKE :prefix ESCAPE '\\') DESC,"
+            f" h.score, {localized('name', language, 'p')}, p.id",
+            args
+            | {
+                "exact": words,
+                "prefix": like_pattern(words).removeprefix("%"),
+                "cap": SEARCH_CAP,
+            },
         ) as cursor:
-            total = (await cursor.fetchone() or (0,))[0]
-        return Slice([], total)
-
-    async def _search_short(
-        self, words: str, language: Language, offset: int, limit: int
-    ) -> Slice[Product]:
-        """Words too short for the trigram index (1-2 characters, e.g. "纸"): a LIKE over SKU
-        and names that stops after SHORT_SEARCH_CAP products (the total is at most that)."""
-        hits = (
-            "SELECT id FROM products WHERE active = 1 AND (sku LIKE :q ESCAPE '\\'"
-            " OR name_en LIKE :q ESCAPE '\\' OR name_zh LIKE :q ESCAPE '\\'"
-            " OR name_ru LIKE :q ESCAPE '\\') LIMIT :cap"
-        )
-        args = _search_args(words, limit, offset) | {
-            "q": like_pattern(words),
-            "cap": SHORT_SEARCH_CAP,
-        }
-        if limit <= 0:
-            async with self._conn.execute(f"SELECT COUNT(*) FROM ({hits})", args) as cursor:
-                return Slice([], (await cursor.fetchone() or (0,))[0])
-        async with self._conn.execute(
-            f"SELECT {_product_columns(language)}, COUNT(*) OVER () AS total"
-            f" FROM ({hits}) h JOIN products p ON p.id = h.id"
-            f" ORDER BY {_SKU_FIRST}, name, p.id LIMIT :limit OFFSET :offset",
-            args,
-        ) as cursor:
-            rows = await cursor.fetchall()
-        if rows or offset == 0:
-            return Slice(await self._with_tiers(rows), rows[0]["total"] if rows else 0)
-        return await self._search_short(words, language, 0, 0)
+            return [r[0] for r in await cursor.fetchall()]
 
     async def products(self, ids: Sequence[int], language: Language) -> dict[int, Product]:
         """Products by id, active or not."""
