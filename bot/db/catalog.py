@@ -39,20 +39,18 @@ def phrase(text: str) -> str:
 def typo_query(words: str) -> str | None:
     """An FTS5 query for text within about one typo of the words: a wrong, missing or extra
     character, or two swapped ones. For each place in the words, the parts before and after
-    it (one character left out, or two for a swap) must both be in the text; parts shorter
-    than a trigram are left out, and a place whose parts keep fewer than all but three of
-    the words' characters is skipped. With several words, also all of them in any order.
+    two characters there must both be in the text (that also covers one wrong, missing or
+    extra character there); parts shorter than a trigram are left out, and a place whose
+    parts keep fewer than all but five of the words' characters is skipped. With several
+    words, also all of them in any order. bm25 ranks text matching more of these higher.
     None when there is nothing to look for (short or very long words)."""
     if not TYPO_MIN <= len(words) <= TYPO_MAX:
         return None
     groups: list[tuple[str, ...]] = []
-    for width in (1, 2):
-        for i in range(len(words) - width + 1):
-            parts = tuple(
-                p.strip() for p in (words[:i], words[i + width :]) if len(p.strip()) >= TRIGRAM
-            )
-            if parts and sum(map(len, parts)) >= max(TRIGRAM, len(words) - 3 - width):
-                groups.append(parts)
+    for i in range(len(words) - 1):
+        parts = tuple(p.strip() for p in (words[:i], words[i + 2 :]) if len(p.strip()) >= TRIGRAM)
+        if parts and sum(map(len, parts)) >= max(TRIGRAM, len(words) - 5):
+            groups.append(parts)
     several = tuple(w for w in words.split() if len(w) >= TRIGRAM)
     if len(several) > 1:
         groups.append(several)
