@@ -52,7 +52,7 @@ QUERIES = [  # (what, words, language)
 
 def products(n: int) -> list[tuple[object, ...]]:
     """Rows of the products table: id, sku, category, names in three languages, price, time."""
-    rng, rows = random.Random(SEED), []
+    rng, rows = random.Random(SEED), list[tuple[object, ...]]()
     for pid in range(1, n + 1):
         (en, zh, ru), (c_en, c_zh, c_ru) = rng.choice(KINDS), rng.choice(COLOURS)
         size, model = rng.choice(SIZES), rng.randint(1000, 9999)

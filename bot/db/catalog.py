@@ -31,6 +31,24 @@ TYPO_MIN = 5  # shorter words are only looked up as they are: one typo in four i
 TYPO_MAX = 40  # longer words are not looked up with a typo (the query grows with the length)
 
 
+# What /search ranks, as (id, score) rows (lower scores first). Words of 3+ characters: the
+# first SEARCH_CAP hits of the trigram index in id order (ranking all would read every hit)
+# and the product with exactly that SKU, wherever it is; each with its bm25 score.
+_INDEX_HITS = (
+    "SELECT rowid AS id, bm25(product_search) AS score FROM product_search"
+    " WHERE product_search MATCH :match AND rowid IN"
+    "  (SELECT id FROM products WHERE sku IN (:exact, upper(:exact)))"
+    " UNION SELECT * FROM (SELECT rowid AS id, bm25(product_search) AS score"
+    "  FROM product_search WHERE product_search MATCH :match LIMIT :cap)"
+)
+# Shorter words: a LIKE over SKU and names, stopping at SEARCH_CAP products.
+_SHORT_HITS = (
+    "SELECT id, 0 AS score FROM products WHERE active = 1"
+    " AND (sku LIKE :q ESCAPE '\\' OR name_en LIKE :q ESCAPE '\\'"
+    " OR name_zh LIKE :q ESCAPE '\\' OR name_ru LIKE :q ESCAPE '\\') LIMIT :cap"
+)
+
+
 def phrase(text: str) -> str:
     """An FTS5 query for the text literally (with the trigram tokenizer: as a substring)."""
     return '"' + text.replace('"', '""') + '"'
@@ -168,30 +186,11 @@ class CatalogRepository:
             return self._searched[1]
         ranked: list[int] = []
         if len(words) < TRIGRAM:
-            # too short for the trigram index (1-2 characters, e.g. "纸"): a LIKE over SKU
-            # and names that stops after SEARCH_CAP products
-            ranked = await self._rank(
-                "SELECT id, 0 AS score FROM products WHERE active = 1"
-                " AND (sku LIKE :q ESCAPE '\\' OR name_en LIKE :q ESCAPE '\\'"
-                " OR name_zh LIKE :q ESCAPE '\\' OR name_ru LIKE :q ESCAPE '\\') LIMIT :cap",
-                {"q": like_pattern(words)},
-                words,
-                language,
-            )
-        for match in (phrase(words), typo_query(words)) if len(words) >= TRIGRAM else ():
-            if match is not None and not ranked:
-                # the first SEARCH_CAP hits in id order (ranking them all would read every
-                # hit) and the product with exactly that SKU, wherever it is
-                ranked = await self._rank(
-                    "SELECT rowid AS id, bm25(product_search) AS score FROM product_search"
-                    " WHERE product_search MATCH :match AND rowid IN"
-                    "  (SELECT id FROM products WHERE sku IN (:exact, upper(:exact)))"
-                    " UNION SELECT * FROM (SELECT rowid AS id, bm25(product_search) AS score"
-                    "  FROM product_search WHERE product_search MATCH :match LIMIT :cap)",
-                    {"match": match},
-                    words,
-                    language,
-                )
+            ranked = await self._rank(_SHORT_HITS, {"q": like_pattern(words)}, words, language)
+        else:
+            for match in (phrase(words), typo_query(words)):
+                if match is not None and not ranked:
+                    ranked = await self._rank(_INDEX_HITS, {"match": match}, words, language)
         self._searched = (key, ranked)
         return ranked
 
