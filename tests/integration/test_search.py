@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.db import Database
+from bot.db.catalog import SEARCH_CAP
 from bot.domain.models import Language, Product
 from bot.services import Services
 
@@ -140,3 +141,20 @@ async def test_the_upgrade_indexes_the_products_already_there(tmp_path: Path) ->
         assert await found(db, "глобус", Language.RU) == ["OLD-1"]
     finally:
         await db.close()
+
+
+async def test_a_broad_search_lists_at_most_the_cap_and_still_the_exact_sku_first(
+    db: Database,
+) -> None:
+    await db.connection.executemany(
+        "INSERT INTO products (sku, category_id, name_en, price, updated_at)"
+        " VALUES (?, (SELECT MIN(id) FROM categories), ?, 100, ?)",
+        [(f"W-{n:05d}", f"Widget {n}", T) for n in range(SEARCH_CAP + 100)],
+    )
+    await add(db, "WIDGET", "Spare part")  # the newest product: beyond the first SEARCH_CAP hits
+    async with db.reader() as uow:
+        page = await uow.catalog.search("widget", Language.EN, 0, 5)
+        last = await uow.catalog.search("widget", Language.EN, SEARCH_CAP - 2, 5)
+    assert page.total == SEARCH_CAP + 1
+    assert [p.sku for p in page.items][:1] == ["WIDGET"]
+    assert len(last.items) == 3 and last.total == SEARCH_CAP + 1
