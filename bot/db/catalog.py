@@ -27,6 +27,7 @@ TRIGRAM = 3  # the shortest text the trigram index finds; shorter words are look
 # A search lists at most this many products (and says it found that many): more would be read
 # and ranked for every page, and nobody pages through them.
 SEARCH_CAP = 1000
+SHORT_SEARCH_CAP = 200  # the same for 1-2 characters, read by a LIKE over the table: fewer
 TYPO_MIN = 5  # shorter words are only looked up as they are: one typo in four is too many
 TYPO_MAX = 40  # longer words are not looked up with a typo (the query grows with the length)
 
@@ -41,7 +42,7 @@ _INDEX_HITS = (
     " UNION SELECT * FROM (SELECT rowid AS id, bm25(product_search) AS score"
     "  FROM product_search WHERE product_search MATCH :match LIMIT :cap)"
 )
-# Shorter words: a LIKE over SKU and names, stopping at SEARCH_CAP products.
+# Shorter words: a LIKE over SKU and names, stopping at SHORT_SEARCH_CAP products.
 _SHORT_HITS = (
     "SELECT id, 0 AS score FROM products WHERE active = 1"
     " AND (sku LIKE :q ESCAPE '\\' OR name_en LIKE :q ESCAPE '\\'"
@@ -173,8 +174,9 @@ class CatalogRepository:
         """Active products whose SKU or name in any language contains the words (any letter
         case); if none does, those within one typo of them (see typo_query). The exact SKU
         first, then SKUs starting with the words, then by relevance (bm25), name and id; at
-        most SEARCH_CAP of them (and the exact SKU). limit 0: only how many there are.
-        The order is worked out once per unit of work (the count and the page of /search)."""
+        most SEARCH_CAP of them (and the exact SKU; SHORT_SEARCH_CAP for 1-2 characters).
+        limit 0: only how many there are. The order is worked out once per unit of work (the
+        count and the page of /search)."""
         ranked = await self._search_order(words, language)
         page = ranked[offset : offset + limit] if limit > 0 else []
         found = await self.products(page, language)
@@ -186,7 +188,8 @@ class CatalogRepository:
             return self._searched[1]
         ranked: list[int] = []
         if len(words) < TRIGRAM:
-            ranked = await self._rank(_SHORT_HITS, {"q": like_pattern(words)}, words, language)
+            args = {"q": like_pattern(words), "cap": SHORT_SEARCH_CAP}
+            ranked = await self._rank(_SHORT_HITS, args, words, language)
         else:
             for match in (phrase(words), typo_query(words)):
                 if match is not None and not ranked:
@@ -203,12 +206,12 @@ class CatalogRepository:
             " ORDER BY (upper(p.sku) = upper(:exact)) DESC,"
             " (p.sku LIKE :prefix ESCAPE '\\') DESC,"
             f" h.score, {localized('name', language, 'p')}, p.id",
-            args
-            | {
+            {
                 "exact": words,
                 "prefix": like_pattern(words).removeprefix("%"),
                 "cap": SEARCH_CAP,
-            },
+            }
+            | args,
         ) as cursor:
             return [r[0] for r in await cursor.fetchall()]
 
