@@ -13,7 +13,15 @@ from pathlib import Path
 
 from benchmarks.report import Row, load, table
 
-BENCHMARKS = ("throughput", "fanout", "scale", "reminder_scan", "web_chat", "quick_order")
+BENCHMARKS = (
+    "throughput",
+    "fanout",
+    "scale",
+    "reminder_scan",
+    "search",
+    "quick_order",
+    "web_chat",
+)
 ROOT = Path(__file__).resolve().parent.parent
 
 

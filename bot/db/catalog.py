@@ -25,6 +25,62 @@ def _product_columns(language: Language) -> str:
     )
 
 
+TRIGRAM = 3  # the shortest text the trigram index finds; shorter words are looked up by LIKE
+# A search lists at most this many products (and says it found that many): more would be read
+# and ranked for every page, and nobody pages through them.
+SEARCH_CAP = 1000
+SHORT_SEARCH_CAP = 200  # the same for 1-2 characters, read by a LIKE over the table: fewer
+TYPO_MIN = 5  # shorter words are only looked up as they are: one typo in four is too many
+TYPO_MAX = 40  # longer words are not looked up with a typo (the query grows with the length)
+
+
+# What /search ranks, as (id, score) rows (lower scores first). Words of 3+ characters: the
+# first SEARCH_CAP hits of the trigram index in id order (ranking all would read every hit)
+# and the product with exactly that SKU, wherever it is; each with its bm25 score.
+_INDEX_HITS = (
+    "SELECT rowid AS id, bm25(product_search) AS score FROM product_search"
+    " WHERE product_search MATCH :match AND rowid IN"
+    "  (SELECT id FROM products WHERE sku IN (:exact, upper(:exact)))"
+    " UNION SELECT * FROM (SELECT rowid AS id, bm25(product_search) AS score"
+    "  FROM product_search WHERE product_search MATCH :match LIMIT :cap)"
+)
+# Shorter words: a LIKE over SKU and names, stopping at SHORT_SEARCH_CAP products.
+_SHORT_HITS = (
+    "SELECT id, 0 AS score FROM products WHERE active = 1"
+    " AND (sku LIKE :q ESCAPE '\\' OR name_en LIKE :q ESCAPE '\\'"
+    " OR name_zh LIKE :q ESCAPE '\\' OR name_ru LIKE :q ESCAPE '\\') LIMIT :cap"
+)
+
+
+def phrase(text: str) -> str:
+    """An FTS5 query for the text literally (with the trigram tokenizer: as a substring)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def typo_query(words: str) -> str | None:
+    """An FTS5 query for text within about one typo of the words: a wrong, missing or extra
+    character, or two swapped ones. For each place in the words, the parts before and after
+    two characters there must both be in the text (that also covers one wrong, missing or
+    extra character there); parts shorter than a trigram are left out, and a place whose
+    parts keep fewer than all but five of the words' characters is skipped. With several
+    words, also all of them in any order. bm25 ranks text matching more of these higher.
+    None when there is nothing to look for (short or very long words)."""
+    if not TYPO_MIN <= len(words) <= TYPO_MAX:
+        return None
+    groups: list[tuple[str, ...]] = []
+    for i in range(len(words) - 1):
+        parts = tuple(p.strip() for p in (words[:i], words[i + 2 :]) if len(p.strip()) >= TRIGRAM)
+        if parts and sum(map(len, parts)) >= max(TRIGRAM, len(words) - 5):
+            groups.append(parts)
+    several = tuple(w for w in words.split() if len(w) >= TRIGRAM)
+    if len(several) > 1:
+        groups.append(several)
+    unique = list(dict.fromkeys(groups))
+    if not unique:
+        return None
+    return " OR ".join("(" + " AND ".join(map(phrase, g)) + ")" for g in unique)
+
+
 class Upserted(NamedTuple):
     """A product created or updated from the catalog: its id, and whether it was new."""
 
@@ -49,6 +105,8 @@ class CatalogRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         self.products_changed = False  # a product written (the catalog's generation, on commit)
+        # the last search's words, language and the connection's changes, and its order
+        self._searched: tuple[tuple[str, Language, int], list[int]] | None = None
 
     async def categories(self, language: Language) -> list[Category]:
         """Categories that have active products, in display order."""
@@ -127,23 +185,49 @@ class CatalogRepository:
     async def search(
         self, words: str, language: Language, offset: int, limit: int
     ) -> Slice[Product]:
-        """Active products whose SKU or name in any language contains the words."""
-        pattern = like_pattern(words)
-        where = (
-            "p.active = 1 AND (p.sku LIKE :q ESCAPE '\\' OR p.name_en LIKE :q ESCAPE '\\'"
-            " OR p.name_zh LIKE :q ESCAPE '\\' OR p.name_ru LIKE :q ESCAPE '\\')"
-        )
+        """Active products whose SKU or name in any language contains the words (any letter
+        case); if none does, those within one typo of them (see typo_query). The exact SKU
+        first, then SKUs starting with the words, then by relevance (bm25), name and id; at
+        most SEARCH_CAP of them (and the exact SKU; SHORT_SEARCH_CAP for 1-2 characters).
+        limit 0: only how many there are. The order is worked out once per unit of work (the
+        count and the page of /search)."""
+        ranked = await self._search_order(words, language)
+        page = ranked[offset : offset + limit] if limit > 0 else []
+        found = await self.products(page, language)
+        return Slice([found[i] for i in page if i in found], len(ranked))
+
+    async def _search_order(self, words: str, language: Language) -> list[int]:
+        key = (words, language, self._conn.total_changes)
+        if self._searched is not None and self._searched[0] == key:
+            return self._searched[1]
+        ranked: list[int] = []
+        if len(words) < TRIGRAM:
+            args = {"q": like_pattern(words), "cap": SHORT_SEARCH_CAP}
+            ranked = await self._rank(_SHORT_HITS, args, words, language)
+        else:
+            for match in (phrase(words), typo_query(words)):
+                if match is not None and not ranked:
+                    ranked = await self._rank(_INDEX_HITS, {"match": match}, words, language)
+        self._searched = (key, ranked)
+        return ranked
+
+    async def _rank(
+        self, hits: str, args: dict[str, object], words: str, language: Language
+    ) -> list[int]:
+        """Ids of the hits (a query of id and score, lower is better) in search order."""
         async with self._conn.execute(
-            f"SELECT COUNT(*) FROM products p WHERE {where}", {"q": pattern}
+            f"SELECT p.id FROM ({hits}) h JOIN products p ON p.id = h.id WHERE p.active = 1"
+            " ORDER BY (upper(p.sku) = upper(:exact)) DESC,"
+            " (p.sku LIKE :prefix ESCAPE '\\') DESC,"
+            f" h.score, {localized('name', language, 'p')}, p.id",
+            {
+                "exact": words,
+                "prefix": like_pattern(words).removeprefix("%"),
+                "cap": SEARCH_CAP,
+            }
+            | args,
         ) as cursor:
-            total = (await cursor.fetchone() or (0,))[0]
-        async with self._conn.execute(
-            f"SELECT {_product_columns(language)} FROM products p WHERE {where}"
-            " ORDER BY (p.sku = :exact) DESC, name, p.id LIMIT :limit OFFSET :offset",
-            {"q": pattern, "exact": words.upper(), "limit": limit, "offset": offset},
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return Slice(await self._with_tiers(rows), total)
+            return [r[0] for r in await cursor.fetchall()]
 
     async def products(self, ids: Sequence[int], language: Language) -> dict[int, Product]:
         """Products by id, active or not."""
