@@ -376,11 +376,20 @@ def check_finished(bot: BotProcess, j: Journey) -> None:
     assert (first, first + second) == (5000, total), rows
 
 
-def notices(j: Journey) -> list[tuple[int | None, tuple[str, ...], int]]:
+# The rep's approval card, as sent or as edited once the order was decided.
+NEW_OR_DECIDED = ("🆕 A new order waits for your decision.", "Decided: ✅ approved by")
+
+
+def has(text: str, words: tuple[str | tuple[str, ...], ...]) -> bool:
+    """Every word is in the text (a tuple of words: any one of them)."""
+    return all(w in text if isinstance(w, str) else any(x in text for x in w) for w in words)
+
+
+def notices(j: Journey) -> list[tuple[int | None, tuple[str | tuple[str, ...], ...], int]]:
     """What the journey tells other people (chat, texts that all appear, how many times)."""
     n = j.number
     return [
-        (REP, ("🆕 A new order waits for your decision.", n), 1),
+        (REP, (NEW_OR_DECIDED, n), 1),
         (None, (f"Your order {n} is approved",), 1),
         (WAREHOUSE, ("An approved order is ready to pick.", n), 1),
         (None, ("is on its way", n), 2),
@@ -400,10 +409,12 @@ async def check_notices(bot: BotProcess, j: Journey, kills: int) -> list[str]:
     doubles = []
     for chat, words, wanted in notices(j):
         said = [bot_text(m) for m in bot.fake.bot_messages(chat or j.customer)]
-        got = sum(1 for text in said if all(w in text for w in words))
+        got = sum(1 for text in said if has(text, words))
         assert wanted <= got <= wanted + kills, f"{words}: {got} in chat {chat}, {kills} kills"
         if got > wanted:
-            doubles.append(f"{words[0]} ×{got - wanted}")
+            doubles.append(
+                f"{words[-1] if isinstance(words[0], tuple) else words[0]} ×{got - wanted}"
+            )
     return doubles
 
 
