@@ -145,9 +145,7 @@ class BusinessService(Service):
         if user is None or customer is None:
             if asked.ask is Ask.QUICK:
                 return None  # small talk from a stranger is the seller's to answer
-            language = Language.from_telegram(
-                language_code, self.config.business.default_language
-            )
+            language = Language.from_telegram(language_code, self.config.business.default_language)
             answer: BusinessAnswer | None = BusinessAnswer(
                 connection_id=connection_id, chat_id=chat_id, said=Said.REGISTER, language=language
             )
