@@ -100,7 +100,7 @@ async def _reply(context: BotContext, found: BusinessAnswer) -> None:
     if found.said is Said.REGISTER:
         screen = business_views.register(t, username)
     elif found.said is Said.ORDERS and found.orders is not None:
-        screen = business_views.as_answer(t, order_views.order_list(t, found.orders), username)
+        screen = business_views.orders(t, found.orders, username)
     elif found.said is Said.ORDER and found.detail is not None:
         detail = order_views.order_detail(t, context.config, found.detail)
         screen = business_views.as_answer(t, detail, username)

@@ -102,7 +102,7 @@ class BusinessService(Service):
                 return None
         return user
 
-    async def seller_wrote(self, connection_id: str, chat_id: int, title: str, text: str) -> None:
+    async def _seller_wrote(self, connection_id: str, chat_id: int, title: str, text: str) -> None:
         """The seller's own message in a customer chat: "/orderdesk off|on" switches OrderDesk
         in that chat; anything else is theirs alone."""
         on = read_switch(text)
@@ -129,15 +129,19 @@ class BusinessService(Service):
         text: str,
     ) -> BusinessAnswer | None:
         """What to answer a customer's message in a business chat; None to stay silent (not
-        ours to answer, switched off, or not a question OrderDesk answers)."""
+        ours to answer, switched off, or not a question OrderDesk answers). The seller's own
+        messages are never answered ("/orderdesk off|on" switches the chat)."""
         async with self.db.reader() as uow:
             connection = await uow.business.by_connection_id(connection_id)
             chat = await uow.business.chat(connection.id, chat_id) if connection else None
             user = await uow.users.by_telegram_id(writer)
             customer = await uow.customers.by_user(user.id) if user else None
+        if connection is not None and writer == connection.telegram_user_id:
+            await self._seller_wrote(connection_id, chat_id, title, text)
+            return None
         if connection is None or not connection.answers or (chat is not None and not chat.on):
             return None
-        if writer == connection.telegram_user_id or await self._owner(connection) is None:
+        if await self._owner(connection) is None:
             return None
         asked = read_ask(text)
         if asked is None:

@@ -7,10 +7,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.business import BusinessChat, Connection, quick_payload
 from bot.domain.errors import DomainError
+from bot.domain.models import Order, Page
 from bot.i18n import Texts
 from bot.services.business import Overview
 from bot.services.quick_order import QuickView
-from bot.ui import quick_order_views
+from bot.ui import labels, order_views, quick_order_views
 from bot.ui.callbacks import pack
 from bot.ui.errors import describe
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
@@ -45,6 +46,19 @@ def register(t: Texts, bot_username: str) -> Screen:
 def as_answer(t: Texts, screen: Screen, bot_username: str) -> Screen:
     """A screen of the bot's own chat as a business answer: its text, one link into the bot."""
     return Screen(screen.text, _open(t, bot_link(bot_username)))
+
+
+def orders(t: Texts, page: Page[Order], bot_username: str) -> Screen:
+    """The customer's newest orders as /orders lists them, in text (no buttons here)."""
+    head = order_views.order_list(t, page).text
+    items = [
+        f"{labels.status(t, o.status)} · <b>{o.number}</b> · {t.money(o.totals.total)}"
+        for o in page.items
+    ]
+    tail = t._("Send an order number to see that order.") if items else ""
+    return Screen(
+        fit(head, items, tail, t._("… and %(n)d more lines")), _open(t, bot_link(bot_username))
+    )
 
 
 def problem(t: Texts, error: DomainError, bot_username: str) -> Screen:
