@@ -5,9 +5,13 @@ the whole connection; everything else in those chats is left to the seller."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from tests.conversations.conftest import Team, query
+from bot.clock import FixedClock
+from bot.db import Database
+from tests.conftest import make_config
+from tests.conversations.conftest import ADMIN, Team, query
 from tests.conversations.test_finance import delivered_order
 from tests.conversations.test_orders_flow import place
 from tests.harness import Harness
@@ -229,3 +233,27 @@ async def test_forged_and_stale_business_buttons_change_nothing(team: Team) -> N
     assert (await connections(bot), await chats(bot)) == before
     denied = await query(bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'denied'")
     assert denied[0][0] >= 5
+
+
+async def test_a_customer_flooding_the_sellers_chat_gets_a_burst_then_silence(
+    db: Database, clock: FixedClock
+) -> None:
+    await db.close()
+    config = make_config(
+        db.path, business={"admins": [ADMIN]}, telegram={"flood_burst": 20, "flood_per_second": 5}
+    )
+    bot = await Harness(config, clock).start()
+    try:
+        seller = bot.fake.create_user("Sue", user_id=ADMIN)
+        cid = await bot.connect_business(seller)
+        ann = bot.user("Ann")
+        await bot.register(ann)
+        clock.advance(timedelta(minutes=1))  # her tokens back after registering
+        replies = [len(await bot.business_text(cid, ann, "status")) for _ in range(100)]
+        assert sum(replies) == 20 and replies[:20] == [1] * 20
+        assert not any("Slow down" in str(m.get("text")) for m in bot.fake.bot_messages(ann))
+        assert all(
+            "Slow down" not in str(m.get("text")) for m in bot.fake.business.messages(cid, ann)
+        )
+    finally:
+        await bot.stop()
