@@ -164,7 +164,8 @@ class BusinessService(Service):
             answer = await self._answer(blank, user, asked.ask, asked.number, text)
         if answer is None:
             return None
-        async with self.db.unit_of_work(claims_update=True) as uow:
+        # Not the update's purpose: one delivered again after a crash is answered again.
+        async with self.db.unit_of_work(claims_update=False) as uow:
             await uow.business.seen(connection.id, chat_id, title[:64], self.clock.now())
             await uow.commit()
         return answer
