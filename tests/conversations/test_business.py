@@ -257,3 +257,13 @@ async def test_a_customer_flooding_the_sellers_chat_gets_a_burst_then_silence(
         )
     finally:
         await bot.stop()
+
+
+async def test_a_failure_in_a_business_chat_is_never_told_anywhere(team: Team) -> None:
+    bot, ann = team.bot, team.customer
+    cid = await bot.connect_business(team.manager)
+    own_chat = len(bot.fake.bot_messages(ann))
+    bot.fake.inject(400, method="sendMessage", description="Bad Request: something odd")
+    assert await bot.business_text(cid, ann, "status") == []
+    assert len(bot.fake.bot_messages(ann)) == own_chat, "no apology in the bot's own chat"
+    assert len(await bot.business_text(cid, ann, "status")) == 1, "the next one is answered"
