@@ -726,7 +726,7 @@ class FakeTelegram:
             "can_join_groups": True,
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
-            "can_connect_to_business": False,
+            "can_connect_to_business": True,  # sandbox/business.py
             "has_main_web_app": False,
         }
 

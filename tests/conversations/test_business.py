@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.app import ALLOWED_UPDATES
 from bot.clock import FixedClock
 from bot.db import Database
 from tests.conftest import make_config
@@ -267,3 +268,7 @@ async def test_a_failure_in_a_business_chat_is_never_told_anywhere(team: Team) -
     assert await bot.business_text(cid, ann, "status") == []
     assert len(bot.fake.bot_messages(ann)) == own_chat, "no apology in the bot's own chat"
     assert len(await bot.business_text(cid, ann, "status")) == 1, "the next one is answered"
+
+
+def test_polling_asks_for_business_updates() -> None:
+    assert {"business_connection", "business_message"} <= set(ALLOWED_UPDATES)
