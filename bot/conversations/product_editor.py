@@ -31,14 +31,16 @@ from bot.domain.models import Unit
 from bot.domain.parsing import parse_money
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import on_press
 from bot.services.product_editor import (
     check_photo,
     parse_deposit_percent,
     parse_text,
     parse_tiers,
 )
+from bot.ui import actions
 from bot.ui import product_editor_views as views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui.callbacks import BadCallback, parse, pattern
 
 DRAFT = "product_editor"
 STEPS = (
@@ -320,13 +322,20 @@ def build() -> ConversationHandler[BotContext]:
     """The product editor conversation."""
     entry = [
         CommandHandler("products", start),
-        CallbackQueryHandler(start, pattern=r"^pe:list$"),
-        CallbackQueryHandler(open_card, pattern=r"^pe:card:"),
-        CallbackQueryHandler(toggle, pattern=r"^pe:(on|off):"),
-        CallbackQueryHandler(add, pattern=r"^pe:add$"),
-        CallbackQueryHandler(edit, pattern=r"^pe:ed:"),
-        CallbackQueryHandler(categories, pattern=r"^pe:cats$"),
-        CallbackQueryHandler(name_category, pattern=r"^pe:(cr:|cn$)"),
+        on_press(start, actions.ProductEditor.LIST),
+        on_press(open_card, actions.ProductEditor.CARD),
+        CallbackQueryHandler(
+            toggle, pattern=pattern(actions.ProductEditor.RESTORE, actions.ProductEditor.WITHDRAW)
+        ),
+        on_press(add, actions.ProductEditor.ADD),
+        on_press(edit, actions.ProductEditor.EDIT),
+        on_press(categories, actions.ProductEditor.CATEGORIES),
+        CallbackQueryHandler(
+            name_category,
+            pattern=pattern(
+                actions.ProductEditor.RENAME_CATEGORY, actions.ProductEditor.NEW_CATEGORY
+            ),
+        ),
     ]
     return conversation(
         "product_editor",
@@ -334,8 +343,16 @@ def build() -> ConversationHandler[BotContext]:
         states={
             State.LIST: [MessageHandler(TEXT, search)],
             State.STEP: [
-                CallbackQueryHandler(pressed, pattern=r"^pe:(skip|cat|unit|pre)"),
-                CallbackQueryHandler(save, pattern=r"^pe:save$"),
+                CallbackQueryHandler(
+                    pressed,
+                    pattern=pattern(
+                        actions.ProductEditor.SKIP,
+                        actions.ProductEditor.CATEGORY,
+                        actions.ProductEditor.UNIT,
+                        actions.ProductEditor.PREORDER,
+                    ),
+                ),
+                on_press(save, actions.ProductEditor.SAVE),
                 MessageHandler(PHOTOS, got_photo),
                 MessageHandler(TEXT, got_text),
                 MessageHandler(NOT_COMMAND, not_understood),

@@ -22,9 +22,10 @@ from bot.domain.parsing import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, send, show
+from bot.handlers.routes import data_of
 from bot.services.customers import Detail
-from bot.ui import profile_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui import actions, profile_views
+from bot.ui.callbacks import BadCallback
 from bot.ui.screen import Screen
 
 
@@ -47,7 +48,7 @@ async def open_profile(update: Update, context: BotContext) -> State:
 
 async def pressed(update: Update, context: BotContext) -> int:
     """prf:<action>: a button of the profile or of its address list (old ones too)."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     customers, t = context.services.customers, context.t
     if cb.action == "done":
         await customers.profile(context.person)  # registered customers only
@@ -141,7 +142,7 @@ def build() -> ConversationHandler[BotContext]:
         states={
             State.MENU: [button],
             State.NAME: typed(got_name),
-            State.COMPANY: typed(got_company, (r"^prf:nocomp$", pressed)),
+            State.COMPANY: typed(got_company, (actions.Profile.NO_COMPANY, pressed)),
             State.PHONE: phone_step(got_phone),
             State.ADDRESS: typed(got_address),
         },

@@ -6,7 +6,7 @@ import re
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Callback,
@@ -19,9 +19,10 @@ from bot.conversations.common import (
 from bot.domain.quick_order import QuickOrder
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.quick_order import QuickView
-from bot.ui import quick_order_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui import actions, quick_order_views
+from bot.ui.callbacks import Action, BadCallback
 
 DRAFT = "quick_order"
 
@@ -67,7 +68,7 @@ async def got_items(update: Update, context: BotContext) -> State:
 
 async def picked(update: Update, context: BotContext) -> State:
     """qo:pk:<line>:<product>: one of the candidates offered for an unsure line."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     order = _load(context).choose(cb.number(0), cb.number(1))
     await answer(update)
     return await _review(
@@ -77,7 +78,7 @@ async def picked(update: Update, context: BotContext) -> State:
 
 async def skipped(update: Update, context: BotContext) -> State:
     """qo:no:<line>: none of the candidates; the line is left out."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     order = _load(context).skip(cb.number(0))
     await answer(update)
     return await _review(
@@ -120,11 +121,11 @@ async def offer(update: Update, context: BotContext) -> bool:
 
 
 # The review's buttons also enter the flow: an order offered for free text (see offer) has them.
-REVIEW_BUTTONS: tuple[tuple[str, Callback], ...] = (
-    (r"^qo:pk:", picked),
-    (r"^qo:no:", skipped),
-    (r"^qo:add$", add),
-    (r"^qo:re$", again),
+REVIEW_BUTTONS: tuple[tuple[Action, Callback], ...] = (
+    (actions.QuickOrder.PICK, picked),
+    (actions.QuickOrder.NONE, skipped),
+    (actions.QuickOrder.ADD, add),
+    (actions.QuickOrder.RETYPE, again),
 )
 
 
@@ -134,9 +135,9 @@ def build() -> ConversationHandler[BotContext]:
         "quick_order",
         entry_points=[
             CommandHandler("quick", start),
-            CallbackQueryHandler(start, pattern=r"^qo:start$"),
-            *(CallbackQueryHandler(callback, pattern=p) for p, callback in REVIEW_BUTTONS),
-            CallbackQueryHandler(abort, pattern=r"^qo:x$"),
+            on_press(start, actions.QuickOrder.START),
+            *(on_press(callback, action) for action, callback in REVIEW_BUTTONS),
+            on_press(abort, actions.QuickOrder.CANCEL),
         ],
         states={
             State.ITEMS: typed(got_items),
@@ -144,6 +145,6 @@ def build() -> ConversationHandler[BotContext]:
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^qo:x$"),
+            on_press(abort, actions.QuickOrder.CANCEL),
         ],
     )

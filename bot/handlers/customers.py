@@ -7,8 +7,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of
 from bot.ui import customer_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui.callbacks import BadCallback
 
 
 async def customer_command(update: Update, context: BotContext) -> None:
@@ -21,7 +22,7 @@ async def customer_command(update: Update, context: BotContext) -> None:
 
 async def customer_button(update: Update, context: BotContext) -> None:
     """cus:v|tr|pt|rp|ra|rm|sp|sr:<customer>[:…]."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     admin, t, person = context.services.customer_admin, context.t, context.person
     customer_id = cb.number(0)
     if cb.action == "v":

@@ -12,8 +12,9 @@ from bot.domain.errors import InvalidInput
 from bot.domain.reports import Period, PeriodKind
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of
 from bot.ui import charts, report_views
-from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.screen import Screen
 
 CHART_FILE = "sales.png"
@@ -62,7 +63,7 @@ async def _chart(update: Update, context: BotContext, period: Period) -> None:
 async def report_button(update: Update, context: BotContext) -> None:
     """rpt:h (periods), rpt:p:<today|week|month> (the views of a period),
     rpt:v:<view>:<first day>:<last day> (one view)."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     reports, t, person = context.services.reports, context.t, context.person
     if cb.action == "h":
         await reports.check(person)

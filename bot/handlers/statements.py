@@ -21,9 +21,10 @@ from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, statement_file, uploading
 from bot.handlers.outbox import sender_of
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of
 from bot.services.statements import StatementView
 from bot.ui import statement_views
-from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.screen import Screen
 from bot.ui.statement_views import FileFormat
 
@@ -64,7 +65,7 @@ def _format(cb: Callback) -> FileFormat:
 async def statement_button(update: Update, context: BotContext) -> None:
     """stm:v:<customer>:<first>:<last> shows a statement; stm:f:…:<pdf|xlsx> sends it as a
     file."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     if cb.action not in ("v", "f"):
         raise BadCallback(cb.action)
     customer_id, period = cb.number(0), _period(cb)

@@ -10,8 +10,9 @@ from bot.domain.stock import StockProblem, StockRefused, parse_adjust, parse_rec
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, uploading
 from bot.handlers.render import answer, say, show
+from bot.handlers.routes import data_of
 from bot.ui import stock_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui.callbacks import BadCallback
 
 MAX_SEARCH = 60
 
@@ -60,7 +61,7 @@ async def stock_command(update: Update, context: BotContext) -> None:
 
 async def stock_button(update: Update, context: BotContext) -> None:
     """stk:p:<page> pages the report; stk:x sends it as XLSX."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     if cb.action not in ("p", "x"):
         raise BadCallback(cb.action)
     page = cb.number(0, high=10_000) if cb.action == "p" else 0
