@@ -279,15 +279,15 @@ async def earlier_button(update: Update, context: BotContext) -> State:
     is told which step the checkout is at, and that step is shown."""
     cb = data_of(update)
     steps = {
-        "dl": delivery_chosen,
-        "ad": address_chosen,
-        "dt": date_chosen,
-        "pt": term_chosen,
-        "nt": note_skipped,
-        "ed": edit_step if cb.args else edit_menu,
+        actions.Checkout.DELIVERY: delivery_chosen,
+        actions.Checkout.ADDRESS: address_chosen,
+        actions.Checkout.DATE: date_chosen,
+        actions.Checkout.TERM: term_chosen,
+        actions.Checkout.NOTE: note_skipped,
+        actions.Checkout.EDIT: edit,
     }
     try:
-        return await steps[cb.action](update, context)
+        return await steps[actions.Checkout(cb.action)](update, context)
     except (OptionNotOffered, InvalidInput, BadCallback):
         state = await _next(update, context, _load(context))
         await answer(
@@ -310,7 +310,7 @@ async def abort(update: Update, context: BotContext) -> int:
 async def after_checkout(update: Update, context: BotContext) -> None:
     """co: buttons outside a checkout: a repeated Confirm finds its order, others have expired."""
     cb = data_of(update)
-    if cb.action == "ok":
+    if cb.action == actions.Checkout.CONFIRM:
         order = await context.services.checkout.submitted_by_token(context.person, cb.text(0))
         if order is not None:
             await answer(update)

@@ -102,7 +102,7 @@ async def picked(update: Update, context: BotContext) -> State:
     cb = data_of(update)
     draft = get_draft(context, DRAFT)
     order = QuickOrder.model_validate(draft.get("quick") or {"lines": []})
-    if cb.action == "pk":
+    if cb.action == actions.OrderFor.PICK:
         order = order.choose(cb.number(0), cb.number(1))
     else:
         order = order.skip(cb.number(0))

@@ -34,7 +34,7 @@ async def ask(update: Update, context: BotContext) -> State:
     product = await context.services.catalog.product(cb.number(0), context.person.language)
     cart = await context.services.cart.view(context.person)
     current = next((x.qty for x in cart.lines if x.product_id == product.id), 0)
-    replace = cb.action == "set"
+    replace = cb.action == actions.Cart.SET
     context.user_data[DRAFT] = {"product_id": product.id, "set": replace}  # type: ignore[index]
     await answer(update)
     maximum = context.config.checkout.max_quantity

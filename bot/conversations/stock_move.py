@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     conversation,
@@ -27,9 +27,9 @@ from bot.domain.stock import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.handlers.routes import data_of
+from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, stock_views
-from bot.ui.callbacks import BadCallback, pattern
+from bot.ui.callbacks import BadCallback
 
 DRAFT = "stock_move"
 MAX_WORDS = 60
@@ -46,7 +46,7 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> State:
     """stk:r (receive) or stk:a (adjust): only for who may move stock; ask the product."""
-    receive = data_of(update).action == "r"
+    receive = data_of(update).action == actions.Stock.RECEIVE
     action = "receipt" if receive else "adjustment"
     await context.services.stock.check(context.person, Permission.RECEIVE_STOCK, action)
     context.user_data[DRAFT] = {"receive": receive}  # type: ignore[index]
@@ -157,11 +157,7 @@ def build() -> ConversationHandler[BotContext]:
     """The receive / adjust conversation."""
     return conversation(
         "stock_move",
-        entry_points=[
-            CallbackQueryHandler(
-                start, pattern=pattern(actions.Stock.RECEIVE, actions.Stock.ADJUST)
-            )
-        ],
+        entry_points=[on_press(start, actions.Stock.RECEIVE, actions.Stock.ADJUST)],
         states={
             State.PRODUCT: typed(got_words, (actions.Stock.PICK, picked)),
             State.QUANTITY: typed(got_quantity),

@@ -23,19 +23,16 @@ from bot.handlers.render import answer, reply, send
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions
 from bot.ui import online_payment_views as views
-from bot.ui.callbacks import BadCallback
 
 log = logging.getLogger(__name__)
 
 
 async def pay_button(update: Update, context: BotContext) -> None:
     """ipay:go:<order id>: a Telegram invoice for what the customer's order asks now."""
-    cb = data_of(update)
-    if cb.action != "go":
-        raise BadCallback(cb.action)
+    order_id = data_of(update).number(0)
     t = context.t
     try:
-        offer = await context.services.online_payments.offer(context.person, cb.number(0))
+        offer = await context.services.online_payments.offer(context.person, order_id)
     except DomainError as error:
         await reply(update, context, views.refused(t, error))
         return

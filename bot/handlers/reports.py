@@ -6,14 +6,14 @@ import asyncio
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.errors import InvalidInput
 from bot.domain.reports import Period, PeriodKind
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.handlers.routes import data_of
-from bot.ui import charts, report_views
+from bot.handlers.routes import data_of, routes
+from bot.ui import actions, charts, report_views
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.screen import Screen
 
@@ -60,43 +60,63 @@ async def _chart(update: Update, context: BotContext, period: Period) -> None:
     )
 
 
-async def report_button(update: Update, context: BotContext) -> None:
-    """rpt:h (periods), rpt:p:<today|week|month> (the views of a period),
-    rpt:v:<view>:<first day>:<last day> (one view)."""
+async def periods(update: Update, context: BotContext) -> None:
+    """rpt:h: which period."""
+    await context.services.reports.check(context.person)
+    await _show(update, context, report_views.periods(context.t))
+
+
+async def period_menu(update: Update, context: BotContext) -> None:
+    """rpt:p:<today|week|month>: the views of a period."""
+    kind, reports = data_of(update).text(0), context.services.reports
+    if kind not in (PeriodKind.TODAY, PeriodKind.WEEK, PeriodKind.MONTH):
+        raise BadCallback(kind)
+    await reports.check(context.person)
+    await _show(update, context, report_views.menu(context.t, reports.period(PeriodKind(kind))))
+
+
+async def _top(update: Update, context: BotContext, period: Period) -> None:
+    value = await context.services.reports.top(context.person, period)
+    await _show(update, context, report_views.top(context.t, value))
+
+
+async def _by_rep(update: Update, context: BotContext, period: Period) -> None:
+    by_rep = await context.services.reports.sales_by_rep(context.person, period)
+    await _show(update, context, report_views.by_rep(context.t, by_rep))
+
+
+async def _kpis(update: Update, context: BotContext, period: Period) -> None:
+    value = await context.services.reports.kpis(context.person, period)
+    await _show(update, context, report_views.kpis(context.t, value))
+
+
+async def _ratings(update: Update, context: BotContext, period: Period) -> None:
+    rated = await context.services.reports.ratings(context.person, period)
+    await _show(update, context, report_views.ratings(context.t, rated))
+
+
+# The views a rpt:v button names (codes as in report_views.VIEWS).
+VIEWS = {"s": _chart, "t": _top, "r": _by_rep, "k": _kpis, "f": _ratings}
+
+
+async def view(update: Update, context: BotContext) -> None:
+    """rpt:v:<view>:<first day>:<last day>: one view of a period."""
     cb = data_of(update)
-    reports, t, person = context.services.reports, context.t, context.person
-    if cb.action == "h":
-        await reports.check(person)
-        await _show(update, context, report_views.periods(t))
-    elif cb.action == "p":
-        kind = cb.text(0)
-        if kind not in (PeriodKind.TODAY, PeriodKind.WEEK, PeriodKind.MONTH):
-            raise BadCallback(kind)
-        await reports.check(person)
-        await _show(update, context, report_views.menu(t, reports.period(PeriodKind(kind))))
-    elif cb.action == "v":
-        view, period = cb.text(0), _period(cb)
-        if view == "s":
-            await _chart(update, context, period)
-        elif view == "t":
-            await _show(update, context, report_views.top(t, await reports.top(person, period)))
-        elif view == "r":
-            by_rep = await reports.sales_by_rep(person, period)
-            await _show(update, context, report_views.by_rep(t, by_rep))
-        elif view == "k":
-            await _show(update, context, report_views.kpis(t, await reports.kpis(person, period)))
-        elif view == "f":
-            rated = await reports.ratings(person, period)
-            await _show(update, context, report_views.ratings(t, rated))
-        else:
-            raise BadCallback(view)
-    else:
-        raise BadCallback(cb.action)
+    code, period = cb.text(0), _period(cb)
+    if code not in VIEWS:
+        raise BadCallback(code)
+    await VIEWS[code](update, context, period)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """/report and its buttons (rpt:c, other dates, is a conversation)."""
     return [
         CommandHandler("report", report_command),
-        CallbackQueryHandler(report_button, pattern=r"^rpt:(h|p|v)(:|$)"),
+        *routes(
+            {
+                actions.Report.HOME: periods,
+                actions.Report.PERIOD: period_menu,
+                actions.Report.VIEW: view,
+            }
+        ),
     ]

@@ -16,8 +16,8 @@ from bot.ui.callbacks import BadCallback
 async def choice_button(update: Update, context: BotContext) -> None:
     """sht:c:<shortage>:<choice>."""
     cb = data_of(update)
-    if cb.action != "c" or cb.text(1) not in ShortageChoice._value2member_map_:
-        raise BadCallback(cb.action)
+    if cb.text(1) not in ShortageChoice._value2member_map_:
+        raise BadCallback(cb.text(1))
     outcome = await context.services.shortages.choose(
         context.person, cb.number(0), ShortageChoice(cb.text(1))
     )
