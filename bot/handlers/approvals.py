@@ -30,17 +30,19 @@ async def approve(update: Update, context: BotContext) -> None:
     """apv:ok:<order id>: the customer and warehouse are told."""
     order_id = data_of(update).number(0)
     await context.services.approvals.approve(context.person, order_id)
-    await answer(update, context.t._("Approved."))
-    await _show_card(
-        update, context, await context.services.approvals.card(context.person, order_id)
-    )
+    await _decided(update, context, order_id, context.t._("Approved."))
 
 
 async def escalate(update: Update, context: BotContext) -> None:
     """apv:esc:<order id>: the managers are told."""
     order_id = data_of(update).number(0)
     await context.services.approvals.escalate(context.person, order_id)
-    await answer(update, context.t._("Sent to the sales managers."))
+    await _decided(update, context, order_id, context.t._("Sent to the sales managers."))
+
+
+async def _decided(update: Update, context: BotContext, order_id: int, said: str) -> None:
+    """Say what was done, then the order's card as it now is."""
+    await answer(update, said)
     await _show_card(
         update, context, await context.services.approvals.card(context.person, order_id)
     )

@@ -75,37 +75,40 @@ async def period_menu(update: Update, context: BotContext) -> None:
     await _show(update, context, report_views.menu(context.t, reports.period(PeriodKind(kind))))
 
 
-async def _top(update: Update, context: BotContext, period: Period) -> None:
-    value = await context.services.reports.top(context.person, period)
-    await _show(update, context, report_views.top(context.t, value))
+async def _top(context: BotContext, period: Period) -> Screen:
+    return report_views.top(context.t, await context.services.reports.top(context.person, period))
 
 
-async def _by_rep(update: Update, context: BotContext, period: Period) -> None:
-    by_rep = await context.services.reports.sales_by_rep(context.person, period)
-    await _show(update, context, report_views.by_rep(context.t, by_rep))
+async def _by_rep(context: BotContext, period: Period) -> Screen:
+    sales = await context.services.reports.sales_by_rep(context.person, period)
+    return report_views.by_rep(context.t, sales)
 
 
-async def _kpis(update: Update, context: BotContext, period: Period) -> None:
-    value = await context.services.reports.kpis(context.person, period)
-    await _show(update, context, report_views.kpis(context.t, value))
+async def _kpis(context: BotContext, period: Period) -> Screen:
+    return report_views.kpis(
+        context.t, await context.services.reports.kpis(context.person, period)
+    )
 
 
-async def _ratings(update: Update, context: BotContext, period: Period) -> None:
+async def _ratings(context: BotContext, period: Period) -> Screen:
     rated = await context.services.reports.ratings(context.person, period)
-    await _show(update, context, report_views.ratings(context.t, rated))
+    return report_views.ratings(context.t, rated)
 
 
-# The views a rpt:v button names (codes as in report_views.VIEWS).
-VIEWS = {"s": _chart, "t": _top, "r": _by_rep, "k": _kpis, "f": _ratings}
+# The views a rpt:v button names besides the chart ("s"; codes as in report_views.VIEWS).
+SCREENS = {"t": _top, "r": _by_rep, "k": _kpis, "f": _ratings}
 
 
 async def view(update: Update, context: BotContext) -> None:
     """rpt:v:<view>:<first day>:<last day>: one view of a period."""
     cb = data_of(update)
     code, period = cb.text(0), _period(cb)
-    if code not in VIEWS:
+    if code == "s":
+        await _chart(update, context, period)
+    elif code in SCREENS:
+        await _show(update, context, await SCREENS[code](context, period))
+    else:
         raise BadCallback(code)
-    await VIEWS[code](update, context, period)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -11,7 +11,6 @@ from bot.services.fulfilment import PickList
 from bot.ui import actions, labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
-from bot.ui.units import quantity
 
 DATE_BUTTONS = 6
 
@@ -53,14 +52,7 @@ def pick_list(
     elif notice:
         head.insert(0, t._("🆕 An approved order is ready to pick."))
     items = [
-        t._("• %(sku)s %(name)s — %(qty)s (shipped %(shipped)s)")
-        % {
-            "sku": esc(x.sku),
-            "name": esc(clip(x.name, 50)),
-            "qty": quantity(t, x.qty, x.unit),
-            "shipped": quantity(t, x.shipped_qty, x.unit),
-        }
-        for x in value.lines
+        labels.shipped_item(t, x.sku, x.name, x.qty, x.shipped_qty, x.unit) for x in value.lines
     ]
     tail = [shipment_line(t, s) for s in value.shipments]
     text = fit("\n".join(head) + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))

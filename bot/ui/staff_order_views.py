@@ -14,7 +14,6 @@ from bot.ui.callbacks import BadCallback, Callback, day_arg, pack
 from bot.ui.finance_views import money_lines
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
 from bot.ui.shipping_views import shipment_line
-from bot.ui.units import quantity
 
 ACTIONS: dict[AuditAction | str, str] = {
     AuditAction.SHIPMENT: N_("shipment recorded"),
@@ -71,13 +70,7 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         ]
     else:
         items = [
-            t._("• %(sku)s %(name)s — %(qty)s (shipped %(shipped)s)")
-            % {
-                "sku": esc(x.sku),
-                "name": esc(clip(x.name, 50)),
-                "qty": quantity(t, x.qty, x.unit),
-                "shipped": quantity(t, x.shipped_qty, x.unit),
-            }
+            labels.shipped_item(t, x.sku, x.name, x.qty, x.shipped_qty, x.unit)
             for x in value.detail.lines
         ]
     tail = [shipment_line(t, s) for s in value.shipments]
