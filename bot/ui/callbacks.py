@@ -26,8 +26,10 @@ class Action(StrEnum):
 
     area: ClassVar[str]
 
-    def __init_subclass__(cls, *, area: str = "", **kwargs: object) -> None:
+    def __init_subclass__(cls, *, area: str, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
+        if not area or ":" in area:
+            raise TypeError(f"{cls.__name__}: an area code is needed, without ':'")
         cls.area = area
 
 

@@ -139,3 +139,15 @@ def test_staff_order_page_fits_with_the_longest_filter() -> None:
         late=True,
     )
     assert len(page_data(found, 100_000).encode()) <= MAX_BYTES
+
+
+def test_an_area_needs_its_code() -> None:
+    with pytest.raises(TypeError):
+
+        class Nameless(Action):  # no area=
+            X = "x"
+
+    with pytest.raises(TypeError, match="area code"):
+
+        class Colon(Action, area="a:b"):
+            X = "x"
