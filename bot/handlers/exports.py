@@ -11,13 +11,12 @@ import asyncio
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain.errors import InvalidInput
 from bot.domain.exports import Dataset, ExportPeriod, Preset
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, uploading
 from bot.handlers.render import answer, reply, show
-from bot.handlers.routes import data_of, redraw, routes
+from bot.handlers.routes import data_of, period_of, redraw, routes
 from bot.ui import actions, export_files, export_views
 from bot.ui.callbacks import BadCallback, Callback
 
@@ -34,17 +33,6 @@ def dataset_of(cb: Callback) -> Dataset:
     if value not in Dataset._value2member_map_:
         raise BadCallback(value)
     return Dataset(value)
-
-
-def _period(cb: Callback) -> ExportPeriod:
-    """The period a button carries: its first and last day."""
-    start, end = cb.day(1), cb.day(2)
-    if start is None or end is None:
-        raise BadCallback("an export needs its period")
-    try:
-        return ExportPeriod.of(start, end)
-    except InvalidInput:
-        raise BadCallback("not a period") from None
 
 
 def _format(cb: Callback) -> export_files.Format:
@@ -92,7 +80,7 @@ async def dataset(update: Update, context: BotContext) -> None:
 async def period(update: Update, context: BotContext) -> None:
     """exp:p:<data>:<first>:<last>: which format."""
     cb = data_of(update)
-    chosen, days = dataset_of(cb), _period(cb)
+    chosen, days = dataset_of(cb), period_of(cb, ExportPeriod.of)
     await context.services.staff.check(context.person, Permission.EXPORT, "export")
     await redraw(update, context, export_views.formats(context.t, chosen, days))
 
@@ -100,7 +88,7 @@ async def period(update: Update, context: BotContext) -> None:
 async def export_file(update: Update, context: BotContext) -> None:
     """exp:f:<data>:<first>:<last>:<xlsx|csv>: the file."""
     cb = data_of(update)
-    await _send(update, context, dataset_of(cb), _period(cb), cb)
+    await _send(update, context, dataset_of(cb), period_of(cb, ExportPeriod.of), cb)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -8,13 +8,12 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain.errors import InvalidInput
 from bot.domain.reports import Period, PeriodKind
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.handlers.routes import data_of, routes
+from bot.handlers.routes import data_of, period_of, routes
 from bot.ui import actions, charts, report_views
-from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.callbacks import BadCallback
 from bot.ui.screen import Screen
 
 CHART_FILE = "sales.png"
@@ -24,17 +23,6 @@ async def report_command(update: Update, context: BotContext) -> None:
     """/report: which period (managers and admins)."""
     await context.services.reports.check(context.person)
     await show(update, context, report_views.periods(context.t))
-
-
-def _period(cb: Callback) -> Period:
-    """The period a view button carries: its first and last day."""
-    start, end = cb.day(1), cb.day(2)
-    if start is None or end is None:
-        raise BadCallback("a view needs its period")
-    try:
-        return Period(start, end)
-    except InvalidInput:
-        raise BadCallback("not a period") from None
 
 
 async def _show(update: Update, context: BotContext, screen: Screen) -> None:
@@ -102,7 +90,7 @@ SCREENS = {"t": _top, "r": _by_rep, "k": _kpis, "f": _ratings}
 async def view(update: Update, context: BotContext) -> None:
     """rpt:v:<view>:<first day>:<last day>: one view of a period."""
     cb = data_of(update)
-    code, period = cb.text(0), _period(cb)
+    code, period = cb.text(0), period_of(cb, Period)
     if code == "s":
         await _chart(update, context, period)
     elif code in SCREENS:

@@ -14,14 +14,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, JobQueue
 
 from bot.config import Config
-from bot.domain.errors import InvalidInput
 from bot.domain.reports import Period
 from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, statement_file, uploading
 from bot.handlers.outbox import sender_of
 from bot.handlers.render import answer
-from bot.handlers.routes import data_of, redraw, routes
+from bot.handlers.routes import data_of, period_of, redraw, routes
 from bot.services.statements import StatementView
 from bot.ui import actions, statement_views
 from bot.ui.callbacks import BadCallback, Callback
@@ -44,17 +43,6 @@ def screen(context: BotContext, view: StatementView) -> Screen:
     return statement_views.statement(context.t, view, presets(context))
 
 
-def _period(cb: Callback) -> Period:
-    """The days a button carries."""
-    start, end = cb.day(1), cb.day(2)
-    if start is None or end is None:
-        raise BadCallback("a statement needs its period")
-    try:
-        return Period(start, end)
-    except InvalidInput:
-        raise BadCallback("not a period") from None
-
-
 def _format(cb: Callback) -> FileFormat:
     value = cb.text(3)
     if value not in FileFormat._value2member_map_:
@@ -65,7 +53,7 @@ def _format(cb: Callback) -> FileFormat:
 async def view(update: Update, context: BotContext) -> None:
     """stm:v:<customer>:<first>:<last>: a statement in the chat."""
     cb = data_of(update)
-    customer_id, period = cb.number(0), _period(cb)
+    customer_id, period = cb.number(0), period_of(cb, Period)
     value = await context.services.statements.statement(context.person, customer_id, period)
     await redraw(update, context, screen(context, value))
 
@@ -73,7 +61,7 @@ async def view(update: Update, context: BotContext) -> None:
 async def send_file(update: Update, context: BotContext) -> None:
     """stm:f:<customer>:<first>:<last>:<pdf|xlsx>: the statement as a file."""
     cb = data_of(update)
-    customer_id, period, fmt = cb.number(0), _period(cb), _format(cb)
+    customer_id, period, fmt = cb.number(0), period_of(cb, Period), _format(cb)
     value = await context.services.statements.statement(context.person, customer_id, period)
     await answer(update)
     await uploading(update, context)
