@@ -7,7 +7,7 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     conversation,
@@ -24,10 +24,10 @@ from bot.domain.product_match import MatchKind
 from bot.domain.quick_order import QuickOrder, typed_as_sku_lines
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, send_below, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.checkout import CheckoutDraft
 from bot.services.quick_order import QuickView
-from bot.ui import customer_views, quick_order_views
-from bot.ui.callbacks import parse
+from bot.ui import actions, customer_views, quick_order_views
 from bot.ui.screen import Screen
 
 DRAFT = "order_for"
@@ -50,7 +50,7 @@ def _items(draft: dict[str, Any]) -> list[tuple[str, int]]:
 
 async def start(update: Update, context: BotContext) -> State:
     """ob:go:<customer>: the customer's rep or a manager; ask the lines."""
-    customer_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    customer_id = data_of(update).number(0)
     card = await context.services.customer_admin.card(context.person, customer_id)
     await context.services.checkout.preview_for(context.person, customer_id, [])
     context.user_data[DRAFT] = {"customer": customer_id, "name": card.customer.name}  # type: ignore[index]
@@ -82,7 +82,9 @@ async def _resolve(update: Update, context: BotContext, view: QuickView) -> Stat
     draft = get_draft(context, DRAFT)
     if not view.order.resolved:
         draft["quick"] = view.order.model_dump(mode="json")
-        await show(update, context, quick_order_views.understood(context.t, view, "ob"))
+        await show(
+            update, context, quick_order_views.understood(context.t, view, actions.OrderFor)
+        )
         return State.PICK
     draft.pop("quick", None)
     items = view.sku_items()
@@ -97,10 +99,10 @@ async def _resolve(update: Update, context: BotContext, view: QuickView) -> Stat
 
 async def picked(update: Update, context: BotContext) -> State:
     """ob:pk:<line>:<product> (one of the candidates offered) or ob:no:<line> (none of them)."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     draft = get_draft(context, DRAFT)
     order = QuickOrder.model_validate(draft.get("quick") or {"lines": []})
-    if cb.action == "pk":
+    if cb.action == actions.OrderFor.PICK:
         order = order.choose(cb.number(0), cb.number(1))
     else:
         order = order.skip(cb.number(0))
@@ -117,7 +119,7 @@ async def _card(context: BotContext) -> Any:
 
 async def delivery_chosen(update: Update, context: BotContext) -> State:
     """ob:dl:<code>."""
-    code = parse(update.callback_query.data if update.callback_query else None).text(0)
+    code = data_of(update).text(0)
     method = context.config.delivery_method(code)
     if method is None:
         raise OptionNotOffered()
@@ -140,7 +142,7 @@ async def _to_term(update: Update, context: BotContext, address: str) -> State:
 
 async def address_chosen(update: Update, context: BotContext) -> State:
     """ob:ad:<id>: one of the customer's saved addresses."""
-    wanted = parse(update.callback_query.data if update.callback_query else None).number(0)
+    wanted = data_of(update).number(0)
     card = await _card(context)
     match = next((a for a in card.addresses if a.id == wanted), None)
     if match is None:
@@ -156,7 +158,7 @@ async def address_typed(update: Update, context: BotContext) -> State:
 
 async def term_chosen(update: Update, context: BotContext) -> State:
     """ob:pt:<code>: a term allowed to the customer."""
-    code = parse(update.callback_query.data if update.callback_query else None).text(0)
+    code = data_of(update).text(0)
     card = await _card(context)
     if code not in {term.code for term, ok in card.terms if ok}:
         raise OptionNotOffered()
@@ -200,17 +202,19 @@ def build() -> ConversationHandler[BotContext]:
     """The order-by-phone conversation."""
     return conversation(
         "order_for",
-        entry_points=[CallbackQueryHandler(start, pattern=r"^ob:go:")],
+        entry_points=[on_press(start, actions.OrderFor.START)],
         states={
             State.ITEMS: typed(got_items),
-            State.PICK: typed(got_items, (r"^ob:(pk|no):", picked)),
-            State.DELIVERY: pressed((r"^ob:dl:", delivery_chosen)),
-            State.ADDRESS: typed(address_typed, (r"^ob:ad:", address_chosen)),
-            State.TERM: pressed((r"^ob:pt:", term_chosen)),
-            State.CONFIRM: pressed((r"^ob:ok$", place)),
+            State.PICK: typed(
+                got_items, (actions.OrderFor.PICK, picked), (actions.OrderFor.NONE, picked)
+            ),
+            State.DELIVERY: pressed((actions.OrderFor.DELIVERY, delivery_chosen)),
+            State.ADDRESS: typed(address_typed, (actions.OrderFor.ADDRESS, address_chosen)),
+            State.TERM: pressed((actions.OrderFor.TERM, term_chosen)),
+            State.CONFIRM: pressed((actions.OrderFor.PLACE, place)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^ob:x$"),
+            on_press(abort, actions.OrderFor.CANCEL),
         ],
     )

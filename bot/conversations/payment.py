@@ -9,7 +9,7 @@ from datetime import date
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     conversation,
@@ -25,8 +25,9 @@ from bot.domain.payments import Method
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import finance_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, finance_views
+from bot.ui.callbacks import BadCallback
 
 DRAFT = "payment"
 
@@ -79,7 +80,7 @@ async def got_number(update: Update, context: BotContext) -> State:
 
 async def order_chosen(update: Update, context: BotContext) -> State:
     """pay:o:<order>: one of the customer's unpaid orders."""
-    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    order_id = data_of(update).number(0)
     await answer(update)
     return await _ask_amount(update, context, order_id=order_id)
 
@@ -108,7 +109,7 @@ async def full_amount(update: Update, context: BotContext) -> State:
 
 async def got_method(update: Update, context: BotContext) -> State:
     """pay:m:<method>."""
-    value = parse(update.callback_query.data if update.callback_query else None).text(0)
+    value = data_of(update).text(0)
     if value not in Method._value2member_map_:
         raise BadCallback(value)
     get_draft(context, DRAFT)["method"] = value
@@ -174,17 +175,17 @@ def build() -> ConversationHandler[BotContext]:
         entry_points=[
             CommandHandler("payment", start),
             # "💰 Record payment" under an invoice or a customer's "I've paid".
-            CallbackQueryHandler(order_chosen, pattern=r"^pay:o:"),
+            on_press(order_chosen, actions.Payment.ORDER),
         ],
         states={
-            State.NUMBER: typed(got_number, (r"^pay:o:", order_chosen)),
-            State.AMOUNT: typed(got_amount, (r"^pay:full$", full_amount)),
-            State.METHOD: pressed((r"^pay:m:", got_method)),
-            State.DATE: typed(got_date, (r"^pay:d:today$", today)),
-            State.CONFIRM: pressed((r"^pay:ok$", record)),
+            State.NUMBER: typed(got_number, (actions.Payment.ORDER, order_chosen)),
+            State.AMOUNT: typed(got_amount, (actions.Payment.FULL, full_amount)),
+            State.METHOD: pressed((actions.Payment.METHOD, got_method)),
+            State.DATE: typed(got_date, (actions.Payment.TODAY, today)),
+            State.CONFIRM: pressed((actions.Payment.CONFIRM, record)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^pay:x$"),
+            on_press(abort, actions.Payment.CANCEL),
         ],
     )

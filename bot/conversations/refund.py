@@ -7,7 +7,7 @@ from datetime import date
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     conversation,
@@ -23,8 +23,9 @@ from bot.domain.parsing import parse_date, parse_money
 from bot.domain.payments import Method
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import refund_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, refund_views
+from bot.ui.callbacks import BadCallback
 
 DRAFT = "refund"
 
@@ -74,7 +75,7 @@ async def got_number(update: Update, context: BotContext) -> State:
 
 async def order_chosen(update: Update, context: BotContext) -> State:
     """rfd:o:<order>: from finance's refund-due notice or the /refund list (re-authorised)."""
-    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    order_id = data_of(update).number(0)
     # A new message: the notice (maybe in finance's group) stays as it was. Answered after:
     # a refusal (not finance, nothing due) is the press's alert.
     state = await _ask_amount(update, context, order_id=order_id, new=True)
@@ -106,7 +107,7 @@ async def full_amount(update: Update, context: BotContext) -> State:
 
 async def got_method(update: Update, context: BotContext) -> State:
     """rfd:m:<method>."""
-    value = parse(update.callback_query.data if update.callback_query else None).text(0)
+    value = data_of(update).text(0)
     if value not in Method._value2member_map_:
         raise BadCallback(value)
     get_draft(context, DRAFT)["method"] = value
@@ -168,17 +169,17 @@ def build() -> ConversationHandler[BotContext]:
         "refund",
         entry_points=[
             CommandHandler("refund", start),
-            CallbackQueryHandler(order_chosen, pattern=r"^rfd:o:"),
+            on_press(order_chosen, actions.Refund.ORDER),
         ],
         states={
             State.NUMBER: typed(got_number),
-            State.AMOUNT: typed(got_amount, (r"^rfd:full$", full_amount)),
-            State.METHOD: pressed((r"^rfd:m:", got_method)),
-            State.DATE: typed(got_date, (r"^rfd:d:today$", today)),
-            State.CONFIRM: pressed((r"^rfd:ok$", record)),
+            State.AMOUNT: typed(got_amount, (actions.Refund.FULL, full_amount)),
+            State.METHOD: pressed((actions.Refund.METHOD, got_method)),
+            State.DATE: typed(got_date, (actions.Refund.TODAY, today)),
+            State.CONFIRM: pressed((actions.Refund.CONFIRM, record)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^rfd:x$"),
+            on_press(abort, actions.Refund.CANCEL),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     conversation,
@@ -15,8 +15,8 @@ from bot.conversations.common import (
 from bot.domain.errors import DraftIncomplete
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import approval_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, approval_views
 
 DRAFT = "reject"
 
@@ -29,7 +29,7 @@ class State(IntEnum):
 
 async def ask(update: Update, context: BotContext) -> State:
     """apv:rj:<id>: the decider may see the order; ask why."""
-    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    order_id = data_of(update).number(0)
     card = await context.services.approvals.decision_card(context.person, order_id, "rejected")
     context.user_data[DRAFT] = order_id  # type: ignore[index]
     await answer(update)
@@ -63,7 +63,7 @@ def build() -> ConversationHandler[BotContext]:
     """The reject conversation."""
     return conversation(
         "reject",
-        entry_points=[CallbackQueryHandler(ask, pattern=r"^apv:rj:")],
+        entry_points=[on_press(ask, actions.Approval.REJECT)],
         states={
             State.REASON: typed(got_reason),
         },
