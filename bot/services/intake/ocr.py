@@ -1,8 +1,8 @@
 """Text lines from a photo of an order list: Debian's tesseract (chi_sim, rus, eng), run as a
 program off the event loop, on an image Pillow cleaned up first.
 
-Steps: grayscale; small pictures enlarged (tesseract reads letters about 30 px high best); a
-median filter against speckle noise; contrast stretched; turned upright by what tesseract's
+Steps: grayscale; a median filter against speckle noise; small pictures enlarged (tesseract
+reads letters about 30 px high best); contrast stretched; turned upright by what tesseract's
 orientation detection (OSD) says. Lines tesseract itself is unsure of (mean word confidence
 under MIN_CONFIDENCE: a picture of a cat gives such "words") are left out.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import re
 import warnings
 
@@ -20,7 +21,9 @@ from bot.config import IntakeConfig
 from bot.domain.intake import IntakeProblem, IntakeRefused, Medium
 from bot.services.intake.process import ProgramFailed, ProgramMissing, run
 
-MIN_SIDE = 1600  # pictures whose longer side is shorter are enlarged to about this
+log = logging.getLogger(__name__)
+
+MIN_SIDE = 1200  # pictures whose longer side is shorter are enlarged to about this
 MAX_SCALE = 3.0
 MAX_PIXELS = 40_000_000  # more is no phone photo (and a decompression bomb at worst)
 MIN_CONFIDENCE = 65.0
@@ -40,15 +43,14 @@ def prepare(content: bytes) -> Image.Image:
         raise
     except Exception:  # Pillow raises many kinds for damaged or foreign files
         raise IntakeRefused(IntakeProblem.UNREADABLE, Medium.PHOTO) from None
-    image = ImageOps.exif_transpose(image).convert("L")
+    # The median filter first, at the picture's own size: it takes out speckle noise there;
+    # enlarged first, the specks grow into blots no window removes (benchmarks/ocr.py).
+    image = ImageOps.exif_transpose(image).convert("L").filter(ImageFilter.MedianFilter(3))
     longest = max(image.size)
     if longest < MIN_SIDE:
         scale = min(MAX_SCALE, MIN_SIDE / longest)
         size = (round(image.width * scale), round(image.height * scale))
         image = image.resize(size, Image.Resampling.LANCZOS)
-    # After enlarging: at the original size the filter eats the thin strokes of small CJK
-    # characters (箱 read as 78); enlarged, a 5-pixel window still takes out speckles.
-    image = image.filter(ImageFilter.MedianFilter(5))
     return ImageOps.autocontrast(image, cutoff=1)
 
 
@@ -58,6 +60,10 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+# A Cyrillic х (or Х) beside a number is the "x" of "3 x paper": Russian lists read as such.
+_CYRILLIC_TIMES = re.compile(r"(?:(?<=\d)|(?<=\d\s)|(?<=^)|(?<=\s))[хХ](?=\s?\d|\s)")
+
+
 def _joined(words: list[str]) -> str:
     """Words of a line: spaced, except between Chinese characters (tesseract cuts those)."""
     text = ""
@@ -65,7 +71,7 @@ def _joined(words: list[str]) -> str:
         if text and not (_CJK.match(text[-1]) and _CJK.match(word[0])):
             text += " "
         text += word
-    return text
+    return _CYRILLIC_TIMES.sub("x", text)
 
 
 def tsv_lines(tsv: str, min_confidence: float = MIN_CONFIDENCE) -> list[str]:
@@ -99,9 +105,11 @@ class Tesseract:
                 [self.config.tesseract, "stdin", "stdout", *args], self.config.timeout, image
             )
         except ProgramMissing:
+            log.warning("no tesseract at %s: photos cannot be read", self.config.tesseract)
             raise IntakeRefused(IntakeProblem.NO_OCR, Medium.PHOTO) from None
         except ProgramFailed as error:
             if "Failed loading language" in str(error):
+                log.error("tesseract lacks a language of intake.languages: %s", error)
                 raise IntakeRefused(IntakeProblem.NO_OCR, Medium.PHOTO) from None
             raise IntakeRefused(IntakeProblem.OCR_FAILED, Medium.PHOTO) from None
         return done.stdout.decode("utf-8", "replace")

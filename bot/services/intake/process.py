@@ -48,6 +48,6 @@ async def run(args: list[str], timeout: float, stdin: bytes | None = None) -> Fi
         log.warning("%s took longer than %s s and was stopped", args[0], timeout)
         raise ProgramFailed(f"{args[0]}: timed out") from None
     if process.returncode != 0:
-        log.warning("%s failed (%s): %s", args[0], process.returncode, stderr[-500:])
+        log.info("%s failed (%s): %s", args[0], process.returncode, stderr[-500:])
         raise ProgramFailed(stderr.decode("utf-8", "replace")[-500:])
     return Finished(stdout, stderr)
