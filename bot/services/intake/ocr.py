@@ -3,8 +3,10 @@ program off the event loop, on an image Pillow cleaned up first.
 
 Steps: grayscale; a median filter against speckle noise; small pictures enlarged (tesseract
 reads letters about 30 px high best); contrast stretched; turned upright by what tesseract's
-orientation detection (OSD) says. Lines tesseract itself is unsure of (mean word confidence
-under MIN_CONFIDENCE: a picture of a cat gives such "words") are left out.
+orientation detection (OSD) says, else (OSD needs more letters than a short list has) the
+way up read with most confidence. Lines without three letters, digits or Chinese characters
+tesseract is sure of (confidence MIN_CONFIDENCE or more) are left out: a picture of a cat
+gives only such "words".
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import io
 import logging
 import re
 import warnings
+from dataclasses import dataclass
 
 from PIL import Image, ImageFilter, ImageOps
 
@@ -26,7 +29,8 @@ log = logging.getLogger(__name__)
 MIN_SIDE = 1200  # pictures whose longer side is shorter are enlarged to about this
 MAX_SCALE = 3.0
 MAX_PIXELS = 40_000_000  # more is no phone photo (and a decompression bomb at worst)
-MIN_CONFIDENCE = 65.0
+MIN_CONFIDENCE = 80.0
+SURE = 85.0  # a reading this confident is upright: the other ways up are not tried
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
@@ -74,8 +78,25 @@ def _joined(words: list[str]) -> str:
     return _CYRILLIC_TIMES.sub("x", text)
 
 
-def tsv_lines(tsv: str, min_confidence: float = MIN_CONFIDENCE) -> list[str]:
-    """Lines of tesseract's TSV output whose words it is on average sure enough of."""
+@dataclass(frozen=True)
+class Reading:
+    """What tesseract read in one orientation: the lines it was sure enough of, and a score
+    (characters read, weighted by confidence) to compare orientations by."""
+
+    lines: list[str]
+    score: float
+    confidence: float  # mean over the words of the lines kept; 0 when none
+
+
+def _sure(words: list[tuple[float, str]], min_confidence: float) -> bool:
+    """Whether a line holds at least three letters, digits or Chinese characters tesseract is
+    sure of (a line of specks read as letters holds fewer)."""
+    return sum(len(re.findall(r"\w", w)) for c, w in words if c >= min_confidence) >= 3
+
+
+def read_tsv(tsv: str, min_confidence: float = MIN_CONFIDENCE) -> Reading:
+    """Lines of tesseract's TSV output with enough it is sure of (see _sure: a picture
+    without text gives no lines)."""
     lines: dict[tuple[str, ...], list[tuple[float, str]]] = {}
     for row in tsv.splitlines()[1:]:
         fields = row.split("\t")
@@ -86,11 +107,13 @@ def tsv_lines(tsv: str, min_confidence: float = MIN_CONFIDENCE) -> list[str]:
         except ValueError:
             continue
         lines.setdefault(tuple(fields[1:5]), []).append((confidence, fields[11].strip()))
-    kept = []
-    for words in lines.values():
-        if sum(c for c, _ in words) / len(words) >= min_confidence:
-            kept.append(_joined([w for _, w in words]))
-    return kept
+    kept = [words for words in lines.values() if _sure(words, min_confidence)]
+    confidences = [c for words in kept for c, _ in words]
+    return Reading(
+        lines=[_joined([w for _, w in words]) for words in kept],
+        score=sum(c * len(w) for words in kept for c, w in words),
+        confidence=sum(confidences) / len(confidences) if confidences else 0.0,
+    )
 
 
 class Tesseract:
@@ -114,24 +137,34 @@ class Tesseract:
             raise IntakeRefused(IntakeProblem.OCR_FAILED, Medium.PHOTO) from None
         return done.stdout.decode("utf-8", "replace")
 
-    async def _rotation(self, image: bytes) -> int:
-        """Degrees to turn the picture clockwise to make it upright (0 when OSD cannot tell:
-        too little text)."""
+    async def _rotation(self, image: bytes) -> int | None:
+        """Degrees to turn the picture clockwise to make it upright (None when OSD cannot
+        tell: too little text)."""
         try:
             found = await self._run(image, "--psm", "0")
         except IntakeRefused as error:
             if error.problem is IntakeProblem.NO_OCR:
                 raise
-            return 0
+            return None
         match = re.search(r"Rotate:\s*(\d+)", found)
-        return int(match.group(1)) % 360 if match else 0
+        return int(match.group(1)) % 360 if match else None
+
+    async def _read(self, image: Image.Image, turn: int) -> Reading:
+        png = await asyncio.to_thread(lambda: _png(image.rotate(-turn, expand=True)))
+        tsv = await self._run(png, "-l", self.config.languages, "--psm", "6", "tsv")
+        return read_tsv(tsv)
 
     async def lines(self, content: bytes) -> list[str]:
         """The text lines of a photo, upright."""
         image = await asyncio.to_thread(prepare, content)
-        png = await asyncio.to_thread(_png, image)
-        turn = await self._rotation(png)
-        if turn:
-            png = await asyncio.to_thread(lambda: _png(image.rotate(-turn, expand=True)))
-        tsv = await self._run(png, "-l", self.config.languages, "--psm", "6", "tsv")
-        return tsv_lines(tsv)
+        turn = await self._rotation(await asyncio.to_thread(_png, image))
+        reading = await self._read(image, turn or 0)
+        if turn is not None or reading.confidence >= SURE:
+            return reading.lines
+        # OSD could not tell (a short list has too few letters for it) and the picture read
+        # as it is gives little: each other way up, the best kept.
+        for other in (90, 270, 180):
+            candidate = await self._read(image, other)
+            if candidate.score > reading.score:
+                reading = candidate
+        return reading.lines
