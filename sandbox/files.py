@@ -149,7 +149,12 @@ class FileStore:
         if file_id in self._path_of:
             return self._path_of[file_id]
         record = self._by_id[file_id]
-        folder = {"photo": "photos", "document": "documents", "sticker": "stickers", "voice": "voice"}
+        folder = {
+            "photo": "photos",
+            "document": "documents",
+            "sticker": "stickers",
+            "voice": "voice",
+        }
         suffixes = {"photo": ".jpg", "sticker": ".webp", "voice": ".oga"}
         suffix = suffixes.get(record.kind, "")
         if record.kind == "document" and record.file_name and "." in record.file_name:

@@ -173,7 +173,8 @@ def _is_number(cell: str) -> bool:
 def table_lines(rows: list[list[str]]) -> list[str]:
     """A purchase order's rows as quick-order lines "name x qty": the SKU (else name) column
     and the quantity column named by a header row (English, Chinese or Russian words), else
-    the first text column and the first number column; a row of one cell is a line as is."""
+    the first text column and the first number column after it; a row of one cell is a line
+    as is."""
     rows = [[" ".join(c.split()) for c in row] for row in rows]
     rows = [row for row in rows if any(row)]
     for at, header in enumerate(rows[:5]):
@@ -190,16 +191,18 @@ def table_lines(rows: list[list[str]]) -> list[str]:
         return [" ".join(c for c in row if c) for row in rows]
     width = max(len(row) for row in wide)
     text_col = next(
-        (i for i in range(width) if any(_cell(r, i) and not _is_number(_cell(r, i)) for r in wide)),
-        None,
-    )
-    number_col = next(
         (
             i
             for i in range(width)
-            if i != text_col
-            and sum(_is_number(_cell(r, i)) for r in wide) * 2 >= len(wide)
+            if any(_cell(r, i) and not _is_number(_cell(r, i)) for r in wide)
         ),
+        None,
+    )
+    # The quantity follows the name in a purchase order (a row number may come before it).
+    after = [i for i in range(width) if text_col is None or i > text_col]
+    before = [i for i in range(width) if text_col is not None and i < text_col]
+    number_col = next(
+        (i for i in after + before if sum(_is_number(_cell(r, i)) for r in wide) * 2 >= len(wide)),
         None,
     )
     lines = []
@@ -286,7 +289,7 @@ def file_lines(file_name: str | None, mime_type: str | None, content: bytes) -> 
             raise IntakeRefused(IntakeProblem.SCANNED_PDF, Medium.FILE)
         rows = _layout_rows(text)
     elif kind == ".txt":
-        if "\x00" in content[:4096]:
+        if b"\x00" in content[:4096]:
             raise IntakeRefused(IntakeProblem.UNREADABLE, Medium.FILE)
         return text_lines(_text(content))
     else:

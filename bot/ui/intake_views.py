@@ -51,7 +51,9 @@ def _text(t: Texts, error: IntakeRefused) -> str:
     if problem is IntakeProblem.NO_OCR:
         return t._("I cannot read photos here. Please type the order instead.")
     if problem is IntakeProblem.OCR_FAILED:
-        return t._("Reading the photo did not work this time. Please try again, or type the order.")
+        return t._(
+            "Reading the photo did not work this time. Please try again, or type the order."
+        )
     if problem is IntakeProblem.NO_VOICE:
         return t._("I can't listen to voice notes here; please type the order.")
     return t._("I could not make out that voice note. Please try again, or type the order.")

@@ -40,9 +40,7 @@ def downloads(bot: Harness) -> int:
     return len(bot.fake.method_calls("getFile"))
 
 
-async def harness_with(
-    db: Database, clock: FixedClock, **intake: object
-) -> tuple[Harness, int]:
+async def harness_with(db: Database, clock: FixedClock, **intake: object) -> tuple[Harness, int]:
     """The offline bot with an [intake] section of its own, and a registered customer."""
     await db.close()
     bot = await Harness(make_config(db.path, intake=intake), clock).start()
@@ -51,7 +49,9 @@ async def harness_with(
     return bot, uid
 
 
-def pdf(lines: list[str], table: list[tuple[str, ...]] | None = None, *, image: bool = False) -> bytes:
+def pdf(
+    lines: list[str], table: list[tuple[str, ...]] | None = None, *, image: bool = False
+) -> bytes:
     """A PDF a customer's purchasing system might send: text lines, a table; or only a
     picture (a scan)."""
     document = FPDF()
@@ -186,9 +186,7 @@ async def test_forwarded_spreadsheet_with_a_chinese_header(bot: Harness, ann: in
     assert await cart_rows(bot) == [("PAP-A4-80", 5), ("STP-24", 2)]
 
 
-async def test_huge_and_unknown_files_are_refused_before_download(
-    bot: Harness, ann: int
-) -> None:
+async def test_huge_and_unknown_files_are_refused_before_download(bot: Harness, ann: int) -> None:
     huge = b"sku,qty\n" + b"PAP-A4-80,1\n" * (20 * 1024 * 1024 // 12 + 1)
     assert len(huge) > 20 * 1024 * 1024
     await bot.feed(bot.fake.send_document_from_user(ann, "big.csv", huge))
