@@ -6,6 +6,7 @@ and no speech model get a clear answer and change nothing."""
 from __future__ import annotations
 
 import io
+import shutil
 import stat
 import sys
 import tempfile
@@ -23,8 +24,9 @@ from tests.conftest import make_config
 from tests.conversations.conftest import Team, query
 from tests.harness import Harness
 
-pytestmark = pytest.mark.skipif(
-    not Path("/usr/bin/tesseract").exists(), reason="tesseract-ocr is not installed"
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None,
+    reason="tesseract-ocr is not installed (tools/ensure_tesseract.sh, run by make test)",
 )
 
 
@@ -76,6 +78,7 @@ def pdf(
         return bytes(document.output())
 
 
+@needs_tesseract
 async def test_photo_outside_any_flow_to_review_to_cart(team: Team) -> None:
     bot, ann = team.bot, team.customer
     sent_before = {uid: len(bot.fake.bot_messages(uid)) for uid in (team.rep, team.warehouse)}
@@ -104,6 +107,7 @@ async def test_photo_outside_any_flow_to_review_to_cart(team: Team) -> None:
         assert not any("TN-2420" in str(m.get("text")) for m in bot.fake.bot_messages(uid))
 
 
+@needs_tesseract
 async def test_rotated_noisy_photo_in_the_quick_order_step_asks_what_is_unsure(
     bot: Harness, ann: int
 ) -> None:
@@ -120,6 +124,7 @@ async def test_rotated_noisy_photo_in_the_quick_order_step_asks_what_is_unsure(
     assert await cart_rows(bot) == [("PAP-A4-80", 2), ("TN-2420", 1)]
 
 
+@needs_tesseract
 async def test_a_picture_without_an_order_adds_nothing(bot: Harness, ann: int) -> None:
     await bot.feed(bot.fake.send_photo_from_user(ann, shapes_photo()))
     assert "could not find any of our products in this photo" in bot.last(ann)
