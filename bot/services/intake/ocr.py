@@ -64,8 +64,35 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-# A Cyrillic х (or Х) beside a number is the "x" of "3 x paper": Russian lists read as such.
-_CYRILLIC_TIMES = re.compile(r"(?:(?<=\d)|(?<=\d\s)|(?<=^)|(?<=\s))[хХ](?=\s?\d|\s)")
+# Cyrillic letters that look like Latin ones (З like 3): OCR of mixed lists confuses them; in a
+# line that is Latin otherwise, г is an r too.
+_TO_LATIN = str.maketrans("АВЕКМНОРСТХаеорсухЗг", "ABEKMHOPCTXaeopcyx3r")
+_LOOKALIKE = frozenset("АВЕКМНОРСТХаеорсухЗ")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# A Cyrillic х (or Х) before the quantity ending a line, or alone between a word and a
+# number, is the "x" of "paper x 3".
+_CYRILLIC_TIMES = re.compile(r"[хХ](?=\s?\d+\s*$)|(?<=[\s\d])[хХ](?=\s?\d|\s)|^[хХ](?=\s?\d)")
+
+
+def _latin(token: str, twins: frozenset[str]) -> str:
+    """The token in Latin letters if every Cyrillic letter in it has a Latin twin."""
+    cyrillic = _CYRILLIC.findall(token)
+    return token.translate(_TO_LATIN) if cyrillic and set(cyrillic) <= twins else token
+
+
+def _scripts(text: str) -> str:
+    """Cyrillic look-alikes read where Latin was written, put back: in a word with digits or
+    Latin letters (A4, TN-2420, PAP-A3-80), then in every word of a line that is Latin but for
+    look-alikes ("сору рарег" → "copy paper")."""
+    tokens = [
+        _latin(t, _LOOKALIKE) if _LATIN.search(t) or re.search(r"\d", t) else t
+        for t in text.split(" ")
+    ]
+    line = " ".join(tokens)
+    if _LATIN.search(line) and set(_CYRILLIC.findall(line)) <= _LOOKALIKE | {"г"}:
+        line = _latin(line, _LOOKALIKE | {"г"})
+    return _CYRILLIC_TIMES.sub("x", line)
 
 
 def _joined(words: list[str]) -> str:
@@ -75,7 +102,7 @@ def _joined(words: list[str]) -> str:
         if text and not (_CJK.match(text[-1]) and _CJK.match(word[0])):
             text += " "
         text += word
-    return _CYRILLIC_TIMES.sub("x", text)
+    return _scripts(text)
 
 
 @dataclass(frozen=True)
