@@ -212,9 +212,9 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             lines.append(" ".join(filled))
             continue
         words = _cell(row, text_col)
-        qty = _cell(row, number_col)
-        if words and number_col is not None and _is_number(qty):
-            lines.append(_line(words, qty))
+        amount = _cell(row, number_col)
+        if words and number_col is not None and _is_number(amount):
+            lines.append(_line(words, amount))
         elif words:
             lines.append(" ".join(filled))
     return lines

@@ -228,7 +228,7 @@ async def test_voice_with_the_operators_speech_command(
     bot, ann = await harness_with(db, clock, voice_command=speech_command(tmp_path))
     try:
         await bot.send(ann, "/quick")
-        spoken = "3 x A4 copy paper, 2 toner TN-2420".encode()
+        spoken = "Бумага A4 80 г x 3, 2 toner TN-2420".encode()
         await bot.feed(bot.fake.send_voice_from_user(ann, spoken))
         screen = bot.last(ann)
         assert "1. ✅ A4 copy paper 80 g (500 sheets) (PAP-A4-80)" in screen

@@ -39,17 +39,17 @@ def prepare(content: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(content))
-            if image.width * image.height > MAX_PIXELS:
+            opened = Image.open(io.BytesIO(content))
+            if opened.width * opened.height > MAX_PIXELS:
                 raise IntakeRefused(IntakeProblem.UNREADABLE, Medium.PHOTO)
-            image.load()
+            opened.load()
     except IntakeRefused:
         raise
     except Exception:  # Pillow raises many kinds for damaged or foreign files
         raise IntakeRefused(IntakeProblem.UNREADABLE, Medium.PHOTO) from None
     # The median filter first, at the picture's own size: it takes out speckle noise there;
     # enlarged first, the specks grow into blots no window removes (benchmarks/ocr.py).
-    image = ImageOps.exif_transpose(image).convert("L").filter(ImageFilter.MedianFilter(3))
+    image = ImageOps.exif_transpose(opened).convert("L").filter(ImageFilter.MedianFilter(3))
     longest = max(image.size)
     if longest < MIN_SIDE:
         scale = min(MAX_SCALE, MIN_SIDE / longest)
