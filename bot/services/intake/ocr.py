@@ -30,6 +30,7 @@ MIN_SIDE = 1200  # pictures whose longer side is shorter are enlarged to about t
 MAX_SCALE = 3.0
 MAX_PIXELS = 40_000_000  # more is no phone photo (and a decompression bomb at worst)
 MIN_CONFIDENCE = 80.0
+RETRIES_MAX = 10  # lines read again one by one, at most, per photo
 SURE = 85.0  # a reading this confident is upright: the other ways up are not tried
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
@@ -105,42 +106,65 @@ def _joined(words: list[str]) -> str:
     return _scripts(text)
 
 
+Words = list[tuple[float, str]]  # (confidence, word) of one line
+Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
 @dataclass(frozen=True)
 class Reading:
-    """What tesseract read in one orientation: the lines it was sure enough of, and a score
-    (characters read, weighted by confidence) to compare orientations by."""
+    """What tesseract read in one orientation: every line's words with its box, the lines it
+    was sure enough of, and a score (characters read, weighted by confidence) to compare
+    orientations by."""
 
+    found: list[tuple[Box | None, Words]]
     lines: list[str]
     score: float
     confidence: float  # mean over the words of the lines kept; 0 when none
 
 
-def _sure(words: list[tuple[float, str]], min_confidence: float) -> bool:
+def _sure(words: Words, min_confidence: float) -> bool:
     """Whether a line holds at least three letters, digits or Chinese characters tesseract is
     sure of (a line of specks read as letters holds fewer)."""
     return sum(len(re.findall(r"\w", w)) for c, w in words if c >= min_confidence) >= 3
 
 
+def _mean(words: Words) -> float:
+    return sum(c for c, _ in words) / len(words) if words else 0.0
+
+
+def reading_of(found: list[tuple[Box | None, Words]], min_confidence: float) -> Reading:
+    """The lines with enough tesseract is sure of (see _sure: a picture without text gives
+    no lines)."""
+    kept = [words for _, words in found if _sure(words, min_confidence)]
+    return Reading(
+        found=found,
+        lines=[_joined([w for _, w in words]) for words in kept],
+        score=sum(c * len(w) for words in kept for c, w in words),
+        confidence=_mean([word for words in kept for word in words]),
+    )
+
+
 def read_tsv(tsv: str, min_confidence: float = MIN_CONFIDENCE) -> Reading:
-    """Lines of tesseract's TSV output with enough it is sure of (see _sure: a picture
-    without text gives no lines)."""
-    lines: dict[tuple[str, ...], list[tuple[float, str]]] = {}
+    """Tesseract's TSV output: its lines (level 4 rows give their boxes) and their words
+    (level 5 rows), read."""
+    boxes: dict[tuple[str, ...], Box] = {}
+    lines: dict[tuple[str, ...], Words] = {}
     for row in tsv.splitlines()[1:]:
         fields = row.split("\t")
-        if len(fields) < 12 or fields[0] != "5" or not fields[11].strip():
+        if len(fields) < 12 or fields[0] not in ("4", "5"):
             continue
         try:
+            left, top, width, height = (int(f) for f in fields[6:10])
             confidence = float(fields[10])
         except ValueError:
             continue
-        lines.setdefault(tuple(fields[1:5]), []).append((confidence, fields[11].strip()))
-    kept = [words for words in lines.values() if _sure(words, min_confidence)]
-    confidences = [c for words in kept for c, _ in words]
-    return Reading(
-        lines=[_joined([w for _, w in words]) for words in kept],
-        score=sum(c * len(w) for words in kept for c, w in words),
-        confidence=sum(confidences) / len(confidences) if confidences else 0.0,
-    )
+        key = tuple(fields[1:5])
+        if fields[0] == "4":
+            boxes[key] = (left, top, left + width, top + height)
+        elif fields[11].strip():
+            lines.setdefault(key, []).append((confidence, fields[11].strip()))
+    found = [(boxes.get(key), words) for key, words in lines.items()]
+    return reading_of(found, min_confidence)
 
 
 class Tesseract:
@@ -176,22 +200,45 @@ class Tesseract:
         match = re.search(r"Rotate:\s*(\d+)", found)
         return int(match.group(1)) % 360 if match else None
 
-    async def _read(self, image: Image.Image, turn: int) -> Reading:
-        png = await asyncio.to_thread(lambda: _png(image.rotate(-turn, expand=True)))
+    async def _read(self, image: Image.Image) -> Reading:
+        png = await asyncio.to_thread(_png, image)
         tsv = await self._run(png, "-l", self.config.languages, "--psm", "6", "tsv")
         return read_tsv(tsv)
+
+    async def _again(self, image: Image.Image, reading: Reading) -> Reading:
+        """Lines kept with some words tesseract was unsure of, read again one by one: in a
+        block, a line mixing scripts (TN-2420 黑色硒鼓) is often read worse than alone. The
+        better reading of each line is kept."""
+        found = list(reading.found)
+        tries = 0
+        for index, (box, words) in enumerate(found):
+            if box is None or tries >= RETRIES_MAX or not _sure(words, MIN_CONFIDENCE):
+                continue
+            if all(c >= MIN_CONFIDENCE for c, _ in words):
+                continue
+            tries += 1
+            left, top, right, bottom = box
+            pad = max(4, (bottom - top) // 3)
+            crop = (left - pad, top - pad, right + pad, bottom + pad)
+            png = await asyncio.to_thread(_png, image.crop(crop))
+            tsv = await self._run(png, "-l", self.config.languages, "--psm", "7", "tsv")
+            again = [w for _, ws in read_tsv(tsv).found for w in ws]
+            if _mean(again) > _mean(words):
+                found[index] = (box, again)
+        return reading_of(found, MIN_CONFIDENCE) if tries else reading
 
     async def lines(self, content: bytes) -> list[str]:
         """The text lines of a photo, upright."""
         image = await asyncio.to_thread(prepare, content)
         turn = await self._rotation(await asyncio.to_thread(_png, image))
-        reading = await self._read(image, turn or 0)
-        if turn is not None or reading.confidence >= SURE:
-            return reading.lines
-        # OSD could not tell (a short list has too few letters for it) and the picture read
-        # as it is gives little: each other way up, the best kept.
-        for other in (90, 270, 180):
-            candidate = await self._read(image, other)
-            if candidate.score > reading.score:
-                reading = candidate
-        return reading.lines
+        upright = await asyncio.to_thread(image.rotate, -(turn or 0), expand=True)
+        reading = await self._read(upright)
+        if turn is None and reading.confidence < SURE:
+            # OSD could not tell (a short list has too few letters for it) and the picture
+            # read as it is gives little: each other way up, the best kept.
+            for other in (90, 270, 180):
+                turned = await asyncio.to_thread(image.rotate, -other, expand=True)
+                candidate = await self._read(turned)
+                if candidate.score > reading.score:
+                    reading, upright = candidate, turned
+        return (await self._again(upright, reading)).lines
