@@ -140,6 +140,9 @@ async def test_without_tesseract_photos_are_declined(db: Database, clock: FixedC
         await bot.feed(bot.fake.send_photo_from_user(ann, order_photo(["3 x A4 paper"])))
         assert "I cannot read photos here. Please type the order instead." in bot.last(ann)
         assert bot.buttons(ann) == ["⚡ Quick order"]
+        picture = order_photo(["3 x A4 paper"])
+        await bot.feed(bot.fake.send_document_from_user(ann, "list.png", picture, "image/png"))
+        assert "I cannot read photos here." in bot.last(ann), "a picture sent as a file is one"
         assert await cart_rows(bot) == []
     finally:
         await bot.stop()

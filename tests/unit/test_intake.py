@@ -132,3 +132,18 @@ def test_tsv_lines_keep_what_tesseract_is_sure_of() -> None:
     assert reading.lines == ["A4 复印纸 3 箱", "Степлер x 1"], "a Cyrillic х by a number is x"
     assert reading.confidence > 75
     assert read_tsv(tsv((1, 79, "IN"), (2, 70, "ХМ"))).lines == []
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("А4 сору рарегх 10", "A4 copy paperx 10"),  # a Latin line read in Cyrillic
+        ("РАР-АЗ-80 x 4", "PAP-A3-80 x 4"),  # look-alikes inside a SKU
+        ("Бумага АЗ 80 гх2", "Бумага A3 80 гx2"),  # a size; х before the quantity
+        ("Степлер № 24/6 х 1", "Степлер № 24/6 x 1"),
+        ("сахар 3", "сахар 3"),  # Russian stays Russian
+    ],
+)
+def test_cyrillic_look_alikes_read_for_latin_are_put_back(read: str, meant: str) -> None:
+    reading = read_tsv(tsv(*((1, 95.0, word) for word in read.split(" "))))
+    assert reading.lines == [meant]

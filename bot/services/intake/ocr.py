@@ -76,6 +76,10 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC_TIMES = re.compile(r"[хХ](?=\s?\d+\s*$)|(?<=[\s\d])[хХ](?=\s?\d|\s)|^[хХ](?=\s?\d)")
 
 
+# A short capital word with З in it is a size read in Cyrillic: АЗ is A3.
+_SIZE = re.compile(r"(?=[АВЕКМНОРСТХЗ]{2,4}$)[АВЕКМНОРСТХ]*З[АВЕКМНОРСТХЗ]*")
+
+
 def _latin(token: str, twins: frozenset[str]) -> str:
     """The token in Latin letters if every Cyrillic letter in it has a Latin twin."""
     cyrillic = _CYRILLIC.findall(token)
@@ -84,10 +88,12 @@ def _latin(token: str, twins: frozenset[str]) -> str:
 
 def _scripts(text: str) -> str:
     """Cyrillic look-alikes read where Latin was written, put back: in a word with digits or
-    Latin letters (A4, TN-2420, PAP-A3-80), then in every word of a line that is Latin but for
-    look-alikes ("сору рарег" → "copy paper")."""
+    Latin letters (A4, TN-2420, PAP-A3-80) or a size (АЗ), then in every word of a line that
+    is Latin but for look-alikes ("сору рарег" → "copy paper")."""
     tokens = [
-        _latin(t, _LOOKALIKE) if _LATIN.search(t) or re.search(r"\d", t) else t
+        _latin(t, _LOOKALIKE)
+        if _LATIN.search(t) or re.search(r"\d", t) or _SIZE.fullmatch(t)
+        else t
         for t in text.split(" ")
     ]
     line = " ".join(tokens)

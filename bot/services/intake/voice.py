@@ -4,6 +4,7 @@ last argument and prints the transcript. Without one the bot says it cannot list
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from pathlib import Path
 
@@ -18,7 +19,7 @@ async def transcribe(config: IntakeConfig, audio: bytes, suffix: str = ".ogg") -
         raise IntakeRefused(IntakeProblem.NO_VOICE, Medium.VOICE)
     with tempfile.TemporaryDirectory(prefix="orderdesk-voice-") as folder:
         path = Path(folder) / f"voice{suffix}"
-        path.write_bytes(audio)
+        await asyncio.to_thread(path.write_bytes, audio)
         try:
             done = await run([*config.voice_command, str(path)], config.timeout)
         except ProgramMissing:
