@@ -6,7 +6,7 @@ DOMAIN := orderdesk
 CONFIG ?= config.toml
 PORT   ?= 8080
 
-.PHONY: help demo test run bench lint browser extract update compile clean
+.PHONY: help demo test run bench lint browser ocr extract update compile clean
 
 help:
 	@echo "make demo     OrderDesk with demo data on the local sandbox (no Telegram token; PORT=8080)"
@@ -52,13 +52,19 @@ bench: $(BIN)/.installed-dev compile
 browser:
 	@bash tools/ensure_chromium.sh
 
-test: $(BIN)/.installed-dev compile lint browser
+# Debian's tesseract OCR (Chinese, Russian, English) for orders from photos (same way).
+ocr:
+	@bash tools/ensure_tesseract.sh
+
+test: $(BIN)/.installed-dev compile lint browser ocr
 	$(BIN)/pytest -q
 
 run: compile
+	@bash tools/ensure_tesseract.sh --warn
 	$(BIN)/orderdesk run --config $(CONFIG)
 
 demo: compile
+	@bash tools/ensure_tesseract.sh --warn
 	$(BIN)/python -m sandbox.demo --port $(PORT)
 
 clean:

@@ -146,6 +146,7 @@ def register_handlers(app: App) -> None:
     app.add_handlers(stock.handlers())
     app.add_handler(checkout.stray_buttons())
     app.add_handler(search.free_text_handler())
+    app.add_handler(quick_order.media_handler())
     app.add_handlers(common.fallbacks())
     app.add_error_handler(common.on_error)
 

@@ -327,6 +327,30 @@ class PaymentsConfig(_Section):
         return bool(self.provider_token.get_secret_value())
 
 
+class IntakeConfig(_Section):
+    """Orders from a photo (OCR by Debian's tesseract), a file (PDF, XLSX, CSV, TXT) or a voice
+    note (an external speech-to-text command the operator installs)."""
+
+    tesseract: Annotated[str, Field(min_length=1, max_length=300)] = "tesseract"
+    # Tesseract language packs, joined by "+" (chi_sim, eng, rus are the ones installed); this
+    # order read best in benchmarks/ocr.py (Cyrillic read for Latin is put back afterwards).
+    languages: Annotated[str, Field(pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")] = "chi_sim+eng+rus"
+    # Telegram lets a bot download files of up to 20 MB.
+    max_file_mb: Annotated[int, Field(ge=1, le=20)] = 10
+    # Seconds one OCR run or one transcription may take.
+    timeout: Annotated[float, Field(gt=0, le=600)] = 60.0
+    # A command that reads the audio file path given after it and prints the transcript, e.g.
+    # ["whisper-cli", "--model", "/opt/models/base.bin"]; empty: voice notes are not listened to.
+    voice_command: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        default_factory=list, max_length=20
+    )
+
+    @property
+    def max_bytes(self) -> int:
+        """The largest file read, in bytes."""
+        return self.max_file_mb * 1024 * 1024
+
+
 class PersistenceConfig(_Section):
     """How often conversation state is written to the database."""
 
@@ -403,6 +427,7 @@ class Config(_Section):
     reminders: RemindersConfig = RemindersConfig()
     payments: PaymentsConfig = PaymentsConfig()
     statements: StatementsConfig = StatementsConfig()
+    intake: IntakeConfig = IntakeConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 

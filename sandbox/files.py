@@ -130,13 +130,33 @@ class FileStore:
         self._by_id[file_id] = record
         return record
 
+    def register_voice(self, content: bytes, duration: int) -> FileRecord:
+        """Create a voice note (OGG/Opus as Telegram keeps them) and index its file_id."""
+        file_id, unique = self.new_ids("AwACAgIAAxkBAAI")
+        voice: JSON = {
+            "file_id": file_id,
+            "file_unique_id": unique,
+            "duration": duration,
+            "mime_type": "audio/ogg",
+            "file_size": len(content),
+        }
+        record = FileRecord("voice", content, mime_type="audio/ogg", meta=voice)
+        self._by_id[file_id] = record
+        return record
+
     def path_for(self, file_id: str) -> str:
         """The file_path getFile gives a known file (stable), e.g. "documents/file_3.csv"."""
         if file_id in self._path_of:
             return self._path_of[file_id]
         record = self._by_id[file_id]
-        folder = {"photo": "photos", "document": "documents", "sticker": "stickers"}
-        suffix = ".jpg" if record.kind == "photo" else ".webp" if record.kind == "sticker" else ""
+        folder = {
+            "photo": "photos",
+            "document": "documents",
+            "sticker": "stickers",
+            "voice": "voice",
+        }
+        suffixes = {"photo": ".jpg", "sticker": ".webp", "voice": ".oga"}
+        suffix = suffixes.get(record.kind, "")
         if record.kind == "document" and record.file_name and "." in record.file_name:
             ext = record.file_name.rsplit(".", 1)[1]
             suffix = f".{ext}" if re.fullmatch(r"[A-Za-z0-9]{1,8}", ext) else ""

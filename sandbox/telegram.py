@@ -430,6 +430,16 @@ class FakeTelegram:
                 message["caption"] = caption
         return self._user_message(uid, message)
 
+    def send_voice_from_user(self, uid: int, content: bytes, duration: int = 3) -> JSON:
+        """The user sends a voice note (the bytes stand for its OGG/Opus audio); return the
+        queued Update dict. The bot fetches the bytes with getFile and the file download URL."""
+        if not content:
+            raise ValueError("a voice note must not be empty")
+        with self._lock:
+            record = self.files.register_voice(content, duration)
+            message: JSON = {"voice": copy.deepcopy(record.meta)}
+        return self._user_message(uid, message)
+
     def press_button(
         self,
         uid: int,

@@ -1,4 +1,5 @@
-"""Quick order: type the products, confirm what was understood (pick if unsure), fill the cart."""
+"""Quick order: type the products (or send a photo, file or voice note of them), confirm what
+was understood (pick if unsure), fill the cart."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.conversations.common import (
     Callback,
@@ -18,6 +19,7 @@ from bot.conversations.common import (
 )
 from bot.domain.business import read_quick_payload
 from bot.domain.quick_order import QuickOrder
+from bot.handlers import intake
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press
@@ -65,6 +67,21 @@ async def got_items(update: Update, context: BotContext) -> State:
     """The items typed: match them and show what was understood."""
     view = await context.services.quick_order.understand(context.person, message_text(update))
     return await _review(update, context, view)
+
+
+async def got_media(update: Update, context: BotContext) -> State | None:
+    """A photo, file or voice note instead of typed items: read, then reviewed the same way;
+    if it cannot be read the person is told why and the step stays."""
+    view = await intake.read(update, context)
+    return None if view is None else await _review(update, context, view)
+
+
+async def offer_media(update: Update, context: BotContext) -> None:
+    """A photo, file or voice note outside any flow: the order in it offered for review (the
+    review's buttons enter this flow), or why it could not be read."""
+    view = await intake.read(update, context)
+    if view is not None:
+        await _review(update, context, view)
 
 
 async def picked(update: Update, context: BotContext) -> State:
@@ -152,11 +169,20 @@ def build() -> ConversationHandler[BotContext]:
             on_press(abort, actions.QuickOrder.CANCEL),
         ],
         states={
-            State.ITEMS: typed(got_items),
-            State.REVIEW: typed(got_items, *REVIEW_BUTTONS),
+            State.ITEMS: [MessageHandler(intake.MEDIA, got_media), *typed(got_items)],
+            State.REVIEW: [
+                MessageHandler(intake.MEDIA, got_media),
+                *typed(got_items, *REVIEW_BUTTONS),
+            ],
         },
         fallbacks=[
             CommandHandler("cancel", abort),
             on_press(abort, actions.QuickOrder.CANCEL),
         ],
     )
+
+
+def media_handler() -> BaseHandler[Update, BotContext, None]:
+    """Next to the free text handler: a photo, file or voice note in a private chat that no
+    flow is waiting for."""
+    return MessageHandler(intake.MEDIA & filters.ChatType.PRIVATE, offer_media)

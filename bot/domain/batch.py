@@ -135,7 +135,8 @@ def _take(rows: Any) -> list[list[str]]:
     return taken
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def csv_rows(content: bytes) -> list[list[str]]:
+    """The rows of a CSV file (UTF-8 or GB18030; comma, semicolon or tab) as text cells."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -154,7 +155,8 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         raise BatchFileInvalid(FileProblem.UNREADABLE) from None
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+def xlsx_rows(content: bytes) -> list[list[str]]:
+    """The rows of an .xlsx file's first sheet as text cells (read-only mode)."""
     # openpyxl raises many kinds of errors for damaged or foreign files: any of them is a
     # file that cannot be read.
     try:
@@ -180,7 +182,7 @@ def read_rows(file_name: str, content: bytes) -> list[BatchRow]:
     kind = file_type(file_name)
     if len(content) > MAX_BYTES:
         raise BatchFileInvalid(FileProblem.SIZE, limit=MAX_BYTES)
-    table = _xlsx_rows(content) if kind == ".xlsx" else _csv_rows(content)
+    table = xlsx_rows(content) if kind == ".xlsx" else csv_rows(content)
     numbered = [(i, row) for i, row in enumerate(table, 1) if any(row)]
     if not numbered:
         raise BatchFileInvalid(FileProblem.EMPTY)

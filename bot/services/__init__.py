@@ -21,6 +21,7 @@ from bot.services.exports import ExportService
 from bot.services.feedback import FeedbackService
 from bot.services.finance import FinanceService
 from bot.services.fulfilment import FulfilmentService
+from bot.services.intake import IntakeService
 from bot.services.invoices import InvoiceService
 from bot.services.notices import OutboxService
 from bot.services.online_payments import OnlinePaymentService
@@ -61,6 +62,7 @@ class Services:
     exports: ExportService
     invoices: InvoiceService
     quick_order: QuickOrderService
+    intake: IntakeService
     batch_orders: BatchOrderService
     reports: ReportService
     feedback: FeedbackService
@@ -95,6 +97,7 @@ class Services:
             exports=ExportService(db, config, clock),
             invoices=InvoiceService(db, config, clock),
             quick_order=QuickOrderService(db, config, clock),
+            intake=IntakeService(db, config, clock),
             batch_orders=BatchOrderService(db, config, clock),
             reports=ReportService(db, config, clock),
             feedback=FeedbackService(db, config, clock),

@@ -166,8 +166,12 @@ async def test_others_are_refused_and_audited(team: Team) -> None:
         bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND after = 'batch'"
     )
     assert denied == [(3,)]
-    assert not bot.fake.method_calls("getFile")
+    # Outside /batch a customer's file is read as a quick order to review (order intake);
+    # the staff's files are refused before download. No batch file was ever read.
+    assert len(bot.fake.method_calls("getFile")) == 1
+    assert "I understood:" in bot.last(team.customer)
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
+    assert await query(bot, "SELECT COUNT(*) FROM cart_lines") == [(0,)]
 
 
 async def test_wrong_files_are_refused_clearly(team: Team) -> None:

@@ -52,6 +52,28 @@ async def test_document_from_user_get_file_and_download(fake: FakeTelegram, uid:
     assert fake.download("documents/nothing.csv") is None
 
 
+async def test_voice_note_from_user_get_file_and_download(fake: FakeTelegram, uid: int) -> None:
+    audio = b"OggS\x00\x02 a voice note"
+    raw = fake.send_voice_from_user(uid, audio, duration=4)
+    async with offline_bot(fake) as bot:
+        update = Update.de_json(raw, bot)
+        assert update is not None and update.message is not None
+        voice = update.message.voice
+        assert voice is not None
+        assert (voice.duration.total_seconds(), voice.mime_type, voice.file_size) == (
+            4,
+            "audio/ogg",
+            len(audio),
+        )
+        file = await bot.get_file(voice.file_id)
+        assert file.file_path is not None and re.fullmatch(
+            r".*/voice/file_\d+\.oga", file.file_path
+        )
+        assert bytes(await file.download_as_bytearray()) == audio
+    with pytest.raises(ValueError, match="empty"):
+        fake.send_voice_from_user(uid, b"")
+
+
 async def test_photos_stickers_and_bad_documents(fake: FakeTelegram, uid: int) -> None:
     image = png(20, 10)
     photo = fake.send_photo_from_user(uid, image)["message"]["photo"][-1]
