@@ -8,11 +8,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
+    OrderDraft,
     conversation,
     message_text,
     typed,
 )
-from bot.domain.errors import DraftIncomplete, TransitionRefused
+from bot.domain.errors import TransitionRefused
 from bot.domain.models import OrderStatus
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.handlers.context import BotContext
@@ -20,7 +22,7 @@ from bot.handlers.render import answer, say, show
 from bot.ui import order_views, request_views
 from bot.ui.callbacks import parse
 
-DRAFT = "cancel_order"
+DRAFT = Drafts("cancel_order", OrderDraft)
 
 
 class State(IntEnum):
@@ -36,18 +38,16 @@ async def ask(update: Update, context: BotContext) -> State:
     status = detail.order.status
     if not (customer_may_cancel(status) or customer_may_ask_to_cancel(status)):
         raise TransitionRefused(current=detail.order.status, wanted=OrderStatus.CANCELLED)
-    context.user_data[DRAFT] = order_id  # type: ignore[index]
+    DRAFT.save(context, OrderDraft(order=order_id))
     await answer(update)
     await show(update, context, order_views.ask_cancel_reason(context.t, detail.order.number))
     return State.REASON
 
 
 async def _cancel(update: Update, context: BotContext, reason: str) -> int:
-    order_id = (context.user_data or {}).get(DRAFT)
-    if not order_id:
-        raise DraftIncomplete()
+    order_id = DRAFT.load(context).order
     outcome = await context.services.orders.cancel(context.person, order_id, reason)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     if outcome.request_id is not None:
         await answer(update)
         await show(update, context, request_views.requested(context.t, outcome.order))
@@ -73,7 +73,7 @@ async def typed_reason(update: Update, context: BotContext) -> int:
 
 async def keep(update: Update, context: BotContext) -> int:
     """ord:keep or /cancel: the order stays."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     await answer(update)
     await say(update, context, context.t._("The order stays as it is."))
     return ConversationHandler.END

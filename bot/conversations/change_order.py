@@ -4,20 +4,21 @@ after approval."""
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Literal
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     pressed,
     typed,
 )
-from bot.domain.errors import OrderNotFound, TransitionRefused
+from bot.domain.errors import DraftIncomplete, OrderNotFound, TransitionRefused
 from bot.domain.models import OrderChange, OrderStatus
 from bot.domain.order_status import CHANGEABLE
 from bot.domain.parsing import parse_quantity
@@ -26,7 +27,19 @@ from bot.handlers.render import answer, say, show
 from bot.ui import order_views, request_views
 from bot.ui.callbacks import BadCallback, parse
 
-DRAFT = "change"
+
+class ChangeDraft(BaseModel):
+    """The order, what is changed (a line's quantity, a product added, the address or the
+    note), and the change once typed (a reason may still be asked after approval)."""
+
+    order: int
+    field: Literal["qty", "add", "address", "note"] | None = None
+    line: int | None = None
+    product: int | None = None
+    change: OrderChange | None = None
+
+
+DRAFT = Drafts("change", ChangeDraft)
 
 
 class State(IntEnum):
@@ -44,7 +57,7 @@ async def start(update: Update, context: BotContext) -> State:
     detail = await context.services.orders.detail(context.person, order_id=order_id)
     if detail.order.status not in CHANGEABLE:
         raise TransitionRefused(current=detail.order.status, wanted=detail.order.status)
-    context.user_data[DRAFT] = {"order": order_id}  # type: ignore[index]
+    DRAFT.save(context, ChangeDraft(order=order_id))
     await answer(update)
     await show(update, context, order_views.change_menu(context.t, detail))
     return State.MENU
@@ -53,18 +66,20 @@ async def start(update: Update, context: BotContext) -> State:
 async def field_chosen(update: Update, context: BotContext) -> State:
     """chg:a | chg:n | chg:l:<line> | chg:p (add a product): ask the new value."""
     cb = parse(update.callback_query.data if update.callback_query else None)
-    draft = get_draft(context, DRAFT)
+    DRAFT.load(context)
     t = context.t
     if cb.action == "p":
         await answer(update)
         await show(update, context, order_views.ask_product_to_add(t), new=True)
         return State.PRODUCT
     if cb.action == "a":
-        draft["field"], prompt = "address", t._("The new delivery address?")
+        DRAFT.update(context, field="address")
+        prompt = t._("The new delivery address?")
     elif cb.action == "n":
-        draft["field"], prompt = "note", t._("The new note?")
+        DRAFT.update(context, field="note")
+        prompt = t._("The new note?")
     elif cb.action == "l":
-        draft["field"], draft["line"] = "qty", cb.number(0)
+        DRAFT.update(context, field="qty", line=cb.number(0))
         prompt = t._("The new quantity?")
     else:
         raise BadCallback(cb.action)
@@ -86,11 +101,11 @@ async def got_words(update: Update, context: BotContext) -> State:
 async def product_picked(update: Update, context: BotContext) -> State:
     """chg:pp:<product>: a product sold today; ask how many to add."""
     product_id = parse(update.callback_query.data if update.callback_query else None).number(0)
-    draft = get_draft(context, DRAFT)
+    DRAFT.load(context)
     product = await context.services.catalog.product(
         product_id, context.person.language, for_user=context.person.id
     )
-    draft["field"], draft["product"] = "add", product.id
+    DRAFT.update(context, field="add", product=product.id)
     await answer(update)
     await show(update, context, order_views.ask_quantity_to_add(context.t, product))
     return State.VALUE
@@ -98,23 +113,23 @@ async def product_picked(update: Update, context: BotContext) -> State:
 
 async def got_value(update: Update, context: BotContext) -> int:
     """The new value typed: apply now, or ask the reason for the request."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     text = message_text(update)
-    if draft.get("field") == "qty":
+    if draft.field == "qty":
         qty = parse_quantity(text, context.config.checkout.max_quantity)
-        change = OrderChange(line_id=draft["line"], qty=qty)
-    elif draft.get("field") == "add":
+        change = OrderChange(line_id=draft.line, qty=qty)
+    elif draft.field == "add":
         qty = parse_quantity(text, context.config.checkout.max_quantity)
-        change = OrderChange(product_id=draft["product"], qty=qty)
-    elif draft.get("field") == "address":
+        change = OrderChange(product_id=draft.product, qty=qty)
+    elif draft.field == "address":
         change = OrderChange(address=text)
-    elif draft.get("field") == "note":
+    elif draft.field == "note":
         change = OrderChange(note=text)
     else:
         raise OrderNotFound()
     change = context.services.changes.validate(change)
-    draft["change"] = change.model_dump(exclude_none=True)
-    detail = await context.services.orders.detail(context.person, order_id=draft["order"])
+    DRAFT.update(context, change=change)
+    detail = await context.services.orders.detail(context.person, order_id=draft.order)
     if detail.order.status is OrderStatus.APPROVED:
         await say(update, context, context.t._("Why? Our team will read it."))
         return State.REASON
@@ -127,10 +142,13 @@ async def got_reason(update: Update, context: BotContext) -> int:
 
 
 async def _submit(update: Update, context: BotContext, reason: str | None) -> int:
-    draft = get_draft(context, DRAFT)
-    change = OrderChange.model_validate(draft["change"])
-    outcome = await context.services.changes.change(context.person, draft["order"], change, reason)
-    drop_draft(context, DRAFT)
+    draft = DRAFT.load(context)
+    if draft.change is None:
+        raise DraftIncomplete()
+    outcome = await context.services.changes.change(
+        context.person, draft.order, draft.change, reason
+    )
+    DRAFT.drop(context)
     if outcome.request_id is not None:
         await show(update, context, request_views.change_requested(context.t, outcome.order))
         return ConversationHandler.END

@@ -5,42 +5,39 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date
-from enum import IntEnum
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     pressed,
     typed,
 )
-from bot.domain.parsing import parse_date, parse_money
-from bot.domain.payments import Method
+from bot.conversations.money_steps import MoneyDraft, MoneySteps, State
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.ui import finance_views
-from bot.ui.callbacks import BadCallback, parse
-
-DRAFT = "payment"
-
-
-class State(IntEnum):
-    """Steps of recording a payment."""
-
-    NUMBER = 1
-    AMOUNT = 2
-    METHOD = 3
-    DATE = 4
-    CONFIRM = 5
+from bot.ui.callbacks import parse
+from bot.ui.screen import Screen
 
 
+class PaymentDraft(MoneyDraft):
+    """A payment being recorded, and what its order still owed when it began."""
+
+    owed: int
+
+    @property
+    def full(self) -> int:
+        """Everything still owed."""
+        return self.owed
+
+
+DRAFT = Drafts("payment", PaymentDraft)
 ORDER_NUMBER = re.compile(r"SO-\d{8}-\d{4}", re.IGNORECASE)
 
 
@@ -50,10 +47,8 @@ async def _ask_amount(
     order, owed = await context.services.finance.owed(
         context.person, number=number, order_id=order_id
     )
-    # The token makes this payment's confirmation record it once, even pressed again later.
     token = secrets.token_urlsafe(12)
-    draft = {"order": order.id, "number": order.number, "owed": owed, "token": token}
-    context.user_data[DRAFT] = draft  # type: ignore[index]
+    DRAFT.save(context, PaymentDraft(order=order.id, number=order.number, owed=owed, token=token))
     await show(update, context, finance_views.ask_amount(context.t, order, owed))
     return State.AMOUNT
 
@@ -84,86 +79,31 @@ async def order_chosen(update: Update, context: BotContext) -> State:
     return await _ask_amount(update, context, order_id=order_id)
 
 
-async def _to_method(update: Update, context: BotContext, amount: int) -> State:
-    draft = get_draft(context, DRAFT)
-    # Refused here (the state stays) if nothing can take it: a cancelled or rejected order.
-    await context.services.finance.plan_payment(context.person, draft["order"], amount)
-    draft["amount"] = amount
-    await show(update, context, finance_views.ask_method(context.t))
-    return State.METHOD
+async def _check(context: BotContext, draft: PaymentDraft, amount: int) -> object:
+    """Refused (the step stays) if nothing can take it: a cancelled or rejected order."""
+    return await context.services.finance.plan_payment(context.person, draft.order, amount)
 
 
-async def got_amount(update: Update, context: BotContext) -> State:
-    """An amount typed."""
-    return await _to_method(
-        update, context, parse_money(message_text(update), context.config.business.minor_digits)
-    )
+async def _confirm(context: BotContext, draft: PaymentDraft) -> Screen:
+    """The payment and where it would go."""
+    amount, method, day = draft.entered()
+    plan = await context.services.finance.plan_payment(context.person, draft.order, amount)
+    t = context.t
+    return finance_views.confirm(t, draft.number, amount, method, t.date(day), plan=plan)
 
 
-async def full_amount(update: Update, context: BotContext) -> State:
-    """pay:full: everything still owed."""
-    await answer(update)
-    return await _to_method(update, context, get_draft(context, DRAFT)["owed"])
-
-
-async def got_method(update: Update, context: BotContext) -> State:
-    """pay:m:<method>."""
-    value = parse(update.callback_query.data if update.callback_query else None).text(0)
-    if value not in Method._value2member_map_:
-        raise BadCallback(value)
-    get_draft(context, DRAFT)["method"] = value
-    await answer(update)
-    await show(update, context, finance_views.ask_date(context.t))
-    return State.DATE
-
-
-async def _to_confirm(update: Update, context: BotContext, day: date) -> State:
-    draft = get_draft(context, DRAFT)
-    draft["day"] = day.isoformat()
-    plan = await context.services.finance.plan_payment(
-        context.person, draft["order"], draft["amount"]
-    )
-    screen = finance_views.confirm(
-        context.t,
-        draft["number"],
-        draft["amount"],
-        Method(draft["method"]),
-        context.t.date(day),
-        plan=plan,
-    )
-    await show(update, context, screen)
-    return State.CONFIRM
-
-
-async def today(update: Update, context: BotContext) -> State:
-    """pay:d:today."""
-    await answer(update)
-    return await _to_confirm(update, context, context.services.finance.today())
-
-
-async def got_date(update: Update, context: BotContext) -> State:
-    """A date typed: up to a year back, not in the future."""
-    day = parse_date(message_text(update), context.services.finance.today(), -365, 0)
-    return await _to_confirm(update, context, day)
-
-
-async def record(update: Update, context: BotContext) -> int:
-    """pay:ok: record, send the customer a receipt."""
-    draft = get_draft(context, DRAFT)
+async def _recorded(context: BotContext, draft: PaymentDraft) -> Screen:
+    """Recorded (once); the customer's receipt goes through the outbox."""
+    amount, method, day = draft.entered()
     result = await context.services.finance.record_payment(
-        context.person,
-        draft["order"],
-        draft["amount"],
-        Method(draft["method"]),
-        date.fromisoformat(draft["day"]),
-        draft.get("token"),
+        context.person, draft.order, amount, method, day, draft.token
     )
-    drop_draft(context, DRAFT)
-    await answer(update)
-    await show(update, context, finance_views.recorded(context.t, result))  # receipt: outbox
-    return ConversationHandler.END
+    return finance_views.recorded(context.t, result)
 
 
+STEPS = MoneySteps(
+    DRAFT, _check, finance_views.ask_method, finance_views.ask_date, _confirm, _recorded
+)
 abort = leave_without_saving(DRAFT)
 
 
@@ -178,10 +118,10 @@ def build() -> ConversationHandler[BotContext]:
         ],
         states={
             State.NUMBER: typed(got_number, (r"^pay:o:", order_chosen)),
-            State.AMOUNT: typed(got_amount, (r"^pay:full$", full_amount)),
-            State.METHOD: pressed((r"^pay:m:", got_method)),
-            State.DATE: typed(got_date, (r"^pay:d:today$", today)),
-            State.CONFIRM: pressed((r"^pay:ok$", record)),
+            State.AMOUNT: typed(STEPS.got_amount, (r"^pay:full$", STEPS.full_amount)),
+            State.METHOD: pressed((r"^pay:m:", STEPS.got_method)),
+            State.DATE: typed(STEPS.got_date, (r"^pay:d:today$", STEPS.today)),
+            State.CONFIRM: pressed((r"^pay:ok$", STEPS.record)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),

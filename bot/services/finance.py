@@ -217,6 +217,13 @@ async def _order(uow: UnitOfWork, order_id: int | None, number: str | None) -> O
     return order
 
 
+def _refundable(order: Order, amount: int) -> Order:
+    """The order, if this much may be paid back on it: never more than is due."""
+    if not 0 < amount <= order.refund_due:
+        raise RefundOverDue(due=order.refund_due)
+    return order
+
+
 class FinanceService(Service):
     """Money in, checked against the finance role."""
 
@@ -286,6 +293,14 @@ class FinanceService(Service):
         if not order.refund_due:
             raise RefundOverDue(due=0)
         return order
+
+    async def check_refund(self, actor: User, order_id: int, amount: int) -> Order:
+        """The order, if this much may be paid back on it now (finance); else RefundOverDue."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.RECORD_PAYMENTS, "refund", self.clock.now()
+            )
+            return _refundable(await _order(uow, order_id, None), amount)
 
     async def refunds_due(self, actor: User) -> list[Order]:
         """Orders with money to pay back, oldest first (finance)."""
@@ -472,8 +487,7 @@ class FinanceService(Service):
                     paid_on=paid_on,
                     created=False,
                 )
-            if not 0 < amount <= order.refund_due:
-                raise RefundOverDue(due=order.refund_due)
+            _refundable(order, amount)
             await uow.payments.add_refund(
                 order.id, amount, method.value, paid_on, actor.id, now, token
             )
