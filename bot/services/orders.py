@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
 from bot.domain.errors import RequestOpen, TransitionRefused
-from bot.domain.models import Cart, Order, OrderDetail, OrderStatus, Page, User
+from bot.domain.models import Cart, Language, Order, OrderDetail, OrderStatus, Page, User
 from bot.domain.notices import NoticeKind
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.parsing import parse_reason
@@ -42,6 +43,22 @@ class RepeatResult(BaseModel):
     skipped: tuple[str, ...]
 
 
+async def order_detail(uow: UnitOfWork, order: Order, language: Language) -> OrderDetail:
+    """An order with its lines (named in this language), timeline, payments and shipments."""
+    lines = await uow.orders.lines(order.id, language)
+    timeline = await uow.audit.order_timeline(order.id)
+    paid, refunded = await uow.payments.sums(order.id)
+    shipments = await uow.shipments.for_order(order.id)
+    return OrderDetail(
+        order=order,
+        lines=tuple(lines),
+        timeline=tuple(timeline),
+        paid=paid,
+        refunded=refunded,
+        shipments=tuple(shipments),
+    )
+
+
 class OrderService(Service):
     """What a customer does with their orders."""
 
@@ -63,18 +80,7 @@ class OrderService(Service):
         async with self.db.reader() as uow:
             customer = await require_customer(uow, user)
             order = await own_order(uow, customer, order_id, number)
-            lines = await uow.orders.lines(order.id, user.language)
-            timeline = await uow.audit.order_timeline(order.id)
-            paid, refunded = await uow.payments.sums(order.id)
-            shipments = await uow.shipments.for_order(order.id)
-        return OrderDetail(
-            order=order,
-            lines=tuple(lines),
-            timeline=tuple(timeline),
-            paid=paid,
-            refunded=refunded,
-            shipments=tuple(shipments),
-        )
+            return await order_detail(uow, order, user.language)
 
     async def cancel(self, user: User, order_id: int, reason: str) -> CancelOutcome:
         """Cancel before approval (stock returns); after it, ask staff; once shipped, refuse."""

@@ -443,3 +443,52 @@ async def test_the_customer_is_asked_once_after_delivery(shop: Shop) -> None:
         asked = [tuple(r) for r in await cursor.fetchall()]
     assert asked == [(shop.ann.id, f'{{"order_id":{order.id}}}')]
     assert await shop.services.feedback.request(delivered) is None  # once
+
+
+async def _outbox(s: Shop) -> list[tuple[object, ...]]:
+    sql = "SELECT kind, user_id FROM outbox ORDER BY id"
+    async with s.db.reader(), s.db.connection.execute(sql) as cursor:
+        return [tuple(r) for r in await cursor.fetchall()]
+
+
+async def _asked(s: Shop, order_id: int) -> list[tuple[object, ...]]:
+    sql = "SELECT order_id FROM feedback_requests WHERE order_id = ?"
+    async with s.db.reader(), s.db.connection.execute(sql, (order_id,)) as cursor:
+        return [tuple(r) for r in await cursor.fetchall()]
+
+
+async def test_received_records_delivery_and_asks_for_a_rating_once(shop: Shop) -> None:
+    order = await shop.order("A", shop.ann, [("STP-24", 1)])
+    await shop.approve("A")
+    shipment = await shop.ship("A")
+    before = await _outbox(shop)
+    with pytest.raises(OrderNotFound):
+        await shop.services.fulfilment.receive(shop.bob, shipment)  # not Bob's
+    assert await _outbox(shop) == before and await _asked(shop, order.id) == []
+
+    receipt = await shop.services.fulfilment.receive(shop.ann, shipment)
+    assert receipt.ask_rating, "asked on the customer's own screen"
+    assert receipt.detail.order.id == order.id
+    assert receipt.detail.order.status is OrderStatus.DELIVERED
+    assert [line.sku for line in receipt.detail.lines] == ["STP-24"]
+    assert receipt.detail.shipments[0].delivered_at is not None
+    assert await _asked(shop, order.id) == [(order.id,)]
+    added = (await _outbox(shop))[len(before) :]
+    assert added == [("delivered", shop.fay.id)], "finance told; no rating notice to Ann"
+
+    again = await shop.services.fulfilment.receive(shop.ann, shipment)
+    assert not again.ask_rating, "asked once"
+    assert await shop.services.feedback.request(again.detail.order) is None
+
+
+async def test_delivered_by_the_warehouse_returns_the_pick_list(shop: Shop) -> None:
+    order = await shop.order("B", shop.ann, [("STP-24", 1)])
+    await shop.approve("B")
+    shipment = await shop.ship("B")
+    before = await _outbox(shop)
+    pick = await shop.services.fulfilment.deliver(shop.wu, shipment)
+    assert pick.order.id == order.id and pick.order.status is OrderStatus.DELIVERED
+    assert pick.shipments[0].delivered_at is not None
+    added = (await _outbox(shop))[len(before) :]
+    assert sorted(added) == sorted([("delivered", shop.fay.id), ("ask_rating", shop.ann.id)])
+    assert await _asked(shop, order.id) == [(order.id,)]
