@@ -85,11 +85,10 @@ async def finance_button(update: Update, context: BotContext) -> None:
         return
     if cb.action not in ("c", "rm"):
         raise BadCallback(cb.action)
-    # Only who may see the balance may use its buttons: a refusal must come before any change.
-    balance = await finance.customer_balance(person, cb.number(0))
     if cb.action == "rm":
         paused = bool(cb.number(1, high=1))
-        await context.services.customer_admin.pause_reminders(person, cb.number(0), paused)
+        balance = await finance.pause_reminders(person, cb.number(0), paused)
+    else:
         balance = await finance.customer_balance(person, cb.number(0))
     await answer(update)
     await show(update, context, finance_views.customer_balance(context.t, balance))

@@ -22,6 +22,7 @@ from bot.domain.parsing import parse_search
 from bot.domain.payments import AGEING, CHARGES_NOTHING, Method, outstanding, spread
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, own_order, require_customer
+from bot.services.customer_admin import pause_reminders
 from bot.services.money import Invoice, invoice_order, money_of, settle
 from bot.services.notices import post, staff_with
 
@@ -527,6 +528,21 @@ class FinanceService(Service):
                 self.clock.now(),
             )
             return await summarise(uow, today)
+
+    async def pause_reminders(
+        self, actor: User, customer_id: int, paused: bool
+    ) -> CustomerBalance:
+        """From a customer's balance: who may see it pauses or resumes the customer's
+        reminders (refused before any change otherwise; see customer_admin.pause_reminders);
+        the balance then."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.VIEW_RECEIVABLES, "balance", now)
+            if await uow.customers.by_id(customer_id) is None:
+                raise StaffNotFound()
+            await pause_reminders(uow, self.config, actor, customer_id, paused, now)
+            await uow.commit()
+        return await self.customer_balance(actor, customer_id)
 
     async def customer_balance(self, actor: User, customer_id: int) -> CustomerBalance:
         """One customer's open orders with what is owed and overdue (finance, managers)."""
