@@ -7,9 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
-from typing import Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel, Field
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -35,20 +34,17 @@ class State(IntEnum):
 
 
 class MoneyDraft(BaseModel):
-    """The order (id and number) and what is entered so far; `token` makes the confirmation
-    record it once, even pressed again later."""
+    """The order (id and number), what it owed (a payment) or had due to be paid back (a
+    refund) when the flow began: the "All of it" amount; what is entered so far. `token` makes
+    the confirmation record it once, even pressed again later."""
 
     order: int
     number: str
     token: str
+    full: int = Field(validation_alias=AliasChoices("full", "owed", "due"))
     amount: int | None = None
     method: Method | None = None
     day: date | None = None
-
-    @property
-    def full(self) -> int:
-        """The amount of the "All of it" button."""
-        raise NotImplementedError
 
     def entered(self) -> tuple[int, Method, date]:
         """Amount, method and day, all entered (else DraftIncomplete)."""
@@ -57,20 +53,17 @@ class MoneyDraft(BaseModel):
         return self.amount, self.method, self.day
 
 
-D = TypeVar("D", bound=MoneyDraft)
-
-
 @dataclass(frozen=True)
-class MoneySteps(Generic[D]):
+class MoneySteps:
     """One flow's shared steps: its drafts, the service check of an amount (refusing it keeps
     the step), its screens, and how its confirmation is recorded."""
 
-    drafts: Drafts[D]
-    check: Callable[[BotContext, D, int], Awaitable[object]]
+    drafts: Drafts[MoneyDraft]
+    check: Callable[[BotContext, MoneyDraft, int], Awaitable[object]]
     ask_method: Callable[[Texts], Screen]
     ask_date: Callable[[Texts], Screen]
-    confirm: Callable[[BotContext, D], Awaitable[Screen]]
-    recorded: Callable[[BotContext, D], Awaitable[Screen]]
+    confirm: Callable[[BotContext, MoneyDraft], Awaitable[Screen]]
+    recorded: Callable[[BotContext, MoneyDraft], Awaitable[Screen]]
 
     async def _to_method(self, update: Update, context: BotContext, amount: int) -> State:
         await self.check(context, self.drafts.load(context), amount)

@@ -25,19 +25,7 @@ from bot.ui import finance_views
 from bot.ui.callbacks import parse
 from bot.ui.screen import Screen
 
-
-class PaymentDraft(MoneyDraft):
-    """A payment being recorded, and what its order still owed when it began."""
-
-    owed: int
-
-    @property
-    def full(self) -> int:
-        """Everything still owed."""
-        return self.owed
-
-
-DRAFT = Drafts("payment", PaymentDraft)
+DRAFT = Drafts("payment", MoneyDraft)
 ORDER_NUMBER = re.compile(r"SO-\d{8}-\d{4}", re.IGNORECASE)
 
 
@@ -48,7 +36,7 @@ async def _ask_amount(
         context.person, number=number, order_id=order_id
     )
     token = secrets.token_urlsafe(12)
-    DRAFT.save(context, PaymentDraft(order=order.id, number=order.number, owed=owed, token=token))
+    DRAFT.save(context, MoneyDraft(order=order.id, number=order.number, full=owed, token=token))
     await show(update, context, finance_views.ask_amount(context.t, order, owed))
     return State.AMOUNT
 
@@ -79,12 +67,12 @@ async def order_chosen(update: Update, context: BotContext) -> State:
     return await _ask_amount(update, context, order_id=order_id)
 
 
-async def _check(context: BotContext, draft: PaymentDraft, amount: int) -> object:
+async def _check(context: BotContext, draft: MoneyDraft, amount: int) -> object:
     """Refused (the step stays) if nothing can take it: a cancelled or rejected order."""
     return await context.services.finance.plan_payment(context.person, draft.order, amount)
 
 
-async def _confirm(context: BotContext, draft: PaymentDraft) -> Screen:
+async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
     """The payment and where it would go."""
     amount, method, day = draft.entered()
     plan = await context.services.finance.plan_payment(context.person, draft.order, amount)
@@ -92,7 +80,7 @@ async def _confirm(context: BotContext, draft: PaymentDraft) -> Screen:
     return finance_views.confirm(t, draft.number, amount, method, t.date(day), plan=plan)
 
 
-async def _recorded(context: BotContext, draft: PaymentDraft) -> Screen:
+async def _recorded(context: BotContext, draft: MoneyDraft) -> Screen:
     """Recorded (once); the customer's receipt goes through the outbox."""
     amount, method, day = draft.entered()
     result = await context.services.finance.record_payment(

@@ -22,19 +22,7 @@ from bot.ui import refund_views
 from bot.ui.callbacks import parse
 from bot.ui.screen import Screen
 
-
-class RefundDraft(MoneyDraft):
-    """A refund being recorded, and what was due to be paid back when it began."""
-
-    due: int
-
-    @property
-    def full(self) -> int:
-        """Everything that is due."""
-        return self.due
-
-
-DRAFT = Drafts("refund", RefundDraft)
+DRAFT = Drafts("refund", MoneyDraft)
 
 
 async def _ask_amount(
@@ -49,7 +37,7 @@ async def _ask_amount(
         context.person, number=number, order_id=order_id
     )
     token = secrets.token_urlsafe(12)
-    draft = RefundDraft(order=order.id, number=order.number, due=order.refund_due, token=token)
+    draft = MoneyDraft(order=order.id, number=order.number, full=order.refund_due, token=token)
     DRAFT.save(context, draft)
     await show(update, context, refund_views.ask_amount(context.t, order), new=new)
     return State.AMOUNT
@@ -79,20 +67,20 @@ async def order_chosen(update: Update, context: BotContext) -> State:
     return state
 
 
-async def _check(context: BotContext, draft: RefundDraft, amount: int) -> object:
+async def _check(context: BotContext, draft: MoneyDraft, amount: int) -> object:
     """Refused (the step stays) if more than is due."""
     return await context.services.finance.check_refund(context.person, draft.order, amount)
 
 
-async def _confirm(context: BotContext, draft: RefundDraft) -> Screen:
+async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
     """The refund and what would still be due after it."""
     amount, method, day = draft.entered()
     return refund_views.confirm(
-        context.t, draft.number, amount, draft.due, method, context.t.date(day)
+        context.t, draft.number, amount, draft.full, method, context.t.date(day)
     )
 
 
-async def _recorded(context: BotContext, draft: RefundDraft) -> Screen:
+async def _recorded(context: BotContext, draft: MoneyDraft) -> Screen:
     """Recorded (once); the customer's receipt goes through the outbox."""
     amount, method, day = draft.entered()
     result = await context.services.finance.record_refund(

@@ -14,9 +14,10 @@ import pytest
 from bot.conversations.change_order import DRAFT as CHANGE
 from bot.conversations.change_order import ChangeDraft
 from bot.conversations.common import Drafts, OrderDraft
+from bot.conversations.money_steps import MoneyDraft
 from bot.conversations.payment import DRAFT as PAYMENT
-from bot.conversations.payment import PaymentDraft
 from bot.conversations.product_editor import DRAFT as EDITOR
+from bot.conversations.refund import DRAFT as REFUND
 from bot.conversations.ship import DRAFT as SHIPMENT
 from bot.conversations.ship import ShipmentDraft
 from bot.domain.errors import DraftIncomplete
@@ -36,7 +37,7 @@ def persisted(ctx: Any) -> Any:
 
 def test_a_draft_survives_the_persistence_as_the_same_model() -> None:
     ctx = context()
-    draft = PaymentDraft(order=7, number="SO-20261123-0001", token="t", owed=23500)
+    draft = MoneyDraft(order=7, number="SO-20261123-0001", token="t", full=23500)
     PAYMENT.save(ctx, draft)
     PAYMENT.update(ctx, amount=10000, method=Method.CASH, day=date(2026, 11, 23))
     assert ctx.user_data["payment"]["day"] == "2026-11-23", "stored as plain JSON"
@@ -55,6 +56,11 @@ def test_a_draft_survives_the_persistence_as_the_same_model() -> None:
 
 
 def test_drafts_of_before_the_upgrade_keep_working_where_their_shape_is_the_same() -> None:
+    payment = {"order": 7, "number": "SO-20261123-0001", "owed": 500, "token": "t"}
+    assert PAYMENT.load(context({"payment": payment})).full == 500
+    refund = {**payment, "due": 300, "amount": 200, "method": "cash", "day": "2026-11-23"}
+    del refund["owed"]
+    assert REFUND.load(context({"refund": refund})).entered()[0] == 200
     old = {"shipment": {"order": 1, "qty": {"11": 2}, "token": "s", "expected": "2026-12-01"}}
     draft = SHIPMENT.load(context(old))
     assert draft.qty == {11: 2} and draft.expected == date(2026, 12, 1)
