@@ -21,11 +21,9 @@ from bot.conversations.common import (
     typed,
 )
 from bot.domain.errors import (
-    CartEmpty,
     InputProblem,
     InvalidInput,
     LinesUnavailable,
-    NotRegistered,
     OptionNotOffered,
 )
 from bot.domain.parsing import parse_address, parse_note
@@ -101,10 +99,7 @@ async def _next(update: Update, context: BotContext, draft: CheckoutDraft) -> St
 
 async def start(update: Update, context: BotContext) -> State:
     """Check out (button or /checkout): a fresh draft for a registered customer with a cart."""
-    if await context.services.customers.get(context.person) is None:
-        raise NotRegistered()
-    if not (await context.services.cart.view(context.person)).lines:
-        raise CartEmpty()
+    await context.services.checkout.begin(context.person)
     await answer(update)
     draft = DRAFT.save(context, CheckoutDraft(token=secrets.token_urlsafe(12)))
     return await _next(update, context, draft)
@@ -121,21 +116,16 @@ async def delivery_chosen(update: Update, context: BotContext) -> State:
 
 async def saved_address(update: Update, context: BotContext) -> str:
     """co:ad:<id>: the text of one of the customer's saved addresses (else refused)."""
-    wanted = _callback(update).number(0)
-    saved = await context.services.customers.addresses(context.person)
-    match = next((a for a in saved if a.id == wanted), None)
-    if match is None:
-        raise OptionNotOffered()
+    text = await context.services.customers.saved_address(
+        context.person, _callback(update).number(0)
+    )
     await answer(update)
-    return match.text
+    return text
 
 
 async def offered_term(update: Update, context: BotContext) -> str:
     """co:pt:<code>: a payment term open to this customer (else refused)."""
-    code = _callback(update).text(0)
-    terms = await context.services.customers.payment_terms(context.person)
-    if code not in {t.code for t in terms}:
-        raise OptionNotOffered()
+    code = await context.services.customers.payment_term(context.person, _callback(update).text(0))
     await answer(update)
     return code
 
@@ -216,9 +206,7 @@ async def edit_step(update: Update, context: BotContext) -> State:
 
 async def fit_to_stock(update: Update, context: BotContext) -> State:
     """co:fit: cut short lines to what is available and show the summary again."""
-    cart = await context.services.cart.fit_to_stock(context.person)
-    if not cart.lines:
-        raise CartEmpty()
+    await context.services.checkout.fit_to_stock(context.person)
     await answer(update)
     return await _next(update, context, DRAFT.load(context))
 
