@@ -14,9 +14,6 @@ from bot.conversations.common import (
     message_text,
     typed,
 )
-from bot.domain.errors import TransitionRefused
-from bot.domain.models import OrderStatus
-from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.ui import order_views, request_views
@@ -34,13 +31,10 @@ class State(IntEnum):
 async def ask(update: Update, context: BotContext) -> State:
     """ord:cx:<id>: ask why."""
     order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
-    detail = await context.services.orders.detail(context.person, order_id=order_id)
-    status = detail.order.status
-    if not (customer_may_cancel(status) or customer_may_ask_to_cancel(status)):
-        raise TransitionRefused(current=detail.order.status, wanted=OrderStatus.CANCELLED)
+    order = await context.services.orders.cancellable(context.person, order_id)
     DRAFT.save(context, OrderDraft(order=order_id))
     await answer(update)
-    await show(update, context, order_views.ask_cancel_reason(context.t, detail.order.number))
+    await show(update, context, order_views.ask_cancel_reason(context.t, order.number))
     return State.REASON
 
 
@@ -48,13 +42,13 @@ async def _cancel(update: Update, context: BotContext, reason: str) -> int:
     order_id = DRAFT.load(context).order
     outcome = await context.services.orders.cancel(context.person, order_id, reason)
     DRAFT.drop(context)
-    if outcome.request_id is not None:
+    if outcome.detail is None:  # a request: staff decide
         await answer(update)
         await show(update, context, request_views.requested(context.t, outcome.order))
         return ConversationHandler.END
     await answer(update, context.t._("The order is cancelled."))
-    detail = await context.services.orders.detail(context.person, order_id=order_id)
-    await show(update, context, order_views.order_detail(context.t, context.config, detail))
+    screen = order_views.order_detail(context.t, context.config, outcome.detail)
+    await show(update, context, screen)
     return ConversationHandler.END
 
 

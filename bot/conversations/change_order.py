@@ -18,9 +18,8 @@ from bot.conversations.common import (
     pressed,
     typed,
 )
-from bot.domain.errors import DraftIncomplete, OrderNotFound, TransitionRefused
-from bot.domain.models import OrderChange, OrderStatus
-from bot.domain.order_status import CHANGEABLE
+from bot.domain.errors import DraftIncomplete, OrderNotFound
+from bot.domain.models import OrderChange
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
@@ -54,9 +53,7 @@ class State(IntEnum):
 async def start(update: Update, context: BotContext) -> State:
     """ord:ch:<order>: the customer's own order, submitted or approved."""
     order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
-    detail = await context.services.orders.detail(context.person, order_id=order_id)
-    if detail.order.status not in CHANGEABLE:
-        raise TransitionRefused(current=detail.order.status, wanted=detail.order.status)
+    detail = await context.services.changes.changeable(context.person, order_id)
     DRAFT.save(context, ChangeDraft(order=order_id))
     await answer(update)
     await show(update, context, order_views.change_menu(context.t, detail))
@@ -127,10 +124,9 @@ async def got_value(update: Update, context: BotContext) -> int:
         change = OrderChange(note=text)
     else:
         raise OrderNotFound()
-    change = context.services.changes.validate(change)
-    DRAFT.update(context, change=change)
-    detail = await context.services.orders.detail(context.person, order_id=draft.order)
-    if detail.order.status is OrderStatus.APPROVED:
+    checked = await context.services.changes.check(context.person, draft.order, change)
+    DRAFT.update(context, change=checked.change)
+    if checked.reason_needed:
         await say(update, context, context.t._("Why? Our team will read it."))
         return State.REASON
     return await _submit(update, context, None)
@@ -149,12 +145,12 @@ async def _submit(update: Update, context: BotContext, reason: str | None) -> in
         context.person, draft.order, draft.change, reason
     )
     DRAFT.drop(context)
-    if outcome.request_id is not None:
+    if outcome.detail is None:  # a request: staff decide
         await show(update, context, request_views.change_requested(context.t, outcome.order))
         return ConversationHandler.END
-    detail = await context.services.orders.detail(context.person, order_id=outcome.order.id)
     await say(update, context, context.t._("Changed."))
-    await show(update, context, order_views.order_detail(context.t, context.config, detail))
+    screen = order_views.order_detail(context.t, context.config, outcome.detail)
+    await show(update, context, screen)
     return ConversationHandler.END
 
 

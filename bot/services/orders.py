@@ -30,6 +30,7 @@ class CancelOutcome(BaseModel):
 
     order: Order
     request_id: int | None = None
+    detail: OrderDetail | None = None  # cancelled: the order as the customer sees it now
 
 
 class RepeatResult(BaseModel):
@@ -82,6 +83,14 @@ class OrderService(Service):
             order = await own_order(uow, customer, order_id, number)
             return await order_detail(uow, order, user.language)
 
+    async def cancellable(self, user: User, order_id: int) -> Order:
+        """The customer's own order, if they may cancel it or ask to (else TransitionRefused)."""
+        async with self.db.reader() as uow:
+            order = await own_order(uow, await require_customer(uow, user), order_id, None)
+        if not (customer_may_cancel(order.status) or customer_may_ask_to_cancel(order.status)):
+            raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
+        return order
+
     async def cancel(self, user: User, order_id: int, reason: str) -> CancelOutcome:
         """Cancel before approval (stock returns); after it, ask staff; once shipped, refuse."""
         reason = parse_reason(reason)
@@ -128,8 +137,9 @@ class OrderService(Service):
                 reason=reason,
             )
             order = await settle(uow, self.config, order.id, actor_id=user.id, now=now)
+            detail = await order_detail(uow, order, user.language)
             await uow.commit()
-        return CancelOutcome(order=order)
+        return CancelOutcome(order=order, detail=detail)
 
     async def repeat(self, user: User, order_id: int) -> RepeatResult:
         """Put an earlier order's lines in the cart, at today's prices and stock."""
