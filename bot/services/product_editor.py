@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from bot.db import UnitOfWork
 from bot.domain.access import may_edit_catalog
@@ -53,6 +53,9 @@ class NewProduct(BaseModel):
     unit: Unit | None = None
     preorder: bool = False
     photo_file_id: str | None = None
+
+
+TIERS = TypeAdapter(list[tuple[int, int]])  # (minimum quantity, unit price) pairs
 
 
 def parse_sku(text: str) -> str:
@@ -203,7 +206,7 @@ class ProductEditorService(Service):
             await self._authorize(uow, user, f"products:edit:{product_id}:{field}")
             record = await self._load(uow, product_id)
             if field == "tiers":
-                pairs: list[tuple[int, int]] = value or []  # type: ignore[assignment]
+                pairs = TIERS.validate_python(value or [])
                 tiers = [PriceTier(min_qty=q, unit_price=p) for q, p in pairs]
                 before, after = tiers_text(record.tiers), tiers_text(tiers)
                 await uow.catalog.replace_tiers(product_id, tiers)
