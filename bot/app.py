@@ -43,6 +43,7 @@ from bot.conversations import (
 from bot.db import Database
 from bot.handlers import (
     approvals,
+    business,
     cart,
     catalog,
     common,
@@ -86,6 +87,8 @@ ALLOWED_UPDATES = [
     Update.CALLBACK_QUERY,
     Update.MY_CHAT_MEMBER,
     Update.PRE_CHECKOUT_QUERY,
+    Update.BUSINESS_CONNECTION,  # Telegram Business (bot/handlers/business.py)
+    Update.BUSINESS_MESSAGE,
 ]
 
 
@@ -93,6 +96,7 @@ def register_handlers(app: App) -> None:
     """Every handler, in the order they are tried."""
     app.add_handler(TypeHandler(Update, identify), group=-1)
     app.add_handlers(online_payments.handlers())  # a payment in chat never waits on a flow
+    app.add_handlers(business.handlers())  # a seller's customer is never answered elsewhere
     for conversation in (
         registration,
         checkout,

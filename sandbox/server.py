@@ -232,6 +232,7 @@ class SandboxServer:
         add("POST", "/control/flood", self._set_flood)
         add("GET", "/control/calls", self._calls)
         add("POST", "/control/repeat", self._repeat)
+        add("GET", "/control/business/{connection_id}/{chat_id}", self._business_chat)
         return app
 
     @web.middleware
@@ -426,6 +427,8 @@ class SandboxServer:
             "document": self._act_document,
             "press": self._act_press,
             "pay": self._act_pay,
+            "business_connect": self._act_business_connect,
+            "business_text": self._act_business_text,
             "block": lambda u, b: self.fake.block(u),
             "unblock": lambda u, b: self.fake.unblock(u),
         }
@@ -500,6 +503,32 @@ class SandboxServer:
     def _act_pay(self, uid: int, body: JSON) -> JSON:
         """The user pays an invoice message (the newest unless message_id is given)."""
         return self.fake.pay_invoice(uid, _int(body, "message_id"))
+
+    def _act_business_connect(self, uid: int, body: JSON) -> JSON:
+        """The user connects the bot to their business account (or changes the connection)."""
+        return self.fake.business.connect(
+            uid,
+            enabled=_bool(body, "enabled", default=True),
+            can_reply=_bool(body, "can_reply", default=True),
+            connection_id=_str(body, "connection_id"),
+        )
+
+    def _act_business_text(self, uid: int, body: JSON) -> JSON:
+        """A text in a business chat: a customer's, or the owner's into chat `chat`."""
+        connection_id = _str(body, "connection_id", required=True) or ""
+        text = _str(body, "text", required=True) or ""
+        if not 1 <= len(text) <= MAX_TEXT:
+            raise ControlError(f"text must be 1..{MAX_TEXT} characters, got {len(text)}")
+        return self.fake.business.write(connection_id, uid, text, chat=_int(body, "chat"))
+
+    async def _business_chat(self, request: web.Request) -> web.Response:
+        """GET /control/business/{connection_id}/{chat_id}: a business chat's messages."""
+        chat_id = _path_int(request, "chat_id")
+        try:
+            messages = self.fake.business.messages(request.match_info["connection_id"], chat_id)
+        except LookupError as exc:
+            raise ControlError(str(exc.args[0]), 404) from None
+        return _ok(messages=messages)
 
     async def _repeat(self, request: web.Request) -> web.Response:
         """POST /control/repeat {"update_id": n}: a successful payment delivered again."""

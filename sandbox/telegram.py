@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sandbox.api import JSON, ApiError, as_bool, as_int, bad_request, json_param
+from sandbox.business import Business
 from sandbox.files import FileRecord, Files, FileStore, image_size
 from sandbox.html_entities import EntityParseError, parse_html, strip_formatted, utf16_len
 from sandbox.markup import parse_reply_markup
@@ -194,6 +195,8 @@ class FakeTelegram:
         }
         self.payments = Payments(self)
         self._methods.update((name.lower(), (name, h)) for name, h in self.payments.methods())
+        self.business = Business(self)  # sandbox/business.py
+        self._methods.update((name.lower(), (name, h)) for name, h in self.business.methods())
 
     # ------------------------------------------------------------------ users and chats
 
@@ -723,7 +726,7 @@ class FakeTelegram:
             "can_join_groups": True,
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
-            "can_connect_to_business": False,
+            "can_connect_to_business": True,  # sandbox/business.py
             "has_main_web_app": False,
         }
 
@@ -818,7 +821,7 @@ class FakeTelegram:
 
     def _send_message(self, params: JSON, files: Files) -> JSON:
         """sendMessage (message_thread_id posts into a forum topic)."""
-        chat = self._chat(params.get("chat_id"))
+        chat = self._target(params)
         text, entities, html = self._formatted(params, "text", "entities")
         self._check_text(text)
         markup = parse_reply_markup(params)
@@ -833,7 +836,7 @@ class FakeTelegram:
             content["is_topic_message"] = True
         if entities:
             content["entities"] = entities
-        return self._bot_message(chat, content, markup, html, reply)
+        return self._sent(params, self._bot_message(chat, content, markup, html, reply))
 
     def _send_photo(self, params: JSON, files: Files) -> JSON:
         """sendPhoto with a file_id, an http(s) URL or an uploaded file."""
@@ -845,7 +848,7 @@ class FakeTelegram:
 
     def _send_media(self, params: JSON, files: Files, kind: str) -> JSON:
         """Shared implementation of sendPhoto and sendDocument."""
-        chat = self._chat(params.get("chat_id"))
+        chat = self._target(params)
         record = self.files.resolve(params, files, kind)
         caption, entities, html = self._formatted(params, "caption", "caption_entities")
         if len(caption) > MAX_CAPTION:
@@ -858,7 +861,7 @@ class FakeTelegram:
             content["caption"] = caption
         if entities:
             content["caption_entities"] = entities
-        return self._bot_message(chat, content, markup, html, reply)
+        return self._sent(params, self._bot_message(chat, content, markup, html, reply))
 
     def _get_file(self, params: JSON, files: Files) -> JSON:
         """getFile: a file_path to download a file the bot knows (sent to it or by it)."""
@@ -1077,6 +1080,16 @@ class FakeTelegram:
         chat.next_message_id += 1
         chat.messages[message["message_id"]] = _StoredMessage(message, outgoing=True, html=html)
         return copy.deepcopy(message)
+
+    def _target(self, params: JSON) -> _Chat:
+        """The chat a send goes to: a business chat (business_connection_id) or the bot's."""
+        return self.business.target(params) or self._chat(params.get("chat_id"))
+
+    def _sent(self, params: JSON, message: JSON) -> JSON:
+        """A message just sent, as the business owner's when sent on their behalf."""
+        if params.get("business_connection_id"):
+            return self.business.sent(params, message)
+        return message
 
     def _chat(self, chat_id: Any) -> _Chat:
         """Resolve a chat_id parameter or fail with "chat not found"."""

@@ -120,6 +120,24 @@ class Harness:
             await self.feed(self.queued(checkout["update_id"]))
         return checkout
 
+    async def connect_business(
+        self, uid: int, *, enabled: bool = True, can_reply: bool = True
+    ) -> str:
+        """The user connects OrderDesk to their Telegram Business account; its id."""
+        update = self.fake.business.connect(uid, enabled=enabled, can_reply=can_reply)
+        await self.feed(update)
+        return str(update["business_connection"]["id"])
+
+    async def business_text(
+        self, connection_id: str, uid: int, text: str, *, chat: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A text in a business chat (a customer's, or the owner's into `chat`); the bot's
+        replies there that it caused."""
+        chat_id = chat if chat is not None else uid
+        before = len(self.fake.business.replies(connection_id, chat_id))
+        await self.feed(self.fake.business.write(connection_id, uid, text, chat=chat))
+        return self.fake.business.replies(connection_id, chat_id)[before:]
+
     def queued(self, update_id: int) -> dict[str, Any]:
         """An update the sandbox queued for the bot (and the harness has not fed yet)."""
         return next(u for u in self.fake.pending_updates() if u["update_id"] == update_id)

@@ -16,6 +16,7 @@ from bot.conversations.common import (
     message_text,
     typed,
 )
+from bot.domain.business import read_quick_payload
 from bot.domain.quick_order import QuickOrder
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
@@ -113,6 +114,17 @@ async def offer(update: Update, context: BotContext) -> bool:
     """Free text outside any flow: if it reads as a quick order, show what was understood with
     its buttons (they enter this flow) and say True; else False (the caller searches)."""
     view = await context.services.quick_order.offer(context.person, message_text(update))
+    if view is None:
+        return False
+    await _review(update, context, view)
+    return True
+
+
+async def from_link(update: Update, context: BotContext, payload: str) -> bool:
+    """/start qo_…: a quick order carried by a link (from an answer in a seller's business
+    chat) shown for review with its buttons; False for a link that carries none."""
+    items = read_quick_payload(payload)
+    view = await context.services.quick_order.from_link(context.person, items) if items else None
     if view is None:
         return False
     await _review(update, context, view)

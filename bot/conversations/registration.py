@@ -12,6 +12,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.conversations import quick_order
 from bot.conversations.common import (
     Drafts,
     conversation,
@@ -19,6 +20,7 @@ from bot.conversations.common import (
     typed,
 )
 from bot.conversations.phone import ask_phone, phone_step
+from bot.domain.business import QUICK_PREFIX
 from bot.domain.errors import DraftIncomplete, InputProblem, InvalidInput
 from bot.domain.parsing import (
     parse_address,
@@ -79,6 +81,9 @@ async def start(update: Update, context: BotContext) -> int:
         await redeem_invite(update, context, payload)
         return ConversationHandler.END
     customer = await context.services.customers.get(context.person)
+    quick = customer is not None and payload.startswith(QUICK_PREFIX)
+    if quick and await quick_order.from_link(update, context, payload):  # a business chat's
+        return ConversationHandler.END
     roles = await context.services.staff.roles(context.person)
     if roles and update.effective_chat is not None:  # staff seeded outside the bot too
         await set_chat_menu(context.bot, update.effective_chat.id, t, roles)

@@ -15,6 +15,7 @@ import aiosqlite
 from bot.db import backups
 from bot.db.audit import AuditRepository
 from bot.db.batches import BatchRepository
+from bot.db.business import BusinessRepository
 from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
 from bot.db.custom_requests import CustomRequestRepository
@@ -217,6 +218,7 @@ class UnitOfWork:
         self.statements = StatementRepository(conn)
         self.custom = CustomRequestRepository(conn)
         self.stock = StockRepository(conn)
+        self.business = BusinessRepository(conn)
         return self
 
     async def commit(self) -> None:

@@ -126,6 +126,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, Forbidden):
         log.info("user blocked the bot: %s", error)
         raise ApplicationHandlerStop
+    if update.business_message or update.edited_business_message:
+        log.error("error in a business chat (not told there)", exc_info=error)
+        raise ApplicationHandlerStop  # the seller's chat is not the bot's to apologise in
     try:
         await _explain(update, context, error)
     except TelegramError as reply_error:

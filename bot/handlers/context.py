@@ -44,6 +44,8 @@ async def identify(update: object, context: BotContext) -> None:
     """Before any handler: know who is talking and in which language (group -1)."""
     if not isinstance(update, Update) or update.effective_user is None:
         return
+    if update.business_message or update.edited_business_message:
+        return  # a seller's customer writing to the seller has not met the bot
     tg = update.effective_user
     member = update.my_chat_member
     # Blocking the bot is not being back; anything else from them is.

@@ -83,6 +83,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("receivables", N_("What customers owe, by age")),
         ("report", N_("Sales, KPIs and ratings, with a chart")),
         ("export", N_("Orders, payments, receivables as a spreadsheet")),
+        ("business", N_("Telegram Business: answers in your own chats")),
         ("staff", N_("Staff and their roles")),
         ("invite", N_("Invite staff, e.g. /invite warehouse")),
     ),
@@ -96,6 +97,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("report", N_("Sales, KPIs and ratings, with a chart")),
         ("export", N_("Orders, payments, receivables as a spreadsheet")),
         ("stock", N_("Stock: on hand, reserved, available")),
+        ("business", N_("Telegram Business: answers in your own chats")),
     ),
     Role.WAREHOUSE: (
         ("ship", N_("Orders to ship")),

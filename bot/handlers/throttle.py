@@ -32,7 +32,8 @@ class FloodGuard:
         """Let the update through, or drop it (ApplicationHandlerStop) and maybe say why."""
         if not isinstance(update, Update) or update.effective_user is None:
             return
-        if update.message is None and update.callback_query is None:
+        business = update.business_message
+        if update.message is None and update.callback_query is None and business is None:
             return  # blocking the bot and the like are Telegram's news, never a flood
         if update.message is not None and update.message.successful_payment is not None:
             return  # money Telegram has taken: always recorded
@@ -41,7 +42,7 @@ class FloodGuard:
         if verdict is Verdict.PASS:
             return
         self.dropped += 1
-        if verdict is Verdict.DROP_AND_NOTICE:
+        if verdict is Verdict.DROP_AND_NOTICE and business is None:  # a seller's chat: quiet
             log.warning("user %s sends too fast: their updates are dropped for a while", user)
             await _slow_down(update, context)
         raise ApplicationHandlerStop

@@ -117,7 +117,8 @@ class OnceApplication(
             if update.callback_query is not None and await answer(update, text):
                 return
             chat = update.effective_chat
-            if chat is not None and chat.type == ChatType.PRIVATE:
+            business = update.business_message or update.edited_business_message
+            if chat is not None and chat.type == ChatType.PRIVATE and business is None:
                 await self.bot.send_message(chat.id, text)
         except TelegramError as error:
             log.warning("could not say an update was already applied: %s", error)

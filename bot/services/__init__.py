@@ -9,6 +9,7 @@ from bot.config import Config
 from bot.db import Database
 from bot.services.approvals import ApprovalService
 from bot.services.batch_orders import BatchOrderService
+from bot.services.business import BusinessService
 from bot.services.cart import CartService
 from bot.services.catalog import CatalogService
 from bot.services.changes import ChangeService
@@ -69,6 +70,7 @@ class Services:
     statements: StatementService
     stock: StockService
     product_editor: ProductEditorService
+    business: BusinessService
 
     @classmethod
     def build(cls, db: Database, config: Config, clock: Clock) -> Services:
@@ -102,4 +104,5 @@ class Services:
             statements=StatementService(db, config, clock),
             stock=StockService(db, config, clock),
             product_editor=ProductEditorService(db, config, clock),
+            business=BusinessService(db, config, clock),
         )

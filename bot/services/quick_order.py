@@ -16,7 +16,7 @@ from bot.domain.errors import (
     ProductNotFound,
 )
 from bot.domain.models import Cart, Language, Product, User
-from bot.domain.product_match import Matcher, MatchKind
+from bot.domain.product_match import ItemMatch, Matcher, MatchKind
 from bot.domain.quick_order import QuickItem, QuickOrder, RejectedLine, read_quick_order
 from bot.services.base import Service
 from bot.services.cart import CartService, price_lines
@@ -168,6 +168,24 @@ class QuickOrderService(Service):
         async with self.db.reader() as uow:
             specials = await uow.customers.special_prices_of_user(user.id)
             return await self._view(uow, order, user.language, specials)
+
+    async def from_link(self, user: User, items: list[tuple[int, int]]) -> QuickView | None:
+        """A quick order a link carries (the Confirm button of an answer in a business chat):
+        those products and quantities, as if typed; None when it names no product of ours or
+        a quantity out of bounds (a forged link)."""
+        high = self.config.checkout.max_quantity
+        if not items or any(not 1 <= qty <= high for _, qty in items):
+            return None
+        async with self.db.reader() as uow:
+            products = await uow.catalog.products([pid for pid, _ in items], user.language)
+        known = [(pid, qty) for pid, qty in items if pid in products]
+        if len(known) != len(items):
+            return None
+        order = QuickOrder.of(
+            [QuickItem(words=products[pid].name, qty=qty) for pid, qty in known],
+            [ItemMatch(MatchKind.CERTAIN, (pid,)) for pid, _ in known],
+        )
+        return await self.view(user, order)
 
     async def understand_for(self, actor: User, customer_id: int, text: str) -> QuickView:
         """Lines typed by staff for a customer (their rep, or a manager), in staff's language."""

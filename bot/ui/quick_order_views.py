@@ -100,10 +100,15 @@ def _picks(t: Texts, view: QuickView, area: str) -> list[list[InlineKeyboardButt
     return []
 
 
+def lines(t: Texts, view: QuickView) -> list[str]:
+    """Every line as understood, numbered from 1."""
+    return [_line(t, i, line, view) for i, line in enumerate(view.order.lines, 1)]
+
+
 def understood(t: Texts, view: QuickView, area: str = AREA) -> Screen:
     """Every line as understood; the unsure ones are asked one at a time, never guessed."""
     order = view.order
-    items = [_line(t, i, line, view) for i, line in enumerate(order.lines, 1)]
+    items = lines(t, view)
     waiting = [i for i, line in enumerate(order.lines, 1) if line.open]
     tail = []
     if order.rejected:
