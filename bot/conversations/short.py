@@ -16,7 +16,7 @@ from bot.conversations.common import (
     message_text,
     typed,
 )
-from bot.domain.errors import DraftIncomplete, OrderNotFound
+from bot.domain.errors import DraftIncomplete
 from bot.domain.parsing import parse_date, parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
@@ -47,11 +47,7 @@ async def start(update: Update, context: BotContext) -> State:
     line_id = parse(update.callback_query.data if update.callback_query else None).number(0)
     # The warehouse's, on an order still to ship: anyone else, or an order cancelled or
     # shipped meanwhile, is refused here, before anything is asked.
-    await context.services.shortages.may_report(context.person, line_id)
-    pick = await context.services.fulfilment.pick_list_of_line(context.person, line_id)
-    line = next((x for x in pick.lines if x.id == line_id), None)
-    if line is None or line.remaining < 1:
-        raise OrderNotFound()
+    line = await context.services.shortages.reportable(context.person, line_id)
     DRAFT.save(context, ShortageDraft(line=line_id, remaining=line.remaining))
     await answer(update)
     await show(update, context, shortage_views.ask_available(context.t, line), new=True)

@@ -108,14 +108,6 @@ class FulfilmentService(Service):
             shipments=tuple(await uow.shipments.for_order(order.id)),
         )
 
-    async def pick_list_of_line(self, actor: User, line_id: int) -> PickList:
-        """The pick list of the order a line belongs to."""
-        async with self.db.reader() as uow:
-            order_id = await uow.orders.line_order(line_id)
-        if order_id is None:
-            raise OrderNotFound()
-        return await self.pick_list(actor, order_id)
-
     async def ship(
         self,
         actor: User,

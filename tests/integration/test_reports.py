@@ -16,7 +16,13 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
-from bot.domain.errors import FeedbackGiven, FeedbackNotOpen, NotAllowed, OrderNotFound
+from bot.domain.errors import (
+    FeedbackGiven,
+    FeedbackNotOpen,
+    NotAllowed,
+    OrderNotFound,
+    TransitionRefused,
+)
 from bot.domain.models import Order, OrderStatus, User
 from bot.domain.payments import Method
 from bot.domain.reports import (
@@ -479,6 +485,25 @@ async def test_received_records_delivery_and_asks_for_a_rating_once(shop: Shop) 
     again = await shop.services.fulfilment.receive(shop.ann, shipment)
     assert not again.ask_rating, "asked once"
     assert await shop.services.feedback.request(again.detail.order) is None
+
+
+async def test_a_line_reportable_short_is_checked_and_named_in_one_step(shop: Shop) -> None:
+    await shop.order("C", shop.ann, [("STP-24", 2), ("STP-REFILL", 3)])
+    await shop.approve("C")
+    lines = (await shop.services.fulfilment.pick_list(shop.wu, shop.orders["C"].id)).lines
+    staples, refills = sorted(lines, key=lambda x: x.sku)
+    for who in (shop.ann, shop.sam):
+        with pytest.raises(NotAllowed):
+            await shop.services.shortages.reportable(who, staples.id)
+    line = await shop.services.shortages.reportable(shop.wu, staples.id)
+    assert (line.id, line.sku, line.remaining) == (staples.id, "STP-24", 2)
+    await shop.ship("C", {"STP-24": 2, "STP-REFILL": 1})
+    with pytest.raises(OrderNotFound):
+        await shop.services.shortages.reportable(shop.wu, staples.id)  # none left to ship
+    assert (await shop.services.shortages.reportable(shop.wu, refills.id)).remaining == 2
+    await shop.ship("C")
+    with pytest.raises(TransitionRefused):
+        await shop.services.shortages.reportable(shop.wu, refills.id)  # shipped meanwhile
 
 
 async def test_delivered_by_the_warehouse_returns_the_pick_list(shop: Shop) -> None:
