@@ -7,18 +7,28 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from typing import Any, Generic, TypeVar
 
 from pydantic import AliasChoices, BaseModel, Field
 from telegram import Update
-from telegram.ext import ConversationHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.conversations.common import Drafts, message_text
+from bot.conversations.common import (
+    Drafts,
+    Step,
+    leave_without_saving,
+    message_text,
+    pressed,
+    typed,
+)
 from bot.domain.errors import DraftIncomplete
+from bot.domain.models import User
 from bot.domain.parsing import parse_date, parse_money
 from bot.domain.payments import Method
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.i18n import Texts
+from bot.services.finance import FinanceService
 from bot.ui.callbacks import BadCallback, parse
 from bot.ui.screen import Screen
 
@@ -53,20 +63,44 @@ class MoneyDraft(BaseModel):
         return self.amount, self.method, self.day
 
 
-@dataclass(frozen=True)
-class MoneySteps:
-    """One flow's shared steps: its drafts, the service check of an amount (refusing it keeps
-    the step), its screens, and how its confirmation is recorded."""
+R = TypeVar("R")
 
+
+@dataclass(frozen=True)
+class MoneySteps(Generic[R]):
+    """One flow's shared steps: its buttons' callback prefix, its drafts, the finance service's
+    check of an amount (refusing it keeps the step) and its recording, and its screens."""
+
+    prefix: str
     drafts: Drafts[MoneyDraft]
-    check: Callable[[BotContext, MoneyDraft, int], Awaitable[object]]
+    check: Callable[[FinanceService, User, int, int], Awaitable[object]]
+    record_with: Callable[[FinanceService, User, int, int, Method, date, str | None], Awaitable[R]]
     ask_method: Callable[[Texts], Screen]
     ask_date: Callable[[Texts], Screen]
     confirm: Callable[[BotContext, MoneyDraft], Awaitable[Screen]]
-    recorded: Callable[[BotContext, MoneyDraft], Awaitable[Screen]]
+    recorded: Callable[[Texts, R], Screen]
+
+    def states(self) -> dict[object, Step]:
+        """The shared steps, for the flow's ConversationHandler."""
+        p = self.prefix
+        return {
+            State.AMOUNT: typed(self.got_amount, (rf"^{p}:full$", self.full_amount)),
+            State.METHOD: pressed((rf"^{p}:m:", self.got_method)),
+            State.DATE: typed(self.got_date, (rf"^{p}:d:today$", self.today)),
+            State.CONFIRM: pressed((rf"^{p}:ok$", self.record)),
+        }
+
+    def fallbacks(self) -> list[BaseHandler[Update, BotContext, Any]]:
+        """/cancel or the Cancel button: nothing recorded."""
+        leave = leave_without_saving(self.drafts)
+        return [
+            CommandHandler("cancel", leave),
+            CallbackQueryHandler(leave, pattern=rf"^{self.prefix}:x$"),
+        ]
 
     async def _to_method(self, update: Update, context: BotContext, amount: int) -> State:
-        await self.check(context, self.drafts.load(context), amount)
+        order = self.drafts.load(context).order
+        await self.check(context.services.finance, context.person, order, amount)
         self.drafts.update(context, amount=amount)
         await show(update, context, self.ask_method(context.t))
         return State.METHOD
@@ -108,8 +142,12 @@ class MoneySteps:
 
     async def record(self, update: Update, context: BotContext) -> int:
         """The confirmation: recorded (once); the customer's receipt goes through the outbox."""
-        screen = await self.recorded(context, self.drafts.load(context))
+        draft = self.drafts.load(context)
+        amount, method, day = draft.entered()
+        result = await self.record_with(
+            context.services.finance, context.person, draft.order, amount, method, day, draft.token
+        )
         self.drafts.drop(context)
         await answer(update)
-        await show(update, context, screen)
+        await show(update, context, self.recorded(context.t, result))
         return ConversationHandler.END

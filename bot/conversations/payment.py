@@ -12,15 +12,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.conversations.common import (
     Drafts,
     conversation,
-    leave_without_saving,
     message_text,
-    pressed,
     typed,
 )
 from bot.conversations.money_steps import MoneyDraft, MoneySteps, State
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.services.finance import FinanceService
 from bot.ui import finance_views
 from bot.ui.callbacks import parse
 from bot.ui.screen import Screen
@@ -67,11 +66,6 @@ async def order_chosen(update: Update, context: BotContext) -> State:
     return await _ask_amount(update, context, order_id=order_id)
 
 
-async def _check(context: BotContext, draft: MoneyDraft, amount: int) -> object:
-    """Refused (the step stays) if nothing can take it: a cancelled or rejected order."""
-    return await context.services.finance.plan_payment(context.person, draft.order, amount)
-
-
 async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
     """The payment and where it would go."""
     amount, method, day = draft.entered()
@@ -80,19 +74,17 @@ async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
     return finance_views.confirm(t, draft.number, amount, method, t.date(day), plan=plan)
 
 
-async def _recorded(context: BotContext, draft: MoneyDraft) -> Screen:
-    """Recorded (once); the customer's receipt goes through the outbox."""
-    amount, method, day = draft.entered()
-    result = await context.services.finance.record_payment(
-        context.person, draft.order, amount, method, day, draft.token
-    )
-    return finance_views.recorded(context.t, result)
-
-
+# An amount is refused (the step stays) if nothing can take it: a cancelled or rejected order.
 STEPS = MoneySteps(
-    DRAFT, _check, finance_views.ask_method, finance_views.ask_date, _confirm, _recorded
+    prefix="pay",
+    drafts=DRAFT,
+    check=FinanceService.plan_payment,
+    record_with=FinanceService.record_payment,
+    ask_method=finance_views.ask_method,
+    ask_date=finance_views.ask_date,
+    confirm=_confirm,
+    recorded=finance_views.recorded,
 )
-abort = leave_without_saving(DRAFT)
 
 
 def build() -> ConversationHandler[BotContext]:
@@ -104,15 +96,6 @@ def build() -> ConversationHandler[BotContext]:
             # "💰 Record payment" under an invoice or a customer's "I've paid".
             CallbackQueryHandler(order_chosen, pattern=r"^pay:o:"),
         ],
-        states={
-            State.NUMBER: typed(got_number, (r"^pay:o:", order_chosen)),
-            State.AMOUNT: typed(STEPS.got_amount, (r"^pay:full$", STEPS.full_amount)),
-            State.METHOD: pressed((r"^pay:m:", STEPS.got_method)),
-            State.DATE: typed(STEPS.got_date, (r"^pay:d:today$", STEPS.today)),
-            State.CONFIRM: pressed((r"^pay:ok$", STEPS.record)),
-        },
-        fallbacks=[
-            CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^pay:x$"),
-        ],
+        states={State.NUMBER: typed(got_number, (r"^pay:o:", order_chosen)), **STEPS.states()},
+        fallbacks=STEPS.fallbacks(),
     )

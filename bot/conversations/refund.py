@@ -10,14 +10,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.conversations.common import (
     Drafts,
     conversation,
-    leave_without_saving,
     message_text,
-    pressed,
     typed,
 )
 from bot.conversations.money_steps import MoneyDraft, MoneySteps, State
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.services.finance import FinanceService
 from bot.ui import refund_views
 from bot.ui.callbacks import parse
 from bot.ui.screen import Screen
@@ -67,11 +66,6 @@ async def order_chosen(update: Update, context: BotContext) -> State:
     return state
 
 
-async def _check(context: BotContext, draft: MoneyDraft, amount: int) -> object:
-    """Refused (the step stays) if more than is due."""
-    return await context.services.finance.check_refund(context.person, draft.order, amount)
-
-
 async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
     """The refund and what would still be due after it."""
     amount, method, day = draft.entered()
@@ -80,19 +74,17 @@ async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
     )
 
 
-async def _recorded(context: BotContext, draft: MoneyDraft) -> Screen:
-    """Recorded (once); the customer's receipt goes through the outbox."""
-    amount, method, day = draft.entered()
-    result = await context.services.finance.record_refund(
-        context.person, draft.order, amount, method, day, draft.token
-    )
-    return refund_views.recorded(context.t, result)
-
-
+# An amount is refused (the step stays) if it is more than is due now.
 STEPS = MoneySteps(
-    DRAFT, _check, refund_views.ask_method, refund_views.ask_date, _confirm, _recorded
+    prefix="rfd",
+    drafts=DRAFT,
+    check=FinanceService.check_refund,
+    record_with=FinanceService.record_refund,
+    ask_method=refund_views.ask_method,
+    ask_date=refund_views.ask_date,
+    confirm=_confirm,
+    recorded=refund_views.recorded,
 )
-abort = leave_without_saving(DRAFT)
 
 
 def build() -> ConversationHandler[BotContext]:
@@ -103,15 +95,6 @@ def build() -> ConversationHandler[BotContext]:
             CommandHandler("refund", start),
             CallbackQueryHandler(order_chosen, pattern=r"^rfd:o:"),
         ],
-        states={
-            State.NUMBER: typed(got_number),
-            State.AMOUNT: typed(STEPS.got_amount, (r"^rfd:full$", STEPS.full_amount)),
-            State.METHOD: pressed((r"^rfd:m:", STEPS.got_method)),
-            State.DATE: typed(STEPS.got_date, (r"^rfd:d:today$", STEPS.today)),
-            State.CONFIRM: pressed((r"^rfd:ok$", STEPS.record)),
-        },
-        fallbacks=[
-            CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^rfd:x$"),
-        ],
+        states={State.NUMBER: typed(got_number), **STEPS.states()},
+        fallbacks=STEPS.fallbacks(),
     )
