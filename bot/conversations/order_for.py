@@ -146,12 +146,10 @@ async def _to_term(update: Update, context: BotContext, address: str) -> State:
 async def address_chosen(update: Update, context: BotContext) -> State:
     """ob:ad:<id>: one of the customer's saved addresses."""
     wanted = parse(update.callback_query.data if update.callback_query else None).number(0)
-    card = await _card(context)
-    match = next((a for a in card.addresses if a.id == wanted), None)
-    if match is None:
-        raise OptionNotOffered()
+    customer = DRAFT.load(context).customer
+    address = await context.services.customer_admin.address_of(context.person, customer, wanted)
     await answer(update)
-    return await _to_term(update, context, match.text)
+    return await _to_term(update, context, address)
 
 
 async def address_typed(update: Update, context: BotContext) -> State:
@@ -162,9 +160,9 @@ async def address_typed(update: Update, context: BotContext) -> State:
 async def term_chosen(update: Update, context: BotContext) -> State:
     """ob:pt:<code>: a term allowed to the customer."""
     code = parse(update.callback_query.data if update.callback_query else None).text(0)
-    card = await _card(context)
-    if code not in {term.code for term, ok in card.terms if ok}:
-        raise OptionNotOffered()
+    await context.services.customer_admin.term_of(
+        context.person, DRAFT.load(context).customer, code
+    )
     draft = DRAFT.update(context, term=code, token=secrets.token_urlsafe(12))
     cart = await context.services.checkout.preview_for(context.person, draft.customer, draft.items)
     await answer(update)

@@ -142,6 +142,23 @@ class CustomerAdminService(Service):
                 await deny(uow, actor, "set_customer", self.clock.now())
             return await self._card(uow, customer_id, editable, rep)
 
+    async def address_of(self, actor: User, customer_id: int, address_id: int) -> str:
+        """The text of one of the customer's saved addresses, for an order taken for them
+        (their rep or a manager; else OptionNotOffered)."""
+        card = await self.card(actor, customer_id)
+        match = next((a for a in card.addresses if a.id == address_id), None)
+        if match is None:
+            raise OptionNotOffered()
+        return match.text
+
+    async def term_of(self, actor: User, customer_id: int, code: str) -> str:
+        """A payment term allowed to the customer, for an order taken for them (else
+        OptionNotOffered)."""
+        card = await self.card(actor, customer_id)
+        if code not in {term.code for term, ok in card.terms if ok}:
+            raise OptionNotOffered()
+        return code
+
     async def _managed(
         self, uow: UnitOfWork, actor: User, customer_id: int, action: str, now: datetime
     ) -> Customer:

@@ -20,7 +20,9 @@ from bot.domain.errors import (
     FeedbackGiven,
     FeedbackNotOpen,
     NotAllowed,
+    OptionNotOffered,
     OrderNotFound,
+    StaffNotFound,
     TransitionRefused,
 )
 from bot.domain.models import Order, OrderStatus, User
@@ -504,6 +506,31 @@ async def test_a_line_reportable_short_is_checked_and_named_in_one_step(shop: Sh
     await shop.ship("C")
     with pytest.raises(TransitionRefused):
         await shop.services.shortages.reportable(shop.wu, refills.id)  # shipped meanwhile
+
+
+async def test_an_order_taken_by_phone_offers_only_the_customers_address_and_terms(
+    shop: Shop,
+) -> None:
+    admin = shop.services.customer_admin
+    async with shop.db.reader() as uow:
+        ann, bob = [await uow.customers.by_user(u.id) for u in (shop.ann, shop.bob)]
+    assert ann is not None and bob is not None
+    ann_id, bob_id = ann.id, bob.id
+    card = await admin.card(shop.sam, ann_id)
+    (address,) = card.addresses
+    assert await admin.address_of(shop.sam, ann_id, address.id) == address.text
+    allowed = [term.code for term, ok in card.terms if ok]
+    assert "net30" in allowed
+    assert [await admin.term_of(shop.mia, ann_id, code) for code in allowed] == allowed
+    refused = [term.code for term, ok in card.terms if not ok]
+    for code in [*refused, "drone"]:
+        with pytest.raises(OptionNotOffered):
+            await admin.term_of(shop.sam, ann_id, code)
+    (bobs,) = (await admin.card(shop.rex, bob_id)).addresses
+    with pytest.raises(OptionNotOffered):
+        await admin.address_of(shop.sam, ann_id, bobs.id)  # Bob's address
+    with pytest.raises(StaffNotFound):
+        await admin.address_of(shop.sam, bob_id, bobs.id)  # not Sam's customer
 
 
 async def test_delivered_by_the_warehouse_returns_the_pick_list(shop: Shop) -> None:
