@@ -6,7 +6,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -18,9 +18,9 @@ from bot.conversations.common import (
 from bot.domain.parsing import parse_percent, parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.review_rules import rep_discount_limit_bp
-from bot.ui import approval_views
-from bot.ui.callbacks import parse
+from bot.ui import actions, approval_views
 
 
 class AdjustDraft(BaseModel):
@@ -41,10 +41,10 @@ class State(IntEnum):
 
 async def ask(update: Update, context: BotContext) -> State:
     """apv:dc:<order> (discount) or apv:aq:<order>:<line> (quantity): ask the value."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     order_id = cb.number(0)
     await context.services.approvals.decision_card(context.person, order_id, "adjust")
-    line = cb.number(1) if cb.action == "aq" else None
+    line = cb.number(1) if cb.action == actions.Approval.QUANTITY else None
     DRAFT.save(context, AdjustDraft(order=order_id, line=line))
     await answer(update)
     if line is None:
@@ -79,7 +79,7 @@ def build() -> ConversationHandler[BotContext]:
     """The adjust-by-typing conversation."""
     return conversation(
         "adjust",
-        entry_points=[CallbackQueryHandler(ask, pattern=r"^apv:(dc|aq):")],
+        entry_points=[on_press(ask, actions.Approval.DISCOUNT, actions.Approval.QUANTITY)],
         states={State.VALUE: typed(got_value)},
         fallbacks=[CommandHandler("cancel", keep)],
     )

@@ -8,7 +8,6 @@ from enum import IntEnum
 from pydantic import BaseModel
 from telegram import InputFile, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -24,8 +23,9 @@ from bot.conversations.common import (
 from bot.domain.batch import MAX_BYTES, BatchFileInvalid, FileProblem, file_type
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, reply, show
+from bot.handlers.routes import on_press
 from bot.services.batch_orders import BatchOrder
-from bot.ui import batch_views
+from bot.ui import actions, batch_views
 
 DOCUMENT = filters.UpdateType.MESSAGE & filters.Document.ALL
 
@@ -118,17 +118,17 @@ def build() -> ConversationHandler[BotContext]:
         states={
             State.FILE: [
                 MessageHandler(DOCUMENT, got_file),
-                CallbackQueryHandler(send_template, pattern=r"^bt:tpl$"),
+                on_press(send_template, actions.Batch.TEMPLATE),
                 MessageHandler(NOT_COMMAND, file_please),
             ],
             State.REVIEW: [
-                CallbackQueryHandler(create, pattern=r"^bt:ok$"),
+                on_press(create, actions.Batch.CREATE),
                 MessageHandler(DOCUMENT, got_file),
                 MessageHandler(NOT_COMMAND, file_please),
             ],
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^bt:x$"),
+            on_press(abort, actions.Batch.CANCEL),
         ],
     )

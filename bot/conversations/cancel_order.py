@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -16,8 +16,8 @@ from bot.conversations.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import order_views, request_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, order_views, request_views
 
 DRAFT = Drafts("cancel_order", OrderDraft)
 
@@ -30,7 +30,7 @@ class State(IntEnum):
 
 async def ask(update: Update, context: BotContext) -> State:
     """ord:cx:<id>: ask why."""
-    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    order_id = data_of(update).number(0)
     order = await context.services.orders.cancellable(context.person, order_id)
     DRAFT.save(context, OrderDraft(order=order_id))
     await answer(update)
@@ -54,9 +54,7 @@ async def _cancel(update: Update, context: BotContext, reason: str) -> int:
 
 async def preset_reason(update: Update, context: BotContext) -> int:
     """ord:cr:<n>: one of the offered reasons."""
-    index = parse(update.callback_query.data if update.callback_query else None).number(
-        0, high=len(order_views.CANCEL_REASONS) - 1
-    )
+    index = data_of(update).number(0, high=len(order_views.CANCEL_REASONS) - 1)
     return await _cancel(update, context, context.t._(order_views.CANCEL_REASONS[index]))
 
 
@@ -77,12 +75,12 @@ def build() -> ConversationHandler[BotContext]:
     """The cancel-order conversation."""
     return conversation(
         "cancel_order",
-        entry_points=[CallbackQueryHandler(ask, pattern=r"^ord:cx:")],
+        entry_points=[on_press(ask, actions.Order.CANCEL)],
         states={
-            State.REASON: typed(typed_reason, (r"^ord:cr:", preset_reason)),
+            State.REASON: typed(typed_reason, (actions.Order.CANCEL_REASON, preset_reason)),
         },
         fallbacks=[
             CommandHandler("cancel", keep),
-            CallbackQueryHandler(keep, pattern=r"^ord:keep$"),
+            on_press(keep, actions.Order.KEEP),
         ],
     )

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -23,8 +23,8 @@ from bot.domain.models import OrderChange
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import order_views, request_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, order_views, request_views
 
 
 class ChangeDraft(BaseModel):
@@ -52,7 +52,7 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> State:
     """ord:ch:<order>: the customer's own order, submitted or approved."""
-    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    order_id = data_of(update).number(0)
     detail = await context.services.changes.changeable(context.person, order_id)
     DRAFT.save(context, ChangeDraft(order=order_id))
     await answer(update)
@@ -60,26 +60,34 @@ async def start(update: Update, context: BotContext) -> State:
     return State.MENU
 
 
-async def field_chosen(update: Update, context: BotContext) -> State:
-    """chg:a | chg:n | chg:l:<line> | chg:p (add a product): ask the new value."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+async def add_product(update: Update, context: BotContext) -> State:
+    """chg:p: ask which product to add."""
     DRAFT.load(context)
+    await answer(update)
+    await show(update, context, order_views.ask_product_to_add(context.t), new=True)
+    return State.PRODUCT
+
+
+async def new_address(update: Update, context: BotContext) -> State:
+    """chg:a: ask the new delivery address."""
+    DRAFT.update(context, field="address")
+    return await _ask_value(update, context, context.t._("The new delivery address?"))
+
+
+async def new_note(update: Update, context: BotContext) -> State:
+    """chg:n: ask the new note."""
+    DRAFT.update(context, field="note")
+    return await _ask_value(update, context, context.t._("The new note?"))
+
+
+async def new_quantity(update: Update, context: BotContext) -> State:
+    """chg:l:<line>: ask the line's new quantity."""
+    DRAFT.update(context, field="qty", line=data_of(update).number(0))
+    return await _ask_value(update, context, context.t._("The new quantity?"))
+
+
+async def _ask_value(update: Update, context: BotContext, prompt: str) -> State:
     t = context.t
-    if cb.action == "p":
-        await answer(update)
-        await show(update, context, order_views.ask_product_to_add(t), new=True)
-        return State.PRODUCT
-    if cb.action == "a":
-        DRAFT.update(context, field="address")
-        prompt = t._("The new delivery address?")
-    elif cb.action == "n":
-        DRAFT.update(context, field="note")
-        prompt = t._("The new note?")
-    elif cb.action == "l":
-        DRAFT.update(context, field="qty", line=cb.number(0))
-        prompt = t._("The new quantity?")
-    else:
-        raise BadCallback(cb.action)
     await answer(update)
     await say(update, context, prompt + "\n" + t._("/cancel keeps the order as it is."))
     return State.VALUE
@@ -97,7 +105,7 @@ async def got_words(update: Update, context: BotContext) -> State:
 
 async def product_picked(update: Update, context: BotContext) -> State:
     """chg:pp:<product>: a product sold today; ask how many to add."""
-    product_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    product_id = data_of(update).number(0)
     DRAFT.load(context)
     product = await context.services.catalog.product(
         product_id, context.person.language, for_user=context.person.id
@@ -159,15 +167,20 @@ def build() -> ConversationHandler[BotContext]:
     leave = leave_without_saving(DRAFT)
     return conversation(
         "change_order",
-        entry_points=[CallbackQueryHandler(start, pattern=r"^ord:ch:")],
+        entry_points=[on_press(start, actions.Order.CHANGE)],
         states={
-            State.MENU: pressed((r"^chg:", field_chosen)),
+            State.MENU: pressed(
+                (actions.ChangeOrder.ADDRESS, new_address),
+                (actions.ChangeOrder.NOTE, new_note),
+                (actions.ChangeOrder.LINE, new_quantity),
+                (actions.ChangeOrder.ADD_PRODUCT, add_product),
+            ),
             State.VALUE: typed(got_value),
             State.REASON: typed(got_reason),
-            State.PRODUCT: typed(got_words, (r"^chg:pp:", product_picked)),
+            State.PRODUCT: typed(got_words, (actions.ChangeOrder.PRODUCT_PICKED, product_picked)),
         },
         fallbacks=[
             CommandHandler("cancel", leave),
-            CallbackQueryHandler(leave, pattern=r"^ord:v:"),
+            on_press(leave, actions.Order.VIEW),
         ],
     )

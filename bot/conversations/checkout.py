@@ -29,9 +29,10 @@ from bot.domain.errors import (
 from bot.domain.parsing import parse_address, parse_note
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, send_below, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.checkout import CheckoutDraft
-from bot.ui import order_views
-from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.ui import actions, order_views
+from bot.ui.callbacks import BadCallback, pattern_of
 from bot.ui.errors import describe
 
 DRAFT = Drafts("checkout", CheckoutDraft)
@@ -57,10 +58,6 @@ EDITS: dict[str, dict[str, object]] = {
     "nt": {"note": None, "note_chosen": False},
     "back": {},
 }
-
-
-def _callback(update: Update) -> Callback:
-    return parse(update.callback_query.data if update.callback_query else None)
 
 
 def _range_error(context: BotContext) -> InvalidInput:
@@ -107,7 +104,7 @@ async def start(update: Update, context: BotContext) -> State:
 
 async def delivery_chosen(update: Update, context: BotContext) -> State:
     """co:dl:<code>: a delivery method."""
-    code = _callback(update).text(0)
+    code = data_of(update).text(0)
     if context.config.delivery_method(code) is None:
         raise OptionNotOffered()
     await answer(update)
@@ -117,7 +114,7 @@ async def delivery_chosen(update: Update, context: BotContext) -> State:
 async def saved_address(update: Update, context: BotContext) -> str:
     """co:ad:<id>: the text of one of the customer's saved addresses (else refused)."""
     text = await context.services.customers.saved_address(
-        context.person, _callback(update).number(0)
+        context.person, data_of(update).number(0)
     )
     await answer(update)
     return text
@@ -125,7 +122,7 @@ async def saved_address(update: Update, context: BotContext) -> str:
 
 async def offered_term(update: Update, context: BotContext) -> str:
     """co:pt:<code>: a payment term open to this customer (else refused)."""
-    code = await context.services.customers.payment_term(context.person, _callback(update).text(0))
+    code = await context.services.customers.payment_term(context.person, data_of(update).text(0))
     await answer(update)
     return code
 
@@ -144,7 +141,7 @@ async def address_typed(update: Update, context: BotContext) -> State:
 
 async def date_chosen(update: Update, context: BotContext) -> State:
     """co:dt:<yyyymmdd|none>: a desired date, or none."""
-    day = _callback(update).day(0)
+    day = data_of(update).day(0)
     if day is None:
         draft = DRAFT.update(context, desired_date=None, date_chosen=True)
     else:
@@ -197,11 +194,18 @@ async def edit_menu(update: Update, context: BotContext) -> State:
 
 async def edit_step(update: Update, context: BotContext) -> State:
     """co:ed:<step>: answer that step again, then back to the summary."""
-    step = _callback(update).text(0)
+    step = data_of(update).text(0)
     if step not in EDITS:
         raise BadCallback(step)
     await answer(update)
     return await _next(update, context, DRAFT.update(context, **EDITS[step]))
+
+
+async def edit(update: Update, context: BotContext) -> State:
+    """co:ed (which step) or co:ed:<step> (that step again)."""
+    if data_of(update).args:
+        return await edit_step(update, context)
+    return await edit_menu(update, context)
 
 
 async def fit_to_stock(update: Update, context: BotContext) -> State:
@@ -213,7 +217,7 @@ async def fit_to_stock(update: Update, context: BotContext) -> State:
 
 async def confirm(update: Update, context: BotContext) -> int:
     """co:ok:<token>: submit the order (once, whatever happens to the button)."""
-    token = _callback(update).text(0)
+    token = data_of(update).text(0)
     draft = DRAFT.load(context)
     if token != draft.token:
         await answer(update, context.t._("This summary is out of date; here is the current one."))
@@ -247,17 +251,17 @@ async def earlier_button(update: Update, context: BotContext) -> State:
     """A button of another step of this running checkout (an older message): its choice is
     taken if still offered, and the flow goes on from the first open step; else the person
     is told which step the checkout is at, and that step is shown."""
-    cb = _callback(update)
+    cb = data_of(update)
     steps = {
-        "dl": delivery_chosen,
-        "ad": address_chosen,
-        "dt": date_chosen,
-        "pt": term_chosen,
-        "nt": note_skipped,
-        "ed": edit_step if cb.args else edit_menu,
+        actions.Checkout.DELIVERY: delivery_chosen,
+        actions.Checkout.ADDRESS: address_chosen,
+        actions.Checkout.DATE: date_chosen,
+        actions.Checkout.TERM: term_chosen,
+        actions.Checkout.NOTE: note_skipped,
+        actions.Checkout.EDIT: edit,
     }
     try:
-        return await steps[cb.action](update, context)
+        return await steps[actions.Checkout(cb.action)](update, context)
     except (OptionNotOffered, InvalidInput, BadCallback):
         state = await _next(update, context, DRAFT.load(context))
         await answer(
@@ -279,8 +283,8 @@ async def abort(update: Update, context: BotContext) -> int:
 
 async def after_checkout(update: Update, context: BotContext) -> None:
     """co: buttons outside a checkout: a repeated Confirm finds its order, others have expired."""
-    cb = _callback(update)
-    if cb.action == "ok":
+    cb = data_of(update)
+    if cb.action == actions.Checkout.CONFIRM:
         order = await context.services.checkout.submitted_by_token(context.person, cb.text(0))
         if order is not None:
             await answer(update)
@@ -297,30 +301,37 @@ def build() -> ConversationHandler[BotContext]:
     return conversation(
         "checkout",
         entry_points=[
-            CallbackQueryHandler(start, pattern=r"^co:start$"),
+            on_press(start, actions.Checkout.START),
             CommandHandler("checkout", start),
         ],
         states={
-            State.DELIVERY: pressed((r"^co:dl:", delivery_chosen)),
-            State.ADDRESS: typed(address_typed, (r"^co:ad:", address_chosen)),
-            State.DATE: typed(date_typed, (r"^co:dt:", date_chosen)),
-            State.TERM: pressed((r"^co:pt:", term_chosen)),
-            State.NOTE: typed(note_typed, (r"^co:nt:skip$", note_skipped)),
+            State.DELIVERY: pressed((actions.Checkout.DELIVERY, delivery_chosen)),
+            State.ADDRESS: typed(address_typed, (actions.Checkout.ADDRESS, address_chosen)),
+            State.DATE: typed(date_typed, (actions.Checkout.DATE, date_chosen)),
+            State.TERM: pressed((actions.Checkout.TERM, term_chosen)),
+            State.NOTE: typed(note_typed, (actions.Checkout.NOTE, note_skipped)),
             State.SUMMARY: pressed(
-                (r"^co:ok:", confirm),
-                (r"^co:ed$", edit_menu),
-                (r"^co:ed:", edit_step),
-                (r"^co:fit$", fit_to_stock),
+                (actions.Checkout.CONFIRM, confirm),
+                (actions.Checkout.EDIT, edit),
+                (actions.Checkout.FIT, fit_to_stock),
             ),
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^co:x$"),
-            CallbackQueryHandler(earlier_button, pattern=r"^co:(dl|ad|dt|pt|nt|ed)(:|$)"),
+            on_press(abort, actions.Checkout.CANCEL),
+            on_press(
+                earlier_button,
+                actions.Checkout.DELIVERY,
+                actions.Checkout.ADDRESS,
+                actions.Checkout.DATE,
+                actions.Checkout.TERM,
+                actions.Checkout.NOTE,
+                actions.Checkout.EDIT,
+            ),
         ],
     )
 
 
 def stray_buttons() -> BaseHandler[Update, BotContext, None]:
     """Checkout buttons pressed when no checkout is in progress."""
-    return CallbackQueryHandler(after_checkout, pattern=r"^co:")
+    return CallbackQueryHandler(after_checkout, pattern=pattern_of(actions.Checkout))

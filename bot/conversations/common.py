@@ -10,7 +10,6 @@ from pydantic import BaseModel, ValidationError
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -20,6 +19,8 @@ from telegram.warnings import PTBUserWarning
 from bot.domain.errors import DraftIncomplete
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, reply, say
+from bot.handlers.routes import on_press
+from bot.ui.callbacks import Action
 
 # Anything a person sends that is not a command: text, stickers, photos, contacts, locations.
 NOT_COMMAND = filters.UpdateType.MESSAGE & ~filters.COMMAND
@@ -39,19 +40,19 @@ async def buttons_please(update: Update, context: BotContext) -> None:
     await reply(update, context, context.t._("Please use the buttons above, or send /cancel."))
 
 
-def typed(on_text: Callback, *buttons: tuple[str, Callback]) -> Step:
+def typed(on_text: Callback, *buttons: tuple[Action, Callback]) -> Step:
     """A step answered by typing (or by one of these buttons); anything else: "text, please"."""
     return [
-        *(CallbackQueryHandler(callback, pattern=pattern) for pattern, callback in buttons),
+        *(on_press(callback, action) for action, callback in buttons),
         MessageHandler(TEXT, on_text),
         MessageHandler(NOT_COMMAND, text_please),
     ]
 
 
-def pressed(*buttons: tuple[str, Callback]) -> Step:
+def pressed(*buttons: tuple[Action, Callback]) -> Step:
     """A step answered by buttons only; typing gets "use the buttons"."""
     return [
-        *(CallbackQueryHandler(callback, pattern=pattern) for pattern, callback in buttons),
+        *(on_press(callback, action) for action, callback in buttons),
         MessageHandler(NOT_COMMAND, buttons_please),
     ]
 

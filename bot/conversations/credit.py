@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     CustomerDraft,
@@ -18,8 +18,8 @@ from bot.conversations.common import (
 from bot.domain.parsing import parse_money
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import customer_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, customer_views
 
 DRAFT = Drafts("credit", CustomerDraft)
 
@@ -32,7 +32,7 @@ class State(IntEnum):
 
 async def ask(update: Update, context: BotContext) -> State:
     """cus:cl:<customer>: managers may see it; ask the amount."""
-    customer_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    customer_id = data_of(update).number(0)
     await context.services.customer_admin.card(context.person, customer_id, to_edit=True)
     DRAFT.save(context, CustomerDraft(customer=customer_id))
     await answer(update)
@@ -60,7 +60,7 @@ def build() -> ConversationHandler[BotContext]:
     """The credit-limit conversation."""
     return conversation(
         "credit",
-        entry_points=[CallbackQueryHandler(ask, pattern=r"^cus:cl:")],
+        entry_points=[on_press(ask, actions.Customer.CREDIT_LIMIT)],
         states={State.AMOUNT: typed(got_amount)},
         fallbacks=[CommandHandler("cancel", keep)],
     )

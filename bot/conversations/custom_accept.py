@@ -8,7 +8,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.checkout import offered_term, saved_address
 from bot.conversations.common import (
@@ -22,9 +22,9 @@ from bot.conversations.common import (
 from bot.domain.parsing import parse_address
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, keep, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.checkout import CheckoutDraft
-from bot.ui import order_views
-from bot.ui.callbacks import parse
+from bot.ui import actions, order_views
 
 
 class AcceptDraft(BaseModel):
@@ -54,7 +54,7 @@ def _choose(context: BotContext, **changes: object) -> None:
 
 async def start(update: Update, context: BotContext) -> State | int:
     """cu:ok:<id>:<unit price>: the quote shown, accepted while valid; what is to choose."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     request_id, unit_price = cb.number(0), cb.number(1)
     choices = await context.services.custom.start_accept(context.person, request_id, unit_price)
     message = update.callback_query.message if update.callback_query else None
@@ -112,13 +112,13 @@ def build() -> ConversationHandler[BotContext]:
     leave = leave_without_saving(DRAFT)
     return conversation(
         "custom_accept",
-        entry_points=[CallbackQueryHandler(start, pattern=r"^cu:ok:")],
+        entry_points=[on_press(start, actions.Custom.ACCEPT)],
         states={
-            State.ADDRESS: typed(address_typed, (r"^co:ad:", address_chosen)),
-            State.TERM: pressed((r"^co:pt:", term_chosen)),
+            State.ADDRESS: typed(address_typed, (actions.Checkout.ADDRESS, address_chosen)),
+            State.TERM: pressed((actions.Checkout.TERM, term_chosen)),
         },
         fallbacks=[
             CommandHandler("cancel", leave),
-            CallbackQueryHandler(leave, pattern=r"^co:x$"),
+            on_press(leave, actions.Checkout.CANCEL),
         ],
     )

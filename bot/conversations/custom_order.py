@@ -9,7 +9,6 @@ from enum import IntEnum
 from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -30,9 +29,9 @@ from bot.domain.errors import InputProblem, InvalidInput, NotRegistered
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, reply, send_below, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.custom_orders import CustomDraft
-from bot.ui import custom_views
-from bot.ui.callbacks import parse
+from bot.ui import actions, custom_views
 
 
 class AnswerDraft(BaseModel):
@@ -139,9 +138,7 @@ async def no_date(update: Update, context: BotContext) -> State:
 async def send(update: Update, context: BotContext) -> int:
     """cu:send:<token>: store the request (once) and send it to the rep."""
     draft = DRAFT.load(context)
-    if parse(update.callback_query.data if update.callback_query else None).text(0) != (
-        draft.token
-    ):
+    if data_of(update).text(0) != draft.token:
         await answer(update)
         await show(update, context, custom_views.summary(context.t, draft))
         return State.SUMMARY
@@ -154,7 +151,7 @@ async def send(update: Update, context: BotContext) -> int:
 
 async def start_answer(update: Update, context: BotContext) -> State:
     """cu:ans:<id>: the customer is to type an answer to the rep's question."""
-    request_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    request_id = data_of(update).number(0)
     ANSWERING.save(context, AnswerDraft(request=request_id))
     await answer(update)
     await show(update, context, custom_views.ask_answer(context.t), new=True)
@@ -184,23 +181,23 @@ def build() -> ConversationHandler[BotContext]:
         "custom_order",
         entry_points=[
             CommandHandler("custom", start),
-            CallbackQueryHandler(start, pattern=r"^cu:start$"),
-            CallbackQueryHandler(start_answer, pattern=r"^cu:ans:"),
+            on_press(start, actions.Custom.START),
+            on_press(start_answer, actions.Custom.ANSWER),
         ],
         states={
             State.TEXT: typed(got_text),
             State.PHOTOS: [
-                CallbackQueryHandler(photos_done, pattern=r"^cu:done$"),
+                on_press(photos_done, actions.Custom.PHOTOS_DONE),
                 MessageHandler(photo, got_photo),
                 MessageHandler(NOT_COMMAND, not_a_photo),
             ],
             State.QTY: typed(got_qty),
-            State.DATE: typed(got_date, (r"^cu:nodate$", no_date)),
-            State.SUMMARY: pressed((r"^cu:send:", send)),
+            State.DATE: typed(got_date, (actions.Custom.NO_DATE, no_date)),
+            State.SUMMARY: pressed((actions.Custom.SEND, send)),
             State.ANSWER: typed(got_answer),
         },
         fallbacks=[
             CommandHandler("cancel", stop),
-            CallbackQueryHandler(stop, pattern=r"^cu:x$"),
+            on_press(stop, actions.Custom.CANCEL),
         ],
     )

@@ -7,7 +7,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -21,8 +21,8 @@ from bot.domain.errors import DraftIncomplete, InputProblem, InvalidInput
 from bot.domain.parsing import parse_date
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import custom_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, custom_views
 
 
 class QuoteDraft(BaseModel):
@@ -46,7 +46,7 @@ class State(IntEnum):
 
 
 def _request_id(update: Update) -> int:
-    return parse(update.callback_query.data if update.callback_query else None).number(0)
+    return data_of(update).number(0)
 
 
 async def start_quote(update: Update, context: BotContext) -> State:
@@ -124,8 +124,8 @@ def build() -> ConversationHandler[BotContext]:
     return conversation(
         "custom_quote",
         entry_points=[
-            CallbackQueryHandler(start_quote, pattern=r"^cq:q:"),
-            CallbackQueryHandler(start_question, pattern=r"^cq:a:"),
+            on_press(start_quote, actions.CustomQuote.QUOTE),
+            on_press(start_question, actions.CustomQuote.ASK),
         ],
         states={
             State.PRICE: typed(got_price),
@@ -135,6 +135,6 @@ def build() -> ConversationHandler[BotContext]:
         },
         fallbacks=[
             CommandHandler("cancel", leave),
-            CallbackQueryHandler(leave, pattern=r"^cq:x$"),
+            on_press(leave, actions.CustomQuote.CANCEL),
         ],
     )

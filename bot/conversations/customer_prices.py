@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     CustomerDraft,
@@ -19,8 +19,8 @@ from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.parsing import parse_money, parse_percent
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import customer_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, customer_views
 
 DRAFT = Drafts("customer_prices", CustomerDraft)
 
@@ -33,7 +33,7 @@ class State(IntEnum):
 
 
 async def _start(update: Update, context: BotContext) -> int:
-    customer_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    customer_id = data_of(update).number(0)
     await context.services.customer_admin.price_list(context.person, customer_id)
     DRAFT.save(context, CustomerDraft(customer=customer_id))
     await answer(update)
@@ -87,8 +87,8 @@ def build() -> ConversationHandler[BotContext]:
     return conversation(
         "customer_prices",
         entry_points=[
-            CallbackQueryHandler(ask_discount, pattern=r"^cus:dc:"),
-            CallbackQueryHandler(ask_special, pattern=r"^cus:sa:"),
+            on_press(ask_discount, actions.Customer.DISCOUNT),
+            on_press(ask_special, actions.Customer.ADD_PRICE),
         ],
         states={State.DISCOUNT: typed(got_discount), State.SPECIAL: typed(got_special)},
         fallbacks=[CommandHandler("cancel", keep)],

@@ -6,7 +6,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import Drafts, conversation, message_text, typed
 from bot.domain.exports import Dataset, parse_period
@@ -14,8 +14,8 @@ from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.exports import dataset_of
 from bot.handlers.render import answer, say, show
-from bot.ui import export_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, export_views
 
 
 class ExportDraft(BaseModel):
@@ -35,7 +35,7 @@ class State(IntEnum):
 
 async def ask(update: Update, context: BotContext) -> State:
     """exp:c:<data>: finance, sales managers and admins may export; ask for the dates."""
-    dataset = dataset_of(parse(update.callback_query.data if update.callback_query else None))
+    dataset = dataset_of(data_of(update))
     await context.services.staff.check(context.person, Permission.EXPORT, "export")
     DRAFT.save(context, ExportDraft(dataset=dataset))
     await answer(update)
@@ -64,7 +64,7 @@ def build() -> ConversationHandler[BotContext]:
     """The other-dates conversation of /export."""
     return conversation(
         "export",
-        entry_points=[CallbackQueryHandler(ask, pattern=r"^exp:c:")],
+        entry_points=[on_press(ask, actions.Export.OTHER_DATES)],
         states={State.DATES: typed(got_dates)},
         fallbacks=[CommandHandler("cancel", stop)],
     )

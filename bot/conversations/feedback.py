@@ -5,13 +5,13 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import Drafts, OrderDraft, conversation, message_text, typed
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import feedback_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, feedback_views
 
 DRAFT = Drafts("feedback", OrderDraft)
 
@@ -24,7 +24,7 @@ class State(IntEnum):
 
 async def rated(update: Update, context: BotContext) -> State:
     """fb:r:<order>:<stars>: the order's own customer rates it, once; ask for a comment."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     order_id, stars = cb.number(0), cb.number(1, low=1, high=5)
     order = await context.services.feedback.rate(context.person, order_id, stars)
     DRAFT.save(context, OrderDraft(order=order.id))
@@ -61,7 +61,7 @@ def build() -> ConversationHandler[BotContext]:
     """The feedback conversation."""
     return conversation(
         "feedback",
-        entry_points=[CallbackQueryHandler(rated, pattern=r"^fb:r:")],
-        states={State.COMMENT: typed(got_comment, (r"^fb:skip$", skip))},
+        entry_points=[on_press(rated, actions.Feedback.RATE)],
+        states={State.COMMENT: typed(got_comment, (actions.Feedback.SKIP, skip))},
         fallbacks=[CommandHandler("cancel", stop)],
     )

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import AliasChoices, BaseModel, Field
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -27,9 +27,11 @@ from bot.domain.parsing import parse_date, parse_money
 from bot.domain.payments import Method
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, on_press
 from bot.i18n import Texts
 from bot.services.finance import FinanceService
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui import actions
+from bot.ui.callbacks import BadCallback
 from bot.ui.screen import Screen
 
 
@@ -68,10 +70,11 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class MoneySteps(Generic[R]):
-    """One flow's shared steps: its buttons' callback prefix, its drafts, the finance service's
-    check of an amount (refusing it keeps the step) and its recording, and its screens."""
+    """One flow's shared steps: its buttons (the same actions in its own area), its drafts,
+    the finance service's check of an amount (refusing it keeps the step) and its recording,
+    and its screens."""
 
-    prefix: str
+    buttons: type[actions.Payment] | type[actions.Refund]
     drafts: Drafts[MoneyDraft]
     check: Callable[[FinanceService, User, int, int], Awaitable[object]]
     record_with: Callable[[FinanceService, User, int, int, Method, date, str | None], Awaitable[R]]
@@ -82,12 +85,12 @@ class MoneySteps(Generic[R]):
 
     def states(self) -> dict[object, Step]:
         """The shared steps, for the flow's ConversationHandler."""
-        p = self.prefix
+        b = self.buttons
         return {
-            State.AMOUNT: typed(self.got_amount, (rf"^{p}:full$", self.full_amount)),
-            State.METHOD: pressed((rf"^{p}:m:", self.got_method)),
-            State.DATE: typed(self.got_date, (rf"^{p}:d:today$", self.today)),
-            State.CONFIRM: pressed((rf"^{p}:ok$", self.record)),
+            State.AMOUNT: typed(self.got_amount, (b.FULL, self.full_amount)),
+            State.METHOD: pressed((b.METHOD, self.got_method)),
+            State.DATE: typed(self.got_date, (b.TODAY, self.today)),
+            State.CONFIRM: pressed((b.CONFIRM, self.record)),
         }
 
     def fallbacks(self) -> list[BaseHandler[Update, BotContext, Any]]:
@@ -95,7 +98,7 @@ class MoneySteps(Generic[R]):
         leave = leave_without_saving(self.drafts)
         return [
             CommandHandler("cancel", leave),
-            CallbackQueryHandler(leave, pattern=rf"^{self.prefix}:x$"),
+            on_press(leave, self.buttons.CANCEL),
         ]
 
     async def _to_method(self, update: Update, context: BotContext, amount: int) -> State:
@@ -117,7 +120,7 @@ class MoneySteps(Generic[R]):
 
     async def got_method(self, update: Update, context: BotContext) -> State:
         """A method pressed."""
-        value = parse(update.callback_query.data if update.callback_query else None).text(0)
+        value = data_of(update).text(0)
         if value not in Method._value2member_map_:
             raise BadCallback(value)
         self.drafts.update(context, method=Method(value))

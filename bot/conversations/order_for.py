@@ -7,7 +7,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -23,11 +23,11 @@ from bot.domain.product_match import MatchKind
 from bot.domain.quick_order import QuickOrder, typed_as_sku_lines
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, send_below, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.checkout import CheckoutDraft
 from bot.services.customer_admin import CustomerCard
 from bot.services.quick_order import QuickView
-from bot.ui import customer_views, quick_order_views
-from bot.ui.callbacks import parse
+from bot.ui import actions, customer_views, quick_order_views
 from bot.ui.screen import Screen
 
 
@@ -61,7 +61,7 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> State:
     """ob:go:<customer>: the customer's rep or a manager; ask the lines."""
-    customer_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    customer_id = data_of(update).number(0)
     card = await context.services.customer_admin.card(context.person, customer_id)
     await context.services.checkout.preview_for(context.person, customer_id, [])
     DRAFT.save(context, OrderForDraft(customer=customer_id, name=card.customer.name))
@@ -90,7 +90,9 @@ async def _resolve(update: Update, context: BotContext, view: QuickView) -> Stat
     """Ask the next unsure line; once none is left, price the lines and ask the delivery."""
     if not view.order.resolved:
         DRAFT.update(context, quick=view.order)
-        await show(update, context, quick_order_views.understood(context.t, view, "ob"))
+        await show(
+            update, context, quick_order_views.understood(context.t, view, actions.OrderFor)
+        )
         return State.PICK
     draft = DRAFT.update(context, quick=None)
     items = view.sku_items()
@@ -105,10 +107,10 @@ async def _resolve(update: Update, context: BotContext, view: QuickView) -> Stat
 
 async def picked(update: Update, context: BotContext) -> State:
     """ob:pk:<line>:<product> (one of the candidates offered) or ob:no:<line> (none of them)."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     draft = DRAFT.load(context)
     order = draft.quick or QuickOrder.model_validate({"lines": []})
-    if cb.action == "pk":
+    if cb.action == actions.OrderFor.PICK:
         order = order.choose(cb.number(0), cb.number(1))
     else:
         order = order.skip(cb.number(0))
@@ -123,7 +125,7 @@ async def _card(context: BotContext) -> CustomerCard:
 
 async def delivery_chosen(update: Update, context: BotContext) -> State:
     """ob:dl:<code>."""
-    code = parse(update.callback_query.data if update.callback_query else None).text(0)
+    code = data_of(update).text(0)
     method = context.config.delivery_method(code)
     if method is None:
         raise OptionNotOffered()
@@ -145,7 +147,7 @@ async def _to_term(update: Update, context: BotContext, address: str) -> State:
 
 async def address_chosen(update: Update, context: BotContext) -> State:
     """ob:ad:<id>: one of the customer's saved addresses."""
-    wanted = parse(update.callback_query.data if update.callback_query else None).number(0)
+    wanted = data_of(update).number(0)
     customer = DRAFT.load(context).customer
     address = await context.services.customer_admin.address_of(context.person, customer, wanted)
     await answer(update)
@@ -159,7 +161,7 @@ async def address_typed(update: Update, context: BotContext) -> State:
 
 async def term_chosen(update: Update, context: BotContext) -> State:
     """ob:pt:<code>: a term allowed to the customer."""
-    code = parse(update.callback_query.data if update.callback_query else None).text(0)
+    code = data_of(update).text(0)
     await context.services.customer_admin.term_of(
         context.person, DRAFT.load(context).customer, code
     )
@@ -201,17 +203,19 @@ def build() -> ConversationHandler[BotContext]:
     """The order-by-phone conversation."""
     return conversation(
         "order_for",
-        entry_points=[CallbackQueryHandler(start, pattern=r"^ob:go:")],
+        entry_points=[on_press(start, actions.OrderFor.START)],
         states={
             State.ITEMS: typed(got_items),
-            State.PICK: typed(got_items, (r"^ob:(pk|no):", picked)),
-            State.DELIVERY: pressed((r"^ob:dl:", delivery_chosen)),
-            State.ADDRESS: typed(address_typed, (r"^ob:ad:", address_chosen)),
-            State.TERM: pressed((r"^ob:pt:", term_chosen)),
-            State.CONFIRM: pressed((r"^ob:ok$", place)),
+            State.PICK: typed(
+                got_items, (actions.OrderFor.PICK, picked), (actions.OrderFor.NONE, picked)
+            ),
+            State.DELIVERY: pressed((actions.OrderFor.DELIVERY, delivery_chosen)),
+            State.ADDRESS: typed(address_typed, (actions.OrderFor.ADDRESS, address_chosen)),
+            State.TERM: pressed((actions.OrderFor.TERM, term_chosen)),
+            State.CONFIRM: pressed((actions.OrderFor.PLACE, place)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^ob:x$"),
+            on_press(abort, actions.OrderFor.CANCEL),
         ],
     )

@@ -7,7 +7,7 @@ import re
 import secrets
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -19,9 +19,9 @@ from bot.conversations.money_steps import MoneyDraft, MoneySteps, State
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.finance import FinanceService
-from bot.ui import finance_views
-from bot.ui.callbacks import parse
+from bot.ui import actions, finance_views
 from bot.ui.screen import Screen
 
 DRAFT = Drafts("payment", MoneyDraft)
@@ -61,7 +61,7 @@ async def got_number(update: Update, context: BotContext) -> State:
 
 async def order_chosen(update: Update, context: BotContext) -> State:
     """pay:o:<order>: one of the customer's unpaid orders."""
-    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    order_id = data_of(update).number(0)
     await answer(update)
     return await _ask_amount(update, context, order_id=order_id)
 
@@ -76,7 +76,7 @@ async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
 
 # An amount is refused (the step stays) if nothing can take it: a cancelled or rejected order.
 STEPS = MoneySteps(
-    prefix="pay",
+    buttons=actions.Payment,
     drafts=DRAFT,
     check=FinanceService.plan_payment,
     record_with=FinanceService.record_payment,
@@ -94,8 +94,11 @@ def build() -> ConversationHandler[BotContext]:
         entry_points=[
             CommandHandler("payment", start),
             # "💰 Record payment" under an invoice or a customer's "I've paid".
-            CallbackQueryHandler(order_chosen, pattern=r"^pay:o:"),
+            on_press(order_chosen, actions.Payment.ORDER),
         ],
-        states={State.NUMBER: typed(got_number, (r"^pay:o:", order_chosen)), **STEPS.states()},
+        states={
+            State.NUMBER: typed(got_number, (actions.Payment.ORDER, order_chosen)),
+            **STEPS.states(),
+        },
         fallbacks=STEPS.fallbacks(),
     )

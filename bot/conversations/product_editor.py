@@ -8,7 +8,6 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -30,6 +29,7 @@ from bot.domain.models import Unit
 from bot.domain.parsing import parse_money
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, on_press, routes
 from bot.services.product_editor import (
     NewProduct,
     check_photo,
@@ -37,8 +37,9 @@ from bot.services.product_editor import (
     parse_text,
     parse_tiers,
 )
+from bot.ui import actions
 from bot.ui import product_editor_views as views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui.callbacks import BadCallback, Callback
 
 STEPS = (
     "sku",
@@ -113,7 +114,7 @@ async def search(update: Update, context: BotContext) -> State:
 
 async def open_card(update: Update, context: BotContext) -> State:
     """pe:card:<id>: the product's card."""
-    product_id = parse(_data(update)).number(0)
+    product_id = data_of(update).number(0)
     record = await context.services.product_editor.card(context.person, product_id)
     await answer(update)
     await show(update, context, views.card(context.t, record), new=True)
@@ -122,9 +123,9 @@ async def open_card(update: Update, context: BotContext) -> State:
 
 async def toggle(update: Update, context: BotContext) -> State:
     """pe:off:<id> / pe:on:<id>: withdraw or restore."""
-    data = parse(_data(update))
+    data = data_of(update)
     record = await context.services.product_editor.set_active(
-        context.person, data.number(0), data.action == "on"
+        context.person, data.number(0), data.action == actions.ProductEditor.RESTORE
     )
     await answer(update)
     await show(update, context, views.card(context.t, record), new=True)
@@ -141,7 +142,7 @@ async def add(update: Update, context: BotContext) -> State:
 
 async def edit(update: Update, context: BotContext) -> State:
     """pe:ed:<id>:<field>: one question about an existing product."""
-    data = parse(_data(update))
+    data = data_of(update)
     product_id, field = data.number(0), data.args[1] if len(data.args) > 1 else ""
     await context.services.product_editor.card(context.person, product_id)
     if field not in views.EDITABLE:
@@ -161,8 +162,9 @@ async def categories(update: Update, context: BotContext) -> State:
 
 async def name_category(update: Update, context: BotContext) -> State:
     """pe:cr:<id> (rename) or pe:cn (new): its names, English first."""
-    data = parse(_data(update))
-    draft = EditorDraft(step="cat_en", category=data.number(0) if data.action == "cr" else None)
+    data = data_of(update)
+    rename = data.action == actions.ProductEditor.RENAME_CATEGORY
+    draft = EditorDraft(step="cat_en", category=data.number(0) if rename else None)
     await context.services.product_editor.open(context.person)
     DRAFT.save(context, draft)
     await answer(update)
@@ -245,25 +247,50 @@ async def not_understood(update: Update, context: BotContext) -> State:
     return State.STEP
 
 
-async def pressed(update: Update, context: BotContext) -> State | int:
-    """pe:skip, pe:cat:<id>, pe:unit:<unit>, pe:pre:<0|1>: a button answers the question."""
-    step = DRAFT.load(context).step
-    data = parse(_data(update))
+async def category_chosen(update: Update, context: BotContext) -> State | int:
+    """pe:cat:<id>: the product's category."""
+    draft, data = await _pressed(update, context)
+    if draft.step != "category":
+        return State.STEP
+    return await _store(update, context, "category_id", data.number(0))
+
+
+async def unit_chosen(update: Update, context: BotContext) -> State | int:
+    """pe:unit:<unit>: what one unit is counted in."""
+    draft, data = await _pressed(update, context)
+    if draft.step != "unit":
+        return State.STEP
+    try:
+        unit = Unit(data.args[0] if data.args else "")
+    except ValueError:
+        raise BadCallback(f"not a unit: {data.args!r}") from None
+    return await _store(update, context, "unit", unit.value)
+
+
+async def preorder_chosen(update: Update, context: BotContext) -> State | int:
+    """pe:pre:<0|1>: sold before it is in stock, or not."""
+    draft, data = await _pressed(update, context)
+    if draft.step != "preorder":
+        return State.STEP
+    return await _store(update, context, "preorder", data.number(0, high=1))
+
+
+async def skipped(update: Update, context: BotContext) -> State | int:
+    """pe:skip: an optional question left unanswered."""
+    draft, _ = await _pressed(update, context)
+    if draft.step not in OPTIONAL:
+        return State.STEP
+    field = "photo_file_id" if draft.step == "photo" else draft.step
+    return await _store(update, context, field, [] if field == "tiers" else None)
+
+
+async def _pressed(update: Update, context: BotContext) -> tuple[EditorDraft, Callback]:
+    """A button answering the question: the draft and the data (a button of another question
+    changes nothing)."""
+    draft = DRAFT.load(context)
+    data = data_of(update)
     await answer(update)
-    if data.action == "cat" and step == "category":
-        return await _store(update, context, "category_id", data.number(0))
-    if data.action == "unit" and step == "unit":
-        try:
-            unit = Unit(data.args[0] if data.args else "")
-        except ValueError:
-            raise BadCallback(f"not a unit: {data.args!r}") from None
-        return await _store(update, context, "unit", unit.value)
-    if data.action == "pre" and step == "preorder":
-        return await _store(update, context, "preorder", data.number(0, high=1))
-    if data.action == "skip" and step in OPTIONAL:
-        field = "photo_file_id" if step == "photo" else step
-        return await _store(update, context, field, [] if field == "tiers" else None)
-    return State.STEP
+    return draft, data
 
 
 async def save(update: Update, context: BotContext) -> int:
@@ -317,10 +344,6 @@ async def _ask(update: Update, context: BotContext, field: str) -> State:
     return State.STEP
 
 
-def _data(update: Update) -> str | None:
-    return update.callback_query.data if update.callback_query else None
-
-
 keep = leave_without_saving(DRAFT)
 
 
@@ -328,13 +351,17 @@ def build() -> ConversationHandler[BotContext]:
     """The product editor conversation."""
     entry = [
         CommandHandler("products", start),
-        CallbackQueryHandler(start, pattern=r"^pe:list$"),
-        CallbackQueryHandler(open_card, pattern=r"^pe:card:"),
-        CallbackQueryHandler(toggle, pattern=r"^pe:(on|off):"),
-        CallbackQueryHandler(add, pattern=r"^pe:add$"),
-        CallbackQueryHandler(edit, pattern=r"^pe:ed:"),
-        CallbackQueryHandler(categories, pattern=r"^pe:cats$"),
-        CallbackQueryHandler(name_category, pattern=r"^pe:(cr:|cn$)"),
+        on_press(start, actions.ProductEditor.LIST),
+        on_press(open_card, actions.ProductEditor.CARD),
+        on_press(toggle, actions.ProductEditor.RESTORE, actions.ProductEditor.WITHDRAW),
+        on_press(add, actions.ProductEditor.ADD),
+        on_press(edit, actions.ProductEditor.EDIT),
+        on_press(categories, actions.ProductEditor.CATEGORIES),
+        on_press(
+            name_category,
+            actions.ProductEditor.RENAME_CATEGORY,
+            actions.ProductEditor.NEW_CATEGORY,
+        ),
     ]
     return conversation(
         "product_editor",
@@ -342,8 +369,15 @@ def build() -> ConversationHandler[BotContext]:
         states={
             State.LIST: [MessageHandler(TEXT, search)],
             State.STEP: [
-                CallbackQueryHandler(pressed, pattern=r"^pe:(skip|cat|unit|pre)"),
-                CallbackQueryHandler(save, pattern=r"^pe:save$"),
+                *routes(
+                    {
+                        actions.ProductEditor.SKIP: skipped,
+                        actions.ProductEditor.CATEGORY: category_chosen,
+                        actions.ProductEditor.UNIT: unit_chosen,
+                        actions.ProductEditor.PREORDER: preorder_chosen,
+                    }
+                ),
+                on_press(save, actions.ProductEditor.SAVE),
                 MessageHandler(PHOTOS, got_photo),
                 MessageHandler(TEXT, got_text),
                 MessageHandler(NOT_COMMAND, not_understood),

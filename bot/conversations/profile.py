@@ -7,7 +7,6 @@ from enum import IntEnum
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     filters,
@@ -22,9 +21,9 @@ from bot.domain.parsing import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, send, show
+from bot.handlers.routes import data_of, redraw, routes
 from bot.services.customers import Detail
-from bot.ui import profile_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui import actions, profile_views
 from bot.ui.screen import Screen
 
 
@@ -45,48 +44,78 @@ async def open_profile(update: Update, context: BotContext) -> State:
     return State.MENU
 
 
-async def pressed(update: Update, context: BotContext) -> int:
-    """prf:<action>: a button of the profile or of its address list (old ones too)."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    customers, t = context.services.customers, context.t
-    if cb.action == "done":
-        await customers.profile(context.person)  # registered customers only
-        await answer(update)
-        await show(update, context, profile_views.closed(t))
-        return ConversationHandler.END
-    asks = {
-        "name": (State.NAME, profile_views.ask_name),
-        "company": (State.COMPANY, profile_views.ask_company),
-        "add": (State.ADDRESS, profile_views.ask_address),
-    }
-    if cb.action in asks:
-        await customers.profile(context.person)
-        await answer(update)
-        state, ask = asks[cb.action]
-        await show(update, context, ask(t), new=True)
-        return state
-    if cb.action == "phone":
-        await customers.profile(context.person)
-        await answer(update)
-        await ask_phone(update, context, profile_views.ask_phone(t))
-        return State.PHONE
-    if cb.action == "home":
-        screen = profile_views.profile(t, await customers.profile(context.person))
-    elif cb.action == "addr":
-        screen = profile_views.addresses(t, await customers.profile(context.person))
-    elif cb.action == "def":
-        value = await customers.set_default_address(context.person, cb.number(0))
-        screen = profile_views.addresses(t, value)
-    elif cb.action == "rm":
-        value = await customers.remove_address(context.person, cb.number(0))
-        screen = profile_views.addresses(t, value)
-    elif cb.action == "nocomp":
-        value = await customers.change(context.person, Detail.COMPANY, None)
-        screen = profile_views.profile(t, value)
-    else:
-        raise BadCallback(cb.action)
+async def done(update: Update, context: BotContext) -> int:
+    """prf:done: close the profile."""
+    await context.services.customers.profile(context.person)  # registered customers only
     await answer(update)
-    await show(update, context, screen)
+    await show(update, context, profile_views.closed(context.t))
+    return ConversationHandler.END
+
+
+async def ask_name(update: Update, context: BotContext) -> State:
+    """prf:name: ask the new name."""
+    return await _ask(update, context, State.NAME, profile_views.ask_name(context.t))
+
+
+async def ask_company(update: Update, context: BotContext) -> State:
+    """prf:company: ask the company."""
+    return await _ask(update, context, State.COMPANY, profile_views.ask_company(context.t))
+
+
+async def ask_new_address(update: Update, context: BotContext) -> State:
+    """prf:add: ask another address."""
+    return await _ask(update, context, State.ADDRESS, profile_views.ask_address(context.t))
+
+
+async def _ask(update: Update, context: BotContext, state: State, question: Screen) -> State:
+    await context.services.customers.profile(context.person)
+    await answer(update)
+    await show(update, context, question, new=True)
+    return state
+
+
+async def ask_new_phone(update: Update, context: BotContext) -> State:
+    """prf:phone: ask the phone (its own keyboard)."""
+    await context.services.customers.profile(context.person)
+    await answer(update)
+    await ask_phone(update, context, profile_views.ask_phone(context.t))
+    return State.PHONE
+
+
+async def home(update: Update, context: BotContext) -> State:
+    """prf:home: the profile again."""
+    value = await context.services.customers.profile(context.person)
+    return await _shown(update, context, profile_views.profile(context.t, value))
+
+
+async def addresses(update: Update, context: BotContext) -> State:
+    """prf:addr: the saved addresses."""
+    value = await context.services.customers.profile(context.person)
+    return await _shown(update, context, profile_views.addresses(context.t, value))
+
+
+async def default_address(update: Update, context: BotContext) -> State:
+    """prf:def:<address>: offered first at checkout."""
+    address_id = data_of(update).number(0)
+    value = await context.services.customers.set_default_address(context.person, address_id)
+    return await _shown(update, context, profile_views.addresses(context.t, value))
+
+
+async def remove_address(update: Update, context: BotContext) -> State:
+    """prf:rm:<address>."""
+    address_id = data_of(update).number(0)
+    value = await context.services.customers.remove_address(context.person, address_id)
+    return await _shown(update, context, profile_views.addresses(context.t, value))
+
+
+async def no_company(update: Update, context: BotContext) -> State:
+    """prf:nocomp: they buy for themselves."""
+    value = await context.services.customers.change(context.person, Detail.COMPANY, None)
+    return await _shown(update, context, profile_views.profile(context.t, value))
+
+
+async def _shown(update: Update, context: BotContext, screen: Screen) -> State:
+    await redraw(update, context, screen)
     return State.MENU
 
 
@@ -131,23 +160,37 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 def build() -> ConversationHandler[BotContext]:
     """The profile conversation."""
-    button = CallbackQueryHandler(pressed, pattern=r"^prf:")
+    # Every button of the profile or of its address list, old messages' ones too.
+    buttons = routes(
+        {
+            actions.Profile.DONE: done,
+            actions.Profile.NAME: ask_name,
+            actions.Profile.COMPANY: ask_company,
+            actions.Profile.ADD_ADDRESS: ask_new_address,
+            actions.Profile.PHONE: ask_new_phone,
+            actions.Profile.HOME: home,
+            actions.Profile.ADDRESSES: addresses,
+            actions.Profile.DEFAULT_ADDRESS: default_address,
+            actions.Profile.REMOVE_ADDRESS: remove_address,
+            actions.Profile.NO_COMPANY: no_company,
+        }
+    )
     return conversation(
         "profile",
         entry_points=[
             CommandHandler("profile", open_profile, filters=filters.ChatType.PRIVATE),
-            button,  # a button of an earlier profile message
+            *buttons,  # a button of an earlier profile message
         ],
         states={
-            State.MENU: [button],
+            State.MENU: [*buttons],
             State.NAME: typed(got_name),
-            State.COMPANY: typed(got_company, (r"^prf:nocomp$", pressed)),
+            State.COMPANY: typed(got_company, (actions.Profile.NO_COMPANY, no_company)),
             State.PHONE: phone_step(got_phone),
             State.ADDRESS: typed(got_address),
         },
         fallbacks=[
             CommandHandler("cancel", cancel),
             CommandHandler("profile", open_profile, filters=filters.ChatType.PRIVATE),
-            button,
+            *buttons,
         ],
     )

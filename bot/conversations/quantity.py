@@ -6,7 +6,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -17,8 +17,8 @@ from bot.conversations.common import (
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, send, show
-from bot.ui import cart_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, cart_views
 
 
 class QuantityDraft(BaseModel):
@@ -39,11 +39,11 @@ class State(IntEnum):
 
 async def ask(update: Update, context: BotContext) -> State:
     """cart:ask:<id> (add) or cart:set:<id> (replace): ask for a number."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     product = await context.services.catalog.product(cb.number(0), context.person.language)
     cart = await context.services.cart.view(context.person)
     current = next((x.qty for x in cart.lines if x.product_id == product.id), 0)
-    replace = cb.action == "set"
+    replace = cb.action == actions.Cart.SET
     DRAFT.save(context, QuantityDraft(product_id=product.id, set=replace))
     await answer(update)
     maximum = context.config.checkout.max_quantity
@@ -80,7 +80,7 @@ def build() -> ConversationHandler[BotContext]:
     """The typed-quantity conversation."""
     return conversation(
         "quantity",
-        entry_points=[CallbackQueryHandler(ask, pattern=r"^cart:(ask|set):")],
+        entry_points=[on_press(ask, actions.Cart.ASK, actions.Cart.SET)],
         states={
             State.QTY: typed(got_quantity),
         },

@@ -6,7 +6,7 @@ import re
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Callback,
@@ -20,9 +20,10 @@ from bot.domain.business import read_quick_payload
 from bot.domain.quick_order import QuickOrder
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.quick_order import QuickView
-from bot.ui import quick_order_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui import actions, quick_order_views
+from bot.ui.callbacks import Action, BadCallback
 
 DRAFT = "quick_order"
 
@@ -68,7 +69,7 @@ async def got_items(update: Update, context: BotContext) -> State:
 
 async def picked(update: Update, context: BotContext) -> State:
     """qo:pk:<line>:<product>: one of the candidates offered for an unsure line."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     order = _load(context).choose(cb.number(0), cb.number(1))
     await answer(update)
     return await _review(
@@ -78,7 +79,7 @@ async def picked(update: Update, context: BotContext) -> State:
 
 async def skipped(update: Update, context: BotContext) -> State:
     """qo:no:<line>: none of the candidates; the line is left out."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     order = _load(context).skip(cb.number(0))
     await answer(update)
     return await _review(
@@ -132,11 +133,11 @@ async def from_link(update: Update, context: BotContext, payload: str) -> bool:
 
 
 # The review's buttons also enter the flow: an order offered for free text (see offer) has them.
-REVIEW_BUTTONS: tuple[tuple[str, Callback], ...] = (
-    (r"^qo:pk:", picked),
-    (r"^qo:no:", skipped),
-    (r"^qo:add$", add),
-    (r"^qo:re$", again),
+REVIEW_BUTTONS: tuple[tuple[Action, Callback], ...] = (
+    (actions.QuickOrder.PICK, picked),
+    (actions.QuickOrder.NONE, skipped),
+    (actions.QuickOrder.ADD, add),
+    (actions.QuickOrder.RETYPE, again),
 )
 
 
@@ -146,9 +147,9 @@ def build() -> ConversationHandler[BotContext]:
         "quick_order",
         entry_points=[
             CommandHandler("quick", start),
-            CallbackQueryHandler(start, pattern=r"^qo:start$"),
-            *(CallbackQueryHandler(callback, pattern=p) for p, callback in REVIEW_BUTTONS),
-            CallbackQueryHandler(abort, pattern=r"^qo:x$"),
+            on_press(start, actions.QuickOrder.START),
+            *(on_press(callback, action) for action, callback in REVIEW_BUTTONS),
+            on_press(abort, actions.QuickOrder.CANCEL),
         ],
         states={
             State.ITEMS: typed(got_items),
@@ -156,6 +157,6 @@ def build() -> ConversationHandler[BotContext]:
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^qo:x$"),
+            on_press(abort, actions.QuickOrder.CANCEL),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -16,9 +16,9 @@ from bot.conversations.common import (
 from bot.conversations.money_steps import MoneyDraft, MoneySteps, State
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.finance import FinanceService
-from bot.ui import refund_views
-from bot.ui.callbacks import parse
+from bot.ui import actions, refund_views
 from bot.ui.screen import Screen
 
 DRAFT = Drafts("refund", MoneyDraft)
@@ -58,7 +58,7 @@ async def got_number(update: Update, context: BotContext) -> State:
 
 async def order_chosen(update: Update, context: BotContext) -> State:
     """rfd:o:<order>: from finance's refund-due notice or the /refund list (re-authorised)."""
-    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    order_id = data_of(update).number(0)
     # A new message: the notice (maybe in finance's group) stays as it was. Answered after:
     # a refusal (not finance, nothing due) is the press's alert.
     state = await _ask_amount(update, context, order_id=order_id, new=True)
@@ -76,7 +76,7 @@ async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
 
 # An amount is refused (the step stays) if it is more than is due now.
 STEPS = MoneySteps(
-    prefix="rfd",
+    buttons=actions.Refund,
     drafts=DRAFT,
     check=FinanceService.check_refund,
     record_with=FinanceService.record_refund,
@@ -93,7 +93,7 @@ def build() -> ConversationHandler[BotContext]:
         "refund",
         entry_points=[
             CommandHandler("refund", start),
-            CallbackQueryHandler(order_chosen, pattern=r"^rfd:o:"),
+            on_press(order_chosen, actions.Refund.ORDER),
         ],
         states={State.NUMBER: typed(got_number), **STEPS.states()},
         fallbacks=STEPS.fallbacks(),

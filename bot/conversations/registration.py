@@ -33,6 +33,7 @@ from bot.handlers.menus import set_chat_menu
 from bot.handlers.render import answer, send
 from bot.handlers.staff import redeem_invite
 from bot.services.staff import INVITE_PREFIX, REP_PREFIX
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, esc, keyboard
 
@@ -122,7 +123,7 @@ async def got_name(update: Update, context: BotContext) -> int:
 async def _ask_company(update: Update, context: BotContext) -> int:
     t = context.t
     await _say(update, context, Screen(t._("Got it."), ReplyKeyboardRemove()))
-    rows = [[button(t._("Skip — I buy for myself"), pack("reg", "skip"))]]
+    rows = [[button(t._("Skip — I buy for myself"), pack(actions.Registration.SKIP_COMPANY))]]
     await _say(
         update, context, Screen(t._("Your company name, if you buy for one?"), keyboard(rows))
     )
@@ -199,7 +200,7 @@ def build() -> ConversationHandler[BotContext]:
         states={
             State.NAME: typed(got_name),
             State.PHONE: phone_step(got_phone),
-            State.COMPANY: typed(got_company, (r"^reg:skip$", skip_company)),
+            State.COMPANY: typed(got_company, (actions.Registration.SKIP_COMPANY, skip_company)),
             State.ADDRESS: typed(got_address),
         },
         fallbacks=[

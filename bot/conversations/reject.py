@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -16,8 +16,8 @@ from bot.conversations.common import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import approval_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, approval_views
 
 DRAFT = Drafts("reject", OrderDraft)
 
@@ -30,7 +30,7 @@ class State(IntEnum):
 
 async def ask(update: Update, context: BotContext) -> State:
     """apv:rj:<id>: the decider may see the order; ask why."""
-    order_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    order_id = data_of(update).number(0)
     card = await context.services.approvals.decision_card(context.person, order_id, "rejected")
     DRAFT.save(context, OrderDraft(order=order_id))
     await answer(update)
@@ -62,7 +62,7 @@ def build() -> ConversationHandler[BotContext]:
     """The reject conversation."""
     return conversation(
         "reject",
-        entry_points=[CallbackQueryHandler(ask, pattern=r"^apv:rj:")],
+        entry_points=[on_press(ask, actions.Approval.REJECT)],
         states={
             State.REASON: typed(got_reason),
         },

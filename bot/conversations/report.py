@@ -6,13 +6,14 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import Drafts, conversation, message_text, typed
 from bot.domain.reports import parse_period
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import report_views
+from bot.handlers.routes import on_press
+from bot.ui import actions, report_views
 
 
 class ReportDraft(BaseModel):
@@ -60,7 +61,7 @@ def build() -> ConversationHandler[BotContext]:
     """The other-dates conversation of /report."""
     return conversation(
         "report",
-        entry_points=[CallbackQueryHandler(ask, pattern=r"^rpt:c$")],
+        entry_points=[on_press(ask, actions.Report.OTHER_DATES)],
         states={State.DATES: typed(got_dates)},
         fallbacks=[CommandHandler("cancel", stop)],
     )

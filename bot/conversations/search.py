@@ -9,7 +9,6 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -21,7 +20,8 @@ from bot.conversations.common import TEXT, conversation, message_text, typed
 from bot.handlers.catalog import show_search
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import catalog_views
+from bot.handlers.routes import on_press
+from bot.ui import actions, catalog_views
 
 
 class State(IntEnum):
@@ -65,7 +65,7 @@ def build() -> ConversationHandler[BotContext]:
         "search",
         entry_points=[
             CommandHandler("search", start),
-            CallbackQueryHandler(start, pattern=r"^cat:find$"),
+            on_press(start, actions.Catalog.FIND),
         ],
         states={State.WORDS: typed(got_words)},
         fallbacks=[CommandHandler("cancel", cancel)],

@@ -8,7 +8,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -23,9 +23,10 @@ from bot.domain.models import OrderLine
 from bot.domain.parsing import parse_carrier, parse_date, parse_tracking
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, keep, send_below, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.fulfilment import PickList
-from bot.ui import shipping_views
-from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.ui import actions, shipping_views
+from bot.ui.callbacks import BadCallback
 from bot.ui.screen import Screen
 
 
@@ -55,10 +56,6 @@ class State(IntEnum):
     CONFIRM = 5
 
 
-def _cb(update: Update) -> Callback:
-    return parse(update.callback_query.data if update.callback_query else None)
-
-
 async def _lines(context: BotContext) -> list[OrderLine]:
     pick = await context.services.fulfilment.pick_list(context.person, DRAFT.load(context).order)
     return list(pick.lines)
@@ -73,7 +70,7 @@ async def ship_command(update: Update, context: BotContext) -> int:
 
 async def start(update: Update, context: BotContext) -> State:
     """shp:o:<order>[:p]: begin with everything still to ship; p: pressed on its pick list."""
-    cb = _cb(update)
+    cb = data_of(update)
     order_id = cb.number(0)
     pick = await context.services.fulfilment.pick_list(context.person, order_id)
     qty = {x.id: x.remaining for x in pick.lines if x.remaining}
@@ -102,7 +99,7 @@ def _pick(context: BotContext, pick: PickList) -> Screen:
 
 async def change_quantity(update: Update, context: BotContext) -> State:
     """shp:q:<line>:up|dn|all."""
-    cb = _cb(update)
+    cb = data_of(update)
     draft = DRAFT.load(context)
     lines = {x.id: x for x in await _lines(context)}
     line = lines.get(cb.number(0))
@@ -143,7 +140,7 @@ async def _to_tracking(update: Update, context: BotContext, carrier: str) -> Sta
 async def carrier_chosen(update: Update, context: BotContext) -> State:
     """shp:c:<index>."""
     carriers = context.config.shipping.carriers
-    index = _cb(update).number(0, high=len(carriers) - 1)
+    index = data_of(update).number(0, high=len(carriers) - 1)
     await answer(update)
     return await _to_tracking(update, context, carriers[index])
 
@@ -185,7 +182,7 @@ async def _to_confirm(update: Update, context: BotContext, expected: date | None
 
 async def expected_chosen(update: Update, context: BotContext) -> State:
     """shp:d:<yyyymmdd|none>."""
-    expected = _cb(update).day(0)
+    expected = data_of(update).day(0)
     await answer(update)
     return await _to_confirm(update, context, expected)
 
@@ -234,18 +231,21 @@ def build() -> ConversationHandler[BotContext]:
     return conversation(
         "ship",
         entry_points=[
-            CallbackQueryHandler(start, pattern=r"^shp:o:"),
+            on_press(start, actions.Ship.ORDER),
             CommandHandler("ship", ship_command),
         ],
         states={
-            State.LINES: pressed((r"^shp:q:", change_quantity), (r"^shp:next$", lines_done)),
-            State.CARRIER: typed(carrier_typed, (r"^shp:c:", carrier_chosen)),
-            State.TRACKING: typed(tracking_typed, (r"^shp:nt$", no_tracking)),
-            State.EXPECTED: typed(expected_typed, (r"^shp:d:", expected_chosen)),
-            State.CONFIRM: pressed((r"^shp:ok$", record)),
+            State.LINES: pressed(
+                (actions.Ship.QUANTITY, change_quantity),
+                (actions.Ship.NEXT, lines_done),
+            ),
+            State.CARRIER: typed(carrier_typed, (actions.Ship.CARRIER, carrier_chosen)),
+            State.TRACKING: typed(tracking_typed, (actions.Ship.NO_TRACKING, no_tracking)),
+            State.EXPECTED: typed(expected_typed, (actions.Ship.EXPECTED, expected_chosen)),
+            State.CONFIRM: pressed((actions.Ship.CONFIRM, record)),
         },
         fallbacks=[
             CommandHandler("cancel", abort),
-            CallbackQueryHandler(abort, pattern=r"^shp:x$"),
+            on_press(abort, actions.Ship.CANCEL),
         ],
     )

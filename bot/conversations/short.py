@@ -7,7 +7,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -20,8 +20,8 @@ from bot.domain.errors import DraftIncomplete
 from bot.domain.parsing import parse_date, parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import shortage_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, shortage_views
 
 
 class ShortageDraft(BaseModel):
@@ -44,7 +44,7 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> State:
     """sht:r:<line>: the warehouse; ask how many units are there."""
-    line_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    line_id = data_of(update).number(0)
     # The warehouse's, on an order still to ship: anyone else, or an order cancelled or
     # shipped meanwhile, is refused here, before anything is asked.
     line = await context.services.shortages.reportable(context.person, line_id)
@@ -80,7 +80,7 @@ async def _report(update: Update, context: BotContext, expected: date | None) ->
 
 async def expected_chosen(update: Update, context: BotContext) -> int:
     """sht:d:<yyyymmdd|none>."""
-    expected = parse(update.callback_query.data if update.callback_query else None).day(0)
+    expected = data_of(update).day(0)
     await answer(update)
     return await _report(update, context, expected)
 
@@ -96,10 +96,10 @@ def build() -> ConversationHandler[BotContext]:
     leave = leave_without_saving(DRAFT)
     return conversation(
         "shortage",
-        entry_points=[CallbackQueryHandler(start, pattern=r"^sht:r:")],
+        entry_points=[on_press(start, actions.Shortage.REPORT)],
         states={
             State.AVAILABLE: typed(got_available),
-            State.EXPECTED: typed(expected_typed, (r"^sht:d:", expected_chosen)),
+            State.EXPECTED: typed(expected_typed, (actions.Shortage.EXPECTED, expected_chosen)),
         },
         fallbacks=[CommandHandler("cancel", leave)],
     )

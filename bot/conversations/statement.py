@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import Drafts, conversation, message_text, typed
 from bot.domain.errors import DraftIncomplete
@@ -16,10 +16,10 @@ from bot.domain.reports import parse_period
 from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
+from bot.handlers.routes import data_of, on_press
 from bot.handlers.statements import screen
 from bot.services.statements import Lookup
-from bot.ui import statement_views
-from bot.ui.callbacks import parse
+from bot.ui import actions, statement_views
 
 
 class StatementDraft(BaseModel):
@@ -76,7 +76,7 @@ async def got_name(update: Update, context: BotContext) -> int:
 
 async def ask_dates(update: Update, context: BotContext) -> State:
     """stm:c:<customer>: whoever may see the customer's statement types the period."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     await context.services.statements.check(context.person, cb.number(0))
     DRAFT.save(context, StatementDraft(step="dates", customer=cb.number(0)))
     await answer(update)
@@ -110,7 +110,7 @@ def build() -> ConversationHandler[BotContext]:
         "statement",
         entry_points=[
             CommandHandler("statement", start),
-            CallbackQueryHandler(ask_dates, pattern=r"^stm:c:"),
+            on_press(ask_dates, actions.Statement.OTHER_DATES),
         ],
         states={State.NAME: typed(got_name), State.DATES: typed(got_dates)},
         fallbacks=[CommandHandler("cancel", stop)],

@@ -7,7 +7,7 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     Drafts,
@@ -28,8 +28,9 @@ from bot.domain.stock import (
 )
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
-from bot.ui import stock_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, stock_views
+from bot.ui.callbacks import BadCallback
 
 MAX_WORDS = 60
 
@@ -56,7 +57,7 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> State:
     """stk:r (receive) or stk:a (adjust): only for who may move stock; ask the product."""
-    receive = parse(update.callback_query.data if update.callback_query else None).action == "r"
+    receive = data_of(update).action == actions.Stock.RECEIVE
     action = "receipt" if receive else "adjustment"
     await context.services.stock.check(context.person, Permission.RECEIVE_STOCK, action)
     DRAFT.save(context, StockMoveDraft(receive=receive))
@@ -89,7 +90,7 @@ async def got_words(update: Update, context: BotContext) -> State:
 
 async def picked(update: Update, context: BotContext) -> State:
     """stk:pick:<product>: one of the matches."""
-    product_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    product_id = data_of(update).number(0)
     await answer(update)
     return await _chosen(update, context, product_id)
 
@@ -112,7 +113,7 @@ async def got_quantity(update: Update, context: BotContext) -> int:
 async def got_reason(update: Update, context: BotContext) -> int:
     """stk:why:<count|damage|other>: other asks for words."""
     draft = DRAFT.load(context)
-    raw = parse(update.callback_query.data if update.callback_query else None).text(0)
+    raw = data_of(update).text(0)
     try:
         reason = AdjustReason(raw)
     except ValueError:
@@ -175,11 +176,11 @@ def build() -> ConversationHandler[BotContext]:
     """The receive / adjust conversation."""
     return conversation(
         "stock_move",
-        entry_points=[CallbackQueryHandler(start, pattern=r"^stk:(r|a)$")],
+        entry_points=[on_press(start, actions.Stock.RECEIVE, actions.Stock.ADJUST)],
         states={
-            State.PRODUCT: typed(got_words, (r"^stk:pick:", picked)),
+            State.PRODUCT: typed(got_words, (actions.Stock.PICK, picked)),
             State.QUANTITY: typed(got_quantity),
-            State.REASON: pressed((r"^stk:why:", got_reason)),
+            State.REASON: pressed((actions.Stock.REASON, got_reason)),
             State.NOTE: typed(got_note),
         },
         fallbacks=[CommandHandler("cancel", keep)],

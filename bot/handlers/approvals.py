@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import approval_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.handlers.routes import data_of, routes
+from bot.services.approvals import ApprovalCard
+from bot.ui import actions, approval_views
+from bot.ui.callbacks import BadCallback
 
 
 async def pending_command(update: Update, context: BotContext) -> None:
@@ -17,51 +19,85 @@ async def pending_command(update: Update, context: BotContext) -> None:
     await show(update, context, approval_views.pending(context.t, orders))
 
 
-async def approval_button(update: Update, context: BotContext) -> None:
-    """apv:v|ok|esc:<order id>."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    approvals, t = context.services.approvals, context.t
+async def view(update: Update, context: BotContext) -> None:
+    """apv:v:<order id>: the order card."""
+    card = await context.services.approvals.card(context.person, data_of(update).number(0))
+    await answer(update)  # authorised before answering
+    await _show_card(update, context, card)
+
+
+async def approve(update: Update, context: BotContext) -> None:
+    """apv:ok:<order id>: the customer and warehouse are told."""
+    order_id = data_of(update).number(0)
+    await context.services.approvals.approve(context.person, order_id)
+    await _decided(update, context, order_id, context.t._("Approved."))
+
+
+async def escalate(update: Update, context: BotContext) -> None:
+    """apv:esc:<order id>: the managers are told."""
+    order_id = data_of(update).number(0)
+    await context.services.approvals.escalate(context.person, order_id)
+    await _decided(update, context, order_id, context.t._("Sent to the sales managers."))
+
+
+async def _decided(update: Update, context: BotContext, order_id: int, said: str) -> None:
+    """Say what was done, then the order's card as it now is."""
+    await answer(update, said)
+    await _show_card(
+        update, context, await context.services.approvals.card(context.person, order_id)
+    )
+
+
+async def adjust_menu(update: Update, context: BotContext) -> None:
+    """apv:adj:<order id>: what may be changed before deciding."""
+    t = context.t
+    card = await context.services.approvals.card(context.person, data_of(update).number(0))
+    terms = [t_ for t_ in context.config.payment_terms]
+    today = context.services.checkout.today()
+    await answer(update)
+    await show(update, context, approval_views.adjust_menu(t, context.config, card, terms, today))
+
+
+async def set_term(update: Update, context: BotContext) -> None:
+    """apv:at:<order id>:<term>."""
+    cb = data_of(update)
     order_id = cb.number(0)
-    if cb.action == "ok":
-        await approvals.approve(context.person, order_id)  # the customer and warehouse are told
-        await answer(update, t._("Approved."))
-    elif cb.action == "esc":
-        await approvals.escalate(context.person, order_id)  # the managers are told
-        await answer(update, t._("Sent to the sales managers."))
-    elif cb.action == "v":
-        card = await approvals.card(context.person, order_id)  # authorised before answering
-        await answer(update)
-        await show(update, context, approval_views.card(t, context.config, card))
-        return
-    elif cb.action == "adj":
-        card = await approvals.card(context.person, order_id)
-        terms = [t_ for t_ in context.config.payment_terms]
-        today = context.services.checkout.today()
-        await answer(update)
-        await show(
-            update, context, approval_views.adjust_menu(t, context.config, card, terms, today)
-        )
-        return
-    elif cb.action in ("at", "ap"):
-        if cb.action == "at":
-            card = await approvals.adjust(context.person, order_id, term=cb.text(1))
-        else:
-            promised = cb.day(1)
-            if promised is None:
-                raise BadCallback("a promised date is needed")
-            card = await approvals.adjust(context.person, order_id, promised=promised)
-        await answer(update, t._("Adjusted."))
-        await show(update, context, approval_views.card(t, context.config, card))
-        return
-    else:
-        raise BadCallback(cb.action)
-    card = await approvals.card(context.person, order_id)
-    await show(update, context, approval_views.card(t, context.config, card))
+    card = await context.services.approvals.adjust(context.person, order_id, term=cb.text(1))
+    await _adjusted(update, context, card)
+
+
+async def promise(update: Update, context: BotContext) -> None:
+    """apv:ap:<order id>:<day>: the promised ship date."""
+    cb = data_of(update)
+    order_id = cb.number(0)
+    promised = cb.day(1)
+    if promised is None:
+        raise BadCallback("a promised date is needed")
+    card = await context.services.approvals.adjust(context.person, order_id, promised=promised)
+    await _adjusted(update, context, card)
+
+
+async def _adjusted(update: Update, context: BotContext, card: ApprovalCard) -> None:
+    await answer(update, context.t._("Adjusted."))
+    await _show_card(update, context, card)
+
+
+async def _show_card(update: Update, context: BotContext, card: ApprovalCard) -> None:
+    await show(update, context, approval_views.card(context.t, context.config, card))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Approval commands and buttons (rejecting asks a reason: see conversations.reject)."""
     return [
         CommandHandler("pending", pending_command),
-        CallbackQueryHandler(approval_button, pattern=r"^apv:(v|ok|esc|adj|at|ap):"),
+        *routes(
+            {
+                actions.Approval.VIEW: view,
+                actions.Approval.APPROVE: approve,
+                actions.Approval.ESCALATE: escalate,
+                actions.Approval.ADJUST: adjust_menu,
+                actions.Approval.TERM: set_term,
+                actions.Approval.PROMISE: promise,
+            }
+        ),
     ]

@@ -15,7 +15,6 @@ from telegram.ext import (
     BaseHandler,
     BusinessConnectionHandler,
     BusinessMessagesDeletedHandler,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -23,10 +22,11 @@ from telegram.ext import (
 
 from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file
-from bot.handlers.render import answer, show
+from bot.handlers.render import show
+from bot.handlers.routes import data_of, redraw, routes
 from bot.services.business import BusinessAnswer, Said
 from bot.ui import business_views, invoice_views, order_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui.actions import Business
 from bot.ui.screen import Screen
 
 log = logging.getLogger(__name__)
@@ -129,18 +129,22 @@ async def business_command(update: Update, context: BotContext) -> None:
     await show(update, context, business_views.overview(context.t, value))
 
 
-async def business_button(update: Update, context: BotContext) -> None:
-    """biz:m:<connection>:<0|1> is the master switch; biz:c:<chat>:<0|1> one chat's."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    on = bool(cb.number(1, high=1))
-    if cb.action == "m":
-        value = await context.services.business.switch(context.person, cb.number(0), on)
-    elif cb.action == "c":
-        value = await context.services.business.switch_chat(context.person, cb.number(0), on)
-    else:
-        raise BadCallback(cb.action)
-    await answer(update)
-    await show(update, context, business_views.overview(context.t, value))
+async def master_switch(update: Update, context: BotContext) -> None:
+    """biz:m:<connection>:<0|1>: the connection's master switch."""
+    cb = data_of(update)
+    value = await context.services.business.switch(
+        context.person, cb.number(0), bool(cb.number(1, high=1))
+    )
+    await redraw(update, context, business_views.overview(context.t, value))
+
+
+async def chat_switch(update: Update, context: BotContext) -> None:
+    """biz:c:<chat>:<0|1>: one customer chat's switch."""
+    cb = data_of(update)
+    value = await context.services.business.switch_chat(
+        context.person, cb.number(0), bool(cb.number(1, high=1))
+    )
+    await redraw(update, context, business_views.overview(context.t, value))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -155,5 +159,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
             business_command,
             filters.ChatType.PRIVATE & ~filters.UpdateType.BUSINESS_MESSAGES,
         ),
-        CallbackQueryHandler(business_button, pattern=r"^biz:"),
+        *routes({Business.MASTER: master_switch, Business.CHAT: chat_switch}),
     ]

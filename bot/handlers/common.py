@@ -22,8 +22,10 @@ from bot.domain.roles import Role
 from bot.handlers.context import BotContext, identify
 from bot.handlers.menus import commands, set_chat_menu
 from bot.handlers.render import answer, reply, show
+from bot.handlers.routes import data_of, on_press
 from bot.i18n import LANGUAGE_NAMES, Texts
-from bot.ui.callbacks import BadCallback, pack, parse
+from bot.ui import actions
+from bot.ui.callbacks import BadCallback, pack
 from bot.ui.errors import describe
 from bot.ui.screen import Screen, button, keyboard
 
@@ -36,10 +38,10 @@ def help_screen(t: Texts, roles: frozenset[Role] = frozenset()) -> Screen:
     lines += [f"/{name} — {t._(description)}" for name, description in commands(roles)]
     rows = [
         [
-            button(t._("📖 Catalog"), pack("cat", "home")),
-            button(t._("🛒 Cart"), pack("cart", "show")),
+            button(t._("📖 Catalog"), pack(actions.Catalog.HOME)),
+            button(t._("🛒 Cart"), pack(actions.Cart.SHOW)),
         ],
-        [button(t._("🛠 Custom order"), pack("cu", "start"))],
+        [button(t._("🛠 Custom order"), pack(actions.Custom.START))],
     ]
     return Screen("\n".join(lines), keyboard(rows))
 
@@ -53,7 +55,8 @@ async def help_command(update: Update, context: BotContext) -> None:
 async def language_command(update: Update, context: BotContext) -> None:
     """/language: offer the languages."""
     rows = [
-        [button(name, pack("lang", "set", code.value))] for code, name in LANGUAGE_NAMES.items()
+        [button(name, pack(actions.Language.SET, code.value))]
+        for code, name in LANGUAGE_NAMES.items()
     ]
     await show(update, context, Screen(context.t._("Choose your language:"), keyboard(rows)))
 
@@ -82,7 +85,7 @@ async def timezone_command(update: Update, context: BotContext) -> None:
 
 async def language_chosen(update: Update, context: BotContext) -> None:
     """lang:set:<code>: switch the person's language and command menu."""
-    code = parse(update.callback_query.data if update.callback_query else None).text(0)
+    code = data_of(update).text(0)
     if code not in Language._value2member_map_:
         raise BadCallback(code)
     context.person = await context.services.users.set_language(context.person, Language(code))
@@ -205,7 +208,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("help", help_command),
         CommandHandler("language", language_command),
         CommandHandler("timezone", timezone_command),
-        CallbackQueryHandler(language_chosen, pattern=r"^lang:set:"),
+        on_press(language_chosen, actions.Language.SET),
     ]
 
 

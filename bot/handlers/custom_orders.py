@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, send_below
-from bot.ui import custom_views
-from bot.ui.callbacks import parse
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions, custom_views
 
 
 async def decline(update: Update, context: BotContext) -> None:
     """cu:no:<id>: decline the quote; the rep is told."""
-    request_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    request_id = data_of(update).number(0)
     request = await context.services.custom.decline(context.person, request_id)
     await answer(update)
     await send_below(update, context, custom_views.declined(context.t, request))
@@ -22,7 +22,7 @@ async def decline(update: Update, context: BotContext) -> None:
 
 async def withdraw(update: Update, context: BotContext) -> None:
     """cu:wd:<id>: withdraw a request not yet accepted or declined; the rep is told."""
-    request_id = parse(update.callback_query.data if update.callback_query else None).number(0)
+    request_id = data_of(update).number(0)
     request = await context.services.custom.withdraw(context.person, request_id)
     await answer(update)
     await send_below(update, context, custom_views.withdrawn(context.t, request))
@@ -31,6 +31,6 @@ async def withdraw(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Quote buttons."""
     return [
-        CallbackQueryHandler(decline, pattern=r"^cu:no:"),
-        CallbackQueryHandler(withdraw, pattern=r"^cu:wd:"),
+        on_press(decline, actions.Custom.DECLINE),
+        on_press(withdraw, actions.Custom.WITHDRAW),
     ]

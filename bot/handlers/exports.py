@@ -9,16 +9,16 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain.errors import InvalidInput
 from bot.domain.exports import Dataset, ExportPeriod, Preset
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, uploading
 from bot.handlers.render import answer, reply, show
-from bot.ui import export_files, export_views
-from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.handlers.routes import data_of, period_of, redraw, routes
+from bot.ui import actions, export_files, export_views
+from bot.ui.callbacks import BadCallback, Callback
 
 
 async def export_command(update: Update, context: BotContext) -> None:
@@ -33,17 +33,6 @@ def dataset_of(cb: Callback) -> Dataset:
     if value not in Dataset._value2member_map_:
         raise BadCallback(value)
     return Dataset(value)
-
-
-def _period(cb: Callback) -> ExportPeriod:
-    """The period a button carries: its first and last day."""
-    start, end = cb.day(1), cb.day(2)
-    if start is None or end is None:
-        raise BadCallback("an export needs its period")
-    try:
-        return ExportPeriod.of(start, end)
-    except InvalidInput:
-        raise BadCallback("not a period") from None
 
 
 def _format(cb: Callback) -> export_files.Format:
@@ -73,36 +62,45 @@ async def _send(
     await reply_file(update, context, content, name, export_views.caption(t, table))
 
 
-async def export_button(update: Update, context: BotContext) -> None:
-    """exp:h (data sets), exp:d:<data> (periods), exp:p:<data>:<first>:<last> (formats),
-    exp:f:<data>:<first>:<last>:<xlsx|csv> (the file)."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    services, t, person = context.services, context.t, context.person
-    if cb.action == "h":
-        await services.staff.check(person, Permission.EXPORT, "export")
-        screen = export_views.datasets(t)
-    elif cb.action == "d":
-        dataset = dataset_of(cb)
-        await services.staff.check(person, Permission.EXPORT, "export")
-        today = services.exports.today()
-        presets = {p: ExportPeriod.preset(p, today) for p in Preset}
-        screen = export_views.periods(t, dataset, presets)
-    elif cb.action == "p":
-        dataset, period = dataset_of(cb), _period(cb)
-        await services.staff.check(person, Permission.EXPORT, "export")
-        screen = export_views.formats(t, dataset, period)
-    elif cb.action == "f":
-        await _send(update, context, dataset_of(cb), _period(cb), cb)
-        return
-    else:
-        raise BadCallback(cb.action)
-    await answer(update)
-    await show(update, context, screen)
+async def home(update: Update, context: BotContext) -> None:
+    """exp:h: which data."""
+    await context.services.staff.check(context.person, Permission.EXPORT, "export")
+    await redraw(update, context, export_views.datasets(context.t))
+
+
+async def dataset(update: Update, context: BotContext) -> None:
+    """exp:d:<data>: which period."""
+    services, chosen = context.services, dataset_of(data_of(update))
+    await services.staff.check(context.person, Permission.EXPORT, "export")
+    today = services.exports.today()
+    presets = {p: ExportPeriod.preset(p, today) for p in Preset}
+    await redraw(update, context, export_views.periods(context.t, chosen, presets))
+
+
+async def period(update: Update, context: BotContext) -> None:
+    """exp:p:<data>:<first>:<last>: which format."""
+    cb = data_of(update)
+    chosen, days = dataset_of(cb), period_of(cb, ExportPeriod.of)
+    await context.services.staff.check(context.person, Permission.EXPORT, "export")
+    await redraw(update, context, export_views.formats(context.t, chosen, days))
+
+
+async def export_file(update: Update, context: BotContext) -> None:
+    """exp:f:<data>:<first>:<last>:<xlsx|csv>: the file."""
+    cb = data_of(update)
+    await _send(update, context, dataset_of(cb), period_of(cb, ExportPeriod.of), cb)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """/export and its buttons (typed dates: bot/conversations/export.py)."""
     return [
         CommandHandler("export", export_command),
-        CallbackQueryHandler(export_button, pattern=r"^exp:(h|d|p|f)(:|$)"),
+        *routes(
+            {
+                actions.Export.HOME: home,
+                actions.Export.DATASET: dataset,
+                actions.Export.PERIOD: period,
+                actions.Export.FILE: export_file,
+            }
+        ),
     ]

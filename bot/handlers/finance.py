@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.errors import InputProblem, InvalidInput, NotInvoiced
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file, note_file, reply_file, uploading
 from bot.handlers.render import answer, say, show
+from bot.handlers.routes import data_of, redraw, routes
 from bot.services.invoices import is_note
 from bot.services.money import Invoice
-from bot.ui import finance_views, invoice_views, note_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui import actions, finance_views, invoice_views, note_views
 
 log = logging.getLogger(__name__)
 
@@ -67,31 +67,38 @@ async def _note_again(update: Update, context: BotContext, number: str) -> None:
     await reply_file(update, context, content, name, note_views.resent_caption(context.t, doc))
 
 
-async def finance_button(update: Update, context: BotContext) -> None:
-    """fin:inv:<order id> issues an invoice; fin:c:<customer> shows what a customer owes;
-    fin:rm:<customer>:<1|0> pauses or resumes their reminders; fin:paid:<order id> is a
-    customer's "I've paid" (finance told once per amount owed)."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    finance, person = context.services.finance, context.person
-    if cb.action == "paid":  # the customer's "I've paid" under a payment reminder
-        claim = await finance.said_paid(person, cb.number(0))
-        await answer(update)
-        await say(update, context, finance_views.paid_claim(context.t, claim))  # reminder kept
-        return
-    if cb.action == "inv":
-        invoice = await finance.issue_invoice(person, order_id=cb.number(0))
-        await answer(update)
-        await _issued(update, context, invoice)
-        return
-    if cb.action not in ("c", "rm"):
-        raise BadCallback(cb.action)
-    if cb.action == "rm":
-        paused = bool(cb.number(1, high=1))
-        balance = await finance.pause_reminders(person, cb.number(0), paused)
-    else:
-        balance = await finance.customer_balance(person, cb.number(0))
+async def said_paid(update: Update, context: BotContext) -> None:
+    """fin:paid:<order>: a customer's "I've paid" under a payment reminder (finance told once
+    per amount owed; the reminder is kept)."""
+    claim = await context.services.finance.said_paid(context.person, data_of(update).number(0))
     await answer(update)
-    await show(update, context, finance_views.customer_balance(context.t, balance))
+    await say(update, context, finance_views.paid_claim(context.t, claim))
+
+
+async def issue_invoice(update: Update, context: BotContext) -> None:
+    """fin:inv:<order>: issue its invoice."""
+    order_id = data_of(update).number(0)
+    invoice = await context.services.finance.issue_invoice(context.person, order_id=order_id)
+    await answer(update)
+    await _issued(update, context, invoice)
+
+
+async def customer_balance(update: Update, context: BotContext) -> None:
+    """fin:c:<customer>: what a customer owes."""
+    balance = await context.services.finance.customer_balance(
+        context.person, data_of(update).number(0)
+    )
+    await redraw(update, context, finance_views.customer_balance(context.t, balance))
+
+
+async def pause_reminders(update: Update, context: BotContext) -> None:
+    """fin:rm:<customer>:<1|0>: pause or resume their reminders, from their balance (who
+    may not see it is refused before any change)."""
+    cb = data_of(update)
+    balance = await context.services.finance.pause_reminders(
+        context.person, cb.number(0), bool(cb.number(1, high=1))
+    )
+    await redraw(update, context, finance_views.customer_balance(context.t, balance))
 
 
 async def receivables_command(update: Update, context: BotContext) -> None:
@@ -105,5 +112,12 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("invoice", invoice_command),
         CommandHandler("receivables", receivables_command),
-        CallbackQueryHandler(finance_button, pattern=r"^fin:"),
+        *routes(
+            {
+                actions.Finance.PAID: said_paid,
+                actions.Finance.INVOICE: issue_invoice,
+                actions.Finance.CUSTOMER: customer_balance,
+                actions.Finance.PAUSE_REMINDERS: pause_reminders,
+            }
+        ),
     ]

@@ -12,7 +12,6 @@ from telegram import LabeledPrice, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
     filters,
@@ -21,20 +20,19 @@ from telegram.ext import (
 from bot.domain.errors import DomainError
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, reply, send
+from bot.handlers.routes import data_of, on_press
+from bot.ui import actions
 from bot.ui import online_payment_views as views
-from bot.ui.callbacks import BadCallback, parse
 
 log = logging.getLogger(__name__)
 
 
 async def pay_button(update: Update, context: BotContext) -> None:
     """ipay:go:<order id>: a Telegram invoice for what the customer's order asks now."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    if cb.action != "go":
-        raise BadCallback(cb.action)
+    order_id = data_of(update).number(0)
     t = context.t
     try:
-        offer = await context.services.online_payments.offer(context.person, cb.number(0))
+        offer = await context.services.online_payments.offer(context.person, order_id)
     except DomainError as error:
         await reply(update, context, views.refused(t, error))
         return
@@ -127,7 +125,7 @@ async def paid(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Pay now, the check before the charge, the payment (registered before conversations)."""
     return [
-        CallbackQueryHandler(pay_button, pattern=r"^ipay:"),
+        on_press(pay_button, actions.OnlinePayment.PAY),
         PreCheckoutQueryHandler(pre_checkout),
         MessageHandler(filters.SUCCESSFUL_PAYMENT, paid),
     ]

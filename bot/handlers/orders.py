@@ -4,13 +4,13 @@ staff's /orders finds orders by customer, status, dates and lateness, paged."""
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.order_filter import parse_order_filter
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import cart_views, order_views, staff_order_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.handlers.routes import data_of, redraw, routes
+from bot.ui import actions, cart_views, order_views, staff_order_views
 from bot.ui.screen import Screen, esc
 
 
@@ -31,7 +31,7 @@ async def orders_command(update: Update, context: BotContext) -> None:
 
 async def staff_orders_button(update: Update, context: BotContext) -> None:
     """sol:p:<page>:<filter>: another page of the orders staff looked for."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
+    cb = data_of(update)
     found, page = staff_order_views.filter_of(cb)
     value = await context.services.staff_orders.search(context.person, found, page)
     await answer(update)
@@ -47,38 +47,41 @@ async def track_command(update: Update, context: BotContext) -> None:
     await show(update, context, order_views.order_detail(context.t, context.config, detail))
 
 
-async def order_button(update: Update, context: BotContext) -> None:
-    """ord:<action>: list pages, one order, repeat."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    orders, t = context.services.orders, context.t
-    if cb.action == "l":
-        screen = order_views.order_list(
-            t, await orders.page(context.person, cb.number(0, high=100_000))
+async def order_page(update: Update, context: BotContext) -> None:
+    """ord:l:<page>: a page of the customer's orders."""
+    page = data_of(update).number(0, high=100_000)
+    screen = order_views.order_list(
+        context.t, await context.services.orders.page(context.person, page)
+    )
+    await redraw(update, context, screen)
+
+
+async def order_view(update: Update, context: BotContext) -> None:
+    """ord:v:<order>: one order with its timeline."""
+    detail = await context.services.orders.detail(
+        context.person, order_id=data_of(update).number(0)
+    )
+    await redraw(update, context, order_views.order_detail(context.t, context.config, detail))
+
+
+async def repeat(update: Update, context: BotContext) -> None:
+    """ord:rp:<order>: its products into the cart again, at today's prices."""
+    t = context.t
+    result = await context.services.orders.repeat(context.person, data_of(update).number(0))
+    cart = cart_views.cart(t, result.cart)
+    notes = []
+    if result.reduced:
+        notes.append(
+            t._("Fewer units than before (stock): %(names)s")
+            % {"names": esc(", ".join(result.reduced))}
         )
-    elif cb.action == "v":
-        detail = await orders.detail(context.person, order_id=cb.number(0))
-        screen = order_views.order_detail(t, context.config, detail)
-    elif cb.action == "rp":
-        result = await orders.repeat(context.person, cb.number(0))
-        cart = cart_views.cart(t, result.cart)
-        notes = []
-        if result.reduced:
-            notes.append(
-                t._("Fewer units than before (stock): %(names)s")
-                % {"names": esc(", ".join(result.reduced))}
-            )
-        if result.skipped:
-            notes.append(
-                t._("Not available now: %(names)s") % {"names": esc(", ".join(result.skipped))}
-            )
-        screen = Screen("\n".join([*notes, cart.text]) if notes else cart.text, cart.keyboard)
-        await answer(update, t._("Added to your cart at today's prices."))
-        await show(update, context, screen, new=True)
-        return
-    else:
-        raise BadCallback(cb.action)
-    await answer(update)
-    await show(update, context, screen)
+    if result.skipped:
+        notes.append(
+            t._("Not available now: %(names)s") % {"names": esc(", ".join(result.skipped))}
+        )
+    screen = Screen("\n".join([*notes, cart.text]) if notes else cart.text, cart.keyboard)
+    await answer(update, t._("Added to your cart at today's prices."))
+    await show(update, context, screen, new=True)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -86,6 +89,12 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("orders", orders_command),
         CommandHandler("track", track_command),
-        CallbackQueryHandler(order_button, pattern=r"^ord:(l|v|rp):"),
-        CallbackQueryHandler(staff_orders_button, pattern=r"^sol:p:"),
+        *routes(
+            {
+                actions.Order.LIST: order_page,
+                actions.Order.VIEW: order_view,
+                actions.Order.REPEAT: repeat,
+                actions.StaffOrders.PAGE: staff_orders_button,
+            }
+        ),
     ]

@@ -6,14 +6,14 @@ import asyncio
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain.errors import InvalidInput
 from bot.domain.reports import Period, PeriodKind
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
-from bot.ui import charts, report_views
-from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.handlers.routes import data_of, period_of, routes
+from bot.ui import actions, charts, report_views
+from bot.ui.callbacks import BadCallback
 from bot.ui.screen import Screen
 
 CHART_FILE = "sales.png"
@@ -23,17 +23,6 @@ async def report_command(update: Update, context: BotContext) -> None:
     """/report: which period (managers and admins)."""
     await context.services.reports.check(context.person)
     await show(update, context, report_views.periods(context.t))
-
-
-def _period(cb: Callback) -> Period:
-    """The period a view button carries: its first and last day."""
-    start, end = cb.day(1), cb.day(2)
-    if start is None or end is None:
-        raise BadCallback("a view needs its period")
-    try:
-        return Period(start, end)
-    except InvalidInput:
-        raise BadCallback("not a period") from None
 
 
 async def _show(update: Update, context: BotContext, screen: Screen) -> None:
@@ -59,43 +48,66 @@ async def _chart(update: Update, context: BotContext, period: Period) -> None:
     )
 
 
-async def report_button(update: Update, context: BotContext) -> None:
-    """rpt:h (periods), rpt:p:<today|week|month> (the views of a period),
-    rpt:v:<view>:<first day>:<last day> (one view)."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    reports, t, person = context.services.reports, context.t, context.person
-    if cb.action == "h":
-        await reports.check(person)
-        await _show(update, context, report_views.periods(t))
-    elif cb.action == "p":
-        kind = cb.text(0)
-        if kind not in (PeriodKind.TODAY, PeriodKind.WEEK, PeriodKind.MONTH):
-            raise BadCallback(kind)
-        await reports.check(person)
-        await _show(update, context, report_views.menu(t, reports.period(PeriodKind(kind))))
-    elif cb.action == "v":
-        view, period = cb.text(0), _period(cb)
-        if view == "s":
-            await _chart(update, context, period)
-        elif view == "t":
-            await _show(update, context, report_views.top(t, await reports.top(person, period)))
-        elif view == "r":
-            by_rep = await reports.sales_by_rep(person, period)
-            await _show(update, context, report_views.by_rep(t, by_rep))
-        elif view == "k":
-            await _show(update, context, report_views.kpis(t, await reports.kpis(person, period)))
-        elif view == "f":
-            rated = await reports.ratings(person, period)
-            await _show(update, context, report_views.ratings(t, rated))
-        else:
-            raise BadCallback(view)
+async def periods(update: Update, context: BotContext) -> None:
+    """rpt:h: which period."""
+    await context.services.reports.check(context.person)
+    await _show(update, context, report_views.periods(context.t))
+
+
+async def period_menu(update: Update, context: BotContext) -> None:
+    """rpt:p:<today|week|month>: the views of a period."""
+    kind, reports = data_of(update).text(0), context.services.reports
+    if kind not in (PeriodKind.TODAY, PeriodKind.WEEK, PeriodKind.MONTH):
+        raise BadCallback(kind)
+    await reports.check(context.person)
+    await _show(update, context, report_views.menu(context.t, reports.period(PeriodKind(kind))))
+
+
+async def _top(context: BotContext, period: Period) -> Screen:
+    return report_views.top(context.t, await context.services.reports.top(context.person, period))
+
+
+async def _by_rep(context: BotContext, period: Period) -> Screen:
+    sales = await context.services.reports.sales_by_rep(context.person, period)
+    return report_views.by_rep(context.t, sales)
+
+
+async def _kpis(context: BotContext, period: Period) -> Screen:
+    return report_views.kpis(
+        context.t, await context.services.reports.kpis(context.person, period)
+    )
+
+
+async def _ratings(context: BotContext, period: Period) -> Screen:
+    rated = await context.services.reports.ratings(context.person, period)
+    return report_views.ratings(context.t, rated)
+
+
+# The views a rpt:v button names besides the chart ("s"; codes as in report_views.VIEWS).
+SCREENS = {"t": _top, "r": _by_rep, "k": _kpis, "f": _ratings}
+
+
+async def view(update: Update, context: BotContext) -> None:
+    """rpt:v:<view>:<first day>:<last day>: one view of a period."""
+    cb = data_of(update)
+    code, period = cb.text(0), period_of(cb, Period)
+    if code == "s":
+        await _chart(update, context, period)
+    elif code in SCREENS:
+        await _show(update, context, await SCREENS[code](context, period))
     else:
-        raise BadCallback(cb.action)
+        raise BadCallback(code)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """/report and its buttons (rpt:c, other dates, is a conversation)."""
     return [
         CommandHandler("report", report_command),
-        CallbackQueryHandler(report_button, pattern=r"^rpt:(h|p|v)(:|$)"),
+        *routes(
+            {
+                actions.Report.HOME: periods,
+                actions.Report.PERIOD: period_menu,
+                actions.Report.VIEW: view,
+            }
+        ),
     ]

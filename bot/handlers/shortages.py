@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, on_press
 from bot.services.shortages import ShortageChoice
-from bot.ui import shortage_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui import actions, shortage_views
+from bot.ui.callbacks import BadCallback
 
 
 async def choice_button(update: Update, context: BotContext) -> None:
     """sht:c:<shortage>:<choice>."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    if cb.action != "c" or cb.text(1) not in ShortageChoice._value2member_map_:
-        raise BadCallback(cb.action)
+    cb = data_of(update)
+    if cb.text(1) not in ShortageChoice._value2member_map_:
+        raise BadCallback(cb.text(1))
     outcome = await context.services.shortages.choose(
         context.person, cb.number(0), ShortageChoice(cb.text(1))
     )
@@ -26,4 +27,4 @@ async def choice_button(update: Update, context: BotContext) -> None:
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Shortage choice buttons."""
-    return [CallbackQueryHandler(choice_button, pattern=r"^sht:c:")]
+    return [on_press(choice_button, actions.Shortage.CHOICE)]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.roles import Permission, Role, parse_role
 from bot.handlers.context import BotContext
 from bot.handlers.menus import set_chat_menu
 from bot.handlers.render import answer, show
+from bot.handlers.routes import data_of, redraw, routes
 from bot.services.staff import StaffMember
-from bot.ui import staff_order_views, staff_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.ui import actions, staff_order_views, staff_views
+from bot.ui.callbacks import BadCallback
 from bot.ui.screen import Screen, esc
 
 
@@ -40,39 +41,63 @@ async def _refresh_menu(context: BotContext, member: StaffMember) -> None:
     await set_chat_menu(context.bot, member.user.telegram_id, t, member.roles)
 
 
-async def staff_button(update: Update, context: BotContext) -> None:
-    """stf:<action>: invite, list, one person, grant, revoke (confirmed), one order."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    staff, t, person = context.services.staff, context.t, context.person
-    if cb.action == "inv":
-        role = parse_role(cb.text(0))
-        if role is None:
-            raise BadCallback(cb.text(0))
-        invite = await staff.create_invite(person, role)
-        await answer(update)
-        await show(update, context, staff_views.invite(t, invite, context.bot.username))
-        return
-    if cb.action == "o":
-        value = await context.services.staff_orders.view(person, order_id=cb.number(0))
-        await answer(update)
-        await show(update, context, staff_order_views.view(t, context.config, value), new=True)
-        return
-    if cb.action == "list":
-        screen = staff_views.staff_list(t, await staff.members(person))
-    elif cb.action == "m":
-        screen = staff_views.member(t, await staff.member(person, cb.number(0)))
-    elif cb.action in ("gr", "rv", "rvok"):
-        user_id, role = cb.number(0), _role(cb.text(1))
-        if cb.action == "rv":
-            screen = staff_views.confirm_revoke(t, await staff.member(person, user_id), role)
-        else:
-            member = await staff.set_role(person, user_id, role, held=cb.action == "gr")
-            await _refresh_menu(context, member)
-            screen = staff_views.member(t, member)
-    else:
-        raise BadCallback(cb.action)
+async def invite(update: Update, context: BotContext) -> None:
+    """stf:inv:<role>: a one-time link for that role."""
+    code = data_of(update).text(0)
+    role = parse_role(code)
+    if role is None:
+        raise BadCallback(code)
+    value = await context.services.staff.create_invite(context.person, role)
     await answer(update)
-    await show(update, context, screen)
+    await show(update, context, staff_views.invite(context.t, value, context.bot.username))
+
+
+async def open_order(update: Update, context: BotContext) -> None:
+    """stf:o:<order>: one order as the staff member's role may see it, below."""
+    value = await context.services.staff_orders.view(
+        context.person, order_id=data_of(update).number(0)
+    )
+    await answer(update)
+    await show(update, context, staff_order_views.view(context.t, context.config, value), new=True)
+
+
+async def staff_list(update: Update, context: BotContext) -> None:
+    """stf:list: everyone with a role."""
+    members = await context.services.staff.members(context.person)
+    await redraw(update, context, staff_views.staff_list(context.t, members))
+
+
+async def member(update: Update, context: BotContext) -> None:
+    """stf:m:<user>: one person's roles."""
+    value = await context.services.staff.member(context.person, data_of(update).number(0))
+    await redraw(update, context, staff_views.member(context.t, value))
+
+
+async def grant(update: Update, context: BotContext) -> None:
+    """stf:gr:<user>:<role>."""
+    await _set_role(update, context, held=True)
+
+
+async def revoke(update: Update, context: BotContext) -> None:
+    """stf:rv:<user>:<role>: asks once more."""
+    cb = data_of(update)
+    user_id, role = cb.number(0), _role(cb.text(1))
+    value = await context.services.staff.member(context.person, user_id)
+    await redraw(update, context, staff_views.confirm_revoke(context.t, value, role))
+
+
+async def revoke_confirmed(update: Update, context: BotContext) -> None:
+    """stf:rvok:<user>:<role>."""
+    await _set_role(update, context, held=False)
+
+
+async def _set_role(update: Update, context: BotContext, *, held: bool) -> None:
+    """Grant or take away a role; the person's command menu follows."""
+    cb = data_of(update)
+    user_id, role = cb.number(0), _role(cb.text(1))
+    value = await context.services.staff.set_role(context.person, user_id, role, held=held)
+    await _refresh_menu(context, value)
+    await redraw(update, context, staff_views.member(context.t, value))
 
 
 def _role(text: str) -> Role:
@@ -112,7 +137,17 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("staff", staff_command),
         CommandHandler("mylink", mylink_command),
         CommandHandler("order", order_command),
-        CallbackQueryHandler(staff_button, pattern=r"^stf:"),
+        *routes(
+            {
+                actions.Staff.INVITE: invite,
+                actions.Staff.ORDER: open_order,
+                actions.Staff.LIST: staff_list,
+                actions.Staff.MEMBER: member,
+                actions.Staff.GRANT: grant,
+                actions.Staff.REVOKE: revoke,
+                actions.Staff.REVOKE_CONFIRMED: revoke_confirmed,
+            }
+        ),
     ]
 
 

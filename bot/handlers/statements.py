@@ -11,19 +11,19 @@ from datetime import time, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, JobQueue
+from telegram.ext import BaseHandler, JobQueue
 
 from bot.config import Config
-from bot.domain.errors import InvalidInput
 from bot.domain.reports import Period
 from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, statement_file, uploading
 from bot.handlers.outbox import sender_of
-from bot.handlers.render import answer, show
+from bot.handlers.render import answer
+from bot.handlers.routes import data_of, period_of, redraw, routes
 from bot.services.statements import StatementView
-from bot.ui import statement_views
-from bot.ui.callbacks import BadCallback, Callback, parse
+from bot.ui import actions, statement_views
+from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.screen import Screen
 from bot.ui.statement_views import FileFormat
 
@@ -43,17 +43,6 @@ def screen(context: BotContext, view: StatementView) -> Screen:
     return statement_views.statement(context.t, view, presets(context))
 
 
-def _period(cb: Callback) -> Period:
-    """The days a button carries."""
-    start, end = cb.day(1), cb.day(2)
-    if start is None or end is None:
-        raise BadCallback("a statement needs its period")
-    try:
-        return Period(start, end)
-    except InvalidInput:
-        raise BadCallback("not a period") from None
-
-
 def _format(cb: Callback) -> FileFormat:
     value = cb.text(3)
     if value not in FileFormat._value2member_map_:
@@ -61,22 +50,25 @@ def _format(cb: Callback) -> FileFormat:
     return FileFormat(value)
 
 
-async def statement_button(update: Update, context: BotContext) -> None:
-    """stm:v:<customer>:<first>:<last> shows a statement; stm:f:…:<pdf|xlsx> sends it as a
-    file."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    if cb.action not in ("v", "f"):
-        raise BadCallback(cb.action)
-    customer_id, period = cb.number(0), _period(cb)
-    fmt = _format(cb) if cb.action == "f" else None
-    view = await context.services.statements.statement(context.person, customer_id, period)
+async def view(update: Update, context: BotContext) -> None:
+    """stm:v:<customer>:<first>:<last>: a statement in the chat."""
+    cb = data_of(update)
+    customer_id, period = cb.number(0), period_of(cb, Period)
+    value = await context.services.statements.statement(context.person, customer_id, period)
+    await redraw(update, context, screen(context, value))
+
+
+async def send_file(update: Update, context: BotContext) -> None:
+    """stm:f:<customer>:<first>:<last>:<pdf|xlsx>: the statement as a file."""
+    cb = data_of(update)
+    customer_id, period, fmt = cb.number(0), period_of(cb, Period), _format(cb)
+    value = await context.services.statements.statement(context.person, customer_id, period)
     await answer(update)
-    if fmt is None:
-        await show(update, context, screen(context, view))
-        return
     await uploading(update, context)
-    content, name = await statement_file(context.t, view, fmt)
-    await reply_file(update, context, content, name, statement_views.file_caption(context.t, view))
+    content, name = await statement_file(context.t, value, fmt)
+    await reply_file(
+        update, context, content, name, statement_views.file_caption(context.t, value)
+    )
 
 
 def schedule(job_queue: JobQueue[Any], config: Config) -> None:
@@ -100,4 +92,4 @@ async def send_monthly(context: BotContext) -> int:
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """The buttons of statements (typed names and dates: bot/conversations/statement.py)."""
-    return [CallbackQueryHandler(statement_button, pattern=r"^stm:(v|f):")]
+    return [*routes({actions.Statement.VIEW: view, actions.Statement.FILE: send_file})]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.roles import Permission
 from bot.domain.stock import StockProblem, StockRefused, parse_adjust, parse_receive
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, uploading
 from bot.handlers.render import answer, say, show
-from bot.ui import stock_views
-from bot.ui.callbacks import BadCallback, parse
+from bot.handlers.routes import data_of, routes
+from bot.ui import actions, stock_views
 
 MAX_SEARCH = 60
 
@@ -58,20 +58,23 @@ async def stock_command(update: Update, context: BotContext) -> None:
     await show(update, context, screen)
 
 
-async def stock_button(update: Update, context: BotContext) -> None:
-    """stk:p:<page> pages the report; stk:x sends it as XLSX."""
-    cb = parse(update.callback_query.data if update.callback_query else None)
-    if cb.action not in ("p", "x"):
-        raise BadCallback(cb.action)
-    page = cb.number(0, high=10_000) if cb.action == "p" else 0
+async def report_page(update: Update, context: BotContext) -> None:
+    """stk:p:<page>: another page of the stock report."""
+    page = data_of(update).number(0, high=10_000)
+    stock = context.services.stock
+    rows = await stock.report(context.person)  # re-authorised
+    threshold = context.config.catalog.low_stock_threshold
+    await answer(update)
+    movers = await stock.may_move(context.person)
+    screen = stock_views.report(context.t, rows, page, threshold, movers=movers)
+    await show(update, context, screen)
+
+
+async def report_xlsx(update: Update, context: BotContext) -> None:
+    """stk:x: the stock report as XLSX."""
     rows = await context.services.stock.report(context.person)  # re-authorised
     threshold = context.config.catalog.low_stock_threshold
     await answer(update)
-    if cb.action == "p":
-        movers = await context.services.stock.may_move(context.person)
-        screen = stock_views.report(context.t, rows, page, threshold, movers=movers)
-        await show(update, context, screen)
-        return
     await uploading(update, context)
     content = stock_views.to_xlsx(context.t, rows, threshold)
     day = context.services.stock.clock.now().astimezone(context.config.business.zone)
@@ -85,5 +88,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("receive", receive_command),
         CommandHandler("adjust", adjust_command),
         CommandHandler("stock", stock_command),
-        CallbackQueryHandler(stock_button, pattern=r"^stk:"),
+        *routes({actions.Stock.PAGE: report_page, actions.Stock.XLSX: report_xlsx}),
     ]

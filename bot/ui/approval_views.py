@@ -9,7 +9,7 @@ from bot.domain.models import Order
 from bot.domain.review import Check, Finding, Route, Verdict
 from bot.i18n import N_, Texts
 from bot.services.approvals import ApprovalCard, Waiting
-from bot.ui import labels
+from bot.ui import actions, labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 
@@ -132,13 +132,15 @@ def card(t: Texts, config: Config, value: ApprovalCard) -> Screen:
     if o.status.value == "submitted":
         rows.append(
             [
-                button(t._("✅ Approve"), pack("apv", "ok", o.id)),
-                button(t._("⛔ Reject"), pack("apv", "rj", o.id)),
+                button(t._("✅ Approve"), pack(actions.Approval.APPROVE, o.id)),
+                button(t._("⛔ Reject"), pack(actions.Approval.REJECT, o.id)),
             ]
         )
-        rows.append([button(t._("✏️ Adjust"), pack("apv", "adj", o.id))])
+        rows.append([button(t._("✏️ Adjust"), pack(actions.Approval.ADJUST, o.id))])
         if value.may_escalate:
-            rows.append([button(t._("⬆ Escalate to a manager"), pack("apv", "esc", o.id))])
+            rows.append(
+                [button(t._("⬆ Escalate to a manager"), pack(actions.Approval.ESCALATE, o.id))]
+            )
     return Screen(text, keyboard(rows))
 
 
@@ -147,20 +149,27 @@ def adjust_menu(
 ) -> Screen:
     """What can be adjusted: discount (typed), payment term, promised ship date."""
     o = value.order
-    rows = [[button(t._("Discount…"), pack("apv", "dc", o.id))]]
+    rows = [[button(t._("Discount…"), pack(actions.Approval.DISCOUNT, o.id))]]
     rows += [
-        [button(f"🔢 {clip(x.sku, 20)} ({x.qty})", pack("apv", "aq", o.id, x.id))]
+        [button(f"🔢 {clip(x.sku, 20)} ({x.qty})", pack(actions.Approval.QUANTITY, o.id, x.id))]
         for x in value.lines
     ][:10]
     for term in terms:
         mark = "✅ " if term.code == o.payment_term else ""
         rows.append(
-            [button(mark + labels.payment_term(t, term), pack("apv", "at", o.id, term.code))]
+            [
+                button(
+                    mark + labels.payment_term(t, term),
+                    pack(actions.Approval.TERM, o.id, term.code),
+                )
+            ]
         )
     days = [today + timedelta(n) for n in range(1, 7)]
-    dates = [button(t.weekday_date(d), pack("apv", "ap", o.id, day_arg(d))) for d in days]
+    dates = [
+        button(t.weekday_date(d), pack(actions.Approval.PROMISE, o.id, day_arg(d))) for d in days
+    ]
     rows += [dates[:3], dates[3:]]
-    rows.append([button(t._("⬅ Back"), pack("apv", "v", o.id))])
+    rows.append([button(t._("⬅ Back"), pack(actions.Approval.VIEW, o.id))])
     text = t._("Adjust order %(number)s: discount, payment term or promised ship date.") % {
         "number": o.number
     }
@@ -213,7 +222,7 @@ def pending(t: Texts, orders: list[Waiting]) -> Screen:
             button(
                 f"{w.order.number} · {clip(w.customer.name, 24)}"
                 f" · {t.money(w.order.totals.total)}",
-                pack("apv", "v", w.order.id),
+                pack(actions.Approval.VIEW, w.order.id),
             )
         ]
         for w in orders
@@ -245,7 +254,7 @@ def to_customer_approved(t: Texts, order: Order) -> Screen:
         "✅ Your order <b>%(number)s</b> is approved, total %(total)s. "
         "We will let you know when it ships."
     )
-    rows = [[button(t._("📦 Track this order"), pack("ord", "v", order.id))]]
+    rows = [[button(t._("📦 Track this order"), pack(actions.Order.VIEW, order.id))]]
     return Screen(
         text % {"number": order.number, "total": t.money(order.totals.total)}, keyboard(rows)
     )
@@ -254,5 +263,5 @@ def to_customer_approved(t: Texts, order: Order) -> Screen:
 def to_customer_rejected(t: Texts, order: Order, reason: str) -> Screen:
     """The customer's notice of rejection, with the reason."""
     text = t._("⛔ Sorry, your order <b>%(number)s</b> was not accepted: %(reason)s")
-    rows = [[button(t._("🔁 Order again"), pack("ord", "rp", order.id))]]
+    rows = [[button(t._("🔁 Order again"), pack(actions.Order.REPEAT, order.id))]]
     return Screen(text % {"number": order.number, "reason": esc(reason)}, keyboard(rows))

@@ -14,10 +14,10 @@ from bot.domain.batch import (
 )
 from bot.i18n import N_, Texts
 from bot.services.batch_orders import BatchCheck, BatchOrder, BatchResult
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 
-AREA = "bt"
 TEMPLATE_NAME = "orders-template.csv"
 
 ROW_PROBLEMS = {
@@ -82,8 +82,8 @@ def ask_file(t: Texts, config: Config) -> Screen:
         "terms": esc(", ".join(p.code for p in config.payment_terms)),
     }
     rows = [
-        [button(t._("📄 Template"), pack(AREA, "tpl"))],
-        [button(t._("✖️ Cancel"), pack(AREA, "x"))],
+        [button(t._("📄 Template"), pack(actions.Batch.TEMPLATE))],
+        [button(t._("✖️ Cancel"), pack(actions.Batch.CANCEL))],
     ]
     return Screen(text, keyboard(rows))
 
@@ -160,11 +160,11 @@ def report(t: Texts, check: BatchCheck) -> Screen:
         label = t.ngettext(
             "✅ Create the %(n)d valid order", "✅ Create the %(n)d valid orders", n
         )
-        rows.append([button(label % {"n": n}, pack(AREA, "ok"))])
+        rows.append([button(label % {"n": n}, pack(actions.Batch.CREATE))])
     elif n:
         label = t.ngettext("✅ Create %(n)d order", "✅ Create the %(n)d orders", n)
-        rows.append([button(label % {"n": n}, pack(AREA, "ok"))])
-    rows.append([button(t._("✖️ Cancel"), pack(AREA, "x"))])
+        rows.append([button(label % {"n": n}, pack(actions.Batch.CREATE))])
+    rows.append([button(t._("✖️ Cancel"), pack(actions.Batch.CANCEL))])
     return Screen(text, keyboard(rows))
 
 

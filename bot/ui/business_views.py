@@ -11,13 +11,11 @@ from bot.domain.models import Order, Page
 from bot.i18n import Texts
 from bot.services.business import Overview
 from bot.services.quick_order import QuickView
-from bot.ui import labels, order_views, quick_order_views
+from bot.ui import actions, labels, order_views, quick_order_views
 from bot.ui.callbacks import pack
 from bot.ui.errors import describe
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 from bot.ui.staff_views import deep_link
-
-AREA = "biz"
 
 
 def bot_link(bot_username: str, payload: str | None = None) -> str:
@@ -145,7 +143,9 @@ def overview(t: Texts, value: Overview) -> Screen:
                         t._("⏸ Switch off connection %(n)d") % {"n": connection.id}
                         if connection.enabled
                         else t._("▶️ Switch on connection %(n)d") % {"n": connection.id},
-                        pack(AREA, "m", connection.id, 0 if connection.enabled else 1),
+                        pack(
+                            actions.Business.MASTER, connection.id, 0 if connection.enabled else 1
+                        ),
                     )
                 ]
             )
@@ -154,7 +154,7 @@ def overview(t: Texts, value: Overview) -> Screen:
                     button(
                         (t._("⏸ Off: %(name)s") if chat.on else t._("▶️ On: %(name)s"))
                         % {"name": clip(chat.title, 40) or str(chat.chat_id)},
-                        pack(AREA, "c", chat.id, 0 if chat.on else 1),
+                        pack(actions.Business.CHAT, chat.id, 0 if chat.on else 1),
                     )
                 ]
                 for chat in chats

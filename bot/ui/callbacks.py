@@ -1,9 +1,15 @@
-"""Callback data grammar `<area>:<action>[:<arg>...]`, built and parsed in this one place."""
+"""Callback data grammar `<area>:<action>[:<arg>...]`, built and parsed in this one place.
+
+An area's actions are an `Action` enum (all of them in bot/ui/actions.py); views build data
+with `pack(Member, *args)` and handlers match it with `pattern(Member, ...)` / `pattern_of(Enum)`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
 
 MAX_BYTES = 64
 NO_DAY = "none"
@@ -13,12 +19,40 @@ class BadCallback(ValueError):
     """Callback data that OrderDesk did not make: forged, stale or from an old version."""
 
 
-def pack(area: str, action: str, *args: object) -> str:
+class Action(StrEnum):
+    """The action codes of one area: `class Approval(Action, area="apv"): VIEW = "v"`.
+
+    The codes are on the wire (buttons already sent keep them): never change one."""
+
+    area: ClassVar[str]
+
+    def __init_subclass__(cls, *, area: str, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if not area or ":" in area:
+            raise TypeError(f"{cls.__name__}: an area code is needed, without ':'")
+        cls.area = area
+
+
+def pack(action: Action, *args: object) -> str:
     """Build callback data; refuses anything over Telegram's 64 bytes."""
-    data = ":".join([area, action, *(str(a) for a in args)])
+    data = ":".join([action.area, action.value, *(str(a) for a in args)])
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
+
+
+def pattern(*actions: Action) -> str:
+    """The pattern matching these actions of one area, with or without arguments."""
+    areas = {a.area for a in actions}
+    if len(areas) != 1:
+        raise ValueError(f"one area per pattern, not {sorted(areas)}")
+    codes = "|".join(a.value for a in actions)
+    return f"^{areas.pop()}:({codes})(:|$)"
+
+
+def pattern_of(actions: type[Action]) -> str:
+    """The pattern matching every action of an area."""
+    return pattern(*actions)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.models import Cart, CartLine
 from bot.i18n import Texts
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 from bot.ui.units import quantity
@@ -39,8 +40,8 @@ def cart(t: Texts, value: Cart) -> Screen:
             t._("🛒 Your cart is empty."),
             keyboard(
                 [
-                    [button(t._("📖 Catalog"), pack("cat", "home"))],
-                    [button(t._("⚡ Quick order"), pack("qo", "start"))],
+                    [button(t._("📖 Catalog"), pack(actions.Catalog.HOME))],
+                    [button(t._("⚡ Quick order"), pack(actions.QuickOrder.START))],
                 ]
             ),
         )
@@ -54,22 +55,22 @@ def cart(t: Texts, value: Cart) -> Screen:
     for i, line in enumerate(value.lines[:MAX_LINE_BUTTONS], 1):
         rows.append(
             [
-                button(f"{i}. −", pack("cart", "dec", line.product_id)),
-                button(f"{line.qty}", pack("cart", "set", line.product_id)),
-                button("+", pack("cart", "inc", line.product_id)),
-                button("🗑", pack("cart", "rm", line.product_id)),
+                button(f"{i}. −", pack(actions.Cart.DEC, line.product_id)),
+                button(f"{line.qty}", pack(actions.Cart.SET, line.product_id)),
+                button("+", pack(actions.Cart.INC, line.product_id)),
+                button("🗑", pack(actions.Cart.REMOVE, line.product_id)),
             ]
         )
     if any(line.short for line in value.lines):
-        rows.append([button(t._("Fit to available stock"), pack("cart", "fit"))])
+        rows.append([button(t._("Fit to available stock"), pack(actions.Cart.FIT))])
     rows.append(
         [
-            button(t._("🗑 Clear"), pack("cart", "clear")),
-            button(t._("📖 Catalog"), pack("cat", "home")),
-            button(t._("⚡ Quick order"), pack("qo", "start")),
+            button(t._("🗑 Clear"), pack(actions.Cart.CLEAR)),
+            button(t._("📖 Catalog"), pack(actions.Catalog.HOME)),
+            button(t._("⚡ Quick order"), pack(actions.QuickOrder.START)),
         ]
     )
-    rows.append([button(t._("✅ Check out"), pack("co", "start"))])
+    rows.append([button(t._("✅ Check out"), pack(actions.Checkout.START))])
     return Screen(text, keyboard(rows))
 
 

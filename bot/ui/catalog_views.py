@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.models import Category, Page, Product, StockLevel, Unit
 from bot.domain.stock import stock_level
 from bot.i18n import N_, Texts
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.labels import STOCK
 from bot.ui.screen import CAPTION_LIMIT, Screen, button, clip, esc, keyboard, nav_row
@@ -17,14 +18,17 @@ def categories(t: Texts, items: list[Category]) -> Screen:
     """The catalog's front page."""
     if not items:
         return Screen(t._("The catalog is empty for now. Please come back later."))
-    rows = [[button(f"{c.name} ({c.product_count})", pack("cat", "c", c.id, 0))] for c in items]
+    rows = [
+        [button(f"{c.name} ({c.product_count})", pack(actions.Catalog.CATEGORY, c.id, 0))]
+        for c in items
+    ]
     rows.append(
         [
-            button(t._("🔎 Search"), pack("cat", "find")),
-            button(t._("🛒 Cart"), pack("cart", "show")),
+            button(t._("🔎 Search"), pack(actions.Catalog.FIND)),
+            button(t._("🛒 Cart"), pack(actions.Cart.SHOW)),
         ]
     )
-    rows.append([button(t._("⚡ Quick order"), pack("qo", "start"))])
+    rows.append([button(t._("⚡ Quick order"), pack(actions.QuickOrder.START))])
     return Screen(t._("<b>Catalog</b>\nChoose a category:"), keyboard(rows))
 
 
@@ -52,12 +56,17 @@ LIST_LEGEND = {StockLevel.OUT: N_("out of stock"), StockLevel.PREORDER: N_("can 
 
 def product_list(t: Texts, category: Category, page: Page[Product]) -> Screen:
     """One page of a category's products."""
-    rows = [[button(list_label(t, p), pack("cat", "p", p.id, page.page))] for p in page.items]
-    rows.append(nav_row(page.page, page.pages, lambda n: pack("cat", "c", category.id, n)))
+    rows = [
+        [button(list_label(t, p), pack(actions.Catalog.PRODUCT, p.id, page.page))]
+        for p in page.items
+    ]
+    rows.append(
+        nav_row(page.page, page.pages, lambda n: pack(actions.Catalog.CATEGORY, category.id, n))
+    )
     rows.append(
         [
-            button(t._("⬅ Categories"), pack("cat", "home")),
-            button(t._("🛒 Cart"), pack("cart", "show")),
+            button(t._("⬅ Categories"), pack(actions.Catalog.HOME)),
+            button(t._("🛒 Cart"), pack(actions.Cart.SHOW)),
         ]
     )
     text = t._("<b>%(category)s</b>\nChoose a product:") % {"category": esc(category.name)}
@@ -98,15 +107,22 @@ def product_card(
     rows = []
     if level is not StockLevel.OUT:
         rows.append(
-            [button(f"+{q}", pack("cart", "add", product.id, q)) for q in QUICK_QUANTITIES]
-            + [button(t._("Other quantity…"), pack("cart", "ask", product.id))]
+            [button(f"+{q}", pack(actions.Cart.ADD, product.id, q)) for q in QUICK_QUANTITIES]
+            + [button(t._("Other quantity…"), pack(actions.Cart.ASK, product.id))]
         )
     else:
-        rows.append([button(t._("🔔 Tell me when it is back"), pack("cat", "w", product.id))])
+        rows.append(
+            [
+                button(
+                    t._("🔔 Tell me when it is back"),
+                    pack(actions.Catalog.TELL_WHEN_BACK, product.id),
+                )
+            ]
+        )
     rows.append(
         [
-            button(t._("⬅ Back"), pack("cat", "c", product.category_id, back_page)),
-            button(t._("🛒 Cart"), pack("cart", "show")),
+            button(t._("⬅ Back"), pack(actions.Catalog.CATEGORY, product.category_id, back_page)),
+            button(t._("🛒 Cart"), pack(actions.Cart.SHOW)),
         ]
     )
     photo = product.photo_file_id or product.photo
@@ -132,8 +148,8 @@ def search_results(t: Texts, words: str, page: Page[Product]) -> Screen:
             t._("Nothing found for “%(words)s”. Try fewer words or browse the /catalog.")
             % {"words": esc(words)}
         )
-    rows = [[button(list_label(t, p), pack("cat", "p", p.id, 0))] for p in page.items]
-    rows.append(nav_row(page.page, page.pages, lambda n: pack("cat", "s", n)))
+    rows = [[button(list_label(t, p), pack(actions.Catalog.PRODUCT, p.id, 0))] for p in page.items]
+    rows.append(nav_row(page.page, page.pages, lambda n: pack(actions.Catalog.SEARCH_PAGE, n)))
     text = t.ngettext(
         "Found %(n)d product for “%(words)s”:", "Found %(n)d products for “%(words)s”:", page.total
     ) % {"n": page.total, "words": esc(words)}
@@ -144,5 +160,5 @@ def search_results(t: Texts, words: str, page: Page[Product]) -> Screen:
 def back_in_stock(t: Texts, product: Product) -> Screen:
     """The news, to who asked, that a product is available again."""
     text = t._("🔔 %(name)s is back in stock.") % {"name": esc(clip(product.name, 80))}
-    rows = [[button(t._("Open it"), pack("cat", "p", product.id, 0))]]
+    rows = [[button(t._("Open it"), pack(actions.Catalog.PRODUCT, product.id, 0))]]
     return Screen(text, keyboard(rows))

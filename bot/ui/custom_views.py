@@ -9,15 +9,13 @@ from telegram import InlineKeyboardButton
 from bot.domain.custom_orders import MAX_PHOTOS, CustomRequest, CustomState
 from bot.i18n import Texts
 from bot.services.custom_orders import CustomCard, CustomDraft
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import CAPTION_LIMIT, Screen, button, clip, esc, keyboard
 
-AREA = "cu"  # the customer's side
-STAFF = "cq"  # the rep's side
-
 
 def _cancel(t: Texts) -> list[InlineKeyboardButton]:
-    return [button(t._("✖️ Cancel"), pack(AREA, "x"))]
+    return [button(t._("✖️ Cancel"), pack(actions.Custom.CANCEL))]
 
 
 def ask_text(t: Texts) -> Screen:
@@ -41,7 +39,9 @@ def ask_photos(t: Texts, count: int) -> Screen:
             "count": count,
             "max": MAX_PHOTOS,
         }
-    return Screen(text, keyboard([[button(t._("✅ Done"), pack(AREA, "done"))], _cancel(t)]))
+    return Screen(
+        text, keyboard([[button(t._("✅ Done"), pack(actions.Custom.PHOTOS_DONE))], _cancel(t)])
+    )
 
 
 def photo_please(t: Texts) -> Screen:
@@ -62,7 +62,7 @@ def ask_date(t: Texts, earliest: date, latest: date) -> Screen:
     return Screen(
         t._("When do you need it? Send a date from %(earliest)s to %(latest)s, e.g. %(iso)s.")
         % {"earliest": t.date(earliest), "latest": t.date(latest), "iso": latest.isoformat()},
-        keyboard([[button(t._("No particular date"), pack(AREA, "nodate"))], _cancel(t)]),
+        keyboard([[button(t._("No particular date"), pack(actions.Custom.NO_DATE))], _cancel(t)]),
     )
 
 
@@ -80,7 +80,7 @@ def summary(t: Texts, draft: CustomDraft) -> Screen:
         t._("Photos: %(count)d") % {"count": len(draft.photos)},
         t._("Send it to our team for a quote?"),
     ]
-    rows = [[button(t._("📨 Send"), pack(AREA, "send", draft.token))], _cancel(t)]
+    rows = [[button(t._("📨 Send"), pack(actions.Custom.SEND, draft.token))], _cancel(t)]
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -89,7 +89,7 @@ def sent(t: Texts, request: CustomRequest) -> Screen:
     return Screen(
         t._("📨 Custom request #%(id)d is sent. Your sales rep will answer with a quote.")
         % {"id": request.id},
-        keyboard([[button(t._("↩️ Withdraw"), pack(AREA, "wd", request.id))]]),
+        keyboard([[button(t._("↩️ Withdraw"), pack(actions.Custom.WITHDRAW, request.id))]]),
     )
 
 
@@ -152,8 +152,8 @@ def staff_card(t: Texts, card: CustomCard, head: str | None = None) -> Screen:
     if r.state in (CustomState.OPEN, CustomState.QUOTED):
         rows.append(
             [
-                button(t._("💬 Quote"), pack(STAFF, "q", r.id)),
-                button(t._("❓ Ask"), pack(STAFF, "a", r.id)),
+                button(t._("💬 Quote"), pack(actions.CustomQuote.QUOTE, r.id)),
+                button(t._("❓ Ask"), pack(actions.CustomQuote.ASK, r.id)),
             ]
         )
     text = "\n".join(lines)
@@ -191,8 +191,8 @@ def quote_notice(t: Texts, card: CustomCard) -> Screen:
     ]
     rows = [
         [
-            button(t._("✅ Accept"), pack(AREA, "ok", r.id, r.unit_price or 0)),
-            button(t._("✖️ Decline"), pack(AREA, "no", r.id)),
+            button(t._("✅ Accept"), pack(actions.Custom.ACCEPT, r.id, r.unit_price or 0)),
+            button(t._("✖️ Decline"), pack(actions.Custom.DECLINE, r.id)),
         ]
     ]
     return Screen("\n".join(lines), keyboard(rows))
@@ -204,7 +204,7 @@ def question_notice(t: Texts, card: CustomCard, text: str) -> Screen:
         t._("❓ <b>A question about your custom request #%(id)d</b>") % {"id": card.request.id},
         esc(text),
     ]
-    rows = [[button(t._("↩️ Answer"), pack(AREA, "ans", card.request.id))]]
+    rows = [[button(t._("↩️ Answer"), pack(actions.Custom.ANSWER, card.request.id))]]
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -230,7 +230,9 @@ def ask_price(t: Texts, card: CustomCard) -> Screen:
         t._("💬 Unit price for %(qty)d units? Send an amount like 120.50.")
         % {"qty": card.request.qty}
     )
-    return Screen("\n".join(lines), keyboard([[button(t._("✖️ Cancel"), pack(STAFF, "x"))]]))
+    return Screen(
+        "\n".join(lines), keyboard([[button(t._("✖️ Cancel"), pack(actions.CustomQuote.CANCEL))]])
+    )
 
 
 def ask_lead(t: Texts) -> Screen:
@@ -263,7 +265,7 @@ def ask_question(t: Texts) -> Screen:
     """The rep is to type a question."""
     return Screen(
         t._("❓ Type your question to the customer:"),
-        keyboard([[button(t._("✖️ Cancel"), pack(STAFF, "x"))]]),
+        keyboard([[button(t._("✖️ Cancel"), pack(actions.CustomQuote.CANCEL))]]),
     )
 
 

@@ -8,7 +8,7 @@ from bot.config import Config
 from bot.domain.models import Cart, Customer, Order, User
 from bot.i18n import Texts
 from bot.services.customer_admin import CustomerCard, PriceList
-from bot.ui import labels
+from bot.ui import actions, labels
 from bot.ui.callbacks import pack
 from bot.ui.cart_views import cart_line
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
@@ -19,7 +19,7 @@ def results(t: Texts, found: list[Customer]) -> Screen:
     if not found:
         return Screen(t._("No customer found. Try part of a name, company or phone number."))
     rows = [
-        [button(clip(f"{c.name} · {c.company or c.phone}", 60), pack("cus", "v", c.id))]
+        [button(clip(f"{c.name} · {c.company or c.phone}", 60), pack(actions.Customer.VIEW, c.id))]
         for c in found
     ]
     return Screen(t._("Customers found:"), keyboard(rows))
@@ -41,22 +41,22 @@ def card(t: Texts, value: CustomerCard) -> Screen:
         % {"value": ", ".join(labels.payment_term(t, term) for term, ok in value.terms if ok)},
         reminders_state(t, c),
     ]
-    order_row = [button(t._("📞 Place an order for them"), pack("ob", "go", c.id))]
-    pause_row = [pause_button(t, c, "cus")]
+    order_row = [button(t._("📞 Place an order for them"), pack(actions.OrderFor.START, c.id))]
+    pause_row = [pause_button(t, c, actions.Customer.PAUSE_REMINDERS)]
     if not value.editable:
         return Screen("\n".join(lines), keyboard([order_row, pause_row]))
     rows = [
         order_row,
         pause_row,
-        [button(t._("💳 Credit limit…"), pack("cus", "cl", c.id))],
+        [button(t._("💳 Credit limit…"), pack(actions.Customer.CREDIT_LIMIT, c.id))],
         [
-            button(t._("Discount…"), pack("cus", "dc", c.id)),
-            button(t._("Special prices…"), pack("cus", "sp", c.id)),
+            button(t._("Discount…"), pack(actions.Customer.DISCOUNT, c.id)),
+            button(t._("Special prices…"), pack(actions.Customer.PRICES, c.id)),
         ],
         [
             button(
                 t._("Trusted: %(value)s") % {"value": yes if c.trusted else no},
-                pack("cus", "tr", c.id, int(not c.trusted)),
+                pack(actions.Customer.TRUSTED, c.id, int(not c.trusted)),
             )
         ],
     ]
@@ -66,11 +66,11 @@ def card(t: Texts, value: CustomerCard) -> Screen:
             [
                 button(
                     mark + labels.payment_term(t, term),
-                    pack("cus", "pt", c.id, term.code, int(not ok)),
+                    pack(actions.Customer.TERM, c.id, term.code, int(not ok)),
                 )
             ]
         )
-    rows.append([button(t._("👤 Change sales rep"), pack("cus", "rp", c.id))])
+    rows.append([button(t._("👤 Change sales rep"), pack(actions.Customer.CHOOSE_REP, c.id))])
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -81,17 +81,22 @@ def reminders_state(t: Texts, customer: Customer) -> str:
     return t._("Reminders: on")
 
 
-def pause_button(t: Texts, customer: Customer, area: str) -> InlineKeyboardButton:
-    """Pause or resume a customer's reminders (`area`: the screen that shows it again)."""
+def pause_button(
+    t: Texts, customer: Customer, action: actions.Customer | actions.Finance
+) -> InlineKeyboardButton:
+    """Pause or resume a customer's reminders (`action`: of the screen that shows it again)."""
     if customer.reminders_paused:
-        return button(t._("▶️ Resume reminders"), pack(area, "rm", customer.id, 0))
-    return button(t._("⏸ Pause reminders"), pack(area, "rm", customer.id, 1))
+        return button(t._("▶️ Resume reminders"), pack(action, customer.id, 0))
+    return button(t._("⏸ Pause reminders"), pack(action, customer.id, 1))
 
 
 def choose_rep(t: Texts, customer_id: int, reps: list[User]) -> Screen:
     """The reps to give the customer to."""
-    rows = [[button(r.first_name or "?", pack("cus", "ra", customer_id, r.id))] for r in reps]
-    rows.append([button(t._("⬅ Back"), pack("cus", "v", customer_id))])
+    rows = [
+        [button(r.first_name or "?", pack(actions.Customer.ASSIGN_REP, customer_id, r.id))]
+        for r in reps
+    ]
+    rows.append([button(t._("⬅ Back"), pack(actions.Customer.VIEW, customer_id))])
     return Screen(t._("Give this customer to which sales rep?"), keyboard(rows))
 
 
@@ -113,14 +118,15 @@ def price_list(t: Texts, value: PriceList) -> Screen:
         rows.append(
             [
                 button(
-                    t._("✖️ Remove %(sku)s") % {"sku": p.sku}, pack("cus", "sr", c.id, p.product_id)
+                    t._("✖️ Remove %(sku)s") % {"sku": p.sku},
+                    pack(actions.Customer.REMOVE_PRICE, c.id, p.product_id),
                 )
             ]
         )
     if not value.prices:
         lines.append(t._("No special prices: this customer pays list and tier prices."))
-    rows.append([button(t._("➕ Add a special price…"), pack("cus", "sa", c.id))])
-    rows.append([button(t._("⬅ Back"), pack("cus", "v", c.id))])
+    rows.append([button(t._("➕ Add a special price…"), pack(actions.Customer.ADD_PRICE, c.id))])
+    rows.append([button(t._("⬅ Back"), pack(actions.Customer.VIEW, c.id))])
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -166,7 +172,8 @@ def items_priced(t: Texts, config: Config, cart: Cart) -> Screen:
     rows = [
         [
             button(
-                f"{d.name(t.language)} · {t.money(config.fee_minor(d))}", pack("ob", "dl", d.code)
+                f"{d.name(t.language)} · {t.money(config.fee_minor(d))}",
+                pack(actions.OrderFor.DELIVERY, d.code),
             )
         ]
         for d in config.delivery
@@ -177,7 +184,7 @@ def items_priced(t: Texts, config: Config, cart: Cart) -> Screen:
 def choose_address(t: Texts, card: CustomerCard) -> Screen:
     """The customer's saved addresses (a new one can be typed)."""
     rows = [
-        [button(clip(a.text.replace("\n", ", "), 60), pack("ob", "ad", a.id))]
+        [button(clip(a.text.replace("\n", ", "), 60), pack(actions.OrderFor.ADDRESS, a.id))]
         for a in card.addresses
     ]
     return Screen(t._("📍 Which address? Press one or type a new one."), keyboard(rows))
@@ -186,7 +193,7 @@ def choose_address(t: Texts, card: CustomerCard) -> Screen:
 def choose_term(t: Texts, card: CustomerCard) -> Screen:
     """The payment terms allowed to this customer."""
     rows = [
-        [button(labels.payment_term(t, term), pack("ob", "pt", term.code))]
+        [button(labels.payment_term(t, term), pack(actions.OrderFor.TERM, term.code))]
         for term, ok in card.terms
         if ok
     ]
@@ -201,8 +208,8 @@ def confirm_for(t: Texts, name: str, cart: Cart) -> Screen:
         len(cart.lines),
     ) % {"name": esc(name), "count": len(cart.lines), "amount": t.money(cart.subtotal)}
     rows = [
-        [button(t._("✅ Place the order"), pack("ob", "ok"))],
-        [button(t._("✖️ Cancel"), pack("ob", "x"))],
+        [button(t._("✅ Place the order"), pack(actions.OrderFor.PLACE))],
+        [button(t._("✖️ Cancel"), pack(actions.OrderFor.CANCEL))],
     ]
     return Screen(text, keyboard(rows))
 
@@ -214,5 +221,5 @@ def placed_for(t: Texts, order: Order, by: str) -> Screen:
         "number": order.number,
         "total": t.money(order.totals.total),
     }
-    rows = [[button(t._("📦 Track this order"), pack("ord", "v", order.id))]]
+    rows = [[button(t._("📦 Track this order"), pack(actions.Order.VIEW, order.id))]]
     return Screen(text, keyboard(rows))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.domain.exports import Dataset, ExportPeriod, Preset, Table
 from bot.i18n import N_, Texts
+from bot.ui import actions
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.export_files import DATASETS, Format
 from bot.ui.screen import Screen, button, keyboard
 
-AREA = "exp"
 # Updates wait while a file is made (about 3 s for 10,000 rows of XLSX): larger exports are
 # for the command line.
 MAX_ROWS = 10_000
@@ -36,7 +36,7 @@ def period_label(t: Texts, period: ExportPeriod) -> str:
 def datasets(t: Texts) -> Screen:
     """Which data to export."""
     rows = [
-        [button(f"{ICONS[d]} {t._(label)}", pack(AREA, "d", d.value))]
+        [button(f"{ICONS[d]} {t._(label)}", pack(actions.Export.DATASET, d.value))]
         for d, label in DATASETS.items()
     ]
     return Screen(t._("📤 <b>Export</b>: which data?"), keyboard(rows))
@@ -48,12 +48,12 @@ def periods(t: Texts, dataset: Dataset, presets: dict[Preset, ExportPeriod]) -> 
         [
             button(
                 t._(label),
-                pack(AREA, "p", dataset.value, day_arg(p.start), day_arg(p.end)),
+                pack(actions.Export.PERIOD, dataset.value, day_arg(p.start), day_arg(p.end)),
             )
             for p, label in ((presets[k], label) for k, label in PRESETS)
         ],
-        [button(t._("🗓 Other dates…"), pack(AREA, "c", dataset.value))],
-        [button(t._("⬅ Back"), pack(AREA, "h"))],
+        [button(t._("🗓 Other dates…"), pack(actions.Export.OTHER_DATES, dataset.value))],
+        [button(t._("⬅ Back"), pack(actions.Export.HOME))],
     ]
     text = t._("📤 <b>%(data)s</b>: which period?") % {"data": t._(DATASETS[dataset])}
     if dataset is Dataset.RECEIVABLES:
@@ -76,10 +76,10 @@ def formats(t: Texts, dataset: Dataset, period: ExportPeriod) -> Screen:
     start, end = day_arg(period.start), day_arg(period.end)
     rows = [
         [
-            button(t._(label), pack(AREA, "f", dataset.value, start, end, fmt.value))
+            button(t._(label), pack(actions.Export.FILE, dataset.value, start, end, fmt.value))
             for fmt, label in FORMATS
         ],
-        [button(t._("⬅ Back"), pack(AREA, "d", dataset.value))],
+        [button(t._("⬅ Back"), pack(actions.Export.DATASET, dataset.value))],
     ]
     text = t._("📤 <b>%(data)s</b>, %(period)s: which format?") % {
         "data": t._(DATASETS[dataset]),

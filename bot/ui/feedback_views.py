@@ -7,10 +7,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.feedback import STARS
 from bot.domain.models import Customer, Order
 from bot.i18n import Texts
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, clip, esc, keyboard
-
-AREA = "fb"
 
 
 def _question(t: Texts, order: Order) -> str:
@@ -20,7 +19,7 @@ def _question(t: Texts, order: Order) -> str:
 
 
 def _stars(order: Order) -> list[InlineKeyboardButton]:
-    return [button(f"{n}⭐", pack(AREA, "r", order.id, n)) for n in STARS]
+    return [button(f"{n}⭐", pack(actions.Feedback.RATE, order.id, n)) for n in STARS]
 
 
 def ask_rating(t: Texts, order: Order) -> Screen:
@@ -43,7 +42,7 @@ def ask_comment(t: Texts, order: Order, rating: int) -> Screen:
         "stars": "⭐" * rating,
     }
     text += "\n" + t._("Anything to add? Type a comment, or press Skip.")
-    return Screen(text, keyboard([[button(t._("Skip"), pack(AREA, "skip"))]]))
+    return Screen(text, keyboard([[button(t._("Skip"), pack(actions.Feedback.SKIP))]]))
 
 
 def thanks(t: Texts) -> Screen:
@@ -61,5 +60,5 @@ def low_rating(t: Texts, order: Order, customer: Customer, rating: int, comment:
         "stars": "⭐" * rating,
         "comment": esc(clip(comment, 1000)),
     }
-    rows = [[button(t._("📄 Open order"), pack("stf", "o", order.id))]]
+    rows = [[button(t._("📄 Open order"), pack(actions.Staff.ORDER, order.id))]]
     return Screen(text, keyboard(rows))

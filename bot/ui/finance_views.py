@@ -20,7 +20,7 @@ from bot.services.finance import (
     RefundResult,
 )
 from bot.services.money import CreditNote, Invoice, awaits_payment
-from bot.ui import labels
+from bot.ui import actions, labels
 from bot.ui.callbacks import pack
 from bot.ui.customer_views import pause_button, reminders_state
 from bot.ui.screen import CAPTION_LIMIT, Screen, button, clip, esc, fit, keyboard
@@ -74,7 +74,7 @@ def _dues(t: Texts, value: Invoice) -> list[str]:
 
 def record_payment_row(t: Texts, order_id: int) -> list[InlineKeyboardButton]:
     """The button that opens the payment-recording flow for one order."""
-    return [button(t._("💰 Record payment"), pack("pay", "o", order_id))]
+    return [button(t._("💰 Record payment"), pack(actions.Payment.ORDER, order_id))]
 
 
 def invoice_issued(t: Texts, value: Invoice) -> Screen:
@@ -136,7 +136,8 @@ def to_finance_delivered(t: Texts, order: Order) -> Screen:
         "amount": t.money(order.totals.total),
     }
     return Screen(
-        text, keyboard([[button(t._("🧾 Issue invoice"), pack("fin", "inv", order.id))]])
+        text,
+        keyboard([[button(t._("🧾 Issue invoice"), pack(actions.Finance.INVOICE, order.id))]]),
     )
 
 
@@ -155,7 +156,12 @@ def unpaid(t: Texts, found: list[tuple[Order, str, int]]) -> Screen:
     if not found:
         return Screen(t._("No unpaid order found. Try an order number or another name."))
     rows = [
-        [button(f"{o.number} · {clip(name, 24)} · {t.money(owed)}", pack("pay", "o", o.id))]
+        [
+            button(
+                f"{o.number} · {clip(name, 24)} · {t.money(owed)}",
+                pack(actions.Payment.ORDER, o.id),
+            )
+        ]
         for o, name, owed in found
     ]
     return Screen(t._("Unpaid orders found:"), keyboard(rows))
@@ -169,19 +175,21 @@ def ask_amount(t: Texts, order: Order, owed: int) -> Screen:
         "owed": t.money(owed),
     }
     label = t._("All of it: %(amount)s") % {"amount": t.money(owed)}
-    rows = [[button(label, pack("pay", "full"))] if owed else []]
+    rows = [[button(label, pack(actions.Payment.FULL))] if owed else []]
     return Screen(text, keyboard(rows))
 
 
 def ask_method(t: Texts) -> Screen:
     """How it was paid."""
-    rows = [[button(t._(label), pack("pay", "m", m.value))] for m, label in METHODS.items()]
+    rows = [
+        [button(t._(label), pack(actions.Payment.METHOD, m.value))] for m, label in METHODS.items()
+    ]
     return Screen(t._("How was it paid?"), keyboard(rows))
 
 
 def ask_date(t: Texts) -> Screen:
     """When it was paid."""
-    rows = [[button(t._("Today"), pack("pay", "d", "today"))]]
+    rows = [[button(t._("Today"), pack(actions.Payment.TODAY, "today"))]]
     return Screen(t._("Paid on which day? Press Today or send a date."), keyboard(rows))
 
 
@@ -205,8 +213,8 @@ def confirm(
     if plan is not None and not _to_itself(plan):
         text += "\n\n" + "\n".join(_plan(t, plan))
     rows = [
-        [button(t._("✅ Record payment"), pack("pay", "ok"))],
-        [button(t._("✖️ Cancel"), pack("pay", "x"))],
+        [button(t._("✅ Record payment"), pack(actions.Payment.CONFIRM))],
+        [button(t._("✖️ Cancel"), pack(actions.Payment.CANCEL))],
     ]
     return Screen(text, keyboard(rows))
 
@@ -299,7 +307,7 @@ def to_finance_refund_due(t: Texts, order: Order) -> Screen:
         "amount": t.money(order.refund_due),
         "status": labels.status(t, order.status),
     }
-    rows = [[button(t._("↩️ Record refund"), pack("rfd", "o", order.id))]]
+    rows = [[button(t._("↩️ Record refund"), pack(actions.Refund.ORDER, order.id))]]
     return Screen(text, keyboard(rows))
 
 
@@ -354,7 +362,9 @@ def digest(t: Texts, day: date, value: Receivables) -> Screen:
                 "days": c.days_overdue,
             }
         )
-        rows.append([button(f"{n}. {clip(c.name, 40)}", pack("fin", "c", c.customer_id))])
+        rows.append(
+            [button(f"{n}. {clip(c.name, 40)}", pack(actions.Finance.CUSTOMER, c.customer_id))]
+        )
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -385,8 +395,8 @@ def customer_balance(t: Texts, value: CustomerBalance) -> Screen:
     if not items:
         items.append(t._("Nothing is owed."))
     text = fit("\n".join(lines), items, "", t._("… and %(n)d more orders"))
-    rows = [[button(d.number, pack("stf", "o", d.order_id))] for d in value.orders[:8]]
-    rows.append([pause_button(t, c, "fin")])
+    rows = [[button(d.number, pack(actions.Staff.ORDER, d.order_id))] for d in value.orders[:8]]
+    rows.append([pause_button(t, c, actions.Finance.PAUSE_REMINDERS)])
     return Screen(text, keyboard(rows))
 
 

@@ -56,6 +56,16 @@ def priced_item(t: Texts, name: str, qty: int, unit: Unit, unit_price: int) -> s
     }
 
 
+def shipped_item(t: Texts, sku: str, name: str, qty: int, shipped: int, unit: Unit) -> str:
+    """An order line as the warehouse sees it: • SKU name — quantity (shipped so far)."""
+    return t._("• %(sku)s %(name)s — %(qty)s (shipped %(shipped)s)") % {
+        "sku": esc(sku),
+        "name": esc(clip(name, 50)),
+        "qty": quantity(t, qty, unit),
+        "shipped": quantity(t, shipped, unit),
+    }
+
+
 def status(t: Texts, value: OrderStatus) -> str:
     """An order status with its icon."""
     return f"{STATUS_ICON[value]} {t._(ORDER_STATUS[value])}"

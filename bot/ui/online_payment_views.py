@@ -12,6 +12,7 @@ from bot.domain.models import Language
 from bot.domain.online_payments import PayInChatOff, PaymentChanged, PaymentInvalid
 from bot.i18n import Texts
 from bot.services.online_payments import PaidInChat, PayOffer
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.errors import describe
 from bot.ui.screen import CAPTION_LIMIT, Screen, button, clip, esc, keyboard
@@ -35,7 +36,7 @@ def pay_rows(t: Texts, config: Config, order_id: int) -> list[list[InlineKeyboar
     copies the bank details."""
     rows = []
     if config.payments.enabled:
-        rows.append([button(t._("💳 Pay now"), pack("ipay", "go", order_id))])
+        rows.append([button(t._("💳 Pay now"), pack(actions.OnlinePayment.PAY, order_id))])
     text = copied(config, t.language)
     if text:
         copy = InlineKeyboardButton(t._("📋 Copy bank details"), copy_text=CopyTextButton(text))
@@ -150,5 +151,5 @@ def paid_in_chat(t: Texts, value: PaidInChat) -> Screen:
             "provider": f"<code>{esc(value.provider_charge_id or '—')}</code>",
         }
     )
-    rows = [[button(t._("📄 Open order"), pack("stf", "o", result.order.id))]]
+    rows = [[button(t._("📄 Open order"), pack(actions.Staff.ORDER, result.order.id))]]
     return Screen("\n".join(lines), keyboard(rows))

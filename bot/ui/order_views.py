@@ -11,7 +11,7 @@ from bot.domain.payments import ledger
 from bot.i18n import N_, Texts, fill
 from bot.services.checkout import CheckoutDraft, Quote
 from bot.services.money import awaits_payment
-from bot.ui import labels
+from bot.ui import actions, labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.cart_views import cart_line
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
@@ -52,21 +52,23 @@ def delivery_step(t: Texts, config: Config) -> Screen:
     rows = [
         [
             button(
-                f"{d.name(t.language)} · {t.money(config.fee_minor(d))}", pack("co", "dl", d.code)
+                f"{d.name(t.language)} · {t.money(config.fee_minor(d))}",
+                pack(actions.Checkout.DELIVERY, d.code),
             )
         ]
         for d in config.delivery
     ]
-    rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
+    rows.append([button(t._("✖️ Cancel checkout"), pack(actions.Checkout.CANCEL))])
     return Screen(t._("🚚 <b>Checkout</b> — how should we deliver?"), keyboard(rows))
 
 
 def address_step(t: Texts, addresses: list[Address]) -> Screen:
     """Choose a saved address or type a new one."""
     rows = [
-        [button(clip(a.text.replace("\n", ", "), 60), pack("co", "ad", a.id))] for a in addresses
+        [button(clip(a.text.replace("\n", ", "), 60), pack(actions.Checkout.ADDRESS, a.id))]
+        for a in addresses
     ]
-    rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
+    rows.append([button(t._("✖️ Cancel checkout"), pack(actions.Checkout.CANCEL))])
     text = t._("📍 Where to? Choose a saved address or send a new one.")
     return Screen(text, keyboard(rows))
 
@@ -74,10 +76,10 @@ def address_step(t: Texts, addresses: list[Address]) -> Screen:
 def date_step(t: Texts, days: list[date], latest: date) -> Screen:
     """Choose a desired delivery date among the working days offered."""
     shown = days[:DATE_BUTTONS]
-    buttons = [button(t.weekday_date(d), pack("co", "dt", day_arg(d))) for d in shown]
+    buttons = [button(t.weekday_date(d), pack(actions.Checkout.DATE, day_arg(d))) for d in shown]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([button(t._("No preference"), pack("co", "dt", day_arg(None)))])
-    rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
+    rows.append([button(t._("No preference"), pack(actions.Checkout.DATE, day_arg(None)))])
+    rows.append([button(t._("✖️ Cancel checkout"), pack(actions.Checkout.CANCEL))])
     text = fill(
         t._("📅 When would you like it? Press a day or send a date up to %(latest)s."),
         {"latest": t.date(latest)},
@@ -87,16 +89,19 @@ def date_step(t: Texts, days: list[date], latest: date) -> Screen:
 
 def term_step(t: Texts, terms: list[PaymentTermConfig]) -> Screen:
     """Choose a payment term."""
-    rows = [[button(labels.payment_term(t, term), pack("co", "pt", term.code))] for term in terms]
-    rows.append([button(t._("✖️ Cancel checkout"), pack("co", "x"))])
+    rows = [
+        [button(labels.payment_term(t, term), pack(actions.Checkout.TERM, term.code))]
+        for term in terms
+    ]
+    rows.append([button(t._("✖️ Cancel checkout"), pack(actions.Checkout.CANCEL))])
     return Screen(t._("💳 How would you like to pay?"), keyboard(rows))
 
 
 def note_step(t: Texts) -> Screen:
     """Add a note or skip."""
     rows = [
-        [button(t._("Skip"), pack("co", "nt", "skip"))],
-        [button(t._("✖️ Cancel checkout"), pack("co", "x"))],
+        [button(t._("Skip"), pack(actions.Checkout.NOTE, "skip"))],
+        [button(t._("✖️ Cancel checkout"), pack(actions.Checkout.CANCEL))],
     ]
     return Screen(
         t._("📝 Any note for us (door code, preferred time)? Send it or press Skip."),
@@ -135,13 +140,16 @@ def summary(
             "Change your cart before confirming."
         )
         rows = [
-            [button(t._("Fit to available stock"), pack("co", "fit"))],
-            [button(t._("🛒 Open cart"), pack("cart", "show"))],
+            [button(t._("Fit to available stock"), pack(actions.Checkout.FIT))],
+            [button(t._("🛒 Open cart"), pack(actions.Cart.SHOW))],
         ]
     else:
-        rows = [[button(t._("✅ Confirm order"), pack("co", "ok", draft.token))]]
+        rows = [[button(t._("✅ Confirm order"), pack(actions.Checkout.CONFIRM, draft.token))]]
     rows.append(
-        [button(t._("✏️ Edit"), pack("co", "ed")), button(t._("✖️ Cancel"), pack("co", "x"))]
+        [
+            button(t._("✏️ Edit"), pack(actions.Checkout.EDIT)),
+            button(t._("✖️ Cancel"), pack(actions.Checkout.CANCEL)),
+        ]
     )
     return Screen(text, keyboard(rows))
 
@@ -150,18 +158,18 @@ def edit_menu(t: Texts) -> Screen:
     """Which part of the checkout to change."""
     rows = [
         [
-            button(t._("Delivery"), pack("co", "ed", "dl")),
-            button(t._("Address"), pack("co", "ed", "ad")),
+            button(t._("Delivery"), pack(actions.Checkout.EDIT, "dl")),
+            button(t._("Address"), pack(actions.Checkout.EDIT, "ad")),
         ],
         [
-            button(t._("Date"), pack("co", "ed", "dt")),
-            button(t._("Payment"), pack("co", "ed", "pt")),
+            button(t._("Date"), pack(actions.Checkout.EDIT, "dt")),
+            button(t._("Payment"), pack(actions.Checkout.EDIT, "pt")),
         ],
         [
-            button(t._("Note"), pack("co", "ed", "nt")),
-            button(t._("🛒 Cart"), pack("cart", "show")),
+            button(t._("Note"), pack(actions.Checkout.EDIT, "nt")),
+            button(t._("🛒 Cart"), pack(actions.Cart.SHOW)),
         ],
-        [button(t._("⬅ Back to summary"), pack("co", "ed", "back"))],
+        [button(t._("⬅ Back to summary"), pack(actions.Checkout.EDIT, "back"))],
     ]
     return Screen(t._("What would you like to change?"), keyboard(rows))
 
@@ -180,7 +188,7 @@ def submitted(t: Texts, order: Order, created: bool) -> Screen:
         )
     else:
         text = t._("Order <b>%(number)s</b> was already submitted (total %(total)s).")
-    rows = [[button(t._("📦 Track this order"), pack("ord", "v", order.id))]]
+    rows = [[button(t._("📦 Track this order"), pack(actions.Order.VIEW, order.id))]]
     return Screen(
         text % {"number": order.number, "total": t.money(order.totals.total)}, keyboard(rows)
     )
@@ -191,18 +199,18 @@ def order_list(t: Texts, page: Page[Order]) -> Screen:
     if not page.total:
         return Screen(
             t._("You have no orders yet. Browse the /catalog to place one."),
-            keyboard([[button(t._("📖 Catalog"), pack("cat", "home"))]]),
+            keyboard([[button(t._("📖 Catalog"), pack(actions.Catalog.HOME))]]),
         )
     rows = [
         [
             button(
                 f"{labels.STATUS_ICON[o.status]} {o.number} · {t.money(o.totals.total)}",
-                pack("ord", "v", o.id),
+                pack(actions.Order.VIEW, o.id),
             )
         ]
         for o in page.items
     ]
-    rows.append(nav_row(page.page, page.pages, lambda n: pack("ord", "l", n)))
+    rows.append(nav_row(page.page, page.pages, lambda n: pack(actions.Order.LIST, n)))
     text = t.ngettext(
         "📦 <b>Your orders</b> (%(n)d)", "📦 <b>Your orders</b> (%(n)d)", page.total
     ) % {"n": page.total}
@@ -265,15 +273,15 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
     text = fit(head + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
     rows = []
     if o.status in CHANGEABLE:
-        rows.append([button(t._("✏️ Change order"), pack("ord", "ch", o.id))])
+        rows.append([button(t._("✏️ Change order"), pack(actions.Order.CHANGE, o.id))])
     if customer_may_cancel(o.status):
-        rows.append([button(t._("✖️ Cancel order"), pack("ord", "cx", o.id))])
+        rows.append([button(t._("✖️ Cancel order"), pack(actions.Order.CANCEL, o.id))])
     elif customer_may_ask_to_cancel(o.status):
-        rows.append([button(t._("✖️ Ask to cancel"), pack("ord", "cx", o.id))])
+        rows.append([button(t._("✖️ Ask to cancel"), pack(actions.Order.CANCEL, o.id))])
     rows.append(
         [
-            button(t._("🔁 Order again"), pack("ord", "rp", o.id)),
-            button(t._("⬅ My orders"), pack("ord", "l", 0)),
+            button(t._("🔁 Order again"), pack(actions.Order.REPEAT, o.id)),
+            button(t._("⬅ My orders"), pack(actions.Order.LIST, 0)),
         ]
     )
     return Screen(text, keyboard(rows))
@@ -281,8 +289,11 @@ def order_detail(t: Texts, config: Config, detail: OrderDetail) -> Screen:
 
 def ask_cancel_reason(t: Texts, number: str) -> Screen:
     """Ask why the order is cancelled."""
-    rows = [[button(t._(reason), pack("ord", "cr", i))] for i, reason in enumerate(CANCEL_REASONS)]
-    rows.append([button(t._("Keep the order"), pack("ord", "keep"))])
+    rows = [
+        [button(t._(reason), pack(actions.Order.CANCEL_REASON, i))]
+        for i, reason in enumerate(CANCEL_REASONS)
+    ]
+    rows.append([button(t._("Keep the order"), pack(actions.Order.KEEP))])
     text = t._("Why do you want to cancel order %(number)s? Choose or type a reason.") % {
         "number": number
     }
@@ -294,15 +305,15 @@ def change_menu(t: Texts, detail: OrderDetail) -> Screen:
     o = detail.order
     rows = []
     if o.address:
-        rows.append([button(t._("📍 Address"), pack("chg", "a"))])
-    rows.append([button(t._("📝 Note"), pack("chg", "n"))])
+        rows.append([button(t._("📍 Address"), pack(actions.ChangeOrder.ADDRESS))])
+    rows.append([button(t._("📝 Note"), pack(actions.ChangeOrder.NOTE))])
     rows += [
-        [button(f"🔢 {clip(x.name, 40)} ({x.qty})", pack("chg", "l", x.id))]
+        [button(f"🔢 {clip(x.name, 40)} ({x.qty})", pack(actions.ChangeOrder.LINE, x.id))]
         for x in detail.lines
         if not x.shipped_qty and not x.cancelled_qty
     ][:10]
-    rows.append([button(t._("➕ Add a product"), pack("chg", "p"))])
-    rows.append([button(t._("⬅ Back"), pack("ord", "v", o.id))])
+    rows.append([button(t._("➕ Add a product"), pack(actions.ChangeOrder.ADD_PRODUCT))])
+    rows.append([button(t._("⬅ Back"), pack(actions.Order.VIEW, o.id))])
     text = t._("What would you like to change in order %(number)s?") % {"number": o.number}
     if o.status is OrderStatus.APPROVED:
         text += "\n" + t._("It is approved already, so our team will confirm the change.")
@@ -327,7 +338,12 @@ def products_to_add(t: Texts, words: str, page: Page[Product]) -> Screen:
             % {"words": esc(words)}
         )
     rows = [
-        [button(f"➕ {clip(p.name, 40)} · {t.money(p.price)}", pack("chg", "pp", p.id))]
+        [
+            button(
+                f"➕ {clip(p.name, 40)} · {t.money(p.price)}",
+                pack(actions.ChangeOrder.PRODUCT_PICKED, p.id),
+            )
+        ]
         for p in page.items
     ]
     text = t._("Which one should be added? Or send other words.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.models import Unit
 from bot.i18n import N_, Texts
 from bot.services.product_editor import NewProduct, ProductRecord
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, esc, keyboard
 from bot.ui.units import unit_name
@@ -58,15 +59,15 @@ def product_list(t: Texts, products: list[ProductRecord], words: str) -> Screen:
         [
             button(
                 f"{'' if p.values['active'] else '🚫 '}{p.sku} · {p.values['name_en']}"[:60],
-                pack("pe", "card", p.id),
+                pack(actions.ProductEditor.CARD, p.id),
             )
         ]
         for p in products
     ]
     rows.append(
         [
-            button(t._("➕ Add a product"), pack("pe", "add")),
-            button(t._("🗂 Categories"), pack("pe", "cats")),
+            button(t._("➕ Add a product"), pack(actions.ProductEditor.ADD)),
+            button(t._("🗂 Categories"), pack(actions.ProductEditor.CATEGORIES)),
         ]
     )
     return Screen(head, keyboard(rows))
@@ -78,15 +79,15 @@ def category_list(t: Texts, categories: list[dict[str, object]]) -> Screen:
         [
             button(
                 " / ".join(str(c[f"name_{lang}"]) or "—" for lang in ("en", "zh", "ru"))[:60],
-                pack("pe", "cr", c["id"]),
+                pack(actions.ProductEditor.RENAME_CATEGORY, c["id"]),
             )
         ]
         for c in categories
     ]
     rows.append(
         [
-            button(t._("➕ New category"), pack("pe", "cn")),
-            button(t._("⬅️ Products"), pack("pe", "list")),
+            button(t._("➕ New category"), pack(actions.ProductEditor.NEW_CATEGORY)),
+            button(t._("⬅️ Products"), pack(actions.ProductEditor.LIST)),
         ]
     )
     text = t._("Categories. Press one to rename it.")
@@ -118,15 +119,18 @@ def card(t: Texts, p: ProductRecord) -> Screen:
     shown = t._("as configured") if deposit is None else f"{deposit}%"
     lines.append(f"{t._(FIELDS['deposit_percent'])}: {shown}")
     rows = [
-        [button(t._(FIELDS[f]), pack("pe", "ed", p.id, f)) for f in EDITABLE[i : i + 2]]
+        [
+            button(t._(FIELDS[f]), pack(actions.ProductEditor.EDIT, p.id, f))
+            for f in EDITABLE[i : i + 2]
+        ]
         for i in range(0, len(EDITABLE), 2)
     ]
     toggle = (
-        button(t._("🚫 Withdraw"), pack("pe", "off", p.id))
+        button(t._("🚫 Withdraw"), pack(actions.ProductEditor.WITHDRAW, p.id))
         if v["active"]
-        else button(t._("♻️ Restore"), pack("pe", "on", p.id))
+        else button(t._("♻️ Restore"), pack(actions.ProductEditor.RESTORE, p.id))
     )
-    rows.append([toggle, button(t._("⬅️ Products"), pack("pe", "list"))])
+    rows.append([toggle, button(t._("⬅️ Products"), pack(actions.ProductEditor.LIST))])
     return Screen("\n".join(lines), keyboard(rows), photo=photo)
 
 
@@ -136,15 +140,21 @@ def ask(t: Texts, field: str, skippable: bool, categories: list[dict[str, object
     rows = []
     if field == "category":
         text = t._("%(field)s: choose one, or type the English name of a new one.")
-        rows = [[button(str(c["name_en"]), pack("pe", "cat", c["id"]))] for c in categories]
+        rows = [
+            [button(str(c["name_en"]), pack(actions.ProductEditor.CATEGORY, c["id"]))]
+            for c in categories
+        ]
     elif field == "unit":
         text = t._("%(field)s: what is one unit of this product counted in?")
-        units = [button(unit_name(t, u), pack("pe", "unit", u.value)) for u in Unit]
+        units = [button(unit_name(t, u), pack(actions.ProductEditor.UNIT, u.value)) for u in Unit]
         rows = [units[i : i + 2] for i in range(0, len(units), 2)]
     elif field == "preorder":
         text = t._("%(field)s?")
         rows = [
-            [button(t._("yes"), pack("pe", "pre", 1)), button(t._("no"), pack("pe", "pre", 0))]
+            [
+                button(t._("yes"), pack(actions.ProductEditor.PREORDER, 1)),
+                button(t._("no"), pack(actions.ProductEditor.PREORDER, 0)),
+            ]
         ]
     elif field == "photo":
         text = t._("%(field)s: send a photo of the product from your phone.")
@@ -158,7 +168,7 @@ def ask(t: Texts, field: str, skippable: bool, categories: list[dict[str, object
     else:
         text = t._("%(field)s?")
     if skippable:
-        rows.append([button(t._("Skip"), pack("pe", "skip"))])
+        rows.append([button(t._("Skip"), pack(actions.ProductEditor.SKIP))])
     return Screen(text % {"field": label}, keyboard(rows))
 
 
@@ -175,5 +185,5 @@ def summary(t: Texts, draft: NewProduct, category: str) -> Screen:
     lines.append(f"{t._(FIELDS['unit'])}: {unit_name(t, unit)}")
     lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, draft.preorder)}")
     lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, draft.photo_file_id)}")
-    rows = [[button(t._("✅ Save"), pack("pe", "save"))]]
+    rows = [[button(t._("✅ Save"), pack(actions.ProductEditor.SAVE))]]
     return Screen("\n".join(lines), keyboard(rows))

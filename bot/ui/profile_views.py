@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Texts
 from bot.services.customers import Profile
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, clip, esc, keyboard
 
@@ -23,14 +24,14 @@ def profile(t: Texts, value: Profile) -> Screen:
         lines.append(t._("Default address: %(address)s") % {"address": esc(default.text)})
     rows = [
         [
-            button(t._("✏️ Name"), pack("prf", "name")),
-            button(t._("📱 Phone"), pack("prf", "phone")),
+            button(t._("✏️ Name"), pack(actions.Profile.NAME)),
+            button(t._("📱 Phone"), pack(actions.Profile.PHONE)),
         ],
         [
-            button(t._("🏢 Company"), pack("prf", "company")),
-            button(t._("🏠 Addresses"), pack("prf", "addr")),
+            button(t._("🏢 Company"), pack(actions.Profile.COMPANY)),
+            button(t._("🏠 Addresses"), pack(actions.Profile.ADDRESSES)),
         ],
-        [button(t._("✅ Done"), pack("prf", "done"))],
+        [button(t._("✅ Done"), pack(actions.Profile.DONE))],
     ]
     return Screen("\n".join(lines), keyboard(rows))
 
@@ -45,12 +46,15 @@ def addresses(t: Texts, value: Profile) -> Screen:
         label, star = clip(address.text, 24), "★" if address.is_default else "☆"
         rows.append(
             [
-                button(f"{star} {n}. {label}", pack("prf", "def", address.id)),
-                button(t._("🗑 Remove %(n)d") % {"n": n}, pack("prf", "rm", address.id)),
+                button(f"{star} {n}. {label}", pack(actions.Profile.DEFAULT_ADDRESS, address.id)),
+                button(
+                    t._("🗑 Remove %(n)d") % {"n": n},
+                    pack(actions.Profile.REMOVE_ADDRESS, address.id),
+                ),
             ]
         )
-    rows.append([button(t._("➕ Add an address"), pack("prf", "add"))])
-    rows.append([button(t._("⬅ Profile"), pack("prf", "home"))])
+    rows.append([button(t._("➕ Add an address"), pack(actions.Profile.ADD_ADDRESS))])
+    rows.append([button(t._("⬅ Profile"), pack(actions.Profile.HOME))])
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -66,7 +70,7 @@ def ask_phone(t: Texts) -> str:
 
 def ask_company(t: Texts) -> Screen:
     """Ask for the company, or none."""
-    rows = [[button(t._("No company — I buy for myself"), pack("prf", "nocomp"))]]
+    rows = [[button(t._("No company — I buy for myself"), pack(actions.Profile.NO_COMPANY))]]
     return Screen(t._("Your company name? /cancel keeps it."), keyboard(rows))
 
 

@@ -9,12 +9,12 @@ from bot.domain.product_match import MatchKind
 from bot.domain.quick_order import QuickLine, RejectedLine
 from bot.i18n import Texts
 from bot.services.quick_order import AddedToCart, NotAdded, QuickView
-from bot.ui import cart_views
+from bot.ui import actions, cart_views
 from bot.ui.callbacks import pack
 from bot.ui.screen import TEXT_LIMIT, Screen, button, clip, esc, fit, keyboard
 from bot.ui.units import quantity
 
-AREA = "qo"
+Flow = type[actions.QuickOrder] | type[actions.OrderFor]
 
 
 def ask_items(t: Texts) -> Screen:
@@ -79,7 +79,7 @@ def _rejected(t: Texts, line: RejectedLine) -> str:
     return t._("⚠️ Left out “%(typed)s”: a quantity but no product.") % values
 
 
-def _picks(t: Texts, view: QuickView, area: str) -> list[list[InlineKeyboardButton]]:
+def _picks(t: Texts, view: QuickView, area: Flow) -> list[list[InlineKeyboardButton]]:
     """Buttons for the first line still waiting: its candidates, and "none of these"."""
     for index, line in enumerate(view.order.lines):
         if line.open:
@@ -87,14 +87,14 @@ def _picks(t: Texts, view: QuickView, area: str) -> list[list[InlineKeyboardButt
                 [
                     button(
                         f"{index + 1}. {clip(view.products[pid].name, 50)}",
-                        pack(area, "pk", index, pid),
+                        pack(area.PICK, index, pid),
                     )
                 ]
                 for pid in line.candidates
                 if pid in view.products
             ]
             rows.append(
-                [button(t._("%(i)d. None of these") % {"i": index + 1}, pack(area, "no", index))]
+                [button(t._("%(i)d. None of these") % {"i": index + 1}, pack(area.NONE, index))]
             )
             return rows
     return []
@@ -105,8 +105,9 @@ def lines(t: Texts, view: QuickView) -> list[str]:
     return [_line(t, i, line, view) for i, line in enumerate(view.order.lines, 1)]
 
 
-def understood(t: Texts, view: QuickView, area: str = AREA) -> Screen:
-    """Every line as understood; the unsure ones are asked one at a time, never guessed."""
+def understood(t: Texts, view: QuickView, area: Flow = actions.QuickOrder) -> Screen:
+    """Every line as understood; the unsure ones are asked one at a time, never guessed
+    (`area`: quick order, or a rep's order for a customer)."""
     order = view.order
     items = lines(t, view)
     waiting = [i for i, line in enumerate(order.lines, 1) if line.open]
@@ -131,17 +132,17 @@ def understood(t: Texts, view: QuickView, area: str = AREA) -> Screen:
         tail.append(t._("Nothing to add. Send the list again, or /cancel."))
     text = fit(t._("I understood:"), items, "\n\n".join(tail), t._("… and %(n)d more lines"))
     rows = _picks(t, view, area)
-    if not waiting and view.cart.lines and area == AREA:
-        rows.append([button(t._("🛒 Add to cart"), pack(area, "add"))])
-    if area == AREA:
+    if not waiting and view.cart.lines and area is actions.QuickOrder:
+        rows.append([button(t._("🛒 Add to cart"), pack(actions.QuickOrder.ADD))])
+    if area is actions.QuickOrder:
         rows.append(
             [
-                button(t._("✏️ Type again"), pack(area, "re")),
-                button(t._("✖️ Cancel"), pack(area, "x")),
+                button(t._("✏️ Type again"), pack(actions.QuickOrder.RETYPE)),
+                button(t._("✖️ Cancel"), pack(actions.QuickOrder.CANCEL)),
             ]
         )
     else:
-        rows.append([button(t._("✖️ Cancel"), pack(area, "x"))])
+        rows.append([button(t._("✖️ Cancel"), pack(area.CANCEL))])
     return Screen(text, keyboard(rows))
 
 
@@ -181,7 +182,7 @@ def added(t: Texts, result: AddedToCart) -> Screen:
     if len(summary) + len(cart.text) + 2 <= TEXT_LIMIT:
         return Screen(summary + "\n\n" + cart.text, cart.keyboard)
     rows = [
-        [button(t._("🛒 Cart"), pack("cart", "show"))],
-        [button(t._("✅ Check out"), pack("co", "start"))],
+        [button(t._("🛒 Cart"), pack(actions.Cart.SHOW))],
+        [button(t._("✅ Check out"), pack(actions.Checkout.START))],
     ]
     return Screen(summary, keyboard(rows))

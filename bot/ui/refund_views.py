@@ -7,6 +7,7 @@ from bot.domain.models import Order
 from bot.domain.payments import Method
 from bot.i18n import Texts
 from bot.services.finance import RefundResult
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.finance_views import METHODS
 from bot.ui.screen import Screen, button, keyboard
@@ -17,7 +18,8 @@ def due_list(t: Texts, orders: list[Order]) -> Screen:
     if not orders:
         return Screen(t._("Nothing is due to be paid back."))
     rows = [
-        [button(f"{o.number} · {t.money(o.refund_due)}", pack("rfd", "o", o.id))] for o in orders
+        [button(f"{o.number} · {t.money(o.refund_due)}", pack(actions.Refund.ORDER, o.id))]
+        for o in orders
     ]
     text = t._(
         "↩️ Refund for which order? Press one below or send its number, e.g. SO-20261123-0042."
@@ -31,18 +33,20 @@ def ask_amount(t: Texts, order: Order) -> Screen:
         "Order %(number)s: %(due)s to pay back to the customer. How much was paid back?"
     ) % {"number": order.number, "due": t.money(order.refund_due)}
     label = t._("All of it: %(amount)s") % {"amount": t.money(order.refund_due)}
-    return Screen(text, keyboard([[button(label, pack("rfd", "full"))]]))
+    return Screen(text, keyboard([[button(label, pack(actions.Refund.FULL))]]))
 
 
 def ask_method(t: Texts) -> Screen:
     """How it was paid back."""
-    rows = [[button(t._(label), pack("rfd", "m", m.value))] for m, label in METHODS.items()]
+    rows = [
+        [button(t._(label), pack(actions.Refund.METHOD, m.value))] for m, label in METHODS.items()
+    ]
     return Screen(t._("How was it paid back?"), keyboard(rows))
 
 
 def ask_date(t: Texts) -> Screen:
     """When it was paid back."""
-    rows = [[button(t._("Today"), pack("rfd", "d", "today"))]]
+    rows = [[button(t._("Today"), pack(actions.Refund.TODAY, "today"))]]
     return Screen(t._("Paid back on which day? Press Today or send a date."), keyboard(rows))
 
 
@@ -58,8 +62,8 @@ def confirm(t: Texts, number: str, amount: int, due: int, method: Method, day: s
         "amount": t.money(max(0, due - amount))
     }
     rows = [
-        [button(t._("✅ Record refund"), pack("rfd", "ok"))],
-        [button(t._("✖️ Cancel"), pack("rfd", "x"))],
+        [button(t._("✅ Record refund"), pack(actions.Refund.CONFIRM))],
+        [button(t._("✖️ Cancel"), pack(actions.Refund.CANCEL))],
     ]
     return Screen(text, keyboard(rows))
 

@@ -9,6 +9,7 @@ from bot.domain.models import Customer
 from bot.domain.reminders import Audience, DeliveryStep, Kind, Nudge
 from bot.i18n import N_, Texts, fill
 from bot.services.reminders import Outgoing
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.finance_views import digest
 from bot.ui.online_payment_views import pay_rows
@@ -34,7 +35,7 @@ def render(t: Texts, config: Config, value: Outgoing) -> Screen:
 
 def _open_order(t: Texts, value: Outgoing) -> list[InlineKeyboardButton]:
     assert value.order is not None
-    return [button(t._("📄 Open order"), pack("stf", "o", value.order.id))]
+    return [button(t._("📄 Open order"), pack(actions.Staff.ORDER, value.order.id))]
 
 
 def _payment(t: Texts, config: Config, value: Outgoing) -> Screen:
@@ -76,8 +77,8 @@ def _payment(t: Texts, config: Config, value: Outgoing) -> Screen:
         lines.append(t._("Already paid? Then please ignore this message, and thank you."))
     rows = [
         *pay_rows(t, config, order.id),
-        [button(t._("✅ I've paid"), pack("fin", "paid", order.id))],
-        [button(t._("📄 View order"), pack("ord", "v", order.id))],
+        [button(t._("✅ I've paid"), pack(actions.Finance.PAID, order.id))],
+        [button(t._("📄 View order"), pack(actions.Order.VIEW, order.id))],
     ]
     return Screen("\n".join(lines), keyboard(rows))
 
@@ -113,7 +114,9 @@ def _overdue(t: Texts, config: Config, value: Outgoing) -> Screen:
         lines.append(t._("The customer's reminders are paused."))
     rows = [_open_order(t, value)]
     if value.customer is not None and value.recipient.audience in MONEY_PEOPLE:
-        rows.append([button(t._("💰 What they owe"), pack("fin", "c", value.customer.id))])
+        rows.append(
+            [button(t._("💰 What they owe"), pack(actions.Finance.CUSTOMER, value.customer.id))]
+        )
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -135,7 +138,7 @@ def _approval(t: Texts, config: Config, value: Outgoing) -> Screen:
     }
     if value.level == Nudge.MANAGERS:
         head += "\n" + t._("It is still undecided: please decide or reassign it.")
-    rows = [[button(t._("🔎 Review"), pack("apv", "v", order.id))]]
+    rows = [[button(t._("🔎 Review"), pack(actions.Approval.VIEW, order.id))]]
     return Screen(head, keyboard(rows))
 
 
@@ -151,7 +154,7 @@ def _ship_late(t: Texts, config: Config, value: Outgoing) -> Screen:
         "day": t.date(value.day),
     }
     if value.recipient.audience is Audience.WAREHOUSE:
-        rows = [[button(t._("📦 Ship it"), pack("shp", "o", order.id))]]
+        rows = [[button(t._("📦 Ship it"), pack(actions.Ship.ORDER, order.id))]]
     else:
         rows = [_open_order(t, value)]
     return Screen(head, keyboard(rows))
@@ -175,7 +178,7 @@ def _delivery(t: Texts, config: Config, value: Outgoing) -> Screen:
         "day": t.date(value.day),
         "customer": _customer_line(t, value.customer),
     }
-    received = [button(t._("✅ I received it"), pack("dlv", "r", s.id))]
+    received = [button(t._("✅ I received it"), pack(actions.Delivery.RECEIVED, s.id))]
     if value.recipient.audience is not Audience.CUSTOMER:
         head = t._(
             "📦 The shipment of order %(order)s (%(customer)s) was expected on %(day)s and is "
@@ -215,5 +218,6 @@ def blocked(t: Texts, customer: Customer) -> Screen:
         "them any more. Please contact them directly."
     ) % {"customer": _customer_line(t, customer), "phone": esc(customer.phone)}
     return Screen(
-        text, keyboard([[button(t._("👤 Customer card"), pack("cus", "v", customer.id))]])
+        text,
+        keyboard([[button(t._("👤 Customer card"), pack(actions.Customer.VIEW, customer.id))]]),
     )

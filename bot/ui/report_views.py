@@ -11,11 +11,11 @@ from telegram import InlineKeyboardButton
 from bot.domain.reports import SHORT_REASON, CancelStage, DurationStats, Period, Ratio
 from bot.i18n import N_, Texts
 from bot.services.reports import BySalesRep, Kpis, Ratings, SalesByDay, Top
+from bot.ui import actions
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.finance_views import BUCKETS
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
 
-AREA = "rpt"
 VIEWS = (
     ("s", N_("📈 Sales by day (chart)")),
     ("t", N_("🏆 Top products and customers")),
@@ -66,11 +66,11 @@ def periods(t: Texts) -> Screen:
     """Which period to report on."""
     rows = [
         [
-            button(t._("Today"), pack(AREA, "p", "today")),
-            button(t._("This week"), pack(AREA, "p", "week")),
-            button(t._("This month"), pack(AREA, "p", "month")),
+            button(t._("Today"), pack(actions.Report.PERIOD, "today")),
+            button(t._("This week"), pack(actions.Report.PERIOD, "week")),
+            button(t._("This month"), pack(actions.Report.PERIOD, "month")),
         ],
-        [button(t._("🗓 Other dates…"), pack(AREA, "c"))],
+        [button(t._("🗓 Other dates…"), pack(actions.Report.OTHER_DATES))],
     ]
     return Screen(t._("📊 <b>Report</b>: which period?"), keyboard(rows))
 
@@ -78,8 +78,10 @@ def periods(t: Texts) -> Screen:
 def menu_keyboard(t: Texts, period: Period) -> list[list[InlineKeyboardButton]]:
     """The views of a period as buttons, and a way back to the periods."""
     start, end = day_arg(period.start), day_arg(period.end)
-    rows = [[button(t._(label), pack(AREA, "v", view, start, end))] for view, label in VIEWS]
-    rows.append([button(t._("🗓 Another period"), pack(AREA, "h"))])
+    rows = [
+        [button(t._(label), pack(actions.Report.VIEW, view, start, end))] for view, label in VIEWS
+    ]
+    rows.append([button(t._("🗓 Another period"), pack(actions.Report.HOME))])
     return rows
 
 

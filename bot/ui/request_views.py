@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.models import Order
 from bot.i18n import Texts
 from bot.services.requests import RequestCard
-from bot.ui import labels
+from bot.ui import actions, labels
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, esc, keyboard
 
@@ -76,8 +76,8 @@ def card(t: Texts, value: RequestCard, *, notice: bool = False) -> Screen:
         )
         rows.append(
             [
-                button(accept, pack("req", "ok", value.request_id)),
-                button(t._("✖️ Keep it"), pack("req", "no", value.request_id)),
+                button(accept, pack(actions.Request.APPROVE, value.request_id)),
+                button(t._("✖️ Keep it"), pack(actions.Request.DECLINE, value.request_id)),
             ]
         )
     else:
@@ -94,8 +94,8 @@ def confirm_cancel(t: Texts, value: RequestCard) -> Screen:
         "number": value.order.number
     }
     rows = [
-        [button(t._("Yes, cancel it"), pack("req", "yes", value.request_id))],
-        [button(t._("⬅ Back"), pack("req", "v", value.request_id))],
+        [button(t._("Yes, cancel it"), pack(actions.Request.CONFIRM, value.request_id))],
+        [button(t._("⬅ Back"), pack(actions.Request.VIEW, value.request_id))],
     ]
     return Screen(text, keyboard(rows))
 

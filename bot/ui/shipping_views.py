@@ -8,10 +8,9 @@ from bot.config import Config
 from bot.domain.models import Order, OrderLine, Shipment
 from bot.i18n import Texts
 from bot.services.fulfilment import PickList
-from bot.ui import labels
+from bot.ui import actions, labels
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard
-from bot.ui.units import quantity
 
 DATE_BUTTONS = 6
 
@@ -21,7 +20,7 @@ def queue(t: Texts, orders: list[Order]) -> Screen:
     if not orders:
         return Screen(t._("Nothing to ship right now."))
     rows = [
-        [button(f"{labels.STATUS_ICON[o.status]} {o.number}", pack("shp", "o", o.id))]
+        [button(f"{labels.STATUS_ICON[o.status]} {o.number}", pack(actions.Ship.ORDER, o.id))]
         for o in orders
     ]
     return Screen(t._("📦 <b>To ship</b>, oldest first:"), keyboard(rows))
@@ -53,14 +52,7 @@ def pick_list(
     elif notice:
         head.insert(0, t._("🆕 An approved order is ready to pick."))
     items = [
-        t._("• %(sku)s %(name)s — %(qty)s (shipped %(shipped)s)")
-        % {
-            "sku": esc(x.sku),
-            "name": esc(clip(x.name, 50)),
-            "qty": quantity(t, x.qty, x.unit),
-            "shipped": quantity(t, x.shipped_qty, x.unit),
-        }
-        for x in value.lines
+        labels.shipped_item(t, x.sku, x.name, x.qty, x.shipped_qty, x.unit) for x in value.lines
     ]
     tail = [shipment_line(t, s) for s in value.shipments]
     text = fit("\n".join(head) + "\n", items, "\n".join(tail), t._("… and %(n)d more lines"))
@@ -69,9 +61,16 @@ def pick_list(
         "approved",
         "partially_shipped",
     ):
-        rows.append([button(t._("🚚 Ship"), pack("shp", "o", o.id, "p"))])  # p: on its pick list
+        rows.append(
+            [button(t._("🚚 Ship"), pack(actions.Ship.ORDER, o.id, "p"))]
+        )  # p: on its pick list
         rows += [
-            [button(t._("⚠️ Short: %(sku)s") % {"sku": clip(x.sku, 20)}, pack("sht", "r", x.id))]
+            [
+                button(
+                    t._("⚠️ Short: %(sku)s") % {"sku": clip(x.sku, 20)},
+                    pack(actions.Shortage.REPORT, x.id),
+                )
+            ]
             for x in value.lines
             if x.remaining
         ][:8]
@@ -81,7 +80,7 @@ def pick_list(
                 [
                     button(
                         t._("📬 Delivered: shipment %(n)d") % {"n": s.number},
-                        pack("dlv", "w", s.id),
+                        pack(actions.Delivery.DELIVERED, s.id),
                     )
                 ]
             )
@@ -120,13 +119,16 @@ def choose_quantities(t: Texts, lines: list[OrderLine], chosen: dict[int, int]) 
         q = chosen.get(x.id, 0)
         rows.append(
             [
-                button("−", pack("shp", "q", x.id, "dn")),
-                button(f"{clip(x.sku, 16)} {q}/{x.remaining}", pack("shp", "q", x.id, "all")),
-                button("+", pack("shp", "q", x.id, "up")),
+                button("−", pack(actions.Ship.QUANTITY, x.id, "dn")),
+                button(
+                    f"{clip(x.sku, 16)} {q}/{x.remaining}",
+                    pack(actions.Ship.QUANTITY, x.id, "all"),
+                ),
+                button("+", pack(actions.Ship.QUANTITY, x.id, "up")),
             ]
         )
-    rows.append([button(t._("Next ➡"), pack("shp", "next"))])
-    rows.append([button(t._("✖️ Cancel"), pack("shp", "x"))])
+    rows.append([button(t._("Next ➡"), pack(actions.Ship.NEXT))])
+    rows.append([button(t._("✖️ Cancel"), pack(actions.Ship.CANCEL))])
     return Screen(
         t._("Which goods leave in this shipment? (units / still to ship)"), keyboard(rows)
     )
@@ -134,16 +136,16 @@ def choose_quantities(t: Texts, lines: list[OrderLine], chosen: dict[int, int]) 
 
 def carrier_step(t: Texts, carriers: list[str]) -> Screen:
     """Pick a carrier or type one."""
-    rows = [[button(t.carrier(c), pack("shp", "c", i))] for i, c in enumerate(carriers)]
-    rows.append([button(t._("✖️ Cancel"), pack("shp", "x"))])
+    rows = [[button(t.carrier(c), pack(actions.Ship.CARRIER, i))] for i, c in enumerate(carriers)]
+    rows.append([button(t._("✖️ Cancel"), pack(actions.Ship.CANCEL))])
     return Screen(t._("Carrier? Press one or type its name."), keyboard(rows))
 
 
 def tracking_step(t: Texts) -> Screen:
     """Type the tracking number or go without."""
     rows = [
-        [button(t._("No tracking number"), pack("shp", "nt"))],
-        [button(t._("✖️ Cancel"), pack("shp", "x"))],
+        [button(t._("No tracking number"), pack(actions.Ship.NO_TRACKING))],
+        [button(t._("✖️ Cancel"), pack(actions.Ship.CANCEL))],
     ]
     return Screen(t._("Tracking number?"), keyboard(rows))
 
@@ -151,9 +153,9 @@ def tracking_step(t: Texts) -> Screen:
 def expected_step(t: Texts, today: date) -> Screen:
     """Expected delivery date."""
     days = [today + timedelta(n) for n in range(1, DATE_BUTTONS + 1)]
-    buttons = [button(t.weekday_date(d), pack("shp", "d", day_arg(d))) for d in days]
+    buttons = [button(t.weekday_date(d), pack(actions.Ship.EXPECTED, day_arg(d))) for d in days]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([button(t._("Not known"), pack("shp", "d", day_arg(None)))])
+    rows.append([button(t._("Not known"), pack(actions.Ship.EXPECTED, day_arg(None)))])
     return Screen(t._("Expected delivery date? Press a day or type a date."), keyboard(rows))
 
 
@@ -185,8 +187,8 @@ def confirm(
         t._("… and %(n)d more lines"),
     )
     rows = [
-        [button(t._("✅ Record shipment"), pack("shp", "ok"))],
-        [button(t._("✖️ Cancel"), pack("shp", "x"))],
+        [button(t._("✅ Record shipment"), pack(actions.Ship.CONFIRM))],
+        [button(t._("✖️ Cancel"), pack(actions.Ship.CANCEL))],
     ]
     return Screen(text, keyboard(rows))
 
@@ -201,5 +203,5 @@ def to_customer_shipped(t: Texts, order: Order, s: Shipment) -> Screen:
     items = [f"• {esc(clip(name, 60))} — {qty}" for _, name, qty in s.lines]
     tail = shipment_line(t, s)
     text = fit(head, items, tail, t._("… and %(n)d more lines"))
-    rows = [[button(t._("✅ I received it"), pack("dlv", "r", s.id))]]
+    rows = [[button(t._("✅ I received it"), pack(actions.Delivery.RECEIVED, s.id))]]
     return Screen(text, keyboard(rows))

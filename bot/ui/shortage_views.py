@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from bot.domain.models import Order, OrderLine
 from bot.i18n import N_, Texts
 from bot.services.shortages import ShortageChoice, ShortageNotice, ShortageOutcome
+from bot.ui import actions
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.screen import Screen, button, clip, esc, keyboard
 from bot.ui.units import quantity
@@ -30,9 +31,9 @@ def ask_available(t: Texts, line: OrderLine) -> Screen:
 def ask_expected(t: Texts, today: date) -> Screen:
     """When the rest is expected."""
     days = [today + timedelta(n) for n in (3, 7, 14, 30)]
-    rows = [[button(t.date(d), pack("sht", "d", day_arg(d))) for d in days[:2]]]
-    rows.append([button(t.date(d), pack("sht", "d", day_arg(d))) for d in days[2:]])
-    rows.append([button(t._("Not known"), pack("sht", "d", day_arg(None)))])
+    rows = [[button(t.date(d), pack(actions.Shortage.EXPECTED, day_arg(d))) for d in days[:2]]]
+    rows.append([button(t.date(d), pack(actions.Shortage.EXPECTED, day_arg(d))) for d in days[2:]])
+    rows.append([button(t._("Not known"), pack(actions.Shortage.EXPECTED, day_arg(None)))])
     return Screen(t._("When should the rest arrive? Press a day or type a date."), keyboard(rows))
 
 
@@ -55,10 +56,10 @@ def to_customer(t: Texts, notice: ShortageNotice) -> Screen:
     )
     sid = notice.shortage_id
     rows = [
-        [button(wait, pack("sht", "c", sid, "wait"))],
-        [button(t._("Suggest a substitute"), pack("sht", "c", sid, "substitute"))],
-        [button(t._("Ship what is there"), pack("sht", "c", sid, "ship_available"))],
-        [button(t._("Cancel this product"), pack("sht", "c", sid, "cancel_line"))],
+        [button(wait, pack(actions.Shortage.CHOICE, sid, "wait"))],
+        [button(t._("Suggest a substitute"), pack(actions.Shortage.CHOICE, sid, "substitute"))],
+        [button(t._("Ship what is there"), pack(actions.Shortage.CHOICE, sid, "ship_available"))],
+        [button(t._("Cancel this product"), pack(actions.Shortage.CHOICE, sid, "cancel_line"))],
     ]
     return Screen(text, keyboard(rows))
 

@@ -8,13 +8,12 @@ from bot.domain.models import AuditEntry, OrderStatus
 from bot.domain.order_filter import OrderFilter
 from bot.i18n import N_, Texts
 from bot.services.staff_orders import FoundOrders, Lens, StaffOrderView
-from bot.ui import labels
+from bot.ui import actions, labels
 from bot.ui.approval_views import customer_name
 from bot.ui.callbacks import BadCallback, Callback, day_arg, pack
 from bot.ui.finance_views import money_lines
 from bot.ui.screen import Screen, button, clip, esc, fit, keyboard, nav_row
 from bot.ui.shipping_views import shipment_line
-from bot.ui.units import quantity
 
 ACTIONS: dict[AuditAction | str, str] = {
     AuditAction.SHIPMENT: N_("shipment recorded"),
@@ -71,13 +70,7 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         ]
     else:
         items = [
-            t._("• %(sku)s %(name)s — %(qty)s (shipped %(shipped)s)")
-            % {
-                "sku": esc(x.sku),
-                "name": esc(clip(x.name, 50)),
-                "qty": quantity(t, x.qty, x.unit),
-                "shipped": quantity(t, x.shipped_qty, x.unit),
-            }
+            labels.shipped_item(t, x.sku, x.name, x.qty, x.shipped_qty, x.unit)
             for x in value.detail.lines
         ]
     tail = [shipment_line(t, s) for s in value.shipments]
@@ -90,7 +83,12 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
     # The warehouse can always mark a shipment delivered from here, even when the pick list
     # that had the button is gone (a restart in the middle of recording the shipment).
     rows = [
-        [button(t._("📬 Delivered: shipment %(n)d") % {"n": s.number}, pack("dlv", "w", s.id))]
+        [
+            button(
+                t._("📬 Delivered: shipment %(n)d") % {"n": s.number},
+                pack(actions.Delivery.DELIVERED, s.id),
+            )
+        ]
         for s in value.shipments
         if value.lens is Lens.GOODS and s.delivered_at is None
     ]
@@ -121,8 +119,7 @@ def page_data(found: OrderFilter, page: int) -> str:
     """The callback data of one page of a filter's orders."""
     status = str(STATUSES.index(found.status)) if found.status else "-"
     return pack(
-        "sol",
-        "p",
+        actions.StaffOrders.PAGE,
         page,
         int(found.late),
         status,
@@ -191,7 +188,11 @@ def order_list(t: Texts, value: FoundOrders) -> Screen:
             line += f" · {t.money(o.totals.total)}"
         lines.append(f"{line} · {t.date(o.submitted_at.astimezone(t.zone).date())}")
         rows.append(
-            [button(f"{o.number} · {clip(item.customer.name, 24)}", pack("stf", "o", o.id))]
+            [
+                button(
+                    f"{o.number} · {clip(item.customer.name, 24)}", pack(actions.Staff.ORDER, o.id)
+                )
+            ]
         )
     rows.append(nav_row(page.page, page.pages, lambda n: page_data(found, n)))
     return Screen("\n".join(lines), keyboard(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.roles import Role
 from bot.i18n import Texts
 from bot.services.staff import Invite, InviteUsed, StaffMember
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.labels import ROLE
 from bot.ui.screen import Screen, button, esc, keyboard
@@ -22,7 +23,7 @@ def roles_text(t: Texts, roles: frozenset[Role]) -> str:
 
 def invite_menu(t: Texts) -> Screen:
     """Which role to invite someone for."""
-    rows = [[button(t._(ROLE[r]), pack("stf", "inv", r.value))] for r in Role]
+    rows = [[button(t._(ROLE[r]), pack(actions.Staff.INVITE, r.value))] for r in Role]
     return Screen(t._("Invite someone as:"), keyboard(rows))
 
 
@@ -45,7 +46,7 @@ def invite_used(t: Texts, value: InviteUsed) -> Screen:
         "name": esc(value.name),
         "role": t._(ROLE[value.role]),
     }
-    rows = [[button(t._("👥 Staff"), pack("stf", "m", value.user_id))]]
+    rows = [[button(t._("👥 Staff"), pack(actions.Staff.MEMBER, value.user_id))]]
     return Screen(text, keyboard(rows))
 
 
@@ -57,7 +58,7 @@ def staff_list(t: Texts, members: list[StaffMember]) -> Screen:
     rows = []
     for m in members:
         lines.append(f"• {esc(m.user.first_name)} — {roles_text(t, m.roles)}")
-        rows.append([button(m.user.first_name[:40] or "?", pack("stf", "m", m.user.id))])
+        rows.append([button(m.user.first_name[:40] or "?", pack(actions.Staff.MEMBER, m.user.id))])
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -70,9 +71,18 @@ def member(t: Texts, value: StaffMember) -> Screen:
         held = role in value.roles
         label = ("✅ " if held else "➕ ") + t._(ROLE[role])
         rows.append(
-            [button(label, pack("stf", "rv" if held else "gr", value.user.id, role.value))]
+            [
+                button(
+                    label,
+                    pack(
+                        actions.Staff.REVOKE if held else actions.Staff.GRANT,
+                        value.user.id,
+                        role.value,
+                    ),
+                )
+            ]
         )
-    rows.append([button(t._("⬅ Staff"), pack("stf", "list"))])
+    rows.append([button(t._("⬅ Staff"), pack(actions.Staff.LIST))])
     text = t._("<b>%(name)s</b>\nRoles: %(roles)s\nPress a role to add or remove it.") % {
         "name": esc(value.user.first_name),
         "roles": roles_text(t, value.roles),
@@ -85,8 +95,13 @@ def member(t: Texts, value: StaffMember) -> Screen:
 def confirm_revoke(t: Texts, value: StaffMember, role: Role) -> Screen:
     """A second confirmation before a role is taken away."""
     rows = [
-        [button(t._("Yes, remove the role"), pack("stf", "rvok", value.user.id, role.value))],
-        [button(t._("No, keep it"), pack("stf", "m", value.user.id))],
+        [
+            button(
+                t._("Yes, remove the role"),
+                pack(actions.Staff.REVOKE_CONFIRMED, value.user.id, role.value),
+            )
+        ],
+        [button(t._("No, keep it"), pack(actions.Staff.MEMBER, value.user.id))],
     ]
     text = t._("Remove the role <b>%(role)s</b> from %(name)s?") % {
         "role": t._(ROLE[role]),

@@ -13,12 +13,12 @@ from bot.domain.reports import Period
 from bot.domain.statement import EntryKind, Movement, Presets
 from bot.i18n import N_, Texts, fill
 from bot.services.statements import StatementView
+from bot.ui import actions
 from bot.ui.callbacks import day_arg, pack
 from bot.ui.finance_views import METHODS
 from bot.ui.report_views import period_label
 from bot.ui.screen import TEXT_LIMIT, Screen, button, clip, esc, keyboard
 
-AREA = "stm"
 # Entries shown in the chat at most (the newest); the files hold them all.
 MAX_SHOWN = 30
 PRESETS = (
@@ -104,7 +104,8 @@ def found(t: Texts, customers: tuple[Customer, ...], period: Period) -> Screen:
         return Screen(t._("No customer found. Send another name, or /cancel."))
     start, end = day_arg(period.start), day_arg(period.end)
     rows = [
-        [button(clip(customer_label(c), 60), pack(AREA, "v", c.id, start, end))] for c in customers
+        [button(clip(customer_label(c), 60), pack(actions.Statement.VIEW, c.id, start, end))]
+        for c in customers
     ]
     return Screen(t._("📒 Whose statement of account?"), keyboard(rows))
 
@@ -185,14 +186,17 @@ def _buttons(
     start, end = day_arg(s.start), day_arg(s.end)
     return [
         [
-            button(t._(label), pack(AREA, "v", cid, day_arg(p.start), day_arg(p.end)))
+            button(t._(label), pack(actions.Statement.VIEW, cid, day_arg(p.start), day_arg(p.end)))
             for p, label in ((presets[k], label) for k, label in PRESETS)
         ],
-        [button(t._("🗓 Other dates…"), pack(AREA, "c", cid))],
+        [button(t._("🗓 Other dates…"), pack(actions.Statement.OTHER_DATES, cid))],
         [
-            button(t._("📄 PDF"), pack(AREA, "f", cid, start, end, FileFormat.PDF.value)),
             button(
-                t._("📊 Excel (XLSX)"), pack(AREA, "f", cid, start, end, FileFormat.XLSX.value)
+                t._("📄 PDF"), pack(actions.Statement.FILE, cid, start, end, FileFormat.PDF.value)
+            ),
+            button(
+                t._("📊 Excel (XLSX)"),
+                pack(actions.Statement.FILE, cid, start, end, FileFormat.XLSX.value),
             ),
         ],
     ]

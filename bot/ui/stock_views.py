@@ -19,11 +19,11 @@ from bot.domain.stock import (
 )
 from bot.i18n import N_, Texts
 from bot.services.stock import Moved
+from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, clip, esc, keyboard, nav_row
 
 PAGE = 15
-AREA = "stk"
 
 REASONS = {
     AdjustReason.COUNT: N_("count"),
@@ -131,14 +131,14 @@ def report(
     shown = rows[page * PAGE : (page + 1) * PAGE]
     body = [_line(t, r, threshold) for r in shown] or [t._("No products.")]
     buttons = [
-        nav_row(page, pages, lambda p: pack(AREA, "p", p)),
-        [button(t._("📊 Excel (XLSX)"), pack(AREA, "x"))],
+        nav_row(page, pages, lambda p: pack(actions.Stock.PAGE, p)),
+        [button(t._("📊 Excel (XLSX)"), pack(actions.Stock.XLSX))],
     ]
     if movers:
         buttons.append(
             [
-                button(t._("📥 Receive"), pack(AREA, "r")),
-                button(t._("✏️ Adjust"), pack(AREA, "a")),
+                button(t._("📥 Receive"), pack(actions.Stock.RECEIVE)),
+                button(t._("✏️ Adjust"), pack(actions.Stock.ADJUST)),
             ]
         )
     return Screen("\n".join([head, "", *body]), keyboard(buttons))
@@ -164,7 +164,7 @@ def choose(t: Texts, rows: list[StockRow]) -> Screen:
         t._("Which product?"),
         keyboard(
             [
-                [button(clip(f"{r.sku} {r.name}", 60), pack(AREA, "pick", r.product_id))]
+                [button(clip(f"{r.sku} {r.name}", 60), pack(actions.Stock.PICK, r.product_id))]
                 for r in rows
             ]
         ),
@@ -193,9 +193,11 @@ def ask_reason(t: Texts) -> Screen:
         keyboard(
             [
                 [
-                    button(t._("🔢 Count"), pack(AREA, "why", AdjustReason.COUNT.value)),
-                    button(t._("💥 Damage"), pack(AREA, "why", AdjustReason.DAMAGE.value)),
-                    button(t._("✍️ Other"), pack(AREA, "why", AdjustReason.OTHER.value)),
+                    button(t._("🔢 Count"), pack(actions.Stock.REASON, AdjustReason.COUNT.value)),
+                    button(
+                        t._("💥 Damage"), pack(actions.Stock.REASON, AdjustReason.DAMAGE.value)
+                    ),
+                    button(t._("✍️ Other"), pack(actions.Stock.REASON, AdjustReason.OTHER.value)),
                 ]
             ]
         ),

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from bot.ui.actions import Catalog, Checkout
 from bot.ui.callbacks import BadCallback, pack, parse
 
 
 def test_round_trip() -> None:
-    cb = parse(pack("cat", "p", 42, 3))
+    cb = parse(pack(Catalog.PRODUCT, 42, 3))
     assert (cb.area, cb.action, cb.args) == ("cat", "p", ("42", "3"))
     assert cb.number(0) == 42 and cb.number(1, high=10) == 3
 
 
 def test_pack_refuses_over_64_bytes() -> None:
     with pytest.raises(ValueError, match="64 bytes"):
-        pack("co", "ok", "x" * 70)
+        pack(Checkout.CONFIRM, "x" * 70)
 
 
 @pytest.mark.parametrize("data", [None, "", "x", ":a", "a" * 65, "cat:p:" + "é" * 30])
@@ -37,8 +38,8 @@ def test_days_round_trip_and_refuse_garbage() -> None:
 
     from bot.ui.callbacks import day_arg
 
-    assert parse(pack("co", "dt", day_arg(date(2026, 11, 24)))).day(0) == date(2026, 11, 24)
-    assert parse(pack("co", "dt", day_arg(None))).day(0) is None
+    assert parse(pack(Checkout.DATE, day_arg(date(2026, 11, 24)))).day(0) == date(2026, 11, 24)
+    assert parse(pack(Checkout.DATE, day_arg(None))).day(0) is None
     for bad in ("2026-99", "20261332", "tomorrow", ""):
         with pytest.raises(BadCallback):
             parse(f"co:dt:{bad}").day(0)
