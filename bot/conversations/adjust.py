@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     typed,
@@ -22,7 +22,15 @@ from bot.handlers.routes import data_of, on_press
 from bot.services.review_rules import rep_discount_limit_bp
 from bot.ui import actions, approval_views
 
-DRAFT = "adjust"
+
+class AdjustDraft(BaseModel):
+    """The order being adjusted; with a line: its quantity, else the discount."""
+
+    order: int
+    line: int | None = None
+
+
+DRAFT = Drafts("adjust", AdjustDraft)
 
 
 class State(IntEnum):
@@ -37,7 +45,7 @@ async def ask(update: Update, context: BotContext) -> State:
     order_id = cb.number(0)
     await context.services.approvals.decision_card(context.person, order_id, "adjust")
     line = cb.number(1) if cb.action == actions.Approval.QUANTITY else None
-    context.user_data[DRAFT] = {"order": order_id, "line": line}  # type: ignore[index]
+    DRAFT.save(context, AdjustDraft(order=order_id, line=line))
     await answer(update)
     if line is None:
         limit = rep_discount_limit_bp(context.config)
@@ -50,8 +58,8 @@ async def ask(update: Update, context: BotContext) -> State:
 
 async def got_value(update: Update, context: BotContext) -> int:
     """A percentage or a quantity typed: adjust, show the card again."""
-    draft = get_draft(context, DRAFT)
-    order_id, line = draft["order"], draft["line"]
+    draft = DRAFT.load(context)
+    order_id, line = draft.order, draft.line
     approvals = context.services.approvals
     if line is None:
         bp = parse_percent(message_text(update))
@@ -59,7 +67,7 @@ async def got_value(update: Update, context: BotContext) -> int:
     else:
         qty = parse_quantity(message_text(update), context.config.checkout.max_quantity)
         card = await approvals.adjust_quantity(context.person, order_id, line, qty)
-    drop_draft(context, DRAFT)  # managers, if it now needs one, are told by the outbox
+    DRAFT.drop(context)  # managers, if it now needs one, are told by the outbox
     await show(update, context, approval_views.card(context.t, context.config, card))
     return ConversationHandler.END
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import InputFile, Update
 from telegram.ext import (
     CommandHandler,
@@ -15,9 +16,8 @@ from telegram.ext import (
 
 from bot.conversations.common import (
     NOT_COMMAND,
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
 )
 from bot.domain.batch import MAX_BYTES, BatchFileInvalid, FileProblem, file_type
@@ -27,8 +27,18 @@ from bot.handlers.routes import on_press
 from bot.services.batch_orders import BatchOrder
 from bot.ui import actions, batch_views
 
-DRAFT = "batch"
 DOCUMENT = filters.UpdateType.MESSAGE & filters.Document.ALL
+
+
+class BatchDraft(BaseModel):
+    """The file checked and its valid orders; `token` makes their creation happen once."""
+
+    token: str
+    file: str
+    orders: list[BatchOrder]
+
+
+DRAFT = Drafts("batch", BatchDraft)
 
 
 class State(IntEnum):
@@ -41,7 +51,7 @@ class State(IntEnum):
 async def start(update: Update, context: BotContext) -> State:
     """/batch: reps, managers and admins; ask for the file."""
     await context.services.batch_orders.may_batch(context.person)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, batch_views.ask_file(context.t, context.config))
     return State.FILE
 
@@ -58,23 +68,19 @@ async def got_file(update: Update, context: BotContext) -> State:
     telegram_file = await context.bot.get_file(document.file_id)
     content = bytes(await telegram_file.download_as_bytearray())
     check = await context.services.batch_orders.check(context.person, name, content)
-    context.user_data[DRAFT] = {  # type: ignore[index]
-        "token": secrets.token_urlsafe(12),
-        "file": name,
-        "orders": [o.model_dump(mode="json") for o in check.orders],
-    }
+    draft = BatchDraft(token=secrets.token_urlsafe(12), file=name, orders=list(check.orders))
+    DRAFT.save(context, draft)
     await show(update, context, batch_views.report(context.t, check))
     return State.REVIEW
 
 
 async def create(update: Update, context: BotContext) -> int:
     """bt:ok: the valid orders, in one transaction; each customer and decider is told."""
-    draft = get_draft(context, DRAFT)
-    orders = [BatchOrder.model_validate(o) for o in draft["orders"]]
+    draft = DRAFT.load(context)
     result = await context.services.batch_orders.create(
-        context.person, draft["file"], orders, draft["token"]
+        context.person, draft.file, draft.orders, draft.token
     )
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await answer(update)
     await show(update, context, batch_views.created(context.t, result))
     return ConversationHandler.END

@@ -8,19 +8,18 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
+    OrderDraft,
     conversation,
     message_text,
     typed,
 )
-from bot.domain.errors import DraftIncomplete, TransitionRefused
-from bot.domain.models import OrderStatus
-from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, order_views, request_views
 
-DRAFT = "cancel_order"
+DRAFT = Drafts("cancel_order", OrderDraft)
 
 
 class State(IntEnum):
@@ -32,29 +31,24 @@ class State(IntEnum):
 async def ask(update: Update, context: BotContext) -> State:
     """ord:cx:<id>: ask why."""
     order_id = data_of(update).number(0)
-    detail = await context.services.orders.detail(context.person, order_id=order_id)
-    status = detail.order.status
-    if not (customer_may_cancel(status) or customer_may_ask_to_cancel(status)):
-        raise TransitionRefused(current=detail.order.status, wanted=OrderStatus.CANCELLED)
-    context.user_data[DRAFT] = order_id  # type: ignore[index]
+    order = await context.services.orders.cancellable(context.person, order_id)
+    DRAFT.save(context, OrderDraft(order=order_id))
     await answer(update)
-    await show(update, context, order_views.ask_cancel_reason(context.t, detail.order.number))
+    await show(update, context, order_views.ask_cancel_reason(context.t, order.number))
     return State.REASON
 
 
 async def _cancel(update: Update, context: BotContext, reason: str) -> int:
-    order_id = (context.user_data or {}).get(DRAFT)
-    if not order_id:
-        raise DraftIncomplete()
+    order_id = DRAFT.load(context).order
     outcome = await context.services.orders.cancel(context.person, order_id, reason)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    if outcome.request_id is not None:
+    DRAFT.drop(context)
+    if outcome.detail is None:  # a request: staff decide
         await answer(update)
         await show(update, context, request_views.requested(context.t, outcome.order))
         return ConversationHandler.END
     await answer(update, context.t._("The order is cancelled."))
-    detail = await context.services.orders.detail(context.person, order_id=order_id)
-    await show(update, context, order_views.order_detail(context.t, context.config, detail))
+    screen = order_views.order_detail(context.t, context.config, outcome.detail)
+    await show(update, context, screen)
     return ConversationHandler.END
 
 
@@ -71,7 +65,7 @@ async def typed_reason(update: Update, context: BotContext) -> int:
 
 async def keep(update: Update, context: BotContext) -> int:
     """ord:keep or /cancel: the order stays."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     await answer(update)
     await say(update, context, context.t._("The order stays as it is."))
     return ConversationHandler.END

@@ -4,29 +4,41 @@ after approval."""
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Literal
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     pressed,
     typed,
 )
-from bot.domain.errors import OrderNotFound, TransitionRefused
-from bot.domain.models import OrderChange, OrderStatus
-from bot.domain.order_status import CHANGEABLE
+from bot.domain.errors import DraftIncomplete, OrderNotFound
+from bot.domain.models import OrderChange
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, order_views, request_views
 
-DRAFT = "change"
+
+class ChangeDraft(BaseModel):
+    """The order, what is changed (a line's quantity, a product added, the address or the
+    note), and the change once typed (a reason may still be asked after approval)."""
+
+    order: int
+    field: Literal["qty", "add", "address", "note"] | None = None
+    line: int | None = None
+    product: int | None = None
+    change: OrderChange | None = None
+
+
+DRAFT = Drafts("change", ChangeDraft)
 
 
 class State(IntEnum):
@@ -41,10 +53,8 @@ class State(IntEnum):
 async def start(update: Update, context: BotContext) -> State:
     """ord:ch:<order>: the customer's own order, submitted or approved."""
     order_id = data_of(update).number(0)
-    detail = await context.services.orders.detail(context.person, order_id=order_id)
-    if detail.order.status not in CHANGEABLE:
-        raise TransitionRefused(current=detail.order.status, wanted=detail.order.status)
-    context.user_data[DRAFT] = {"order": order_id}  # type: ignore[index]
+    detail = await context.services.changes.changeable(context.person, order_id)
+    DRAFT.save(context, ChangeDraft(order=order_id))
     await answer(update)
     await show(update, context, order_views.change_menu(context.t, detail))
     return State.MENU
@@ -52,7 +62,7 @@ async def start(update: Update, context: BotContext) -> State:
 
 async def add_product(update: Update, context: BotContext) -> State:
     """chg:p: ask which product to add."""
-    get_draft(context, DRAFT)
+    DRAFT.load(context)
     await answer(update)
     await show(update, context, order_views.ask_product_to_add(context.t), new=True)
     return State.PRODUCT
@@ -60,20 +70,19 @@ async def add_product(update: Update, context: BotContext) -> State:
 
 async def new_address(update: Update, context: BotContext) -> State:
     """chg:a: ask the new delivery address."""
-    get_draft(context, DRAFT)["field"] = "address"
+    DRAFT.update(context, field="address")
     return await _ask_value(update, context, context.t._("The new delivery address?"))
 
 
 async def new_note(update: Update, context: BotContext) -> State:
     """chg:n: ask the new note."""
-    get_draft(context, DRAFT)["field"] = "note"
+    DRAFT.update(context, field="note")
     return await _ask_value(update, context, context.t._("The new note?"))
 
 
 async def new_quantity(update: Update, context: BotContext) -> State:
     """chg:l:<line>: ask the line's new quantity."""
-    draft = get_draft(context, DRAFT)
-    draft["field"], draft["line"] = "qty", data_of(update).number(0)
+    DRAFT.update(context, field="qty", line=data_of(update).number(0))
     return await _ask_value(update, context, context.t._("The new quantity?"))
 
 
@@ -97,11 +106,11 @@ async def got_words(update: Update, context: BotContext) -> State:
 async def product_picked(update: Update, context: BotContext) -> State:
     """chg:pp:<product>: a product sold today; ask how many to add."""
     product_id = data_of(update).number(0)
-    draft = get_draft(context, DRAFT)
+    DRAFT.load(context)
     product = await context.services.catalog.product(
         product_id, context.person.language, for_user=context.person.id
     )
-    draft["field"], draft["product"] = "add", product.id
+    DRAFT.update(context, field="add", product=product.id)
     await answer(update)
     await show(update, context, order_views.ask_quantity_to_add(context.t, product))
     return State.VALUE
@@ -109,24 +118,23 @@ async def product_picked(update: Update, context: BotContext) -> State:
 
 async def got_value(update: Update, context: BotContext) -> int:
     """The new value typed: apply now, or ask the reason for the request."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     text = message_text(update)
-    if draft.get("field") == "qty":
+    if draft.field == "qty":
         qty = parse_quantity(text, context.config.checkout.max_quantity)
-        change = OrderChange(line_id=draft["line"], qty=qty)
-    elif draft.get("field") == "add":
+        change = OrderChange(line_id=draft.line, qty=qty)
+    elif draft.field == "add":
         qty = parse_quantity(text, context.config.checkout.max_quantity)
-        change = OrderChange(product_id=draft["product"], qty=qty)
-    elif draft.get("field") == "address":
+        change = OrderChange(product_id=draft.product, qty=qty)
+    elif draft.field == "address":
         change = OrderChange(address=text)
-    elif draft.get("field") == "note":
+    elif draft.field == "note":
         change = OrderChange(note=text)
     else:
         raise OrderNotFound()
-    change = context.services.changes.validate(change)
-    draft["change"] = change.model_dump(exclude_none=True)
-    detail = await context.services.orders.detail(context.person, order_id=draft["order"])
-    if detail.order.status is OrderStatus.APPROVED:
+    checked = await context.services.changes.check(context.person, draft.order, change)
+    DRAFT.update(context, change=checked.change)
+    if checked.reason_needed:
         await say(update, context, context.t._("Why? Our team will read it."))
         return State.REASON
     return await _submit(update, context, None)
@@ -138,16 +146,19 @@ async def got_reason(update: Update, context: BotContext) -> int:
 
 
 async def _submit(update: Update, context: BotContext, reason: str | None) -> int:
-    draft = get_draft(context, DRAFT)
-    change = OrderChange.model_validate(draft["change"])
-    outcome = await context.services.changes.change(context.person, draft["order"], change, reason)
-    drop_draft(context, DRAFT)
-    if outcome.request_id is not None:
+    draft = DRAFT.load(context)
+    if draft.change is None:
+        raise DraftIncomplete()
+    outcome = await context.services.changes.change(
+        context.person, draft.order, draft.change, reason
+    )
+    DRAFT.drop(context)
+    if outcome.detail is None:  # a request: staff decide
         await show(update, context, request_views.change_requested(context.t, outcome.order))
         return ConversationHandler.END
-    detail = await context.services.orders.detail(context.person, order_id=outcome.order.id)
     await say(update, context, context.t._("Changed."))
-    await show(update, context, order_views.order_detail(context.t, context.config, detail))
+    screen = order_views.order_detail(context.t, context.config, outcome.detail)
+    await show(update, context, screen)
     return ConversationHandler.END
 
 

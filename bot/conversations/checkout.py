@@ -14,18 +14,16 @@ from telegram.ext import (
 )
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
     message_text,
     pressed,
     typed,
 )
 from bot.domain.errors import (
-    CartEmpty,
-    DraftIncomplete,
     InputProblem,
     InvalidInput,
     LinesUnavailable,
-    NotRegistered,
     OptionNotOffered,
 )
 from bot.domain.parsing import parse_address, parse_note
@@ -37,7 +35,7 @@ from bot.ui import actions, order_views
 from bot.ui.callbacks import BadCallback, pattern_of
 from bot.ui.errors import describe
 
-DRAFT = "checkout"
+DRAFT = Drafts("checkout", CheckoutDraft)
 
 
 class State(IntEnum):
@@ -60,19 +58,6 @@ EDITS: dict[str, dict[str, object]] = {
     "nt": {"note": None, "note_chosen": False},
     "back": {},
 }
-
-
-def _load(context: BotContext) -> CheckoutDraft:
-    raw = (context.user_data or {}).get(DRAFT)
-    if not raw:
-        raise DraftIncomplete()
-    return CheckoutDraft.model_validate(raw)
-
-
-def _update(context: BotContext, **changes: object) -> CheckoutDraft:
-    draft = CheckoutDraft.model_validate({**_load(context).model_dump(), **changes})
-    context.user_data[DRAFT] = draft.model_dump(mode="json")  # type: ignore[index]
-    return draft
 
 
 def _range_error(context: BotContext) -> InvalidInput:
@@ -111,13 +96,9 @@ async def _next(update: Update, context: BotContext, draft: CheckoutDraft) -> St
 
 async def start(update: Update, context: BotContext) -> State:
     """Check out (button or /checkout): a fresh draft for a registered customer with a cart."""
-    if await context.services.customers.get(context.person) is None:
-        raise NotRegistered()
-    if not (await context.services.cart.view(context.person)).lines:
-        raise CartEmpty()
+    await context.services.checkout.begin(context.person)
     await answer(update)
-    draft = CheckoutDraft(token=secrets.token_urlsafe(12))
-    context.user_data[DRAFT] = draft.model_dump(mode="json")  # type: ignore[index]
+    draft = DRAFT.save(context, CheckoutDraft(token=secrets.token_urlsafe(12)))
     return await _next(update, context, draft)
 
 
@@ -127,26 +108,21 @@ async def delivery_chosen(update: Update, context: BotContext) -> State:
     if context.config.delivery_method(code) is None:
         raise OptionNotOffered()
     await answer(update)
-    return await _next(update, context, _update(context, delivery=code))
+    return await _next(update, context, DRAFT.update(context, delivery=code))
 
 
 async def saved_address(update: Update, context: BotContext) -> str:
     """co:ad:<id>: the text of one of the customer's saved addresses (else refused)."""
-    wanted = data_of(update).number(0)
-    saved = await context.services.customers.addresses(context.person)
-    match = next((a for a in saved if a.id == wanted), None)
-    if match is None:
-        raise OptionNotOffered()
+    text = await context.services.customers.saved_address(
+        context.person, data_of(update).number(0)
+    )
     await answer(update)
-    return match.text
+    return text
 
 
 async def offered_term(update: Update, context: BotContext) -> str:
     """co:pt:<code>: a payment term open to this customer (else refused)."""
-    code = data_of(update).text(0)
-    terms = await context.services.customers.payment_terms(context.person)
-    if code not in {t.code for t in terms}:
-        raise OptionNotOffered()
+    code = await context.services.customers.payment_term(context.person, data_of(update).text(0))
     await answer(update)
     return code
 
@@ -154,20 +130,20 @@ async def offered_term(update: Update, context: BotContext) -> str:
 async def address_chosen(update: Update, context: BotContext) -> State:
     """co:ad:<id>: one of the customer's saved addresses."""
     address = await saved_address(update, context)
-    return await _next(update, context, _update(context, address=address))
+    return await _next(update, context, DRAFT.update(context, address=address))
 
 
 async def address_typed(update: Update, context: BotContext) -> State:
     """A new address typed."""
     address = parse_address(message_text(update))
-    return await _next(update, context, _update(context, address=address))
+    return await _next(update, context, DRAFT.update(context, address=address))
 
 
 async def date_chosen(update: Update, context: BotContext) -> State:
     """co:dt:<yyyymmdd|none>: a desired date, or none."""
     day = data_of(update).day(0)
     if day is None:
-        draft = _update(context, desired_date=None, date_chosen=True)
+        draft = DRAFT.update(context, desired_date=None, date_chosen=True)
     else:
         try:
             context.services.checkout.check_date(day)
@@ -175,7 +151,7 @@ async def date_chosen(update: Update, context: BotContext) -> State:
             if error.problem is InputProblem.DATE_RANGE:
                 raise _range_error(context) from None
             raise
-        draft = _update(context, desired_date=day, date_chosen=True)
+        draft = DRAFT.update(context, desired_date=day, date_chosen=True)
     await answer(update)
     return await _next(update, context, draft)
 
@@ -188,25 +164,25 @@ async def date_typed(update: Update, context: BotContext) -> State:
         if error.problem is InputProblem.DATE_RANGE:
             raise _range_error(context) from None
         raise
-    return await _next(update, context, _update(context, desired_date=day, date_chosen=True))
+    return await _next(update, context, DRAFT.update(context, desired_date=day, date_chosen=True))
 
 
 async def term_chosen(update: Update, context: BotContext) -> State:
     """co:pt:<code>: a payment term open to this customer."""
     code = await offered_term(update, context)
-    return await _next(update, context, _update(context, term=code))
+    return await _next(update, context, DRAFT.update(context, term=code))
 
 
 async def note_typed(update: Update, context: BotContext) -> State:
     """A note typed."""
     note = parse_note(message_text(update))
-    return await _next(update, context, _update(context, note=note, note_chosen=True))
+    return await _next(update, context, DRAFT.update(context, note=note, note_chosen=True))
 
 
 async def note_skipped(update: Update, context: BotContext) -> State:
     """co:nt:skip: no note."""
     await answer(update)
-    return await _next(update, context, _update(context, note=None, note_chosen=True))
+    return await _next(update, context, DRAFT.update(context, note=None, note_chosen=True))
 
 
 async def edit_menu(update: Update, context: BotContext) -> State:
@@ -222,7 +198,7 @@ async def edit_step(update: Update, context: BotContext) -> State:
     if step not in EDITS:
         raise BadCallback(step)
     await answer(update)
-    return await _next(update, context, _update(context, **EDITS[step]))
+    return await _next(update, context, DRAFT.update(context, **EDITS[step]))
 
 
 async def edit(update: Update, context: BotContext) -> State:
@@ -234,17 +210,15 @@ async def edit(update: Update, context: BotContext) -> State:
 
 async def fit_to_stock(update: Update, context: BotContext) -> State:
     """co:fit: cut short lines to what is available and show the summary again."""
-    cart = await context.services.cart.fit_to_stock(context.person)
-    if not cart.lines:
-        raise CartEmpty()
+    await context.services.checkout.fit_to_stock(context.person)
     await answer(update)
-    return await _next(update, context, _load(context))
+    return await _next(update, context, DRAFT.load(context))
 
 
 async def confirm(update: Update, context: BotContext) -> int:
     """co:ok:<token>: submit the order (once, whatever happens to the button)."""
     token = data_of(update).text(0)
-    draft = _load(context)
+    draft = DRAFT.load(context)
     if token != draft.token:
         await answer(update, context.t._("This summary is out of date; here is the current one."))
         return await _next(update, context, draft)
@@ -254,7 +228,7 @@ async def confirm(update: Update, context: BotContext) -> int:
         await answer(update, describe(error, context.t), alert=True)
         return await _next(update, context, draft)
     await answer(update)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     # The summary stays as the record of what was ordered; the confirmation comes below it.
     screen = order_views.submitted(context.t, submission.order, submission.created)
     await send_below(update, context, screen)
@@ -289,7 +263,7 @@ async def earlier_button(update: Update, context: BotContext) -> State:
     try:
         return await steps[actions.Checkout(cb.action)](update, context)
     except (OptionNotOffered, InvalidInput, BadCallback):
-        state = await _next(update, context, _load(context))
+        state = await _next(update, context, DRAFT.load(context))
         await answer(
             update,
             context.t._("That choice is no longer offered. The checkout is at: %(step)s.")
@@ -302,7 +276,7 @@ async def earlier_button(update: Update, context: BotContext) -> State:
 async def abort(update: Update, context: BotContext) -> int:
     """co:x or /cancel: leave checkout; the cart stays."""
     await answer(update)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     await say(update, context, context.t._("Checkout cancelled. Your cart is kept: /cart"))
     return ConversationHandler.END
 

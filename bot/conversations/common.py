@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -61,12 +62,54 @@ def message_text(update: Update) -> str:
     return update.effective_message.text or "" if update.effective_message else ""
 
 
-def get_draft(context: BotContext, key: str) -> Any:
-    """What the person has filled in so far, or DraftIncomplete (e.g. a stale button)."""
-    draft = (context.user_data or {}).get(key)
-    if not draft:
-        raise DraftIncomplete()
-    return draft
+M = TypeVar("M", bound=BaseModel)
+
+
+class OrderDraft(BaseModel):
+    """The draft of a flow about one order (a reason or a comment still to type)."""
+
+    order: int
+
+
+class CustomerDraft(BaseModel):
+    """The draft of a flow about one customer (a value still to type)."""
+
+    customer: int
+
+
+class Drafts(Generic[M]):
+    """Where one flow keeps its typed draft: `user_data[key]`, stored as the model's plain JSON
+    dict (what the persistence writes) and validated when read back."""
+
+    def __init__(self, key: str, model: type[M]) -> None:
+        self.key = key
+        self.model = model
+
+    def load(self, context: BotContext) -> M:
+        """The draft so far; DraftIncomplete if there is none or it is not one of this flow's
+        (a stale button, or a draft stored by an older version): the person starts again."""
+        raw = (context.user_data or {}).get(self.key)
+        if not raw:
+            raise DraftIncomplete()
+        try:
+            return self.model.model_validate(raw)
+        except ValidationError:
+            raise DraftIncomplete() from None
+
+    def save(self, context: BotContext, draft: M) -> M:
+        """Keep the draft (as plain JSON) for the next step."""
+        if context.user_data is not None:
+            context.user_data[self.key] = draft.model_dump(mode="json")
+        return draft
+
+    def update(self, context: BotContext, **changes: object) -> M:
+        """The draft with these fields changed (validated), kept."""
+        draft = self.model.model_validate({**self.load(context).model_dump(), **changes})
+        return self.save(context, draft)
+
+    def drop(self, context: BotContext) -> None:
+        """Forget the draft once it is saved or abandoned."""
+        drop_draft(context, self.key)
 
 
 def drop_draft(context: BotContext, key: str) -> None:
@@ -75,8 +118,9 @@ def drop_draft(context: BotContext, key: str) -> None:
         context.user_data.pop(key, None)
 
 
-def leave_without_saving(key: str) -> Callback:
+def leave_without_saving(drafts: Drafts[Any] | str) -> Callback:
     """/cancel (or a Cancel button): forget the draft, say nothing was recorded, end."""
+    key = drafts if isinstance(drafts, str) else drafts.key
 
     async def leave(update: Update, context: BotContext) -> int:
         """Nothing is recorded."""

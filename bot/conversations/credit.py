@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    CustomerDraft,
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     typed,
@@ -21,7 +21,7 @@ from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, customer_views
 
-DRAFT = "credit"
+DRAFT = Drafts("credit", CustomerDraft)
 
 
 class State(IntEnum):
@@ -34,7 +34,7 @@ async def ask(update: Update, context: BotContext) -> State:
     """cus:cl:<customer>: managers may see it; ask the amount."""
     customer_id = data_of(update).number(0)
     await context.services.customer_admin.card(context.person, customer_id, to_edit=True)
-    context.user_data[DRAFT] = customer_id  # type: ignore[index]
+    DRAFT.save(context, CustomerDraft(customer=customer_id))
     await answer(update)
     await show(update, context, customer_views.ask_credit(context.t), new=True)
     return State.AMOUNT
@@ -42,13 +42,13 @@ async def ask(update: Update, context: BotContext) -> State:
 
 async def got_amount(update: Update, context: BotContext) -> int:
     """An amount typed (0 for no credit)."""
-    customer_id = get_draft(context, DRAFT)
+    customer_id = DRAFT.load(context).customer
     text = message_text(update).strip()
     limit = 0 if text == "0" else parse_money(text, context.config.business.minor_digits)
     card = await context.services.customer_admin.update(
         context.person, customer_id, credit_limit=limit
     )
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, customer_views.card(context.t, card))
     return ConversationHandler.END
 

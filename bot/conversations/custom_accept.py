@@ -5,16 +5,15 @@ steps; then the order of type custom goes to review like any other."""
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.checkout import offered_term, saved_address
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     pressed,
@@ -27,7 +26,18 @@ from bot.handlers.routes import data_of, on_press
 from bot.services.checkout import CheckoutDraft
 from bot.ui import actions, order_views
 
-DRAFT = "custom_accept"
+
+class AcceptDraft(BaseModel):
+    """The quote accepted (its message: chat and message id), its request and unit price, and
+    the checkout choices made so far."""
+
+    quote: tuple[int, int] | None
+    request: int
+    price: int
+    choices: CheckoutDraft
+
+
+DRAFT = Drafts("custom_accept", AcceptDraft)
 
 
 class State(IntEnum):
@@ -37,14 +47,9 @@ class State(IntEnum):
     TERM = 2
 
 
-def _choices(context: BotContext) -> CheckoutDraft:
-    return CheckoutDraft.model_validate(get_draft(context, DRAFT)["choices"])
-
-
 def _choose(context: BotContext, **changes: object) -> None:
-    raw: dict[str, Any] = get_draft(context, DRAFT)
-    choices = _choices(context).model_copy(update=changes)
-    raw["choices"] = choices.model_dump(mode="json")
+    choices = DRAFT.load(context).choices.model_copy(update=changes)
+    DRAFT.update(context, choices=choices)
 
 
 async def start(update: Update, context: BotContext) -> State | int:
@@ -53,12 +58,10 @@ async def start(update: Update, context: BotContext) -> State | int:
     request_id, unit_price = cb.number(0), cb.number(1)
     choices = await context.services.custom.start_accept(context.person, request_id, unit_price)
     message = update.callback_query.message if update.callback_query else None
-    context.user_data[DRAFT] = {  # type: ignore[index]
-        "quote": [message.chat.id, message.message_id] if message else None,
-        "request": request_id,
-        "price": unit_price,
-        "choices": choices.model_dump(mode="json"),
-    }
+    quote = (message.chat.id, message.message_id) if message else None
+    DRAFT.save(
+        context, AcceptDraft(quote=quote, request=request_id, price=unit_price, choices=choices)
+    )
     await answer(update)
     return await _next(update, context)
 
@@ -83,7 +86,8 @@ async def term_chosen(update: Update, context: BotContext) -> State | int:
 
 async def _next(update: Update, context: BotContext) -> State | int:
     """Ask what is still to choose; once all is chosen, the order is submitted."""
-    t, choices = context.t, _choices(context)
+    t, draft = context.t, DRAFT.load(context)
+    choices = draft.choices
     method = context.config.delivery_method(choices.delivery or "")
     if method is not None and method.needs_address and not choices.address:
         addresses = await context.services.customers.addresses(context.person)
@@ -93,13 +97,12 @@ async def _next(update: Update, context: BotContext) -> State | int:
         terms = await context.services.customers.payment_terms(context.person)
         await show(update, context, order_views.term_step(t, terms), new=True)
         return State.TERM
-    raw = get_draft(context, DRAFT)
     submission = await context.services.custom.accept(
-        context.person, int(raw["request"]), int(raw["price"]), choices
+        context.person, draft.request, draft.price, choices
     )
-    drop_draft(context, DRAFT)
-    if raw.get("quote"):  # the quote stays as the record of what was accepted, without buttons
-        await keep(context, *raw["quote"])
+    DRAFT.drop(context)
+    if draft.quote:  # the quote stays as the record of what was accepted, without buttons
+        await keep(context, *draft.quote)
     await show(update, context, order_views.submitted(t, submission.order, True), new=True)
     return ConversationHandler.END
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import (
     CommandHandler,
@@ -16,9 +17,8 @@ from telegram.ext import (
 
 from bot.conversations.common import (
     NOT_COMMAND,
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     pressed,
@@ -33,8 +33,15 @@ from bot.handlers.routes import data_of, on_press
 from bot.services.custom_orders import CustomDraft
 from bot.ui import actions, custom_views
 
-DRAFT = "custom_order"
-ANSWERING = "custom_answer"
+
+class AnswerDraft(BaseModel):
+    """The request whose question the customer is answering."""
+
+    request: int
+
+
+DRAFT = Drafts("custom_order", CustomDraft)
+ANSWERING = Drafts("custom_answer", AnswerDraft)
 
 
 class State(IntEnum):
@@ -48,30 +55,19 @@ class State(IntEnum):
     ANSWER = 6
 
 
-def _load(context: BotContext) -> CustomDraft:
-    return CustomDraft.model_validate(get_draft(context, DRAFT))
-
-
-def _save(context: BotContext, **changes: object) -> CustomDraft:
-    draft = CustomDraft.model_validate({**_load(context).model_dump(), **changes})
-    context.user_data[DRAFT] = draft.model_dump(mode="json")  # type: ignore[index]
-    return draft
-
-
 async def start(update: Update, context: BotContext) -> State:
     """/custom or cu:start: a fresh draft for a registered customer; ask what they need."""
     if await context.services.customers.get(context.person) is None:
         raise NotRegistered()
     await answer(update)
-    draft = CustomDraft(token=secrets.token_urlsafe(12))
-    context.user_data[DRAFT] = draft.model_dump(mode="json")  # type: ignore[index]
+    DRAFT.save(context, CustomDraft(token=secrets.token_urlsafe(12)))
     await show(update, context, custom_views.ask_text(context.t), new=True)
     return State.TEXT
 
 
 async def got_text(update: Update, context: BotContext) -> State:
     """The description (3 to 1000 characters); then photos."""
-    _save(context, text=parse_description(message_text(update)))
+    DRAFT.update(context, text=parse_description(message_text(update)))
     await show(update, context, custom_views.ask_photos(context.t, 0))
     return State.PHOTOS
 
@@ -80,9 +76,9 @@ async def got_photo(update: Update, context: BotContext) -> State:
     """A photo (its largest size); at the fifth, on to the quantity."""
     message = update.effective_message
     assert message is not None and message.photo
-    draft = _load(context)
+    draft = DRAFT.load(context)
     photos = (*draft.photos, message.photo[-1].file_id)[:MAX_PHOTOS]
-    _save(context, photos=photos)
+    DRAFT.update(context, photos=photos)
     if len(photos) >= MAX_PHOTOS:
         return await _ask_qty(update, context)
     await show(update, context, custom_views.ask_photos(context.t, len(photos)))
@@ -109,7 +105,7 @@ async def _ask_qty(update: Update, context: BotContext) -> State:
 async def got_qty(update: Update, context: BotContext) -> State:
     """The quantity (1 to checkout.max_quantity); then the wanted date."""
     qty = parse_quantity(message_text(update), context.config.checkout.max_quantity)
-    _save(context, qty=qty)
+    DRAFT.update(context, qty=qty)
     earliest, latest = context.services.checkout.date_range()
     await show(update, context, custom_views.ask_date(context.t, earliest, latest))
     return State.DATE
@@ -126,7 +122,7 @@ async def got_date(update: Update, context: BotContext) -> State:
                 InputProblem.DATE_RANGE, context.t.date(earliest), context.t.date(latest)
             ) from None
         raise
-    draft = _save(context, wanted_date=day, date_chosen=True)
+    draft = DRAFT.update(context, wanted_date=day, date_chosen=True)
     await show(update, context, custom_views.summary(context.t, draft))
     return State.SUMMARY
 
@@ -134,21 +130,21 @@ async def got_date(update: Update, context: BotContext) -> State:
 async def no_date(update: Update, context: BotContext) -> State:
     """cu:nodate: no particular date."""
     await answer(update)
-    draft = _save(context, wanted_date=None, date_chosen=True)
+    draft = DRAFT.update(context, wanted_date=None, date_chosen=True)
     await show(update, context, custom_views.summary(context.t, draft))
     return State.SUMMARY
 
 
 async def send(update: Update, context: BotContext) -> int:
     """cu:send:<token>: store the request (once) and send it to the rep."""
-    draft = _load(context)
-    if data_of(update).text(0) != (draft.token):
+    draft = DRAFT.load(context)
+    if data_of(update).text(0) != draft.token:
         await answer(update)
         await show(update, context, custom_views.summary(context.t, draft))
         return State.SUMMARY
     request = await context.services.custom.submit(context.person, draft)
     await answer(update)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await send_below(update, context, custom_views.sent(context.t, request))  # summary kept
     return ConversationHandler.END
 
@@ -156,7 +152,7 @@ async def send(update: Update, context: BotContext) -> int:
 async def start_answer(update: Update, context: BotContext) -> State:
     """cu:ans:<id>: the customer is to type an answer to the rep's question."""
     request_id = data_of(update).number(0)
-    context.user_data[ANSWERING] = request_id  # type: ignore[index]
+    ANSWERING.save(context, AnswerDraft(request=request_id))
     await answer(update)
     await show(update, context, custom_views.ask_answer(context.t), new=True)
     return State.ANSWER
@@ -164,17 +160,17 @@ async def start_answer(update: Update, context: BotContext) -> State:
 
 async def got_answer(update: Update, context: BotContext) -> int:
     """The answer typed: to the rep."""
-    request_id = int(get_draft(context, ANSWERING))
+    request_id = ANSWERING.load(context).request
     text = parse_message(message_text(update))
     await context.services.custom.answer(context.person, request_id, text)
-    drop_draft(context, ANSWERING)
+    ANSWERING.drop(context)
     await show(update, context, custom_views.answered(context.t))
     return ConversationHandler.END
 
 
 async def stop(update: Update, context: BotContext) -> int:
     """/cancel or cu:x: nothing is sent."""
-    drop_draft(context, ANSWERING)
+    ANSWERING.drop(context)
     return await leave_without_saving(DRAFT)(update, context)
 
 

@@ -5,26 +5,35 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     typed,
 )
 from bot.domain.custom_orders import parse_lead_days, parse_message, parse_unit_price
-from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.errors import DraftIncomplete, InputProblem, InvalidInput
 from bot.domain.parsing import parse_date
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, custom_views
 
-DRAFT = "custom_quote"
+
+class QuoteDraft(BaseModel):
+    """The request quoted (or asked about), its unit price and lead time once typed."""
+
+    id: int
+    price: int | None = None
+    lead: int | None = None
+
+
+DRAFT = Drafts("custom_quote", QuoteDraft)
 
 
 class State(IntEnum):
@@ -40,14 +49,10 @@ def _request_id(update: Update) -> int:
     return data_of(update).number(0)
 
 
-def _draft(context: BotContext) -> dict[str, int]:
-    return dict(get_draft(context, DRAFT))
-
-
 async def start_quote(update: Update, context: BotContext) -> State:
     """cq:q:<id>: the request's rep (or a manager) quotes it; others are refused."""
     card = await context.services.custom.check_staff(context.person, _request_id(update))
-    context.user_data[DRAFT] = {"id": card.request.id}  # type: ignore[index]
+    DRAFT.save(context, QuoteDraft(id=card.request.id))
     await answer(update)
     await show(update, context, custom_views.ask_price(context.t, card), new=True)
     return State.PRICE
@@ -57,7 +62,7 @@ async def got_price(update: Update, context: BotContext) -> State:
     """The unit price (above 0, at most 10^9)."""
     digits = context.config.business.minor_digits
     price = parse_unit_price(message_text(update), digits)
-    context.user_data[DRAFT] = {**_draft(context), "price": price}  # type: ignore[index]
+    DRAFT.update(context, price=price)
     await show(update, context, custom_views.ask_lead(context.t))
     return State.LEAD
 
@@ -65,7 +70,7 @@ async def got_price(update: Update, context: BotContext) -> State:
 async def got_lead(update: Update, context: BotContext) -> State:
     """The lead time in days."""
     days = parse_lead_days(message_text(update))
-    context.user_data[DRAFT] = {**_draft(context), "lead": days}  # type: ignore[index]
+    DRAFT.update(context, lead=days)
     earliest, latest = context.services.custom.quote_range()
     await show(update, context, custom_views.ask_valid(context.t, earliest, latest))
     return State.VALID
@@ -86,9 +91,11 @@ async def got_valid(update: Update, context: BotContext) -> int:
                 InputProblem.DATE_RANGE, context.t.date(earliest), context.t.date(latest)
             ) from None
         raise
-    draft = _draft(context)
-    request = await service.quote(context.person, draft["id"], draft["price"], draft["lead"], day)
-    drop_draft(context, DRAFT)
+    draft = DRAFT.load(context)
+    if draft.price is None or draft.lead is None:
+        raise DraftIncomplete()
+    request = await service.quote(context.person, draft.id, draft.price, draft.lead, day)
+    DRAFT.drop(context)
     await show(update, context, custom_views.quoted(context.t, request))
     return ConversationHandler.END
 
@@ -96,7 +103,7 @@ async def got_valid(update: Update, context: BotContext) -> int:
 async def start_question(update: Update, context: BotContext) -> State:
     """cq:a:<id>: the request's rep (or a manager) asks the customer something."""
     card = await context.services.custom.check_staff(context.person, _request_id(update))
-    context.user_data[DRAFT] = {"id": card.request.id}  # type: ignore[index]
+    DRAFT.save(context, QuoteDraft(id=card.request.id))
     await answer(update)
     await show(update, context, custom_views.ask_question(context.t), new=True)
     return State.QUESTION
@@ -105,8 +112,8 @@ async def start_question(update: Update, context: BotContext) -> State:
 async def got_question(update: Update, context: BotContext) -> int:
     """The question typed: to the customer."""
     text = parse_message(message_text(update))
-    await context.services.custom.ask(context.person, _draft(context)["id"], text)
-    drop_draft(context, DRAFT)
+    await context.services.custom.ask(context.person, DRAFT.load(context).id, text)
+    DRAFT.drop(context)
     await show(update, context, custom_views.asked(context.t))
     return ConversationHandler.END
 

@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    CustomerDraft,
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     typed,
@@ -22,7 +22,7 @@ from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, customer_views
 
-DRAFT = "customer_prices"
+DRAFT = Drafts("customer_prices", CustomerDraft)
 
 
 class State(IntEnum):
@@ -35,7 +35,7 @@ class State(IntEnum):
 async def _start(update: Update, context: BotContext) -> int:
     customer_id = data_of(update).number(0)
     await context.services.customer_admin.price_list(context.person, customer_id)
-    context.user_data[DRAFT] = customer_id  # type: ignore[index]
+    DRAFT.save(context, CustomerDraft(customer=customer_id))
     await answer(update)
     return customer_id
 
@@ -49,10 +49,10 @@ async def ask_discount(update: Update, context: BotContext) -> State:
 
 async def got_discount(update: Update, context: BotContext) -> int:
     """A percent typed: the standing discount set, the card shown."""
-    customer_id = get_draft(context, DRAFT)
+    customer_id = DRAFT.load(context).customer
     bp = parse_percent(message_text(update))
     card = await context.services.customer_admin.set_discount(context.person, customer_id, bp)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, customer_views.card(context.t, card))
     return ConversationHandler.END
 
@@ -66,7 +66,7 @@ async def ask_special(update: Update, context: BotContext) -> State:
 
 async def got_special(update: Update, context: BotContext) -> int:
     """A SKU and a price typed: the special price set, the price list shown."""
-    customer_id = get_draft(context, DRAFT)
+    customer_id = DRAFT.load(context).customer
     sku, _, amount = message_text(update).strip().partition(" ")
     if not sku or not amount.strip():
         raise InvalidInput(InputProblem.AMOUNT_INVALID)
@@ -74,7 +74,7 @@ async def got_special(update: Update, context: BotContext) -> int:
     prices = await context.services.customer_admin.set_special_price(
         context.person, customer_id, sku, price
     )
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, customer_views.price_list(context.t, prices))
     return ConversationHandler.END
 

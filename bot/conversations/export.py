@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
-from bot.conversations.common import conversation, drop_draft, get_draft, message_text, typed
+from bot.conversations.common import Drafts, conversation, message_text, typed
 from bot.domain.exports import Dataset, parse_period
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
@@ -16,7 +17,14 @@ from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, export_views
 
-DRAFT = "export"
+
+class ExportDraft(BaseModel):
+    """What is to be exported, once the dates are typed."""
+
+    dataset: Dataset
+
+
+DRAFT = Drafts("export", ExportDraft)
 
 
 class State(IntEnum):
@@ -29,7 +37,7 @@ async def ask(update: Update, context: BotContext) -> State:
     """exp:c:<data>: finance, sales managers and admins may export; ask for the dates."""
     dataset = dataset_of(data_of(update))
     await context.services.staff.check(context.person, Permission.EXPORT, "export")
-    context.user_data[DRAFT] = dataset.value  # type: ignore[index]
+    DRAFT.save(context, ExportDraft(dataset=dataset))
     await answer(update)
     await show(update, context, export_views.ask_dates(context.t), new=True)
     return State.DATES
@@ -37,17 +45,17 @@ async def ask(update: Update, context: BotContext) -> State:
 
 async def got_dates(update: Update, context: BotContext) -> int:
     """Two days typed: the formats of that period."""
-    dataset = Dataset(get_draft(context, DRAFT))
+    dataset = DRAFT.load(context).dataset
     period = parse_period(message_text(update))
     await context.services.staff.check(context.person, Permission.EXPORT, "export")
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, export_views.formats(context.t, dataset, period))
     return ConversationHandler.END
 
 
 async def stop(update: Update, context: BotContext) -> int:
     """/cancel: no export."""
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await say(update, context, context.t._("No export then. /export starts again."))
     return ConversationHandler.END
 

@@ -7,13 +7,13 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
-from bot.conversations.common import conversation, drop_draft, get_draft, message_text, typed
+from bot.conversations.common import Drafts, OrderDraft, conversation, message_text, typed
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, feedback_views
 
-DRAFT = "feedback"
+DRAFT = Drafts("feedback", OrderDraft)
 
 
 class State(IntEnum):
@@ -27,7 +27,7 @@ async def rated(update: Update, context: BotContext) -> State:
     cb = data_of(update)
     order_id, stars = cb.number(0), cb.number(1, low=1, high=5)
     order = await context.services.feedback.rate(context.person, order_id, stars)
-    context.user_data[DRAFT] = order.id  # type: ignore[index]
+    DRAFT.save(context, OrderDraft(order=order.id))
     await answer(update)
     await show(update, context, feedback_views.ask_comment(context.t, order, stars))
     return State.COMMENT
@@ -35,16 +35,16 @@ async def rated(update: Update, context: BotContext) -> State:
 
 async def got_comment(update: Update, context: BotContext) -> int:
     """A comment typed (1 to 1000 characters): kept with the rating."""
-    order_id = get_draft(context, DRAFT)
+    order_id = DRAFT.load(context).order
     await context.services.feedback.comment(context.person, order_id, message_text(update))
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, feedback_views.thanks(context.t))
     return ConversationHandler.END
 
 
 async def skip(update: Update, context: BotContext) -> int:
     """fb:skip: no comment."""
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await answer(update)
     await show(update, context, feedback_views.thanks(context.t))
     return ConversationHandler.END
@@ -52,7 +52,7 @@ async def skip(update: Update, context: BotContext) -> int:
 
 async def stop(update: Update, context: BotContext) -> int:
     """/cancel: the rating stays, without a comment."""
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await say(update, context, context.t._("Your rating is kept, without a comment. Thank you!"))
     return ConversationHandler.END
 

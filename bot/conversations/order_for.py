@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import secrets
 from enum import IntEnum
-from typing import Any
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     pressed,
     typed,
 )
-from bot.domain.errors import NotInCatalog, OptionNotOffered, UnknownSku
+from bot.domain.errors import DraftIncomplete, NotInCatalog, OptionNotOffered, UnknownSku
 from bot.domain.parsing import parse_address, parse_order_lines
 from bot.domain.product_match import MatchKind
 from bot.domain.quick_order import QuickOrder, typed_as_sku_lines
@@ -26,11 +25,27 @@ from bot.handlers.context import BotContext
 from bot.handlers.render import answer, send_below, show
 from bot.handlers.routes import data_of, on_press
 from bot.services.checkout import CheckoutDraft
+from bot.services.customer_admin import CustomerCard
 from bot.services.quick_order import QuickView
 from bot.ui import actions, customer_views, quick_order_views
 from bot.ui.screen import Screen
 
-DRAFT = "order_for"
+
+class OrderForDraft(BaseModel):
+    """The customer, the lines (and the typed order while a line is unsure), then delivery,
+    address and term; `token` makes placing it happen once."""
+
+    customer: int
+    name: str
+    quick: QuickOrder | None = None
+    items: list[tuple[str, int]] = []
+    delivery: str | None = None
+    address: str | None = None
+    term: str | None = None
+    token: str | None = None
+
+
+DRAFT = Drafts("order_for", OrderForDraft)
 
 
 class State(IntEnum):
@@ -44,16 +59,12 @@ class State(IntEnum):
     PICK = 6
 
 
-def _items(draft: dict[str, Any]) -> list[tuple[str, int]]:
-    return [(str(sku), int(qty)) for sku, qty in draft["items"]]
-
-
 async def start(update: Update, context: BotContext) -> State:
     """ob:go:<customer>: the customer's rep or a manager; ask the lines."""
     customer_id = data_of(update).number(0)
     card = await context.services.customer_admin.card(context.person, customer_id)
     await context.services.checkout.preview_for(context.person, customer_id, [])
-    context.user_data[DRAFT] = {"customer": customer_id, "name": card.customer.name}  # type: ignore[index]
+    DRAFT.save(context, OrderForDraft(customer=customer_id, name=card.customer.name))
     await answer(update)
     await show(update, context, customer_views.ask_items(context.t, card.customer.name), new=True)
     return State.ITEMS
@@ -61,14 +72,12 @@ async def start(update: Update, context: BotContext) -> State:
 
 async def got_items(update: Update, context: BotContext) -> State:
     """Lines typed, as SKU QTY or free text ("3 x A4 paper"): match them; ask where unsure."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     text = message_text(update)
     sku_lines = typed_as_sku_lines(text)
     if sku_lines:
         parse_order_lines(text, context.config.checkout.max_quantity)  # its own clear errors
-    view = await context.services.quick_order.understand_for(
-        context.person, draft["customer"], text
-    )
+    view = await context.services.quick_order.understand_for(context.person, draft.customer, text)
     missing = [line.words for line in view.order.lines if line.kind is MatchKind.NOT_FOUND]
     if missing and sku_lines:
         raise UnknownSku(sku=missing[0].upper())
@@ -79,20 +88,19 @@ async def got_items(update: Update, context: BotContext) -> State:
 
 async def _resolve(update: Update, context: BotContext, view: QuickView) -> State:
     """Ask the next unsure line; once none is left, price the lines and ask the delivery."""
-    draft = get_draft(context, DRAFT)
     if not view.order.resolved:
-        draft["quick"] = view.order.model_dump(mode="json")
+        DRAFT.update(context, quick=view.order)
         await show(
             update, context, quick_order_views.understood(context.t, view, actions.OrderFor)
         )
         return State.PICK
-    draft.pop("quick", None)
+    draft = DRAFT.update(context, quick=None)
     items = view.sku_items()
     if not items:
-        await show(update, context, customer_views.ask_items(context.t, draft["name"]))
+        await show(update, context, customer_views.ask_items(context.t, draft.name))
         return State.ITEMS
-    cart = await context.services.checkout.preview_for(context.person, draft["customer"], items)
-    draft["items"] = items
+    cart = await context.services.checkout.preview_for(context.person, draft.customer, items)
+    DRAFT.update(context, items=items)
     await show(update, context, customer_views.items_priced(context.t, context.config, cart))
     return State.DELIVERY
 
@@ -100,21 +108,19 @@ async def _resolve(update: Update, context: BotContext, view: QuickView) -> Stat
 async def picked(update: Update, context: BotContext) -> State:
     """ob:pk:<line>:<product> (one of the candidates offered) or ob:no:<line> (none of them)."""
     cb = data_of(update)
-    draft = get_draft(context, DRAFT)
-    order = QuickOrder.model_validate(draft.get("quick") or {"lines": []})
+    draft = DRAFT.load(context)
+    order = draft.quick or QuickOrder.model_validate({"lines": []})
     if cb.action == actions.OrderFor.PICK:
         order = order.choose(cb.number(0), cb.number(1))
     else:
         order = order.skip(cb.number(0))
-    view = await context.services.quick_order.view_for(context.person, draft["customer"], order)
+    view = await context.services.quick_order.view_for(context.person, draft.customer, order)
     await answer(update)
     return await _resolve(update, context, view)
 
 
-async def _card(context: BotContext) -> Any:
-    return await context.services.customer_admin.card(
-        context.person, get_draft(context, DRAFT)["customer"]
-    )
+async def _card(context: BotContext) -> CustomerCard:
+    return await context.services.customer_admin.card(context.person, DRAFT.load(context).customer)
 
 
 async def delivery_chosen(update: Update, context: BotContext) -> State:
@@ -123,8 +129,7 @@ async def delivery_chosen(update: Update, context: BotContext) -> State:
     method = context.config.delivery_method(code)
     if method is None:
         raise OptionNotOffered()
-    draft = get_draft(context, DRAFT)
-    draft["delivery"] = code
+    DRAFT.update(context, delivery=code)
     await answer(update)
     card = await _card(context)
     if method.needs_address:
@@ -135,7 +140,7 @@ async def delivery_chosen(update: Update, context: BotContext) -> State:
 
 
 async def _to_term(update: Update, context: BotContext, address: str) -> State:
-    get_draft(context, DRAFT)["address"] = address
+    DRAFT.update(context, address=address)
     await show(update, context, customer_views.choose_term(context.t, await _card(context)))
     return State.TERM
 
@@ -143,12 +148,10 @@ async def _to_term(update: Update, context: BotContext, address: str) -> State:
 async def address_chosen(update: Update, context: BotContext) -> State:
     """ob:ad:<id>: one of the customer's saved addresses."""
     wanted = data_of(update).number(0)
-    card = await _card(context)
-    match = next((a for a in card.addresses if a.id == wanted), None)
-    if match is None:
-        raise OptionNotOffered()
+    customer = DRAFT.load(context).customer
+    address = await context.services.customer_admin.address_of(context.person, customer, wanted)
     await answer(update)
-    return await _to_term(update, context, match.text)
+    return await _to_term(update, context, address)
 
 
 async def address_typed(update: Update, context: BotContext) -> State:
@@ -159,35 +162,33 @@ async def address_typed(update: Update, context: BotContext) -> State:
 async def term_chosen(update: Update, context: BotContext) -> State:
     """ob:pt:<code>: a term allowed to the customer."""
     code = data_of(update).text(0)
-    card = await _card(context)
-    if code not in {term.code for term, ok in card.terms if ok}:
-        raise OptionNotOffered()
-    draft = get_draft(context, DRAFT)
-    draft["term"] = code
-    draft["token"] = secrets.token_urlsafe(12)
-    cart = await context.services.checkout.preview_for(
-        context.person, draft["customer"], _items(draft)
+    await context.services.customer_admin.term_of(
+        context.person, DRAFT.load(context).customer, code
     )
+    draft = DRAFT.update(context, term=code, token=secrets.token_urlsafe(12))
+    cart = await context.services.checkout.preview_for(context.person, draft.customer, draft.items)
     await answer(update)
-    await show(update, context, customer_views.confirm_for(context.t, draft["name"], cart))
+    await show(update, context, customer_views.confirm_for(context.t, draft.name, cart))
     return State.CONFIRM
 
 
 async def place(update: Update, context: BotContext) -> int:
     """ob:ok: place it; the customer, deciders and warehouse are told as for any order."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
+    if draft.token is None or draft.delivery is None or draft.term is None:
+        raise DraftIncomplete()
     checkout = CheckoutDraft(
-        token=draft["token"],
-        delivery=draft["delivery"],
-        address=draft.get("address"),
+        token=draft.token,
+        delivery=draft.delivery,
+        address=draft.address,
         date_chosen=True,
-        term=draft["term"],
+        term=draft.term,
         note_chosen=True,
     )
     submission = await context.services.checkout.submit_for(
-        context.person, draft["customer"], _items(draft), checkout
+        context.person, draft.customer, draft.items, checkout
     )
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await answer(update)
     order = submission.order
     text = context.t._("Order %(number)s is placed.") % {"number": order.number}

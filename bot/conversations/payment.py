@@ -5,43 +5,26 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date
-from enum import IntEnum
 
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
-    leave_without_saving,
     message_text,
-    pressed,
     typed,
 )
-from bot.domain.parsing import parse_date, parse_money
-from bot.domain.payments import Method
+from bot.conversations.money_steps import MoneyDraft, MoneySteps, State
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press
+from bot.services.finance import FinanceService
 from bot.ui import actions, finance_views
-from bot.ui.callbacks import BadCallback
+from bot.ui.screen import Screen
 
-DRAFT = "payment"
-
-
-class State(IntEnum):
-    """Steps of recording a payment."""
-
-    NUMBER = 1
-    AMOUNT = 2
-    METHOD = 3
-    DATE = 4
-    CONFIRM = 5
-
-
+DRAFT = Drafts("payment", MoneyDraft)
 ORDER_NUMBER = re.compile(r"SO-\d{8}-\d{4}", re.IGNORECASE)
 
 
@@ -51,10 +34,8 @@ async def _ask_amount(
     order, owed = await context.services.finance.owed(
         context.person, number=number, order_id=order_id
     )
-    # The token makes this payment's confirmation record it once, even pressed again later.
     token = secrets.token_urlsafe(12)
-    draft = {"order": order.id, "number": order.number, "owed": owed, "token": token}
-    context.user_data[DRAFT] = draft  # type: ignore[index]
+    DRAFT.save(context, MoneyDraft(order=order.id, number=order.number, full=owed, token=token))
     await show(update, context, finance_views.ask_amount(context.t, order, owed))
     return State.AMOUNT
 
@@ -85,87 +66,25 @@ async def order_chosen(update: Update, context: BotContext) -> State:
     return await _ask_amount(update, context, order_id=order_id)
 
 
-async def _to_method(update: Update, context: BotContext, amount: int) -> State:
-    draft = get_draft(context, DRAFT)
-    # Refused here (the state stays) if nothing can take it: a cancelled or rejected order.
-    await context.services.finance.plan_payment(context.person, draft["order"], amount)
-    draft["amount"] = amount
-    await show(update, context, finance_views.ask_method(context.t))
-    return State.METHOD
+async def _confirm(context: BotContext, draft: MoneyDraft) -> Screen:
+    """The payment and where it would go."""
+    amount, method, day = draft.entered()
+    plan = await context.services.finance.plan_payment(context.person, draft.order, amount)
+    t = context.t
+    return finance_views.confirm(t, draft.number, amount, method, t.date(day), plan=plan)
 
 
-async def got_amount(update: Update, context: BotContext) -> State:
-    """An amount typed."""
-    return await _to_method(
-        update, context, parse_money(message_text(update), context.config.business.minor_digits)
-    )
-
-
-async def full_amount(update: Update, context: BotContext) -> State:
-    """pay:full: everything still owed."""
-    await answer(update)
-    return await _to_method(update, context, get_draft(context, DRAFT)["owed"])
-
-
-async def got_method(update: Update, context: BotContext) -> State:
-    """pay:m:<method>."""
-    value = data_of(update).text(0)
-    if value not in Method._value2member_map_:
-        raise BadCallback(value)
-    get_draft(context, DRAFT)["method"] = value
-    await answer(update)
-    await show(update, context, finance_views.ask_date(context.t))
-    return State.DATE
-
-
-async def _to_confirm(update: Update, context: BotContext, day: date) -> State:
-    draft = get_draft(context, DRAFT)
-    draft["day"] = day.isoformat()
-    plan = await context.services.finance.plan_payment(
-        context.person, draft["order"], draft["amount"]
-    )
-    screen = finance_views.confirm(
-        context.t,
-        draft["number"],
-        draft["amount"],
-        Method(draft["method"]),
-        context.t.date(day),
-        plan=plan,
-    )
-    await show(update, context, screen)
-    return State.CONFIRM
-
-
-async def today(update: Update, context: BotContext) -> State:
-    """pay:d:today."""
-    await answer(update)
-    return await _to_confirm(update, context, context.services.finance.today())
-
-
-async def got_date(update: Update, context: BotContext) -> State:
-    """A date typed: up to a year back, not in the future."""
-    day = parse_date(message_text(update), context.services.finance.today(), -365, 0)
-    return await _to_confirm(update, context, day)
-
-
-async def record(update: Update, context: BotContext) -> int:
-    """pay:ok: record, send the customer a receipt."""
-    draft = get_draft(context, DRAFT)
-    result = await context.services.finance.record_payment(
-        context.person,
-        draft["order"],
-        draft["amount"],
-        Method(draft["method"]),
-        date.fromisoformat(draft["day"]),
-        draft.get("token"),
-    )
-    drop_draft(context, DRAFT)
-    await answer(update)
-    await show(update, context, finance_views.recorded(context.t, result))  # receipt: outbox
-    return ConversationHandler.END
-
-
-abort = leave_without_saving(DRAFT)
+# An amount is refused (the step stays) if nothing can take it: a cancelled or rejected order.
+STEPS = MoneySteps(
+    buttons=actions.Payment,
+    drafts=DRAFT,
+    check=FinanceService.plan_payment,
+    record_with=FinanceService.record_payment,
+    ask_method=finance_views.ask_method,
+    ask_date=finance_views.ask_date,
+    confirm=_confirm,
+    recorded=finance_views.recorded,
+)
 
 
 def build() -> ConversationHandler[BotContext]:
@@ -179,13 +98,7 @@ def build() -> ConversationHandler[BotContext]:
         ],
         states={
             State.NUMBER: typed(got_number, (actions.Payment.ORDER, order_chosen)),
-            State.AMOUNT: typed(got_amount, (actions.Payment.FULL, full_amount)),
-            State.METHOD: pressed((actions.Payment.METHOD, got_method)),
-            State.DATE: typed(got_date, (actions.Payment.TODAY, today)),
-            State.CONFIRM: pressed((actions.Payment.CONFIRM, record)),
+            **STEPS.states(),
         },
-        fallbacks=[
-            CommandHandler("cancel", abort),
-            on_press(abort, actions.Payment.CANCEL),
-        ],
+        fallbacks=STEPS.fallbacks(),
     )

@@ -17,10 +17,9 @@ from telegram.ext import (
 from bot.conversations.common import (
     NOT_COMMAND,
     TEXT,
+    Drafts,
     buttons_please,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     text_please,
@@ -32,6 +31,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press, routes
 from bot.services.product_editor import (
+    NewProduct,
     check_photo,
     parse_deposit_percent,
     parse_text,
@@ -41,7 +41,6 @@ from bot.ui import actions
 from bot.ui import product_editor_views as views
 from bot.ui.callbacks import BadCallback, Callback
 
-DRAFT = "product_editor"
 STEPS = (
     "sku",
     "name_en",
@@ -73,6 +72,21 @@ OPTIONAL = frozenset(
     }
 )
 PHOTOS = filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.IMAGE)
+
+
+class EditorDraft(NewProduct):
+    """The question asked now and the answers so far: of a product being added, of one field
+    of a product (`edit`), or the names of a category being added or renamed (`category`)."""
+
+    step: str
+    edit: int | None = None
+    category: int | None = None
+    cat_en: str | None = None
+    cat_zh: str | None = None
+    cat_ru: str | None = None
+
+
+DRAFT = Drafts("product_editor", EditorDraft)
 
 
 class State(IntEnum):
@@ -121,7 +135,7 @@ async def toggle(update: Update, context: BotContext) -> State:
 async def add(update: Update, context: BotContext) -> State:
     """pe:add: a new draft; the first question."""
     await context.services.product_editor.open(context.person)
-    context.user_data[DRAFT] = {"step": "sku"}  # type: ignore[index]
+    DRAFT.save(context, EditorDraft(step="sku"))
     await answer(update)
     return await _ask(update, context, "sku")
 
@@ -133,7 +147,7 @@ async def edit(update: Update, context: BotContext) -> State:
     await context.services.product_editor.card(context.person, product_id)
     if field not in views.EDITABLE:
         raise BadCallback(f"not an editable field: {field!r}")
-    context.user_data[DRAFT] = {"step": field, "edit": product_id}  # type: ignore[index]
+    DRAFT.save(context, EditorDraft(step=field, edit=product_id))
     await answer(update)
     return await _ask(update, context, field)
 
@@ -149,25 +163,24 @@ async def categories(update: Update, context: BotContext) -> State:
 async def name_category(update: Update, context: BotContext) -> State:
     """pe:cr:<id> (rename) or pe:cn (new): its names, English first."""
     data = data_of(update)
-    draft: dict[str, Any] = {"step": "cat_en"}
-    if data.action == actions.ProductEditor.RENAME_CATEGORY:
-        draft["category"] = data.number(0)
+    rename = data.action == actions.ProductEditor.RENAME_CATEGORY
+    draft = EditorDraft(step="cat_en", category=data.number(0) if rename else None)
     await context.services.product_editor.open(context.person)
-    context.user_data[DRAFT] = draft  # type: ignore[index]
+    DRAFT.save(context, draft)
     await answer(update)
     return await _ask(update, context, "cat_en")
 
 
 async def _category_named(update: Update, context: BotContext) -> State:
     """All three names given: the category is renamed or added; the categories shown."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     editor = context.services.product_editor
-    names = {lang: draft.get(f"cat_{lang}") or "" for lang in ("en", "zh", "ru")}
-    if "category" in draft:
-        await editor.rename_category(context.person, draft["category"], names)
+    names = {"en": draft.cat_en or "", "zh": draft.cat_zh or "", "ru": draft.cat_ru or ""}
+    if draft.category is not None:
+        await editor.rename_category(context.person, draft.category, names)
     else:
         await editor.add_category(context.person, names)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     found = await editor.categories(context.person)
     await show(update, context, views.category_list(context.t, found), new=True)
     return State.LIST
@@ -175,8 +188,7 @@ async def _category_named(update: Update, context: BotContext) -> State:
 
 async def got_text(update: Update, context: BotContext) -> State | int:
     """A typed answer to the current question."""
-    draft = get_draft(context, DRAFT)
-    step, text = draft["step"], message_text(update)
+    step, text = DRAFT.load(context).step, message_text(update)
     if step == "photo":
         raise InvalidInput(InputProblem.PHOTO_EXPECTED)
     if step in BUTTONS_ONLY:
@@ -204,9 +216,8 @@ async def got_text(update: Update, context: BotContext) -> State | int:
 
 async def got_photo(update: Update, context: BotContext) -> State | int:
     """A photo (or an image sent as a file) from the phone."""
-    draft = get_draft(context, DRAFT)
     message = update.effective_message
-    if draft["step"] != "photo" or message is None:
+    if DRAFT.load(context).step != "photo" or message is None:
         await text_please(update, context)
         return State.STEP
     if message.photo:
@@ -230,8 +241,7 @@ async def got_photo(update: Update, context: BotContext) -> State | int:
 
 async def not_understood(update: Update, context: BotContext) -> State:
     """A sticker or the like: say what is asked; the state stays."""
-    draft = get_draft(context, DRAFT)
-    if draft["step"] == "photo":
+    if DRAFT.load(context).step == "photo":
         raise InvalidInput(InputProblem.PHOTO_EXPECTED)
     await text_please(update, context)
     return State.STEP
@@ -240,7 +250,7 @@ async def not_understood(update: Update, context: BotContext) -> State:
 async def category_chosen(update: Update, context: BotContext) -> State | int:
     """pe:cat:<id>: the product's category."""
     draft, data = await _pressed(update, context)
-    if draft["step"] != "category":
+    if draft.step != "category":
         return State.STEP
     return await _store(update, context, "category_id", data.number(0))
 
@@ -248,7 +258,7 @@ async def category_chosen(update: Update, context: BotContext) -> State | int:
 async def unit_chosen(update: Update, context: BotContext) -> State | int:
     """pe:unit:<unit>: what one unit is counted in."""
     draft, data = await _pressed(update, context)
-    if draft["step"] != "unit":
+    if draft.step != "unit":
         return State.STEP
     try:
         unit = Unit(data.args[0] if data.args else "")
@@ -260,7 +270,7 @@ async def unit_chosen(update: Update, context: BotContext) -> State | int:
 async def preorder_chosen(update: Update, context: BotContext) -> State | int:
     """pe:pre:<0|1>: sold before it is in stock, or not."""
     draft, data = await _pressed(update, context)
-    if draft["step"] != "preorder":
+    if draft.step != "preorder":
         return State.STEP
     return await _store(update, context, "preorder", data.number(0, high=1))
 
@@ -268,16 +278,16 @@ async def preorder_chosen(update: Update, context: BotContext) -> State | int:
 async def skipped(update: Update, context: BotContext) -> State | int:
     """pe:skip: an optional question left unanswered."""
     draft, _ = await _pressed(update, context)
-    if draft["step"] not in OPTIONAL:
+    if draft.step not in OPTIONAL:
         return State.STEP
-    step = "photo_file_id" if draft["step"] == "photo" else draft["step"]
-    return await _store(update, context, step, [] if step == "tiers" else None)
+    field = "photo_file_id" if draft.step == "photo" else draft.step
+    return await _store(update, context, field, [] if field == "tiers" else None)
 
 
-async def _pressed(update: Update, context: BotContext) -> tuple[dict[str, Any], Callback]:
+async def _pressed(update: Update, context: BotContext) -> tuple[EditorDraft, Callback]:
     """A button answering the question: the draft and the data (a button of another question
     changes nothing)."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     data = data_of(update)
     await answer(update)
     return draft, data
@@ -285,9 +295,9 @@ async def _pressed(update: Update, context: BotContext) -> tuple[dict[str, Any],
 
 async def save(update: Update, context: BotContext) -> int:
     """pe:save: the new product is added (no stock) and its card shown."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     record = await context.services.product_editor.create(context.person, draft)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await answer(update)
     await show(update, context, views.card(context.t, record), new=True)
     return ConversationHandler.END
@@ -295,41 +305,40 @@ async def save(update: Update, context: BotContext) -> int:
 
 async def _store(update: Update, context: BotContext, field: str, value: Any) -> State | int:
     """Keep an answer; edit the product (then its card) or ask the next question."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     if field.startswith("cat_"):
-        draft[field] = value
+        DRAFT.update(context, **{field: value})
         if field == "cat_ru":
             return await _category_named(update, context)
         return await _ask(update, context, "cat_zh" if field == "cat_en" else "cat_ru")
-    if "edit" in draft:
+    if draft.edit is not None:
         column = field
         if column in ("name_zh", "name_ru") or column.startswith("description_"):
             value = value or ""
         if column == "tiers":
             value = value or []
         record = await context.services.product_editor.edit(
-            context.person, draft["edit"], column, value
+            context.person, draft.edit, column, value
         )
-        drop_draft(context, DRAFT)
+        DRAFT.drop(context)
         await show(update, context, views.card(context.t, record), new=True)
         return State.LIST
-    draft[field] = value
-    current = STEPS.index(draft["step"])
+    draft = DRAFT.update(context, **{field: value})
+    current = STEPS.index(draft.step)
     if current + 1 == len(STEPS):
         categories = await context.services.product_editor.categories(context.person)
-        name = next((str(c["name_en"]) for c in categories if c["id"] == draft["category_id"]), "")
+        name = next((str(c["name_en"]) for c in categories if c["id"] == draft.category_id), "")
         await show(update, context, views.summary(context.t, draft, name), new=True)
         return State.STEP
     return await _ask(update, context, STEPS[current + 1])
 
 
 async def _ask(update: Update, context: BotContext, field: str) -> State:
-    draft = get_draft(context, DRAFT)
-    draft["step"] = field
+    draft = DRAFT.update(context, step=field)
     categories: list[dict[str, object]] = []
     if field == "category":
         categories = await context.services.product_editor.categories(context.person)
-    skippable = field in OPTIONAL or ("edit" in draft and field not in BUTTONS_ONLY)
+    skippable = field in OPTIONAL or (draft.edit is not None and field not in BUTTONS_ONLY)
     skippable = skippable and field not in ("name_en", "price", "category")
     await show(update, context, views.ask(context.t, field, skippable, categories), new=True)
     return State.STEP

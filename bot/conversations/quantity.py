@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
     message_text,
     typed,
 )
-from bot.domain.errors import DraftIncomplete
 from bot.domain.parsing import parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, send, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, cart_views
 
-DRAFT = "quantity"
+
+class QuantityDraft(BaseModel):
+    """The product whose quantity is typed; `set`: it replaces the cart's, else it is added."""
+
+    product_id: int
+    set: bool
+
+
+DRAFT = Drafts("quantity", QuantityDraft)
 
 
 class State(IntEnum):
@@ -35,7 +44,7 @@ async def ask(update: Update, context: BotContext) -> State:
     cart = await context.services.cart.view(context.person)
     current = next((x.qty for x in cart.lines if x.product_id == product.id), 0)
     replace = cb.action == actions.Cart.SET
-    context.user_data[DRAFT] = {"product_id": product.id, "set": replace}  # type: ignore[index]
+    DRAFT.save(context, QuantityDraft(product_id=product.id, set=replace))
     await answer(update)
     maximum = context.config.checkout.max_quantity
     await send(
@@ -48,23 +57,21 @@ async def ask(update: Update, context: BotContext) -> State:
 
 async def got_quantity(update: Update, context: BotContext) -> int:
     """A number typed: change the cart and show it."""
-    draft = (context.user_data or {}).get(DRAFT)
-    if not draft:
-        raise DraftIncomplete()
+    draft = DRAFT.load(context)
     qty = parse_quantity(message_text(update), context.config.checkout.max_quantity)
     cart = context.services.cart
-    if draft["set"]:
-        value = await cart.set_quantity(context.person, draft["product_id"], qty)
+    if draft.set:
+        value = await cart.set_quantity(context.person, draft.product_id, qty)
     else:
-        value = await cart.add(context.person, draft["product_id"], qty)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+        value = await cart.add(context.person, draft.product_id, qty)
+    DRAFT.drop(context)
     await show(update, context, cart_views.cart(context.t, value))
     return ConversationHandler.END
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel: leave the cart as it was."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     await say(update, context, context.t._("OK, the cart stays as it was."))
     return ConversationHandler.END
 

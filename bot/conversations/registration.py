@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
     CommandHandler,
@@ -13,13 +14,14 @@ from telegram.ext import (
 
 from bot.conversations import quick_order
 from bot.conversations.common import (
+    Drafts,
     conversation,
     message_text,
     typed,
 )
 from bot.conversations.phone import ask_phone, phone_step
 from bot.domain.business import QUICK_PREFIX
-from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.errors import DraftIncomplete, InputProblem, InvalidInput
 from bot.domain.parsing import (
     parse_address,
     parse_company,
@@ -35,7 +37,17 @@ from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, esc, keyboard
 
-DRAFT = "registration"
+
+class RegistrationDraft(BaseModel):
+    """What a new customer has told so far, and the rep link they came with."""
+
+    rep_link: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    company: str | None = None
+
+
+DRAFT = Drafts("registration", RegistrationDraft)
 
 
 class State(IntEnum):
@@ -47,8 +59,15 @@ class State(IntEnum):
     ADDRESS = 4
 
 
-def _draft(context: BotContext) -> dict[str, str | None]:
-    return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+def _draft(context: BotContext) -> RegistrationDraft:
+    try:
+        return DRAFT.load(context)
+    except DraftIncomplete:
+        return RegistrationDraft()
+
+
+def _keep(context: BotContext, **changes: str | None) -> None:
+    DRAFT.save(context, _draft(context).model_copy(update=changes))
 
 
 async def _say(update: Update, context: BotContext, screen: Screen) -> None:
@@ -76,7 +95,7 @@ async def start(update: Update, context: BotContext) -> int:
         await _say(update, context, Screen(f"{text}\n\n{menu.text}", menu.keyboard))
         return ConversationHandler.END
     rep_link = payload if payload.startswith(REP_PREFIX) else None
-    context.user_data[DRAFT] = {"rep_link": rep_link}  # type: ignore[index]
+    DRAFT.save(context, RegistrationDraft(rep_link=rep_link))
     await _say(
         update,
         context,
@@ -93,7 +112,7 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def got_name(update: Update, context: BotContext) -> int:
     """Name typed: ask for the phone."""
-    _draft(context)["name"] = parse_name(message_text(update))
+    _keep(context, name=parse_name(message_text(update)))
     t = context.t
     await ask_phone(
         update, context, t._("Thanks! Your phone number? Press the button below, or type it.")
@@ -114,7 +133,7 @@ async def _ask_company(update: Update, context: BotContext) -> int:
 async def got_phone(update: Update, context: BotContext, phone: str) -> int:
     """A valid phone: no other customer may have it; on to the company."""
     phone = await context.services.customers.check_phone(context.person, phone)
-    _draft(context)["phone"] = phone
+    _keep(context, phone=phone)
     return await _ask_company(update, context)
 
 
@@ -125,14 +144,14 @@ async def _ask_address(update: Update, context: BotContext) -> int:
 
 async def got_company(update: Update, context: BotContext) -> int:
     """Company typed."""
-    _draft(context)["company"] = parse_company(message_text(update))
+    _keep(context, company=parse_company(message_text(update)))
     return await _ask_address(update, context)
 
 
 async def skip_company(update: Update, context: BotContext) -> int:
     """No company."""
     await answer(update)
-    _draft(context)["company"] = None
+    _keep(context, company=None)
     return await _ask_address(update, context)
 
 
@@ -140,17 +159,17 @@ async def got_address(update: Update, context: BotContext) -> int:
     """Address typed: register the customer."""
     address = parse_address(message_text(update))
     draft = _draft(context)
-    if not draft.get("name") or not draft.get("phone"):
+    if not draft.name or not draft.phone:
         raise InvalidInput(InputProblem.NOT_TEXT)
     customer = await context.services.customers.register(
         context.person,
-        name=str(draft["name"]),
-        phone=str(draft["phone"]),
-        company=draft.get("company"),
+        name=draft.name,
+        phone=draft.phone,
+        company=draft.company,
         address=address,
-        rep_link=draft.get("rep_link"),
+        rep_link=draft.rep_link,
     )
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     t = context.t
     menu = help_screen(t)
     text = t._("✅ You are registered, %(name)s.") % {"name": esc(customer.name)}
@@ -160,7 +179,7 @@ async def got_address(update: Update, context: BotContext) -> int:
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel: stop registering."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     await _say(
         update,
         context,

@@ -8,17 +8,18 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
+    OrderDraft,
     conversation,
     message_text,
     typed,
 )
-from bot.domain.errors import DraftIncomplete
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, approval_views
 
-DRAFT = "reject"
+DRAFT = Drafts("reject", OrderDraft)
 
 
 class State(IntEnum):
@@ -31,7 +32,7 @@ async def ask(update: Update, context: BotContext) -> State:
     """apv:rj:<id>: the decider may see the order; ask why."""
     order_id = data_of(update).number(0)
     card = await context.services.approvals.decision_card(context.person, order_id, "rejected")
-    context.user_data[DRAFT] = order_id  # type: ignore[index]
+    DRAFT.save(context, OrderDraft(order=order_id))
     await answer(update)
     await show(
         update, context, approval_views.ask_reject_reason(context.t, card.order.number), new=True
@@ -41,12 +42,10 @@ async def ask(update: Update, context: BotContext) -> State:
 
 async def got_reason(update: Update, context: BotContext) -> int:
     """The reason typed: reject, tell the customer, show the card."""
-    order_id = (context.user_data or {}).get(DRAFT)
-    if not order_id:
-        raise DraftIncomplete()
+    order_id = DRAFT.load(context).order
     reason = message_text(update)
     await context.services.approvals.reject(context.person, order_id, reason)  # customer told
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     card = await context.services.approvals.card(context.person, order_id)
     await show(update, context, approval_views.card(context.t, context.config, card))
     return ConversationHandler.END
@@ -54,7 +53,7 @@ async def got_reason(update: Update, context: BotContext) -> int:
 
 async def keep(update: Update, context: BotContext) -> int:
     """/cancel: the order stays undecided."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    DRAFT.drop(context)
     await say(update, context, context.t._("The order stays undecided."))
     return ConversationHandler.END
 

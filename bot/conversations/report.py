@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
-from bot.conversations.common import conversation, drop_draft, get_draft, message_text, typed
+from bot.conversations.common import Drafts, conversation, message_text, typed
 from bot.domain.reports import parse_period
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import on_press
 from bot.ui import actions, report_views
 
-DRAFT = "report"
+
+class ReportDraft(BaseModel):
+    """A report over other dates was asked for (its dates are still to come)."""
+
+    asked: bool = True
+
+
+DRAFT = Drafts("report", ReportDraft)
 
 
 class State(IntEnum):
@@ -26,7 +34,7 @@ class State(IntEnum):
 async def ask(update: Update, context: BotContext) -> State:
     """rpt:c: managers and admins may read reports; ask for the dates."""
     await context.services.reports.check(context.person)
-    context.user_data[DRAFT] = True  # type: ignore[index]
+    DRAFT.save(context, ReportDraft())
     await answer(update)
     await show(update, context, report_views.ask_dates(context.t), new=True)
     return State.DATES
@@ -34,17 +42,17 @@ async def ask(update: Update, context: BotContext) -> State:
 
 async def got_dates(update: Update, context: BotContext) -> int:
     """Two days typed (or one): the views of that period."""
-    get_draft(context, DRAFT)
+    DRAFT.load(context)
     period = parse_period(message_text(update), context.services.reports.today())
     await context.services.reports.check(context.person)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, report_views.menu(context.t, period))
     return ConversationHandler.END
 
 
 async def stop(update: Update, context: BotContext) -> int:
     """/cancel: no report."""
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await say(update, context, context.t._("No report then. /report starts again."))
     return ConversationHandler.END
 

@@ -5,21 +5,21 @@ from __future__ import annotations
 import secrets
 from datetime import date
 from enum import IntEnum
-from typing import Any
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     pressed,
     typed,
 )
-from bot.domain.errors import NothingToShip
+from bot.domain.errors import DraftIncomplete, NothingToShip
+from bot.domain.models import OrderLine
 from bot.domain.parsing import parse_carrier, parse_date, parse_tracking
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, keep, send_below, show
@@ -29,7 +29,21 @@ from bot.ui import actions, shipping_views
 from bot.ui.callbacks import BadCallback
 from bot.ui.screen import Screen
 
-DRAFT = "shipment"
+
+class ShipmentDraft(BaseModel):
+    """The order, units chosen per line, carrier, tracking and expected date; `pick`: the pick
+    list message it was started from; `token` makes recording it happen once."""
+
+    order: int
+    qty: dict[int, int]
+    token: str
+    pick: int | None = None
+    carrier: str | None = None
+    tracking: str | None = None
+    expected: date | None = None
+
+
+DRAFT = Drafts("shipment", ShipmentDraft)
 
 
 class State(IntEnum):
@@ -42,15 +56,9 @@ class State(IntEnum):
     CONFIRM = 5
 
 
-async def _lines(context: BotContext) -> list[Any]:
-    pick = await context.services.fulfilment.pick_list(
-        context.person, get_draft(context, DRAFT)["order"]
-    )
+async def _lines(context: BotContext) -> list[OrderLine]:
+    pick = await context.services.fulfilment.pick_list(context.person, DRAFT.load(context).order)
     return list(pick.lines)
-
-
-def _chosen(draft: dict[str, Any]) -> dict[int, int]:
-    return {int(k): int(v) for k, v in draft["qty"].items()}
 
 
 async def ship_command(update: Update, context: BotContext) -> int:
@@ -65,19 +73,20 @@ async def start(update: Update, context: BotContext) -> State:
     cb = data_of(update)
     order_id = cb.number(0)
     pick = await context.services.fulfilment.pick_list(context.person, order_id)
-    qty = {str(x.id): x.remaining for x in pick.lines if x.remaining}
+    qty = {x.id: x.remaining for x in pick.lines if x.remaining}
     if not qty:
         raise NothingToShip()
     # The token makes this shipment's confirmation record it once, even pressed again later.
-    draft: dict[str, Any] = {"order": order_id, "qty": qty, "token": secrets.token_urlsafe(12)}
-    context.user_data[DRAFT] = draft  # type: ignore[index]
+    draft = DRAFT.save(
+        context, ShipmentDraft(order=order_id, qty=qty, token=secrets.token_urlsafe(12))
+    )
     await answer(update)
-    screen = shipping_views.choose_quantities(context.t, list(pick.lines), _chosen(draft))
+    screen = shipping_views.choose_quantities(context.t, list(pick.lines), draft.qty)
     query = update.callback_query
     if cb.args[1:2] == ("p",) and query is not None and query.message is not None:
         # The pick list stays a pick list (refreshed once the shipment is recorded); the
         # questions come below it.
-        draft["pick"] = query.message.message_id
+        DRAFT.update(context, pick=query.message.message_id)
         await send_below(update, context, screen, record=_pick(context, pick))
     else:  # the queue or a reminder stays as it was
         await show(update, context, screen, new=True)
@@ -91,28 +100,29 @@ def _pick(context: BotContext, pick: PickList) -> Screen:
 async def change_quantity(update: Update, context: BotContext) -> State:
     """shp:q:<line>:up|dn|all."""
     cb = data_of(update)
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     lines = {x.id: x for x in await _lines(context)}
     line = lines.get(cb.number(0))
     if line is None:
         raise BadCallback("line")
-    current = _chosen(draft).get(line.id, 0)
+    current = draft.qty.get(line.id, 0)
     step = {"up": current + 1, "dn": current - 1, "all": line.remaining if current == 0 else 0}
     if cb.text(1) not in step:
         raise BadCallback(cb.text(1))
-    draft["qty"][str(line.id)] = max(0, min(line.remaining, step[cb.text(1)]))
+    draft.qty[line.id] = max(0, min(line.remaining, step[cb.text(1)]))
+    DRAFT.save(context, draft)
     await answer(update)
     await show(
         update,
         context,
-        shipping_views.choose_quantities(context.t, list(lines.values()), _chosen(draft)),
+        shipping_views.choose_quantities(context.t, list(lines.values()), draft.qty),
     )
     return State.LINES
 
 
 async def lines_done(update: Update, context: BotContext) -> State:
     """shp:next: at least one unit, then the carrier."""
-    if not any(_chosen(get_draft(context, DRAFT)).values()):
+    if not any(DRAFT.load(context).qty.values()):
         raise NothingToShip()
     await answer(update)
     await show(
@@ -122,7 +132,7 @@ async def lines_done(update: Update, context: BotContext) -> State:
 
 
 async def _to_tracking(update: Update, context: BotContext, carrier: str) -> State:
-    get_draft(context, DRAFT)["carrier"] = carrier
+    DRAFT.update(context, carrier=carrier)
     await show(update, context, shipping_views.tracking_step(context.t))
     return State.TRACKING
 
@@ -141,7 +151,7 @@ async def carrier_typed(update: Update, context: BotContext) -> State:
 
 
 async def _to_expected(update: Update, context: BotContext, tracking: str | None) -> State:
-    get_draft(context, DRAFT)["tracking"] = tracking
+    DRAFT.update(context, tracking=tracking)
     await show(
         update, context, shipping_views.expected_step(context.t, context.services.checkout.today())
     )
@@ -160,15 +170,11 @@ async def no_tracking(update: Update, context: BotContext) -> State:
 
 
 async def _to_confirm(update: Update, context: BotContext, expected: date | None) -> State:
-    draft = get_draft(context, DRAFT)
-    draft["expected"] = expected.isoformat() if expected else None
+    draft = DRAFT.update(context, expected=expected)
+    if draft.carrier is None:
+        raise DraftIncomplete()
     screen = shipping_views.confirm(
-        context.t,
-        await _lines(context),
-        _chosen(draft),
-        draft["carrier"],
-        draft["tracking"],
-        expected,
+        context.t, await _lines(context), draft.qty, draft.carrier, draft.tracking, expected
     )
     await show(update, context, screen)
     return State.CONFIRM
@@ -189,26 +195,27 @@ async def expected_typed(update: Update, context: BotContext) -> State:
 
 async def record(update: Update, context: BotContext) -> int:
     """shp:ok: record it, tell the customer, show the pick list."""
-    draft = get_draft(context, DRAFT)
-    expected = date.fromisoformat(draft["expected"]) if draft.get("expected") else None
+    draft = DRAFT.load(context)
+    if draft.carrier is None:
+        raise DraftIncomplete()
     result = await context.services.fulfilment.ship(
         context.person,
-        draft["order"],
-        _chosen(draft),
-        draft["carrier"],
-        draft.get("tracking"),
-        expected,
-        draft.get("token"),
+        draft.order,
+        draft.qty,
+        draft.carrier,
+        draft.tracking,
+        draft.expected,
+        draft.token,
     )
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     if not result.created:
         await answer(update, context.t._("This shipment was recorded already."), alert=True)
     else:
         await answer(update, context.t._("Shipment recorded."))  # the customer is told
     pick = await context.services.fulfilment.pick_list(context.person, result.order.id)
     chat = update.effective_chat
-    if draft.get("pick") and chat is not None:  # refreshed in place with what is shipped
-        await keep(context, chat.id, int(draft["pick"]), _pick(context, pick))
+    if draft.pick and chat is not None:  # refreshed in place with what is shipped
+        await keep(context, chat.id, draft.pick, _pick(context, pick))
         screen = shipping_views.recorded(context.t, result.order, result.shipment)
         await show(update, context, screen)
     else:

@@ -5,25 +5,34 @@ from __future__ import annotations
 from datetime import date
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     typed,
 )
-from bot.domain.errors import OrderNotFound
+from bot.domain.errors import DraftIncomplete
 from bot.domain.parsing import parse_date, parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, shortage_views
 
-DRAFT = "shortage"
+
+class ShortageDraft(BaseModel):
+    """The line found short, the units it still needs, and the units there."""
+
+    line: int
+    remaining: int
+    available: int | None = None
+
+
+DRAFT = Drafts("shortage", ShortageDraft)
 
 
 class State(IntEnum):
@@ -38,12 +47,8 @@ async def start(update: Update, context: BotContext) -> State:
     line_id = data_of(update).number(0)
     # The warehouse's, on an order still to ship: anyone else, or an order cancelled or
     # shipped meanwhile, is refused here, before anything is asked.
-    await context.services.shortages.may_report(context.person, line_id)
-    pick = await context.services.fulfilment.pick_list_of_line(context.person, line_id)
-    line = next((x for x in pick.lines if x.id == line_id), None)
-    if line is None or line.remaining < 1:
-        raise OrderNotFound()
-    context.user_data[DRAFT] = {"line": line_id, "remaining": line.remaining}  # type: ignore[index]
+    line = await context.services.shortages.reportable(context.person, line_id)
+    DRAFT.save(context, ShortageDraft(line=line_id, remaining=line.remaining))
     await answer(update)
     await show(update, context, shortage_views.ask_available(context.t, line), new=True)
     return State.AVAILABLE
@@ -51,10 +56,10 @@ async def start(update: Update, context: BotContext) -> State:
 
 async def got_available(update: Update, context: BotContext) -> State:
     """Units there: 0 up to one less than needed."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     text = message_text(update).strip()
-    available = 0 if text == "0" else parse_quantity(text, max(1, draft["remaining"] - 1))
-    draft["available"] = available
+    available = 0 if text == "0" else parse_quantity(text, max(1, draft.remaining - 1))
+    DRAFT.update(context, available=available)
     await show(
         update, context, shortage_views.ask_expected(context.t, context.services.checkout.today())
     )
@@ -62,11 +67,13 @@ async def got_available(update: Update, context: BotContext) -> State:
 
 
 async def _report(update: Update, context: BotContext, expected: date | None) -> int:
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
+    if draft.available is None:
+        raise DraftIncomplete()
     await context.services.shortages.report(  # the customer is asked through the outbox
-        context.person, draft["line"], draft["available"], expected
+        context.person, draft.line, draft.available, expected
     )
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, shortage_views.reported(context.t))
     return ConversationHandler.END
 

@@ -4,11 +4,13 @@ then picked from a list); "Other dates…" asks for the first and the last day."
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Literal
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
-from bot.conversations.common import conversation, drop_draft, get_draft, message_text, typed
+from bot.conversations.common import Drafts, conversation, message_text, typed
 from bot.domain.errors import DraftIncomplete
 from bot.domain.reports import parse_period
 from bot.domain.statement import Presets, preset_period
@@ -19,7 +21,15 @@ from bot.handlers.statements import screen
 from bot.services.statements import Lookup
 from bot.ui import actions, statement_views
 
-DRAFT = "statement"
+
+class StatementDraft(BaseModel):
+    """Waiting for a customer's name, or for the dates of this customer's statement."""
+
+    step: Literal["name", "dates"]
+    customer: int | None = None
+
+
+DRAFT = Drafts("statement", StatementDraft)
 
 
 class State(IntEnum):
@@ -35,14 +45,14 @@ async def _answer(update: Update, context: BotContext, found: Lookup) -> int:
     this_month = preset_period(Presets.THIS_MONTH, services.today())
     if len(found.customers) == 1:
         view = await services.statement(context.person, found.customers[0].id, this_month)
-        drop_draft(context, DRAFT)
+        DRAFT.drop(context)
         await show(update, context, screen(context, view))
         return ConversationHandler.END
     await show(update, context, statement_views.found(context.t, found.customers, this_month))
     if found.customers:
-        drop_draft(context, DRAFT)
+        DRAFT.drop(context)
         return ConversationHandler.END
-    context.user_data[DRAFT] = {"step": "name"}  # type: ignore[index]
+    DRAFT.save(context, StatementDraft(step="name"))
     return State.NAME  # nobody found: another name
 
 
@@ -51,7 +61,7 @@ async def start(update: Update, context: BotContext) -> int:
     words = " ".join(context.args or [])
     found = await context.services.statements.lookup(context.person, words)
     if found.ask:
-        context.user_data[DRAFT] = {"step": "name"}  # type: ignore[index]
+        DRAFT.save(context, StatementDraft(step="name"))
         await show(update, context, statement_views.ask_customer(context.t))
         return State.NAME
     return await _answer(update, context, found)
@@ -59,7 +69,7 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def got_name(update: Update, context: BotContext) -> int:
     """A name typed: the customers it finds (staff only, checked again)."""
-    get_draft(context, DRAFT)
+    DRAFT.load(context)
     found = await context.services.statements.lookup(context.person, message_text(update))
     return await _answer(update, context, found)
 
@@ -68,7 +78,7 @@ async def ask_dates(update: Update, context: BotContext) -> State:
     """stm:c:<customer>: whoever may see the customer's statement types the period."""
     cb = data_of(update)
     await context.services.statements.check(context.person, cb.number(0))
-    context.user_data[DRAFT] = {"step": "dates", "customer": cb.number(0)}  # type: ignore[index]
+    DRAFT.save(context, StatementDraft(step="dates", customer=cb.number(0)))
     await answer(update)
     await show(update, context, statement_views.ask_dates(context.t), new=True)
     return State.DATES
@@ -76,20 +86,20 @@ async def ask_dates(update: Update, context: BotContext) -> State:
 
 async def got_dates(update: Update, context: BotContext) -> int:
     """Two days typed (or one): the statement of that period."""
-    customer = get_draft(context, DRAFT).get("customer")
-    if not isinstance(customer, int):
+    customer = DRAFT.load(context).customer
+    if customer is None:
         raise DraftIncomplete()
     services = context.services.statements
     period = parse_period(message_text(update), services.today())
     view = await services.statement(context.person, customer, period)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, screen(context, view))
     return ConversationHandler.END
 
 
 async def stop(update: Update, context: BotContext) -> int:
     """/cancel: no statement."""
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await say(update, context, context.t._("No statement then. /statement starts again."))
     return ConversationHandler.END
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from pydantic import BaseModel
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Drafts,
     conversation,
-    drop_draft,
-    get_draft,
     leave_without_saving,
     message_text,
     pressed,
     typed,
 )
+from bot.domain.errors import DraftIncomplete
 from bot.domain.roles import Permission
 from bot.domain.stock import (
     AdjustReason,
@@ -31,8 +32,18 @@ from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, stock_views
 from bot.ui.callbacks import BadCallback
 
-DRAFT = "stock_move"
 MAX_WORDS = 60
+
+
+class StockMoveDraft(BaseModel):
+    """A receipt (or an adjustment): the product's SKU and, for an adjustment, the quantity."""
+
+    receive: bool
+    sku: str | None = None
+    qty: int | None = None
+
+
+DRAFT = Drafts("stock_move", StockMoveDraft)
 
 
 class State(IntEnum):
@@ -49,23 +60,23 @@ async def start(update: Update, context: BotContext) -> State:
     receive = data_of(update).action == actions.Stock.RECEIVE
     action = "receipt" if receive else "adjustment"
     await context.services.stock.check(context.person, Permission.RECEIVE_STOCK, action)
-    context.user_data[DRAFT] = {"receive": receive}  # type: ignore[index]
+    DRAFT.save(context, StockMoveDraft(receive=receive))
     await answer(update)
     await show(update, context, stock_views.ask_product(context.t, receive), new=True)
     return State.PRODUCT
 
 
 async def _chosen(update: Update, context: BotContext, product_id: int) -> State:
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     row = await context.services.stock.product(context.person, product_id)
-    draft["sku"] = row.sku
-    await show(update, context, stock_views.ask_quantity(context.t, row, draft["receive"]))
+    DRAFT.update(context, sku=row.sku)
+    await show(update, context, stock_views.ask_quantity(context.t, row, draft.receive))
     return State.QUANTITY
 
 
 async def got_words(update: Update, context: BotContext) -> State:
     """A SKU or words typed: one product goes on, several are offered as buttons."""
-    get_draft(context, DRAFT)
+    DRAFT.load(context)
     words = " ".join(message_text(update).split())[:MAX_WORDS]
     rows = await context.services.stock.find(context.person, words) if words else []
     if not rows:
@@ -86,22 +97,22 @@ async def picked(update: Update, context: BotContext) -> State:
 
 async def got_quantity(update: Update, context: BotContext) -> int:
     """A receipt is recorded at once; an adjustment asks why."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     try:
-        qty = parse_quantity(message_text(update), signed=not draft["receive"])
+        qty = parse_quantity(message_text(update), signed=not draft.receive)
     except StockRefused as error:
         await say(update, context, stock_views.refused(context.t, error))
         return State.QUANTITY
-    if draft["receive"]:
+    if draft.receive:
         return await _record(update, context, qty, None, None)
-    draft["qty"] = qty
+    DRAFT.update(context, qty=qty)
     await show(update, context, stock_views.ask_reason(context.t))
     return State.REASON
 
 
 async def got_reason(update: Update, context: BotContext) -> int:
     """stk:why:<count|damage|other>: other asks for words."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     raw = data_of(update).text(0)
     try:
         reason = AdjustReason(raw)
@@ -111,12 +122,12 @@ async def got_reason(update: Update, context: BotContext) -> int:
     if reason is AdjustReason.OTHER:
         await show(update, context, stock_views.ask_note(context.t))
         return State.NOTE
-    return await _record(update, context, draft["qty"], reason, None)
+    return await _record(update, context, _qty(draft), reason, None)
 
 
 async def got_note(update: Update, context: BotContext) -> int:
     """The reason in words."""
-    draft = get_draft(context, DRAFT)
+    draft = DRAFT.load(context)
     try:
         note = parse_note([message_text(update)])
         if note is None:
@@ -124,7 +135,13 @@ async def got_note(update: Update, context: BotContext) -> int:
     except StockRefused as error:
         await say(update, context, stock_views.refused(context.t, error))
         return State.NOTE
-    return await _record(update, context, draft["qty"], AdjustReason.OTHER, note)
+    return await _record(update, context, _qty(draft), AdjustReason.OTHER, note)
+
+
+def _qty(draft: StockMoveDraft) -> int:
+    if draft.qty is None:
+        raise DraftIncomplete()
+    return draft.qty
 
 
 async def _record(
@@ -134,18 +151,20 @@ async def _record(
     reason: AdjustReason | None,
     note: str | None,
 ) -> int:
-    draft = get_draft(context, DRAFT)
+    sku = DRAFT.load(context).sku
+    if sku is None:
+        raise DraftIncomplete()
     stock = context.services.stock
     try:
         if reason is None:
-            moved = await stock.receive(context.person, draft["sku"], qty, note)
+            moved = await stock.receive(context.person, sku, qty, note)
         else:
-            moved = await stock.adjust(context.person, draft["sku"], qty, reason, note)
+            moved = await stock.adjust(context.person, sku, qty, reason, note)
     except StockRefused as error:
-        drop_draft(context, DRAFT)
+        DRAFT.drop(context)
         await say(update, context, stock_views.refused(context.t, error))
         return ConversationHandler.END
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, stock_views.moved(context.t, moved))
     return ConversationHandler.END
 

@@ -14,23 +14,19 @@ from bot.ui import actions, feedback_views, order_views, shipping_views
 async def received(update: Update, context: BotContext) -> None:
     """dlv:r:<shipment>: the customer confirms receipt."""
     t = context.t
-    order = await context.services.fulfilment.confirm_receipt(
-        context.person, data_of(update).number(0)
-    )
+    receipt = await context.services.fulfilment.receive(context.person, data_of(update).number(0))
     await answer(update, t._("Thank you for confirming!"))
-    detail = await context.services.orders.detail(context.person, order_id=order.id)
-    screen = order_views.order_detail(t, context.config, detail)
-    if await context.services.feedback.request(order) is not None:
-        screen = feedback_views.with_rating(t, screen, order)  # asked once, right here
+    screen = order_views.order_detail(t, context.config, receipt.detail)
+    if receipt.ask_rating:  # asked once, right here
+        screen = feedback_views.with_rating(t, screen, receipt.detail.order)
     await send_below(update, context, screen)  # the notice keeps its tracking number
 
 
 async def delivered(update: Update, context: BotContext) -> None:
     """dlv:w:<shipment>: the warehouse marks it delivered."""
     fulfilment, t = context.services.fulfilment, context.t
-    order = await fulfilment.mark_delivered(context.person, data_of(update).number(0))
+    pick = await fulfilment.deliver(context.person, data_of(update).number(0))
     await answer(update, t._("Marked as delivered."))  # finance and the customer are told
-    pick = await fulfilment.pick_list(context.person, order.id)
     await show(update, context, shipping_views.pick_list(t, context.config, pick))
 
 

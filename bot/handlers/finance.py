@@ -92,19 +92,13 @@ async def customer_balance(update: Update, context: BotContext) -> None:
 
 
 async def pause_reminders(update: Update, context: BotContext) -> None:
-    """fin:rm:<customer>:<1|0>: pause or resume their reminders, from their balance."""
-    cb, finance, person = data_of(update), context.services.finance, context.person
-    # Only who may see the balance may use its buttons: a refusal must come before any change.
-    await finance.customer_balance(person, cb.number(0))
-    paused = bool(cb.number(1, high=1))
-    await context.services.customer_admin.pause_reminders(person, cb.number(0), paused)
-    await redraw(
-        update,
-        context,
-        finance_views.customer_balance(
-            context.t, await finance.customer_balance(person, cb.number(0))
-        ),
+    """fin:rm:<customer>:<1|0>: pause or resume their reminders, from their balance (who
+    may not see it is refused before any change)."""
+    cb = data_of(update)
+    balance = await context.services.finance.pause_reminders(
+        context.person, cb.number(0), bool(cb.number(1, high=1))
     )
+    await redraw(update, context, finance_views.customer_balance(context.t, balance))
 
 
 async def receivables_command(update: Update, context: BotContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.db import UnitOfWork
 from bot.domain.errors import InputProblem, InvalidInput, NotEnoughStock, ProductNotFound
@@ -46,6 +47,20 @@ async def price_lines(
             )
         )
     return Cart(lines=tuple(lines))
+
+
+async def fit_to_stock(uow: UnitOfWork, user: User, now: datetime) -> Cart:
+    """The user's cart with short lines cut down to what is available, the unavailable ones
+    dropped (in the caller's unit of work)."""
+    cart = await load_cart(uow, user, user.language)
+    for line in cart.lines:
+        if line.short:
+            fit = line.available if line.active else 0
+            if fit > 0:
+                await uow.carts.set(user.id, line.product_id, fit, now)
+            else:
+                await uow.carts.remove(user.id, line.product_id)
+    return await load_cart(uow, user, user.language)
 
 
 class CartService(Service):
@@ -97,14 +112,6 @@ class CartService(Service):
     async def fit_to_stock(self, user: User) -> Cart:
         """Cut short lines down to what is available, dropping the unavailable ones."""
         async with self.db.unit_of_work() as uow:
-            cart = await load_cart(uow, user, user.language)
-            for line in cart.lines:
-                if line.short:
-                    fit = line.available if line.active else 0
-                    if fit > 0:
-                        await uow.carts.set(user.id, line.product_id, fit, self.clock.now())
-                    else:
-                        await uow.carts.remove(user.id, line.product_id)
-            cart = await load_cart(uow, user, user.language)
+            cart = await fit_to_stock(uow, user, self.clock.now())
             await uow.commit()
         return cart

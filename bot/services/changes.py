@@ -13,7 +13,15 @@ from bot.domain.errors import (
     RequestOpen,
     TransitionRefused,
 )
-from bot.domain.models import Language, Order, OrderChange, OrderStatus, User
+from bot.domain.models import (
+    Customer,
+    Language,
+    Order,
+    OrderChange,
+    OrderDetail,
+    OrderStatus,
+    User,
+)
 from bot.domain.notices import NoticeKind
 from bot.domain.order_status import CHANGEABLE
 from bot.domain.parsing import parse_address, parse_note, parse_reason
@@ -21,6 +29,7 @@ from bot.domain.requests import RequestKind
 from bot.services.base import Service, own_order, require_customer
 from bot.services.notices import RequestRef, post
 from bot.services.order_edits import CUSTOM_SKU, apply_change, describe
+from bot.services.orders import order_detail
 from bot.services.requests import request_deciders
 
 
@@ -32,6 +41,16 @@ class ChangeOutcome(BaseModel):
     order: Order
     applied: bool
     request_id: int | None = None
+    detail: OrderDetail | None = None  # applied: the order as the customer sees it now
+
+
+class CheckedChange(BaseModel):
+    """A change as typed, cleaned; after approval it is a request, which needs a reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    change: OrderChange
+    reason_needed: bool
 
 
 async def _with_sku(uow: UnitOfWork, change: OrderChange) -> OrderChange:
@@ -42,6 +61,15 @@ async def _with_sku(uow: UnitOfWork, change: OrderChange) -> OrderChange:
     if product is None or not product.active or product.sku == CUSTOM_SKU:
         raise ProductNotFound()
     return change.model_copy(update={"sku": product.sku})
+
+
+async def _changeable(uow: UnitOfWork, user: User, order_id: int) -> tuple[Customer, Order]:
+    """The customer and their own order, if it may still be changed (else TransitionRefused)."""
+    customer = await require_customer(uow, user)
+    order = await own_order(uow, customer, order_id)
+    if order.status not in CHANGEABLE:
+        raise TransitionRefused(current=order.status, wanted=order.status)
+    return customer, order
 
 
 class ChangeService(Service):
@@ -61,6 +89,21 @@ class ChangeService(Service):
             sku=change.sku,
         )
 
+    async def changeable(self, user: User, order_id: int) -> OrderDetail:
+        """The customer's own order, if it may still be changed (else TransitionRefused)."""
+        async with self.db.reader() as uow:
+            _, order = await _changeable(uow, user, order_id)
+            return await order_detail(uow, order, user.language)
+
+    async def check(self, user: User, order_id: int, change: OrderChange) -> CheckedChange:
+        """A typed change cleaned (validate), and whether it needs a reason: once the order is
+        approved it goes to staff as a request."""
+        change = self.validate(change)
+        async with self.db.reader() as uow:
+            customer = await require_customer(uow, user)
+            order = await own_order(uow, customer, order_id)
+        return CheckedChange(change=change, reason_needed=order.status is OrderStatus.APPROVED)
+
     async def change(
         self, user: User, order_id: int, change: OrderChange, reason: str | None
     ) -> ChangeOutcome:
@@ -68,16 +111,14 @@ class ChangeService(Service):
         change = self.validate(change)
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            customer = await require_customer(uow, user)
-            order = await own_order(uow, customer, order_id)
-            if order.status not in CHANGEABLE:
-                raise TransitionRefused(current=order.status, wanted=order.status)
+            customer, order = await _changeable(uow, user, order_id)
             if change.product_id is not None:
                 change = await _with_sku(uow, change)
             if order.status is OrderStatus.SUBMITTED:
                 order = await apply_change(uow, self.config, order, customer, change, user.id, now)
+                detail = await order_detail(uow, order, user.language)
                 await uow.commit()
-                return ChangeOutcome(order=order, applied=True)
+                return ChangeOutcome(order=order, applied=True, detail=detail)
             if await uow.requests.open_for(order.id):
                 raise RequestOpen()
             request_id = await uow.requests.add(

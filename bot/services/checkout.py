@@ -15,6 +15,7 @@ from bot.domain.errors import (
     InputProblem,
     InvalidInput,
     LinesUnavailable,
+    NotRegistered,
     OptionNotOffered,
     UnknownSku,
 )
@@ -35,7 +36,7 @@ from bot.domain.pricing import order_totals
 from bot.domain.review import Route
 from bot.services.approvals import ReviewOutcome, review_submission
 from bot.services.base import Service, require_customer
-from bot.services.cart import load_cart, price_lines
+from bot.services.cart import fit_to_stock, load_cart, price_lines
 from bot.services.customer_admin import may_order_for
 from bot.services.customers import allowed_terms
 from bot.services.notices import PlacedBy, post
@@ -128,6 +129,24 @@ class CheckoutService(Service):
     def read_delivery_date(self, text: str) -> date:
         """A desired delivery date typed at checkout: within the range, on a working day."""
         return self.check_date(self.read_date(text))
+
+    async def begin(self, user: User) -> None:
+        """A checkout may begin: a registered customer (else NotRegistered) with something in
+        the cart (else CartEmpty)."""
+        async with self.db.reader() as uow:
+            if await uow.customers.by_user(user.id) is None:
+                raise NotRegistered()
+            if not (await load_cart(uow, user, user.language)).lines:
+                raise CartEmpty()
+
+    async def fit_to_stock(self, user: User) -> None:
+        """The summary's "fit to stock": short lines cut down (cart.fit_to_stock); CartEmpty
+        if nothing is left to order."""
+        async with self.db.unit_of_work() as uow:
+            cart = await fit_to_stock(uow, user, self.clock.now())
+            await uow.commit()
+        if not cart.lines:
+            raise CartEmpty()
 
     async def submitted_by_token(self, user: User, token: str) -> Order | None:
         """The order a checkout token produced, if it is this user's."""

@@ -49,6 +49,47 @@ class PriceList(BaseModel):
     prices: tuple[SpecialPrice, ...]
 
 
+async def pause_reminders(
+    uow: UnitOfWork, config: Config, actor: User, customer_id: int, paused: bool, now: datetime
+) -> Customer:
+    """Hold a customer's reminders or let them run again, in the caller's unit of work (before
+    it writes anything: a refusal commits its audit entry): managers, finance, admins, and the
+    customer's own rep; audited."""
+    roles = await roles_of(uow, config, actor)
+    customer = await uow.customers.by_id(customer_id)
+    rep_id = customer.rep_id if customer else None
+    if not may_pause_reminders(roles, actor.id, rep_id):
+        await deny(uow, actor, "pause_reminders", now)
+    if customer is None:
+        raise StaffNotFound()
+    if customer.reminders_paused != paused:
+        await uow.customers.set_reminders_paused(customer.id, now if paused else None)
+        before, after = ("paused" if p else "on" for p in (customer.reminders_paused, paused))
+        await _audit(uow, actor, customer, AuditAction.REMINDERS, before, after, now)
+    return customer.model_copy(update={"reminders_paused": paused})
+
+
+async def _audit(
+    uow: UnitOfWork,
+    actor: User,
+    customer: Customer,
+    action: AuditAction,
+    before: str,
+    after: str,
+    now: datetime,
+) -> None:
+    """A change to a customer, audited before → after."""
+    await uow.audit.record(
+        at=now,
+        actor_id=actor.id,
+        entity="customer",
+        entity_id=customer.id,
+        action=action,
+        before=before,
+        after=after,
+    )
+
+
 class CustomerCard(BaseModel):
     """A customer as managers see them."""
 
@@ -101,6 +142,33 @@ class CustomerAdminService(Service):
                 await deny(uow, actor, "set_customer", self.clock.now())
             return await self._card(uow, customer_id, editable, rep)
 
+    async def address_of(self, actor: User, customer_id: int, address_id: int) -> str:
+        """The text of one of the customer's saved addresses, for an order taken for them
+        (their rep or a manager; else OptionNotOffered)."""
+        card = await self.card(actor, customer_id)
+        match = next((a for a in card.addresses if a.id == address_id), None)
+        if match is None:
+            raise OptionNotOffered()
+        return match.text
+
+    async def term_of(self, actor: User, customer_id: int, code: str) -> str:
+        """A payment term allowed to the customer, for an order taken for them (else
+        OptionNotOffered)."""
+        card = await self.card(actor, customer_id)
+        if code not in {term.code for term, ok in card.terms if ok}:
+            raise OptionNotOffered()
+        return code
+
+    async def _managed(
+        self, uow: UnitOfWork, actor: User, customer_id: int, action: str, now: datetime
+    ) -> Customer:
+        """The customer a manager changes (this action authorised first); else StaffNotFound."""
+        await authorize(uow, self.config, actor, Permission.SET_CREDIT, action, now)
+        customer = await uow.customers.by_id(customer_id)
+        if customer is None:
+            raise StaffNotFound()
+        return customer
+
     async def _card(
         self, uow: UnitOfWork, customer_id: int, editable: bool, rep: int | None
     ) -> CustomerCard:
@@ -132,10 +200,7 @@ class CustomerAdminService(Service):
         """Change one thing about a customer (managers), audited with before and after."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "set_customer", now)
-            customer = await uow.customers.by_id(customer_id)
-            if customer is None:
-                raise StaffNotFound()
+            customer = await self._managed(uow, actor, customer_id, "set_customer", now)
             changes: list[tuple[AuditAction, str, str]] = []
             if credit_limit is not None or trusted is not None:
                 limit = customer.credit_limit if credit_limit is None else credit_limit
@@ -164,15 +229,7 @@ class CustomerAdminService(Service):
                 await uow.staff.set_customer_rep(customer.id, rep_id)
                 changes.append((AuditAction.REP, str(customer.rep_id), str(rep_id)))
             for action, before, after in changes:
-                await uow.audit.record(
-                    at=now,
-                    actor_id=actor.id,
-                    entity="customer",
-                    entity_id=customer.id,
-                    action=action,
-                    before=before,
-                    after=after,
-                )
+                await _audit(uow, actor, customer, action, before, after, now)
             card = await self._card(uow, customer.id, True, None)
             await uow.commit()
         return card
@@ -180,28 +237,12 @@ class CustomerAdminService(Service):
     async def pause_reminders(self, actor: User, customer_id: int, paused: bool) -> Customer:
         """Hold a customer's reminders (a dispute, say) or let them run again: managers,
         finance, admins, and the customer's own rep; audited."""
-        now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            roles = await roles_of(uow, self.config, actor)
-            customer = await uow.customers.by_id(customer_id)
-            rep_id = customer.rep_id if customer else None
-            if not may_pause_reminders(roles, actor.id, rep_id):
-                await deny(uow, actor, "pause_reminders", now)
-            if customer is None:
-                raise StaffNotFound()
-            if customer.reminders_paused != paused:
-                await uow.customers.set_reminders_paused(customer.id, now if paused else None)
-                await uow.audit.record(
-                    at=now,
-                    actor_id=actor.id,
-                    entity="customer",
-                    entity_id=customer.id,
-                    action=AuditAction.REMINDERS,
-                    before="paused" if customer.reminders_paused else "on",
-                    after="paused" if paused else "on",
-                )
+            customer = await pause_reminders(
+                uow, self.config, actor, customer_id, paused, self.clock.now()
+            )
             await uow.commit()
-        return customer.model_copy(update={"reminders_paused": paused})
+        return customer
 
     async def reps(self, actor: User) -> list[User]:
         """The sales reps a customer can be given to (managers)."""
@@ -216,10 +257,7 @@ class CustomerAdminService(Service):
         """The customer's special prices (managers and admins)."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "customer_prices", now)
-            customer = await uow.customers.by_id(customer_id)
-            if customer is None:
-                raise StaffNotFound()
+            customer = await self._managed(uow, actor, customer_id, "customer_prices", now)
             return await self._price_list(uow, customer, actor)
 
     async def _price_list(self, uow: UnitOfWork, customer: Customer, actor: User) -> PriceList:
@@ -245,23 +283,13 @@ class CustomerAdminService(Service):
         """Set a customer's standing discount (managers), audited before → after."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "set_discount", now)
-            customer = await uow.customers.by_id(customer_id)
-            if customer is None:
-                raise StaffNotFound()
+            customer = await self._managed(uow, actor, customer_id, "set_discount", now)
             if not 0 <= discount_bp <= 10_000:
                 raise InvalidInput(InputProblem.PERCENT_INVALID)
             if discount_bp != customer.discount_bp:
                 await uow.customers.set_discount(customer.id, discount_bp)
-                await uow.audit.record(
-                    at=now,
-                    actor_id=actor.id,
-                    entity="customer",
-                    entity_id=customer.id,
-                    action=AuditAction.DISCOUNT,
-                    before=str(customer.discount_bp),
-                    after=str(discount_bp),
-                )
+                before, after = str(customer.discount_bp), str(discount_bp)
+                await _audit(uow, actor, customer, AuditAction.DISCOUNT, before, after, now)
             card = await self._card(uow, customer.id, True, None)
             await uow.commit()
         return card
@@ -272,10 +300,7 @@ class CustomerAdminService(Service):
         """Give a customer a special price for a product (managers), audited before → after."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "customer_prices", now)
-            customer = await uow.customers.by_id(customer_id)
-            if customer is None:
-                raise StaffNotFound()
+            customer = await self._managed(uow, actor, customer_id, "customer_prices", now)
             product = await uow.catalog.by_sku(sku, actor.language)
             if product is None or not product.active:
                 raise UnknownSku(sku=sku)
@@ -285,15 +310,9 @@ class CustomerAdminService(Service):
             await uow.customers.set_special_price(
                 customer.id, product.id, unit_price, actor.id, now
             )
-            await uow.audit.record(
-                at=now,
-                actor_id=actor.id,
-                entity="customer",
-                entity_id=customer.id,
-                action=AuditAction.SPECIAL_PRICE,
-                before=f"{product.sku} {before if before is not None else '-'}",
-                after=f"{product.sku} {unit_price}",
-            )
+            old = f"{product.sku} {before if before is not None else '-'}"
+            new = f"{product.sku} {unit_price}"
+            await _audit(uow, actor, customer, AuditAction.SPECIAL_PRICE, old, new, now)
             prices = await self._price_list(uow, customer, actor)
             await uow.commit()
         return prices
@@ -304,23 +323,13 @@ class CustomerAdminService(Service):
         """Take a product off a customer's price list (managers), audited before → after."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            await authorize(uow, self.config, actor, Permission.SET_CREDIT, "customer_prices", now)
-            customer = await uow.customers.by_id(customer_id)
-            if customer is None:
-                raise StaffNotFound()
+            customer = await self._managed(uow, actor, customer_id, "customer_prices", now)
             before = (await uow.customers.special_prices(customer.id)).get(product_id)
             if before is not None:
                 product = (await uow.catalog.products([product_id], actor.language))[product_id]
                 await uow.customers.remove_special_price(customer.id, product_id)
-                await uow.audit.record(
-                    at=now,
-                    actor_id=actor.id,
-                    entity="customer",
-                    entity_id=customer.id,
-                    action=AuditAction.SPECIAL_PRICE,
-                    before=f"{product.sku} {before}",
-                    after=f"{product.sku} -",
-                )
+                old, new = f"{product.sku} {before}", f"{product.sku} -"
+                await _audit(uow, actor, customer, AuditAction.SPECIAL_PRICE, old, new, now)
             prices = await self._price_list(uow, customer, actor)
             await uow.commit()
         return prices

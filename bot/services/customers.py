@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Config, PaymentTermConfig
 from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
-from bot.domain.errors import InputProblem, InvalidInput
+from bot.domain.errors import InputProblem, InvalidInput, OptionNotOffered
 from bot.domain.models import Address, Customer, User
 from bot.domain.parsing import phone_key
 from bot.services.base import Service, require_customer
@@ -120,6 +120,14 @@ class CustomerService(Service):
             customer = await require_customer(uow, user)
             return await uow.customers.addresses(customer.id, limit)
 
+    async def saved_address(self, user: User, address_id: int) -> str:
+        """The text of one of the customer's saved addresses offered at checkout (else
+        OptionNotOffered: another's, or one removed since)."""
+        match = next((a for a in await self.addresses(user) if a.id == address_id), None)
+        if match is None:
+            raise OptionNotOffered()
+        return match.text
+
     async def profile(self, user: User) -> Profile:
         """The customer's own record and every saved address (/profile)."""
         async with self.db.reader() as uow:
@@ -228,3 +236,9 @@ class CustomerService(Service):
         async with self.db.reader() as uow:
             customer = await require_customer(uow, user)
             return await open_terms(uow, self.config, customer)
+
+    async def payment_term(self, user: User, code: str) -> str:
+        """A payment term this customer may choose (else OptionNotOffered)."""
+        if code not in {t.code for t in await self.payment_terms(user)}:
+            raise OptionNotOffered()
+        return code

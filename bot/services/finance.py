@@ -22,6 +22,7 @@ from bot.domain.parsing import parse_search
 from bot.domain.payments import AGEING, CHARGES_NOTHING, Method, outstanding, spread
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, own_order, require_customer
+from bot.services.customer_admin import pause_reminders
 from bot.services.money import Invoice, invoice_order, money_of, settle
 from bot.services.notices import post, staff_with
 
@@ -217,6 +218,13 @@ async def _order(uow: UnitOfWork, order_id: int | None, number: str | None) -> O
     return order
 
 
+def _refundable(order: Order, amount: int) -> Order:
+    """The order, if this much may be paid back on it: never more than is due."""
+    if not 0 < amount <= order.refund_due:
+        raise RefundOverDue(due=order.refund_due)
+    return order
+
+
 class FinanceService(Service):
     """Money in, checked against the finance role."""
 
@@ -286,6 +294,14 @@ class FinanceService(Service):
         if not order.refund_due:
             raise RefundOverDue(due=0)
         return order
+
+    async def check_refund(self, actor: User, order_id: int, amount: int) -> Order:
+        """The order, if this much may be paid back on it now (finance); else RefundOverDue."""
+        async with self.db.unit_of_work() as uow:
+            await authorize(
+                uow, self.config, actor, Permission.RECORD_PAYMENTS, "refund", self.clock.now()
+            )
+            return _refundable(await _order(uow, order_id, None), amount)
 
     async def refunds_due(self, actor: User) -> list[Order]:
         """Orders with money to pay back, oldest first (finance)."""
@@ -472,8 +488,7 @@ class FinanceService(Service):
                     paid_on=paid_on,
                     created=False,
                 )
-            if not 0 < amount <= order.refund_due:
-                raise RefundOverDue(due=order.refund_due)
+            _refundable(order, amount)
             await uow.payments.add_refund(
                 order.id, amount, method.value, paid_on, actor.id, now, token
             )
@@ -513,6 +528,21 @@ class FinanceService(Service):
                 self.clock.now(),
             )
             return await summarise(uow, today)
+
+    async def pause_reminders(
+        self, actor: User, customer_id: int, paused: bool
+    ) -> CustomerBalance:
+        """From a customer's balance: who may see it pauses or resumes the customer's
+        reminders (refused before any change otherwise; see customer_admin.pause_reminders);
+        the balance then."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.VIEW_RECEIVABLES, "balance", now)
+            if await uow.customers.by_id(customer_id) is None:
+                raise StaffNotFound()
+            await pause_reminders(uow, self.config, actor, customer_id, paused, now)
+            await uow.commit()
+        return await self.customer_balance(actor, customer_id)
 
     async def customer_balance(self, actor: User, customer_id: int) -> CustomerBalance:
         """One customer's open orders with what is owed and overdue (finance, managers)."""

@@ -18,6 +18,7 @@ from bot.domain.errors import (
 from bot.domain.models import (
     Language,
     Order,
+    OrderDetail,
     OrderLine,
     OrderStatus,
     Shipment,
@@ -31,6 +32,7 @@ from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.feedback import ask_once
 from bot.services.money import awaits_payment, settle
 from bot.services.notices import OrderRef, Shipped, post, staff_with
+from bot.services.orders import order_detail
 from bot.services.stock import watch
 from bot.services.transitions import apply_transition
 
@@ -60,6 +62,16 @@ class ShipmentResult(BaseModel):
     created: bool = True  # False: this confirmation had recorded it already
 
 
+class Receipt(BaseModel):
+    """The customer's confirmed delivery: their order as they see it now, and whether to ask
+    them for a rating on that screen."""
+
+    model_config = ConfigDict(frozen=True)
+
+    detail: OrderDetail
+    ask_rating: bool
+
+
 class FulfilmentService(Service):
     """The warehouse's work, checked against its role."""
 
@@ -79,29 +91,22 @@ class FulfilmentService(Service):
                 await authorize(
                     uow, self.config, actor, Permission.FULFIL, "pick", self.clock.now()
                 )
-            order = await uow.orders.by_id(order_id)
-            if order is None:
-                raise OrderNotFound()
-            if awaits_payment(self.config, order):
-                raise AwaitingPayment()
-            customer, _ = await customer_of(uow, order)
-            return PickList(
-                order=order,
-                customer_name=customer.name,
-                customer_phone=customer.phone,
-                lines=tuple(
-                    await uow.orders.lines(order.id, actor.language if actor else language)
-                ),
-                shipments=tuple(await uow.shipments.for_order(order.id)),
-            )
+            return await self._pick(uow, order_id, actor.language if actor else language)
 
-    async def pick_list_of_line(self, actor: User, line_id: int) -> PickList:
-        """The pick list of the order a line belongs to."""
-        async with self.db.reader() as uow:
-            order_id = await uow.orders.line_order(line_id)
-        if order_id is None:
+    async def _pick(self, uow: UnitOfWork, order_id: int, language: Language | None) -> PickList:
+        order = await uow.orders.by_id(order_id)
+        if order is None:
             raise OrderNotFound()
-        return await self.pick_list(actor, order_id)
+        if awaits_payment(self.config, order):
+            raise AwaitingPayment()
+        customer, _ = await customer_of(uow, order)
+        return PickList(
+            order=order,
+            customer_name=customer.name,
+            customer_phone=customer.phone,
+            lines=tuple(await uow.orders.lines(order.id, language)),
+            shipments=tuple(await uow.shipments.for_order(order.id)),
+        )
 
     async def ship(
         self,
@@ -176,13 +181,34 @@ class FulfilmentService(Service):
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.FULFIL, "deliver", now)
-            return await self._delivered(uow, actor, shipment_id, None)
+            order = await self._delivered(uow, actor, shipment_id, None)
+            await uow.commit()
+        return order
+
+    async def deliver(self, actor: User, shipment_id: int) -> PickList:
+        """The warehouse's "Delivered": recorded (mark_delivered), the pick list as it is now."""
+        order = await self.mark_delivered(actor, shipment_id)
+        return await self.pick_list(actor, order.id)
 
     async def confirm_receipt(self, customer_user: User, shipment_id: int) -> Order:
         """The customer confirms a shipment arrived (only their own)."""
         async with self.db.unit_of_work() as uow:
             customer = await require_customer(uow, customer_user)
-            return await self._delivered(uow, customer_user, shipment_id, customer.id)
+            order = await self._delivered(uow, customer_user, shipment_id, customer.id)
+            await uow.commit()
+        return order
+
+    async def receive(self, customer_user: User, shipment_id: int) -> Receipt:
+        """The customer's "I received it": recorded, in one transaction with whether to ask
+        them for a rating right there (the first time the order is delivered only); their
+        order as it is now."""
+        async with self.db.unit_of_work() as uow:
+            customer = await require_customer(uow, customer_user)
+            order = await self._delivered(uow, customer_user, shipment_id, customer.id)
+            ask = await ask_once(uow, order, self.clock.now())
+            detail = await order_detail(uow, order, customer_user.language)
+            await uow.commit()
+        return Receipt(detail=detail, ask_rating=ask)
 
     async def _delivered(
         self, uow: UnitOfWork, actor: User, shipment_id: int, customer_id: int | None
@@ -207,5 +233,4 @@ class FulfilmentService(Service):
         if customer_id is None and await ask_once(uow, order, now):  # the customer is asked
             _, customer_user = await customer_of(uow, order)  # (on the screen, if it is they)
             await post(uow, self.config, NoticeKind.ASK_RATING, ref, [customer_user], now)
-        await uow.commit()
         return order

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
 from bot.domain.errors import RequestOpen, TransitionRefused
-from bot.domain.models import Cart, Order, OrderDetail, OrderStatus, Page, User
+from bot.domain.models import Cart, Language, Order, OrderDetail, OrderStatus, Page, User
 from bot.domain.notices import NoticeKind
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.parsing import parse_reason
@@ -29,6 +30,7 @@ class CancelOutcome(BaseModel):
 
     order: Order
     request_id: int | None = None
+    detail: OrderDetail | None = None  # cancelled: the order as the customer sees it now
 
 
 class RepeatResult(BaseModel):
@@ -40,6 +42,22 @@ class RepeatResult(BaseModel):
     added: tuple[str, ...]
     reduced: tuple[str, ...]
     skipped: tuple[str, ...]
+
+
+async def order_detail(uow: UnitOfWork, order: Order, language: Language) -> OrderDetail:
+    """An order with its lines (named in this language), timeline, payments and shipments."""
+    lines = await uow.orders.lines(order.id, language)
+    timeline = await uow.audit.order_timeline(order.id)
+    paid, refunded = await uow.payments.sums(order.id)
+    shipments = await uow.shipments.for_order(order.id)
+    return OrderDetail(
+        order=order,
+        lines=tuple(lines),
+        timeline=tuple(timeline),
+        paid=paid,
+        refunded=refunded,
+        shipments=tuple(shipments),
+    )
 
 
 class OrderService(Service):
@@ -63,18 +81,15 @@ class OrderService(Service):
         async with self.db.reader() as uow:
             customer = await require_customer(uow, user)
             order = await own_order(uow, customer, order_id, number)
-            lines = await uow.orders.lines(order.id, user.language)
-            timeline = await uow.audit.order_timeline(order.id)
-            paid, refunded = await uow.payments.sums(order.id)
-            shipments = await uow.shipments.for_order(order.id)
-        return OrderDetail(
-            order=order,
-            lines=tuple(lines),
-            timeline=tuple(timeline),
-            paid=paid,
-            refunded=refunded,
-            shipments=tuple(shipments),
-        )
+            return await order_detail(uow, order, user.language)
+
+    async def cancellable(self, user: User, order_id: int) -> Order:
+        """The customer's own order, if they may cancel it or ask to (else TransitionRefused)."""
+        async with self.db.reader() as uow:
+            order = await own_order(uow, await require_customer(uow, user), order_id, None)
+        if not (customer_may_cancel(order.status) or customer_may_ask_to_cancel(order.status)):
+            raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
+        return order
 
     async def cancel(self, user: User, order_id: int, reason: str) -> CancelOutcome:
         """Cancel before approval (stock returns); after it, ask staff; once shipped, refuse."""
@@ -122,8 +137,9 @@ class OrderService(Service):
                 reason=reason,
             )
             order = await settle(uow, self.config, order.id, actor_id=user.id, now=now)
+            detail = await order_detail(uow, order, user.language)
             await uow.commit()
-        return CancelOutcome(order=order)
+        return CancelOutcome(order=order, detail=detail)
 
     async def repeat(self, user: User, order_id: int) -> RepeatResult:
         """Put an earlier order's lines in the cart, at today's prices and stock."""

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
 
 from bot.db import UnitOfWork
 from bot.domain.access import may_edit_catalog
 from bot.domain.audit import AuditAction
-from bot.domain.errors import InputProblem, InvalidInput, ProductNotFound
+from bot.domain.errors import DraftIncomplete, InputProblem, InvalidInput, ProductNotFound
 from bot.domain.models import PriceTier, Unit, User
 from bot.domain.parsing import parse_money, parse_percent
 from bot.services.base import Service, deny, roles_of
@@ -32,6 +35,27 @@ class ProductRecord:
     values: dict[str, Any]
     tiers: tuple[PriceTier, ...]
     category: str
+
+
+class NewProduct(BaseModel):
+    """A product being added, as answered so far (its tiers: minimum quantity, unit price)."""
+
+    sku: str | None = None
+    name_en: str | None = None
+    name_zh: str | None = None
+    name_ru: str | None = None
+    description_en: str | None = None
+    description_zh: str | None = None
+    description_ru: str | None = None
+    category_id: int | None = None
+    price: int | None = None
+    tiers: list[tuple[int, int]] = []
+    unit: Unit | None = None
+    preorder: bool = False
+    photo_file_id: str | None = None
+
+
+TIERS = TypeAdapter(list[tuple[int, int]])  # (minimum quantity, unit price) pairs
 
 
 def parse_sku(text: str) -> str:
@@ -132,32 +156,35 @@ class ProductEditorService(Service):
                 raise InvalidInput(InputProblem.SKU_TAKEN, value)
         return value
 
-    async def create(self, user: User, draft: dict[str, Any]) -> ProductRecord:
+    async def create(self, user: User, new: NewProduct | Mapping[str, Any]) -> ProductRecord:
         """Add a product from a finished draft, with no stock; audited."""
-        sku = parse_sku(str(draft["sku"]))
+        draft = NewProduct.model_validate(new)
+        if draft.sku is None or draft.category_id is None or draft.price is None:
+            raise DraftIncomplete()
+        sku = parse_sku(draft.sku)
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             await self._authorize(uow, user, "products:add")
             if await uow.products.sku_taken(sku):
                 raise InvalidInput(InputProblem.SKU_TAKEN, sku)
-            category_id = int(draft["category_id"])
+            category_id = draft.category_id
             if category_id not in {c["id"] for c in await uow.products.categories()}:
                 raise ProductNotFound()
             values = {
                 "sku": sku,
                 "category_id": category_id,
                 **{
-                    f"{kind}_{lang}": str(draft.get(f"{kind}_{lang}") or "")
+                    f"{kind}_{lang}": getattr(draft, f"{kind}_{lang}") or ""
                     for kind in ("name", "description")
                     for lang in ("en", "zh", "ru")
                 },
-                "price": int(draft["price"]),
-                "unit": Unit(str(draft.get("unit") or Unit.PCS)).value,
-                "preorder": 1 if draft.get("preorder") else 0,
-                "photo_file_id": draft.get("photo_file_id"),
+                "price": draft.price,
+                "unit": (draft.unit or Unit.PCS).value,
+                "preorder": 1 if draft.preorder else 0,
+                "photo_file_id": draft.photo_file_id,
             }
             product_id = await uow.products.add(values, now)
-            tiers = [PriceTier(min_qty=q, unit_price=p) for q, p in draft.get("tiers") or []]
+            tiers = [PriceTier(min_qty=q, unit_price=p) for q, p in draft.tiers]
             await uow.catalog.replace_tiers(product_id, tiers)
             after = ", ".join(f"{k}={v}" for k, v in values.items() if v not in ("", None))
             await uow.audit.record(
@@ -179,7 +206,7 @@ class ProductEditorService(Service):
             await self._authorize(uow, user, f"products:edit:{product_id}:{field}")
             record = await self._load(uow, product_id)
             if field == "tiers":
-                pairs: list[tuple[int, int]] = value or []  # type: ignore[assignment]
+                pairs = TIERS.validate_python(value or [])
                 tiers = [PriceTier(min_qty=q, unit_price=p) for q, p in pairs]
                 before, after = tiers_text(record.tiers), tiers_text(tiers)
                 await uow.catalog.replace_tiers(product_id, tiers)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
 from bot.domain.errors import (
+    AwaitingPayment,
     InputProblem,
     InvalidInput,
     OrderNotFound,
@@ -22,7 +23,7 @@ from bot.domain.reports import SHORT_REASON
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.fulfilment import SHIPPABLE
-from bot.services.money import settle
+from bot.services.money import awaits_payment, settle
 from bot.services.notices import post, warehouse_staff
 from bot.services.order_edits import recompute_totals
 from bot.services.stock import give_back
@@ -86,13 +87,22 @@ class ShortageService(Service):
             lines = await uow.orders.lines(order_id, language)
         return next((x.name for x in lines if x.id == line_id), None)
 
-    async def may_report(self, actor: User, line_id: int) -> None:
+    async def reportable(self, actor: User, line_id: int) -> OrderLine:
         """Checked when "Report short" is pressed: the warehouse, on an order still to ship
-        (an old button of an order cancelled or shipped meanwhile is refused at once)."""
+        (an old button of an order cancelled or shipped meanwhile is refused at once), paid
+        if it is to be paid first, with units of the line still to ship (else OrderNotFound);
+        the line, named in the actor's language."""
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.FULFIL, "short", self.clock.now())
             order, _ = await _line(uow, line_id)
             _shippable(order)
+            if awaits_payment(self.config, order):
+                raise AwaitingPayment()
+            lines = await uow.orders.lines(order.id, actor.language)
+        line = next((x for x in lines if x.id == line_id), None)
+        if line is None or line.remaining < 1:
+            raise OrderNotFound()
+        return line
 
     async def report(
         self, actor: User, line_id: int, available: int, expected: date | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.models import Unit
 from bot.i18n import N_, Texts
-from bot.services.product_editor import ProductRecord
+from bot.services.product_editor import NewProduct, ProductRecord
 from bot.ui import actions
 from bot.ui.callbacks import pack
 from bot.ui.screen import Screen, button, esc, keyboard
@@ -172,19 +172,18 @@ def ask(t: Texts, field: str, skippable: bool, categories: list[dict[str, object
     return Screen(text % {"field": label}, keyboard(rows))
 
 
-def summary(t: Texts, draft: dict[str, object], category: str) -> Screen:
+def summary(t: Texts, draft: NewProduct, category: str) -> Screen:
     """The new product before it is saved."""
     lines = [t._("New product:")]
     for field in ("sku", "name_en", "name_zh", "name_ru"):
-        lines.append(f"{t._(FIELDS[field])}: {esc(str(draft.get(field) or '—'))}")
+        lines.append(f"{t._(FIELDS[field])}: {esc(str(getattr(draft, field) or '—'))}")
     lines.append(f"{t._(FIELDS['category'])}: {esc(category)}")
-    lines.append(f"{t._(FIELDS['price'])}: {t.money(int(str(draft['price'])))}")
-    pairs: list[list[int]] = draft.get("tiers") or []  # type: ignore[assignment]
-    tiers = ", ".join(f"{q}+ = {t.money(p)}" for q, p in pairs) or "—"
+    lines.append(f"{t._(FIELDS['price'])}: {t.money(draft.price or 0)}")
+    tiers = ", ".join(f"{q}+ = {t.money(p)}" for q, p in draft.tiers) or "—"
     lines.append(f"{t._(FIELDS['tiers'])}: {tiers}")
-    unit = Unit(str(draft.get("unit") or Unit.PCS))
+    unit = draft.unit or Unit.PCS
     lines.append(f"{t._(FIELDS['unit'])}: {unit_name(t, unit)}")
-    lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, draft.get('preorder'))}")
-    lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, draft.get('photo_file_id'))}")
+    lines.append(f"{t._(FIELDS['preorder'])}: {_yes_no(t, draft.preorder)}")
+    lines.append(f"{t._(FIELDS['photo'])}: {_yes_no(t, draft.photo_file_id)}")
     rows = [[button(t._("✅ Save"), pack(actions.ProductEditor.SAVE))]]
     return Screen("\n".join(lines), keyboard(rows))

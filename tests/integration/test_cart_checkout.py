@@ -157,3 +157,35 @@ async def test_checkout_rules(services: Services) -> None:
     assert (await services.cart.view(user)).lines
     pickup = await services.checkout.submit(user, draft(delivery="pickup", address=None))
     assert pickup.order.address is None and pickup.order.totals.delivery_fee == 0
+
+
+async def test_checkout_begins_fits_to_stock_and_takes_only_the_customers_options(
+    services: Services,
+) -> None:
+    stranger = await services.users.identify(9, "X", None, "en")
+    with pytest.raises(NotRegistered):
+        await services.checkout.begin(stranger)
+    ann = await customer(services, 1)
+    with pytest.raises(CartEmpty):
+        await services.checkout.begin(ann)
+    notebook = await product(services, "NB-A5-DOT")  # 4 in stock
+    await services.cart.add(ann, notebook.id, 4)
+    await services.checkout.begin(ann)
+
+    bob = await customer(services, 2)
+    await services.cart.add(bob, notebook.id, 4)
+    await services.checkout.submit(bob, draft())  # Bob takes all four
+    assert (await services.cart.view(ann)).lines[0].short
+    with pytest.raises(CartEmpty):
+        await services.checkout.fit_to_stock(ann)
+    assert (await services.cart.view(ann)).lines == (), "the short line is dropped all the same"
+
+    (own,) = await services.customers.addresses(ann)
+    assert await services.customers.saved_address(ann, own.id) == own.text
+    (bobs,) = await services.customers.addresses(bob)
+    with pytest.raises(OptionNotOffered):
+        await services.customers.saved_address(ann, bobs.id)
+    terms = [t.code for t in await services.customers.payment_terms(ann)]
+    assert [await services.customers.payment_term(ann, code) for code in terms] == terms
+    with pytest.raises(OptionNotOffered):
+        await services.customers.payment_term(ann, "net30")  # not allowed to this customer

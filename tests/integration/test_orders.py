@@ -239,3 +239,52 @@ async def test_payment_racing_a_cancellation_stays_consistent(
         refund = stored.refund_due
     assert received == (3000 if paid else 0)
     assert refund == received
+
+
+async def test_cancelling_and_changing_are_checked_and_answered_by_the_service(
+    services: Services, db: Database, clock: FixedClock
+) -> None:
+    """What the cancel and change conversations ask of the service: may this order be
+    cancelled or changed (before anything is typed); does a change need a reason; the order
+    as it is once cancelled or changed at once (nothing when it became a request)."""
+    from bot.domain.models import OrderChange
+
+    user = await customer(services, 1)
+    stranger = await customer(services, 2)
+    first = await _order(services, user, "STP-24", 2, "t1")
+    second = await _order(services, user, "STP-24", 1, "t2")
+    assert (await services.orders.cancellable(user, first.id)).id == first.id
+    assert (await services.changes.changeable(user, first.id)).order.id == first.id
+    with pytest.raises(OrderNotFound):
+        await services.orders.cancellable(stranger, first.id)
+    with pytest.raises(OrderNotFound):
+        await services.changes.changeable(stranger, first.id)
+
+    checked = await services.changes.check(user, first.id, OrderChange(note="  Ring twice  "))
+    assert checked.change.note == "Ring twice" and not checked.reason_needed
+    with pytest.raises(InvalidInput):
+        await services.changes.check(user, first.id, OrderChange(line_id=1, qty=10**9))
+    changed = await services.changes.change(user, first.id, checked.change, None)
+    assert changed.applied and changed.detail is not None
+    assert changed.detail.order.note == "Ring twice" and changed.detail.lines
+
+    cancelled = await services.orders.cancel(user, first.id, "Found a better price")
+    assert cancelled.detail is not None
+    assert cancelled.detail.order.status is OrderStatus.CANCELLED
+    assert cancelled.detail.timeline[-1].to_status is OrderStatus.CANCELLED
+    with pytest.raises(TransitionRefused):
+        await services.orders.cancellable(user, first.id)
+    with pytest.raises(TransitionRefused):
+        await services.changes.changeable(user, first.id)
+
+    async with db.unit_of_work() as uow:
+        config = services.orders.config
+        await apply_transition(
+            uow, second, OrderStatus.APPROVED, config=config, actor_id=None, at=clock.now()
+        )
+        await uow.commit()
+    checked = await services.changes.check(user, second.id, OrderChange(note="Later"))
+    assert checked.reason_needed, "approved: a request to staff, with a reason"
+    requested = await services.changes.change(user, second.id, checked.change, "Not home")
+    assert requested.request_id is not None and requested.detail is None
+    assert (await services.orders.cancellable(user, second.id)).id == second.id

@@ -400,6 +400,33 @@ async def test_only_staff_may_pause_and_a_rep_only_their_own(book: Book) -> None
     assert (await book.services.customer_admin.pause_reminders(book.rep, c, True)).reminders_paused
 
 
+async def test_pausing_from_a_balance_is_one_step_refused_before_any_change(book: Book) -> None:
+    from bot.domain.errors import NotAllowed, StaffNotFound
+
+    await book.invoiced()
+    c = await customer_record(book)
+    for who in (book.buyer, book.warehouse):
+        with pytest.raises(NotAllowed):
+            await book.services.finance.pause_reminders(who, c, True)
+    refused = await rows_of(book, "SELECT after FROM audit_log WHERE action = 'denied'")
+    assert refused == [("balance",), ("balance",)], "refused as for seeing the balance"
+    with pytest.raises(StaffNotFound):
+        await book.services.finance.pause_reminders(book.finance, c + 1000, True)
+    assert await rows_of(book, "SELECT COUNT(*) FROM audit_log WHERE action = 'reminders'") == [
+        (0,)
+    ]
+
+    balance = await book.services.finance.pause_reminders(book.finance, c, True)
+    assert balance.customer.id == c and balance.customer.reminders_paused
+    assert [o.number for o in balance.orders] != []
+    history = await rows_of(
+        book, "SELECT actor_id, before, after FROM audit_log WHERE action = 'reminders'"
+    )
+    assert history == [(book.finance.id, "on", "paused")]
+    book.move(at(date(2026, 12, 24), 9))
+    assert "customer" not in [who for *_, who in summary(await book.scan())]
+
+
 async def test_unreachable_people_are_not_tried(book: Book) -> None:
     await book.invoiced("prepaid")
     blocked = await book.services.reminders.unreachable(book.buyer.id)

@@ -16,7 +16,15 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
-from bot.domain.errors import FeedbackGiven, FeedbackNotOpen, NotAllowed, OrderNotFound
+from bot.domain.errors import (
+    FeedbackGiven,
+    FeedbackNotOpen,
+    NotAllowed,
+    OptionNotOffered,
+    OrderNotFound,
+    StaffNotFound,
+    TransitionRefused,
+)
 from bot.domain.models import Order, OrderStatus, User
 from bot.domain.payments import Method
 from bot.domain.reports import (
@@ -443,3 +451,96 @@ async def test_the_customer_is_asked_once_after_delivery(shop: Shop) -> None:
         asked = [tuple(r) for r in await cursor.fetchall()]
     assert asked == [(shop.ann.id, f'{{"order_id":{order.id}}}')]
     assert await shop.services.feedback.request(delivered) is None  # once
+
+
+async def _outbox(s: Shop) -> list[tuple[object, ...]]:
+    sql = "SELECT kind, user_id FROM outbox ORDER BY id"
+    async with s.db.reader(), s.db.connection.execute(sql) as cursor:
+        return [tuple(r) for r in await cursor.fetchall()]
+
+
+async def _asked(s: Shop, order_id: int) -> list[tuple[object, ...]]:
+    sql = "SELECT order_id FROM feedback_requests WHERE order_id = ?"
+    async with s.db.reader(), s.db.connection.execute(sql, (order_id,)) as cursor:
+        return [tuple(r) for r in await cursor.fetchall()]
+
+
+async def test_received_records_delivery_and_asks_for_a_rating_once(shop: Shop) -> None:
+    order = await shop.order("A", shop.ann, [("STP-24", 1)])
+    await shop.approve("A")
+    shipment = await shop.ship("A")
+    before = await _outbox(shop)
+    with pytest.raises(OrderNotFound):
+        await shop.services.fulfilment.receive(shop.bob, shipment)  # not Bob's
+    assert await _outbox(shop) == before and await _asked(shop, order.id) == []
+
+    receipt = await shop.services.fulfilment.receive(shop.ann, shipment)
+    assert receipt.ask_rating, "asked on the customer's own screen"
+    assert receipt.detail.order.id == order.id
+    assert receipt.detail.order.status is OrderStatus.DELIVERED
+    assert [line.sku for line in receipt.detail.lines] == ["STP-24"]
+    assert receipt.detail.shipments[0].delivered_at is not None
+    assert await _asked(shop, order.id) == [(order.id,)]
+    added = (await _outbox(shop))[len(before) :]
+    assert added == [("delivered", shop.fay.id)], "finance told; no rating notice to Ann"
+
+    again = await shop.services.fulfilment.receive(shop.ann, shipment)
+    assert not again.ask_rating, "asked once"
+    assert await shop.services.feedback.request(again.detail.order) is None
+
+
+async def test_a_line_reportable_short_is_checked_and_named_in_one_step(shop: Shop) -> None:
+    await shop.order("C", shop.ann, [("STP-24", 2), ("STP-REFILL", 3)])
+    await shop.approve("C")
+    lines = (await shop.services.fulfilment.pick_list(shop.wu, shop.orders["C"].id)).lines
+    staples, refills = sorted(lines, key=lambda x: x.sku)
+    for who in (shop.ann, shop.sam):
+        with pytest.raises(NotAllowed):
+            await shop.services.shortages.reportable(who, staples.id)
+    line = await shop.services.shortages.reportable(shop.wu, staples.id)
+    assert (line.id, line.sku, line.remaining) == (staples.id, "STP-24", 2)
+    await shop.ship("C", {"STP-24": 2, "STP-REFILL": 1})
+    with pytest.raises(OrderNotFound):
+        await shop.services.shortages.reportable(shop.wu, staples.id)  # none left to ship
+    assert (await shop.services.shortages.reportable(shop.wu, refills.id)).remaining == 2
+    await shop.ship("C")
+    with pytest.raises(TransitionRefused):
+        await shop.services.shortages.reportable(shop.wu, refills.id)  # shipped meanwhile
+
+
+async def test_an_order_taken_by_phone_offers_only_the_customers_address_and_terms(
+    shop: Shop,
+) -> None:
+    admin = shop.services.customer_admin
+    async with shop.db.reader() as uow:
+        ann, bob = [await uow.customers.by_user(u.id) for u in (shop.ann, shop.bob)]
+    assert ann is not None and bob is not None
+    ann_id, bob_id = ann.id, bob.id
+    card = await admin.card(shop.sam, ann_id)
+    (address,) = card.addresses
+    assert await admin.address_of(shop.sam, ann_id, address.id) == address.text
+    allowed = [term.code for term, ok in card.terms if ok]
+    assert "net30" in allowed
+    assert [await admin.term_of(shop.mia, ann_id, code) for code in allowed] == allowed
+    refused = [term.code for term, ok in card.terms if not ok]
+    for code in [*refused, "drone"]:
+        with pytest.raises(OptionNotOffered):
+            await admin.term_of(shop.sam, ann_id, code)
+    (bobs,) = (await admin.card(shop.rex, bob_id)).addresses
+    with pytest.raises(OptionNotOffered):
+        await admin.address_of(shop.sam, ann_id, bobs.id)  # Bob's address
+    with pytest.raises(StaffNotFound):
+        await admin.address_of(shop.sam, bob_id, bobs.id)  # not Sam's customer
+
+
+async def test_delivered_by_the_warehouse_returns_the_pick_list(shop: Shop) -> None:
+    order = await shop.order("B", shop.ann, [("STP-24", 1)])
+    await shop.approve("B")
+    shipment = await shop.ship("B")
+    before = await _outbox(shop)
+    pick = await shop.services.fulfilment.deliver(shop.wu, shipment)
+    assert pick.order.id == order.id and pick.order.status is OrderStatus.DELIVERED
+    assert pick.shipments[0].delivered_at is not None
+    added = (await _outbox(shop))[len(before) :]
+    assert sorted(added) == sorted([("delivered", shop.fay.id), ("ask_rating", shop.ann.id)])
+    assert await _asked(shop, order.id) == [(order.id,)]
