@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -93,15 +94,31 @@ class Upserted(NamedTuple):
     created: bool
 
 
-def _entries(rows: Iterable[aiosqlite.Row]) -> list[CatalogEntry]:
-    return [
-        CatalogEntry(
-            product_id=r["id"],
-            sku=r["sku"],
-            names=tuple(n for n in (r["name_en"], r["name_zh"], r["name_ru"]) if n),
-        )
-        for r in rows
-    ]
+_NAMES = "SELECT id, sku, name_en, name_zh, name_ru, active FROM products"
+CHUNK = 2000  # rows read at a time by a worker thread's own connection
+
+
+def _entry(r: sqlite3.Row) -> CatalogEntry:
+    return CatalogEntry(
+        product_id=r["id"],
+        sku=r["sku"],
+        names=tuple(n for n in (r["name_en"], r["name_zh"], r["name_ru"]) if n),
+    )
+
+
+def _entries(rows: Iterable[sqlite3.Row]) -> list[CatalogEntry]:
+    return [_entry(r) for r in rows]
+
+
+def read_name_index(conn: sqlite3.Connection) -> Iterator[CatalogEntry]:
+    """Every active product's entry for the quick-order matcher, read CHUNK rows at a time
+    on a worker thread's own connection (Database.read_only), in one statement: a snapshot."""
+    cursor = conn.execute(_NAMES + " WHERE active = 1 ORDER BY id")
+    try:
+        while rows := cursor.fetchmany(CHUNK):
+            yield from map(_entry, rows)
+    finally:
+        cursor.close()
 
 
 class CatalogRepository:
@@ -109,7 +126,7 @@ class CatalogRepository:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
-        self.products_changed = False  # a product written (the catalog's generation, on commit)
+        self.products_written: set[int] = set()  # products whose names or sale changed
         # the last search's words, language and the connection's changes, its order, and the
         # cap it stopped at (0: it found them all)
         self._searched: tuple[tuple[str, Language, int], list[int], int] | None = None
@@ -287,14 +304,23 @@ class CatalogRepository:
         for ~0.4 s."""
         token = OFFLOADED.set(True)
         try:
-            async with self._conn.execute(
-                "SELECT id, sku, name_en, name_zh, name_ru FROM products WHERE active = 1"
-                " ORDER BY id"
-            ) as cursor:
+            async with self._conn.execute(_NAMES + " WHERE active = 1 ORDER BY id") as cursor:
                 rows = await cursor.fetchall()
         finally:
             OFFLOADED.reset(token)
         return await asyncio.to_thread(_entries, rows)
+
+    async def name_entries(self, ids: Sequence[int]) -> tuple[list[CatalogEntry], list[int]]:
+        """The matcher's entries of these products as they are now: those sold, and the ids of
+        those no longer sold (withdrawn or gone)."""
+        if not ids:
+            return [], []
+        async with self._conn.execute(
+            _NAMES + f" WHERE id IN ({placeholders(len(ids))})", list(ids)
+        ) as cursor:
+            rows = {r["id"]: r for r in await cursor.fetchall()}
+        sold = [_entry(rows[i]) for i in ids if i in rows and rows[i]["active"]]
+        return sold, [i for i in ids if i not in rows or not rows[i]["active"]]
 
     async def set_photo_file_id(self, product_id: int, file_id: str) -> None:
         """Remember Telegram's id of an uploaded photo, so it is sent by id next time."""
@@ -348,7 +374,6 @@ class CatalogRepository:
 
     async def upsert_product(self, values: dict[str, object], now: datetime) -> Upserted:
         """Create or update a product by SKU; returns its id and whether it was new."""
-        self.products_changed = True
         async with self._conn.execute(
             "SELECT id, reserved FROM products WHERE sku = ?", (values["sku"],)
         ) as cursor:
@@ -365,6 +390,7 @@ class CatalogRepository:
             ) as cursor:
                 row = await cursor.fetchone()
             assert row is not None
+            self.products_written.add(int(row[0]))
             return Upserted(int(row[0]), True)
         await self._conn.execute(
             "UPDATE products SET category_id = :category_id, name_en = :name_en,"
@@ -375,6 +401,7 @@ class CatalogRepository:
             " photo = :photo, updated_at = :now WHERE sku = :sku",
             params,
         )
+        self.products_written.add(int(existing["id"]))
         return Upserted(int(existing["id"]), False)
 
     async def reserved(self, sku: str) -> int:
