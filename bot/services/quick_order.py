@@ -75,10 +75,19 @@ async def _rebuild_in_background(db: Database, index: _Index) -> None:
         matcher = await _build(db)
         async with index.lock:
             if index.others == others and index.generation <= generation:
-                index.matcher, index.generation = matcher, generation
-                index.builds += 1
+                await _replace(index, matcher)
+                index.generation = generation
     finally:
         index.rebuild = None
+
+
+async def _replace(index: _Index, matcher: Matcher) -> None:
+    """Serve a new matcher; the old one's millions of objects are freed on a worker thread
+    (freed here they would hold the event loop for ~0.1 s at 100,000 products)."""
+    old = [index.matcher]
+    index.matcher = matcher
+    index.builds += 1
+    await asyncio.to_thread(old.clear)
 
 
 async def catalog_matcher(db: Database) -> Matcher:
@@ -108,10 +117,10 @@ async def catalog_matcher(db: Database) -> Matcher:
             index.generation = generation
             index.updates += 1
             return index.matcher
-        index.matcher = await _build(db)
+        matcher = await _build(db)
+        await _replace(index, matcher)
         index.generation, index.others = generation, others
-        index.builds += 1
-        return index.matcher
+        return matcher
 
 
 def warm_up(db: Database) -> None:
