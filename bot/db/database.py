@@ -20,7 +20,6 @@ from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
 from bot.db.custom_requests import CustomRequestRepository
 from bot.db.customers import CustomerRepository
-from bot.db.exports import ExportRepository
 from bot.db.feedback import FeedbackRepository
 from bot.db.invoices import InvoiceRepository
 from bot.db.migrations import migrate
@@ -241,7 +240,6 @@ class UnitOfWork:
         self.shortages = ShortageRepository(conn)
         self.reminders = ReminderRepository(conn)
         self.batches = BatchRepository(conn)
-        self.exports = ExportRepository(conn)
         self.invoices = InvoiceRepository(conn)
         self.reports = ReportRepository(conn)
         self.feedback = FeedbackRepository(conn)
