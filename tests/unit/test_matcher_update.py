@@ -65,3 +65,10 @@ def test_a_product_withdrawn_then_restored_and_every_name_gone() -> None:
     assert matcher.match("LAM-A4").kind is MatchKind.NOT_FOUND and matcher.size == 0
     matcher.update([CatalogEntry(1, "LAM-A4", ("Laminator A4", "过塑机"))])
     assert matcher.match("过塑机").product_ids == (1,) and matcher.size == 3
+
+
+def test_released_piece_by_piece_it_holds_nothing() -> None:
+    matcher = Matcher(catalog(300).values())
+    matcher.release(step=7)
+    assert (matcher.size, matcher.products) == (0, 0)
+    assert matcher.match("copy paper A4").kind is MatchKind.NOT_FOUND
