@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from itertools import islice
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process, utils
 
@@ -47,6 +48,7 @@ _SKU_NOISE = re.compile(r"[\s\-_./]")
 # Cyrillic letters that look Latin, typed in codes such as "а4" for "A4".
 _HOMOGLYPHS = str.maketrans("авекмнорстух", "abekmhopctyx")
 _UNIT_AFTER_DIGITS = re.compile(r"(?<=\d)(?=[a-z])")
+K, V = TypeVar("K"), TypeVar("V")
 _STOP = frozenset({"of", "the", "a", "an", "and", "pcs", "x", "的", "и"})
 
 
@@ -138,6 +140,13 @@ def name_score(query: list[str], name_words: Sequence[str]) -> tuple[float, bool
     coverage = sum(_weight(w) * s for w, s in zip(wanted, scores, strict=True)) / total
     hit = any(s >= HIT_SCORE and _significant(w) for w, s in zip(wanted, scores, strict=True))
     return coverage, hit
+
+
+def _empty(table: dict[K, V], step: int) -> None:
+    """Empty a dictionary `step` entries at a time."""
+    while table:
+        for key in list(islice(table, step)):
+            del table[key]
 
 
 class Matcher:
@@ -238,10 +247,10 @@ class Matcher:
             for big in (self._words, self._spelled):
                 while big:
                     del big[-step:]
-            for table in (self._postings, self._slots, self._by_sku, self._sku_of):
-                while table:
-                    for key in list(islice(table, step)):
-                        del table[key]
+            _empty(self._postings, step)
+            _empty(self._slots, step)
+            _empty(self._by_sku, step)
+            _empty(self._sku_of, step)
             self._owners = array("l")
             self._near_cache.clear()
             self._names_cache.clear()
