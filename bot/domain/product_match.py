@@ -48,7 +48,8 @@ _SKU_NOISE = re.compile(r"[\s\-_./]")
 # Cyrillic letters that look Latin, typed in codes such as "а4" for "A4".
 _HOMOGLYPHS = str.maketrans("авекмнорстух", "abekmhopctyx")
 _UNIT_AFTER_DIGITS = re.compile(r"(?<=\d)(?=[a-z])")
-K, V = TypeVar("K"), TypeVar("V")
+K = TypeVar("K")
+V = TypeVar("V")
 _STOP = frozenset({"of", "the", "a", "an", "and", "pcs", "x", "的", "и"})
 
 
