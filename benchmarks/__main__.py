@@ -21,6 +21,7 @@ BENCHMARKS = (
     "search",
     "quick_order",
     "ocr",
+    "export",
     "web_chat",
 )
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,11 +1,15 @@
 """Quick order at 100,000 products (names in English, Chinese and Russian): the latency of a
-five-item quick order (the first one, which builds the matcher's index, then warm p50/p95) and
-the event loop's lag meanwhile, as a probe task that wakes every millisecond sees it."""
+five-item quick order and the event loop's lag meanwhile — the index built at start-up in the
+background, the first quick order then, warm p50/p95, the first after one product was renamed
+(the index updated in place) and after a 2,000-product import (built again in the background
+while the old index serves). Lag: a probe task that sleeps 5 ms records how late it wakes
+(warm runs: every millisecond)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import tempfile
@@ -20,9 +24,11 @@ from benchmarks.report import Row, emit
 from bot.clock import FixedClock
 from bot.db import Database
 from bot.domain.models import Language, User
-from bot.services import Services
+from bot.services import Services, quick_order
 
 LATENCY_BUDGET_MS, LAG_BUDGET_MS = 50.0, 20.0
+LAG_GOAL_MS = 50.0  # the issue's "no lag above 50 ms on the event loop"
+IMPORTED = 2_000
 BRANDS = [
     f"{a}{b}"
     for a in ("Del", "Max", "Pro", "Ori", "Sun", "Kin", "Eco", "Nova")
@@ -153,6 +159,59 @@ async def timed_with_lag(call: Callable[[], Awaitable[None]]) -> tuple[float, fl
     return took, max(lags, default=0.0)
 
 
+async def overshoot(lags: list[float], stop: asyncio.Event) -> None:
+    """Sleep 5 ms at a time and note how much later than that each wake-up was."""
+    while not stop.is_set():
+        start = time.perf_counter()
+        await asyncio.sleep(0.005)
+        lags.append(max(0.0, (time.perf_counter() - start) * 1000 - 5.0))
+
+
+async def probed(call: Callable[[], Awaitable[object]]) -> tuple[float, float]:
+    """(milliseconds the call took, worst overshoot of a 5 ms sleep meanwhile)."""
+    lags: list[float] = []
+    stop = asyncio.Event()
+    task = asyncio.create_task(overshoot(lags, stop))
+    await asyncio.sleep(0.01)
+    start = time.perf_counter()
+    await call()
+    took = (time.perf_counter() - start) * 1000
+    stop.set()
+    await task
+    return took, max(lags, default=0.0)
+
+
+async def rename_one(db: Database, pid: int) -> None:
+    """The product editor's write: one product renamed (English), committed."""
+    async with db.unit_of_work() as uow:
+        await uow.products.set(pid, "name_en", f"Renamed laminator M{pid:06d}", NOW)
+        await uow.commit()
+
+
+async def import_rows(db: Database, first: int, n: int) -> None:
+    """The catalog import's write: n new products in one commit."""
+    async with db.unit_of_work() as uow:
+        for pid in range(first, first + n):
+            sku, en, zh, ru, price, _ = product(pid)
+            values: dict[str, object] = {
+                "sku": sku,
+                "category_id": 1,
+                "name_en": en,
+                "name_zh": zh,
+                "name_ru": ru,
+                "description_en": "",
+                "description_zh": "",
+                "description_ru": "",
+                "price": price,
+                "stock": 100,
+                "preorder": 0,
+                "photo": None,
+                "unit": None,
+            }
+            await uow.catalog.upsert_product(values, NOW)
+        await uow.commit()
+
+
 def pct(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank)."""
     ordered = sorted(values)
@@ -168,6 +227,9 @@ async def main(products: int, runs: int, out: Path | None) -> None:
         print(f"built {products:,} products in {time.perf_counter() - start:.1f} s")
         db = Database(path)
         await db.open()
+        # As `orderdesk run` does: what start-up loaded is kept out of the collector's way.
+        gc.collect()
+        gc.freeze()
         try:
             active = await count(db, "SELECT COUNT(*) FROM products WHERE active = 1")
             print(f"  {'active products':<26}{active:>10,}")
@@ -184,21 +246,133 @@ async def main(products: int, runs: int, out: Path | None) -> None:
                 view = await services.quick_order.understand(user, text)
                 assert len(view.order.lines) == 5, view.order.lines
 
-            first, first_lag = await timed_with_lag(lambda: once(texts[0]))
+            async def started() -> None:
+                services.quick_order.warm_up()  # as post_init does
+                warming = quick_order._INDEXES[db].warming
+                assert warming is not None
+                await warming
+
+            built, build_lag = await probed(started)
+            first, first_lag = await probed(lambda: once(texts[0]))
             warm: list[float] = []
             lags: list[float] = []
             for text in texts[1:]:
                 took, lag = await timed_with_lag(partial(once, text))
                 warm.append(took)
                 lags.append(lag)
+            builds = quick_order.matcher_builds(db)
+            renamed = products // 2
+            await rename_one(db, renamed)
+            changed, changed_lag = await probed(
+                lambda: once(texts[1].replace(texts[1].splitlines()[1], "laminator x 2"))
+            )
+            assert quick_order.matcher_builds(db) == builds, "updated in place"
+            await import_rows(db, products + 1, IMPORTED)
+            imported, imported_lag = await probed(lambda: once(texts[2]))
+
+            async def swapped() -> None:
+                rebuild = quick_order._INDEXES[db].rebuild
+                if rebuild is not None:
+                    await rebuild
+
+            rebuilt, rebuilt_lag = await probed(swapped)
+            assert quick_order.matcher_builds(db) == builds + 1
+            after, after_lag = await probed(lambda: once(texts[3]))
         finally:
             await db.close()
     size = f"{products:,} products, 5 items"
     goal = f"<= {LATENCY_BUDGET_MS:.0f} ms"
     p95 = pct(warm, 95)
+
+    def verdict(ms: float, limit: float) -> str:
+        return f"<= {limit:.0f} ms: {'ok' if ms <= limit else 'MISSED'}"
+
+    lag_of = "loop lag (5 ms probe)"
     rows = [
-        Row("quick_order", "first quick order (builds index)", size, first, None, ""),
-        Row("quick_order", "loop lag during first", size, first_lag, None, ""),
+        Row(
+            "quick_order", "index build at start-up", f"{size}; in the background", built, None, ""
+        ),
+        Row(
+            "quick_order",
+            lag_of,
+            "during the start-up build",
+            build_lag,
+            None,
+            verdict(build_lag, LAG_GOAL_MS),
+        ),
+        Row(
+            "quick_order",
+            "first quick order (index ready)",
+            size,
+            first,
+            None,
+            verdict(first, LATENCY_BUDGET_MS),
+        ),
+        Row(
+            "quick_order",
+            lag_of,
+            "during the first",
+            first_lag,
+            None,
+            verdict(first_lag, LAG_GOAL_MS),
+        ),
+        Row(
+            "quick_order",
+            "after one product renamed",
+            f"{size}; updated in place",
+            changed,
+            None,
+            verdict(changed, LATENCY_BUDGET_MS),
+        ),
+        Row(
+            "quick_order",
+            lag_of,
+            "during it",
+            changed_lag,
+            None,
+            verdict(changed_lag, LAG_GOAL_MS),
+        ),
+        Row(
+            "quick_order",
+            f"after a {IMPORTED:,}-product import",
+            f"{size}; the old index serves",
+            imported,
+            None,
+            verdict(imported, LATENCY_BUDGET_MS),
+        ),
+        Row(
+            "quick_order",
+            lag_of,
+            "during it",
+            imported_lag,
+            None,
+            verdict(imported_lag, LAG_GOAL_MS),
+        ),
+        Row(
+            "quick_order",
+            "import: new index swapped in",
+            f"{products + IMPORTED:,} products; after the first quick order",
+            rebuilt,
+            None,
+            "",
+        ),
+        Row(
+            "quick_order",
+            lag_of,
+            "during the background build",
+            rebuilt_lag,
+            None,
+            verdict(rebuilt_lag, LAG_GOAL_MS),
+        ),
+        Row(
+            "quick_order",
+            "quick order on the new index",
+            size,
+            after,
+            None,
+            verdict(after, LATENCY_BUDGET_MS),
+        ),
+        Row("quick_order", lag_of, "during it", after_lag, None, verdict(after_lag, LAG_GOAL_MS)),
         Row(
             "quick_order",
             "warm quick order p50",

@@ -187,7 +187,8 @@ def build_application(
         )
         app.bot_data[CONFIG] = config
         app.bot_data[I18N] = i18n
-        app.bot_data[SERVICES] = Services.build(db, config, clock)
+        app.bot_data[SERVICES] = services = Services.build(db, config, clock)
+        services.quick_order.warm_up()  # the first quick order finds its index built
         app.bot_data[OUTBOX] = sender = Sender(app)
         sender.start()
         set_in_background(app, start_up_menus(i18n, config.business.default_language))

@@ -18,9 +18,10 @@ import re
 import sqlite3
 import sys
 from datetime import date, datetime
+from functools import partial
 from html import unescape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, FixedClock, SystemClock
@@ -290,23 +291,25 @@ async def _export(
     from bot.services.exports import ExportService
     from bot.ui import export_files
 
-    db = Database(config.database.path)
-    await db.open()
-    try:
-        table = await ExportService(db, config, SystemClock()).table(dataset, period)
-    finally:
-        await db.close()
     business = config.business
     english = Texts(Language.EN, gettext.NullTranslations(), business.currency, business.zone)
-    data = export_files.write(english, table, export_files.Format(fmt))
-    rows = f"{len(table.rows)} row{'' if len(table.rows) == 1 else 's'}"
-    if out == Path("-"):
-        sys.stdout.buffer.write(data)
+    form = export_files.Format(fmt)
+    target: Path | IO[bytes] = sys.stdout.buffer
+    if out != Path("-"):
+        target = out or Path(export_files.name_of(dataset, period, form))
+    write = partial(export_files.write_stream, english, fmt=form, out=target)
+    db = Database(config.database.path)
+    await db.open()
+    try:  # streamed: rows written as they are read, whatever their number
+        written = await ExportService(db, config, SystemClock()).stream(dataset, period, write)
+    finally:
+        await db.close()
+    rows = f"{written.rows} row{'' if written.rows == 1 else 's'}"
+    if written.path is None:
+        sys.stdout.buffer.flush()
         print(f"{rows} of {dataset.value} written to standard output", file=sys.stderr)
         return 0
-    path = out or Path(export_files.file_name(table, export_files.Format(fmt)))
-    path.write_bytes(data)
-    print(f"{rows} of {dataset.value} ({period.start} to {period.end}) written to {path}")
+    print(f"{rows} of {dataset.value} ({period.start} to {period.end}) written to {target}")
     return 0
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -26,8 +27,8 @@ def _product_columns(language: Language) -> str:
 
 
 TRIGRAM = 3  # the shortest text the trigram index finds; shorter words are looked up by LIKE
-# A search lists at most this many products (and says it found that many): more would be read
-# and ranked for every page, and nobody pages through them.
+# A search lists at most this many products (and says it found more, when it did): more would
+# be read and ranked for every page, and nobody pages through them.
 SEARCH_CAP = 1000
 SHORT_SEARCH_CAP = 200  # the same for 1-2 characters, read by a LIKE over the table: fewer
 TYPO_MIN = 5  # shorter words are only looked up as they are: one typo in four is too many
@@ -49,6 +50,11 @@ _SHORT_HITS = (
     "SELECT id, 0 AS score FROM products WHERE active = 1"
     " AND (sku LIKE :q ESCAPE '\\' OR name_en LIKE :q ESCAPE '\\'"
     " OR name_zh LIKE :q ESCAPE '\\' OR name_ru LIKE :q ESCAPE '\\') LIMIT :cap"
+)
+# Whether the trigram index holds more hits than a search ranks (read only at the cap).
+_MORE_HITS = (
+    "SELECT COUNT(*) FROM (SELECT rowid FROM product_search"
+    " WHERE product_search MATCH :match LIMIT :cap + 1)"
 )
 
 
@@ -88,15 +94,31 @@ class Upserted(NamedTuple):
     created: bool
 
 
-def _entries(rows: Iterable[aiosqlite.Row]) -> list[CatalogEntry]:
-    return [
-        CatalogEntry(
-            product_id=r["id"],
-            sku=r["sku"],
-            names=tuple(n for n in (r["name_en"], r["name_zh"], r["name_ru"]) if n),
-        )
-        for r in rows
-    ]
+_NAMES = "SELECT id, sku, name_en, name_zh, name_ru, active FROM products"
+CHUNK = 2000  # rows read at a time by a worker thread's own connection
+
+
+def _entry(r: sqlite3.Row) -> CatalogEntry:
+    return CatalogEntry(
+        product_id=r["id"],
+        sku=r["sku"],
+        names=tuple(n for n in (r["name_en"], r["name_zh"], r["name_ru"]) if n),
+    )
+
+
+def _entries(rows: Iterable[sqlite3.Row]) -> list[CatalogEntry]:
+    return [_entry(r) for r in rows]
+
+
+def read_name_index(conn: sqlite3.Connection) -> Iterator[CatalogEntry]:
+    """Every active product's entry for the quick-order matcher, read CHUNK rows at a time
+    on a worker thread's own connection (Database.read_only), in one statement: a snapshot."""
+    cursor = conn.execute(_NAMES + " WHERE active = 1 ORDER BY id")
+    try:
+        while rows := cursor.fetchmany(CHUNK):
+            yield from map(_entry, rows)
+    finally:
+        cursor.close()
 
 
 class CatalogRepository:
@@ -104,9 +126,10 @@ class CatalogRepository:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
-        self.products_changed = False  # a product written (the catalog's generation, on commit)
-        # the last search's words, language and the connection's changes, and its order
-        self._searched: tuple[tuple[str, Language, int], list[int]] | None = None
+        self.products_written: set[int] = set()  # products whose names or sale changed
+        # the last search's words, language and the connection's changes, its order, and the
+        # cap it stopped at (0: it found them all)
+        self._searched: tuple[tuple[str, Language, int], list[int], int] | None = None
 
     async def categories(self, language: Language) -> list[Category]:
         """Categories that have active products, in display order."""
@@ -189,27 +212,43 @@ class CatalogRepository:
         case); if none does, those within one typo of them (see typo_query). The exact SKU
         first, then SKUs starting with the words, then by relevance (bm25), name and id; at
         most SEARCH_CAP of them (and the exact SKU; SHORT_SEARCH_CAP for 1-2 characters).
-        limit 0: only how many there are. The order is worked out once per unit of work (the
-        count and the page of /search)."""
-        ranked = await self._search_order(words, language)
+        limit 0: only how many there are (search_more_than: whether the cap cut them). The
+        order is worked out once per unit of work (the count and the page of /search)."""
+        ranked, _ = await self._search_order(words, language)
         page = ranked[offset : offset + limit] if limit > 0 else []
         found = await self.products(page, language)
         return Slice([found[i] for i in page if i in found], len(ranked))
 
-    async def _search_order(self, words: str, language: Language) -> list[int]:
+    async def search_more_than(self, words: str, language: Language) -> int:
+        """The cap a search of these words stopped at, when more products matched than it
+        lists (SEARCH_CAP, or SHORT_SEARCH_CAP for 1-2 characters); 0 when it lists them all."""
+        return (await self._search_order(words, language))[1]
+
+    async def _search_order(self, words: str, language: Language) -> tuple[list[int], int]:
         key = (words, language, self._conn.total_changes)
         if self._searched is not None and self._searched[0] == key:
-            return self._searched[1]
+            return self._searched[1], self._searched[2]
         ranked: list[int] = []
+        more_than = 0
         if len(words) < TRIGRAM:
-            args = {"q": like_pattern(words), "cap": SHORT_SEARCH_CAP}
+            args = {"q": like_pattern(words), "cap": SHORT_SEARCH_CAP + 1}
             ranked = await self._rank(_SHORT_HITS, args, words, language)
+            if len(ranked) > SHORT_SEARCH_CAP:
+                ranked, more_than = ranked[:SHORT_SEARCH_CAP], SHORT_SEARCH_CAP
         else:
             for match in (phrase(words), typo_query(words)):
                 if match is not None and not ranked:
                     ranked = await self._rank(_INDEX_HITS, {"match": match}, words, language)
-        self._searched = (key, ranked)
-        return ranked
+                    if len(ranked) >= SEARCH_CAP and await self._more_hits(match):
+                        more_than = SEARCH_CAP
+        self._searched = (key, ranked, more_than)
+        return ranked, more_than
+
+    async def _more_hits(self, match: str) -> bool:
+        """Whether the index holds more than SEARCH_CAP hits of this query."""
+        async with self._conn.execute(_MORE_HITS, {"match": match, "cap": SEARCH_CAP}) as cursor:
+            row = await cursor.fetchone()
+        return row is not None and int(row[0]) > SEARCH_CAP
 
     async def _rank(
         self, hits: str, args: dict[str, object], words: str, language: Language
@@ -265,14 +304,23 @@ class CatalogRepository:
         for ~0.4 s."""
         token = OFFLOADED.set(True)
         try:
-            async with self._conn.execute(
-                "SELECT id, sku, name_en, name_zh, name_ru FROM products WHERE active = 1"
-                " ORDER BY id"
-            ) as cursor:
+            async with self._conn.execute(_NAMES + " WHERE active = 1 ORDER BY id") as cursor:
                 rows = await cursor.fetchall()
         finally:
             OFFLOADED.reset(token)
         return await asyncio.to_thread(_entries, rows)
+
+    async def name_entries(self, ids: Sequence[int]) -> tuple[list[CatalogEntry], list[int]]:
+        """The matcher's entries of these products as they are now: those sold, and the ids of
+        those no longer sold (withdrawn or gone)."""
+        if not ids:
+            return [], []
+        async with self._conn.execute(
+            _NAMES + f" WHERE id IN ({placeholders(len(ids))})", list(ids)
+        ) as cursor:
+            rows = {r["id"]: r for r in await cursor.fetchall()}
+        sold = [_entry(rows[i]) for i in ids if i in rows and rows[i]["active"]]
+        return sold, [i for i in ids if i not in rows or not rows[i]["active"]]
 
     async def set_photo_file_id(self, product_id: int, file_id: str) -> None:
         """Remember Telegram's id of an uploaded photo, so it is sent by id next time."""
@@ -326,7 +374,6 @@ class CatalogRepository:
 
     async def upsert_product(self, values: dict[str, object], now: datetime) -> Upserted:
         """Create or update a product by SKU; returns its id and whether it was new."""
-        self.products_changed = True
         async with self._conn.execute(
             "SELECT id, reserved FROM products WHERE sku = ?", (values["sku"],)
         ) as cursor:
@@ -343,6 +390,7 @@ class CatalogRepository:
             ) as cursor:
                 row = await cursor.fetchone()
             assert row is not None
+            self.products_written.add(int(row[0]))
             return Upserted(int(row[0]), True)
         await self._conn.execute(
             "UPDATE products SET category_id = :category_id, name_en = :name_en,"
@@ -353,6 +401,7 @@ class CatalogRepository:
             " photo = :photo, updated_at = :now WHERE sku = :sku",
             params,
         )
+        self.products_written.add(int(existing["id"]))
         return Upserted(int(existing["id"]), False)
 
     async def reserved(self, sku: str) -> int:

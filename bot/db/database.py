@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sqlite3
+from collections import deque
 from contextvars import Token
 from pathlib import Path
 from types import TracebackType
@@ -20,7 +21,6 @@ from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
 from bot.db.custom_requests import CustomRequestRepository
 from bot.db.customers import CustomerRepository
-from bot.db.exports import ExportRepository
 from bot.db.feedback import FeedbackRepository
 from bot.db.invoices import InvoiceRepository
 from bot.db.migrations import migrate
@@ -51,6 +51,9 @@ from bot.runtime.connection import (
     unusable,
 )
 
+# Catalog-changing commits remembered with the products they wrote (catalog_written_since).
+CATALOG_LOG = 256
+
 
 class Database:
     """The SQLite database: opened once, migrated at opening, shared by everything."""
@@ -62,9 +65,11 @@ class Database:
         self._open_lock = asyncio.Lock()
         self.notices_posted = asyncio.Event()  # set when a commit wrote notices to the outbox
         # Bumped by every commit that wrote a product's names, SKU or sale (editor, import):
-        # whoever keeps something built from the catalog (the quick-order matcher) rebuilds it
-        # when this differs from the generation it was built at. One process owns the file.
+        # whoever keeps something built from the catalog (the quick-order matcher) updates it
+        # for the products written since the generation it was built at (catalog_written_since)
+        # or builds it again. One process owns the file.
         self.catalog_generation = 0
+        self._catalog_log: deque[tuple[int, frozenset[int]]] = deque(maxlen=CATALOG_LOG)
 
     async def open(self) -> None:
         """Connect, set the pragmas, check the file (quick_check) and apply pending migrations
@@ -143,6 +148,33 @@ class Database:
         copy.close()
         return await asyncio.to_thread(backups.finish, partial, target)
 
+    def catalog_written_since(self, generation: int) -> set[int] | None:
+        """The products our commits wrote after this catalog generation; None when that is
+        further back than the last CATALOG_LOG such commits."""
+        if generation == self.catalog_generation:
+            return set()
+        if not self._catalog_log or self._catalog_log[0][0] > generation + 1:
+            return None
+        return {pid for after, ids in self._catalog_log if after > generation for pid in ids}
+
+    def _catalog_written(self, ids: set[int]) -> None:
+        """A commit wrote these products: the next catalog generation."""
+        self.catalog_generation += 1
+        self._catalog_log.append((self.catalog_generation, frozenset(ids)))
+
+    def read_only(self) -> sqlite3.Connection:
+        """A connection of its own to the file, read-only, for a worker thread's long read (the
+        whole catalog, an export) that neither holds the event loop nor the shared connection;
+        a statement reads one snapshot. The caller closes it, on the thread that used it."""
+        if str(self.path) == ":memory:":
+            raise RuntimeError("an in-memory database has no second connection")
+        conn = sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+
     async def close(self) -> None:
         """Close the connection (after the transaction in progress)."""
         async with self._lock:
@@ -209,7 +241,6 @@ class UnitOfWork:
         self.shortages = ShortageRepository(conn)
         self.reminders = ReminderRepository(conn)
         self.batches = BatchRepository(conn)
-        self.exports = ExportRepository(conn)
         self.invoices = InvoiceRepository(conn)
         self.reports = ReportRepository(conn)
         self.feedback = FeedbackRepository(conn)
@@ -232,8 +263,9 @@ class UnitOfWork:
         self._committed = True
         if self.outbox.added:
             self._db.notices_posted.set()  # wakes the sender (bot/handlers/outbox.py)
-        if self.catalog.products_changed or self.products.products_changed:
-            self._db.catalog_generation += 1
+        written = self.catalog.products_written | self.products.products_written
+        if written:
+            self._db._catalog_written(written)
 
     async def __aexit__(
         self,

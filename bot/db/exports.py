@@ -1,13 +1,17 @@
-"""SQL for exports: one query per data set, over a span of time or of days."""
+"""SQL for exports: one query per data set, over a span of time or of days, read a chunk of
+rows at a time on a worker thread's own read-only connection (Database.read_only), so an export
+of any size streams: constant memory, the event loop and the shared connection left alone."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
 from datetime import date, datetime
-from typing import NamedTuple
-
-import aiosqlite
+from typing import Any, NamedTuple
 
 from bot.db._rows import from_ts, ts
+
+CHUNK = 2000  # rows fetched at a time
 
 
 class OrderRow(NamedTuple):
@@ -82,15 +86,27 @@ class DueRow(NamedTuple):
     paid: int
 
 
-class ExportRepository:
-    """Read-only queries behind /export and `orderdesk export`."""
+def _rows(conn: sqlite3.Connection, sql: str, params: Any) -> Iterator[sqlite3.Row]:
+    """The rows of one statement (one snapshot), fetched CHUNK at a time."""
+    cursor = conn.execute(sql, params)
+    try:
+        while chunk := cursor.fetchmany(CHUNK):
+            yield from chunk
+    finally:
+        cursor.close()
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+
+class ExportReader:
+    """Read-only queries behind /export and `orderdesk export`, as row generators: used on
+    the worker thread that opened the connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    async def orders(self, since: datetime, until: datetime) -> list[OrderRow]:
+    def orders(self, since: datetime, until: datetime) -> Iterator[OrderRow]:
         """Orders submitted from `since` (included) to `until` (excluded), oldest first."""
-        async with self._conn.execute(
+        for r in _rows(
+            self._conn,
             "SELECT o.number, o.submitted_at, c.name, c.company, r.first_name, o.status,"
             " o.payment_status, o.order_type, o.payment_term, o.delivery_method, o.subtotal,"
             " o.discount, o.delivery_fee, o.tax, o.total,"
@@ -104,13 +120,13 @@ class ExportRepository:
             " WHERE o.submitted_at >= ? AND o.submitted_at < ?"
             " ORDER BY o.submitted_at, o.id",
             (ts(since), ts(until)),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [OrderRow(r[0], from_ts(r[1]), *r[2:]) for r in rows]
+        ):
+            yield OrderRow(r[0], from_ts(r[1]), *r[2:])
 
-    async def lines(self, since: datetime, until: datetime) -> list[LineRow]:
+    def lines(self, since: datetime, until: datetime) -> Iterator[LineRow]:
         """Lines of the orders submitted from `since` to `until` (excluded), in order."""
-        async with self._conn.execute(
+        for r in _rows(
+            self._conn,
             "SELECT o.number, o.submitted_at, c.name, o.status, l.sku, l.name, l.qty,"
             " l.cancelled_qty, l.shipped_qty, l.unit_price,"
             " l.unit_price * (l.qty - l.cancelled_qty)"
@@ -119,14 +135,14 @@ class ExportRepository:
             " WHERE o.submitted_at >= ? AND o.submitted_at < ?"
             " ORDER BY o.submitted_at, o.id, l.id",
             (ts(since), ts(until)),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [LineRow(r[0], from_ts(r[1]), *r[2:]) for r in rows]
+        ):
+            yield LineRow(r[0], from_ts(r[1]), *r[2:])
 
-    async def payments(self, first: date, last: date) -> list[PaymentRow]:
+    def payments(self, first: date, last: date) -> Iterator[PaymentRow]:
         """Payments received and refunds paid from the first to the last day (both included),
         by day, each day's payments before its refunds, in the order recorded."""
-        async with self._conn.execute(
+        for r in _rows(
+            self._conn,
             "SELECT m.paid_on, m.kind, o.number, c.name, i.number, m.method, m.amount,"
             " m.recorded_at, u.first_name"
             " FROM (SELECT id, 0 AS rank, 'payment' AS kind, order_id, paid_on, method, amount,"
@@ -140,10 +156,8 @@ class ExportRepository:
             " LEFT JOIN users u ON u.id = m.recorded_by"
             " ORDER BY m.paid_on, m.rank, m.id",
             (first.isoformat(), last.isoformat()) * 2,
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [
-            PaymentRow(
+        ):
+            yield PaymentRow(
                 paid_on=date.fromisoformat(r[0]),
                 kind=r[1],
                 number=r[2],
@@ -154,14 +168,13 @@ class ExportRepository:
                 recorded_at=from_ts(r[7]),
                 recorded_by=r[8],
             )
-            for r in rows
-        ]
 
-    async def dues(self, issued_before: datetime, paid_by: date) -> list[DueRow]:
+    def dues(self, issued_before: datetime, paid_by: date) -> Iterator[DueRow]:
         """Due dates of the invoices issued before a moment (orders not cancelled or
         rejected), each with what was paid on its order up to a day (included), less what was
-        paid back up to that day."""
-        async with self._conn.execute(
+        paid back up to that day; an order's due dates one after another."""
+        for r in _rows(
+            self._conn,
             "SELECT o.id, o.number, c.name, i.number, i.issued_at, d.seq, d.due_on, d.amount,"
             " (SELECT COALESCE(SUM(p.amount), 0) FROM payments p"
             "  WHERE p.order_id = o.id AND p.paid_on <= ?)"
@@ -173,10 +186,8 @@ class ExportRepository:
             " WHERE i.issued_at < ? AND o.status NOT IN ('cancelled', 'rejected')"
             " ORDER BY c.name, o.id, d.seq",
             (paid_by.isoformat(), paid_by.isoformat(), ts(issued_before)),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [
-            DueRow(
+        ):
+            yield DueRow(
                 order_id=r[0],
                 number=r[1],
                 customer=r[2],
@@ -187,5 +198,3 @@ class ExportRepository:
                 amount=r[7],
                 paid=r[8],
             )
-            for r in rows
-        ]

@@ -40,7 +40,7 @@ class ProductEditorRepository:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
-        self.products_changed = False  # a product written (the catalog's generation, on commit)
+        self.products_written: set[int] = set()  # products whose names or sale changed
 
     async def row(self, product_id: int) -> dict[str, Any] | None:
         """One product's editable values (every language), or None."""
@@ -78,7 +78,6 @@ class ProductEditorRepository:
 
     async def add(self, values: dict[str, Any], now: datetime) -> int:
         """A new product with no stock (stock arrives by receipts); its id."""
-        self.products_changed = True
         async with self._conn.execute(
             "INSERT INTO products (sku, category_id, name_en, name_zh, name_ru, description_en,"
             " description_zh, description_ru, price, stock_on_hand, preorder, photo_file_id,"
@@ -89,13 +88,14 @@ class ProductEditorRepository:
         ) as cursor:
             row = await cursor.fetchone()
         assert row is not None
+        self.products_written.add(int(row[0]))
         return int(row[0])
 
     async def set(self, product_id: int, column: str, value: object, now: datetime) -> None:
         """Change one editable column of a product."""
         if column not in EDITABLE:
             raise ValueError(f"not an editable column: {column}")
-        self.products_changed = True
+        self.products_written.add(product_id)
         # A new photo replaces the file shipped with the catalog, if any.
         extra = ", photo = NULL" if column == "photo_file_id" else ""
         await self._conn.execute(

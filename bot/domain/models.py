@@ -174,6 +174,7 @@ class Page(_Model, Generic[T]):
     page: int
     pages: int
     total: int
+    more_than: int = 0  # the list stopped at this many of more (0: total is all of them)
 
 
 class CartLine(_Model):

@@ -7,23 +7,26 @@ Chinese is compared character by character ("A4纸" meets "A4复印纸"). rapidf
 picks a short list, then every product on it is scored word by word. A product wins when it scores
 80 or more and leads by 10, or when it alone holds every typed word exactly.
 
-The Matcher is an index, built once per catalog (bot/services/quick_order.py keeps it while the
-catalog does not change): a typed word can only score in a name that holds the same word or a near
-spelling of it (_word_score gives 0 below 60), so the names that hold one are found through a word
-→ names dictionary, and only they are short-listed, not every name of 100,000 products.
+The Matcher is an index, built once per catalog (bot/services/quick_order.py keeps it, and
+updates it in place for the products a commit wrote): a typed word can only score in a name that
+holds the same word or a near spelling of it (_word_score gives 0 below 60), so the names that
+hold one are found through a word → names dictionary, and only they are short-listed, not every
+name of 100,000 products.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import threading
 import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from itertools import islice
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process, utils
 
@@ -45,6 +48,8 @@ _SKU_NOISE = re.compile(r"[\s\-_./]")
 # Cyrillic letters that look Latin, typed in codes such as "а4" for "A4".
 _HOMOGLYPHS = str.maketrans("авекмнорстух", "abekmhopctyx")
 _UNIT_AFTER_DIGITS = re.compile(r"(?<=\d)(?=[a-z])")
+K = TypeVar("K")
+V = TypeVar("V")
 _STOP = frozenset({"of", "the", "a", "an", "and", "pcs", "x", "的", "и"})
 
 
@@ -138,40 +143,129 @@ def name_score(query: list[str], name_words: Sequence[str]) -> tuple[float, bool
     return coverage, hit
 
 
+def _empty(table: dict[K, V], step: int) -> None:
+    """Empty a dictionary `step` entries at a time."""
+    while table:
+        for key in list(islice(table, step)):
+            del table[key]
+
+
 class Matcher:
     """Match typed words against one catalog: an index built once, then asked many times (from
-    any thread; after it is built only its cache of looked-up words grows)."""
+    any thread), and changed in place when products are added, renamed or withdrawn (update).
+    A lock keeps a match from seeing an update half done."""
 
-    def __init__(self, entries: list[CatalogEntry]) -> None:
-        self._by_sku = {sku_key(e.sku): e.product_id for e in entries}
-        self._owners = array("l")  # each name's product (arrays: ~1/3 of a list's memory)
+    def __init__(self, entries: Iterable[CatalogEntry]) -> None:
+        self._lock = threading.Lock()
+        self._by_sku: dict[str, int] = {}
+        self._sku_of: dict[int, str] = {}  # each product's SKU key
+        self._owners = array("l")  # each name's product, -1 once removed (arrays: ~1/3 of a
+        # list's memory)
         # Tuples: the garbage collector stops visiting tuples of strings and of numbers, so a
         # big index does not lengthen every full collection (a pause for the whole process).
         self._words: list[tuple[str, ...]] = []
-        postings: dict[str, array[int]] = {}
+        self._slots: dict[int, array[int]] = {}  # each product's names (positions in _owners)
+        # word → the names holding it, in ascending order (kept so: found by bisection)
+        self._postings: dict[str, array[int]] = {}
+        self._removed = 0  # names removed (their positions are kept, empty)
+        self._spelled: list[str] = []
         for entry in entries:
-            for text in (*entry.names, re.sub(r"[-_./]", " ", entry.sku)):
-                if text.strip():
-                    words = tuple(words_of(text))
-                    index = len(self._owners)
-                    self._owners.append(entry.product_id)
-                    self._words.append(words)
-                    for word in set(words):
-                        names = postings.get(word)
-                        if names is None:
-                            names = postings[word] = array("l")
-                        names.append(index)
-        self._postings = postings  # arrays: not visited by the garbage collector either
+            self._add(entry, array("l"), building=True)
         # Words with a digit meet only themselves (_word_score: a near spelling scores 60 % of
         # it, below the floor); the others are looked up by spelling and by prefix.
-        self._spelled = sorted(word for word in postings if not _has_digit(word))
+        self._spelled = sorted(word for word in self._postings if not _has_digit(word))
         self._near_cache: dict[str, tuple[str, ...]] = {}
         self._names_cache: dict[str, frozenset[int]] = {}
+
+    def _add(self, entry: CatalogEntry, free: array[int], *, building: bool = False) -> None:
+        """Index a product's names and SKU: in the positions its old names had (free), so it
+        keeps its place in catalog order, then at the end."""
+        key = sku_key(entry.sku)
+        self._by_sku[key] = entry.product_id
+        self._sku_of[entry.product_id] = key
+        slots = array("l")
+        for text in (*entry.names, re.sub(r"[-_./]", " ", entry.sku)):
+            if not text.strip():
+                continue
+            words = tuple(words_of(text))
+            if free:
+                index = free.pop(0)
+                self._owners[index] = entry.product_id
+                self._words[index] = words
+                self._removed -= 1
+            else:
+                index = len(self._owners)
+                self._owners.append(entry.product_id)
+                self._words.append(words)
+            slots.append(index)
+            for word in set(words):
+                names = self._postings.get(word)
+                if names is None:
+                    names = self._postings[word] = array("l")
+                    if not building and not _has_digit(word):
+                        bisect.insort(self._spelled, word)
+                if not names or names[-1] < index:
+                    names.append(index)
+                else:
+                    names.insert(bisect.bisect_left(names, index), index)
+        self._slots[entry.product_id] = slots
+
+    def _remove(self, product_id: int) -> array[int]:
+        """Take a product out of the index; the positions its names had (now empty)."""
+        key = self._sku_of.pop(product_id, None)
+        if key is not None and self._by_sku.get(key) == product_id:
+            del self._by_sku[key]
+        slots = self._slots.pop(product_id, array("l"))
+        for index in slots:
+            for word in set(self._words[index]):
+                names = self._postings[word]
+                del names[bisect.bisect_left(names, index)]
+                if not names:
+                    del self._postings[word]
+                    if not _has_digit(word):
+                        del self._spelled[bisect.bisect_left(self._spelled, word)]
+            self._owners[index] = -1
+            self._words[index] = ()
+            self._removed += 1
+        return slots
+
+    def update(self, entries: Iterable[CatalogEntry], removed: Iterable[int] = ()) -> None:
+        """Products added or changed (entries: as they are now) and products no longer sold
+        (removed: their ids), applied in place; the rest of the index is left as it is."""
+        with self._lock:
+            for product_id in removed:
+                self._remove(product_id)
+            for entry in entries:
+                self._add(entry, self._remove(entry.product_id))
+            self._near_cache.clear()
+            self._names_cache.clear()
+
+    def release(self, step: int = 5000) -> None:
+        """Drop the index a piece at a time (on a worker thread): freed at once, its millions
+        of objects are one C call that holds the GIL, and so the event loop (~0.1 s at
+        100,000 products); between pieces the loop runs. The matcher is empty afterwards."""
+        with self._lock:
+            for big in (self._words, self._spelled):
+                while big:
+                    del big[-step:]
+            _empty(self._postings, step)
+            _empty(self._slots, step)
+            _empty(self._by_sku, step)
+            _empty(self._sku_of, step)
+            self._owners = array("l")
+            self._near_cache.clear()
+            self._names_cache.clear()
+            self._removed = 0
 
     @property
     def size(self) -> int:
         """Names (and SKUs) indexed."""
-        return len(self._owners)
+        return len(self._owners) - self._removed
+
+    @property
+    def products(self) -> int:
+        """Products indexed."""
+        return len(self._slots)
 
     def _near(self, word: str) -> tuple[str, ...]:
         """The catalog's words that _word_score does not score 0 against this typed word."""
@@ -260,13 +354,17 @@ class Matcher:
 
     def match(self, words: str) -> ItemMatch:
         """Certain, unsure (with up to three candidates) or not found."""
+        with self._lock:
+            return self._match(words)
+
+    def _match(self, words: str) -> ItemMatch:
         skus = self._skus_in(words)
         if len(skus) == 1:
             return ItemMatch(MatchKind.CERTAIN, (skus[0],), (100.0,))
         if skus:
             return ItemMatch(MatchKind.UNSURE, tuple(skus[:CANDIDATES]), (100.0,) * len(skus))
         query = words_of(words)
-        if not query or not self._owners:
+        if not query or not self.size:
             return ItemMatch(MatchKind.NOT_FOUND)
         narrowed = self._narrow(query)
         short = process.extract(

@@ -7,18 +7,24 @@ stateless and each one is checked again in the service; only typed dates need a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import tempfile
+from functools import partial
+from pathlib import Path
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.exports import Dataset, ExportPeriod, Preset
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, uploading
-from bot.handlers.render import answer, reply, show
+from bot.handlers.render import answer, keep, reply, show
 from bot.handlers.routes import data_of, period_of, redraw, routes
 from bot.ui import actions, export_files, export_views
 from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.screen import Screen
 
 
 async def export_command(update: Update, context: BotContext) -> None:
@@ -42,24 +48,85 @@ def _format(cb: Callback) -> export_files.Format:
     return export_files.Format(value)
 
 
+# An export still being written after this many seconds is shown as it goes: a message with
+# the rows so far, refreshed every PROGRESS_EVERY seconds, then edited to say it is done.
+PROGRESS_AFTER, PROGRESS_EVERY = 2.0, 5.0
+
+
 async def _send(
     update: Update, context: BotContext, dataset: Dataset, period: ExportPeriod, cb: Callback
 ) -> None:
-    """Make the file and send it; an empty period is said, not sent."""
+    """Write the file on a worker thread as its rows stream from the database, then send it;
+    an empty period is said, not sent (so is one with more rows than a chat export takes)."""
     fmt = _format(cb)
-    table = await context.services.exports.export(context.person, dataset, period)
     t = context.t
-    if not table.rows:
-        await reply(update, context, export_views.empty(t, table))
-        return
-    if len(table.rows) > export_views.MAX_ROWS:
-        await reply(update, context, export_views.too_large(t, table))
-        return
+    handle, name = tempfile.mkstemp(prefix="orderdesk-export-", suffix=f".{fmt.value}")
+    os.close(handle)
+    path = Path(name)
+    try:
+        progress = export_files.Progress()
+        write = partial(
+            export_files.write_stream,
+            t,
+            fmt=fmt,
+            out=path,
+            limit=export_views.MAX_ROWS,
+            progress=progress,
+        )
+        job = asyncio.ensure_future(
+            context.services.exports.export_to(context.person, dataset, period, write)
+        )
+        shown = await _progress(update, context, job, progress)
+        written = await job
+        if not written.found or written.found > export_views.MAX_ROWS:
+            text = (
+                export_views.empty(t, written.table)
+                if not written.found
+                else export_views.too_large(t, written.found)
+            )
+            await (_done(context, shown, text) if shown else reply(update, context, text))
+            return
+        caption = export_views.caption(t, written.table, written.rows)
+        await answer(update)
+        await uploading(update, context)
+        content = await asyncio.to_thread(path.read_bytes)
+        name = export_files.file_name(written.table, fmt)
+        await reply_file(update, context, content, name, caption)
+        if shown:
+            await _done(context, shown, caption)
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+async def _progress(
+    update: Update,
+    context: BotContext,
+    job: asyncio.Future[export_files.Written],
+    progress: export_files.Progress,
+) -> Message | None:
+    """Wait for a quick export; a longer one gets a message with its rows so far (the
+    press is answered then, so its spinner stops), refreshed while it is written."""
+    done, _ = await asyncio.wait({job}, timeout=PROGRESS_AFTER)
+    chat = update.effective_chat
+    if done or chat is None:
+        return None
     await answer(update)
-    await uploading(update, context)
-    content = await asyncio.to_thread(export_files.write, t, table, fmt)
-    name = export_files.file_name(table, fmt)
-    await reply_file(update, context, content, name, export_views.caption(t, table))
+    shown = await context.bot.send_message(chat.id, _preparing(context, progress.rows))
+    while not (await asyncio.wait({job}, timeout=PROGRESS_EVERY))[0]:
+        await keep(context, chat.id, shown.message_id, Screen(_preparing(context, progress.rows)))
+    return shown
+
+
+def _preparing(context: BotContext, rows: int) -> str:
+    return context.t.ngettext(
+        "⏳ Preparing your export… %(n)s row", "⏳ Preparing your export… %(n)s rows", rows
+    ) % {"n": context.t.number(rows)}
+
+
+async def _done(context: BotContext, shown: Message, text: str) -> None:
+    """The progress message, edited to say how the export ended."""
+    await keep(context, shown.chat.id, shown.message_id, Screen(text))
 
 
 async def home(update: Update, context: BotContext) -> None:

@@ -72,9 +72,10 @@ class CatalogService(Service):
             _, total = await uow.catalog.search(query, language, 0, 0)
             page, pages = page_bounds(page, total, size)
             items, total = await uow.catalog.search(query, language, page * size, size)
+            more_than = await uow.catalog.search_more_than(query, language)
             specials = await self._specials(uow, for_user)
         items = [as_customer_sees(p, specials) for p in items]
-        return Page(items=tuple(items), page=page, pages=pages, total=total)
+        return Page(items=tuple(items), page=page, pages=pages, total=total, more_than=more_than)
 
     async def tell_when_back(self, user: User, product_id: int) -> bool:
         """Ask to be told once when an out-of-stock product is available again; False if it

@@ -1,19 +1,32 @@
 """Exports: orders, order lines, payments or receivables of a period as a table of plain values.
 
 Money stays in integer minor units in the table (the file writers turn it into decimal major
-units); dates and times are in the business time zone."""
+units); dates and times are in the business time zone. The rows stream: read from the database
+a chunk at a time on a worker thread (its own read-only connection) and handed one by one to
+whoever writes them (a file: bot/ui/export_files.py), so an export of any size takes constant
+memory and never holds the event loop."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
+from typing import TypeVar
 
-from bot.db import UnitOfWork
-from bot.db.exports import OrderRow
+from bot.db.exports import ExportReader, OrderRow
 from bot.domain.exports import Cell, Column, Dataset, ExportPeriod, Kind, Table
 from bot.domain.models import OrderStatus, User
 from bot.domain.payments import AGEING, bucket, ledger, remaining
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize
+
+R = TypeVar("R")
+Row = tuple[Cell, ...]
+# Writes an export: its columns (the table without rows) and its rows, one by one, on a worker
+# thread; what it returns is handed back (the file written, how many rows).
+Sink = Callable[[Table, Iterator[Row]], R]
 
 M, D, T = Kind.MONEY, Kind.DATE, Kind.DATETIME
 COLUMNS: dict[Dataset, tuple[Column, ...]] = {
@@ -105,23 +118,39 @@ class ExportService(Service):
 
     async def export(self, actor: User, dataset: Dataset, period: ExportPeriod) -> Table:
         """One data set for a period, if the actor may export (refusals are audited)."""
+        return await self.export_to(actor, dataset, period, _collect)
+
+    async def export_to(
+        self, actor: User, dataset: Dataset, period: ExportPeriod, sink: Sink[R]
+    ) -> R:
+        """One data set for a period streamed to `sink` on a worker thread, if the actor may
+        export (refusals are audited); what the sink returns."""
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.EXPORT, "export", self.clock.now())
-        return await self.table(dataset, period)
+        return await self.stream(dataset, period, sink)
 
     async def table(self, dataset: Dataset, period: ExportPeriod) -> Table:
-        """One data set for a period, unchecked: for the operator's command line."""
-        async with self.db.reader(long=True) as uow:
-            rows = await self._rows(uow, dataset, period)
+        """One data set for a period, unchecked, all its rows in memory (tests, small sets)."""
+        return await self.stream(dataset, period, _collect)
+
+    async def stream(self, dataset: Dataset, period: ExportPeriod, sink: Sink[R]) -> R:
+        """One data set for a period streamed to `sink`, unchecked: for the operator's command
+        line. The rows are one snapshot of the database."""
         as_of = min(period.end, self.today()) if dataset is Dataset.RECEIVABLES else None
-        return Table(
+        head = Table(
             dataset=dataset,
             period=period,
             as_of=as_of,
             currency=self.config.business.currency,
             columns=COLUMNS[dataset],
-            rows=tuple(rows),
+            rows=(),
         )
+        return await asyncio.to_thread(self._write, head, sink)
+
+    def _write(self, head: Table, sink: Sink[R]) -> R:
+        """On a worker thread: the rows read and handed to the sink as they come."""
+        with contextlib.closing(self.db.read_only()) as conn:
+            return sink(head, self._rows(ExportReader(conn), head))
 
     def _bounds(self, period: ExportPeriod) -> tuple[datetime, datetime]:
         """The period's first moment and the moment after its last, in UTC."""
@@ -134,23 +163,21 @@ class ExportService(Service):
         """A stored moment as wall-clock time in the business time zone."""
         return moment.astimezone(self.config.business.zone).replace(tzinfo=None)
 
-    async def _rows(
-        self, uow: UnitOfWork, dataset: Dataset, period: ExportPeriod
-    ) -> list[tuple[Cell, ...]]:
-        since, until = self._bounds(period)
-        if dataset is Dataset.ORDERS:
-            return [self._order(r) for r in await uow.exports.orders(since, until)]
-        if dataset is Dataset.LINES:
-            return [
-                (r.number, self._local(r.submitted_at), *r[2:])
-                for r in await uow.exports.lines(since, until)
-            ]
-        if dataset is Dataset.PAYMENTS:
-            return [
+    def _rows(self, reader: ExportReader, head: Table) -> Iterator[Row]:
+        since, until = self._bounds(head.period)
+        if head.dataset is Dataset.ORDERS:
+            return map(self._order, reader.orders(since, until))
+        if head.dataset is Dataset.LINES:
+            return (
+                (r.number, self._local(r.submitted_at), *r[2:]) for r in reader.lines(since, until)
+            )
+        if head.dataset is Dataset.PAYMENTS:
+            return (
                 (*r[:7], self._local(r.recorded_at), r.recorded_by)
-                for r in await uow.exports.payments(period.start, period.end)
-            ]
-        return await self._receivables(uow, min(period.end, self.today()))
+                for r in reader.payments(head.period.start, head.period.end)
+            )
+        assert head.as_of is not None
+        return self._receivables(reader, head.as_of)
 
     def _order(self, r: OrderRow) -> tuple[Cell, ...]:
         """An order's row: its money from the one rule (bot.domain.payments.ledger)."""
@@ -181,33 +208,28 @@ class ExportService(Service):
             r.currency,
         )
 
-    async def _receivables(self, uow: UnitOfWork, as_of: date) -> list[tuple[Cell, ...]]:
+    def _receivables(self, reader: ExportReader, as_of: date) -> Iterator[Row]:
         """Every due date still open at the end of a day, oldest payments first."""
         until = self._bounds(ExportPeriod(start=as_of, end=as_of))[1]
-        dues = await uow.exports.dues(until, as_of)
-        rows: list[tuple[Cell, ...]] = []
-        start = 0
-        while start < len(dues):
-            end = start
-            while end < len(dues) and dues[end].order_id == dues[start].order_id:
-                end += 1
-            group = dues[start:end]
+        for _, dues in groupby(reader.dues(until, as_of), key=lambda d: d.order_id):
+            group = list(dues)
             left = remaining([(d.due_on, d.amount) for d in group], max(0, group[0].paid))
             for due, owed in zip(group, left, strict=True):
                 if owed:
                     late = max(0, (as_of - due.due_on).days)
-                    rows.append(
-                        (
-                            due.customer,
-                            due.number,
-                            due.invoice,
-                            self._local(due.issued_at).date(),
-                            due.due_on,
-                            due.amount,
-                            owed,
-                            late,
-                            _age(late),
-                        )
+                    yield (
+                        due.customer,
+                        due.number,
+                        due.invoice,
+                        self._local(due.issued_at).date(),
+                        due.due_on,
+                        due.amount,
+                        owed,
+                        late,
+                        _age(late),
                     )
-            start = end
-        return rows
+
+
+def _collect(head: Table, rows: Iterator[Row]) -> Table:
+    """The table with all its rows."""
+    return head.model_copy(update={"rows": tuple(rows)})

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import sys
 from enum import StrEnum
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.db import Database, UnitOfWork
+from bot.db.catalog import read_name_index
 from bot.domain.errors import (
     DraftIncomplete,
     InvalidInput,
@@ -16,49 +20,141 @@ from bot.domain.errors import (
     ProductNotFound,
 )
 from bot.domain.models import Cart, Language, Product, User
-from bot.domain.product_match import ItemMatch, Matcher, MatchKind
+from bot.domain.product_match import CatalogEntry, ItemMatch, Matcher, MatchKind
 from bot.domain.quick_order import QuickItem, QuickOrder, RejectedLine, read_quick_order
 from bot.services.base import Service
 from bot.services.cart import CartService, price_lines
 from bot.services.customer_admin import may_order_for
 
+# At most this many products written since the matcher was built are applied to it in place
+# (Matcher.update: ~50 µs a product); more (a big import) build it again in the background
+# while the old one keeps serving.
+IN_PLACE = 1000
+
 
 class _Index:
-    """One database's matcher and the catalog version it was built from."""
+    """One database's matcher, the catalog version it holds, and its build in progress."""
 
     def __init__(self) -> None:
         self.matcher: Matcher | None = None
-        self.version: tuple[int, int] | None = None
+        self.generation = 0  # Database.catalog_generation it holds every change up to
+        self.others = -1  # others_commits() when it was built
         self.builds = 0
+        self.updates = 0
         self.lock = asyncio.Lock()
+        self.rebuild: asyncio.Task[None] | None = None  # in the background, the old one serves
+        self.warming: asyncio.Task[None] | None = None
 
 
 _INDEXES: WeakKeyDictionary[Database, _Index] = WeakKeyDictionary()
+log = logging.getLogger(__name__)
+
+
+def _read_and_build(db: Database) -> Matcher:
+    """The whole catalog read on this (worker) thread's own connection, and indexed."""
+    with contextlib.closing(db.read_only()) as conn:
+        return Matcher(read_name_index(conn))
+
+
+async def _build(db: Database) -> Matcher:
+    """A matcher of the catalog as it is now, built off the event loop (an in-memory database
+    has no second connection: its rows are read on aiosqlite's thread)."""
+    if str(db.path) == ":memory:":
+        async with db.reader(long=True) as uow:
+            entries = await uow.catalog.name_index()
+        return await asyncio.to_thread(Matcher, entries)
+    return await asyncio.to_thread(_read_and_build, db)
+
+
+async def _rebuild_in_background(db: Database, index: _Index) -> None:
+    """Build the matcher again while the old one serves, then swap them (the changes
+    committed meanwhile are applied in place by the next quick order)."""
+    try:
+        generation = db.catalog_generation
+        async with db.reader() as uow:
+            others = await uow.catalog.others_commits()
+        matcher = await _build(db)
+        async with index.lock:
+            if index.others == others and index.generation <= generation:
+                await _replace(index, matcher)
+                index.generation = generation
+    finally:
+        index.rebuild = None
+
+
+async def _replace(index: _Index, matcher: Matcher) -> None:
+    """Serve a new matcher; the old one is taken apart piece by piece on a worker thread (freed
+    at once it would hold the event loop ~0.1 s at 100,000 products) — unless a quick order
+    still holds it (it matches on it to the end; the last one to let go frees it)."""
+    old, index.matcher = index.matcher, matcher
+    index.builds += 1
+    if old is not None and sys.getrefcount(old) <= _ONLY_OURS:
+        await asyncio.to_thread(old.release)
+
+
+# sys.getrefcount of the old matcher when nothing but _replace holds it (its variable, the
+# call's argument)
+_ONLY_OURS = 2
 
 
 async def catalog_matcher(db: Database) -> Matcher:
-    """The matcher of the active catalog: built once (on a worker thread, the event loop keeps
-    serving), again only after a commit of ours changed products (Database.catalog_generation)
-    or another process wrote to the file (`orderdesk import` while the bot runs)."""
+    """The matcher of the active catalog: built once (off the event loop: read and indexed on
+    a worker thread), then updated in place for the products our commits wrote
+    (Database.catalog_written_since); built again when another process wrote to the file
+    (`orderdesk import` while the bot runs), or in the background after a big import."""
     index = _INDEXES.setdefault(db, _Index())
     async with index.lock:
+        change: tuple[list[CatalogEntry], list[int]] | None = None
         async with db.reader() as uow:
             # As of this snapshot: our commits are serial, and bump the generation before
             # the next transaction begins.
-            version = (db.catalog_generation, await uow.catalog.others_commits())
-            if index.matcher is not None and index.version == version:
-                return index.matcher
-            entries = await uow.catalog.name_index()
-        index.matcher = await asyncio.to_thread(Matcher, entries)
-        index.version = version
-        index.builds += 1
-        return index.matcher
+            generation = db.catalog_generation
+            others = await uow.catalog.others_commits()
+            if index.matcher is not None and index.others == others:
+                if index.generation == generation:
+                    return index.matcher
+                written = db.catalog_written_since(index.generation)
+                if written is None or len(written) > IN_PLACE:
+                    if index.rebuild is None:
+                        index.rebuild = asyncio.create_task(_rebuild_in_background(db, index))
+                    return index.matcher
+                change = await uow.catalog.name_entries(sorted(written))
+        if index.matcher is not None and change is not None:
+            await asyncio.to_thread(index.matcher.update, *change)
+            index.generation = generation
+            index.updates += 1
+            return index.matcher
+        matcher = await _build(db)
+        await _replace(index, matcher)
+        index.generation, index.others = generation, others
+        return matcher
+
+
+def warm_up(db: Database) -> None:
+    """Build the matcher in the background at start-up, so the first quick order finds it
+    ready (one arriving sooner waits for this build, it does not start another)."""
+    index = _INDEXES.setdefault(db, _Index())
+    if index.warming is None:
+        index.warming = asyncio.create_task(_warm(db), name="quick-order index")
+
+
+async def _warm(db: Database) -> None:
+    try:
+        await catalog_matcher(db)
+    except Exception:  # the first quick order builds it then
+        log.warning("quick-order index not built at start-up", exc_info=True)
 
 
 def matcher_builds(db: Database) -> int:
     """How many times the matcher of this database's catalog has been built."""
     index = _INDEXES.get(db)
     return index.builds if index is not None else 0
+
+
+def matcher_updates(db: Database) -> int:
+    """How many times the matcher was updated in place for products our commits wrote."""
+    index = _INDEXES.get(db)
+    return index.updates if index is not None else 0
 
 
 class QuickView(BaseModel):
@@ -106,6 +202,10 @@ class AddedToCart(BaseModel):
 
 class QuickOrderService(Service):
     """Typed items → matched products → the cart (customers) or an order taken by phone (staff)."""
+
+    def warm_up(self) -> None:
+        """Build the catalog's matcher in the background (at start-up)."""
+        warm_up(self.db)
 
     async def _understand(
         self,

@@ -150,9 +150,18 @@ def search_results(t: Texts, words: str, page: Page[Product]) -> Screen:
         )
     rows = [[button(list_label(t, p), pack(actions.Catalog.PRODUCT, p.id, 0))] for p in page.items]
     rows.append(nav_row(page.page, page.pages, lambda n: pack(actions.Catalog.SEARCH_PAGE, n)))
-    text = t.ngettext(
-        "Found %(n)d product for “%(words)s”:", "Found %(n)d products for “%(words)s”:", page.total
-    ) % {"n": page.total, "words": esc(words)}
+    if page.more_than:
+        text = t.ngettext(
+            "Found over %(n)s product for “%(words)s” — showing the best; refine the search:",
+            "Found over %(n)s products for “%(words)s” — showing the best; refine the search:",
+            page.more_than,
+        ) % {"n": t.number(page.more_than), "words": esc(words)}
+    else:
+        text = t.ngettext(
+            "Found %(n)d product for “%(words)s”:",
+            "Found %(n)d products for “%(words)s”:",
+            page.total,
+        ) % {"n": page.total, "words": esc(words)}
     legend = list_legend(t, page)
     return Screen(f"{text}\n{legend}" if legend else text, keyboard(rows))
 

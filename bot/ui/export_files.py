@@ -2,16 +2,22 @@
 
 Money is written in major units (a number with the currency's decimals in XLSX, "1234.50" in
 CSV); dates and times as the business time zone's wall clock. The command line writes the
-same files with English headers."""
+same files with English headers. Rows are written one by one as they stream in (openpyxl's
+write-only mode keeps no sheet in memory), to a file or any binary stream."""
 
 from __future__ import annotations
 
 import csv
 import io
 import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from itertools import chain, islice
+from pathlib import Path
+from typing import IO
 
 from babel.numbers import get_currency_precision
 from openpyxl import Workbook
@@ -19,7 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from bot.domain.exports import Cell, Column, Dataset, Kind, Table
+from bot.domain.exports import Cell, Column, Dataset, ExportPeriod, Kind, Table
 from bot.domain.models import OrderStatus, PaymentStatus
 from bot.domain.payments import Method
 from bot.i18n import N_, Texts
@@ -93,6 +99,7 @@ DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 # Text a spreadsheet would take for a formula: written as text (XLSX) or quoted (CSV).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH, SAMPLE_ROWS = 48, 200
+Row = tuple[Cell, ...]
 
 
 def headers(t: Texts, table: Table) -> list[str]:
@@ -102,7 +109,12 @@ def headers(t: Texts, table: Table) -> list[str]:
 
 def file_name(table: Table, fmt: Format) -> str:
     """orders-20261101-20261130.xlsx"""
-    return f"{SLUGS[table.dataset]}-{table.period.slug()}.{fmt.value}"
+    return name_of(table.dataset, table.period, fmt)
+
+
+def name_of(dataset: Dataset, period: ExportPeriod, fmt: Format) -> str:
+    """The file name of a data set of a period (file_name)."""
+    return f"{SLUGS[dataset]}-{period.slug()}.{fmt.value}"
 
 
 def _label(t: Texts, column: Column, cell: Cell) -> Cell:
@@ -142,21 +154,63 @@ def _text(column: Column, value: Cell, digits: int) -> str:
     return str(value)
 
 
-def to_csv(t: Texts, table: Table) -> bytes:
-    """CSV in UTF-8 with a byte order mark (so Excel reads Chinese right), one header row."""
+class Progress:
+    """Rows written so far, read by the event loop while a worker thread writes."""
+
+    rows = 0
+
+
+@dataclass(frozen=True)
+class Written:
+    """An export written: its table (columns, no rows), the rows it holds, and the rows the
+    data set has (more than `rows` when a limit stopped the writing)."""
+
+    table: Table
+    rows: int
+    found: int
+    path: Path | None = None
+
+
+def _limited(
+    rows: Iterable[Row], limit: int | None, progress: Progress, seen: list[int]
+) -> Iterator[Row]:
+    """The rows up to the limit, counted into progress; then the rest counted, not written."""
+    for row in rows:
+        seen[0] += 1
+        progress.rows = seen[0]
+        if limit is None or seen[0] <= limit:
+            yield row
+
+
+def write_csv(t: Texts, table: Table, rows: Iterable[Row], out: IO[bytes]) -> int:
+    """CSV in UTF-8 with a byte order mark (so Excel reads Chinese right), one header row;
+    the rows written."""
     digits = int(get_currency_precision(table.currency))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers(t, table))
-    for row in table.rows:
-        texts = []
-        for column, cell in zip(table.columns, row, strict=True):
-            text = _text(column, _label(t, column, cell), digits)
-            if column.kind is Kind.TEXT and text.startswith(FORMULA_START):
-                text = "'" + text
-            texts.append(text)
-        writer.writerow(texts)
-    return out.getvalue().encode("utf-8-sig")
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
+    written = 0
+    try:
+        writer = csv.writer(text)
+        writer.writerow(headers(t, table))
+        for row in rows:
+            texts = []
+            for column, cell in zip(table.columns, row, strict=True):
+                value = _text(column, _label(t, column, cell), digits)
+                if column.kind is Kind.TEXT and value.startswith(FORMULA_START):
+                    value = "'" + value
+                texts.append(value)
+            writer.writerow(texts)
+            written += 1
+    finally:
+        text.flush()
+        text.detach()
+    return written
+
+
+def to_csv(t: Texts, table: Table) -> bytes:
+    """The whole table as CSV (write_csv)."""
+    out = io.BytesIO()
+    write_csv(t, table, table.rows, out)
+    return out.getvalue()
 
 
 def _sheet_title(t: Texts, table: Table) -> str:
@@ -164,30 +218,29 @@ def _sheet_title(t: Texts, table: Table) -> str:
     return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Export"
 
 
-def _widths(t: Texts, table: Table, names: list[str]) -> list[int]:
+def _widths(t: Texts, table: Table, names: list[str], sample: list[Row]) -> list[int]:
     """Column widths that fit the header and the first rows (wide characters count twice)."""
     digits = int(get_currency_precision(table.currency))
     widths = []
     for index, (column, name) in enumerate(zip(table.columns, names, strict=True)):
-        sample = [
-            _text(column, _label(t, column, row[index]), digits)
-            for row in table.rows[:SAMPLE_ROWS]
-        ]
+        texts = [_text(column, _label(t, column, row[index]), digits) for row in sample]
         if column.kind is Kind.MONEY:
-            sample = [f"{s},000" for s in sample]  # room for thousands separators
-        widths.append(min(max([_width(name), *(_width(s) for s in sample)]) + 2, MAX_WIDTH))
+            texts = [f"{s},000" for s in texts]  # room for thousands separators
+        widths.append(min(max([_width(name), *(_width(s) for s in texts)]) + 2, MAX_WIDTH))
     return widths
 
 
-def to_xlsx(t: Texts, table: Table) -> bytes:
-    """One sheet: a bold, frozen header row with a filter, column widths to fit, money with
-    the currency's decimals and dates as dates."""
+def write_xlsx(t: Texts, table: Table, rows: Iterable[Row], out: IO[bytes] | Path) -> int:
+    """One sheet: a bold, frozen header row with a filter, column widths to fit the first
+    rows, money with the currency's decimals and dates as dates; the rows written."""
     digits = int(get_currency_precision(table.currency))
     money_format = "#,##0" + ("." + "0" * digits if digits else "")
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(_sheet_title(t, table))
     names = headers(t, table)
-    for index, width in enumerate(_widths(t, table, names), start=1):
+    stream = iter(rows)
+    sample = list(islice(stream, SAMPLE_ROWS))
+    for index, width in enumerate(_widths(t, table, names, sample), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF7")
@@ -204,7 +257,8 @@ def to_xlsx(t: Texts, table: Table) -> bytes:
         Kind.DATETIME: DATETIME_FORMAT,
         Kind.INT: "0",
     }
-    for row in table.rows:
+    written = 0
+    for row in chain(sample, stream):
         cells = []
         for column, raw in zip(table.columns, row, strict=True):
             value: Cell | Decimal = _label(t, column, raw)
@@ -217,13 +271,39 @@ def to_xlsx(t: Texts, table: Table) -> bytes:
                 cell.number_format = formats[column.kind]
             cells.append(cell)
         ws.append(cells)
+        written += 1
     last = get_column_letter(len(table.columns))
-    ws.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
-    out = io.BytesIO()
+    ws.auto_filter.ref = f"A1:{last}{written + 1}"
     workbook.save(out)
+    return written
+
+
+def to_xlsx(t: Texts, table: Table) -> bytes:
+    """The whole table as XLSX (write_xlsx)."""
+    out = io.BytesIO()
+    write_xlsx(t, table, table.rows, out)
     return out.getvalue()
 
 
-def write(t: Texts, table: Table, fmt: Format) -> bytes:
-    """The table as a file of this format."""
-    return to_xlsx(t, table) if fmt is Format.XLSX else to_csv(t, table)
+def write_stream(
+    t: Texts,
+    table: Table,
+    rows: Iterable[Row],
+    fmt: Format,
+    out: IO[bytes] | Path,
+    *,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> Written:
+    """Rows as they come, written in this format (at most `limit` of them; the others are
+    counted), progress counted as they go."""
+    seen = [0]
+    limited = _limited(rows, limit, progress or Progress(), seen)
+    if fmt is Format.XLSX:
+        written = write_xlsx(t, table, limited, out)
+    elif isinstance(out, Path):
+        with out.open("wb") as file:
+            written = write_csv(t, table, limited, file)
+    else:
+        written = write_csv(t, table, limited, out)
+    return Written(table, written, seen[0], out if isinstance(out, Path) else None)

@@ -250,3 +250,28 @@ async def test_lists_mark_products_out_of_stock_or_for_pre_order(bot: Harness) -
     assert "out of stock" not in paper
     rows = await query(bot, "SELECT sku, stock_on_hand, preorder FROM products ORDER BY sku")
     assert ("PEN-BLU-12", 0, 0) in rows and ("INK-CMY-SET", 0, 1) in rows
+
+
+async def test_a_search_past_the_cap_says_more_than_it_lists(
+    db: Database, clock: FixedClock
+) -> None:
+    from bot.db.catalog import SEARCH_CAP, SHORT_SEARCH_CAP
+
+    await db.connection.executemany(
+        "INSERT INTO products (sku, category_id, name_en, price, updated_at)"
+        " VALUES (?, (SELECT MIN(id) FROM categories), ?, 100, '2026-11-23T02:00:00+00:00')",
+        [(f"W-{n:05d}", f"Widget {n}") for n in range(SEARCH_CAP + 5)]
+        + [(f"G-{n:05d}", f"Gizmo {n}") for n in range(SEARCH_CAP)],
+    )
+    await db.close()
+    bot = await Harness(make_config(db.path), clock).start()
+    try:
+        uid = bot.user("Ann")
+        over = await bot.send(uid, "/search widget")
+        assert "Found over 1,000 products for “widget” — showing the best; refine" in over
+        exact = await bot.send(uid, "/search gizmo")
+        assert f"Found {SEARCH_CAP} products for “gizmo”:" in exact and "over" not in exact
+        short = await bot.send(uid, "/search w")
+        assert f"Found over {SHORT_SEARCH_CAP} products for “w”" in short
+    finally:
+        await bot.stop()

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from bot.handlers import exports as exports_handlers
 from bot.ui import export_views
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_finance import delivered_order
@@ -222,3 +225,34 @@ async def test_invoice_sent_again_to_its_customer_and_staff_only(team: Team) -> 
     assert "No such invoice among yours" in await bot.send(other, "/invoice INV-20991231-0009")
     assert documents(bot, other) == []
     assert documents(bot, team.warehouse) == [] and documents(bot, team.rep) == []
+
+
+async def test_a_long_export_shows_its_progress_then_says_it_is_done(
+    team: Team, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bot = team.bot
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    await delivered_order(team)  # two lines
+    monkeypatch.setattr(exports_handlers, "PROGRESS_AFTER", 0.0)  # every export is "long"
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    await bot.press_data(team.finance, "exp:f:lines:20261101:20261130:csv")
+    said = [
+        m["text"] for m in bot.fake.method_calls("sendMessage") if m["chat_id"] == team.finance
+    ]
+    assert any(text.startswith("⏳ Preparing your export… ") for text in said), said
+    sent = documents(bot, team.finance)
+    assert [d["document"]["file_name"] for d in sent] == ["order-lines-20261101-20261130.csv"]
+    caption = "📤 Order lines, Nov 1, 2026 – Nov 30, 2026: 2 rows"
+    assert sent[0]["caption"] == caption
+    texts = [m.get("text") for m in bot.fake.bot_messages(team.finance)]
+    assert caption in texts, "the progress message, edited when done"
+    assert not any("Preparing" in (text or "") for text in texts)
+    rows = list(csv.reader(io.StringIO(content(bot, sent[0]).decode("utf-8-sig"))))
+    assert len(rows) == 3 and rows[1][0] == rows[2][0] == "SO-20261123-0001"
+    assert list(scratch.iterdir()) == [], "the file written for the upload is removed"
+
+    monkeypatch.setattr(export_views, "MAX_ROWS", 1)  # refused after the progress: edited
+    await bot.press_data(team.finance, "exp:f:lines:20261101:20261130:xlsx")
+    assert "2 rows: more than a chat export takes (1)" in (bot.last(team.finance) or "")
+    assert len(documents(bot, team.finance)) == 1 and list(scratch.iterdir()) == []

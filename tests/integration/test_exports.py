@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +20,7 @@ from openpyxl import load_workbook
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
+from bot.db import exports as exports_db
 from bot.domain.errors import NotAllowed
 from bot.domain.exports import Dataset, ExportPeriod, Preset, Table
 from bot.domain.models import Language, Order, OrderStatus, User
@@ -374,3 +377,44 @@ async def test_refunds_and_credit_notes_in_the_exports(ledger: Ledger) -> None:
     assert receivables.as_of == date(2026, 11, 30)
     owed = {r[1]: r[6] for r in receivables.rows}
     assert set(owed) == {"SO-20261031-0001"}, "cancelled, and paid in full by Nov 30 less refunds"
+
+
+@pytest.mark.parametrize("dataset", list(Dataset))
+@pytest.mark.parametrize("fmt", list(Format))
+async def test_streamed_to_a_file_as_the_whole_table_writes(
+    ledger: Ledger, dataset: Dataset, fmt: Format, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports_db, "CHUNK", 1)  # every row fetched on its own
+    t = I18n("CNY", SHANGHAI).texts(Language.EN)
+    table = await ledger.services.exports.table(dataset, NOVEMBER)
+    assert table.rows
+    progress = export_files.Progress()
+    target = tmp_path / f"out.{fmt.value}"
+    seen: list[str] = []
+
+    def write(head: Table, rows: Iterator[tuple[object, ...]]) -> export_files.Written:
+        seen.append(type(rows).__name__)
+        return export_files.write_stream(t, head, rows, fmt, target, progress=progress)  # type: ignore[arg-type]
+
+    written = await ledger.services.exports.export_to(ledger.finance, dataset, NOVEMBER, write)
+    assert seen != ["list"] and seen != ["tuple"], "rows stream in, not a list built first"
+    assert written.rows == written.found == progress.rows == len(table.rows)
+    assert written.table.rows == () and written.path == target
+    if fmt is Format.CSV:
+        assert target.read_bytes() == export_files.to_csv(t, table)
+    else:
+        sheet = load_workbook(target).active
+        assert sheet is not None
+        assert [tuple(r) for r in sheet.iter_rows(values_only=True)] == xlsx_rows(table)
+
+
+async def test_a_limit_stops_the_writing_and_still_counts_the_rows(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    t = I18n("CNY", SHANGHAI).texts(Language.EN)
+    table = await ledger.services.exports.table(Dataset.LINES, NOVEMBER)
+    assert len(table.rows) >= 2
+    target = tmp_path / "lines.csv"
+    written = export_files.write_stream(t, table, iter(table.rows), Format.CSV, target, limit=1)
+    assert (written.rows, written.found) == (1, len(table.rows))
+    assert len(list(csv.reader(io.StringIO(target.read_text("utf-8-sig"))))) == 2
