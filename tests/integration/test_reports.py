@@ -443,3 +443,22 @@ async def test_the_customer_is_asked_once_after_delivery(shop: Shop) -> None:
         asked = [tuple(r) for r in await cursor.fetchall()]
     assert asked == [(shop.ann.id, f'{{"order_id":{order.id}}}')]
     assert await shop.services.feedback.request(delivered) is None  # once
+
+
+async def test_kpi_statements_read_each_orders_own_audit_rows(week: Shop) -> None:
+    """The approval moment of an order is looked up by the order (audit_log_entity), never
+    by scanning every status change (audit_log_action_at with action alone): that read all
+    the audit log once per order, minutes at 100,000 orders (benchmarks/no_stall.py)."""
+    raw = week.db.connection._conn
+    seen: list[str] = []
+    raw.set_trace_callback(seen.append)
+    try:
+        await week.services.reports.kpis(week.mia, WEEK)
+    finally:
+        raw.set_trace_callback(None)
+    lookups = [sql for sql in seen if "a.entity_id = o.id" in sql]
+    assert lookups, "the KPIs look up when each order was approved"
+    for sql in lookups:
+        plan = [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        assert not any("audit_log_action_at (action=?)" in step for step in plan), plan
+        assert any("audit_log_entity (entity=? AND entity_id=?)" in step for step in plan), plan
