@@ -53,8 +53,8 @@ def main(config_path: Path, lags: Path) -> int:
         await finished(app)
         lags.write_text("".join(f"{at:.6f} {lag:.3f}\n" for at, lag in samples))
 
-    app.post_init = post_init  # type: ignore[assignment]
-    app.post_shutdown = post_shutdown  # type: ignore[assignment]
+    app.post_init = post_init
+    app.post_shutdown = post_shutdown
     gc.collect()
     gc.freeze()  # as `orderdesk run` does
     app.run_polling(allowed_updates=ALLOWED_UPDATES)

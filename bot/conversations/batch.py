@@ -23,6 +23,7 @@ from bot.conversations.common import (
 )
 from bot.domain.batch import MAX_BYTES, BatchFileInvalid, FileProblem, file_type
 from bot.handlers.context import BotContext
+from bot.handlers.progress import with_progress
 from bot.handlers.render import answer, reply, show
 from bot.services.batch_orders import BatchOrder
 from bot.ui import batch_views
@@ -57,7 +58,9 @@ async def got_file(update: Update, context: BotContext) -> State:
         raise BatchFileInvalid(FileProblem.SIZE, limit=MAX_BYTES)
     telegram_file = await context.bot.get_file(document.file_id)
     content = bytes(await telegram_file.download_as_bytearray())
-    check = await context.services.batch_orders.check(context.person, name, content)
+    check = await with_progress(
+        update, context, context.services.batch_orders.check(context.person, name, content)
+    )
     context.user_data[DRAFT] = {  # type: ignore[index]
         "token": secrets.token_urlsafe(12),
         "file": name,
@@ -71,8 +74,12 @@ async def create(update: Update, context: BotContext) -> int:
     """bt:ok: the valid orders, in one transaction; each customer and decider is told."""
     draft = get_draft(context, DRAFT)
     orders = [BatchOrder.model_validate(o) for o in draft["orders"]]
-    result = await context.services.batch_orders.create(
-        context.person, draft["file"], orders, draft["token"]
+    result = await with_progress(
+        update,
+        context,
+        context.services.batch_orders.create(
+            context.person, draft["file"], orders, draft["token"]
+        ),
     )
     drop_draft(context, DRAFT)
     await answer(update)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
@@ -11,7 +12,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.domain.errors import InvalidInput
 from bot.domain.reports import Period, PeriodKind
 from bot.handlers.context import BotContext
+from bot.handlers.progress import with_progress
 from bot.handlers.render import answer, show
+from bot.services.reports import SalesByDay
 from bot.ui import charts, report_views
 from bot.ui.callbacks import BadCallback, Callback, parse
 from bot.ui.screen import Screen
@@ -44,15 +47,22 @@ async def _show(update: Update, context: BotContext, screen: Screen) -> None:
     await show(update, context, screen, new=on_photo)
 
 
+async def _drawn(update: Update, context: BotContext, period: Period) -> tuple[SalesByDay, bytes]:
+    """The sales of the period and their chart (drawn on a thread)."""
+    sales = await context.services.reports.sales_by_day(context.person, period)
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    return sales, await asyncio.to_thread(charts.sales_chart, context.t, sales)
+
+
 async def _chart(update: Update, context: BotContext, period: Period) -> None:
     """The sales chart as a photo, with the totals and the views below it."""
-    sales = await context.services.reports.sales_by_day(context.person, period)
+    sales, png = await with_progress(update, context, _drawn(update, context, period))
     await answer(update)
     chat = update.effective_chat
     if chat is None:
         return
-    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-    png = await asyncio.to_thread(charts.sales_chart, context.t, sales)
     caption = report_views.sales_caption(context.t, sales)
     await context.bot.send_photo(
         chat.id, png, caption=caption.text, reply_markup=caption.keyboard, filename=CHART_FILE
@@ -77,20 +87,46 @@ async def report_button(update: Update, context: BotContext) -> None:
         view, period = cb.text(0), _period(cb)
         if view == "s":
             await _chart(update, context, period)
-        elif view == "t":
-            await _show(update, context, report_views.top(t, await reports.top(person, period)))
-        elif view == "r":
-            by_rep = await reports.sales_by_rep(person, period)
-            await _show(update, context, report_views.by_rep(t, by_rep))
-        elif view == "k":
-            await _show(update, context, report_views.kpis(t, await reports.kpis(person, period)))
-        elif view == "f":
-            rated = await reports.ratings(person, period)
-            await _show(update, context, report_views.ratings(t, rated))
+        elif view in VIEWS:
+            await _show(
+                update, context, await with_progress(update, context, VIEWS[view](context, period))
+            )
         else:
             raise BadCallback(view)
     else:
         raise BadCallback(cb.action)
+
+
+async def _top(context: BotContext, period: Period) -> Screen:
+    """Top products and customers."""
+    return report_views.top(context.t, await context.services.reports.top(context.person, period))
+
+
+async def _by_rep(context: BotContext, period: Period) -> Screen:
+    """Sales by rep."""
+    by_rep = await context.services.reports.sales_by_rep(context.person, period)
+    return report_views.by_rep(context.t, by_rep)
+
+
+async def _kpis(context: BotContext, period: Period) -> Screen:
+    """The KPIs."""
+    kpis = await context.services.reports.kpis(context.person, period)
+    return report_views.kpis(context.t, kpis)
+
+
+async def _ratings(context: BotContext, period: Period) -> Screen:
+    """Ratings and comments."""
+    rated = await context.services.reports.ratings(context.person, period)
+    return report_views.ratings(context.t, rated)
+
+
+# The text views by their letter in rpt:v:<view>:… (s, the chart, is a photo).
+VIEWS: dict[str, Callable[[BotContext, Period], Awaitable[Screen]]] = {
+    "t": _top,
+    "r": _by_rep,
+    "k": _kpis,
+    "f": _ratings,
+}
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

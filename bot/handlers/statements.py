@@ -20,6 +20,7 @@ from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, statement_file, uploading
 from bot.handlers.outbox import sender_of
+from bot.handlers.progress import with_progress
 from bot.handlers.render import answer, show
 from bot.services.statements import StatementView
 from bot.ui import statement_views
@@ -69,14 +70,25 @@ async def statement_button(update: Update, context: BotContext) -> None:
         raise BadCallback(cb.action)
     customer_id, period = cb.number(0), _period(cb)
     fmt = _format(cb) if cb.action == "f" else None
-    view = await context.services.statements.statement(context.person, customer_id, period)
-    await answer(update)
     if fmt is None:
+        view = await context.services.statements.statement(context.person, customer_id, period)
+        await answer(update)
         await show(update, context, screen(context, view))
         return
-    await uploading(update, context)
-    content, name = await statement_file(context.t, view, fmt)
+    view, (content, name) = await with_progress(
+        update, context, _made(update, context, customer_id, period, fmt)
+    )
+    await answer(update)
     await reply_file(update, context, content, name, statement_views.file_caption(context.t, view))
+
+
+async def _made(
+    update: Update, context: BotContext, customer_id: int, period: Period, fmt: FileFormat
+) -> tuple[StatementView, tuple[bytes, str]]:
+    """A statement and its file (made on a thread)."""
+    view = await context.services.statements.statement(context.person, customer_id, period)
+    await uploading(update, context)
+    return view, await statement_file(context.t, view, fmt)
 
 
 def schedule(job_queue: JobQueue[Any], config: Config) -> None:
