@@ -83,6 +83,7 @@ class Heavy:
     name: str
     size: str
     acts: tuple[Act, ...]
+    after: tuple[Act, ...] = ()  # not timed: leaving the conversation it opened
 
 
 @dataclass
@@ -215,6 +216,7 @@ def heavies(path: Path, sizes: Sizes) -> list[Heavy]:
             "quick order (5 items)",
             catalog,
             (Act("text", "/quick", "Quick order"), Act("text", typed, "5. ")),
+            (Act("text", "/cancel", ""),),
         ),
         Heavy("/search", catalog, (Act("text", "/search stapler", "Found"),)),
         Heavy("/report: KPIs", book, (Act("data", f"rpt:v:k:{year}", "KPIs"),)),
@@ -282,7 +284,9 @@ class Staff:
                         return shown
             seen = len(calls)
             await asyncio.sleep(0.005)
-        raise TimeoutError(f"no answer to {act.arg[:40]!r} within {timeout:.0f} s")
+        last = self.fake.last_bot_message(self.uid) or {}
+        shown = str(last.get("text") or last.get("caption") or "")[:200]
+        raise TimeoutError(f"no answer to {act.arg[:40]!r} in {timeout:.0f} s; shown: {shown!r}")
 
     async def run(self, heavy: Heavy, timeout: float) -> tuple[float, float, str]:
         """Every act of the heavy request in turn: (began, ended, what the last one showed)."""
@@ -291,7 +295,11 @@ class Staff:
             since = len(self.fake.calls)
             query = self.act(act)
             shown = await self.answer(act, since, query, timeout)
-        return began, time.time(), shown
+        ended = time.time()
+        for act in heavy.after:
+            since = len(self.fake.calls)
+            await self.answer(act, since, self.act(act), timeout)
+        return began, ended, shown
 
 
 async def customers(bench: Bench, stop: asyncio.Event, answers: list[tuple[float, float]]) -> None:
