@@ -20,6 +20,7 @@ BENCHMARKS = (
     "reminder_scan",
     "search",
     "quick_order",
+    "no_stall",
     "web_chat",
 )
 ROOT = Path(__file__).resolve().parent.parent

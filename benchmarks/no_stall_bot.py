@@ -4,9 +4,9 @@ benchmarks/no_stall.py; nothing in bot/ knows of the probe).
     python -m benchmarks.no_stall_bot CONFIG LAGS
 
 The probe is a task on the bot's event loop that sleeps 5 ms at a time and notes how late
-each wake-up was. On shutdown (SIGTERM) the samples are written to LAGS as lines of
-"<wall-clock second of the wake-up> <lag in ms>" (wall clock: the sandbox times updates and
-answers with time.time() in the other process)."""
+each wake-up was. The samples go to LAGS about once a second, as lines of "<wall-clock
+second of the wake-up> <lag in ms>" (wall clock: the sandbox times updates and answers with
+time.time() in the other process)."""
 
 from __future__ import annotations
 
@@ -23,14 +23,20 @@ from bot.config import load_config
 TICK = 0.005  # the probe's sleep, in seconds
 
 
-async def probe(samples: list[tuple[float, float]]) -> None:
-    """Sleep TICK at a time, noting (when it woke, how late in ms) each time."""
+async def probe(lags: Path) -> None:
+    """Sleep TICK at a time, noting (when it woke, how late in ms) each time; written out
+    about once a second (a bot killed at the end keeps what it measured)."""
     loop = asyncio.get_running_loop()
-    while True:
-        start = loop.time()
-        await asyncio.sleep(TICK)
-        late = (loop.time() - start - TICK) * 1000
-        samples.append((time.time(), max(0.0, late)))
+    with lags.open("w", encoding="utf-8") as out:
+        while True:
+            lines = []
+            for _ in range(200):
+                start = loop.time()
+                await asyncio.sleep(TICK)
+                late = (loop.time() - start - TICK) * 1000
+                lines.append(f"{time.time():.6f} {max(0.0, late):.3f}\n")
+            out.write("".join(lines))
+            out.flush()
 
 
 def main(config_path: Path, lags: Path) -> int:
@@ -38,20 +44,18 @@ def main(config_path: Path, lags: Path) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     config = load_config(config_path)
     app = build_application(config)
-    samples: list[tuple[float, float]] = []
     tasks: list[asyncio.Task[None]] = []
     started, finished = app.post_init, app.post_shutdown
     assert started is not None and finished is not None
 
     async def post_init(application: object) -> None:
         await started(app)
-        tasks.append(asyncio.create_task(probe(samples)))
+        tasks.append(asyncio.create_task(probe(lags)))
 
     async def post_shutdown(application: object) -> None:
         for task in tasks:
             task.cancel()
         await finished(app)
-        lags.write_text("".join(f"{at:.6f} {lag:.3f}\n" for at, lag in samples))
 
     app.post_init = post_init
     app.post_shutdown = post_shutdown
