@@ -118,9 +118,7 @@ async def test_a_long_read_keeps_nobody_waiting(tmp_path: Path) -> None:
             await db.connection.execute("INSERT INTO t VALUES (1)")
             await uow.commit()
         async with db.reader(long=True) as reading:
-            assert [tuple(r) for r in await reading.reports._rows("SELECT n FROM t", [])] == [
-                (1,)
-            ]
+            assert [tuple(r) for r in await reading.reports._rows("SELECT n FROM t", [])] == [(1,)]
             async with asyncio.timeout(5):  # before: waited for the read to end, for ever
                 async with db.unit_of_work() as uow:
                     await db.connection.execute("INSERT INTO t VALUES (2)")
