@@ -331,7 +331,8 @@ def windows(
     lags: list[tuple[float, float]],
     answers: list[tuple[float, float]],
 ) -> list[Window]:
-    """The lags and customer latencies (ms) that fell in each span."""
+    """The lags and customer latencies (ms) of each span: the probe's wake-ups in it, the
+    customers' updates queued in it."""
     return [
         Window(
             name,
@@ -340,7 +341,9 @@ def windows(
             end,
             shown,
             [lag for at, lag in lags if start <= at <= end],
-            [latency * 1000 for at, latency in answers if start <= at <= end],
+            # Updates queued while it ran, however late answered: a customer kept waiting
+            # by the request counts in its window.
+            [latency * 1000 for at, latency in answers if start <= at - latency <= end],
         )
         for name, size, start, end, shown in spans
     ]
