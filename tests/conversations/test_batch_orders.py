@@ -228,3 +228,19 @@ async def test_slow_checks_and_creation_say_they_work_then_edit_that(
     assert done.count("✅ Done.") == 2, "the check's and the creation's progress, edited"
     assert working not in done
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(1,)]
+
+
+async def test_slow_work_that_fails_says_it_stopped_and_changes_nothing(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team.bot
+    await bot.send(team.rep, "/batch")
+    rows = [[ANN, "TN-2420", 20, "courier", None, "cod", None, "B"]]
+    await upload(team, team.rep, "orders.csv", csv(rows))
+    await query(bot, "UPDATE products SET stock_on_hand = 10 WHERE sku = 'TN-2420'")
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0)  # every piece of work counts as slow
+    await bot.press(team.rep, "✅ Create 1 order")
+    assert "Nothing was created: the order of row 2 can no longer be placed" in bot.last(team.rep)
+    now = [m.get("text") for m in bot.fake.bot_messages(team.rep)]
+    assert now.count("✖️ Stopped: see below.") == 1 and "✅ Done." not in now
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
