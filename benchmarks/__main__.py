@@ -22,6 +22,7 @@ BENCHMARKS = (
     "quick_order",
     "ocr",
     "export",
+    "no_stall",
     "web_chat",
 )
 ROOT = Path(__file__).resolve().parent.parent

@@ -167,6 +167,7 @@ class Driver:
         self.fake = fake
         self.users: dict[int, User] = {}
         self.latencies: list[float] = []
+        self.answered_at: list[float] = []  # when each of the latencies ended (sandbox clock)
         self.seen = 0
         self.closed = False
         self.finished = asyncio.Event()
@@ -206,6 +207,7 @@ class Driver:
                 continue
             user.waiting.popleft()
             self.latencies.append(times[index] - queued)
+            self.answered_at.append(times[index])
             self.last = times[index]
             self.left -= 1
             if self.closed and user.done < len(user.steps):
@@ -223,7 +225,7 @@ class Driver:
         seconds from the first update queued to the last answer, steps never answered."""
         self.seen = len(self.fake.calls)
         self.users = {uid: User(uid, list(script)) for uid in ids}
-        self.latencies, self.first, self.last = [], 0.0, 0.0
+        self.latencies, self.answered_at, self.first, self.last = [], [], 0.0, 0.0
         self.left = len(ids) * len(script)
         self.finished = asyncio.Event()
         self.closed = mode == "burst"

@@ -22,6 +22,7 @@ from bot.conversations.common import (
 )
 from bot.domain.batch import MAX_BYTES, BatchFileInvalid, FileProblem, file_type
 from bot.handlers.context import BotContext
+from bot.handlers.progress import with_progress
 from bot.handlers.render import answer, reply, show
 from bot.handlers.routes import on_press
 from bot.services.batch_orders import BatchOrder
@@ -67,7 +68,9 @@ async def got_file(update: Update, context: BotContext) -> State:
         raise BatchFileInvalid(FileProblem.SIZE, limit=MAX_BYTES)
     telegram_file = await context.bot.get_file(document.file_id)
     content = bytes(await telegram_file.download_as_bytearray())
-    check = await context.services.batch_orders.check(context.person, name, content)
+    check = await with_progress(
+        update, context, context.services.batch_orders.check(context.person, name, content)
+    )
     draft = BatchDraft(token=secrets.token_urlsafe(12), file=name, orders=list(check.orders))
     DRAFT.save(context, draft)
     await show(update, context, batch_views.report(context.t, check))
@@ -77,8 +80,12 @@ async def got_file(update: Update, context: BotContext) -> State:
 async def create(update: Update, context: BotContext) -> int:
     """bt:ok: the valid orders, in one transaction; each customer and decider is told."""
     draft = DRAFT.load(context)
-    result = await context.services.batch_orders.create(
-        context.person, draft.file, draft.orders, draft.token
+    result = await with_progress(
+        update,
+        context,
+        context.services.batch_orders.create(
+            context.person, draft.file, draft.orders, draft.token
+        ),
     )
     DRAFT.drop(context)
     await answer(update)

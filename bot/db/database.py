@@ -62,6 +62,10 @@ class Database:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        # Long reads (reports, exports, the reminder scan's plan) on a connection of their own:
+        # WAL lets it read a snapshot while the main one writes, so nobody waits for them.
+        self._long_conn: aiosqlite.Connection | None = None
+        self._long_lock = asyncio.Lock()
         self._open_lock = asyncio.Lock()
         self.notices_posted = asyncio.Event()  # set when a commit wrote notices to the outbox
         # Bumped by every commit that wrote a product's names, SKU or sale (editor, import):
@@ -176,7 +180,11 @@ class Database:
         return conn
 
     async def close(self) -> None:
-        """Close the connection (after the transaction in progress)."""
+        """Close the connections (after the transactions in progress)."""
+        async with self._long_lock:
+            if self._long_conn is not None:
+                await self._long_conn.close()
+                self._long_conn = None
         async with self._lock:
             if self._conn is not None:
                 await self._conn.close()
@@ -189,6 +197,21 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
+    async def _long_connection(self) -> aiosqlite.Connection:
+        """The connection of long reads (opened at the first one; query_only)."""
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        if self._long_conn is None:
+            try:
+                conn = await connect(self.path)
+            except sqlite3.Error as error:
+                raise unusable(self.path, error) from None
+            conn.row_factory = aiosqlite.Row
+            await conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute_fetchall("PRAGMA query_only = ON")
+            self._long_conn = conn
+        return self._long_conn
+
     def unit_of_work(self, *, claims_update: bool = True, long: bool = False) -> UnitOfWork:
         """A write transaction: rolled back unless committed. Committed while an update is
         processed, it records that update as applied (claims_update=False: for writes that
@@ -198,7 +221,8 @@ class Database:
         return UnitOfWork(self, write=True, claims_update=claims_update, long=long)
 
     def reader(self, *, long: bool = False) -> UnitOfWork:
-        """A read-only snapshot (long: as for unit_of_work)."""
+        """A read-only snapshot. long: on a connection of its own, its statements on that
+        connection's thread: neither the event loop nor other units of work wait for it."""
         return UnitOfWork(self, write=False, long=long)
 
 
@@ -214,13 +238,21 @@ class UnitOfWork:
         self._long = long
         self._offloaded: Token[bool] | None = None
         self._committed = False
+        # A long read goes on the long-read connection (an in-memory database has only one).
+        self._aside = long and not write and str(db.path) != ":memory:"
+        self._conn: aiosqlite.Connection | None = None
+
+    @property
+    def _held(self) -> asyncio.Lock:
+        return self._db._long_lock if self._aside else self._db._lock
 
     async def __aenter__(self) -> UnitOfWork:
-        await self._db._lock.acquire()
+        await self._held.acquire()
         if self._long:
             self._offloaded = OFFLOADED.set(True)
         try:
-            conn = self._db.connection
+            conn = await self._db._long_connection() if self._aside else self._db.connection
+            self._conn = conn
             await conn.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
         except BaseException:
             self._release()
@@ -259,7 +291,8 @@ class UnitOfWork:
         update_id = CURRENT_UPDATE.get()
         if self._claims_update and update_id is not None:
             await self.updates.record(update_id)
-        await self._db.connection.execute("COMMIT")
+        assert self._conn is not None
+        await self._conn.execute("COMMIT")
         self._committed = True
         if self.outbox.added:
             self._db.notices_posted.set()  # wakes the sender (bot/handlers/outbox.py)
@@ -274,8 +307,8 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if not self._committed:
-                await self._db.connection.execute("ROLLBACK")
+            if not self._committed and self._conn is not None:
+                await self._conn.execute("ROLLBACK")
         finally:
             self._release()
 
@@ -284,4 +317,4 @@ class UnitOfWork:
         if self._offloaded is not None:
             OFFLOADED.reset(self._offloaded)
             self._offloaded = None
-        self._db._lock.release()
+        self._held.release()

@@ -11,6 +11,7 @@ from bot.domain.errors import InputProblem, InvalidInput, NotInvoiced
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file, note_file, reply_file, uploading
+from bot.handlers.progress import with_progress
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, redraw, routes
 from bot.services.invoices import is_note
@@ -52,7 +53,7 @@ async def invoice_command(update: Update, context: BotContext) -> None:
         await _issued(update, context, invoice)
         return
     await uploading(update, context)
-    content, name = await invoice_file(context, doc)
+    content, name = await with_progress(update, context, invoice_file(context, doc))
     own = doc.customer_user.id == context.person.id
     await reply_file(
         update, context, content, name, invoice_views.resent_caption(context.t, doc, own)

@@ -10,8 +10,10 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.reports import Period, PeriodKind
 from bot.handlers.context import BotContext
+from bot.handlers.progress import with_progress
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, period_of, routes
+from bot.services.reports import SalesByDay
 from bot.ui import actions, charts, report_views
 from bot.ui.callbacks import BadCallback
 from bot.ui.screen import Screen
@@ -33,15 +35,22 @@ async def _show(update: Update, context: BotContext, screen: Screen) -> None:
     await show(update, context, screen, new=on_photo)
 
 
+async def _drawn(update: Update, context: BotContext, period: Period) -> tuple[SalesByDay, bytes]:
+    """The sales of the period and their chart (drawn on a thread)."""
+    sales = await context.services.reports.sales_by_day(context.person, period)
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    return sales, await asyncio.to_thread(charts.sales_chart, context.t, sales)
+
+
 async def _chart(update: Update, context: BotContext, period: Period) -> None:
     """The sales chart as a photo, with the totals and the views below it."""
-    sales = await context.services.reports.sales_by_day(context.person, period)
+    sales, png = await with_progress(update, context, _drawn(update, context, period))
     await answer(update)
     chat = update.effective_chat
     if chat is None:
         return
-    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-    png = await asyncio.to_thread(charts.sales_chart, context.t, sales)
     caption = report_views.sales_caption(context.t, sales)
     await context.bot.send_photo(
         chat.id, png, caption=caption.text, reply_markup=caption.keyboard, filename=CHART_FILE
@@ -94,7 +103,8 @@ async def view(update: Update, context: BotContext) -> None:
     if code == "s":
         await _chart(update, context, period)
     elif code in SCREENS:
-        await _show(update, context, await SCREENS[code](context, period))
+        screen = await with_progress(update, context, SCREENS[code](context, period))
+        await _show(update, context, screen)
     else:
         raise BadCallback(code)
 

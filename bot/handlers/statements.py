@@ -19,6 +19,7 @@ from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, statement_file, uploading
 from bot.handlers.outbox import sender_of
+from bot.handlers.progress import with_progress
 from bot.handlers.render import answer
 from bot.handlers.routes import data_of, period_of, redraw, routes
 from bot.services.statements import StatementView
@@ -59,16 +60,26 @@ async def view(update: Update, context: BotContext) -> None:
 
 
 async def send_file(update: Update, context: BotContext) -> None:
-    """stm:f:<customer>:<first>:<last>:<pdf|xlsx>: the statement as a file."""
+    """stm:f:<customer>:<first>:<last>:<pdf|xlsx>: the statement as a file (a progress message
+    when it takes a while)."""
     cb = data_of(update)
     customer_id, period, fmt = cb.number(0), period_of(cb, Period), _format(cb)
-    value = await context.services.statements.statement(context.person, customer_id, period)
+    value, (content, name) = await with_progress(
+        update, context, _made(update, context, customer_id, period, fmt)
+    )
     await answer(update)
-    await uploading(update, context)
-    content, name = await statement_file(context.t, value, fmt)
     await reply_file(
         update, context, content, name, statement_views.file_caption(context.t, value)
     )
+
+
+async def _made(
+    update: Update, context: BotContext, customer_id: int, period: Period, fmt: FileFormat
+) -> tuple[StatementView, tuple[bytes, str]]:
+    """A statement and its file (made on a thread)."""
+    view = await context.services.statements.statement(context.person, customer_id, period)
+    await uploading(update, context)
+    return view, await statement_file(context.t, view, fmt)
 
 
 def schedule(job_queue: JobQueue[Any], config: Config) -> None:

@@ -208,10 +208,13 @@ class ReportService(Service):
 
     @asynccontextmanager
     async def _reading(self, actor: User) -> AsyncIterator[UnitOfWork]:
-        async with self.db.unit_of_work(long=True) as uow:
+        """Checked (a refusal audited), then a long read: on the long-read connection, so
+        that customers' units of work never wait for a report (benchmarks/no_stall.py)."""
+        async with self.db.unit_of_work() as uow:
             await authorize(
                 uow, self.config, actor, Permission.VIEW_REPORTS, "report", self.clock.now()
             )
+        async with self.db.reader(long=True) as uow:
             yield uow
 
     async def check(self, actor: User) -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv as csv_module
 import io
 
+import pytest
 from openpyxl import Workbook
 
+from bot.handlers import progress
 from tests.conversations.conftest import Team, _grant, query
 
 HEADER = ["customer", "sku", "qty", "delivery", "address", "payment_term", "note", "order_ref"]
@@ -208,4 +210,41 @@ async def test_template_and_cancel(team: Team) -> None:
     assert "Nothing recorded." in await bot.send(rep, "/cancel")
     await bot.press_data(rep, "bt:ok")
     assert "This button has expired" in bot.alerts()[-1]
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
+
+
+async def test_slow_checks_and_creation_say_they_work_then_edit_that(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team.bot
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0)  # every piece of work counts as slow
+    await bot.send(team.manager, "/batch")
+    rows: list[list[object]] = [[ANN, "TN-2420", 1, "pickup", None, "prepaid", None, None]]
+    report = await upload(team, team.manager, "orders.csv", csv(rows))
+    assert "1 row, 1 valid order." in report and "Every row is fine." in report
+    working = "⏳ Working on it: this takes a little while…"
+    sent = [
+        c["text"] for c in bot.fake.method_calls("sendMessage") if c["chat_id"] == team.manager
+    ]
+    assert sent.count(working) == 1, "one progress message for the check"
+    await bot.press(team.manager, "✅ Create 1 order")
+    done = [m.get("text") for m in bot.fake.bot_messages(team.manager)]
+    assert done.count("✅ Done.") == 2, "the check's and the creation's progress, edited"
+    assert working not in done
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(1,)]
+
+
+async def test_slow_work_that_fails_says_it_stopped_and_changes_nothing(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team.bot
+    await bot.send(team.rep, "/batch")
+    rows = [[ANN, "TN-2420", 20, "courier", None, "cod", None, "B"]]
+    await upload(team, team.rep, "orders.csv", csv(rows))
+    await query(bot, "UPDATE products SET stock_on_hand = 10 WHERE sku = 'TN-2420'")
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0)  # every piece of work counts as slow
+    await bot.press(team.rep, "✅ Create 1 order")
+    assert "Nothing was created: the order of row 2 can no longer be placed" in bot.last(team.rep)
+    now = [m.get("text") for m in bot.fake.bot_messages(team.rep)]
+    assert now.count("✖️ Stopped: see below.") == 1 and "✅ Done." not in now
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]

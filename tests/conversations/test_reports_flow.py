@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pytest
 from PIL import Image
 
+from bot.handlers import progress
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_finance import delivered_order
 from tests.conversations.test_fulfilment import approved_order, ship_rest
@@ -200,3 +202,44 @@ async def test_not_before_delivery(team: Team) -> None:
     await bot.press_data(ann, "fb:r:1:5")
     assert "once it is delivered" in bot.alerts()[-1]
     assert await query(bot, "SELECT COUNT(*) FROM order_feedback") == [(0,)]
+
+
+WORKING = "⏳ Working on it: this takes a little while…"
+
+
+def progress_notes(bot: Harness, uid: int) -> tuple[int, list[str]]:
+    """How many progress messages were sent to the chat, and what the chat's messages that
+    were edited from one now say."""
+    sent = [
+        c
+        for c in bot.fake.method_calls("sendMessage")
+        if c["chat_id"] == uid and c["text"] == WORKING
+    ]
+    now = [m.get("text", "") for m in bot.fake.bot_messages(uid)]
+    return len(sent), [
+        text for text in now if text in (WORKING, "✅ Done.", "✖️ Stopped: see below.")
+    ]
+
+
+async def test_slow_views_say_they_work_then_edit_that_when_done(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot, mia = team.bot, team.manager
+    await delivered_order(team)
+    await bot.send(mia, "/report")
+    await bot.press(mia, "This week")
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0)  # every piece of work counts as slow
+    assert await bot.press(mia, "📊 KPIs") == "✅ Done."  # the newest change in the chat
+    kpis = [m["text"] for m in bot.fake.bot_messages(mia) if "KPIs" in m.get("text", "")]
+    assert len(kpis) == 1 and "Outstanding: CN¥0.00" in kpis[0], "in place of the menu"
+    assert progress_notes(bot, mia) == (1, ["✅ Done."])
+    edits = [c for c in bot.fake.method_calls("editMessageText") if c["text"] == "✅ Done."]
+    assert len(edits) == 1 and edits[0]["chat_id"] == mia
+    caption = await bot.press(mia, "📈 Sales by day (chart)")
+    assert "Sales Nov 23, 2026: CN¥235.00 from 1 order" in caption
+    assert progress_notes(bot, mia) == (2, ["✅ Done."] * 2)
+    assert bot.buttons(mia) == VIEWS
+
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 60.0)  # quick work: nothing extra
+    assert "Top products" in await bot.press(mia, "🏆 Top products and customers")
+    assert progress_notes(bot, mia) == (2, ["✅ Done."] * 2)

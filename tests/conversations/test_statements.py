@@ -9,11 +9,12 @@ import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bot.config import StatementsConfig
-from bot.handlers import statements
+from bot.handlers import progress, statements
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_checkout import fill_cart
 from tests.conversations.test_fulfilment import ship_rest
@@ -274,4 +275,32 @@ async def test_monthly_statement_goes_out_once_per_customer_and_month(team: Team
     sent = statements_sent(bot, team.customer)[-1]
     assert sent["document"]["file_name"] == "statement-1-20261201-20261231.pdf"
     assert "Closing balance: CN¥135.00" in sent["caption"]
+    assert documents(bot, eve) == []
+
+
+async def test_a_slow_statement_file_says_it_works_then_edits_that(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team.bot
+    await invoiced_and_part_paid(team)
+    await bot.send(team.customer, "/statement")
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0)  # every piece of work counts as slow
+    await bot.press(team.customer, "📄 PDF")
+    assert documents(bot, team.customer)[-1]["document"]["file_name"].endswith(".pdf")
+    working = "⏳ Working on it: this takes a little while…"
+    sent = [
+        c["text"] for c in bot.fake.method_calls("sendMessage") if c["chat_id"] == team.customer
+    ]
+    assert sent.count(working) == 1
+    now = [m.get("text") for m in bot.fake.bot_messages(team.customer)]
+    assert now.count("✅ Done.") == 1 and working not in now
+
+    eve = bot.user("Eve")  # refused at once: no progress message, nothing sent
+    await bot.register(eve, name="Eve Stone", phone="+8613900139000")
+    ann = (await query(bot, "SELECT id FROM customers WHERE name = 'Ann Lee'"))[0][0]
+    await bot.press_data(eve, f"stm:f:{ann}:20261101:20261130:pdf")
+    assert "only for staff" in bot.alerts()[-1]
+    assert working not in [
+        c["text"] for c in bot.fake.method_calls("sendMessage") if c["chat_id"] == eve
+    ]
     assert documents(bot, eve) == []

@@ -105,3 +105,29 @@ async def test_rowcount_lastrowid_and_errors(conn: Connection) -> None:
         await conn.execute("INSERT INTO t (name) VALUES ('e')")
     rows = await conn.execute_fetchall("SELECT COUNT(*) FROM t")
     assert next(iter(rows))[0] == 5
+
+
+async def test_a_long_read_keeps_nobody_waiting(tmp_path: Path) -> None:
+    """A long read (a report, an export) runs on a connection of its own: a unit of work
+    begun meanwhile goes ahead at once, and the read keeps its snapshot (WAL)."""
+    db = Database(tmp_path / "aside.sqlite3")
+    await db.open()
+    try:
+        async with db.unit_of_work() as uow:
+            await db.connection.execute("CREATE TABLE t (n INTEGER)")
+            await db.connection.execute("INSERT INTO t VALUES (1)")
+            await uow.commit()
+        async with db.reader(long=True) as reading:
+            assert [tuple(r) for r in await reading.reports._rows("SELECT n FROM t", [])] == [(1,)]
+            async with asyncio.timeout(5):  # before: waited for the read to end, for ever
+                async with db.unit_of_work() as uow:
+                    await db.connection.execute("INSERT INTO t VALUES (2)")
+                    await uow.commit()
+            again = await reading.reports._rows("SELECT COUNT(*) FROM t", [])
+            assert again[0][0] == 1, "the read's snapshot is the one it began with"
+        async with db.reader(long=True) as reading:
+            assert (await reading.reports._rows("SELECT COUNT(*) FROM t", []))[0][0] == 2
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                await reading.reports._rows("INSERT INTO t VALUES (3)", [])
+    finally:
+        await db.close()

@@ -544,3 +544,22 @@ async def test_delivered_by_the_warehouse_returns_the_pick_list(shop: Shop) -> N
     added = (await _outbox(shop))[len(before) :]
     assert sorted(added) == sorted([("delivered", shop.fay.id), ("ask_rating", shop.ann.id)])
     assert await _asked(shop, order.id) == [(order.id,)]
+
+
+async def test_kpi_statements_read_each_orders_own_audit_rows(week: Shop) -> None:
+    """The approval moment of an order is looked up by the order (audit_log_entity), never
+    by scanning every status change (audit_log_action_at with action alone): that read all
+    the audit log once per order, minutes at 100,000 orders (benchmarks/no_stall.py)."""
+    raw = (await week.db._long_connection())._conn  # where reports read
+    seen: list[str] = []
+    raw.set_trace_callback(seen.append)
+    try:
+        await week.services.reports.kpis(week.mia, WEEK)
+    finally:
+        raw.set_trace_callback(None)
+    lookups = [sql for sql in seen if "a.entity_id = o.id" in sql]
+    assert lookups, "the KPIs look up when each order was approved"
+    for sql in lookups:
+        plan = [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        assert not any("audit_log_action_at (action=?)" in step for step in plan), plan
+        assert any("audit_log_entity (entity=? AND entity_id=?)" in step for step in plan), plan
