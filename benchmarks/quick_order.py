@@ -137,42 +137,22 @@ def order_text(products: int, rng: random.Random) -> str:
     )
 
 
-async def probe(lags: list[float], stop: asyncio.Event) -> None:
-    """Wake every millisecond and note how late each wake-up was."""
+async def overshoot(lags: list[float], stop: asyncio.Event, every: float = 0.005) -> None:
+    """Sleep `every` seconds at a time and note how much later than that each wake-up was."""
     while not stop.is_set():
         start = time.perf_counter()
-        await asyncio.sleep(0.001)
-        lags.append(max(0.0, (time.perf_counter() - start) * 1000 - 1.0))
+        await asyncio.sleep(every)
+        lags.append(max(0.0, (time.perf_counter() - start) - every) * 1000)
 
 
-async def timed_with_lag(call: Callable[[], Awaitable[None]]) -> tuple[float, float]:
-    """(milliseconds the call took, worst event-loop lag meanwhile)."""
+async def probed(
+    call: Callable[[], Awaitable[object]], every: float = 0.005
+) -> tuple[float, float]:
+    """(milliseconds the call took, worst overshoot of a sleep of `every` seconds meanwhile)."""
     lags: list[float] = []
     stop = asyncio.Event()
-    task = asyncio.create_task(probe(lags, stop))
-    await asyncio.sleep(0.005)
-    start = time.perf_counter()
-    await call()
-    took = (time.perf_counter() - start) * 1000
-    stop.set()
-    await task
-    return took, max(lags, default=0.0)
-
-
-async def overshoot(lags: list[float], stop: asyncio.Event) -> None:
-    """Sleep 5 ms at a time and note how much later than that each wake-up was."""
-    while not stop.is_set():
-        start = time.perf_counter()
-        await asyncio.sleep(0.005)
-        lags.append(max(0.0, (time.perf_counter() - start) * 1000 - 5.0))
-
-
-async def probed(call: Callable[[], Awaitable[object]]) -> tuple[float, float]:
-    """(milliseconds the call took, worst overshoot of a 5 ms sleep meanwhile)."""
-    lags: list[float] = []
-    stop = asyncio.Event()
-    task = asyncio.create_task(overshoot(lags, stop))
-    await asyncio.sleep(0.01)
+    task = asyncio.create_task(overshoot(lags, stop, every))
+    await asyncio.sleep(2 * every)
     start = time.perf_counter()
     await call()
     took = (time.perf_counter() - start) * 1000
@@ -257,7 +237,7 @@ async def main(products: int, runs: int, out: Path | None) -> None:
             warm: list[float] = []
             lags: list[float] = []
             for text in texts[1:]:
-                took, lag = await timed_with_lag(partial(once, text))
+                took, lag = await probed(partial(once, text), every=0.001)
                 warm.append(took)
                 lags.append(lag)
             builds = quick_order.matcher_builds(db)
