@@ -70,7 +70,7 @@ from bot.i18n import I18n
 from bot.logs import protect_logs
 from bot.runtime.persistence import SQLitePersistence
 from bot.runtime.transport import AiohttpRequest, RetryingRequest
-from bot.runtime.updates import ChatOrder, ConfirmAfterProcessing, OnceApplication
+from bot.runtime.updates import ChatOrder, KeepBeforeConfirming, OnceApplication
 from bot.services import Services
 
 RATE_LIMIT_RETRIES = 3
@@ -174,9 +174,9 @@ def build_application(
     protect_logs(config.payments.provider_token.get_secret_value())
     db = Database(config.database.path)
     clock = clock or SystemClock()
-    polling = ConfirmAfterProcessing(
-        get_updates_request or request or AiohttpRequest(connections=1)
-    )
+    polling = KeepBeforeConfirming(get_updates_request or request or AiohttpRequest(connections=1))
+    persistence = SQLitePersistence(db, config.persistence.flush_interval)
+    polling.keep = persistence.keep
 
     async def post_init(app: App) -> None:
         await db.open()
@@ -197,6 +197,8 @@ def build_application(
             reminders.schedule(app.job_queue, config)
         if config.statements.monthly and app.job_queue is not None:
             statements.schedule(app.job_queue, config)
+        if isinstance(app, OnceApplication):
+            await app.take_back_kept()  # before polling starts: first in the queue
 
     async def post_stop(app: App) -> None:
         await app.bot_data[OUTBOX].stop()  # while the bot can still send
@@ -213,7 +215,7 @@ def build_application(
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)
         .context_types(ContextTypes(context=BotContext))
-        .persistence(SQLitePersistence(db, config.persistence.flush_interval))
+        .persistence(persistence)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -230,7 +232,6 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter())
     builder = builder.request(RetryingRequest(request or AiohttpRequest()))
     app: App = builder.build()
-    polling.processed = app.update_queue.join
     register_handlers(app)
     app.add_handler(throttle.handler(config, clock), group=throttle.GROUP)
     return app

@@ -38,7 +38,7 @@ from bot.db.shortages import ShortageRepository
 from bot.db.staff import StaffRepository
 from bot.db.statements import StatementRepository
 from bot.db.stock import StockRepository
-from bot.db.updates import CURRENT_UPDATE, ProcessedUpdateRepository
+from bot.db.updates import CURRENT_UPDATE, InboxRepository, ProcessedUpdateRepository
 from bot.db.users import UserRepository
 from bot.runtime.connection import (
     BUSY_TIMEOUT_MS,
@@ -277,6 +277,7 @@ class UnitOfWork:
         self.reports = ReportRepository(conn)
         self.feedback = FeedbackRepository(conn)
         self.updates = ProcessedUpdateRepository(conn)
+        self.inbox = InboxRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.statements = StatementRepository(conn)
         self.custom = CustomRequestRepository(conn)

@@ -1,5 +1,5 @@
 """Telegram updates whose effects are in the database, so that one delivered again changes
-nothing the second time.
+nothing the second time; and the inbox of updates fetched but not yet done.
 
 While an update is processed, CURRENT_UPDATE holds its id; a unit of work that commits then
 records the id in the same transaction as its changes (exactly once: the change and the record
@@ -50,3 +50,27 @@ class ProcessedUpdateRepository:
             "DELETE FROM processed_updates WHERE at < CAST(strftime('%s', 'now') AS INTEGER) - ?",
             (keep_seconds,),
         )
+
+
+class InboxRepository:
+    """Updates fetched from Telegram and not yet done (their JSON as Telegram sent it)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def keep(self, updates: list[tuple[int, str]]) -> None:
+        """Keep fetched updates (one fetched again is kept once)."""
+        for row in updates:
+            await self._conn.execute(
+                "INSERT OR IGNORE INTO inbox (update_id, body) VALUES (?, ?)", row
+            )
+
+    async def kept(self) -> list[tuple[int, str]]:
+        """Every update kept, oldest first."""
+        async with self._conn.execute("SELECT update_id, body FROM inbox ORDER BY 1") as cursor:
+            return [(int(update_id), str(body)) for update_id, body in await cursor.fetchall()]
+
+    async def done(self, update_ids: list[int]) -> None:
+        """These updates are done."""
+        for update_id in update_ids:
+            await self._conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))

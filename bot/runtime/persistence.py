@@ -1,14 +1,17 @@
-"""PTB persistence in OrderDesk's own SQLite database: user data and conversation states.
+"""PTB persistence in OrderDesk's own SQLite database: user data and conversation states, and
+the inbox of updates fetched but not yet done.
 
-While updates are processed (hold() … release()), changes are held back and written together
-in one transaction when the updates fetched are done — with the records that those updates
-were applied (bot/db/updates.py), and before Telegram is told they were received (see
-bot/runtime/updates.py) — so a crash never leaves a conversation behind what its person was
-shown, nor half-written: Telegram delivers again what was not written. Outside updates (PTB's
-periodic run, shutdown) changes are written at once. What did not change is not written again."""
+Each update's changes are written when it is done, in one transaction with the record that it
+was applied (bot/db/updates.py) and the removal of its row from the inbox (updates finishing
+at the same moment share the transaction). Until then they are held back, and so is anything
+of a person or chat whose update is still running, so a crash never leaves a conversation
+behind what its person was shown, nor half-written: the inbox gives back at the restart what
+was not done. Outside updates (PTB's periodic run, shutdown) changes are written at once. What
+did not change is not written again."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -42,26 +45,36 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         self._stored: dict[Row, str] = {}  # as last written
         self._pending: dict[Row, str | None] = {}  # None: delete
         self._pending_updates: set[int] = set()  # whose changes those are
-        self._holding = False
+        self._running: dict[int, frozenset[int]] = {}  # update → its chat's and person's ids
+        self._finished: set[int] = set()  # done, not yet written
+        self._writing = asyncio.Lock()
         self._newest_applied: int | None = None  # before this process started
         self._next_prune = 0.0
 
-    def hold(self) -> None:
-        """Keep changes back until release() (updates are being processed)."""
-        self._holding = True
+    def begin(self, update_id: int, ids: frozenset[int]) -> None:
+        """An update starts (ids: its chat's and its person's): changes are held back."""
+        self._running[update_id] = ids
 
-    def completed(self, update_id: int) -> None:
-        """An update was processed while held: recorded as applied with the next write (its
-        changes may have been collected while another update was being saved)."""
-        if self._holding:
-            self._pending_updates.add(update_id)
+    async def done(self, update_id: int) -> None:
+        """An update is done: its changes, the record that it was applied and its removal
+        from the inbox are written (with those of updates done meanwhile) before it returns."""
+        self._running.pop(update_id, None)
+        self._finished.add(update_id)
+        async with self._writing:
+            if update_id in self._finished:  # not yet written by an earlier caller
+                await self._write()
 
-    async def release(self) -> None:
-        """Write what was held back, in one transaction."""
-        self._holding = False
-        if not self._pending:
-            self._pending_updates.clear()  # nothing held: nothing to record with it
-        await self._write()
+    async def keep(self, updates: list[tuple[int, str]]) -> None:
+        """Keep updates just fetched (id, JSON) until they are done."""
+        async with self._db.unit_of_work(claims_update=False) as uow:
+            await uow.inbox.keep(updates)
+            await uow.commit()
+
+    async def kept(self) -> list[tuple[int, str]]:
+        """The updates fetched before and not done (a crash, a stop): oldest first."""
+        await self._db.open()
+        async with self._db.reader() as uow:
+            return await uow.inbox.kept()
 
     async def applied(self, update_id: int) -> bool:
         """Whether an update's changes are in the database from before this process started
@@ -133,32 +146,35 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         update_id = CURRENT_UPDATE.get()
         if update_id is not None:
             self._pending_updates.add(update_id)
-        if not self._holding:
+        if not self._running:
             await self._write()
 
     async def _write(self) -> None:
-        """Everything pending, in one transaction; kept for the next try if it fails."""
-        if not self._pending:
+        """What is pending, except what belongs to a chat or person whose update is still
+        running, in one transaction with the finished updates' records (all kept for the next
+        try if it fails)."""
+        finished, busy = set(self._finished), frozenset().union(*self._running.values())
+        pending = {row: v for row, v in self._pending.items() if not _ids(row) & busy}
+        if not pending and not finished:
             return
-        pending, self._pending = self._pending, {}
-        updates, self._pending_updates = self._pending_updates, set()
-        try:
-            async with self._db.unit_of_work() as uow:
-                for update_id in updates:
-                    await uow.updates.record(update_id)
-                for (name, key), value in pending.items():
-                    if name is not None:
-                        await uow.ptb.put_conversation(name, key, value)
-                    elif value is None:
-                        await uow.ptb.drop_user_data(int(key))
-                    else:
-                        await uow.ptb.put_user_data(int(key), value)
-                await uow.commit()
-        except Exception:
-            self._pending = {**pending, **self._pending}
-            self._pending_updates |= updates
-            raise
+        recorded = self._pending_updates & finished if self._running else self._pending_updates
+        async with self._db.unit_of_work(claims_update=False) as uow:
+            for update_id in recorded:
+                await uow.updates.record(update_id)
+            await uow.inbox.done(sorted(finished))
+            for (name, key), value in pending.items():
+                if name is not None:
+                    await uow.ptb.put_conversation(name, key, value)
+                elif value is None:
+                    await uow.ptb.drop_user_data(int(key))
+                else:
+                    await uow.ptb.put_user_data(int(key), value)
+            await uow.commit()
+        self._finished -= finished
+        self._pending_updates -= recorded
         for row, value in pending.items():
+            if self._pending.get(row, value) == value:
+                self._pending.pop(row, None)
             if value is None:
                 self._stored.pop(row, None)
             else:
@@ -188,3 +204,11 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
     async def flush(self) -> None:
         """Write anything still pending (at shutdown)."""
         await self._write()
+
+
+def _ids(row: Row) -> frozenset[int]:
+    """The chat and person ids a stored row belongs to."""
+    name, key = row
+    if name is None:
+        return frozenset((int(key),))
+    return frozenset(x for x in json.loads(key) if isinstance(x, int))

@@ -1,14 +1,17 @@
-"""Every Telegram update applied exactly once, even across crashes.
+"""Every Telegram update applied exactly once, even across crashes, and one slow update never
+holds the others back.
 
 Telegram delivers an update until the bot confirms it (by asking for the next ones). PTB asks
-as soon as it has fetched a batch, so a crash loses every update fetched and not yet processed.
-OrderDesk asks only once everything fetched has been processed (ConfirmAfterProcessing): after
-a crash Telegram delivers the interrupted updates again — at least once. OnceApplication makes
-that harmless: an update whose changes are in the database (recorded in the same transaction,
-see bot/db/updates.py) is not applied again. The conversation states and drafts the fetched
-updates changed are written in one transaction when the last of them is done, before Telegram
-is told (one write per batch, not per update), so a restart finds every conversation where its
-person last saw it, or Telegram delivers again the updates that got it there.
+as soon as it has fetched a batch, so a crash would lose every update fetched and not yet
+processed. OrderDesk first writes what it fetched to its inbox (KeepBeforeConfirming), then
+asks: after a crash the restart processes what is left in the inbox first, and the bot never
+waits for a slow update (a year's report, a batch of orders) before fetching everyone else's.
+OnceApplication makes a second delivery harmless: an update whose changes are in the database
+(recorded in the same transaction, see bot/db/updates.py) is not applied again. The
+conversation states and drafts an update changed are written when it is done, in the
+transaction that takes it out of the inbox (bot/runtime/persistence.py), so a restart finds
+every conversation where its person last saw it, or the inbox gives back the update that got
+it there.
 
 Updates of different chats are processed side by side (ChatOrder): while one waits for
 Telegram's answer another goes on. Each chat's and each person's updates still run one after
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import logging
 import time
 from collections import OrderedDict
@@ -29,7 +33,7 @@ from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ExtBot
 from telegram.request import BaseRequest, RequestData
 
@@ -51,34 +55,42 @@ SIDE_BY_SIDE = 8
 class OnceApplication(
     Application[ExtBot[None], BotContext, dict[str, Any], dict[str, Any], dict[str, Any], Any]
 ):
-    """PTB's Application, but an update already applied is not applied again, and the
-    conversation states and drafts of the updates fetched are saved together once they are
-    done."""
+    """PTB's Application, but an update already applied is not applied again, and each
+    update's conversation states and drafts are saved when it is done."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._recent: OrderedDict[int, float] = OrderedDict()
-        self._in_progress = 0
 
     async def process_update(self, update: object) -> None:
-        """Process one update once; state changes are written when the batch is done."""
+        """Process one update once; its state changes are written when it is done."""
         persistence = self.persistence
         if not isinstance(update, Update) or not isinstance(persistence, SQLitePersistence):
             await super().process_update(update)
             return
-        persistence.hold()
-        self._in_progress += 1
+        persistence.begin(update.update_id, frozenset(key for _, key in _keys(update)))
         try:
             await self._once(update, persistence)
         finally:
-            self._in_progress -= 1
-            # Its changes may have been collected by another update's save: written together.
-            persistence.completed(update.update_id)
-            if not self._in_progress and self.update_queue.empty():
-                try:  # the last update fetched: write, then confirm
-                    await persistence.release()
-                except Exception:
-                    log.exception("could not save the conversation states of updates")
+            try:
+                await persistence.done(update.update_id)
+            except Exception:  # kept in the inbox: done again after a restart
+                log.exception("could not save the state of update %s", update.update_id)
+
+    async def take_back_kept(self) -> int:
+        """Queue the updates fetched before a crash or a stop and not done, before any new
+        one (call before polling starts); how many."""
+        persistence = self.persistence
+        if not isinstance(persistence, SQLitePersistence):
+            return 0
+        kept = await persistence.kept()
+        for _, body in kept:
+            update = Update.de_json(json.loads(body), self.bot)
+            if update is not None:
+                self.update_queue.put_nowait(update)
+        if kept:
+            log.info("%d updates fetched before the restart are processed first", len(kept))
+        return len(kept)
 
     async def _once(self, update: Update, persistence: SQLitePersistence) -> None:
         """Apply the update unless it was applied already."""
@@ -181,13 +193,13 @@ def _keys(update: object) -> list[tuple[str, int]]:
     return sorted(keys)
 
 
-class ConfirmAfterProcessing(WrappedRequest):
-    """The getUpdates connection: asks for more updates (which confirms the earlier ones to
-    Telegram) only once everything fetched before has been processed."""
+class KeepBeforeConfirming(WrappedRequest):
+    """The getUpdates connection: what Telegram sends is written to the inbox before PTB sees
+    it, so that PTB may confirm it at once by asking for the next ones."""
 
     def __init__(self, inner: BaseRequest) -> None:
         super().__init__(inner)
-        self.processed: Callable[[], Awaitable[None]] | None = None  # the update queue's join
+        self.keep: Callable[[list[tuple[int, str]]], Awaitable[None]] | None = None
 
     async def do_request(
         self,
@@ -199,9 +211,19 @@ class ConfirmAfterProcessing(WrappedRequest):
         connect_timeout: ODVInput[float] = DEFAULT_NONE,
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """getUpdates waits until the updates fetched so far are processed."""
-        if self.processed is not None and method_of(url) == "getUpdates":
-            await self.processed()
-        return await self._inner.do_request(
+        """Fetch; keep the updates fetched (if they cannot be kept, PTB asks again for the
+        same ones, still unconfirmed)."""
+        code, payload = await self._inner.do_request(
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
         )
+        if self.keep is None or code != 200 or method_of(url) != "getUpdates":
+            return code, payload
+        try:
+            fetched = json.loads(payload).get("result") or []
+            kept = [(int(u["update_id"]), json.dumps(u, ensure_ascii=False)) for u in fetched]
+            if kept:
+                await self.keep(kept)
+        except Exception as error:
+            log.exception("could not keep the updates fetched")
+            raise NetworkError(f"could not keep the updates fetched: {error}") from error
+        return code, payload

@@ -137,9 +137,9 @@ class BotProcess:
         )
 
     def idle(self) -> bool:
-        """No update waits (OrderDesk confirms an update only once it is processed), and the
-        bot has been quiet for a moment (nothing still on its way out)."""
-        if self.fake.pending_update_count():
+        """No update waits, neither at Telegram nor in OrderDesk's inbox (fetched, not yet
+        done), and the bot has been quiet for a moment (nothing still on its way out)."""
+        if self.fake.pending_update_count() or self.sql("SELECT 1 FROM inbox LIMIT 1"):
             return False
         calls, now = len(self.fake.calls), time.monotonic()
         if calls != self._quiet[0]:
