@@ -1,0 +1,80 @@
+"""What a screen shows comes back from the one service call that decides it (a handler parses,
+calls one service, renders): a decision returns the decided card, a shipment the refreshed pick
+list, /statement a typed outcome, /invoice NUMBER what to send."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.db import Database
+from bot.domain.models import OrderStatus, User
+from bot.domain.review import Route
+from bot.domain.roles import Role
+from bot.services import Services
+from tests.integration.helpers import customer, draft, product
+
+
+@dataclass
+class Shop:
+    services: Services
+    rep: User
+    manager: User
+    warehouse: User
+    finance: User
+    ann: User
+    order_id: int
+
+
+@pytest.fixture
+async def shop(services: Services, db: Database, clock: FixedClock) -> Shop:
+    """Sam the rep, Mia the manager, Wu the warehouse, Fay in finance; Ann (Sam's customer)
+    has submitted 5 staplers, cash on delivery: it waits for Sam."""
+    staff = {}
+    for telegram_id, name, role in [
+        (71, "Sam", Role.SALES_REP),
+        (72, "Mia", Role.SALES_MANAGER),
+        (73, "Wu", Role.WAREHOUSE),
+        (74, "Fay", Role.FINANCE),
+    ]:
+        staff[role] = await services.users.identify(telegram_id, name, None, "en")
+        async with db.unit_of_work() as uow:
+            await uow.staff.grant(staff[role].id, role, None, clock.now())
+            await uow.commit()
+    ann = await customer(services, 1)
+    await services.cart.add(ann, (await product(services, "STP-24")).id, 5)
+    order = (await services.checkout.submit(ann, draft("t1"))).order
+    return Shop(
+        services,
+        staff[Role.SALES_REP],
+        staff[Role.SALES_MANAGER],
+        staff[Role.WAREHOUSE],
+        staff[Role.FINANCE],
+        ann,
+        order.id,
+    )
+
+
+async def test_approving_returns_the_approved_card(shop: Shop) -> None:
+    card = await shop.services.approvals.approve(shop.rep, shop.order_id)
+    assert card.order.id == shop.order_id
+    assert card.order.status is OrderStatus.APPROVED
+    assert not card.may_escalate
+    assert card == await shop.services.approvals.card(shop.rep, shop.order_id)
+
+
+async def test_rejecting_returns_the_rejected_card(shop: Shop) -> None:
+    card = await shop.services.approvals.reject(shop.rep, shop.order_id, "Discontinued")
+    assert card.order.status is OrderStatus.REJECTED
+    assert card == await shop.services.approvals.card(shop.rep, shop.order_id)
+
+
+async def test_escalating_returns_the_card_on_the_managers_route(shop: Shop) -> None:
+    before = await shop.services.approvals.card(shop.rep, shop.order_id)
+    assert before.route is Route.REP and before.may_escalate
+    card = await shop.services.approvals.escalate(shop.rep, shop.order_id)
+    assert card.order.status is OrderStatus.SUBMITTED
+    assert card.route is Route.MANAGER and not card.may_escalate
+    assert card == await shop.services.approvals.card(shop.rep, shop.order_id)
