@@ -78,3 +78,21 @@ async def test_escalating_returns_the_card_on_the_managers_route(shop: Shop) -> 
     assert card.order.status is OrderStatus.SUBMITTED
     assert card.route is Route.MANAGER and not card.may_escalate
     assert card == await shop.services.approvals.card(shop.rep, shop.order_id)
+
+
+async def test_a_shipment_returns_the_pick_list_after_it(shop: Shop) -> None:
+    await shop.services.approvals.approve(shop.rep, shop.order_id)
+    fulfilment = shop.services.fulfilment
+    (line,) = (await fulfilment.pick_list(shop.warehouse, shop.order_id)).lines
+    assert line.remaining == 5
+    first = await fulfilment.ship(shop.warehouse, shop.order_id, {line.id: 2}, "Van", None, None)
+    assert first.order.status is OrderStatus.PARTIALLY_SHIPPED
+    assert [x.remaining for x in first.pick.lines] == [3]
+    assert [s.id for s in first.pick.shipments] == [first.shipment.id]
+    assert first.pick == await fulfilment.pick_list(shop.warehouse, shop.order_id)
+    rest = {line.id: 3}
+    done = await fulfilment.ship(shop.warehouse, shop.order_id, rest, "Van", None, None, "tok")
+    again = await fulfilment.ship(shop.warehouse, shop.order_id, rest, "Van", None, None, "tok")
+    assert done.order.status is OrderStatus.SHIPPED
+    assert [x.remaining for x in done.pick.lines] == [0]
+    assert not again.created and again.pick == done.pick
