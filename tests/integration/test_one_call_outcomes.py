@@ -10,10 +10,13 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.db import Database
+from bot.domain.errors import NotAllowed
 from bot.domain.models import OrderStatus, User
 from bot.domain.review import Route
 from bot.domain.roles import Role
+from bot.domain.statement import Presets, preset_period
 from bot.services import Services
+from bot.services.statements import AskWhose, Choose, NobodyFound, Shown
 from tests.integration.helpers import customer, draft, product
 
 
@@ -43,7 +46,7 @@ async def shop(services: Services, db: Database, clock: FixedClock) -> Shop:
         async with db.unit_of_work() as uow:
             await uow.staff.grant(staff[role].id, role, None, clock.now())
             await uow.commit()
-    ann = await customer(services, 1)
+    ann = await customer(services, 11)
     await services.cart.add(ann, (await product(services, "STP-24")).id, 5)
     order = (await services.checkout.submit(ann, draft("t1"))).order
     return Shop(
@@ -96,3 +99,23 @@ async def test_a_shipment_returns_the_pick_list_after_it(shop: Shop) -> None:
     assert done.order.status is OrderStatus.SHIPPED
     assert [x.remaining for x in done.pick.lines] == [0]
     assert not again.created and again.pick == done.pick
+
+
+async def test_statement_lookup_outcomes(shop: Shop) -> None:
+    statements = shop.services.statements
+    bob = await customer(shop.services, 12)
+    this_month = preset_period(Presets.THIS_MONTH, statements.today())
+    assert await statements.lookup(shop.finance, "") == AskWhose()
+    own = await statements.lookup(shop.ann, "")
+    assert isinstance(own, Shown) and own.view.own
+    assert own.view.customer.user_id == shop.ann.id
+    assert own.view.statement.start == this_month.start
+    one = await statements.lookup(shop.finance, "Customer 12")
+    assert isinstance(one, Shown) and not one.view.own
+    assert one.view.customer.user_id == bob.id
+    several = await statements.lookup(shop.finance, "Customer")
+    assert isinstance(several, Choose) and several.period == this_month
+    assert sorted(c.user_id for c in several.customers) == [shop.ann.id, bob.id]
+    assert await statements.lookup(shop.finance, "Nobody") == NobodyFound()
+    with pytest.raises(NotAllowed):
+        await statements.lookup(shop.warehouse, "Customer")
