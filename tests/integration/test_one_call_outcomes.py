@@ -10,12 +10,13 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.db import Database
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import InvoiceNotFound, NotAllowed
 from bot.domain.models import OrderStatus, User
 from bot.domain.review import Route
 from bot.domain.roles import Role
 from bot.domain.statement import Presets, preset_period
 from bot.services import Services
+from bot.services.invoices import InvoiceAgain, NewInvoice, NoteAgain
 from bot.services.statements import AskWhose, Choose, NobodyFound, Shown
 from tests.integration.helpers import customer, draft, product
 
@@ -119,3 +120,27 @@ async def test_statement_lookup_outcomes(shop: Shop) -> None:
     assert await statements.lookup(shop.finance, "Nobody") == NobodyFound()
     with pytest.raises(NotAllowed):
         await statements.lookup(shop.warehouse, "Customer")
+
+
+async def test_invoice_reprint_or_issue_outcomes(shop: Shop) -> None:
+    invoices = shop.services.invoices
+    await shop.services.approvals.approve(shop.rep, shop.order_id)  # cash on delivery: none yet
+    number = (await shop.services.approvals.card(shop.rep, shop.order_id)).order.number
+    issued = await invoices.reprint_or_issue(shop.finance, number)
+    assert isinstance(issued, NewInvoice) and issued.invoice.order.id == shop.order_id
+    again = await invoices.reprint_or_issue(shop.finance, number)
+    assert isinstance(again, InvoiceAgain) and not again.own
+    assert again.document.number == issued.invoice.number
+    own = await invoices.reprint_or_issue(shop.ann, issued.invoice.number.lower())
+    assert isinstance(own, InvoiceAgain) and own.own
+    with pytest.raises(NotAllowed):  # staff who do not see receivables
+        await invoices.reprint_or_issue(shop.warehouse, number)
+    bob = await customer(shop.services, 12)
+    with pytest.raises(InvoiceNotFound):  # another customer's: as if there were none
+        await invoices.reprint_or_issue(bob, number)
+    asked = await shop.services.orders.cancel(shop.ann, shop.order_id, "Changed my mind")
+    assert asked.request_id is not None
+    await shop.services.requests.decide(shop.rep, asked.request_id, approve=True)
+    note = await invoices.reprint_or_issue(shop.ann, "CN-20261123-0001")
+    assert isinstance(note, NoteAgain) and note.document.reason == "cancelled"
+    assert note.document.invoice == issued.invoice.number
