@@ -144,3 +144,10 @@ async def test_invoice_reprint_or_issue_outcomes(shop: Shop) -> None:
     note = await invoices.reprint_or_issue(shop.ann, "CN-20261123-0001")
     assert isinstance(note, NoteAgain) and note.document.reason == "cancelled"
     assert note.document.invoice == issued.invoice.number
+
+
+async def test_clearing_the_cart_returns_the_cart_after(shop: Shop) -> None:
+    await shop.services.cart.add(shop.ann, (await product(shop.services, "STP-24")).id, 2)
+    assert (await shop.services.cart.view(shop.ann)).units == 2
+    cleared = await shop.services.cart.clear(shop.ann)
+    assert cleared.lines == () and cleared == await shop.services.cart.view(shop.ann)
