@@ -10,13 +10,14 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.db import Database
-from bot.domain.errors import InvoiceNotFound, NotAllowed
+from bot.domain.errors import InvalidInput, InvoiceNotFound, NotAllowed
 from bot.domain.models import OrderStatus, User
 from bot.domain.review import Route
 from bot.domain.roles import Role
 from bot.domain.statement import Presets, preset_period
 from bot.services import Services
 from bot.services.invoices import InvoiceAgain, NewInvoice, NoteAgain
+from bot.services.orders import FilterHelp, OwnOrders, StaffFound
 from bot.services.statements import AskWhose, Choose, NobodyFound, Shown
 from tests.integration.helpers import customer, draft, product
 
@@ -151,3 +152,17 @@ async def test_clearing_the_cart_returns_the_cart_after(shop: Shop) -> None:
     assert (await shop.services.cart.view(shop.ann)).units == 2
     cleared = await shop.services.cart.clear(shop.ann)
     assert cleared.lines == () and cleared == await shop.services.cart.view(shop.ann)
+
+
+async def test_orders_listing_outcomes(shop: Shop) -> None:
+    orders = shop.services.orders
+    own = await orders.listing(shop.ann, "status:approved")  # a customer's filter is ignored
+    assert isinstance(own, OwnOrders) and [o.id for o in own.page.items] == [shop.order_id]
+    assert await orders.listing(shop.rep, " HELP ") == FilterHelp()
+    found = await orders.listing(shop.rep, "status:submitted")
+    assert isinstance(found, StaffFound)
+    assert [f.order.id for f in found.found.page.items] == [shop.order_id]
+    none = await orders.listing(shop.manager, "status:approved")
+    assert isinstance(none, StaffFound) and none.found.page.items == ()
+    with pytest.raises(InvalidInput):
+        await orders.listing(shop.rep, "colour:blue")
