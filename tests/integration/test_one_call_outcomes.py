@@ -16,6 +16,7 @@ from bot.domain.review import Route
 from bot.domain.roles import Role
 from bot.domain.statement import Presets, preset_period
 from bot.services import Services
+from bot.services.customers import Standing
 from bot.services.invoices import InvoiceAgain, NewInvoice, NoteAgain
 from bot.services.orders import FilterHelp, OwnOrders, StaffFound
 from bot.services.statements import AskWhose, Choose, NobodyFound, Shown
@@ -166,3 +167,12 @@ async def test_orders_listing_outcomes(shop: Shop) -> None:
     assert isinstance(none, StaffFound) and none.found.page.items == ()
     with pytest.raises(InvalidInput):
         await orders.listing(shop.rep, "colour:blue")
+
+
+async def test_standing_is_the_customer_record_and_the_roles_together(shop: Shop) -> None:
+    customers = shop.services.customers
+    ann = await customers.standing(shop.ann)
+    assert ann.customer is not None and ann.customer.user_id == shop.ann.id and not ann.roles
+    assert await customers.standing(shop.rep) == Standing(
+        customer=None, roles=frozenset({Role.SALES_REP})
+    )
