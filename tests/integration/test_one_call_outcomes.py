@@ -176,3 +176,12 @@ async def test_standing_is_the_customer_record_and_the_roles_together(shop: Shop
     assert await customers.standing(shop.rep) == Standing(
         customer=None, roles=frozenset({Role.SALES_REP})
     )
+
+
+async def test_an_invite_taken_returns_the_role_and_every_role_now(shop: Shop) -> None:
+    staff = shop.services.staff
+    admin = await shop.services.users.identify(1, "Ada", None, "en")  # a configured admin
+    invite = await staff.create_invite(admin, Role.FINANCE)
+    redeemed = await staff.redeem(shop.warehouse, invite.payload)
+    assert redeemed.role is Role.FINANCE
+    assert redeemed.roles == {Role.WAREHOUSE, Role.FINANCE} == await staff.roles(shop.warehouse)
