@@ -109,22 +109,16 @@ class Drafts(Generic[M]):
 
     def drop(self, context: BotContext) -> None:
         """Forget the draft once it is saved or abandoned."""
-        drop_draft(context, self.key)
+        if context.user_data is not None:
+            context.user_data.pop(self.key, None)
 
 
-def drop_draft(context: BotContext, key: str) -> None:
-    """Forget a draft once it is saved or abandoned."""
-    if context.user_data is not None:
-        context.user_data.pop(key, None)
-
-
-def leave_without_saving(drafts: Drafts[Any] | str) -> Callback:
+def leave_without_saving(drafts: Drafts[Any]) -> Callback:
     """/cancel (or a Cancel button): forget the draft, say nothing was recorded, end."""
-    key = drafts if isinstance(drafts, str) else drafts.key
 
     async def leave(update: Update, context: BotContext) -> int:
         """Nothing is recorded."""
-        drop_draft(context, key)
+        drafts.drop(context)
         await answer(update)
         await say(update, context, context.t._("Nothing recorded."))
         return ConversationHandler.END

@@ -11,13 +11,14 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, Messa
 
 from bot.conversations.common import (
     Callback,
+    Drafts,
     conversation,
-    drop_draft,
     leave_without_saving,
     message_text,
     typed,
 )
 from bot.domain.business import read_quick_payload
+from bot.domain.errors import DraftIncomplete
 from bot.domain.quick_order import QuickOrder
 from bot.handlers import intake
 from bot.handlers.context import BotContext
@@ -27,7 +28,7 @@ from bot.services.quick_order import QuickView
 from bot.ui import actions, quick_order_views
 from bot.ui.callbacks import Action, BadCallback
 
-DRAFT = "quick_order"
+DRAFT = Drafts("quick_order", QuickOrder)  # the order as understood so far
 
 
 class State(IntEnum):
@@ -38,15 +39,15 @@ class State(IntEnum):
 
 
 def _load(context: BotContext) -> QuickOrder:
-    draft = (context.user_data or {}).get(DRAFT)
-    if not draft:
-        raise BadCallback("quick order ended")  # a button of an order added or abandoned
-    return QuickOrder.model_validate(draft)
+    try:
+        return DRAFT.load(context)
+    except DraftIncomplete:
+        raise BadCallback("quick order ended") from None  # a button of an order added or left
 
 
 async def _review(update: Update, context: BotContext, view: QuickView) -> State:
     """Keep the order as understood so far and show it."""
-    context.user_data[DRAFT] = view.order.model_dump(mode="json")  # type: ignore[index]
+    DRAFT.save(context, view.order)
     await show(update, context, quick_order_views.understood(context.t, view))
     return State.REVIEW
 
@@ -58,7 +59,7 @@ async def start(update: Update, context: BotContext) -> State:
     if text.strip():
         view = await context.services.quick_order.understand(context.person, text)
         return await _review(update, context, view)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await show(update, context, quick_order_views.ask_items(context.t), new=True)
     return State.ITEMS
 
@@ -106,7 +107,7 @@ async def skipped(update: Update, context: BotContext) -> State:
 
 async def again(update: Update, context: BotContext) -> State:
     """qo:re: type the list again."""
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await answer(update)
     await show(update, context, quick_order_views.ask_items(context.t))
     return State.ITEMS
@@ -119,7 +120,7 @@ async def add(update: Update, context: BotContext) -> int:
         await answer(update, context.t._("Please pick the product you meant first."), alert=True)
         return State.REVIEW
     result = await context.services.quick_order.add_to_cart(context.person, order)
-    drop_draft(context, DRAFT)
+    DRAFT.drop(context)
     await answer(update)
     await show(update, context, quick_order_views.added(context.t, result))
     return ConversationHandler.END

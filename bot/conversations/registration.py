@@ -81,11 +81,11 @@ async def start(update: Update, context: BotContext) -> int:
     if payload.startswith(INVITE_PREFIX):
         await redeem_invite(update, context, payload)
         return ConversationHandler.END
-    customer = await context.services.customers.get(context.person)
+    standing = await context.services.customers.standing(context.person)
+    customer, roles = standing.customer, standing.roles
     quick = customer is not None and payload.startswith(QUICK_PREFIX)
     if quick and await quick_order.from_link(update, context, payload):  # a business chat's
         return ConversationHandler.END
-    roles = await context.services.staff.roles(context.person)
     if roles and update.effective_chat is not None:  # staff seeded outside the bot too
         await set_chat_menu(context.bot, update.effective_chat.id, t, roles)
     if customer is not None or roles:

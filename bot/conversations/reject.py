@@ -44,9 +44,8 @@ async def got_reason(update: Update, context: BotContext) -> int:
     """The reason typed: reject, tell the customer, show the card."""
     order_id = DRAFT.load(context).order
     reason = message_text(update)
-    await context.services.approvals.reject(context.person, order_id, reason)  # customer told
+    card = await context.services.approvals.reject(context.person, order_id, reason)  # told
     DRAFT.drop(context)
-    card = await context.services.approvals.card(context.person, order_id)
     await show(update, context, approval_views.card(context.t, context.config, card))
     return ConversationHandler.END
 

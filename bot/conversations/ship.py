@@ -212,14 +212,13 @@ async def record(update: Update, context: BotContext) -> int:
         await answer(update, context.t._("This shipment was recorded already."), alert=True)
     else:
         await answer(update, context.t._("Shipment recorded."))  # the customer is told
-    pick = await context.services.fulfilment.pick_list(context.person, result.order.id)
     chat = update.effective_chat
     if draft.pick and chat is not None:  # refreshed in place with what is shipped
-        await keep(context, chat.id, draft.pick, _pick(context, pick))
+        await keep(context, chat.id, draft.pick, _pick(context, result.pick))
         screen = shipping_views.recorded(context.t, result.order, result.shipment)
         await show(update, context, screen)
     else:
-        await show(update, context, _pick(context, pick))
+        await show(update, context, _pick(context, result.pick))
     return ConversationHandler.END
 
 

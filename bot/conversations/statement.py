@@ -4,7 +4,7 @@ then picked from a list); "Other dates…" asks for the first and the last day."
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Literal
+from typing import Literal, assert_never
 
 from pydantic import BaseModel
 from telegram import Update
@@ -13,12 +13,11 @@ from telegram.ext import CommandHandler, ConversationHandler
 from bot.conversations.common import Drafts, conversation, message_text, typed
 from bot.domain.errors import DraftIncomplete
 from bot.domain.reports import parse_period
-from bot.domain.statement import Presets, preset_period
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, on_press
 from bot.handlers.statements import screen
-from bot.services.statements import Lookup
+from bot.services.statements import AskWhose, Choose, Lookup, NobodyFound, Shown
 from bot.ui import actions, statement_views
 
 
@@ -40,30 +39,33 @@ class State(IntEnum):
 
 
 async def _answer(update: Update, context: BotContext, found: Lookup) -> int:
-    """One customer: their statement for this month; several: a list; none: try again."""
-    services = context.services.statements
-    this_month = preset_period(Presets.THIS_MONTH, services.today())
-    if len(found.customers) == 1:
-        view = await services.statement(context.person, found.customers[0].id, this_month)
-        DRAFT.drop(context)
-        await show(update, context, screen(context, view))
-        return ConversationHandler.END
-    await show(update, context, statement_views.found(context.t, found.customers, this_month))
-    if found.customers:
-        DRAFT.drop(context)
-        return ConversationHandler.END
-    DRAFT.save(context, StatementDraft(step="name"))
-    return State.NAME  # nobody found: another name
+    """One customer: their statement; several: a list; none: another name; nobody named:
+    whose?"""
+    t = context.t
+    match found:
+        case Shown(view=view):
+            DRAFT.drop(context)
+            await show(update, context, screen(context, view))
+        case Choose(customers=customers, period=period):
+            DRAFT.drop(context)
+            await show(update, context, statement_views.found(t, customers, period))
+        case NobodyFound():
+            await show(update, context, statement_views.nobody_found(t))
+            DRAFT.save(context, StatementDraft(step="name"))
+            return State.NAME
+        case AskWhose():
+            DRAFT.save(context, StatementDraft(step="name"))
+            await show(update, context, statement_views.ask_customer(t))
+            return State.NAME
+        case _:
+            assert_never(found)
+    return ConversationHandler.END
 
 
 async def start(update: Update, context: BotContext) -> int:
     """/statement [NAME]: the customer's own; staff name whose (or are asked)."""
     words = " ".join(context.args or [])
     found = await context.services.statements.lookup(context.person, words)
-    if found.ask:
-        DRAFT.save(context, StatementDraft(step="name"))
-        await show(update, context, statement_views.ask_customer(context.t))
-        return State.NAME
     return await _answer(update, context, found)
 
 

@@ -28,24 +28,20 @@ async def view(update: Update, context: BotContext) -> None:
 
 async def approve(update: Update, context: BotContext) -> None:
     """apv:ok:<order id>: the customer and warehouse are told."""
-    order_id = data_of(update).number(0)
-    await context.services.approvals.approve(context.person, order_id)
-    await _decided(update, context, order_id, context.t._("Approved."))
+    card = await context.services.approvals.approve(context.person, data_of(update).number(0))
+    await _decided(update, context, card, context.t._("Approved."))
 
 
 async def escalate(update: Update, context: BotContext) -> None:
     """apv:esc:<order id>: the managers are told."""
-    order_id = data_of(update).number(0)
-    await context.services.approvals.escalate(context.person, order_id)
-    await _decided(update, context, order_id, context.t._("Sent to the sales managers."))
+    card = await context.services.approvals.escalate(context.person, data_of(update).number(0))
+    await _decided(update, context, card, context.t._("Sent to the sales managers."))
 
 
-async def _decided(update: Update, context: BotContext, order_id: int, said: str) -> None:
-    """Say what was done, then the order's card as it now is."""
+async def _decided(update: Update, context: BotContext, card: ApprovalCard, said: str) -> None:
+    """Say what was done (decided or adjusted), then the order's card as it now is."""
     await answer(update, said)
-    await _show_card(
-        update, context, await context.services.approvals.card(context.person, order_id)
-    )
+    await _show_card(update, context, card)
 
 
 async def adjust_menu(update: Update, context: BotContext) -> None:
@@ -63,7 +59,7 @@ async def set_term(update: Update, context: BotContext) -> None:
     cb = data_of(update)
     order_id = cb.number(0)
     card = await context.services.approvals.adjust(context.person, order_id, term=cb.text(1))
-    await _adjusted(update, context, card)
+    await _decided(update, context, card, context.t._("Adjusted."))
 
 
 async def promise(update: Update, context: BotContext) -> None:
@@ -74,12 +70,7 @@ async def promise(update: Update, context: BotContext) -> None:
     if promised is None:
         raise BadCallback("a promised date is needed")
     card = await context.services.approvals.adjust(context.person, order_id, promised=promised)
-    await _adjusted(update, context, card)
-
-
-async def _adjusted(update: Update, context: BotContext, card: ApprovalCard) -> None:
-    await answer(update, context.t._("Adjusted."))
-    await _show_card(update, context, card)
+    await _decided(update, context, card, context.t._("Adjusted."))
 
 
 async def _show_card(update: Update, context: BotContext, card: ApprovalCard) -> None:

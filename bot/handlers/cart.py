@@ -67,8 +67,7 @@ async def remove(update: Update, context: BotContext) -> None:
 
 async def clear(update: Update, context: BotContext) -> None:
     """cart:clear: empty the cart."""
-    await context.services.cart.clear(context.person)
-    await _changed(update, context, await context.services.cart.view(context.person))
+    await _changed(update, context, await context.services.cart.clear(context.person))
 
 
 async def fit(update: Update, context: BotContext) -> None:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
+from typing import assert_never
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain.errors import InputProblem, InvalidInput, NotInvoiced
+from bot.domain.errors import InputProblem, InvalidInput
 from bot.domain.roles import Permission
 from bot.handlers.context import BotContext
 from bot.handlers.documents import invoice_file, note_file, reply_file, uploading
 from bot.handlers.progress import with_progress
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, redraw, routes
-from bot.services.invoices import is_note
+from bot.services.invoices import InvoiceAgain, NewInvoice, NoteAgain
 from bot.services.money import Invoice
 from bot.ui import actions, finance_views, invoice_views, note_views
 
@@ -42,30 +43,22 @@ async def invoice_command(update: Update, context: BotContext) -> None:
     if not context.args:
         await context.services.staff.check(context.person, Permission.RECORD_PAYMENTS, "invoice")
         raise InvalidInput(InputProblem.ORDER_NUMBER_MISSING)
-    number = context.args[0][:32]
-    if is_note(number):
-        await _note_again(update, context, number)
-        return
-    try:
-        doc = await context.services.invoices.document(context.person, number)
-    except NotInvoiced:
-        invoice = await context.services.finance.issue_invoice(context.person, number=number)
-        await _issued(update, context, invoice)
-        return
-    await uploading(update, context)
-    content, name = await with_progress(update, context, invoice_file(context, doc))
-    own = doc.customer_user.id == context.person.id
-    await reply_file(
-        update, context, content, name, invoice_views.resent_caption(context.t, doc, own)
-    )
-
-
-async def _note_again(update: Update, context: BotContext, number: str) -> None:
-    """/invoice CN-… or DN-…: a credit or debit note's PDF again (same refusals as invoices)."""
-    doc = await context.services.invoices.note(context.person, number)
-    await uploading(update, context)
-    content, name = await note_file(context, doc)
-    await reply_file(update, context, content, name, note_views.resent_caption(context.t, doc))
+    found = await context.services.invoices.reprint_or_issue(context.person, context.args[0][:32])
+    match found:
+        case NewInvoice(invoice=invoice):
+            await _issued(update, context, invoice)
+        case NoteAgain(document=note):
+            await uploading(update, context)
+            content, name = await note_file(context, note)
+            caption = note_views.resent_caption(context.t, note)
+            await reply_file(update, context, content, name, caption)
+        case InvoiceAgain(document=doc, own=own):
+            await uploading(update, context)
+            content, name = await with_progress(update, context, invoice_file(context, doc))
+            caption = invoice_views.resent_caption(context.t, doc, own)
+            await reply_file(update, context, content, name, caption)
+        case _:
+            assert_never(found)
 
 
 async def said_paid(update: Update, context: BotContext) -> None:

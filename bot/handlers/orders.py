@@ -3,13 +3,15 @@ staff's /orders finds orders by customer, status, dates and lateness, paged."""
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain.order_filter import parse_order_filter
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, redraw, routes
+from bot.services.orders import FilterHelp, OwnOrders, StaffFound
 from bot.ui import actions, cart_views, order_views, staff_order_views
 from bot.ui.screen import Screen, esc
 
@@ -17,16 +19,16 @@ from bot.ui.screen import Screen, esc
 async def orders_command(update: Update, context: BotContext) -> None:
     """/orders: the customer's orders, newest first; for staff, the orders a filter finds
     (`/orders acme status:approved from:2026-11-01 to:2026-11-30 late`)."""
-    if await context.services.staff.roles(context.person):
-        if [a.lower() for a in context.args or []] == ["help"]:
+    listing = await context.services.orders.listing(context.person, " ".join(context.args or []))
+    match listing:
+        case FilterHelp():
             await show(update, context, staff_order_views.filter_help(context.t))
-            return
-        found = parse_order_filter(" ".join(context.args or [])[:500])
-        value = await context.services.staff_orders.search(context.person, found, 0)
-        await show(update, context, staff_order_views.order_list(context.t, value))
-        return
-    page = await context.services.orders.page(context.person, 0)
-    await show(update, context, order_views.order_list(context.t, page))
+        case StaffFound(found=found):
+            await show(update, context, staff_order_views.order_list(context.t, found))
+        case OwnOrders(page=page):
+            await show(update, context, order_views.order_list(context.t, page))
+        case _:
+            assert_never(listing)
 
 
 async def staff_orders_button(update: Update, context: BotContext) -> None:

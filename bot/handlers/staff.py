@@ -119,14 +119,13 @@ async def mylink_command(update: Update, context: BotContext) -> None:
 
 async def redeem_invite(update: Update, context: BotContext, payload: str) -> None:
     """/start inv_…: take the invite's role and get the staff menu."""
-    role = await context.services.staff.redeem(context.person, payload)
-    roles = await context.services.staff.roles(context.person)
-    await set_chat_menu(context.bot, context.person.telegram_id, context.t, roles)
+    redeemed = await context.services.staff.redeem(context.person, payload)
+    await set_chat_menu(context.bot, context.person.telegram_id, context.t, redeemed.roles)
     text = context.t._("Welcome to the team! You are now: %(role)s. /help lists your commands.")
     await show(
         update,
         context,
-        Screen(text % {"role": staff_views.roles_text(context.t, frozenset({role}))}),
+        Screen(text % {"role": staff_views.roles_text(context.t, frozenset({redeemed.role}))}),
     )
 
 

@@ -96,14 +96,6 @@ class Waiting(BaseModel):
     customer: Customer
 
 
-class Decision(BaseModel):
-    """A decision made: the order after it (who must know is told through the outbox)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    order: Order
-
-
 async def review_submission(
     uow: UnitOfWork,
     config: Config,
@@ -185,6 +177,15 @@ class ApprovalService(Service):
                 raise OrderNotFound()
             return await self._card(uow, order, found.route, language)
 
+    async def _card_now(
+        self, uow: UnitOfWork, order_id: int, language: Language | None
+    ) -> ApprovalCard:
+        """The card as this transaction leaves the order and its route (after a decision)."""
+        order = await uow.orders.by_id(order_id)
+        found = await uow.reviews.route(order_id)
+        assert order is not None and found is not None
+        return await self._card(uow, order, found.route, language)
+
     async def _card(
         self, uow: UnitOfWork, order: Order, route: Route, language: Language | None
     ) -> ApprovalCard:
@@ -213,7 +214,7 @@ class ApprovalService(Service):
 
     async def _decide(
         self, actor: User, order_id: int, wanted: OrderStatus, reason: str | None
-    ) -> Decision:
+    ) -> ApprovalCard:
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             order, _, _, _ = await self._load(uow, actor, order_id, wanted.value)
@@ -232,19 +233,21 @@ class ApprovalService(Service):
                 rejected = Rejected(order_id=order.id, reason=reason or "")
                 await post(uow, self.config, NoticeKind.REJECTED, rejected, [customer_user], now)
                 order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
+            card = await self._card_now(uow, order.id, actor.language)
             await uow.commit()
-        return Decision(order=order)
+        return card
 
-    async def approve(self, actor: User, order_id: int) -> Decision:
-        """Approve a submitted order (its rep within limits, or a manager)."""
+    async def approve(self, actor: User, order_id: int) -> ApprovalCard:
+        """Approve a submitted order (its rep within limits, or a manager); its card after."""
         return await self._decide(actor, order_id, OrderStatus.APPROVED, None)
 
-    async def reject(self, actor: User, order_id: int, reason: str) -> Decision:
-        """Reject a submitted order with a reason the customer is told; its stock returns."""
+    async def reject(self, actor: User, order_id: int, reason: str) -> ApprovalCard:
+        """Reject a submitted order with a reason the customer is told; its stock returns;
+        its card after."""
         return await self._decide(actor, order_id, OrderStatus.REJECTED, parse_reason(reason))
 
-    async def escalate(self, actor: User, order_id: int) -> Decision:
-        """Hand an order to the managers."""
+    async def escalate(self, actor: User, order_id: int) -> ApprovalCard:
+        """Hand an order to the managers; its card after (the escalating rep still sees it)."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             order, route, _, _ = await self._load(uow, actor, order_id, "escalate")
@@ -262,8 +265,9 @@ class ApprovalService(Service):
             )
             managers = await deciders(uow, self.config, Route.MANAGER, None)
             await tell_deciders(uow, self.config, order.id, Route.MANAGER, managers, now)
+            card = await self._card_now(uow, order.id, actor.language)
             await uow.commit()
-        return Decision(order=order)
+        return card
 
     async def adjust(
         self,
@@ -333,7 +337,7 @@ class ApprovalService(Service):
             raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, limit)
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            order, route, _, _ = await self._load(uow, actor, order_id, "adjust")
+            order, _, _, _ = await self._load(uow, actor, order_id, "adjust")
             if order.status is not OrderStatus.SUBMITTED:
                 raise await self._decided(uow, order)
             customer = await uow.customers.by_id(order.customer_id)
@@ -348,9 +352,7 @@ class ApprovalService(Service):
                 actor.id,
                 now,
             )
-            found = await uow.reviews.route(order.id)
-            new_route = found.route if found else route
-            card = await self._card(uow, order, new_route, actor.language)
+            card = await self._card_now(uow, order.id, actor.language)
             await uow.commit()
         return card
 

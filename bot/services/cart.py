@@ -103,11 +103,13 @@ class CartService(Service):
         """Take a product out of the cart."""
         return await self.set_quantity(user, product_id, 0)
 
-    async def clear(self, user: User) -> None:
-        """Empty the cart."""
+    async def clear(self, user: User) -> Cart:
+        """Empty the cart; the cart as it is after (its screen)."""
         async with self.db.unit_of_work() as uow:
             await uow.carts.clear(user.id)
+            cart = await load_cart(uow, user, user.language)
             await uow.commit()
+        return cart
 
     async def fit_to_stock(self, user: User) -> Cart:
         """Cut short lines down to what is available, dropping the unavailable ones."""

@@ -13,7 +13,8 @@ from bot.domain.audit import AuditAction
 from bot.domain.errors import InputProblem, InvalidInput, OptionNotOffered
 from bot.domain.models import Address, Customer, User
 from bot.domain.parsing import phone_key
-from bot.services.base import Service, require_customer
+from bot.domain.roles import Role
+from bot.services.base import Service, require_customer, roles_of
 from bot.services.staff import REP_PREFIX, next_rep
 
 MAX_ADDRESSES = 10  # saved per customer; /profile refuses more
@@ -25,6 +26,16 @@ class Detail(StrEnum):
     NAME = "name"
     PHONE = "phone"
     COMPANY = "company"
+
+
+class Standing(BaseModel):
+    """Who a person is to the bot (/start): their customer record, if registered, and their
+    staff roles (none for customers)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer: Customer | None
+    roles: frozenset[Role]
 
 
 class Profile(BaseModel):
@@ -72,6 +83,12 @@ class CustomerService(Service):
         """The customer record of a user, if registered."""
         async with self.db.reader() as uow:
             return await uow.customers.by_user(user.id)
+
+    async def standing(self, user: User) -> Standing:
+        """A person's customer record and staff roles, read together."""
+        async with self.db.reader() as uow:
+            customer = await uow.customers.by_user(user.id)
+            return Standing(customer=customer, roles=await roles_of(uow, self.config, user))
 
     async def register(
         self,

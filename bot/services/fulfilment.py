@@ -53,13 +53,19 @@ class PickList(BaseModel):
 
 
 class ShipmentResult(BaseModel):
-    """A shipment recorded (its customer is told through the outbox)."""
+    """A shipment recorded (its customer is told through the outbox) and the order's pick list
+    as it is after it."""
 
     model_config = ConfigDict(frozen=True)
 
-    order: Order
+    pick: PickList
     shipment: Shipment
     created: bool = True  # False: this confirmation had recorded it already
+
+    @property
+    def order(self) -> Order:
+        """The order after the shipment."""
+        return self.pick.order
 
 
 class Receipt(BaseModel):
@@ -118,8 +124,9 @@ class FulfilmentService(Service):
         expected: date | None,
         token: str | None = None,
     ) -> ShipmentResult:
-        """Record goods leaving: stock and reservations go down, the status follows.
-        A confirmation (token) records one shipment, however often it is pressed."""
+        """Record goods leaving: stock and reservations go down, the status follows; the pick
+        list after it, in the actor's language. A confirmation (token) records one shipment,
+        however often it is pressed."""
         now = self.clock.now()
         carrier = parse_carrier(carrier)
         tracking = parse_tracking(tracking) if tracking else None
@@ -132,7 +139,8 @@ class FulfilmentService(Service):
             if recorded is not None:
                 shipment = await uow.shipments.by_id(recorded)
                 assert shipment is not None
-                return ShipmentResult(order=order, shipment=shipment, created=False)
+                pick = await self._pick(uow, order.id, actor.language)
+                return ShipmentResult(pick=pick, shipment=shipment, created=False)
             if order.status not in SHIPPABLE:
                 raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
             if not order.released:
@@ -173,8 +181,9 @@ class FulfilmentService(Service):
             _, customer_user = await customer_of(uow, order)
             shipped = Shipped(order_id=order.id, shipment_id=shipment_id)
             await post(uow, self.config, NoticeKind.SHIPPED, shipped, [customer_user], now)
+            pick = await self._pick(uow, order.id, actor.language)
             await uow.commit()
-        return ShipmentResult(order=order, shipment=shipment)
+        return ShipmentResult(pick=pick, shipment=shipment)
 
     async def mark_delivered(self, actor: User, shipment_id: int) -> Order:
         """The warehouse records a shipment as delivered."""

@@ -15,7 +15,8 @@ from bot.domain.models import Customer, Order, Unit, User
 from bot.domain.payments import ledger
 from bot.domain.roles import Permission, allowed
 from bot.services.base import Service, customer_of, deny, roles_of
-from bot.services.money import money_of
+from bot.services.finance import FinanceService
+from bot.services.money import Invoice, money_of
 
 INVOICE_PREFIX = "INV-"
 NOTE_PREFIXES = ("CN-", "DN-")
@@ -80,6 +81,34 @@ class NoteDocument(BaseModel):
     customer: Customer
     customer_user: User
     seller: SellerConfig
+
+
+class InvoiceAgain(BaseModel):
+    """An issued invoice to send again; `own`: the reader is its customer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: InvoiceDocument
+    own: bool
+
+
+class NoteAgain(BaseModel):
+    """A credit or debit note to send again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: NoteDocument
+
+
+class NewInvoice(BaseModel):
+    """An order that had no invoice: its invoice, issued now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    invoice: Invoice
+
+
+Reprint = InvoiceAgain | NoteAgain | NewInvoice  # what /invoice NUMBER leads to
 
 
 def is_note(number: str) -> bool:
@@ -151,6 +180,19 @@ class InvoiceService(Service):
             seller=self.config.seller,
             deposit=record.deposit,
         )
+
+    async def reprint_or_issue(self, actor: User, number: str) -> Reprint:
+        """/invoice NUMBER: a note (CN-…, DN-…) or an invoice (INV-…, or its order's SO-…) to
+        send again, refused like `note` and `document`; an order without an invoice gets it
+        issued (finance only)."""
+        if is_note(number):
+            return NoteAgain(document=await self.note(actor, number))
+        try:
+            document = await self.document(actor, number)
+        except NotInvoiced:
+            finance = FinanceService(self.db, self.config, self.clock)
+            return NewInvoice(invoice=await finance.issue_invoice(actor, number=number))
+        return InvoiceAgain(document=document, own=document.customer_user.id == actor.id)
 
     async def note(self, actor: User, number: str) -> NoteDocument:
         """A credit or debit note by its number (CN-…, DN-…), to its customer or to staff who

@@ -9,15 +9,17 @@ from bot.domain.audit import AuditAction
 from bot.domain.errors import RequestOpen, TransitionRefused
 from bot.domain.models import Cart, Language, Order, OrderDetail, OrderStatus, Page, User
 from bot.domain.notices import NoticeKind
+from bot.domain.order_filter import parse_order_filter
 from bot.domain.order_status import customer_may_ask_to_cancel, customer_may_cancel
 from bot.domain.parsing import parse_reason
 from bot.domain.requests import RequestKind
-from bot.services.base import Service, own_order, require_customer
+from bot.services.base import Service, own_order, require_customer, roles_of
 from bot.services.cart import load_cart
 from bot.services.catalog import page_bounds
 from bot.services.money import settle
 from bot.services.notices import RequestRef, post
 from bot.services.requests import request_deciders
+from bot.services.staff_orders import FoundOrders, StaffOrderService
 from bot.services.transitions import apply_transition
 
 ORDERS_PER_PAGE = 5
@@ -60,8 +62,49 @@ async def order_detail(uow: UnitOfWork, order: Order, language: Language) -> Ord
     )
 
 
+FILTER_CHARS = 500  # of a staff filter typed after /orders
+
+
+class OwnOrders(BaseModel):
+    """/orders from a customer: the first page of their orders."""
+
+    model_config = ConfigDict(frozen=True)
+
+    page: Page[Order]
+
+
+class StaffFound(BaseModel):
+    """/orders FILTER from staff: the first page of what it finds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    found: FoundOrders
+
+
+class FilterHelp(BaseModel):
+    """/orders help from staff: how to write a filter."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+Listing = OwnOrders | StaffFound | FilterHelp  # what /orders [FILTER] leads to
+
+
 class OrderService(Service):
     """What a customer does with their orders."""
+
+    async def listing(self, actor: User, words: str) -> Listing:
+        """/orders [FILTER]: a customer's first page of orders (FILTER ignored); for staff, the
+        first page the filter finds among the orders they may see, or its help."""
+        async with self.db.reader() as uow:
+            staff = bool(await roles_of(uow, self.config, actor))
+        if not staff:
+            return OwnOrders(page=await self.page(actor, 0))
+        if words.strip().lower() == "help":
+            return FilterHelp()
+        found = parse_order_filter(words[:FILTER_CHARS])
+        search = StaffOrderService(self.db, self.config, self.clock).search
+        return StaffFound(found=await search(actor, found, 0))
 
     async def page(self, user: User, page: int) -> Page[Order]:
         """A page of the customer's orders, newest first."""

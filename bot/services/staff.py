@@ -41,6 +41,15 @@ class InviteUsed(BaseModel):
     role: Role
 
 
+class Redeemed(BaseModel):
+    """An invite taken: the role it gave and every role the person has now (their menu)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Role
+    roles: frozenset[Role]
+
+
 class StaffMember(BaseModel):
     """A person with roles."""
 
@@ -94,7 +103,7 @@ class StaffService(Service):
             await uow.commit()
         return Invite(payload=INVITE_PREFIX + token, role=role, expires_at=expires)
 
-    async def redeem(self, user: User, payload: str) -> Role:
+    async def redeem(self, user: User, payload: str) -> Redeemed:
         """Take the role of an invite link; it works once, before it expires."""
         token = payload.removeprefix(INVITE_PREFIX)
         now = self.clock.now()
@@ -117,8 +126,9 @@ class StaffService(Service):
             if maker is not None and maker.id != user.id:
                 notice = InviteUsed(user_id=user.id, name=user.first_name, role=role)
                 await post(uow, self.config, NoticeKind.INVITE_USED, notice, [maker], now)
+            roles = await roles_of(uow, self.config, user)
             await uow.commit()
-        return role
+        return Redeemed(role=role, roles=roles)
 
     async def members(self, actor: User) -> list[StaffMember]:
         """Everyone with a role, the configured administrators included (admins)."""

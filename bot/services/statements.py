@@ -20,7 +20,15 @@ from bot.domain.notices import NoticeKind
 from bot.domain.parsing import parse_search
 from bot.domain.reports import Period
 from bot.domain.roles import Permission, Role, allowed
-from bot.domain.statement import Statement, build, month_key, monthly_due, previous_month
+from bot.domain.statement import (
+    Presets,
+    Statement,
+    build,
+    month_key,
+    monthly_due,
+    preset_period,
+    previous_month,
+)
 from bot.services.base import Service, deny, roles_of
 from bot.services.notices import post
 
@@ -41,14 +49,36 @@ class StatementView(BaseModel):
     own: bool
 
 
-class Lookup(BaseModel):
-    """What /statement leads to: the customers found (one: shown at once), or a question
-    (staff who named nobody)."""
+class AskWhose(BaseModel):
+    """/statement from staff who named nobody: ask whose statement."""
 
     model_config = ConfigDict(frozen=True)
 
-    customers: tuple[Customer, ...] = ()
-    ask: bool = False
+
+class Shown(BaseModel):
+    """One customer (the reader's own, or the one name found): their statement this month."""
+
+    model_config = ConfigDict(frozen=True)
+
+    view: StatementView
+
+
+class Choose(BaseModel):
+    """Several customers found: one is picked (their statement of `period`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customers: tuple[Customer, ...]
+    period: Period
+
+
+class NobodyFound(BaseModel):
+    """Nobody by that name (among the rep's own): another name is asked."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+Lookup = AskWhose | Shown | Choose | NobodyFound  # what /statement [NAME] leads to
 
 
 class StatementNotice(BaseModel):
@@ -79,8 +109,22 @@ class StatementService(Service):
         return Bounds(period.start, first, period.end, after)
 
     async def lookup(self, actor: User, words: str) -> Lookup:
-        """/statement [WORDS]: a customer's own; staff name the customer (a rep among their
-        own). A customer or other staff naming someone is refused, and the attempt audited."""
+        """/statement [WORDS]: a customer's own statement; staff name the customer (a rep
+        among their own): one found is shown (this month), several are offered, none asks
+        again. A customer or other staff naming someone is refused, and the attempt audited."""
+        found = await self._find(actor, words)
+        this_month = preset_period(Presets.THIS_MONTH, self.today())
+        if found is None:
+            return AskWhose()
+        if len(found) == 1:
+            return Shown(view=await self.statement(actor, found[0].id, this_month))
+        if found:
+            return Choose(customers=found, period=this_month)
+        return NobodyFound()
+
+    async def _find(self, actor: User, words: str) -> tuple[Customer, ...] | None:
+        """The customers named (the reader themselves when a customer names nobody); None:
+        staff who named nobody."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             roles = await roles_of(uow, self.config, actor)
@@ -89,17 +133,15 @@ class StatementService(Service):
                 if not staff:
                     await deny(uow, actor, "statement", now)
                 query = parse_search(words)
-                return Lookup(
-                    customers=tuple(await uow.customers.search(query, rep, SEARCH_LIMIT))
-                )
+                return tuple(await uow.customers.search(query, rep, SEARCH_LIMIT))
             if staff:
-                return Lookup(ask=True)
+                return None
             customer = await uow.customers.by_user(actor.id)
             if customer is None:
                 if roles:
                     await deny(uow, actor, "statement", now)
                 raise NotRegistered()
-            return Lookup(customers=(customer,))
+            return (customer,)
 
     async def statement(self, actor: User, customer_id: int, period: Period) -> StatementView:
         """One customer's statement for a period: to that customer, to staff who see

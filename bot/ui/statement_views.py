@@ -98,10 +98,13 @@ def ask_customer(t: Texts) -> Screen:
     )
 
 
+def nobody_found(t: Texts) -> Screen:
+    """No customer by the name typed."""
+    return Screen(t._("No customer found. Send another name, or /cancel."))
+
+
 def found(t: Texts, customers: tuple[Customer, ...], period: Period) -> Screen:
     """The customers found, a button each (their statement for this month)."""
-    if not customers:
-        return Screen(t._("No customer found. Send another name, or /cancel."))
     start, end = day_arg(period.start), day_arg(period.end)
     rows = [
         [button(clip(customer_label(c), 60), pack(actions.Statement.VIEW, c.id, start, end))]

@@ -11,18 +11,23 @@ from typing import Any
 
 import pytest
 
+from bot.conversations import quick_order
 from bot.conversations.change_order import DRAFT as CHANGE
 from bot.conversations.change_order import ChangeDraft
 from bot.conversations.common import Drafts, OrderDraft
 from bot.conversations.money_steps import MoneyDraft
 from bot.conversations.payment import DRAFT as PAYMENT
 from bot.conversations.product_editor import DRAFT as EDITOR
+from bot.conversations.quick_order import DRAFT as QUICK
 from bot.conversations.refund import DRAFT as REFUND
 from bot.conversations.ship import DRAFT as SHIPMENT
 from bot.conversations.ship import ShipmentDraft
 from bot.domain.errors import DraftIncomplete
 from bot.domain.models import OrderChange, Unit
 from bot.domain.payments import Method
+from bot.domain.product_match import MatchKind
+from bot.domain.quick_order import QuickLine, QuickOrder
+from bot.ui.callbacks import BadCallback
 
 
 def context(user_data: dict[str, Any] | None = None) -> Any:
@@ -96,3 +101,14 @@ def test_drop_forgets_only_its_own_draft() -> None:
     assert ctx.user_data == {"other": {"order": 4}}
     with pytest.raises(DraftIncomplete):
         drafts.load(ctx)
+
+
+def test_the_quick_order_is_a_typed_draft_and_a_stale_one_has_ended() -> None:
+    ctx = context()
+    unsure = QuickLine(words="stapel", qty=2, kind=MatchKind.UNSURE, candidates=(5, 6))
+    QUICK.save(ctx, QuickOrder(lines=(unsure,)))
+    assert ctx.user_data["quick_order"]["lines"][0]["kind"] == "unsure", "plain JSON"
+    assert quick_order._load(persisted(ctx)).choose(0, 6).resolved
+    for stored in [None, {"lines": [{"words": "stapel"}]}]:  # ended, or unreadable
+        with pytest.raises(BadCallback, match="quick order ended"):
+            quick_order._load(context({} if stored is None else {"quick_order": stored}))
