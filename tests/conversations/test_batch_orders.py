@@ -251,6 +251,21 @@ async def test_slow_work_that_fails_says_it_stopped_and_changes_nothing(
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
 
 
+async def checked_one_a_transaction(
+    team: Team, monkeypatch: pytest.MonkeyPatch, toner: int, more: list[list[object]]
+) -> None:
+    """Batches made one order a transaction; a file of Ann's order A (5 staples), B (`toner`
+    TN-2420) and `more` rows, checked."""
+    monkeypatch.setattr(batch_orders, "CHUNK", 1)
+    await team.bot.send(team.rep, "/batch")
+    rows = [
+        [ANN, "STP-24", 5, "courier", None, "cod", None, "A"],
+        [ANN, "TN-2420", toner, "courier", None, "cod", None, "B"],
+        *more,
+    ]
+    await upload(team, team.rep, "orders.csv", csv(rows))
+
+
 async def test_chunked_creation_makes_the_same_batch(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -265,16 +280,9 @@ async def test_chunked_creation_makes_the_same_batch(
 async def test_a_failure_mid_way_says_what_was_made_and_a_retry_makes_only_the_rest(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch_orders, "CHUNK", 1)
     bot = team.bot
-    await bot.send(team.rep, "/batch")
-    rows = [
-        [ANN, "STP-24", 5, "courier", None, "cod", None, "A"],
-        [ANN, "TN-2420", 20, "courier", None, "cod", None, "B"],
-        [ANN, "STP-24", 1, "courier", None, "cod", None, "C"],
-        [ANN, "STP-24", 2, "courier", None, "cod", None, "C"],
-    ]
-    await upload(team, team.rep, "orders.csv", csv(rows))
+    rows = [[ANN, "STP-24", 1, "courier", None, "cod", None, "C"]] * 2  # rows 4–5: one order
+    await checked_one_a_transaction(team, monkeypatch, 20, rows)
     stock = await query(bot, "SELECT stock_on_hand FROM products WHERE sku = 'TN-2420'")
     await query(bot, "UPDATE products SET stock_on_hand = 10 WHERE sku = 'TN-2420'")
     await bot.press(team.rep, "✅ Create the 3 orders")
@@ -295,7 +303,7 @@ async def test_a_failure_mid_way_says_what_was_made_and_a_retry_makes_only_the_r
     assert await query(bot, "SELECT sku, qty FROM order_lines ORDER BY order_id, sku") == [
         ("STP-24", 5),
         ("TN-2420", 20),
-        ("STP-24", 3),  # rows 4 and 5: one order, one line
+        ("STP-24", 2),  # rows 4 and 5: one order, one line
     ]
     assert await query(bot, "SELECT COUNT(*) FROM batches") == [(1,)]
     assert await query(bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'batch'") == [(3,)]
@@ -304,14 +312,8 @@ async def test_a_failure_mid_way_says_what_was_made_and_a_retry_makes_only_the_r
 async def test_a_stale_create_button_makes_nothing_more(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch_orders, "CHUNK", 1)
     bot = team.bot
-    await bot.send(team.rep, "/batch")
-    rows = [
-        [ANN, "STP-24", 5, "courier", None, "cod", None, "A"],
-        [ANN, "TN-2420", 2, "courier", None, "cod", None, "B"],
-    ]
-    await upload(team, team.rep, "orders.csv", csv(rows))
+    await checked_one_a_transaction(team, monkeypatch, 2, [])
     await bot.press(team.rep, "✅ Create the 2 orders")
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(2,)]
     await bot.press_data(team.rep, "bt:ok")  # the old message's button, pressed again
