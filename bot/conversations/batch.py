@@ -78,7 +78,8 @@ async def got_file(update: Update, context: BotContext) -> State:
 
 
 async def create(update: Update, context: BotContext) -> int:
-    """bt:ok: the valid orders, in one transaction; each customer and decider is told."""
+    """bt:ok: the valid orders not made yet, 25 a transaction; each customer and decider is told
+    (a stop says what was made: the state stays, pressing again makes the rest)."""
     draft = DRAFT.load(context)
     result = await with_progress(
         update,

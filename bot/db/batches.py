@@ -67,3 +67,10 @@ class BatchRepository:
             (batch_id,),
         ) as cursor:
             return [order_from_row(r) for r in await cursor.fetchall()]
+
+    async def tokens(self, batch_id: int) -> set[str]:
+        """The submission tokens of the orders a batch has made so far (one per file order)."""
+        async with self._conn.execute(
+            "SELECT submit_token FROM orders WHERE batch_id = ?", (batch_id,)
+        ) as cursor:
+            return {str(r[0]) for r in await cursor.fetchall()}

@@ -281,12 +281,18 @@ class CatalogRepository:
         return {p.id: p for p in await self._with_tiers(rows)}
 
     async def by_sku(self, sku: str, language: Language) -> Product | None:
-        """The product with this SKU (any letter case)."""
+        """The product with this SKU (any letter case): as written first, through the SKU's
+        index (a batch of 667 orders spent 6 s scanning 20,000 products for upper(sku))."""
+        columns = _product_columns(language)
         async with self._conn.execute(
-            f"SELECT {_product_columns(language)} FROM products p WHERE upper(p.sku) = upper(?)",
-            (sku,),
+            f"SELECT {columns} FROM products p WHERE p.sku = ?", (sku,)
         ) as cursor:
             rows = await cursor.fetchall()
+        if not rows:
+            async with self._conn.execute(
+                f"SELECT {columns} FROM products p WHERE upper(p.sku) = upper(?)", (sku,)
+            ) as cursor:
+                rows = await cursor.fetchall()
         found = await self._with_tiers(rows)
         return found[0] if found else None
 

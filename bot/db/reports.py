@@ -1,17 +1,20 @@
 """SQL for the reports: sales, the orders behind each KPI, ratings; aggregated where SQL can.
 
 Moments are stored in UTC as ISO text of one format, so a period [first, after) is compared as
-text. Grouping by business day happens in the service (the business zone may have DST)."""
+text. Business days are found in SQL too (bot.db._days: the zone's offsets as a CASE), so that a
+report reads a handful of rows, never one per order (benchmarks/no_stall.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.db._rows import day_or_none, from_ts, localized, placeholders, ts
+from bot.db._days import local_day, on_or_after
+from bot.db._rows import from_ts, localized, placeholders, ts
 from bot.domain.audit import AuditAction
 from bot.domain.models import Language, OrderStatus, OrderType
 from bot.domain.reports import (
@@ -20,9 +23,11 @@ from bot.domain.reports import (
     SOLD,
     Comment,
     CustomerSales,
+    DaySales,
     ProductSales,
     RepSales,
 )
+from bot.domain.workdays import WorkingCalendar
 
 # `+a.action`: the order's own rows through audit_log_entity. Left as a plain term, SQLite
 # chose audit_log_action_at (action = 'status') and read every status change of every order
@@ -33,20 +38,6 @@ _APPROVED_AT = (
 )
 
 
-class Sale(NamedTuple):
-    """A sale: when it was submitted, and its total."""
-
-    submitted_at: datetime
-    total: int
-
-
-class Approval(NamedTuple):
-    """An approved order: when it was submitted and when approved."""
-
-    submitted_at: datetime
-    approved_at: datetime
-
-
 class RatingCount(NamedTuple):
     """A rating, and how many times it was given."""
 
@@ -54,35 +45,45 @@ class RatingCount(NamedTuple):
     given: int
 
 
-class Shipped(NamedTuple):
-    """An order shipped in full: when it was submitted, approved and last shipped."""
+class Durations(NamedTuple):
+    """Durations in microseconds: how many, their sum, the longest, the middle one or two."""
 
-    order_id: int
-    order_type: OrderType
-    submitted_at: datetime
-    approved_at: datetime
-    promised: date | None
-    last_shipped_at: datetime
-    cancelled_units: int
+    n: int
+    total: int
+    longest: int
+    middle: tuple[int, ...]
 
 
-class Delivered(NamedTuple):
-    """An order delivered: its dates and when its last shipment arrived."""
+class CancelledGroup(NamedTuple):
+    """Cancellations that left the same status with the same reason: how many."""
 
-    order_id: int
-    order_type: OrderType
-    desired: date | None
-    promised: date | None
-    approved_at: datetime
-    last_delivered_at: datetime
-
-
-class Cancelled(NamedTuple):
-    """A cancelled order: the status it left and the reason recorded."""
-
-    order_id: int
     before: str | None
     reason: str | None
+    orders: int
+
+
+class ShipRules(NamedTuple):
+    """What an order's ship deadline and delivery due day follow (bot.domain.reports)."""
+
+    zone: ZoneInfo
+    within: Mapping[OrderType, int]
+    calendar: WorkingCalendar
+    transit_days: int
+
+
+def _micros(column: str) -> str:
+    """A stored UTC moment as integer microseconds (exact, where julianday is not)."""
+    return (
+        f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
+        f" + CAST(substr({column}, 21, 6) AS INTEGER))"
+    )
+
+
+# The orders whose last shipment left in [?, ?), with its moment: s.order_id, s.last_at.
+_LAST_SHIPPED = (
+    "(SELECT order_id, MAX(shipped_at) AS last_at FROM shipments"
+    " GROUP BY order_id HAVING last_at >= ? AND last_at < ?) s"
+)
 
 
 def _in(statuses: Sequence[OrderStatus]) -> tuple[str, list[str]]:
@@ -99,15 +100,31 @@ class ReportRepository:
         async with self._conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def sales(self, first: datetime, after: datetime) -> list[Sale]:
-        """Every sale submitted in [first, after)."""
+    async def _days(self, first: datetime, after: datetime, zone: ZoneInfo) -> tuple[date, date]:
+        """The UTC days a report's moments fall in: from the first submission (an approval
+        or a shipment is never earlier) to the end of the period."""
+        rows = await self._rows("SELECT MIN(submitted_at) FROM orders", [])
+        earliest = from_ts(rows[0][0]) if rows and rows[0][0] else first
+        day = min(earliest, first).astimezone(zone).date() - timedelta(days=1)
+        return day, after.astimezone(zone).date() + timedelta(days=1)
+
+    async def sales_by_day(
+        self, first: datetime, after: datetime, zone: ZoneInfo
+    ) -> list[DaySales]:
+        """Sales submitted in [first, after), summed by business day (days with sales only)."""
         sold, params = _in(SOLD)
-        rows = await self._rows(
-            f"SELECT submitted_at, total FROM orders WHERE status {sold}"
-            " AND submitted_at >= ? AND submitted_at < ?",
-            [*params, ts(first), ts(after)],
+        day, day_params = local_day(
+            "submitted_at",
+            zone,
+            first.date() - timedelta(days=1),
+            after.date() + timedelta(days=1),
         )
-        return [Sale(from_ts(r[0]), int(r[1])) for r in rows]
+        rows = await self._rows(
+            f"SELECT {day} AS day, COUNT(*), SUM(total) FROM orders WHERE status {sold}"
+            " AND submitted_at >= ? AND submitted_at < ? GROUP BY day ORDER BY day",
+            [*day_params, *params, ts(first), ts(after)],
+        )
+        return [DaySales(date.fromisoformat(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def top_products(
         self, first: datetime, after: datetime, language: Language, limit: int
@@ -164,66 +181,117 @@ class ReportRepository:
             for r in rows
         ]
 
-    async def approvals(self, first: datetime, after: datetime) -> list[Approval]:
-        """When the orders approved in [first, after) were submitted and approved."""
+    async def _durations(self, values: str, params: Sequence[object]) -> Durations:
+        """Count, sum, longest and middle of the microseconds a query (one column) gives."""
         rows = await self._rows(
-            "SELECT o.submitted_at, a.at FROM audit_log a JOIN orders o ON o.id = a.entity_id"
+            f"WITH d(v) AS ({values}), r AS (SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS k,"
+            " COUNT(*) OVER () AS n, SUM(v) OVER () AS s, MAX(v) OVER () AS m FROM d)"
+            " SELECT n, s, m, v FROM r WHERE k IN ((n + 1) / 2, (n + 2) / 2) ORDER BY k",
+            params,
+        )
+        if not rows:
+            return Durations(0, 0, 0, ())
+        n, total, longest = (int(v) for v in rows[0][:3])
+        return Durations(n, total, longest, tuple(int(r[3]) for r in rows))
+
+    async def approval_times(self, first: datetime, after: datetime) -> Durations:
+        """From submission to approval, of the orders approved in [first, after)."""
+        return await self._durations(
+            f"SELECT {_micros('a.at')} - {_micros('o.submitted_at')}"
+            " FROM audit_log a JOIN orders o ON o.id = a.entity_id"
             f" WHERE a.entity = 'order' AND a.action = '{AuditAction.STATUS.value}'"
-            " AND a.after = 'approved'"
-            " AND a.at >= ? AND a.at < ?",
+            " AND a.after = 'approved' AND a.at >= ? AND a.at < ?",
             [ts(first), ts(after)],
         )
-        return [Approval(from_ts(r[0]), from_ts(r[1])) for r in rows]
 
-    async def shipped_in_full(self, first: datetime, after: datetime) -> list[Shipped]:
-        """Orders with nothing left to ship whose last shipment left in [first, after)."""
+    async def shipment_times(self, first: datetime, after: datetime) -> Durations:
+        """From submission to the last shipment, of the orders shipped in full in
+        [first, after) (nothing left to ship, the last shipment left in the period)."""
         done, params = _in(SHIPPED_IN_FULL)
-        rows = await self._rows(
-            "SELECT o.id, o.order_type, o.submitted_at, o.promised_date,"
-            f" COALESCE(({_APPROVED_AT}), o.submitted_at) AS approved_at, s.last_at,"
-            " (SELECT COALESCE(SUM(l.cancelled_qty), 0) FROM order_lines l"
-            "  WHERE l.order_id = o.id) AS cancelled"
-            " FROM (SELECT order_id, MAX(shipped_at) AS last_at FROM shipments"
-            "  GROUP BY order_id HAVING last_at >= ? AND last_at < ?) s"
-            f" JOIN orders o ON o.id = s.order_id WHERE o.status {done}",
+        return await self._durations(
+            f"SELECT {_micros('s.last_at')} - {_micros('o.submitted_at')}"
+            f" FROM {_LAST_SHIPPED} JOIN orders o ON o.id = s.order_id WHERE o.status {done}",
             [ts(first), ts(after), *params],
         )
-        return [
-            Shipped(
-                r["id"],
-                OrderType(r["order_type"]),
-                from_ts(r["submitted_at"]),
-                from_ts(r["approved_at"]),
-                day_or_none(r["promised_date"]),
-                from_ts(r["last_at"]),
-                int(r["cancelled"]),
-            )
-            for r in rows
-        ]
 
-    async def delivered(self, first: datetime, after: datetime) -> list[Delivered]:
-        """Delivered orders whose last shipment arrived in [first, after)."""
-        done, params = _in(DELIVERED)
+    async def _rate(self, inner: str, good: str, params: Sequence[object]) -> tuple[int, int]:
+        """How many rows an inner query gives, and for how many `good` holds."""
         rows = await self._rows(
-            "SELECT o.id, o.order_type, o.desired_date, o.promised_date,"
+            f"SELECT COALESCE(SUM({good}), 0), COUNT(*) FROM ({inner})", params
+        )
+        return int(rows[0][0]), int(rows[0][1])
+
+    async def _deadlines(
+        self,
+        first: datetime,
+        after: datetime,
+        rules: ShipRules,
+        columns: str,
+        source: str,
+        params: Sequence[object],
+    ) -> tuple[str, list[object]]:
+        """A query of `columns` from `source` (aliases o for the order, s.last_at) with the
+        business days approved_day and last_day and the order's ship `deadline`."""
+        first_day, last_day = await self._days(first, after, rules.zone)
+        approved, approved_params = local_day("approved_at", rules.zone, first_day, last_day)
+        last, last_params = local_day("last_at", rules.zone, first_day, last_day)
+        within = " ".join("WHEN ? THEN ?" for _ in rules.within)
+        within_params = [v for kind, n in rules.within.items() for v in (kind.value, f"+{n} days")]
+        deadline, deadline_params = on_or_after("due", rules.calendar)
+        days = (
+            f"SELECT *, {approved} AS approved_day, {last} AS last_day,"
+            f" date({approved}, CASE order_type {within} END) AS due FROM ("
+            f"SELECT {columns}, o.order_type, NULLIF(o.promised_date, '') AS promised,"
             f" COALESCE(({_APPROVED_AT}), o.submitted_at) AS approved_at, s.last_at"
-            " FROM (SELECT order_id, MAX(delivered_at) AS last_at FROM shipments"
+            f" FROM {source})"
+        )
+        return (
+            f"SELECT *, COALESCE(promised, {deadline}) AS deadline FROM ({days})",
+            [
+                *deadline_params,
+                *approved_params,
+                *last_params,
+                *approved_params,
+                *within_params,
+                *params,
+            ],
+        )
+
+    async def filled(self, first: datetime, after: datetime, rules: ShipRules) -> tuple[int, int]:
+        """Of the orders shipped in full in [first, after): how many complete (no unit
+        cancelled) and by the ship deadline, and how many in all."""
+        done, params = _in(SHIPPED_IN_FULL)
+        inner, inner_params = await self._deadlines(
+            first,
+            after,
+            rules,
+            "(SELECT COALESCE(SUM(l.cancelled_qty), 0) FROM order_lines l"
+            " WHERE l.order_id = o.id) AS cancelled",
+            f"{_LAST_SHIPPED} JOIN orders o ON o.id = s.order_id WHERE o.status {done}",
+            [ts(first), ts(after), *params],
+        )
+        return await self._rate(inner, "cancelled = 0 AND last_day <= deadline", inner_params)
+
+    async def on_time(self, first: datetime, after: datetime, rules: ShipRules) -> tuple[int, int]:
+        """Of the orders delivered in [first, after) (their last shipment arrived then): how
+        many by their due day (the desired date, else the deadline plus transit), of all."""
+        done, params = _in(DELIVERED)
+        inner, inner_params = await self._deadlines(
+            first,
+            after,
+            rules,
+            "NULLIF(o.desired_date, '') AS desired",
+            "(SELECT order_id, MAX(delivered_at) AS last_at FROM shipments"
             "  GROUP BY order_id HAVING COUNT(delivered_at) = COUNT(*)"
             "  AND last_at >= ? AND last_at < ?) s"
             f" JOIN orders o ON o.id = s.order_id WHERE o.status {done}",
             [ts(first), ts(after), *params],
         )
-        return [
-            Delivered(
-                r["id"],
-                OrderType(r["order_type"]),
-                day_or_none(r["desired_date"]),
-                day_or_none(r["promised_date"]),
-                from_ts(r["approved_at"]),
-                from_ts(r["last_at"]),
-            )
-            for r in rows
-        ]
+        return await self._rate(
+            inner,
+            "last_day <= COALESCE(desired, date(deadline, ?))",
+            [f"+{rules.transit_days} days", *inner_params],
+        )
 
     async def submitted(self, first: datetime, after: datetime) -> int:
         """How many orders were submitted in [first, after), whatever became of them."""
@@ -233,17 +301,18 @@ class ReportRepository:
         )
         return int(rows[0][0])
 
-    async def cancelled(self, first: datetime, after: datetime) -> list[Cancelled]:
-        """Orders submitted in [first, after) and cancelled since, with the reason recorded."""
+    async def cancelled(self, first: datetime, after: datetime) -> list[CancelledGroup]:
+        """Orders submitted in [first, after) and cancelled since, counted by the status they
+        left and the reason recorded, in the order of their first order."""
         rows = await self._rows(
-            "SELECT o.id, a.before, a.reason FROM orders o"
+            "SELECT a.before, a.reason, COUNT(*) FROM orders o"
             " JOIN audit_log a ON a.entity = 'order' AND a.entity_id = o.id"
             f" AND a.action = '{AuditAction.STATUS.value}' AND a.after = 'cancelled'"
             " WHERE o.status = 'cancelled' AND o.submitted_at >= ? AND o.submitted_at < ?"
-            " ORDER BY o.id",
+            " GROUP BY a.before, a.reason ORDER BY MIN(o.id)",
             [ts(first), ts(after)],
         )
-        return [Cancelled(r["id"], r["before"], r["reason"]) for r in rows]
+        return [CancelledGroup(r[0], r[1], int(r[2])) for r in rows]
 
     async def ratings(self, first: datetime, after: datetime) -> list[RatingCount]:
         """How many of each rating were given in [first, after)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -49,6 +50,27 @@ class BatchFileInvalid(DomainError):
         self.problem = problem
         self.detail = detail
         self.limit = limit
+
+
+class BatchStopped(DomainError):
+    """A batch stopped part way: the orders of earlier transactions were made, the rest not
+    (the failing order named by its rows); pressing Create again makes only the rest."""
+
+    def __init__(self, batch_id: int, made: int, total: int, failed: str, left: str) -> None:
+        super().__init__("batch_stopped")
+        self.batch_id, self.made, self.total = batch_id, made, total
+        self.failed, self.left = failed, left
+
+
+def row_ranges(rows: Iterable[int]) -> str:
+    """Row numbers as ranges: "2–4, 7, 9–10"."""
+    spans: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans)
 
 
 class RowProblem(StrEnum):

@@ -153,12 +153,22 @@ class DurationStats:
 
 def duration_stats(values: Sequence[timedelta]) -> DurationStats:
     """Count, mean, median (the mean of the two middle ones for an even count) and maximum."""
-    if not values:
-        return DurationStats(0, None, None, None)
     ordered = sorted(values)
     n = len(ordered)
-    middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
-    return DurationStats(n, sum(ordered, timedelta()) / n, middle, ordered[-1])
+    return duration_summary(
+        n, sum(ordered, timedelta()), ordered[-1:], ordered[(n - 1) // 2 : n // 2 + 1]
+    )
+
+
+def duration_summary(
+    count: int, total: timedelta, longest: Sequence[timedelta], middle: Sequence[timedelta]
+) -> DurationStats:
+    """The stats from what SQL can sum up: how many, their sum, the longest (none or one), and
+    the middle one (odd count) or two (even)."""
+    if not count:
+        return DurationStats(0, None, None, None)
+    median = middle[0] if len(middle) == 1 else (middle[0] + middle[1]) / 2
+    return DurationStats(count, total / count, median, longest[0])
 
 
 def delivery_due(desired: date | None, deadline: date, transit_days: int) -> date:
@@ -184,12 +194,18 @@ class DaySales:
 def daily(period: Period, sales: Iterable[tuple[date, int]]) -> tuple[DaySales, ...]:
     """Each day of the period with its orders and amount (days without sales show zero);
     sales outside the period are left out."""
+    return daily_totals(period, (DaySales(day, 1, amount) for day, amount in sales))
+
+
+def daily_totals(period: Period, totals: Iterable[DaySales]) -> tuple[DaySales, ...]:
+    """Each day of the period from the sums of its sales (days without show zero); days
+    outside the period are left out."""
     orders = dict.fromkeys(period.dates(), 0)
     amounts = dict.fromkeys(period.dates(), 0)
-    for day, amount in sales:
-        if day in orders:
-            orders[day] += 1
-            amounts[day] += amount
+    for total in totals:
+        if total.day in orders:
+            orders[total.day] += total.orders
+            amounts[total.day] += total.amount
     return tuple(DaySales(day, orders[day], amounts[day]) for day in orders)
 
 
@@ -200,11 +216,18 @@ def reason_key(reason: str | None) -> str:
 
 def group_reasons(reasons: Iterable[str | None]) -> tuple[tuple[str, int], ...]:
     """Each reason (as first written) with how often it was given, most frequent first."""
+    return group_counted_reasons((reason, 1) for reason in reasons)
+
+
+def group_counted_reasons(
+    counted: Iterable[tuple[str | None, int]],
+) -> tuple[tuple[str, int], ...]:
+    """As group_reasons, from (reason, how many) pairs in the order first given."""
     counts: dict[str, int] = {}
     shown: dict[str, str] = {}
-    for reason in reasons:
+    for reason, n in counted:
         key = reason_key(reason)
-        counts[key] = counts.get(key, 0) + 1
+        counts[key] = counts.get(key, 0) + n
         shown.setdefault(key, " ".join((reason or "").split()))
     ranked = sorted(counts, key=lambda k: (-counts[k], k))
     return tuple((shown[k], counts[k]) for k in ranked)

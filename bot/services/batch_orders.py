@@ -1,12 +1,13 @@
 """Batch orders: staff upload a file of orders for several customers; every row is checked, and
-the valid orders are made together, in one transaction, through the normal submission and review.
-"""
+the valid orders are made through the normal submission and review, a few a transaction, each
+once however often Create is pressed."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,11 +18,13 @@ from bot.domain.batch import (
     REQUIRED,
     BatchFileInvalid,
     BatchRow,
+    BatchStopped,
     FileProblem,
     RowError,
     RowProblem,
     read_qty,
     read_rows,
+    row_ranges,
 )
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.models import Customer, Order, Product, User
@@ -33,6 +36,11 @@ from bot.services.base import Service, authorize
 from bot.services.checkout import CheckoutDraft, CheckoutService
 from bot.services.customer_admin import may_order_for
 from bot.services.customers import allowed_terms
+from bot.services.stock import watch
+
+# Orders a transaction: each waits for the one writer, so customers' units of work get in
+# between (a batch of 667 held everyone for 10 s in one; benchmarks/no_stall.py).
+CHUNK = 25
 
 
 class BatchOrder(BaseModel):
@@ -376,29 +384,71 @@ class BatchOrderService(Service):
     async def create(
         self, actor: User, file_name: str, orders: list[BatchOrder], token: str
     ) -> BatchResult:
-        """The orders, all in one transaction through the normal submission (reservations,
-        review); if any of them can no longer be made, none is. A long unit of work: its
-        statements run on the database's thread, so the event loop serves others between them
-        (their units of work wait for this one's commit: one writer)."""
+        """The orders through the normal submission (reservations, review), CHUNK orders a
+        transaction so that customers' units of work go on between them (one writer). Each
+        order's token is the batch's plus its place in the file, so pressing again (or after a
+        restart) makes only the orders not made yet. If an order can no longer be made, its
+        transaction is undone: BatchStopped says which were made (nothing made: the file's
+        CHANGED problem, and no batch)."""
         now = self.clock.now()
-        checkout = CheckoutService(self.db, self.config, self.clock)
-        async with self.db.unit_of_work(long=True) as uow:
+        async with self.db.unit_of_work(long=True) as uow:  # 667 customers checked: off the loop
             await authorize(uow, self.config, actor, Permission.BATCH_ORDERS, "batch", now)
-            existing = await uow.batches.by_token(token)
-            if existing is not None:
-                made = await uow.batches.orders(existing)
-                return BatchResult(batch_id=existing, created=False, orders=tuple(made))
+            batch_id = await uow.batches.by_token(token)
+            made = await uow.batches.tokens(batch_id) if batch_id is not None else set()
+            pending = [i for i in range(len(orders)) if f"{token}.{i}" not in made]
+            if batch_id is not None and not pending:
+                found = await uow.batches.orders(batch_id)
+                return BatchResult(batch_id=batch_id, created=False, orders=tuple(found))
             if not orders:
                 raise BatchFileInvalid(FileProblem.EMPTY)
             # Every customer is checked before anything is written: a refusal commits its audit.
-            customers = [
-                await may_order_for(uow, self.config, actor, o.customer_id, now) for o in orders
-            ]
-            batch_id = await uow.batches.insert(token, actor.id, file_name, len(orders), now)
-            placed = []
-            for index, (order, customer) in enumerate(zip(orders, customers, strict=True)):
-                customer_user = await uow.users.by_id(customer.user_id)
-                assert customer_user is not None
+            customers = {
+                i: await may_order_for(uow, self.config, actor, orders[i].customer_id, now)
+                for i in pending
+            }
+        while pending:
+            chunk, pending = pending[:CHUNK], pending[CHUNK:]
+            batch_id, failed = await self._chunk(
+                actor, file_name, orders, token, chunk, customers, now, batch_id, not pending
+            )
+            if failed is not None:
+                raise await self._stopped(batch_id, orders, token, failed)
+        assert batch_id is not None
+        async with self.db.reader() as uow:
+            made_orders = await uow.batches.orders(batch_id)
+        return BatchResult(batch_id=batch_id, created=True, orders=tuple(made_orders))
+
+    async def _chunk(
+        self,
+        actor: User,
+        file_name: str,
+        orders: list[BatchOrder],
+        token: str,
+        chunk: list[int],
+        customers: dict[int, Customer],
+        now: datetime,
+        batch_id: int | None,
+        last: bool,
+    ) -> tuple[int | None, int | None]:
+        """Some orders of the file in one transaction (the batch recorded with the first):
+        the batch's id, and the order that could no longer be made (then nothing of it)."""
+        checkout = CheckoutService(self.db, self.config, self.clock)
+        async with self.db.unit_of_work(long=True) as uow:
+            new = batch_id is None
+            if batch_id is None:
+                batch_id = await uow.batches.insert(token, actor.id, file_name, len(orders), now)
+            made = await uow.batches.tokens(batch_id)  # another press may have gone on
+            reserved: set[int] = set()
+            users: dict[int, User] = {}
+            failed = None
+            for index in chunk:
+                if f"{token}.{index}" in made:
+                    continue
+                order, customer = orders[index], customers[index]
+                if customer.user_id not in users:
+                    found = await uow.users.by_id(customer.user_id)
+                    assert found is not None
+                    users[customer.user_id] = found
                 draft = CheckoutDraft(
                     token=f"{token}.{index}",
                     delivery=order.delivery,
@@ -410,13 +460,18 @@ class BatchOrderService(Service):
                 )
                 try:
                     submission = await checkout.place_in(
-                        uow, actor, customer, customer_user, list(order.items), draft, now
+                        uow,
+                        actor,
+                        customer,
+                        users[customer.user_id],
+                        list(order.items),
+                        draft,
+                        now,
+                        reserved,
                     )
                 except DomainError:
-                    rows = f"{order.rows[0]}–{order.rows[-1]}" if len(order.rows) > 1 else ""
-                    raise BatchFileInvalid(
-                        FileProblem.CHANGED, rows or str(order.rows[0])
-                    ) from None
+                    failed = index
+                    break
                 await uow.batches.attach(batch_id, submission.order.id)
                 await uow.audit.record(
                     at=now,
@@ -426,18 +481,32 @@ class BatchOrderService(Service):
                     action=AuditAction.BATCH,
                     after=f"#{batch_id} {file_name}",
                 )
-                placed.append(submission.order)
-            await uow.audit.record(
-                at=now,
-                actor_id=actor.id,
-                entity="batch",
-                entity_id=batch_id,
-                action=AuditAction.CREATED,
-                after=str(len(placed)),
-            )
+            if failed is not None:  # left without commit: this transaction is undone
+                return (None if new else batch_id), failed
+            await watch(uow, self.config, reserved, now)
+            if last:
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor.id,
+                    entity="batch",
+                    entity_id=batch_id,
+                    action=AuditAction.CREATED,
+                    after=str(len(orders)),
+                )
             await uow.commit()
-        return BatchResult(
-            batch_id=batch_id,
-            created=True,
-            orders=tuple(placed),
-        )
+        return batch_id, None
+
+    async def _stopped(
+        self, batch_id: int | None, orders: list[BatchOrder], token: str, failed: int
+    ) -> BatchFileInvalid | BatchStopped:
+        """What to say when the order at `failed` can no longer be made."""
+        rows = orders[failed].rows
+        where = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+        made: set[str] = set()
+        if batch_id is not None:
+            async with self.db.reader() as uow:
+                made = await uow.batches.tokens(batch_id)
+        if batch_id is None or not made:
+            return BatchFileInvalid(FileProblem.CHANGED, where)
+        left = [r for i, o in enumerate(orders) if f"{token}.{i}" not in made for r in o.rows]
+        return BatchStopped(batch_id, len(made), len(orders), where, row_ranges(left))

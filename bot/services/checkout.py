@@ -235,11 +235,13 @@ class CheckoutService(Service):
         items: list[tuple[str, int]],
         draft: CheckoutDraft,
         now: datetime,
+        reserved: set[int] | None = None,
     ) -> Submission:
         """In the caller's unit of work (the caller checked may_order_for): what submit_for
-        does, so a batch of orders is made in one transaction."""
+        does, so a batch of orders is made in few transactions. With `reserved`, the products
+        held are added to it and the caller watches their stock once for many orders."""
         cart = await self._priced_items(uow, items, customer_user)
-        submission = await self._create(uow, customer, cart, draft, actor.id, now)
+        submission = await self._create(uow, customer, cart, draft, actor.id, now, None, reserved)
         await uow.audit.record(
             at=now,
             actor_id=actor.id,
@@ -300,9 +302,11 @@ class CheckoutService(Service):
         actor_id: int,
         now: datetime,
         kind: OrderType | None = None,
+        reserved: set[int] | None = None,
     ) -> Submission:
         """Order, lines, reservations, first timeline entry and review, in the caller's unit
-        (`kind`: the order's type when the caller knows it, e.g. a custom order)."""
+        (`kind`: the order's type when the caller knows it, e.g. a custom order; `reserved`:
+        see place_in)."""
         method, term = await self._validate(uow, customer, draft)
         if not cart.lines:
             raise CartEmpty()
@@ -346,7 +350,11 @@ class CheckoutService(Service):
                 )
             )
         await uow.orders.insert_lines(order.id, lines)
-        await watch(uow, self.config, [x.product_id for x in lines if x.reserved_qty], now)
+        held = [x.product_id for x in lines if x.reserved_qty]
+        if reserved is None:
+            await watch(uow, self.config, held, now)
+        else:
+            reserved.update(held)
         if order.address:
             await uow.customers.save_address(customer.id, order.address, now)
         await record_submission(uow, order, actor_id=actor_id, at=now)

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
 from bot.db import UnitOfWork
+from bot.db.reports import Durations, ShipRules
 from bot.domain.models import OrderType, User
-from bot.domain.reminders import ship_deadline
 from bot.domain.reports import (
     CancelStage,
     Comment,
@@ -28,12 +28,9 @@ from bot.domain.reports import (
     Ratio,
     RepSales,
     cancel_stage,
-    daily,
-    delivery_due,
-    duration_stats,
-    filled,
-    group_reasons,
-    local_day,
+    daily_totals,
+    duration_summary,
+    group_counted_reasons,
     period_for,
     rating_summary,
 )
@@ -116,52 +113,51 @@ class Ratings(_Value):
     comments: tuple[Comment, ...]
 
 
-def _deadline(config: Config, approved_on: date, promised: date | None, kind: OrderType) -> date:
-    return ship_deadline(
-        approved_on, promised, config.reminders.ship_within(kind), config.calendar.working
+def _rules(config: Config) -> ShipRules:
+    """The ship deadline and delivery due day rules, as the reminders apply them."""
+    reminders = config.reminders
+    return ShipRules(
+        zone=config.business.zone,
+        within={kind: reminders.ship_within(kind) for kind in OrderType},
+        calendar=config.calendar.working,
+        transit_days=reminders.transit_days,
+    )
+
+
+def _stats(durations: Durations) -> DurationStats:
+    return duration_summary(
+        durations.n,
+        timedelta(microseconds=durations.total),
+        [timedelta(microseconds=durations.longest)],
+        [timedelta(microseconds=m) for m in durations.middle],
     )
 
 
 async def sales_by_day(uow: UnitOfWork, zone: ZoneInfo, period: Period) -> SalesByDay:
-    """Sales (approved, not cancelled or rejected) by the business day they were submitted."""
-    sales = await uow.reports.sales(*period.bounds(zone))
-    points = [(local_day(at, zone), amount) for at, amount in sales]
-    return SalesByDay(period=period, days=daily(period, points))
+    """Sales (approved, not cancelled or rejected) by the business day they were submitted,
+    summed in SQL."""
+    totals = await uow.reports.sales_by_day(*period.bounds(zone), zone)
+    return SalesByDay(period=period, days=daily_totals(period, totals))
 
 
 async def time_to_approval(uow: UnitOfWork, zone: ZoneInfo, period: Period) -> DurationStats:
     """From submission to approval, for the orders approved in the period."""
-    pairs = await uow.reports.approvals(*period.bounds(zone))
-    return duration_stats([approved - submitted for submitted, approved in pairs])
+    return _stats(await uow.reports.approval_times(*period.bounds(zone)))
 
 
 async def time_to_shipment(uow: UnitOfWork, zone: ZoneInfo, period: Period) -> DurationStats:
     """From submission to the last shipment, for the orders shipped in full in the period."""
-    shipped = await uow.reports.shipped_in_full(*period.bounds(zone))
-    return duration_stats([s.last_shipped_at - s.submitted_at for s in shipped])
+    return _stats(await uow.reports.shipment_times(*period.bounds(zone)))
 
 
 async def on_time_delivery_rate(uow: UnitOfWork, config: Config, period: Period) -> Ratio:
     """Orders delivered in the period that arrived by their due day, of all delivered."""
-    zone = config.business.zone
-    delivered = await uow.reports.delivered(*period.bounds(zone))
-    on_time = 0
-    for d in delivered:
-        deadline = _deadline(config, local_day(d.approved_at, zone), d.promised, d.order_type)
-        due = delivery_due(d.desired, deadline, config.reminders.transit_days)
-        on_time += local_day(d.last_delivered_at, zone) <= due
-    return Ratio(on_time, len(delivered))
+    return Ratio(*await uow.reports.on_time(*period.bounds(config.business.zone), _rules(config)))
 
 
 async def fill_rate(uow: UnitOfWork, config: Config, period: Period) -> Ratio:
     """Orders shipped in full in the period, complete and by the ship deadline, of all of them."""
-    zone = config.business.zone
-    shipped = await uow.reports.shipped_in_full(*period.bounds(zone))
-    good = 0
-    for s in shipped:
-        deadline = _deadline(config, local_day(s.approved_at, zone), s.promised, s.order_type)
-        good += filled(s.cancelled_units, local_day(s.last_shipped_at, zone), deadline)
-    return Ratio(good, len(shipped))
+    return Ratio(*await uow.reports.filled(*period.bounds(config.business.zone), _rules(config)))
 
 
 async def cancellation_rate(uow: UnitOfWork, zone: ZoneInfo, period: Period) -> Cancellations:
@@ -170,12 +166,12 @@ async def cancellation_rate(uow: UnitOfWork, zone: ZoneInfo, period: Period) -> 
     cancelled = await uow.reports.cancelled(first, after)
     stages = {stage: 0 for stage in CancelStage}
     for c in cancelled:
-        stages[cancel_stage(c.before, c.reason)] += 1
+        stages[cancel_stage(c.before, c.reason)] += c.orders
     return Cancellations(
         submitted=await uow.reports.submitted(first, after),
-        cancelled=len(cancelled),
+        cancelled=sum(c.orders for c in cancelled),
         stages=tuple((stage, n) for stage, n in stages.items() if n),
-        reasons=group_reasons(c.reason for c in cancelled),
+        reasons=group_counted_reasons((c.reason, c.orders) for c in cancelled),
     )
 
 

@@ -8,6 +8,7 @@ from bot.domain.batch import (
     MAX_BYTES,
     MAX_ROWS,
     BatchFileInvalid,
+    BatchStopped,
     FileProblem,
     RowError,
     RowProblem,
@@ -62,6 +63,22 @@ def file_problem(t: Texts, error: BatchFileInvalid) -> str:
     """Why a file was refused."""
     limit = error.limit // 1_000_000 if error.problem is FileProblem.SIZE else error.limit
     return t._(FILE_PROBLEMS[error.problem]) % {"limit": limit, "detail": esc(error.detail)}
+
+
+def stopped(t: Texts, error: BatchStopped) -> str:
+    """A batch that stopped part way: what was made, what not, and that pressing again is safe."""
+    return t._(
+        "⚠️ Batch #%(id)d stopped: %(made)d of %(n)d orders were created. The order of row "
+        "%(row)s can no longer be placed (stock or terms changed since the check), so rows "
+        "%(left)s were not created. Fix that and press Create again: only the orders not "
+        "created yet will be made."
+    ) % {
+        "id": error.batch_id,
+        "made": error.made,
+        "n": error.total,
+        "row": esc(error.failed),
+        "left": esc(error.left),
+    }
 
 
 def ask_file(t: Texts, config: Config) -> Screen:

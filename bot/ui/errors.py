@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.batch import BatchFileInvalid
+from bot.domain.batch import BatchFileInvalid, BatchStopped
 from bot.domain.errors import (
     AlreadyDecided,
     AwaitingPayment,
@@ -175,6 +175,8 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._("No product has the SKU %(sku)s.") % {"sku": error.sku}
     if isinstance(error, BatchFileInvalid):
         return batch_views.file_problem(t, error)
+    if isinstance(error, BatchStopped):
+        return batch_views.stopped(t, error)
     if isinstance(error, NotInCatalog):
         return t._("Not found: %(words)s. Please send the lines again.") % {
             "words": ", ".join(f"“{esc(clip(w, 40))}”" for w in error.words[:5])

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.handlers import progress
+from bot.services import batch_orders
 from tests.conversations.conftest import Team, _grant, query
 
 HEADER = ["customer", "sku", "qty", "delivery", "address", "payment_term", "note", "order_ref"]
@@ -248,3 +249,74 @@ async def test_slow_work_that_fails_says_it_stopped_and_changes_nothing(
     now = [m.get("text") for m in bot.fake.bot_messages(team.rep)]
     assert now.count("✖️ Stopped: see below.") == 1 and "✅ Done." not in now
     assert await query(bot, "SELECT COUNT(*) FROM orders") == [(0,)]
+
+
+async def checked_one_a_transaction(
+    team: Team, monkeypatch: pytest.MonkeyPatch, toner: int, more: list[list[object]]
+) -> None:
+    """Batches made one order a transaction; a file of Ann's order A (5 staples), B (`toner`
+    TN-2420) and `more` rows, checked."""
+    monkeypatch.setattr(batch_orders, "CHUNK", 1)
+    await team.bot.send(team.rep, "/batch")
+    rows = [
+        [ANN, "STP-24", 5, "courier", None, "cod", None, "A"],
+        [ANN, "TN-2420", toner, "courier", None, "cod", None, "B"],
+        *more,
+    ]
+    await upload(team, team.rep, "orders.csv", csv(rows))
+
+
+async def test_chunked_creation_makes_the_same_batch(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One order a transaction: the same orders, numbers, audit and batch as in one."""
+    monkeypatch.setattr(batch_orders, "CHUNK", 1)
+    await test_xlsx_with_broken_rows_then_only_the_valid_orders(team)
+    assert await query(
+        team.bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'created' AND entity = 'batch'"
+    ) == [(1,)]
+
+
+async def test_a_failure_mid_way_says_what_was_made_and_a_retry_makes_only_the_rest(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team.bot
+    rows = [[ANN, "STP-24", 1, "courier", None, "cod", None, "C"]] * 2  # rows 4–5: one order
+    await checked_one_a_transaction(team, monkeypatch, 20, rows)
+    stock = await query(bot, "SELECT stock_on_hand FROM products WHERE sku = 'TN-2420'")
+    await query(bot, "UPDATE products SET stock_on_hand = 10 WHERE sku = 'TN-2420'")
+    await bot.press(team.rep, "✅ Create the 3 orders")
+    said = bot.last(team.rep)
+    assert "Batch #1 stopped: 1 of 3 orders were created" in said, said
+    assert "The order of row 3 can no longer be placed" in said
+    assert "so rows 3–5 were not created" in said
+    assert await query(bot, "SELECT submit_token LIKE '%.0', batch_id FROM orders") == [(1, 1)]
+    await bot.press(team.rep, "✅ Create the 3 orders")  # nothing changed: stops again
+    assert "1 of 3 orders were created" in bot.last(team.rep)
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(1,)]
+
+    await query(bot, f"UPDATE products SET stock_on_hand = {stock[0][0]} WHERE sku = 'TN-2420'")
+    await bot.press(team.rep, "✅ Create the 3 orders")
+    said = [m.get("text") or "" for m in bot.fake.bot_messages(team.rep)]
+    assert any("Batch #1: 3 orders created and sent for review:" in s for s in said)
+    assert await query(bot, "SELECT o.batch_id, COUNT(*) FROM orders o GROUP BY 1") == [(1, 3)]
+    assert await query(bot, "SELECT sku, qty FROM order_lines ORDER BY order_id, sku") == [
+        ("STP-24", 5),
+        ("TN-2420", 20),
+        ("STP-24", 2),  # rows 4 and 5: one order, one line
+    ]
+    assert await query(bot, "SELECT COUNT(*) FROM batches") == [(1,)]
+    assert await query(bot, "SELECT COUNT(*) FROM audit_log WHERE action = 'batch'") == [(3,)]
+
+
+async def test_a_stale_create_button_makes_nothing_more(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team.bot
+    await checked_one_a_transaction(team, monkeypatch, 2, [])
+    await bot.press(team.rep, "✅ Create the 2 orders")
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(2,)]
+    await bot.press_data(team.rep, "bt:ok")  # the old message's button, pressed again
+    await bot.press_data(team.rep, "bt:ok")
+    assert await query(bot, "SELECT COUNT(*) FROM orders") == [(2,)]
+    assert await query(bot, "SELECT COUNT(*) FROM batches") == [(1,)]
