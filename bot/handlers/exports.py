@@ -96,7 +96,7 @@ async def _send(
         if shown:
             await _done(context, shown, caption)
     finally:
-        for written_file in (path, counted):
+        for written_file in (path, counted, counted.with_name(counted.name + ".new")):
             with contextlib.suppress(OSError):
                 written_file.unlink()
 
