@@ -254,22 +254,29 @@ def crash(*_: object) -> bytes:
     os._exit(9)
 
 
+async def chart_of_the_week(bot: Harness, uid: int) -> str:
+    """/report, this week, the chart: what the chat shows then."""
+    await bot.send(uid, "/report")
+    await bot.press(uid, "This week")
+    return await bot.press(uid, "📈 Sales by day (chart)")
+
+
+def drawn(bot: Harness, uid: int, caption: str) -> bool:
+    """The week's chart arrived, with its caption."""
+    png = Image.open(BytesIO(chart_of(bot, uid)))
+    return "Sales Nov 23, 2026: CN¥235.00 from 1 order" in caption and png.format == "PNG"
+
+
 async def test_a_worker_dying_over_the_chart_is_an_apology_and_the_next_chart_comes(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bot, mia = team.bot, team.manager
     await delivered_order(team)
-    await bot.send(mia, "/report")
-    await bot.press(mia, "This week")
     with monkeypatch.context() as patched:
         patched.setattr(charts, "sales_chart", crash)  # the worker imports this module: dies
-        await bot.press(mia, "📈 Sales by day (chart)")
+        await chart_of_the_week(bot, mia)
     assert "Sorry, something went wrong" in bot.alerts()[-1]
-    await bot.send(mia, "/report")
-    await bot.press(mia, "This week")
-    caption = await bot.press(mia, "📈 Sales by day (chart)")
-    assert "Sales Nov 23, 2026: CN¥235.00 from 1 order" in caption
-    assert Image.open(BytesIO(chart_of(bot, mia))).format == "PNG"
+    assert drawn(bot, mia, await chart_of_the_week(bot, mia)), "a new worker draws it"
 
 
 async def test_with_no_worker_processes_the_chart_is_drawn_in_the_bot(team: Team) -> None:
@@ -279,8 +286,4 @@ async def test_with_no_worker_processes_the_chart_is_drawn_in_the_bot(team: Team
     bot.offload = None  # the application's own, as configured
     await bot.restart()
     assert bot.app is not None and bot.app.bot_data[OFFLOAD].workers == 0
-    await bot.send(mia, "/report")
-    await bot.press(mia, "This week")
-    caption = await bot.press(mia, "📈 Sales by day (chart)")
-    assert "Sales Nov 23, 2026: CN¥235.00 from 1 order" in caption
-    assert Image.open(BytesIO(chart_of(bot, mia))).format == "PNG"
+    assert drawn(bot, mia, await chart_of_the_week(bot, mia))
