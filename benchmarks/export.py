@@ -1,9 +1,10 @@
 """An export of 100,000 orders (a year of a seller's book, 23 columns) as XLSX and CSV, the
-way /export writes it: rows streamed from the database on a worker thread into a file. Each
-export runs in a child process of its own, which reports its peak memory (ru_maxrss, before
-the export and after), the time, the file's size and the event loop's worst lag meanwhile (a
-probe task sleeping 5 ms records how late it wakes). For comparison, the same export built
-the old way: the whole table in memory, then the file in memory."""
+way /export writes it: rows streamed from the database into a file in a worker process
+(bot/runtime/offload.py). Each export runs in a child process of its own, which reports its
+peak memory and its worker's (VmHWM, before the export and after), the time, the file's size
+and the event loop's worst lag meanwhile (a probe task sleeping 5 ms records how late it
+wakes). For comparison, the same export built the old way on a thread: the whole table in
+memory, then the file in memory."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from bot.db import Database
 from bot.domain.exports import Dataset, ExportPeriod
 from bot.domain.models import Language
 from bot.i18n import I18n
+from bot.runtime.offload import Offload
 from bot.services.exports import ExportService
 from bot.ui import export_files
 
@@ -53,6 +55,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def worker_start() -> float:
+    """In the worker: its resident memory now, its peak forgotten."""
+    reset_peak()
+    return rss_mb()
+
+
 def rss_mb() -> float:
     """This process's resident memory now."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -74,7 +82,9 @@ async def child(path: Path, fmt: str, way: str) -> dict[str, Any]:
     gc.collect()
     gc.freeze()  # as `orderdesk run` does
     cfg = config(path)
-    service = ExportService(db, cfg, FixedClock(NOW))
+    offload = Offload(1 if way == "stream" else 0)
+    service = ExportService(db, cfg, FixedClock(NOW), offload)
+    worker_before = await offload.run(worker_start) if way == "stream" else 0.0
     t = I18n(cfg.business.currency, cfg.business.zone).texts(Language.EN)
     form = export_files.Format(fmt)
     before = rss_mb()
@@ -108,9 +118,16 @@ async def child(path: Path, fmt: str, way: str) -> dict[str, Any]:
 
         took, lag = await probed(streamed if way == "stream" else in_memory)
         result |= {"ms": took, "lag": lag, "size": out.stat().st_size}
+    worker_peak = await offload.run(peak_mb) if way == "stream" else 0.0
+    offload.close()
     await db.close()
     full = max(durations, default=0.0)
-    return result | {"before_mb": before, "peak_mb": peak_mb(), "reset": reset, "gc2_ms": full}
+    worker = {"worker_before_mb": worker_before, "worker_peak_mb": worker_peak}
+    return (
+        result
+        | worker
+        | {"before_mb": before, "peak_mb": peak_mb(), "reset": reset, "gc2_ms": full}
+    )
 
 
 def run_child(path: Path, fmt: str, way: str) -> dict[str, Any]:
@@ -156,6 +173,7 @@ def main(orders: int, out: Path | None) -> None:
                     )
                     continue
                 rss_ok = "met" if got["peak_mb"] < RSS_GOAL_MB else "MISSED"
+                worker_ok = "met" if got["worker_peak_mb"] < RSS_GOAL_MB else "MISSED"
                 lag_ok = "met" if got["lag"] <= LAG_GOAL_MS else "MISSED"
                 rows += [
                     Row(
@@ -165,6 +183,15 @@ def main(orders: int, out: Path | None) -> None:
                         got["peak_mb"],
                         None,
                         f"< {RSS_GOAL_MB:.0f} MB: {rss_ok}",
+                        "MB",
+                    ),
+                    Row(
+                        "export",
+                        f"{what}: its worker process's peak RSS",
+                        f"{size}; {got['worker_before_mb']:.0f} MB before",
+                        got["worker_peak_mb"],
+                        None,
+                        f"< {RSS_GOAL_MB:.0f} MB: {worker_ok}",
                         "MB",
                     ),
                     Row("export", f"{what}: time", size, got["ms"], None, "off the loop"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
@@ -63,11 +64,12 @@ from bot.handlers import (
     stock,
     throttle,
 )
-from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext, identify
+from bot.handlers.context import CONFIG, I18N, OFFLOAD, SERVICES, App, BotContext, identify
 from bot.handlers.menus import set_in_background, set_staff_menus_in_background, start_up_menus
 from bot.handlers.outbox import OUTBOX, Sender
 from bot.i18n import I18n
 from bot.logs import protect_logs
+from bot.runtime.offload import Offload
 from bot.runtime.persistence import SQLitePersistence
 from bot.runtime.transport import AiohttpRequest, RetryingRequest
 from bot.runtime.updates import ChatOrder, KeepBeforeConfirming, OnceApplication
@@ -168,12 +170,17 @@ def build_application(
     clock: Clock | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    offload: Offload | None = None,
 ) -> App:
-    """Build the Application; the database opens and services start in post_init."""
+    """Build the Application; the database opens and services start in post_init. Heavy
+    work runs in `offload`'s worker processes (tests share one pool), else in a pool of the
+    configured size that lives as long as the application."""
     protect_logs(config.telegram.token.get_secret_value())  # before PTB logs its URL
     protect_logs(config.payments.provider_token.get_secret_value())
     db = Database(config.database.path)
     clock = clock or SystemClock()
+    own_offload = offload is None
+    workers = offload or Offload(config.performance.workers)
     polling = KeepBeforeConfirming(get_updates_request or request or AiohttpRequest(connections=1))
     persistence = SQLitePersistence(db, config.persistence.flush_interval)
     polling.keep = persistence.keep
@@ -187,7 +194,8 @@ def build_application(
         )
         app.bot_data[CONFIG] = config
         app.bot_data[I18N] = i18n
-        app.bot_data[SERVICES] = services = Services.build(db, config, clock)
+        app.bot_data[OFFLOAD] = workers
+        app.bot_data[SERVICES] = services = Services.build(db, config, clock, workers)
         services.quick_order.warm_up()  # the first quick order finds its index built
         app.bot_data[OUTBOX] = sender = Sender(app)
         sender.start()
@@ -206,6 +214,8 @@ def build_application(
     async def post_shutdown(app: App) -> None:
         if OUTBOX in app.bot_data:
             await app.bot_data[OUTBOX].stop()
+        if own_offload:
+            await asyncio.to_thread(workers.close)  # waits for work still running
         await db.close()
 
     builder: Any = (

@@ -357,6 +357,14 @@ class PersistenceConfig(_Section):
     flush_interval: Annotated[float, Field(gt=0, le=600)] = 2.0
 
 
+class PerformanceConfig(_Section):
+    """How heavy work is run."""
+
+    # Worker processes for PDFs, charts and export files (bot/runtime/offload.py), so they
+    # never hold the event loop; 0 runs them on a thread of the bot's process instead.
+    workers: Annotated[int, Field(ge=0, le=32)] = 1
+
+
 class DeliveryMethod(_Section):
     """A delivery method with its fee (a decimal string in config, minor units once loaded)."""
 
@@ -428,6 +436,7 @@ class Config(_Section):
     payments: PaymentsConfig = PaymentsConfig()
     statements: StatementsConfig = StatementsConfig()
     intake: IntakeConfig = IntakeConfig()
+    performance: PerformanceConfig = PerformanceConfig()
     delivery: Annotated[list[DeliveryMethod], Field(min_length=1)]
     payment_terms: Annotated[list[PaymentTermConfig], Field(min_length=1)]
 

@@ -6,6 +6,7 @@ import datetime as dt
 import gettext
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -56,14 +57,22 @@ class Texts:
         currency: str,
         zone: ZoneInfo,
         carrier_names: Mapping[str, Mapping[Language, str]] | None = None,
+        folder: Path = LOCALES_DIR,
     ) -> None:
         self.language = language
+        self.folder = folder
         self.locale = Locale.parse(BABEL_LOCALES[language])
         self._t = translations
         self.currency = currency
         self.zone = zone
         self._digits = int(get_currency_precision(currency))
         self._carriers = carrier_names or {}
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickled as its language and settings (a catalog does not pickle): a worker process
+        (bot/runtime/offload.py) loads the catalogs once and gives the same texts."""
+        carriers = tuple((name, tuple(by.items())) for name, by in self._carriers.items())
+        return _texts, (self.language, self.currency, self.zone.key, carriers, self.folder)
 
     def _(self, message: str) -> str:
         """Translate a message."""
@@ -121,6 +130,7 @@ class I18n:
         self._currency = currency
         self._zone = zone
         self._carrier_names = carrier_names or {}
+        self._folder = folder
         self._catalogs: dict[Language, gettext.NullTranslations] = {}
         for language, name in CATALOG_NAMES.items():
             if language is Language.EN and not (folder / name).exists():
@@ -143,6 +153,30 @@ class I18n:
                 self._currency,
                 ZoneInfo(zone) if zone else self._zone,
                 self._carrier_names,
+                self._folder,
             )
             self._cache[key] = found
         return found
+
+
+@lru_cache(maxsize=8)
+def _catalogs(
+    currency: str,
+    zone: str,
+    carriers: tuple[tuple[str, tuple[tuple[Language, str], ...]], ...],
+    folder: Path,
+) -> I18n:
+    """The catalogs a worker process loaded for these settings (once)."""
+    names = {name: dict(by) for name, by in carriers}
+    return I18n(currency, ZoneInfo(zone), folder, carrier_names=names)
+
+
+def _texts(
+    language: Language,
+    currency: str,
+    zone: str,
+    carriers: tuple[tuple[str, tuple[tuple[Language, str], ...]], ...],
+    folder: Path,
+) -> Texts:
+    """Texts rebuilt from their pickled settings (Texts.__reduce__)."""
+    return _catalogs(currency, zone, carriers, folder).texts(language, zone)

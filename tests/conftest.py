@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from bot.config import Config, parse_config
 from bot.db import Database
 from bot.services import Services
 from bot.services.catalog_import import CatalogImportService
+from tests.harness import SHARED_OFFLOAD
 
 # As `orderdesk` does: python-telegram-bot's time periods as timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -72,6 +73,13 @@ def make_config(db_path: Path, **sections: Any) -> Config:
     for key, value in sections.items():
         data[key] = {**data.get(key, {}), **value} if isinstance(value, dict) else value
     return parse_config(data, environ={})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_processes() -> Iterator[None]:
+    """The tests' shared worker processes (tests/harness.py) end with the session."""
+    yield
+    SHARED_OFFLOAD.close()
 
 
 @pytest.fixture

@@ -11,9 +11,14 @@ from bot.clock import FixedClock
 from bot.config import Config
 from bot.handlers.context import App, BotContext
 from bot.handlers.outbox import OUTBOX
+from bot.runtime.offload import Offload
 from sandbox import FakeTelegram, OfflineRequest
 
 DEFAULT_PHONE = "+8613800138000"
+# One worker process for the PDFs, charts and exports of every test of the session (a pool per
+# Application would start a process, and import reportlab or matplotlib, for each test);
+# tests/conftest.py ends it.
+SHARED_OFFLOAD = Offload(1)
 
 
 def own_phone(uid: int) -> str:
@@ -38,13 +43,17 @@ class Harness:
         self.clock = clock
         self.fake = fake or FakeTelegram(clock=lambda: clock.now().timestamp())
         self.http = http
+        # None: the application's own worker processes, as many as configured
+        self.offload: Offload | None = SHARED_OFFLOAD
         self.app: App | None = None
         self._phones: set[str] = set()  # given at registration: each customer has their own
 
     async def start(self) -> Harness:
         """Build and initialise the application as `run` would."""
         request = None if self.http else OfflineRequest(self.fake, long_poll=False)
-        self.app = build_application(self.config, clock=self.clock, request=request)
+        self.app = build_application(
+            self.config, clock=self.clock, request=request, offload=self.offload
+        )
         await self.app.initialize()
         if self.app.post_init:
             await self.app.post_init(self.app)

@@ -10,9 +10,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Config
 from bot.domain.models import User
 from bot.i18n import I18n, Texts
+from bot.runtime.offload import Offload
 from bot.services import Services
 
-SERVICES, CONFIG, I18N = "services", "config", "i18n"
+SERVICES, CONFIG, I18N, OFFLOAD = "services", "config", "i18n", "offload"
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
@@ -35,6 +36,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
     def i18n(self) -> I18n:
         """All catalogs."""
         return self.bot_data[I18N]
+
+    @property
+    def offload(self) -> Offload:
+        """The worker processes for heavy work (PDFs, charts)."""
+        return self.bot_data[OFFLOAD]
 
 
 App = Application[ExtBot[None], BotContext, dict[str, Any], dict[str, Any], dict[str, Any], Any]

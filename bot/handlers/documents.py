@@ -1,9 +1,8 @@
 """Files sent as Telegram documents: exports, invoice and credit note PDFs and statements of
-account, made off the event loop."""
+account, made in a worker process (bot/runtime/offload.py), off the event loop."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
@@ -50,7 +49,7 @@ async def invoice_file(context: BotContext, doc: InvoiceDocument) -> tuple[bytes
     """The invoice PDF in its customer's language, and its file name."""
     user = doc.customer_user
     t = context.i18n.texts(user.language, user.time_zone)
-    pdf = await asyncio.to_thread(invoice_pdf.render, t, doc)
+    pdf = await context.offload.run(invoice_pdf.render, t, doc)
     return pdf, f"{doc.number}.pdf"
 
 
@@ -58,12 +57,14 @@ async def note_file(context: BotContext, doc: NoteDocument) -> tuple[bytes, str]
     """A credit or debit note's PDF in its customer's language, and its file name."""
     user = doc.customer_user
     t = context.i18n.texts(user.language, user.time_zone)
-    pdf = await asyncio.to_thread(note_pdf.render, t, doc)
+    pdf = await context.offload.run(note_pdf.render, t, doc)
     return pdf, f"{doc.number}.pdf"
 
 
-async def statement_file(t: Texts, view: StatementView, fmt: FileFormat) -> tuple[bytes, str]:
+async def statement_file(
+    context: BotContext, t: Texts, view: StatementView, fmt: FileFormat
+) -> tuple[bytes, str]:
     """A statement of account as PDF or XLSX in the language of `t`, and its file name."""
     writer = statement_pdf.render if fmt is FileFormat.PDF else statement_xlsx.write
-    content = await asyncio.to_thread(writer, t, view)
+    content = await context.offload.run(writer, t, view)
     return content, file_name(view, fmt)

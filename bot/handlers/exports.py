@@ -56,15 +56,16 @@ PROGRESS_AFTER, PROGRESS_EVERY = 2.0, 5.0
 async def _send(
     update: Update, context: BotContext, dataset: Dataset, period: ExportPeriod, cb: Callback
 ) -> None:
-    """Write the file on a worker thread as its rows stream from the database, then send it;
+    """Write the file in a worker process as its rows stream from the database, then send it;
     an empty period is said, not sent (so is one with more rows than a chat export takes)."""
     fmt = _format(cb)
     t = context.t
     handle, name = tempfile.mkstemp(prefix="orderdesk-export-", suffix=f".{fmt.value}")
     os.close(handle)
     path = Path(name)
+    counted = path.with_name(path.name + ".rows")  # the worker's progress
     try:
-        progress = export_files.Progress()
+        progress = export_files.Progress(counted)
         write = partial(
             export_files.write_stream,
             t,
@@ -95,8 +96,9 @@ async def _send(
         if shown:
             await _done(context, shown, caption)
     finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
+        for written_file in (path, counted, counted.with_name(counted.name + ".new")):
+            with contextlib.suppress(OSError):
+                written_file.unlink()
 
 
 async def _progress(

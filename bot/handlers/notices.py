@@ -276,7 +276,7 @@ async def _statement(context: BotContext, t: Texts, notice: StatementNotice) -> 
         notice.customer_id, notice.start, notice.end
     )
     try:
-        content, name = await statement_file(t, view, FileFormat.PDF)
+        content, name = await statement_file(context, t, view, FileFormat.PDF)
     except Exception:
         log.exception("the statement PDF of customer %s could not be made", notice.customer_id)
         today = context.services.statements.today()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
@@ -36,12 +34,12 @@ async def _show(update: Update, context: BotContext, screen: Screen) -> None:
 
 
 async def _drawn(update: Update, context: BotContext, period: Period) -> tuple[SalesByDay, bytes]:
-    """The sales of the period and their chart (drawn on a thread)."""
+    """The sales of the period and their chart (drawn in a worker process)."""
     sales = await context.services.reports.sales_by_day(context.person, period)
     chat = update.effective_chat
     if chat is not None:
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-    return sales, await asyncio.to_thread(charts.sales_chart, context.t, sales)
+    return sales, await context.offload.run(charts.sales_chart, context.t, sales)
 
 
 async def _chart(update: Update, context: BotContext, period: Period) -> None:

@@ -76,10 +76,10 @@ async def send_file(update: Update, context: BotContext) -> None:
 async def _made(
     update: Update, context: BotContext, customer_id: int, period: Period, fmt: FileFormat
 ) -> tuple[StatementView, tuple[bytes, str]]:
-    """A statement and its file (made on a thread)."""
+    """A statement and its file (made in a worker process)."""
     view = await context.services.statements.statement(context.person, customer_id, period)
     await uploading(update, context)
-    return view, await statement_file(context.t, view, fmt)
+    return view, await statement_file(context, context.t, view, fmt)
 
 
 def schedule(job_queue: JobQueue[Any], config: Config) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database
+from bot.runtime.offload import Offload
 from bot.services.approvals import ApprovalService
 from bot.services.batch_orders import BatchOrderService
 from bot.services.business import BusinessService
@@ -75,8 +76,11 @@ class Services:
     business: BusinessService
 
     @classmethod
-    def build(cls, db: Database, config: Config, clock: Clock) -> Services:
-        """Wire the services to one database, configuration and clock."""
+    def build(
+        cls, db: Database, config: Config, clock: Clock, offload: Offload | None = None
+    ) -> Services:
+        """Wire the services to one database, configuration and clock (heavy work in the
+        worker processes of `offload`; without, on a thread)."""
         return cls(
             users=UserService(db, config, clock),
             customers=CustomerService(db, config, clock),
@@ -94,7 +98,7 @@ class Services:
             shortages=ShortageService(db, config, clock),
             changes=ChangeService(db, config, clock),
             reminders=ReminderService(db, config, clock),
-            exports=ExportService(db, config, clock),
+            exports=ExportService(db, config, clock, offload),
             invoices=InvoiceService(db, config, clock),
             quick_order=QuickOrderService(db, config, clock),
             intake=IntakeService(db, config, clock),

@@ -2,30 +2,38 @@
 
 Money stays in integer minor units in the table (the file writers turn it into decimal major
 units); dates and times are in the business time zone. The rows stream: read from the database
-a chunk at a time on a worker thread (its own read-only connection) and handed one by one to
-whoever writes them (a file: bot/ui/export_files.py), so an export of any size takes constant
-memory and never holds the event loop."""
+a chunk at a time in a worker process (bot/runtime/offload.py; its own read-only connection to
+the file) and handed one by one to whoever writes them there (a file: bot/ui/export_files.py),
+so an export of any size takes constant memory and never holds the event loop."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
+from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
+from bot.clock import Clock
+from bot.config import Config
+from bot.db import Database
+from bot.db.database import read_only
 from bot.db.exports import ExportReader, OrderRow
 from bot.domain.exports import Cell, Column, Dataset, ExportPeriod, Kind, Table
 from bot.domain.models import OrderStatus, User
 from bot.domain.payments import AGEING, bucket, ledger, remaining
 from bot.domain.roles import Permission
+from bot.runtime.offload import Offload
 from bot.services.base import Service, authorize
 
 R = TypeVar("R")
 Row = tuple[Cell, ...]
-# Writes an export: its columns (the table without rows) and its rows, one by one, on a worker
-# thread; what it returns is handed back (the file written, how many rows).
+# Writes an export: its columns (the table without rows) and its rows, one by one, in a worker
+# process (so it pickles: a module-level function or a partial of one); what it returns is
+# handed back (the file written, how many rows).
 Sink = Callable[[Table, Iterator[Row]], R]
 
 M, D, T = Kind.MONEY, Kind.DATE, Kind.DATETIME
@@ -116,6 +124,12 @@ def _age(days_overdue: int) -> str:
 class ExportService(Service):
     """Tables for spreadsheets: finance, sales managers and admins."""
 
+    def __init__(
+        self, db: Database, config: Config, clock: Clock, offload: Offload | None = None
+    ) -> None:
+        super().__init__(db, config, clock)
+        self.offload = offload or Offload(0)
+
     async def export(self, actor: User, dataset: Dataset, period: ExportPeriod) -> Table:
         """One data set for a period, if the actor may export (refusals are audited)."""
         return await self.export_to(actor, dataset, period, _collect)
@@ -123,7 +137,7 @@ class ExportService(Service):
     async def export_to(
         self, actor: User, dataset: Dataset, period: ExportPeriod, sink: Sink[R]
     ) -> R:
-        """One data set for a period streamed to `sink` on a worker thread, if the actor may
+        """One data set for a period streamed to `sink` in a worker process, if the actor may
         export (refusals are audited); what the sink returns."""
         async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.EXPORT, "export", self.clock.now())
@@ -145,25 +159,36 @@ class ExportService(Service):
             columns=COLUMNS[dataset],
             rows=(),
         )
-        return await asyncio.to_thread(self._write, head, sink)
+        source = Source(self.db.path, self.config.business.zone)
+        return await self.offload.run(write, source, head, sink)
 
-    def _write(self, head: Table, sink: Sink[R]) -> R:
-        """On a worker thread: the rows read and handed to the sink as they come."""
-        with contextlib.closing(self.db.read_only()) as conn:
-            return sink(head, self._rows(ExportReader(conn), head))
+
+def write(source: Source, head: Table, sink: Sink[R]) -> R:
+    """In a worker process (or thread): the rows read and handed to the sink as they come."""
+    with contextlib.closing(read_only(source.path)) as conn:
+        return sink(head, source.rows(ExportReader(conn), head))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a worker reads an export's rows: the database file, and the business time zone
+    its moments are shown in."""
+
+    path: Path
+    zone: ZoneInfo
 
     def _bounds(self, period: ExportPeriod) -> tuple[datetime, datetime]:
         """The period's first moment and the moment after its last, in UTC."""
-        zone = self.config.business.zone
-        since = datetime.combine(period.start, time(0), zone)
-        until = datetime.combine(period.end + timedelta(days=1), time(0), zone)
+        since = datetime.combine(period.start, time(0), self.zone)
+        until = datetime.combine(period.end + timedelta(days=1), time(0), self.zone)
         return since.astimezone(UTC), until.astimezone(UTC)
 
     def _local(self, moment: datetime) -> datetime:
         """A stored moment as wall-clock time in the business time zone."""
-        return moment.astimezone(self.config.business.zone).replace(tzinfo=None)
+        return moment.astimezone(self.zone).replace(tzinfo=None)
 
-    def _rows(self, reader: ExportReader, head: Table) -> Iterator[Row]:
+    def rows(self, reader: ExportReader, head: Table) -> Iterator[Row]:
+        """The rows of the export `head` describes, as they are read."""
         since, until = self._bounds(head.period)
         if head.dataset is Dataset.ORDERS:
             return map(self._order, reader.orders(since, until))

@@ -155,9 +155,33 @@ def _text(column: Column, value: Cell, digits: int) -> str:
 
 
 class Progress:
-    """Rows written so far, read by the event loop while a worker thread writes."""
+    """Rows written so far, read by the event loop while a worker writes. Given a file, the
+    count is also put there every EVERY rows, for the bot's process to read while a worker
+    process writes (it pickles: the worker counts into its own copy and the shared file)."""
 
-    rows = 0
+    EVERY = 1000
+
+    def __init__(self, file: Path | None = None) -> None:
+        self.file = file
+        self._rows = 0
+
+    @property
+    def rows(self) -> int:
+        """The rows written so far (as last put in the file, when there is one)."""
+        if self.file is None:
+            return self._rows
+        try:
+            return int(self.file.read_text() or 0)
+        except (OSError, ValueError):
+            return 0  # not written yet
+
+    def count(self, rows: int) -> None:
+        """The writer is at this many rows."""
+        self._rows = rows
+        if self.file is not None and rows % self.EVERY == 0:
+            fresh = self.file.with_name(self.file.name + ".new")
+            fresh.write_text(str(rows))
+            fresh.replace(self.file)  # whole: the reader never sees half a number
 
 
 @dataclass(frozen=True)
@@ -177,7 +201,7 @@ def _limited(
     """The rows up to the limit, counted into progress; then the rest counted, not written."""
     for row in rows:
         seen[0] += 1
-        progress.rows = seen[0]
+        progress.count(seen[0])
         if limit is None or seen[0] <= limit:
             yield row
 
@@ -298,7 +322,8 @@ def write_stream(
     """Rows as they come, written in this format (at most `limit` of them; the others are
     counted), progress counted as they go."""
     seen = [0]
-    limited = _limited(rows, limit, progress or Progress(), seen)
+    progress = progress or Progress()
+    limited = _limited(rows, limit, progress, seen)
     if fmt is Format.XLSX:
         written = write_xlsx(t, table, limited, out)
     elif isinstance(out, Path):

@@ -4,12 +4,16 @@ every other role, and the customer's rating after delivery (once, own orders onl
 
 from __future__ import annotations
 
+import os
 from io import BytesIO
 
 import pytest
 from PIL import Image
 
+from bot.config import PerformanceConfig
 from bot.handlers import progress
+from bot.handlers.context import OFFLOAD
+from bot.ui import charts
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_finance import delivered_order
 from tests.conversations.test_fulfilment import approved_order, ship_rest
@@ -243,3 +247,43 @@ async def test_slow_views_say_they_work_then_edit_that_when_done(
     monkeypatch.setattr(progress, "PROGRESS_AFTER", 60.0)  # quick work: nothing extra
     assert "Top products" in await bot.press(mia, "🏆 Top products and customers")
     assert progress_notes(bot, mia) == (2, ["✅ Done."] * 2)
+
+
+def crash(*_: object) -> bytes:
+    """The worker drawing the chart dies (killed, out of memory)."""
+    os._exit(9)
+
+
+async def chart_of_the_week(bot: Harness, uid: int) -> str:
+    """/report, this week, the chart: what the chat shows then."""
+    await bot.send(uid, "/report")
+    await bot.press(uid, "This week")
+    return await bot.press(uid, "📈 Sales by day (chart)")
+
+
+def drawn(bot: Harness, uid: int, caption: str) -> bool:
+    """The week's chart arrived, with its caption."""
+    png = Image.open(BytesIO(chart_of(bot, uid)))
+    return "Sales Nov 23, 2026: CN¥235.00 from 1 order" in caption and png.format == "PNG"
+
+
+async def test_a_worker_dying_over_the_chart_is_an_apology_and_the_next_chart_comes(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot, mia = team.bot, team.manager
+    await delivered_order(team)
+    with monkeypatch.context() as patched:
+        patched.setattr(charts, "sales_chart", crash)  # the worker imports this module: dies
+        await chart_of_the_week(bot, mia)
+    assert "Sorry, something went wrong" in bot.alerts()[-1]
+    assert drawn(bot, mia, await chart_of_the_week(bot, mia)), "a new worker draws it"
+
+
+async def test_with_no_worker_processes_the_chart_is_drawn_in_the_bot(team: Team) -> None:
+    bot, mia = team.bot, team.manager
+    await delivered_order(team)
+    bot.config = bot.config.model_copy(update={"performance": PerformanceConfig(workers=0)})
+    bot.offload = None  # the application's own, as configured
+    await bot.restart()
+    assert bot.app is not None and bot.app.bot_data[OFFLOAD].workers == 0
+    assert drawn(bot, mia, await chart_of_the_week(bot, mia))

@@ -21,6 +21,7 @@ def test_example_config_loads_with_token_from_environment() -> None:
     assert [d.code for d in config.delivery] == ["courier", "pickup"]
     assert config.fee_minor(config.delivery[0]) == 1500
     assert config.payment_term("net30") is not None
+    assert config.performance.workers == 1
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,7 @@ def test_example_config_loads_with_token_from_environment() -> None:
         ({"review": {"manager_threshold": "lots"}}, "review.manager_threshold: 'lots' is not"),
         ({"tax": {"rate_percent": "120"}}, "tax.rate_percent: must be between 0 and 100"),
         ({"payment_terms": [{"code": "n", "kind": "net"}]}, "a 'net' term needs days"),
+        ({"performance": {"workers": -1}}, "performance.workers: Input should be greater"),
     ],
 )
 def test_wrong_values_name_the_key(change: dict[str, object], expected: str) -> None:

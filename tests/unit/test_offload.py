@@ -1,0 +1,72 @@
+"""Heavy work in worker processes (bot/runtime/offload.py): it runs in another process, on a
+thread when there are no workers, and a worker that dies is replaced."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.models import Language
+from bot.i18n import I18n, Texts
+from bot.runtime.offload import Offload, WorkerDied
+
+
+def where() -> tuple[int, str]:
+    """The process and thread this runs in."""
+    return os.getpid(), threading.current_thread().name
+
+
+def die() -> None:
+    """A worker killed in the middle of its work (out of memory, say)."""
+    os._exit(9)
+
+
+def translated(t: Texts) -> str:
+    """Something only a working catalog says."""
+    return f"{t.language.value} {t._('✅ Done.')} {t.money(123450)}"
+
+
+@pytest.fixture
+def pool() -> Iterator[Offload]:
+    """One worker process of its own."""
+    offload = Offload(1)
+    yield offload
+    offload.close()
+
+
+async def test_the_work_runs_in_a_worker_process(pool: Offload) -> None:
+    pid, _ = await pool.run(where)
+    assert pid != os.getpid()
+    assert (await pool.run(where))[0] == pid, "the worker stays for the next work"
+
+
+async def test_no_workers_runs_the_work_on_a_thread_of_this_process() -> None:
+    offload = Offload(0)
+    pid, thread = await offload.run(where)
+    assert pid == os.getpid() and thread != threading.current_thread().name
+    offload.close()
+
+
+async def test_a_dead_worker_fails_its_work_and_is_replaced(pool: Offload) -> None:
+    first, _ = await pool.run(where)
+    with pytest.raises(WorkerDied):
+        await pool.run(die)
+    second, _ = await pool.run(where)
+    assert second not in (first, os.getpid())
+
+
+def test_texts_pickle_as_their_language_and_settings() -> None:
+    t = I18n("CNY", ZoneInfo("Asia/Shanghai")).texts(Language.ZH, "Europe/Moscow")
+    again = pickle.loads(pickle.dumps(t))
+    assert translated(again) == translated(t) and "Done" not in translated(again)
+    assert again.zone == ZoneInfo("Europe/Moscow") and again.currency == "CNY"
+
+
+async def test_texts_speak_the_same_in_the_worker(pool: Offload) -> None:
+    t = I18n("RUB", ZoneInfo("Europe/Moscow")).texts(Language.RU)
+    assert await pool.run(translated, t) == translated(t)
