@@ -204,6 +204,8 @@ def build_application(
     async def post_shutdown(app: App) -> None:
         if OUTBOX in app.bot_data:
             await app.bot_data[OUTBOX].stop()
+        if SERVICES in app.bot_data:
+            await app.bot_data[SERVICES].quick_order.close()  # the matcher's process
         await db.close()
 
     builder: Any = (

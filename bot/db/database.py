@@ -55,6 +55,17 @@ from bot.runtime.connection import (
 CATALOG_LOG = 256
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the database file (Database.read_only; also opened by a child
+    process of ours that reads the file, such as the quick-order index's)."""
+    if str(path) == ":memory:":
+        raise RuntimeError("an in-memory database has no second connection")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
 class Database:
     """The SQLite database: opened once, migrated at opening, shared by everything."""
 
@@ -170,14 +181,7 @@ class Database:
         """A connection of its own to the file, read-only, for a worker thread's long read (the
         whole catalog, an export) that neither holds the event loop nor the shared connection;
         a statement reads one snapshot. The caller closes it, on the thread that used it."""
-        if str(self.path) == ":memory:":
-            raise RuntimeError("an in-memory database has no second connection")
-        conn = sqlite3.connect(
-            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
-        )
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return conn
+        return read_only(self.path)
 
     async def close(self) -> None:
         """Close the connections (after the transactions in progress)."""
