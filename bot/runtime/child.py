@@ -57,9 +57,14 @@ class Child:
         """The child's process id, while it runs."""
         return self._process.pid if self._process is not None and self.alive else None
 
-    def start(self) -> None:
-        """Start the child (again, after it died: what is left of the old one is let go)."""
+    async def start(self) -> None:
+        """Start the child (again, after it died: what is left of the old one is let go), on
+        a worker thread: the first start waits for the fork server to import `target`'s
+        module (~1 s)."""
         self._let_go()
+        await asyncio.to_thread(self._start)
+
+    def _start(self) -> None:
         ctx = context([self._target.__module__])
         ours, theirs = ctx.Pipe()
         process = ctx.Process(

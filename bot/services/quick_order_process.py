@@ -201,7 +201,7 @@ class RemoteIndex:
             generation = self._db.catalog_generation
             others = await uow.catalog.others_commits()
         if not self._child.alive:
-            self._child.start()
+            await self._child.start()
             self.starts += 1
             self._generation, self._others = generation, others
         written: set[int] | None = set()
