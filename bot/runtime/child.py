@@ -86,15 +86,25 @@ class Child:
         async with self._lock:
             if self._process is None or self._conn is None:
                 raise ChildDied(f"{self._name} is not running")
-            return await asyncio.to_thread(_exchange, self._conn, self._process, request)
+            try:
+                return await asyncio.to_thread(_exchange, self._conn, self._process, request)
+            except ChildDied:
+                # Its pipe may break a moment before it can be reaped: made sure it is gone,
+                # so `alive` is False and the owner starts another.
+                await self._end()
+                raise
 
     async def stop(self) -> None:
         """End the child: terminated (it keeps nothing worth saving), killed if it has not
         ended after STOP_SECONDS."""
+        if self._process is not None:
+            self._process.terminate()
+            await self._end()
+
+    async def _end(self) -> None:
         process = self._process
         if process is None:
             return
-        process.terminate()
         await asyncio.to_thread(process.join, STOP_SECONDS)
         if process.is_alive():
             process.kill()
@@ -104,8 +114,6 @@ class Child:
     def _let_go(self) -> None:
         if self._conn is not None:
             self._conn.close()
-        if self._process is not None and not self._process.is_alive():
-            self._process.close()
         self._process, self._conn = None, None
 
 

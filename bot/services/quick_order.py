@@ -27,8 +27,6 @@ from bot.services.cart import CartService, price_lines
 from bot.services.customer_admin import may_order_for
 from bot.services.quick_order_process import IN_PLACE, RemoteIndex
 
-__all__ = ["IN_PLACE", "QuickOrderService"]
-
 
 class _Index:
     """One database's matcher, the catalog version it holds, and its build in progress."""
