@@ -216,6 +216,8 @@ def build_application(
             await app.bot_data[OUTBOX].stop()
         if own_offload:
             await asyncio.to_thread(workers.close)  # waits for work still running
+        if SERVICES in app.bot_data:
+            await app.bot_data[SERVICES].quick_order.close()  # the matcher's process
         await db.close()
 
     builder: Any = (

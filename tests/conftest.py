@@ -37,6 +37,9 @@ BASE_CONFIG: dict[str, Any] = {
     },
     "checkout": {"default_payment_terms": ["prepaid", "cod"]},
     "persistence": {"flush_interval": 60},
+    # The quick-order matcher on threads: a process of its own only where a test asks for it
+    # (tests/integration/test_quick_order_process.py), so the suite does not start one each.
+    "quick_order": {"process": False},
     # Tests send reminders without the pause Telegram wants between two to the same chat.
     "reminders": {"per_chat_seconds": 0},
     "delivery": [

@@ -121,6 +121,27 @@ def read_name_index(conn: sqlite3.Connection) -> Iterator[CatalogEntry]:
         cursor.close()
 
 
+def read_name_entries(
+    conn: sqlite3.Connection, ids: Sequence[int]
+) -> tuple[list[CatalogEntry], list[int]]:
+    """CatalogRepository.name_entries on a read-only connection of its own (the quick-order
+    index's process)."""
+    if not ids:
+        return [], []
+    rows = {
+        r["id"]: r
+        for r in conn.execute(_NAMES + f" WHERE id IN ({placeholders(len(ids))})", list(ids))
+    }
+    return _sold_and_gone(rows, ids)
+
+
+def _sold_and_gone(
+    rows: dict[int, sqlite3.Row], ids: Sequence[int]
+) -> tuple[list[CatalogEntry], list[int]]:
+    sold = [_entry(rows[i]) for i in ids if i in rows and rows[i]["active"]]
+    return sold, [i for i in ids if i not in rows or not rows[i]["active"]]
+
+
 class CatalogRepository:
     """Categories, products, tiers, stock."""
 
@@ -325,8 +346,7 @@ class CatalogRepository:
             _NAMES + f" WHERE id IN ({placeholders(len(ids))})", list(ids)
         ) as cursor:
             rows = {r["id"]: r for r in await cursor.fetchall()}
-        sold = [_entry(rows[i]) for i in ids if i in rows and rows[i]["active"]]
-        return sold, [i for i in ids if i not in rows or not rows[i]["active"]]
+        return _sold_and_gone(rows, ids)
 
     async def set_photo_file_id(self, product_id: int, file_id: str) -> None:
         """Remember Telegram's id of an uploaded photo, so it is sent by id next time."""

@@ -55,6 +55,18 @@ from bot.runtime.connection import (
 CATALOG_LOG = 256
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the database file (Database.read_only; also opened by the
+    processes of ours that only know the file's path: the quick-order index's child,
+    bot/runtime/offload.py's workers)."""
+    if str(path) == ":memory:":
+        raise RuntimeError("an in-memory database has no second connection")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
 class Database:
     """The SQLite database: opened once, migrated at opening, shared by everything."""
 
@@ -312,14 +324,3 @@ class UnitOfWork:
             OFFLOADED.reset(self._offloaded)
             self._offloaded = None
         self._held.release()
-
-
-def read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to the database file (Database.read_only), also for a worker
-    process (bot/runtime/offload.py) that only knows the file's path."""
-    if str(path) == ":memory:":
-        raise RuntimeError("an in-memory database has no second connection")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return conn

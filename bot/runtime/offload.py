@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from bot.runtime import child
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -37,8 +38,7 @@ class Offload:
         if self._pool is None:
             # Never plain fork: the parent has threads (aiosqlite, PTB) whose locks a forked
             # child would inherit held. The forkserver forks clean, single-threaded copies.
-            context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=child.context())
         return self._pool
 
     async def run(self, fn: Callable[..., R], *args: Any) -> R:
@@ -47,7 +47,9 @@ class Offload:
             return await asyncio.to_thread(fn, *args)
         pool = self._executor()
         try:
-            return await asyncio.wrap_future(pool.submit(fn, *args))
+            # Submitted from a thread: the first submit starts the fork server and a worker,
+            # which waits for their imports.
+            return await asyncio.wrap_future(await asyncio.to_thread(pool.submit, fn, *args))
         except BrokenProcessPool as error:
             log.error("a worker process died running %s; starting new ones", fn.__qualname__)
             if self._pool is pool:

@@ -21,15 +21,11 @@ from bot.domain.errors import (
 )
 from bot.domain.models import Cart, Language, Product, User
 from bot.domain.product_match import CatalogEntry, ItemMatch, Matcher, MatchKind
-from bot.domain.quick_order import QuickItem, QuickOrder, RejectedLine, read_quick_order
+from bot.domain.quick_order import QuickItem, QuickOrder, read_quick_order
 from bot.services.base import Service
 from bot.services.cart import CartService, price_lines
 from bot.services.customer_admin import may_order_for
-
-# At most this many products written since the matcher was built are applied to it in place
-# (Matcher.update: ~50 µs a product); more (a big import) build it again in the background
-# while the old one keeps serving.
-IN_PLACE = 1000
+from bot.services.quick_order_process import IN_PLACE, RemoteIndex
 
 
 class _Index:
@@ -130,12 +126,13 @@ async def catalog_matcher(db: Database) -> Matcher:
         return matcher
 
 
-def warm_up(db: Database) -> None:
+def warm_up(db: Database) -> asyncio.Task[None]:
     """Build the matcher in the background at start-up, so the first quick order finds it
     ready (one arriving sooner waits for this build, it does not start another)."""
     index = _INDEXES.setdefault(db, _Index())
     if index.warming is None:
         index.warming = asyncio.create_task(_warm(db), name="quick-order index")
+    return index.warming
 
 
 async def _warm(db: Database) -> None:
@@ -146,15 +143,37 @@ async def _warm(db: Database) -> None:
 
 
 def matcher_builds(db: Database) -> int:
-    """How many times the matcher of this database's catalog has been built."""
+    """How many times the matcher of this database's catalog has been built (by the current
+    process of the index, when it has one)."""
+    remote = _REMOTES.get(db)
+    if remote is not None:
+        return remote.last.builds if remote.last is not None else 0
     index = _INDEXES.get(db)
     return index.builds if index is not None else 0
 
 
 def matcher_updates(db: Database) -> int:
     """How many times the matcher was updated in place for products our commits wrote."""
+    remote = _REMOTES.get(db)
+    if remote is not None:
+        return remote.last.updates if remote.last is not None else 0
     index = _INDEXES.get(db)
     return index.updates if index is not None else 0
+
+
+async def settled(db: Database) -> None:
+    """Wait until a rebuild of the matcher in progress has been swapped in (benchmarks)."""
+    remote = _REMOTES.get(db)
+    if remote is not None:
+        await remote.match([], settle=True)
+        return
+    index = _INDEXES.get(db)
+    if index is not None and index.rebuild is not None:
+        await index.rebuild
+
+
+# The matcher's own process, per database, when [quick_order] process is on.
+_REMOTES: WeakKeyDictionary[Database, RemoteIndex] = WeakKeyDictionary()
 
 
 class QuickView(BaseModel):
@@ -203,34 +222,40 @@ class AddedToCart(BaseModel):
 class QuickOrderService(Service):
     """Typed items → matched products → the cart (customers) or an order taken by phone (staff)."""
 
-    def warm_up(self) -> None:
+    def _remote(self) -> RemoteIndex | None:
+        """The matcher's process, when configured (an in-memory database has none)."""
+        if not self.config.quick_order.process or str(self.db.path) == ":memory:":
+            return None
+        remote = _REMOTES.get(self.db)
+        if remote is None:
+            remote = _REMOTES[self.db] = RemoteIndex(self.db)
+        return remote
+
+    def warm_up(self) -> asyncio.Task[None]:
         """Build the catalog's matcher in the background (at start-up)."""
-        warm_up(self.db)
+        remote = self._remote()
+        return remote.warm_up() if remote is not None else warm_up(self.db)
 
-    async def _understand(
-        self,
-        uow: UnitOfWork,
-        matcher: Matcher,
-        text: str,
-        language: Language,
-        specials: dict[int, int],
-    ) -> QuickView:
+    async def close(self) -> None:
+        """Stop the matcher's process, if it has one (with the application)."""
+        remote = _REMOTES.pop(self.db, None)
+        if remote is not None:
+            await remote.close()
+
+    async def _matches(self, items: list[QuickItem]) -> list[ItemMatch]:
+        """Each item's match: by the matcher's process, or on a worker thread (the event loop
+        keeps serving everyone else meanwhile)."""
+        words = [item.words for item in items]
+        remote = self._remote()
+        if remote is not None:
+            return await remote.match(words)
+        matcher = await catalog_matcher(self.db)
+        return await asyncio.to_thread(lambda: [matcher.match(w) for w in words])
+
+    async def _read(self, text: str) -> QuickOrder:
+        """What was typed, matched against the active catalog."""
         items, rejected = read_quick_order(text, self.config.checkout.max_quantity)
-        return await self._match(uow, matcher, items, rejected, language, specials)
-
-    async def _match(
-        self,
-        uow: UnitOfWork,
-        matcher: Matcher,
-        items: list[QuickItem],
-        rejected: list[RejectedLine],
-        language: Language,
-        specials: dict[int, int],
-    ) -> QuickView:
-        # On a worker thread: the event loop keeps serving everyone else meanwhile.
-        matches = await asyncio.to_thread(lambda: [matcher.match(item.words) for item in items])
-        order = QuickOrder.of(items, matches, rejected)
-        return await self._view(uow, order, language, specials)
+        return QuickOrder.of(items, await self._matches(items), rejected)
 
     async def _view(
         self, uow: UnitOfWork, order: QuickOrder, language: Language, specials: dict[int, int]
@@ -242,10 +267,7 @@ class QuickOrderService(Service):
 
     async def understand(self, user: User, text: str) -> QuickView:
         """What the person typed, matched against the active catalog, in their language."""
-        matcher = await catalog_matcher(self.db)
-        async with self.db.reader() as uow:
-            specials = await uow.customers.special_prices_of_user(user.id)
-            return await self._understand(uow, matcher, text, user.language, specials)
+        return await self.view(user, await self._read(text))
 
     async def offer(self, user: User, text: str) -> QuickView | None:
         """Free text typed outside any flow, as a quick order, if it reads as one: some item
@@ -256,12 +278,10 @@ class QuickOrderService(Service):
             return None
         if not any(item.qty_given for item in items):
             return None
-        matcher = await catalog_matcher(self.db)
-        async with self.db.reader() as uow:
-            specials = await uow.customers.special_prices_of_user(user.id)
-            view = await self._match(uow, matcher, items, rejected, user.language, specials)
-        found = any(line.kind is not MatchKind.NOT_FOUND for line in view.order.lines)
-        return view if found else None
+        order = QuickOrder.of(items, await self._matches(items), rejected)
+        if all(line.kind is MatchKind.NOT_FOUND for line in order.lines):
+            return None
+        return await self.view(user, order)
 
     async def view(self, user: User, order: QuickOrder) -> QuickView:
         """A quick order (after a pick) with today's names and prices."""
@@ -288,12 +308,11 @@ class QuickOrderService(Service):
         return await self.view(user, order)
 
     async def understand_for(self, actor: User, customer_id: int, text: str) -> QuickView:
-        """Lines typed by staff for a customer (their rep, or a manager), in staff's language."""
-        matcher = await catalog_matcher(self.db)
+        """Lines typed by staff for a customer (their rep, or a manager), in staff's language
+        (the actor checked before the matching and again with the view)."""
         async with self.db.unit_of_work() as uow:
             await may_order_for(uow, self.config, actor, customer_id, self.clock.now())
-            specials = await uow.customers.special_prices(customer_id)
-            return await self._understand(uow, matcher, text, actor.language, specials)
+        return await self.view_for(actor, customer_id, await self._read(text))
 
     async def view_for(self, actor: User, customer_id: int, order: QuickOrder) -> QuickView:
         """An order taken by phone after a pick; the actor is checked again."""
