@@ -47,6 +47,7 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         self._pending_updates: set[int] = set()  # whose changes those are
         self._running: dict[int, frozenset[int]] = {}  # update → its chat's and person's ids
         self._finished: set[int] = set()  # done, not yet written
+        self._kept: set[int] = set()  # in the inbox
         self._writing = asyncio.Lock()
         self._newest_applied: int | None = None  # before this process started
         self._next_prune = 0.0
@@ -69,12 +70,15 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         async with self._db.unit_of_work(claims_update=False) as uow:
             await uow.inbox.keep(updates)
             await uow.commit()
+        self._kept.update(update_id for update_id, _ in updates)
 
     async def kept(self) -> list[tuple[int, str]]:
         """The updates fetched before and not done (a crash, a stop): oldest first."""
         await self._db.open()
         async with self._db.reader() as uow:
-            return await uow.inbox.kept()
+            kept = await uow.inbox.kept()
+        self._kept.update(update_id for update_id, _ in kept)
+        return kept
 
     async def applied(self, update_id: int) -> bool:
         """Whether an update's changes are in the database from before this process started
@@ -155,13 +159,15 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         try if it fails)."""
         finished, busy = set(self._finished), frozenset().union(*self._running.values())
         pending = {row: v for row, v in self._pending.items() if not _ids(row) & busy}
-        if not pending and not finished:
-            return
         recorded = self._pending_updates & finished if self._running else self._pending_updates
+        kept = finished & self._kept
+        if not pending and not recorded and not kept:
+            self._finished -= finished  # nothing of theirs to write
+            return
         async with self._db.unit_of_work(claims_update=False) as uow:
             for update_id in recorded:
                 await uow.updates.record(update_id)
-            await uow.inbox.done(sorted(finished))
+            await uow.inbox.done(sorted(kept))
             for (name, key), value in pending.items():
                 if name is not None:
                     await uow.ptb.put_conversation(name, key, value)
@@ -171,6 +177,7 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
                     await uow.ptb.put_user_data(int(key), value)
             await uow.commit()
         self._finished -= finished
+        self._kept -= kept
         self._pending_updates -= recorded
         for row, value in pending.items():
             if self._pending.get(row, value) == value:
