@@ -153,6 +153,15 @@ def _run_waiting(
         conn.execute("PRAGMA busy_timeout = 0")
 
 
+def _many_waiting(conn: sqlite3.Connection, sql: str, rows: list[Any]) -> sqlite3.Cursor:
+    """executemany, waiting as _run_waiting does."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        return conn.executemany(sql, rows)
+    finally:
+        conn.execute("PRAGMA busy_timeout = 0")
+
+
 def _busy(error: sqlite3.OperationalError) -> bool:
     """Another connection holds the lock (the statement did nothing)."""
     return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
@@ -180,6 +189,24 @@ class Connection(aiosqlite.Connection):
                     raise
                 cursor, rows = await self._execute(_run_waiting, self._conn, sql, parameters)
         return FetchedCursor(self, cursor, rows)
+
+    @contextmanager
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> aiosqlite.Cursor:
+        """Run a statement for each set of parameters, where execute would: aiosqlite's own
+        executemany went to its thread and back, and the unit of work holding the one writer
+        waited for the loop meanwhile (an order's lines, reviews and notices: a checkout's
+        hold of ~1 ms grew to ~5 ms while 200 customers were served)."""
+        rows: list[Any] = list(parameters)  # read once: a retry on the thread needs them again
+        if OFFLOADED.get():
+            cursor = await self._execute(_many_waiting, self._conn, sql, rows)
+        else:
+            try:
+                cursor = self._conn.executemany(sql, rows)
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    raise
+                cursor = await self._execute(_many_waiting, self._conn, sql, rows)
+        return aiosqlite.Cursor(self, cursor)
 
 
 def connect(path: Path | str) -> Connection:

@@ -63,6 +63,23 @@ async def test_rows_one_by_one_all_or_iterated_without_a_trip(conn: Connection) 
     assert trips == [2], "long work: one trip per statement, nothing for fetching or closing"
 
 
+async def test_many_rows_written_without_a_trip_unless_long_work(conn: Connection) -> None:
+    trips = count_trips(conn)
+    written = await conn.executemany("INSERT INTO t (name) VALUES (?)", ((n,) for n in "de"))
+    assert written.rowcount == 2
+    assert trips == [0], "run on the event loop: no trip to the thread"
+    token = OFFLOADED.set(True)
+    try:
+        await conn.executemany("INSERT INTO t (name) VALUES (?)", [("f",), ("g",)])
+    finally:
+        OFFLOADED.reset(token)
+    assert trips == [1], "long work: one trip"
+    with pytest.raises(sqlite3.IntegrityError):
+        await conn.executemany("INSERT INTO t (name) VALUES (?)", [("h",), ("a",)])
+    names = [r[0] for r in await conn.execute_fetchall("SELECT name FROM t ORDER BY id")]
+    assert names == ["a", "b", "c", "d", "e", "f", "g", "h"]
+
+
 async def test_long_work_leaves_the_loop_free(tmp_path: Path) -> None:
     db = Database(tmp_path / "long.sqlite3")
     await db.open()
