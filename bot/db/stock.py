@@ -38,6 +38,15 @@ class StockRow:
         return self.on_hand - self.reserved
 
 
+@dataclass(frozen=True)
+class Level:
+    """What a product has free to reserve, for the low-stock watch."""
+
+    product_id: int
+    available: int
+    active: bool
+
+
 def _row(r: aiosqlite.Row) -> StockRow:
     return StockRow(
         product_id=r["id"],
@@ -81,6 +90,19 @@ class StockRepository:
             ids,
         ) as cursor:
             return [_row(r) for r in await cursor.fetchall()]
+
+    async def levels(self, ids: list[int]) -> list[Level]:
+        """Products' free stock by id, without what pre-orders wait for (by_ids adds that up
+        over every open order: ~1 ms a product at 500 open orders, on every checkout)."""
+        if not ids:
+            return []
+        async with self._conn.execute(
+            "SELECT id, stock_on_hand - reserved AS available, active FROM products"
+            f" WHERE id IN ({placeholders(len(ids))}) ORDER BY id",
+            ids,
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Level(r["id"], r["available"], bool(r["active"])) for r in rows]
 
     async def apply(
         self,

@@ -70,7 +70,7 @@ async def watch(
     warehouse and admins, once per crossing (a row in low_stock until it rises above again)."""
     threshold = config.catalog.low_stock_threshold
     ids = sorted(set(product_ids))
-    for row in await uow.stock.by_ids(ids, config.business.default_language):
+    for row in await uow.stock.levels(ids):
         change = crossing(row.available, threshold, await uow.stock.flagged(row.product_id))
         if change is None:
             continue
