@@ -41,7 +41,7 @@ from bot.services.stock import watch
 
 # Orders a transaction: each waits for the one writer, so customers' units of work get in
 # between (a batch of 667 held everyone for 10 s in one; benchmarks/no_stall.py).
-CHUNK = 25
+CHUNK = 5
 # After each transaction the batch rests three times as long as it took: the process (one
 # core for Python: the GIL) keeps three quarters of its time for everyone else's updates.
 # Without the rest a 667-order batch took all of it for 3.6 s and 200 customers' answers
@@ -318,7 +318,7 @@ class BatchOrderService(Service):
         rows = await asyncio.to_thread(read_rows, file_name, content)
         async with self.db.reader(long=True) as uow:
             checker = _Checker(self, uow, actor, allowed(roles, Permission.SET_CREDIT))
-            catalog = {sku_key(e.sku): e.product_id for e in await uow.catalog.name_index()}
+            catalog = await uow.catalog.sku_index()
             for row in rows:
                 await checker.row(row, catalog)
             ids = list({pid for g in checker.groups.values() for pid in g.items})
@@ -398,7 +398,7 @@ class BatchOrderService(Service):
         transaction is undone: BatchStopped says which were made (nothing made: the file's
         CHANGED problem, and no batch)."""
         now = self.clock.now()
-        async with self.db.unit_of_work(long=True) as uow:  # 667 customers checked: off the loop
+        async with self.db.unit_of_work() as uow:
             await authorize(uow, self.config, actor, Permission.BATCH_ORDERS, "batch", now)
             batch_id = await uow.batches.by_token(token)
             made = await uow.batches.tokens(batch_id) if batch_id is not None else set()
@@ -408,11 +408,15 @@ class BatchOrderService(Service):
                 return BatchResult(batch_id=batch_id, created=False, orders=tuple(found))
             if not orders:
                 raise BatchFileInvalid(FileProblem.EMPTY)
-            # Every customer is checked before anything is written: a refusal commits its audit.
-            customers = {
-                i: await may_order_for(uow, self.config, actor, orders[i].customer_id, now)
-                for i in pending
-            }
+        # Every customer is checked before anything is written (a refusal commits its audit),
+        # CHUNK at a time: 667 in one unit of work held the writer for everyone.
+        customers: dict[int, Customer] = {}
+        for start in range(0, len(pending), CHUNK):
+            async with self.db.unit_of_work(long=True) as uow:
+                for i in pending[start : start + CHUNK]:
+                    customers[i] = await may_order_for(
+                        uow, self.config, actor, orders[i].customer_id, now
+                    )
         while pending:
             chunk, pending = pending[:CHUNK], pending[CHUNK:]
             began = time.monotonic()
