@@ -38,7 +38,9 @@ class Offload:
         if self._pool is None:
             # Never plain fork: the parent has threads (aiosqlite, PTB) whose locks a forked
             # child would inherit held. The forkserver forks clean, single-threaded copies.
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=child.context())
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=child.context(), initializer=child.lower_priority
+            )
         return self._pool
 
     async def run(self, fn: Callable[..., R], *args: Any) -> R:

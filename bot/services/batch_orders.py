@@ -40,7 +40,9 @@ from bot.services.customers import allowed_terms
 from bot.services.stock import watch
 
 # Orders a transaction: each waits for the one writer, so customers' units of work get in
-# between (a batch of 667 held everyone for 10 s in one; benchmarks/no_stall.py).
+# between (a batch of 667 held everyone for 10 s in one; benchmarks/no_stall.py). Its
+# statements run on the loop (~1 ms an order): sent to aiosqlite's thread one by one, each
+# waited for the loop's next turn while the writer was held (667 orders: 19 s, now 3 s).
 CHUNK = 5
 # After each transaction the batch rests three times as long as it took: the process (one
 # core for Python: the GIL) keeps three quarters of its time for everyone else's updates.
@@ -48,6 +50,11 @@ CHUNK = 5
 # queued behind it; resting as long as it took still left them 1.9 s behind
 # (benchmarks/no_stall.py).
 REST = 3.0
+
+
+async def _rest(began: float) -> None:
+    """REST times as long as the work since `began` took."""
+    await asyncio.sleep((time.monotonic() - began) * REST)
 
 
 class BatchOrder(BaseModel):
@@ -412,11 +419,13 @@ class BatchOrderService(Service):
         # CHUNK at a time: 667 in one unit of work held the writer for everyone.
         customers: dict[int, Customer] = {}
         for start in range(0, len(pending), CHUNK):
-            async with self.db.unit_of_work(long=True) as uow:
+            began = time.monotonic()
+            async with self.db.unit_of_work() as uow:
                 for i in pending[start : start + CHUNK]:
                     customers[i] = await may_order_for(
                         uow, self.config, actor, orders[i].customer_id, now
                     )
+            await _rest(began)
         while pending:
             chunk, pending = pending[:CHUNK], pending[CHUNK:]
             began = time.monotonic()
@@ -426,7 +435,7 @@ class BatchOrderService(Service):
             if failed is not None:
                 raise await self._stopped(batch_id, orders, token, failed)
             if pending:
-                await asyncio.sleep((time.monotonic() - began) * REST)
+                await _rest(began)
         assert batch_id is not None
         async with self.db.reader() as uow:
             made_orders = await uow.batches.orders(batch_id)
@@ -447,7 +456,7 @@ class BatchOrderService(Service):
         """Some orders of the file in one transaction (the batch recorded with the first):
         the batch's id, and the order that could no longer be made (then nothing of it)."""
         checkout = CheckoutService(self.db, self.config, self.clock)
-        async with self.db.unit_of_work(long=True) as uow:
+        async with self.db.unit_of_work() as uow:
             new = batch_id is None
             if batch_id is None:
                 batch_id = await uow.batches.insert(token, actor.id, file_name, len(orders), now)

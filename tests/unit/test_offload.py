@@ -13,6 +13,7 @@ import pytest
 
 from bot.domain.models import Language
 from bot.i18n import I18n, Texts
+from bot.runtime.child import NICENESS
 from bot.runtime.offload import Offload, WorkerDied
 
 
@@ -43,6 +44,12 @@ async def test_the_work_runs_in_a_worker_process(pool: Offload) -> None:
     pid, _ = await pool.run(where)
     assert pid != os.getpid()
     assert (await pool.run(where))[0] == pid, "the worker stays for the next work"
+
+
+async def test_workers_run_below_the_bot(pool: Offload) -> None:
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    pid, _ = await pool.run(where)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + NICENESS)
 
 
 async def test_no_workers_runs_the_work_on_a_thread_of_this_process() -> None:
