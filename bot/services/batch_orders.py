@@ -43,13 +43,13 @@ from bot.services.stock import watch
 # between (a batch of 667 held everyone for 10 s in one; benchmarks/no_stall.py). Its
 # statements run on the loop (~1 ms an order): sent to aiosqlite's thread one by one, each
 # waited for the loop's next turn while the writer was held (667 orders: 19 s, now 3 s).
-CHUNK = 5
+CHUNK = 2
 # After each transaction the batch rests three times as long as it took: the process (one
 # core for Python: the GIL) keeps three quarters of its time for everyone else's updates.
 # Without the rest a 667-order batch took all of it for 3.6 s and 200 customers' answers
 # queued behind it; resting as long as it took still left them 1.9 s behind
 # (benchmarks/no_stall.py).
-REST = 3.0
+REST = 6.0
 
 
 async def _rest(began: float) -> None:
