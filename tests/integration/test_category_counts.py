@@ -52,6 +52,7 @@ async def counted(db: Database) -> list[Category]:
 
 
 async def category_ids(db: Database) -> dict[str, int]:
+    """Every category's id by its key."""
     async with db.reader(), db.connection.execute("SELECT key, id FROM categories") as cursor:
         return {r[0]: r[1] for r in await cursor.fetchall()}
 
@@ -81,7 +82,7 @@ async def test_the_count_follows_every_write_to_products(
              "same", "delete", "import"]
         )  # fmt: skip
         if operation == "import":
-            rows = []
+            rows: list[str] = []
             for _ in range(rng.randint(1, 4)):
                 if imported and rng.random() < 0.5:
                     sku = rng.choice(sorted(imported))
