@@ -157,12 +157,12 @@ class CatalogRepository:
         self._searched: tuple[tuple[str, Language, int], list[int], int] | None = None
 
     async def categories(self, language: Language) -> list[Category]:
-        """Categories that have active products, in display order."""
+        """Categories that have active products, in display order (the count is the one the
+        triggers of 0034_category_counts.sql keep on each category)."""
         async with self._conn.execute(
             f"SELECT c.id, c.key, {localized('name', language, 'c')} AS name,"
-            " COUNT(p.id) AS n FROM categories c"
-            " JOIN products p ON p.category_id = c.id AND p.active = 1"
-            " GROUP BY c.id ORDER BY c.position, name",
+            " c.active_products AS n FROM categories c"
+            " WHERE c.active_products > 0 ORDER BY c.position, name, c.id",
         ) as cursor:
             rows = await cursor.fetchall()
         return [
@@ -173,8 +173,7 @@ class CatalogRepository:
         """One category."""
         async with self._conn.execute(
             f"SELECT c.id, c.key, {localized('name', language, 'c')} AS name,"
-            " (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.active = 1) AS n"
-            " FROM categories c WHERE c.id = ?",
+            " c.active_products AS n FROM categories c WHERE c.id = ?",
             (category_id,),
         ) as cursor:
             r = await cursor.fetchone()
@@ -219,7 +218,7 @@ class CatalogRepository:
     ) -> Slice[Product]:
         """A page of a category's active products, by name, and how many there are."""
         async with self._conn.execute(
-            "SELECT COUNT(*) FROM products WHERE category_id = ? AND active = 1", (category_id,)
+            "SELECT active_products FROM categories WHERE id = ?", (category_id,)
         ) as cursor:
             total = (await cursor.fetchone() or (0,))[0]
         async with self._conn.execute(
