@@ -51,6 +51,10 @@ class BatchFileInvalid(DomainError):
         self.detail = detail
         self.limit = limit
 
+    def __reduce__(self) -> tuple[type[BatchFileInvalid], tuple[FileProblem, str, int]]:
+        """Pickled whole: read_rows runs in a worker process and raises it from there."""
+        return BatchFileInvalid, (self.problem, self.detail, self.limit)
+
 
 class BatchStopped(DomainError):
     """A batch stopped part way: the orders of earlier transactions were made, the rest not

@@ -102,7 +102,7 @@ class Services:
             invoices=InvoiceService(db, config, clock),
             quick_order=QuickOrderService(db, config, clock),
             intake=IntakeService(db, config, clock),
-            batch_orders=BatchOrderService(db, config, clock),
+            batch_orders=BatchOrderService(db, config, clock, offload),
             reports=ReportService(db, config, clock),
             feedback=FeedbackService(db, config, clock),
             custom=CustomOrderService(db, config, clock),

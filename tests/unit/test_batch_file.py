@@ -4,6 +4,7 @@ shows them, and whole-file refusals."""
 from __future__ import annotations
 
 import io
+import pickle
 from datetime import date
 
 import pytest
@@ -118,3 +119,20 @@ def test_exactly_the_row_limit_is_fine() -> None:
 )
 def test_quantities(text: str, qty: int | None) -> None:
     assert read_qty(text, 10_000) == qty
+
+
+def test_rows_and_refusals_come_back_whole_from_a_worker_process() -> None:
+    """read_rows runs in a worker process: what it returns or raises crosses a pipe."""
+    (row,) = pickle.loads(
+        pickle.dumps(read_rows("o.csv", f"{HEADER}\nAnn,STP-24,5,,cod".encode()))
+    )
+    assert (row.row, row.customer, row.sku, row.qty) == (2, "Ann", "STP-24", "5")
+    with pytest.raises(BatchFileInvalid) as refused:
+        read_rows("o.csv", (f"{HEADER}\n" + "Ann,STP-24,5,,cod\n" * (MAX_ROWS + 1)).encode())
+    back = pickle.loads(pickle.dumps(refused.value))
+    assert (back.problem, back.detail, back.limit) == (
+        refused.value.problem,
+        refused.value.detail,
+        refused.value.limit,
+    )
+    assert back.problem is FileProblem.TOO_MANY_ROWS and back.limit == MAX_ROWS
