@@ -205,9 +205,16 @@ def heavies(path: Path, sizes: Sizes) -> list[Heavy]:
             " ORDER BY COUNT(*) DESC LIMIT 1",
             (year_ago,),
         ).fetchone()
+        # The export's first day: the most days back to TODAY that hold at most export_rows
+        # orders (a chat export takes 100,000; the book is denser in its last months).
+        nth = conn.execute(
+            "SELECT substr(submitted_at, 1, 10) FROM orders WHERE submitted_at < ?"
+            " ORDER BY submitted_at DESC LIMIT 1 OFFSET ?",
+            (f"{TODAY + timedelta(days=1):%Y-%m-%d}", sizes.export_rows - 1),
+        ).fetchone()
     year = days(TODAY - timedelta(days=364), TODAY)
-    per_day = sizes.orders / SPAN_DAYS
-    export_days = min(366, round(sizes.export_rows / per_day))
+    first = date.fromisoformat(nth[0]) + timedelta(days=2) if nth else TODAY - timedelta(365)
+    export_days = min(366, (TODAY - first).days + 1)
     export = days(TODAY - timedelta(days=export_days - 1), TODAY)
     typed = quick_order.order_text(sizes.products, random.Random(5))
     catalog = f"{sizes.products:,} products"
