@@ -369,14 +369,14 @@ async def main(args: argparse.Namespace, sizes: Sizes) -> list[Row]:
         text = cfg.read_text(encoding="utf-8") + INST3
         # The first reminder scan of a book loaded at once posts every reminder due in years
         # (thousands of notices to the book's customers, who are not in the sandbox).
-        text, found = re.subn(
+        text, replaced = re.subn(
             r"^(\[reminders\]\n(?:#.*\n)*)enabled = true$",
             r"\1enabled = false",
             text,
             count=1,
             flags=re.M,
         )
-        if not found:
+        if not replaced:
             raise RuntimeError("the example configuration no longer has [reminders] enabled")
         cfg.write_text(text, encoding="utf-8")
         shutil.copyfile(path, folder / "orderdesk.sqlite3")
