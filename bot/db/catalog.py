@@ -332,27 +332,24 @@ class CatalogRepository:
         """Every active product's id, SKU and names in each language (for quick orders). Read
         on aiosqlite's thread and a worker thread: at 100,000 products it held the event loop
         for ~0.4 s."""
-        token = OFFLOADED.set(True)
-        try:
-            async with self._conn.execute(_NAMES + " WHERE active = 1 ORDER BY id") as cursor:
-                rows = await cursor.fetchall()
-        finally:
-            OFFLOADED.reset(token)
+        rows = await self._read_long(_NAMES + " WHERE active = 1 ORDER BY id")
         return await asyncio.to_thread(_entries, rows)
 
     async def sku_index(self) -> dict[str, int]:
         """Every active product's id by its SKU as sku_key compares it (a batch file's SKUs
         looked up at once). Read on aiosqlite's thread and keyed on a worker thread: at 20,000
         products keying them on the loop held it for ~90 ms."""
+        rows = await self._read_long("SELECT id, sku FROM products WHERE active = 1 ORDER BY id")
+        return await asyncio.to_thread(_sku_keys, rows)
+
+    async def _read_long(self, sql: str) -> list[sqlite3.Row]:
+        """All rows of a statement read on aiosqlite's thread (long work), the loop free."""
         token = OFFLOADED.set(True)
         try:
-            async with self._conn.execute(
-                "SELECT id, sku FROM products WHERE active = 1 ORDER BY id"
-            ) as cursor:
-                rows = await cursor.fetchall()
+            async with self._conn.execute(sql) as cursor:
+                return list(await cursor.fetchall())
         finally:
             OFFLOADED.reset(token)
-        return await asyncio.to_thread(_sku_keys, rows)
 
     async def name_entries(self, ids: Sequence[int]) -> tuple[list[CatalogEntry], list[int]]:
         """The matcher's entries of these products as they are now: those sold, and the ids of

@@ -23,10 +23,12 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 from aiosqlite.context import contextmanager
+
+T = TypeVar("T")
 
 # SQLite's primary result codes, as an operator would put them.
 PROBLEMS = {
@@ -141,25 +143,19 @@ def _run(conn: sqlite3.Connection, sql: str, parameters: Any) -> tuple[sqlite3.C
         cursor.close()
 
 
-def _run_waiting(
-    conn: sqlite3.Connection, sql: str, parameters: Any
-) -> tuple[sqlite3.Cursor, list[Any]]:
-    """_run, waiting up to BUSY_TIMEOUT_MS for another connection's write lock (on aiosqlite's
-    thread: the loop must not wait, the other connection may be served by it)."""
+def _waiting(run: Callable[..., T], conn: sqlite3.Connection, sql: str, parameters: Any) -> T:
+    """run(conn, sql, parameters), waiting up to BUSY_TIMEOUT_MS for another connection's
+    write lock (on aiosqlite's thread: the loop must not wait, the other connection may be
+    served by it)."""
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
-        return _run(conn, sql, parameters)
+        return run(conn, sql, parameters)
     finally:
         conn.execute("PRAGMA busy_timeout = 0")
 
 
-def _many_waiting(conn: sqlite3.Connection, sql: str, rows: list[Any]) -> sqlite3.Cursor:
-    """executemany, waiting as _run_waiting does."""
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    try:
-        return conn.executemany(sql, rows)
-    finally:
-        conn.execute("PRAGMA busy_timeout = 0")
+def _many(conn: sqlite3.Connection, sql: str, rows: list[Any]) -> sqlite3.Cursor:
+    return conn.executemany(sql, rows)
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:
@@ -180,14 +176,14 @@ class Connection(aiosqlite.Connection):
         """Run a statement and read its rows at once."""
         parameters = parameters or ()
         if OFFLOADED.get():
-            cursor, rows = await self._execute(_run_waiting, self._conn, sql, parameters)
+            cursor, rows = await self._execute(_waiting, _run, self._conn, sql, parameters)
         else:
             try:
                 cursor, rows = _run(self._conn, sql, parameters)
             except sqlite3.OperationalError as error:
                 if not _busy(error):
                     raise
-                cursor, rows = await self._execute(_run_waiting, self._conn, sql, parameters)
+                cursor, rows = await self._execute(_waiting, _run, self._conn, sql, parameters)
         return FetchedCursor(self, cursor, rows)
 
     @contextmanager
@@ -198,14 +194,14 @@ class Connection(aiosqlite.Connection):
         hold of ~1 ms grew to ~5 ms while 200 customers were served)."""
         rows: list[Any] = list(parameters)  # read once: a retry on the thread needs them again
         if OFFLOADED.get():
-            cursor = await self._execute(_many_waiting, self._conn, sql, rows)
+            cursor = await self._execute(_waiting, _many, self._conn, sql, rows)
         else:
             try:
-                cursor = self._conn.executemany(sql, rows)
+                cursor = _many(self._conn, sql, rows)
             except sqlite3.OperationalError as error:
                 if not _busy(error):
                     raise
-                cursor = await self._execute(_many_waiting, self._conn, sql, rows)
+                cursor = await self._execute(_waiting, _many, self._conn, sql, rows)
         return aiosqlite.Cursor(self, cursor)
 
 

@@ -46,10 +46,10 @@ from bot.services.stock import watch
 # statements run on the loop (~1 ms an order): sent to aiosqlite's thread one by one, each
 # waited for the loop's next turn while the writer was held (667 orders: 19 s, now 3 s).
 CHUNK = 2
-# After each transaction the batch rests three times as long as it took: the process (one
-# core for Python: the GIL) keeps three quarters of its time for everyone else's updates.
-# Without the rest a 667-order batch took all of it for 3.6 s and 200 customers' answers
-# queued behind it; resting as long as it took still left them 1.9 s behind
+# After each transaction the batch rests six times as long as it took: the process (one core
+# for Python: the GIL) keeps six sevenths of its time for everyone else's updates. Without the
+# rest a 667-order batch took all of it and 200 customers' answers queued behind it; resting
+# three times as long (five orders a transaction) still left their p99 at 257 ms, now ~120 ms
 # (benchmarks/no_stall.py).
 REST = 6.0
 
