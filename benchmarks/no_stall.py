@@ -405,6 +405,8 @@ async def main(args: argparse.Namespace, sizes: Sizes) -> list[Row]:
             print(f"{'heavy request':<26}{'took ms':>10}{'max lag':>9}{'p99 lag':>9}"
                   f"{'cust p99':>10}{'answers':>8}  shown")  # fmt: skip
             for heavy in heavies(path, sizes):
+                if args.only and not any(part in heavy.name for part in args.only):
+                    continue
                 try:
                     began, ended, shown = await staff.run(heavy, args.timeout)
                 except TimeoutError:
@@ -470,5 +472,12 @@ if __name__ == "__main__":
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between heavy requests")
     parser.add_argument("--quick", action="store_true", help="100,000 orders, 20,000 products")
     parser.add_argument("--json", type=Path, help="also write the table's rows here")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="PART",
+        help="only the heavy requests whose name holds PART (again for more; 'batch' is both"
+        " of the batch's)",
+    )
     args = parser.parse_args()
     emit(asyncio.run(main(args, QUICK if args.quick else FULL)), args.json)

@@ -40,6 +40,7 @@ from bot.db.statements import StatementRepository
 from bot.db.stock import StockRepository
 from bot.db.updates import CURRENT_UPDATE, InboxRepository, ProcessedUpdateRepository
 from bot.db.users import UserRepository
+from bot.runtime import priority
 from bot.runtime.connection import (
     BUSY_TIMEOUT_MS,
     OFFLOADED,
@@ -214,6 +215,7 @@ class Database:
             conn.row_factory = aiosqlite.Row
             await conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute_fetchall("PRAGMA query_only = ON")
+            await conn._execute(priority.lower_thread)  # its reads take what answers leave
             self._long_conn = conn
         return self._long_conn
 

@@ -11,20 +11,16 @@ is ChildDied at once, never a hang; its owner starts it again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import multiprocessing
-import os
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from bot.runtime import priority
+
 STOP_SECONDS = 5.0  # a child asked to stop is killed after this long
-# How much lower every process of ours runs than the bot's own (nice): an index build or a PDF
-# takes the CPU that everyone's answers leave, not theirs (on two cores a worker drawing the
-# sales chart took the customers' p99 from 8 to 79 ms; benchmarks/no_stall.py).
-NICENESS = 10
 
 
 class ChildDied(RuntimeError):
@@ -54,14 +50,8 @@ def context() -> ForkServerContext | SpawnContext:
     return forkserver
 
 
-def lower_priority() -> None:
-    """Run this process NICENESS lower (where the system lets it)."""
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(NICENESS)
-
-
 def _run_lower(target: Callable[..., None], *args: Any) -> None:
-    lower_priority()
+    priority.lower_process()
     target(*args)
 
 

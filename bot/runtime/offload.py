@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from bot.runtime import child
+from bot.runtime import child, priority
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -39,7 +39,7 @@ class Offload:
             # Never plain fork: the parent has threads (aiosqlite, PTB) whose locks a forked
             # child would inherit held. The forkserver forks clean, single-threaded copies.
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=child.context(), initializer=child.lower_priority
+                self.workers, mp_context=child.context(), initializer=priority.lower_process
             )
         return self._pool
 

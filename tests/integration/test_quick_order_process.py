@@ -16,7 +16,7 @@ from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
 from bot.domain.product_match import MatchKind
-from bot.runtime.child import NICENESS
+from bot.runtime.priority import NICENESS
 from bot.services import Services, quick_order
 from bot.services.catalog_import import CatalogImportService
 from bot.services.quick_order import matcher_builds, matcher_updates, settled

@@ -13,8 +13,8 @@ import pytest
 
 from bot.domain.models import Language
 from bot.i18n import I18n, Texts
-from bot.runtime.child import NICENESS
 from bot.runtime.offload import Offload, WorkerDied
+from bot.runtime.priority import NICENESS
 
 
 def where() -> tuple[int, str]:
