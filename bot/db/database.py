@@ -215,7 +215,7 @@ class Database:
             conn.row_factory = aiosqlite.Row
             await conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute_fetchall("PRAGMA query_only = ON")
-            await conn._execute(priority.lower_thread)  # its reads take what answers leave
+            await conn._execute(priority.lower_thread)  # it reads on what answers leave
             self._long_conn = conn
         return self._long_conn
 

@@ -16,7 +16,6 @@ from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
 from bot.domain.product_match import MatchKind
-from bot.runtime.priority import NICENESS
 from bot.services import Services, quick_order
 from bot.services.catalog_import import CatalogImportService
 from bot.services.quick_order import matcher_builds, matcher_updates, settled
@@ -24,6 +23,7 @@ from bot.services.quick_order_process import RemoteIndex
 from tests.conftest import DEMO, make_config
 from tests.integration.helpers import customer
 from tests.integration.test_quick_order_index import HEADER, skus
+from tests.processes import runs_below_us
 
 
 @pytest.fixture
@@ -56,8 +56,7 @@ async def test_a_quick_order_is_answered_by_the_child(
     view = await services.quick_order.understand(ann, "3 x A4 paper, 2 toner TN-2420")
     assert view.order.resolved and skus(view) == [{"PAP-A4-80"}, {"TN-2420"}]
     assert remote.pid is not None and remote.pid != os.getpid()
-    ours = os.getpriority(os.PRIO_PROCESS, 0)
-    assert os.getpriority(os.PRIO_PROCESS, remote.pid) == min(19, ours + NICENESS), "below us"
+    assert runs_below_us(remote.pid), "below us"
     assert db not in quick_order._INDEXES, "the bot's process holds no index"
     assert await services.quick_order.offer(ann, "2 staplers") is not None
     assert (remote.starts, matcher_builds(db), matcher_updates(db)) == (1, 1, 0)

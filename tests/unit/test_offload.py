@@ -14,7 +14,7 @@ import pytest
 from bot.domain.models import Language
 from bot.i18n import I18n, Texts
 from bot.runtime.offload import Offload, WorkerDied
-from bot.runtime.priority import NICENESS
+from tests.processes import runs_below_us
 
 
 def where() -> tuple[int, str]:
@@ -47,9 +47,8 @@ async def test_the_work_runs_in_a_worker_process(pool: Offload) -> None:
 
 
 async def test_workers_run_below_the_bot(pool: Offload) -> None:
-    ours = os.getpriority(os.PRIO_PROCESS, 0)
     pid, _ = await pool.run(where)
-    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + NICENESS)
+    assert runs_below_us(pid)
 
 
 async def test_no_workers_runs_the_work_on_a_thread_of_this_process() -> None:
