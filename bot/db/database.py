@@ -124,6 +124,18 @@ class Database:
                 raise
             self._conn = conn
 
+    async def open_read_only(self) -> None:
+        """Connect read-only, nothing checked nor migrated: for a worker process of ours
+        reading the file the bot serves (bot/runtime/offload.py). Only readers serve."""
+        if str(self.path) == ":memory:":
+            raise RuntimeError("an in-memory database has no second connection")
+        try:
+            conn = await connect(self.path, read_only=True)
+        except sqlite3.Error as error:
+            raise unusable(self.path, error) from None
+        conn.row_factory = aiosqlite.Row
+        self._conn = conn
+
     async def _quick_check(self, conn: aiosqlite.Connection) -> None:
         """Refuse a damaged file: SQLite's quick_check reads every page once, on aiosqlite's
         thread. Indexes are not matched to tables nor CHECK constraints evaluated (two thirds

@@ -205,11 +205,16 @@ class Connection(aiosqlite.Connection):
         return aiosqlite.Cursor(self, cursor)
 
 
-def connect(path: Path | str) -> Connection:
+def connect(path: Path | str, *, read_only: bool = False) -> Connection:
     """Open a connection in autocommit mode (transactions are begun explicitly); await it.
-    Opened on aiosqlite's thread, used from the loop's too (never from both at once)."""
+    Opened on aiosqlite's thread, used from the loop's too (never from both at once).
+    read_only: the file must exist, and nothing is written through it."""
+    target = f"{Path(path).resolve().as_uri()}?mode=ro" if read_only else str(path)
     return Connection(
-        lambda: sqlite3.connect(str(path), isolation_level=None, check_same_thread=False), 64
+        lambda: sqlite3.connect(
+            target, isolation_level=None, check_same_thread=False, uri=read_only
+        ),
+        64,
     )
 
 
