@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
 
-from bot.db._rows import ts
+from bot.db._rows import placeholders, ts
 from bot.db.orders import ORDER_COLUMNS, order_from_row
 from bot.domain.models import Order
 
@@ -72,5 +73,17 @@ class BatchRepository:
         """The submission tokens of the orders a batch has made so far (one per file order)."""
         async with self._conn.execute(
             "SELECT submit_token FROM orders WHERE batch_id = ?", (batch_id,)
+        ) as cursor:
+            return {str(r[0]) for r in await cursor.fetchall()}
+
+    async def made_of(self, batch_id: int, tokens: Sequence[str]) -> set[str]:
+        """Which of these submission tokens the batch has made an order of (looked up one by
+        one: a chunk of a 667-order batch read all the batch's tokens, 333 times)."""
+        if not tokens:
+            return set()
+        async with self._conn.execute(
+            f"SELECT submit_token FROM orders WHERE submit_token IN ({placeholders(len(tokens))})"
+            " AND batch_id = ?",
+            (*tokens, batch_id),
         ) as cursor:
             return {str(r[0]) for r in await cursor.fetchall()}

@@ -495,7 +495,8 @@ class BatchOrderService(Service):
             new = batch_id is None
             if batch_id is None:
                 batch_id = await uow.batches.insert(token, actor.id, file_name, len(orders), now)
-            made = await uow.batches.tokens(batch_id)  # another press may have gone on
+            # Another press may have gone on.
+            made = await uow.batches.made_of(batch_id, [f"{token}.{i}" for i in chunk])
             reserved: set[int] = set()
             users: dict[int, User] = {}
             failed = None
