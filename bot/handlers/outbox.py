@@ -37,6 +37,12 @@ HEADS = 500  # notices taken in one round (one per chat)
 PARALLEL_CHATS = 32
 POLL_SECONDS = 5.0  # looks at the outbox at least this often (notices written elsewhere)
 STOP_SECONDS = 10.0  # a stop waits this long for the notices being sent
+# While anyone's update is being processed, notices go out at most this many a second; with
+# nobody waiting, as fast as Telegram takes them (10,000 reminders: benchmarks/fanout.py). A
+# batch's ~1,300 notices sent at once took the loop from 200 customers ordering (their p99 96
+# → 334 ms, benchmarks/no_stall.py); against Telegram they would also queue ahead of every
+# answer in the one rate limiter (about 30 calls a second).
+BUSY_PER_SECOND = 10.0
 
 
 class Sender:
@@ -50,6 +56,7 @@ class Sender:
         self._halt = asyncio.Event()  # set by `stop`: pauses end at once
         self._recovered = True
         self._last: dict[tuple[int, int], datetime] = {}  # chat → last written to, this pass
+        self._turn = 0.0  # the event loop's time of the next notice's turn while updates wait
 
     @property
     def _context(self) -> BotContext:
@@ -164,6 +171,7 @@ class Sender:
             await outbox.finish(notice.id, NoticeState.DROPPED)
             return False
         await self._pace(context, notice)
+        await self._give_way()
         try:
             message_id = await self._send(context, notice, message)
         except RetryAfter as error:
@@ -201,6 +209,21 @@ class Sender:
             if self._stopping:
                 raise _Stopped()
         self._last[chat] = clock.now()
+
+    async def _give_way(self) -> None:
+        """Answers first: while updates are being processed, wait for this notice's turn (one
+        every 1/BUSY_PER_SECOND seconds); with none, go at once."""
+        loop = asyncio.get_running_loop()
+        while self._busy() and (wait := self._turn - loop.time()) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._halt.wait(), wait)
+            if self._stopping:
+                raise _Stopped()
+        self._turn = loop.time() + 1 / BUSY_PER_SECOND
+
+    def _busy(self) -> bool:
+        """Someone's update is being processed (or waits for its chat's turn)."""
+        return self._app.update_processor.current_concurrent_updates > 0
 
     async def _send(
         self, context: BotContext, notice: Taken, message: Screen | Document | Edit

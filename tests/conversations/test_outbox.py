@@ -15,6 +15,7 @@ from telegram import Update
 from bot.domain.models import User
 from bot.domain.notices import MAX_PAUSE, NoticeKind
 from bot.domain.payments import Method
+from bot.handlers import outbox
 from bot.handlers.notices import RENDERERS
 from bot.handlers.outbox import OUTBOX, Sender
 from bot.runtime import transport
@@ -189,3 +190,42 @@ async def test_the_background_sender_delivers_without_being_asked(team: Team) ->
             break
         await asyncio.sleep(0.01)
     assert "is approved" in texts(bot, team.customer)[-1]
+
+
+async def test_notices_give_way_while_updates_are_processed(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst of notices (a batch's, the month's statements) goes one every
+    1/BUSY_PER_SECOND seconds while anyone's update is being processed, and at once when
+    nobody's is."""
+    bot = team.bot
+    assert bot.app is not None
+    oid = await approved_order(team)
+    await sender(bot).stop()  # the test delivers
+    fay = await person(bot, team.finance)
+    services: Services = bot.context.services
+
+    async def receipts(count: int) -> None:
+        for cents in range(1, count + 1):
+            today = services.finance.today()
+            await services.finance.record_payment(fay, oid, cents, Method.CASH, today)
+
+    monkeypatch.setattr(outbox, "BUSY_PER_SECOND", 4.0)  # a turn each 0.25 s
+    hold = asyncio.Event()
+    processing = asyncio.create_task(
+        bot.app.update_processor.process_update(object(), hold.wait())
+    )
+    await asyncio.sleep(0)
+    assert bot.app.update_processor.current_concurrent_updates == 1
+    await receipts(3)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    assert await bot.deliver() == 3
+    assert loop.time() - began >= 2 * 0.25 - 0.01, "three turns: two waits between them"
+    hold.set()
+    await processing
+
+    monkeypatch.setattr(outbox, "BUSY_PER_SECOND", 0.001)  # a turn each 1,000 s if busy
+    await receipts(3)
+    assert await asyncio.wait_for(bot.deliver(), 30) == 3, "nobody waits: no turns"
+    assert sum("Payment received" in t for t in texts(bot, team.customer)) == 6
