@@ -104,6 +104,11 @@ class OrderNotFound(DomainError):
     """No such order for this person."""
 
 
+class LineSettled(DomainError):
+    """Some of the order line has shipped or was cut short: its quantity can no longer
+    change."""
+
+
 @dataclass
 class TransitionRefused(DomainError):
     """The order's status does not allow this step."""

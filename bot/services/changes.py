@@ -28,7 +28,7 @@ from bot.domain.parsing import parse_address, parse_note, parse_reason
 from bot.domain.requests import RequestKind
 from bot.services.base import Service, own_order, require_customer
 from bot.services.notices import RequestRef, post
-from bot.services.order_edits import CUSTOM_SKU, apply_change, describe
+from bot.services.order_edits import CUSTOM_SKU, apply_change, describe, open_line
 from bot.services.orders import order_detail
 from bot.services.requests import request_deciders
 
@@ -121,6 +121,8 @@ class ChangeService(Service):
                 return ChangeOutcome(order=order, applied=True, detail=detail)
             if await uow.requests.open_for(order.id):
                 raise RequestOpen()
+            if change.line_id is not None:  # asked of a line settled since: refused now
+                await open_line(uow, order.id, change.line_id)
             request_id = await uow.requests.add(
                 order.id,
                 RequestKind.CHANGE,

@@ -10,6 +10,7 @@ from bot.domain.audit import AuditAction
 from bot.domain.errors import (
     InputProblem,
     InvalidInput,
+    LineSettled,
     NotEnoughStock,
     OrderNotFound,
     ProductNotFound,
@@ -135,6 +136,17 @@ async def _add_line(
         await watch(uow, config, [product_id], now)
 
 
+async def open_line(uow: UnitOfWork, order_id: int, line_id: int) -> OrderLine:
+    """A line of the order whose quantity may still change: OrderNotFound when it is not on
+    the order (a forged button), LineSettled once any of it has shipped or was cut short."""
+    line = next((x for x in await uow.orders.lines(order_id) if x.id == line_id), None)
+    if line is None:
+        raise OrderNotFound()
+    if line.shipped_qty or line.cancelled_qty:
+        raise LineSettled()
+    return line
+
+
 async def apply_change(
     uow: UnitOfWork,
     config: Config,
@@ -156,9 +168,7 @@ async def apply_change(
         await uow.orders.set_address_note(order.id, address, note)
         order = order.model_copy(update={"address": address, "note": note})
     if change.line_id is not None and change.qty is not None:
-        line = next((x for x in await uow.orders.lines(order.id) if x.id == change.line_id), None)
-        if line is None or line.shipped_qty or line.cancelled_qty:
-            raise OrderNotFound()
+        line = await open_line(uow, order.id, change.line_id)
         before = before.model_copy(update={"line_id": line.id, "qty": line.qty})
         order = await _set_line_qty(uow, config, order, customer, line, change.qty, actor_id, now)
     elif change.product_id is not None and change.qty is not None:

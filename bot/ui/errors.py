@@ -16,6 +16,7 @@ from bot.domain.errors import (
     InvalidInput,
     InviteInvalid,
     InvoiceNotFound,
+    LineSettled,
     LinesUnavailable,
     NotAllowed,
     NotEnoughStock,
@@ -165,6 +166,10 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._("That option is not available to you. Please choose another.")
     if isinstance(error, OrderNotFound):
         return t._("No such order among yours. See /orders.")
+    if isinstance(error, LineSettled):
+        return t._(
+            "Some of that line has shipped or was cut short, so its quantity can no longer change."
+        )
     if isinstance(error, TransitionRefused):
         return t._("This order is %(status)s, so that is no longer possible.") % {
             "status": t._(ORDER_STATUS[error.current])

@@ -31,7 +31,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FixedClock
@@ -372,6 +372,9 @@ SETTINGS = settings(
 
 @SETTINGS
 @given(steps=STEPS)
+# Found by CI: a quantity change asked of a line cut short was taken as a request, and its
+# approval said the order did not exist (now refused at once: LineSettled).
+@example(steps=[("order", 0, 12), ("approve", 0, 0), ("short", 0, 1), ("quantity", 0, 1)])
 def test_money_adds_up_after_every_step(template: Path, steps: list[Step]) -> None:
     asyncio.run(run(template, steps))
 
