@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
-from bot.runtime.transport import AiohttpRequest
+from bot.runtime.transport import PIECE, AiohttpRequest, _Pieces
 from sandbox.client import SandboxClient
 from sandbox.server import SandboxServer
 from tests.sandbox.images import png
@@ -67,6 +67,36 @@ async def test_uploads_and_downloads_files(
     assert document.document is not None and document.document.file_name == "orders.csv"
     file = await bot.get_file(document.document.file_id)
     assert bytes(await file.download_as_bytearray()) == path.read_bytes()
+
+
+async def test_a_big_file_goes_whole_in_pieces(bot: Bot, server: SandboxServer, uid: int) -> None:
+    """A file over PIECE (an export of 100,000 rows is 17 MB) is written a piece at a time,
+    the loop free between two, and arrives byte for byte."""
+    content = bytes(range(256)) * (3 * PIECE // 256) + b"end"
+    sent = await bot.send_document(uid, content, filename="orders.csv")
+    assert sent.document is not None
+    record = server.fake.files.get(sent.document.file_id)
+    assert record is not None and record.content == content
+
+
+class Written:
+    """What a payload wrote, a write at a time (aiohttp's writer, as the payload sees it)."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+
+    async def write(self, chunk: bytes | memoryview) -> None:
+        self.writes.append(bytes(chunk))
+
+
+async def test_pieces_are_never_bigger_than_a_piece() -> None:
+    content = b"x" * (3 * PIECE + 5)
+    whole, clipped = Written(), Written()
+    await _Pieces(content).write(whole)  # type: ignore[arg-type]
+    await _Pieces(content).write_with_length(clipped, 2 * PIECE + 1)  # type: ignore[arg-type]
+    assert [len(w) for w in whole.writes] == [PIECE, PIECE, PIECE, 5]
+    assert b"".join(whole.writes) == content
+    assert [len(w) for w in clipped.writes] == [PIECE, PIECE, 1]
 
 
 async def test_telegram_errors_become_ptb_errors(
