@@ -40,6 +40,7 @@ from sandbox.demo import ADMIN_ID, DEMO
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_P99_MS, GOAL_LAG_MS = 20.0, 50.0
+FLOOD_PER_SECOND = 5.0  # [telegram] flood_per_second's default: what one person may send
 SPAN_DAYS = 1826  # the book's five years
 TODAY = NOW.date()  # the book's last day (Shanghai)
 INST3 = (
@@ -86,6 +87,9 @@ class Heavy:
     size: str
     acts: tuple[Act, ...]
     after: tuple[Act, ...] = ()  # not timed: leaving the conversation it opened
+    # Made again and again until its window is --window long: a search alone spans ~4 of the
+    # customers' answers, whose p99 is then their worst.
+    again: bool = False
 
 
 @dataclass
@@ -97,6 +101,8 @@ class Window:
     start: float
     end: float
     shown: str
+    runs: int
+    busy: float  # seconds the runs themselves took (none: the window's)
     lags: list[float]
     latencies: list[float]
     # The sandbox's own loop (this process: Telegram's stand-in and the customers): a file
@@ -105,8 +111,8 @@ class Window:
 
     @property
     def took_ms(self) -> float:
-        """The heavy request's own duration."""
-        return (self.end - self.start) * 1000
+        """The heavy request's own duration (the mean of its runs)."""
+        return (self.busy or self.end - self.start) * 1000 / self.runs
 
     @property
     def max_lag(self) -> float:
@@ -229,11 +235,14 @@ def heavies(path: Path, sizes: Sizes) -> list[Heavy]:
             catalog,
             (Act("text", "/quick", "Quick order"), Act("text", typed, "5. ")),
             (Act("text", "/cancel", ""),),
+            again=True,
         ),
-        Heavy("/search", catalog, (Act("text", "/search stapler", "Found"),)),
+        Heavy("/search", catalog, (Act("text", "/search stapler", "Found"),), again=True),
         Heavy("/report: KPIs", book, (Act("data", f"rpt:v:k:{year}", "KPIs"),)),
-        Heavy("/report: top", book, (Act("data", f"rpt:v:t:{year}", "Top products"),)),
-        Heavy("/report: sales chart", book, (Act("data", f"rpt:v:s:{year}", "Sales"),)),
+        Heavy("/report: top", book, (Act("data", f"rpt:v:t:{year}", "Top products"),), again=True),
+        Heavy(
+            "/report: sales chart", book, (Act("data", f"rpt:v:s:{year}", "Sales"),), again=True
+        ),
         Heavy(
             "/export orders (CSV)",
             f"≈{sizes.export_rows:,} rows ({export_days} days)",
@@ -243,11 +252,13 @@ def heavies(path: Path, sizes: Sizes) -> list[Heavy]:
             "invoice PDF",
             str(invoice[0]),
             (Act("text", f"/invoice {invoice[0]}", str(invoice[0])),),
+            again=True,
         ),
         Heavy(
             "statement PDF",
             f"customer {customer[0]}, a year",
             (Act("data", f"stm:f:{customer[0]}:{year}:pdf", "Statement of account"),),
+            again=True,
         ),
         Heavy(
             "/batch: upload and check",
@@ -349,7 +360,7 @@ async def probe(samples: list[tuple[float, float]]) -> None:
 
 
 def windows(
-    spans: list[tuple[str, str, float, float, str]],
+    spans: list[tuple[str, str, float, float, str, int, float]],
     lags: list[tuple[float, float]],
     answers: list[tuple[float, float]],
     sandbox: list[tuple[float, float]],
@@ -363,13 +374,15 @@ def windows(
             start,
             end,
             shown,
+            runs,
+            busy,
             [lag for at, lag in lags if start <= at <= end],
             # Updates queued while it ran, however late answered: a customer kept waiting
             # by the request counts in its window.
             [latency * 1000 for at, latency in answers if start <= at - latency <= end],
             [lag for at, lag in sandbox if start <= at <= end],
         )
-        for name, size, start, end, shown in spans
+        for name, size, start, end, shown, runs, busy in spans
     ]
 
 
@@ -400,7 +413,7 @@ async def main(args: argparse.Namespace, sizes: Sizes) -> list[Row]:
         lag_file = folder / "lags.txt"
         command = [sys.executable, "-m", "benchmarks.no_stall_bot", str(cfg), str(lag_file)]
         env = {"ORDERDESK_TOKEN": "123456:BENCH-TOKEN-NOT-SECRET"}
-        spans: list[tuple[str, str, float, float, str]] = []
+        spans: list[tuple[str, str, float, float, str, int, float]] = []
         answers: list[tuple[float, float]] = []
         staff = Staff(bench, ADMIN_ID)
         sandbox: list[tuple[float, float]] = []
@@ -417,29 +430,42 @@ async def main(args: argparse.Namespace, sizes: Sizes) -> list[Row]:
             plan = heavies(path, sizes)
             gc.collect()
             gc.freeze()
+            # No collections in this process while it measures: it keeps every Bot API call of
+            # the run (tens of thousands of dicts), and a full collection paused the sandbox up
+            # to 150 ms, which every customer's answer then waited for too (the "sbx lag").
+            gc.disable()
             stop = asyncio.Event()
             load = asyncio.create_task(customers(bench, stop, answers))
             await asyncio.sleep(args.settle)
             begun = time.time()
             await asyncio.sleep(args.settle)
-            spans.append(("(none: customers only)", "", begun, time.time(), ""))
+            spans.append(("(none: customers only)", "", begun, time.time(), "", 1, 0.0))
             print(f"{'heavy request':<26}{'took ms':>10}{'max lag':>9}{'p99 lag':>9}"
                   f"{'cust p99':>10}{'answers':>8}{'sbx lag':>9}  shown")  # fmt: skip
             for heavy in plan:
                 if args.only and not any(part in heavy.name for part in args.only):
                     continue
-                try:
-                    began, ended, shown = await staff.run(heavy, args.timeout)
-                except TimeoutError:
-                    print_log(folder)
-                    raise
-                spans.append((heavy.name, heavy.size, began, ended, shown))
+                runs, busy, began = 0, 0.0, time.time()
+                while True:
+                    try:
+                        started, ended, shown = await staff.run(heavy, args.timeout)
+                    except TimeoutError:
+                        print_log(folder)
+                        raise
+                    runs, busy = runs + 1, busy + ended - started
+                    if not heavy.again or ended - began >= args.window:
+                        break
+                    # No faster than one person may send (flood_per_second, by default 5).
+                    acts = len(heavy.acts) + len(heavy.after)
+                    await asyncio.sleep(max(0.0, started + acts / FLOOD_PER_SECOND - time.time()))
+                spans.append((heavy.name, heavy.size, began, ended, shown, runs, busy))
                 await asyncio.sleep(args.gap)
             stop.set()
             load.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await load
         finally:
+            gc.enable()
             probing.cancel()
             await bench.stop()
             await bench.server.stop()
@@ -461,7 +487,8 @@ def rows(found: list[Window], sizes: Sizes) -> list[Row]:
         p99 = pct(w.latencies, 99)
         verdict = "met" if p99 <= GOAL_P99_MS else "MISSED"
         detail = (
-            f"{size}took {w.took_ms:,.0f} ms; {len(w.latencies)} customer answers;"
+            f"{size}took {w.took_ms:,.0f} ms{f' (each of {w.runs} runs)' if w.runs > 1 else ''};"
+            f" {len(w.latencies)} customer answers;"
             f" the sandbox's own lag up to {max(w.sandbox_lags, default=0):,.0f} ms"
         )
         out.append(
@@ -496,6 +523,12 @@ if __name__ == "__main__":
     parser.add_argument("--timeout", type=float, default=300, help="seconds a request may take")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds before and baseline")
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between heavy requests")
+    parser.add_argument(
+        "--window",
+        type=float,
+        default=2.0,
+        help="seconds a short heavy request is made again and again for (its window)",
+    )
     parser.add_argument("--quick", action="store_true", help="100,000 orders, 20,000 products")
     parser.add_argument("--json", type=Path, help="also write the table's rows here")
     parser.add_argument(
