@@ -1,7 +1,8 @@
 """An export of 100,000 orders (a year of a seller's book, 23 columns) as XLSX and CSV, the
-way /export writes it: rows streamed from the database into a file in a worker process
-(bot/runtime/offload.py). Each export runs in a child process of its own, which reports its
-peak memory and its worker's (VmHWM, before the export and after), the time, the file's size
+way /export writes it: rows streamed from the database into a file in a process of its own
+(Offload.run_alone, bot/runtime/alone.py). Each export runs in a child process of this
+benchmark, which reports its peak memory and the export process's (VmHWM, as it starts writing
+and at the end), the time, the file's size
 and the event loop's worst lag meanwhile (a probe task sleeping 5 ms records how late it
 wakes). For comparison, the same export built the old way on a thread: the whole table in
 memory, then the file in memory."""
@@ -12,7 +13,6 @@ import argparse
 import asyncio
 import gc
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.book import NOW, Shape, config, count, load
+from benchmarks.memory import Measured, peak_mb, reset_peak, rss_mb
 from benchmarks.quick_order import probed
 from benchmarks.report import Row, emit
 from bot.clock import FixedClock
@@ -36,37 +37,6 @@ from bot.ui import export_files
 
 RSS_GOAL_MB, LAG_GOAL_MS = 100.0, 50.0
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def reset_peak() -> bool:
-    """Forget this process's peak resident memory so far (Linux: VmHWM), if the kernel lets."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory (since reset_peak; else ru_maxrss: since start)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def worker_start() -> float:
-    """In the worker: its resident memory now, its peak forgotten."""
-    reset_peak()
-    return rss_mb()
-
-
-def rss_mb() -> float:
-    """This process's resident memory now."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def period() -> ExportPeriod:
@@ -84,7 +54,6 @@ async def child(path: Path, fmt: str, way: str) -> dict[str, Any]:
     cfg = config(path)
     offload = Offload(1 if way == "stream" else 0)
     service = ExportService(db, cfg, FixedClock(NOW), offload)
-    worker_before = await offload.run(worker_start) if way == "stream" else 0.0
     t = I18n(cfg.business.currency, cfg.business.zone).texts(Language.EN)
     form = export_files.Format(fmt)
     before = rss_mb()
@@ -102,11 +71,13 @@ async def child(path: Path, fmt: str, way: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"export.{fmt}"
         result: dict[str, Any] = {}
+        worker = {"worker_before_mb": 0.0, "worker_peak_mb": 0.0}
 
         async def streamed() -> None:
             write = partial(export_files.write_stream, t, fmt=form, out=out)
-            written = await service.stream(Dataset.ORDERS, period(), write)
+            written, before, peak = await service.stream(Dataset.ORDERS, period(), Measured(write))
             result["rows"] = written.rows
+            worker["worker_before_mb"], worker["worker_peak_mb"] = before, peak
 
         async def in_memory() -> None:  # what exports did before they streamed
             table = await service.table(Dataset.ORDERS, period())
@@ -118,11 +89,9 @@ async def child(path: Path, fmt: str, way: str) -> dict[str, Any]:
 
         took, lag = await probed(streamed if way == "stream" else in_memory)
         result |= {"ms": took, "lag": lag, "size": out.stat().st_size}
-    worker_peak = await offload.run(peak_mb) if way == "stream" else 0.0
     offload.close()
     await db.close()
     full = max(durations, default=0.0)
-    worker = {"worker_before_mb": worker_before, "worker_peak_mb": worker_peak}
     return (
         result
         | worker
@@ -187,7 +156,7 @@ def main(orders: int, out: Path | None) -> None:
                     ),
                     Row(
                         "export",
-                        f"{what}: its worker process's peak RSS",
+                        f"{what}: its own process's peak RSS",
                         f"{size}; {got['worker_before_mb']:.0f} MB before",
                         got["worker_peak_mb"],
                         None,

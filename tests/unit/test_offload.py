@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ import pytest
 from bot.domain.models import Language
 from bot.i18n import I18n, Texts
 from bot.runtime.offload import Offload, WorkerDied
+from bot.runtime.priority import NICENESS
 from tests.processes import runs_below_us
 
 
@@ -76,3 +78,39 @@ def test_texts_pickle_as_their_language_and_settings() -> None:
 async def test_texts_speak_the_same_in_the_worker(pool: Offload) -> None:
     t = I18n("RUB", ZoneInfo("Europe/Moscow")).texts(Language.RU)
     assert await pool.run(translated, t) == translated(t)
+
+
+def alone() -> tuple[int, int, int, bool, bool]:
+    """The process this runs in, its nice value and policy, and whether the libraries only
+    PDFs and charts need were loaded into it."""
+    policy = os.sched_getscheduler(0) if hasattr(os, "sched_getscheduler") else -1
+    heavy = "matplotlib" in sys.modules, "reportlab" in sys.modules
+    print("printed, not the answer")
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0), policy, *heavy
+
+
+def refuse(text: str) -> None:
+    raise ValueError(text)
+
+
+async def test_work_alone_runs_in_a_lean_process_of_its_own_below_the_bot() -> None:
+    """An export runs in a process started for it, which loads nothing it does not need."""
+    offload = Offload(1)
+    first, nice, policy, charts, pdfs = await offload.run_alone(alone)
+    second = (await offload.run_alone(alone))[0]
+    assert first != os.getpid() and second not in (first, os.getpid()), "a new one each time"
+    assert nice == min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
+    if sys.platform.startswith("linux"):
+        assert policy == os.SCHED_IDLE
+    assert not charts and not pdfs
+    with pytest.raises(ValueError, match="no such period"):
+        await offload.run_alone(refuse, "no such period")
+    with pytest.raises(WorkerDied):
+        await offload.run_alone(die)
+    assert (await offload.run_alone(alone))[0] != os.getpid(), "and the next one works"
+    offload.close()
+
+
+async def test_work_alone_without_workers_runs_on_a_thread() -> None:
+    pid = (await Offload(0).run_alone(alone))[0]
+    assert pid == os.getpid()
