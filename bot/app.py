@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
@@ -74,6 +75,8 @@ from bot.runtime.persistence import SQLitePersistence
 from bot.runtime.transport import AiohttpRequest, RetryingRequest
 from bot.runtime.updates import ChatOrder, KeepBeforeConfirming, OnceApplication
 from bot.services import Services
+
+log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3
 # Telegram allows about 30 messages a second overall and 20 a minute in one group. A leaky
@@ -164,6 +167,18 @@ def rate_limiter() -> AIORateLimiter:
     )
 
 
+QUICK_CHECK = "quick_check"  # bot_data: the check of a database opened unchecked
+
+
+async def _check_later(app: App, db: Database) -> None:
+    """Check a database opened unchecked (too big to check before serving): a damaged one
+    stops the bot, saying what is wrong and what to do (`orderdesk check`, `restore`)."""
+    damage = await db.check()
+    if damage is not None:
+        log.critical("%s; OrderDesk stops", damage)
+        app.stop_running()
+
+
 def build_application(
     config: Config,
     *,
@@ -207,11 +222,15 @@ def build_application(
             statements.schedule(app.job_queue, config)
         if isinstance(app, OnceApplication):
             await app.take_back_kept()  # before polling starts: first in the queue
+        if db.unchecked:  # too big to check before serving: checked now, below the answers
+            app.bot_data[QUICK_CHECK] = asyncio.create_task(_check_later(app, db))
 
     async def post_stop(app: App) -> None:
         await app.bot_data[OUTBOX].stop()  # while the bot can still send
 
     async def post_shutdown(app: App) -> None:
+        if QUICK_CHECK in app.bot_data:
+            app.bot_data.pop(QUICK_CHECK).cancel()
         if OUTBOX in app.bot_data:
             await app.bot_data[OUTBOX].stop()
         if own_offload:
