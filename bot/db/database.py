@@ -20,6 +20,7 @@ from bot.db.batches import BatchRepository
 from bot.db.business import BusinessRepository
 from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
+from bot.db.checkpoints import Checkpointer
 from bot.db.custom_requests import CustomRequestRepository
 from bot.db.customers import CustomerRepository
 from bot.db.feedback import FeedbackRepository
@@ -111,6 +112,7 @@ class Database:
         self.catalog_generation = 0
         self._catalog_log: deque[tuple[int, frozenset[int]]] = deque(maxlen=CATALOG_LOG)
         self.unchecked = False  # opened without its quick_check (CHECK_AT_OPEN_BYTES)
+        self.checkpoints: Checkpointer | None = None  # the WAL's, off the loop (not in memory)
 
     async def open(self) -> None:
         """Connect, set the pragmas, check the file (quick_check; one over CHECK_AT_OPEN_BYTES
@@ -148,6 +150,8 @@ class Database:
                 await conn.execute("PRAGMA foreign_keys = ON")
                 await migrate(conn)
                 await conn.execute("PRAGMA busy_timeout = 0")  # waits are on the thread
+                if not memory:  # commits never checkpoint on the loop (bot/db/checkpoints.py)
+                    await conn.execute("PRAGMA wal_autocheckpoint = 0")
             except BaseException as error:
                 with contextlib.suppress(Exception):
                     await conn.close()
@@ -155,6 +159,9 @@ class Database:
                     raise unusable(self.path, error) from None
                 raise
             self._conn = conn
+            if not memory:
+                self.checkpoints = Checkpointer(self.path)
+                self.checkpoints.start()
 
     async def open_read_only(self) -> None:
         """Connect read-only, nothing checked nor migrated: for a worker process of ours
@@ -237,6 +244,9 @@ class Database:
 
     async def close(self) -> None:
         """Close the connections (after the transactions in progress)."""
+        checkpoints, self.checkpoints = self.checkpoints, None
+        if checkpoints is not None:
+            await checkpoints.stop()
         async with self._long_lock:
             if self._long_conn is not None:
                 await self._long_conn.close()
@@ -352,6 +362,8 @@ class UnitOfWork:
         assert self._conn is not None
         await self._conn.execute("COMMIT")
         self._committed = True
+        if self._db.checkpoints is not None:
+            self._db.checkpoints.written()
         if self.outbox.added:
             self._db.notices_posted.set()  # wakes the sender (bot/handlers/outbox.py)
         written = self.catalog.products_written | self.products.products_written
