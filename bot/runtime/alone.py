@@ -6,7 +6,7 @@ reads from its standard input two pickles: the parent's sys.path, then (fn, args
 fn(*args) below the bot (bot/runtime/priority.py) and writes one pickle to its standard
 output: (True, result) or (False, the exception raised). Anything fn prints goes to standard
 error. The process imports only what fn's module needs: an export of 100,000 rows peaks at
-~80 MB here, where a worker process (a copy of the fork server, with the PDF and chart
+88 MB here, where a worker process (a copy of the fork server, with the PDF and chart
 libraries loaded) starts at 100 MB (benchmarks/export.py).
 """
 
