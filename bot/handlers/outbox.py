@@ -204,10 +204,7 @@ class Sender:
         chat = (notice.chat_id, notice.topic_id)
         last = self._last.get(chat)
         if last is not None and (wait := last + pause - clock.now()) > timedelta(0):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._halt.wait(), wait.total_seconds())
-            if self._stopping:
-                raise _Stopped()
+            await self._wait(wait.total_seconds())
         self._last[chat] = clock.now()
 
     async def _give_way(self) -> None:
@@ -215,11 +212,15 @@ class Sender:
         every 1/BUSY_PER_SECOND seconds); with none, go at once."""
         loop = asyncio.get_running_loop()
         while self._busy() and (wait := self._turn - loop.time()) > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._halt.wait(), wait)
-            if self._stopping:
-                raise _Stopped()
+            await self._wait(wait)
         self._turn = loop.time() + 1 / BUSY_PER_SECOND
+
+    async def _wait(self, seconds: float) -> None:
+        """Pause before a notice, ended early by a stop (then _Stopped: it is not sent)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._halt.wait(), seconds)
+        if self._stopping:
+            raise _Stopped()
 
     def _busy(self) -> bool:
         """Someone's update is being processed (or waits for its chat's turn)."""
