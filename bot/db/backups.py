@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.db.migrations import migration_names
-from bot.runtime.connection import PROBLEMS, DatabaseUnusable, corrupt, findings, unusable
+from bot.runtime.connection import (
+    PROBLEMS,
+    DatabaseUnusable,
+    corrupt,
+    findings,
+    read_only_uri,
+    unusable,
+)
 
 # Tables whose row counts describe a copy to the operator.
 COUNTED = ("customers", "orders", "payments")
@@ -50,7 +57,7 @@ def check_copy(path: Path) -> CopyInfo:
     if not path.is_file():
         raise BackupInvalid(f"{path}: no such file")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as error:
         raise BackupInvalid(f"{path}: cannot be opened ({error})") from None
     try:
@@ -189,7 +196,7 @@ def check_database(path: Path, *, most: int = 100) -> Health:
     if not path.is_file():
         raise DatabaseUnusable(path, "no such file")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
     except sqlite3.Error as error:
         raise unusable(path, error) from None
     try:

@@ -51,6 +51,7 @@ from bot.runtime.connection import (
     connect,
     corrupt,
     findings,
+    read_only_uri,
     unusable,
 )
 
@@ -62,9 +63,7 @@ def read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection to the database file (Database.read_only; also opened by the
     processes of ours that only know the file's path: the quick-order index's child,
     bot/runtime/offload.py's workers)."""
-    if str(path) == ":memory:":
-        raise RuntimeError("an in-memory database has no second connection")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
@@ -166,8 +165,6 @@ class Database:
     async def open_read_only(self) -> None:
         """Connect read-only, nothing checked nor migrated: for a worker process of ours
         reading the file the bot serves (bot/runtime/offload.py). Only readers serve."""
-        if str(self.path) == ":memory:":
-            raise RuntimeError("an in-memory database has no second connection")
         try:
             conn = await connect(self.path, read_only=True)
         except sqlite3.Error as error:

@@ -205,11 +205,19 @@ class Connection(aiosqlite.Connection):
         return aiosqlite.Cursor(self, cursor)
 
 
+def read_only_uri(path: Path | str) -> str:
+    """The URI that opens the database file read-only (sqlite3.connect(..., uri=True)); an
+    in-memory database has none."""
+    if str(path) == ":memory:":
+        raise RuntimeError("an in-memory database has no second connection")
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> Connection:
     """Open a connection in autocommit mode (transactions are begun explicitly); await it.
     Opened on aiosqlite's thread, used from the loop's too (never from both at once).
     read_only: the file must exist, and nothing is written through it."""
-    target = f"{Path(path).resolve().as_uri()}?mode=ro" if read_only else str(path)
+    target = read_only_uri(path) if read_only else str(path)
     return Connection(
         lambda: sqlite3.connect(
             target, isolation_level=None, check_same_thread=False, uri=read_only
@@ -229,5 +237,6 @@ __all__ = [
     "corrupt",
     "findings",
     "problem",
+    "read_only_uri",
     "unusable",
 ]
