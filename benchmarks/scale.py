@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.book import FINANCE, MANAGER, NOW, SCALE_MIX, Shape, config, count, load
+from benchmarks.memory import rss_mb
 from benchmarks.report import Row, emit
 from bot.clock import FixedClock
 from bot.db import Database
@@ -288,14 +289,6 @@ def child(path: Path, url: str) -> None:
 
     figures: dict[str, float] = {"import_s": imported - begin}
     print(json.dumps(asyncio.run(start())))
-
-
-def rss_mb() -> float:
-    """This process's resident memory in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def main(
