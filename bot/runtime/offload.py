@@ -68,8 +68,8 @@ class Offload:
     async def run_alone(self, fn: Callable[..., R], *args: Any) -> R:
         """fn(*args) in a process of its own, started for it and ended after it
         (bot/runtime/alone.py): it imports only what fn needs, where a worker carries every
-        library the fork server loaded (an export: ~80 MB instead of ~112). On a thread when
-        there are no workers. WorkerDied if the process ends without an answer."""
+        library the fork server loaded (an export: 88 MB at its peak instead of 112). On a
+        thread when there are no workers. WorkerDied if the process ends without an answer."""
         if self.workers <= 0:
             return await asyncio.to_thread(fn, *args)
         given = pickle.dumps(list(sys.path)) + pickle.dumps((fn, args))
