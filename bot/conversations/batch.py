@@ -39,7 +39,7 @@ class BatchDraft(BaseModel):
     orders: list[BatchOrder]
 
 
-DRAFT = Drafts("batch", BatchDraft)
+DRAFT = Drafts("batch", BatchDraft, text=True)
 
 
 class State(IntEnum):

@@ -8,8 +8,6 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db._rows import placeholders, ts
-from bot.db.orders import ORDER_COLUMNS, order_from_row
-from bot.domain.models import Order
 
 
 class BatchRepository:
@@ -61,13 +59,12 @@ class BatchRepository:
             "UPDATE orders SET batch_id = ? WHERE id = ?", (batch_id, order_id)
         )
 
-    async def orders(self, batch_id: int) -> list[Order]:
-        """A batch's orders, in the order they were made."""
+    async def numbers(self, batch_id: int) -> list[str]:
+        """The numbers of a batch's orders, in the order they were made."""
         async with self._conn.execute(
-            f"SELECT {ORDER_COLUMNS} FROM orders o WHERE o.batch_id = ? ORDER BY o.id",
-            (batch_id,),
+            "SELECT number FROM orders WHERE batch_id = ? ORDER BY id", (batch_id,)
         ) as cursor:
-            return [order_from_row(r) for r in await cursor.fetchall()]
+            return [str(r[0]) for r in await cursor.fetchall()]
 
     async def tokens(self, batch_id: int) -> set[str]:
         """The submission tokens of the orders a batch has made so far (one per file order)."""

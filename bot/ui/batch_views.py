@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.config import Config
 from bot.domain.batch import (
     COLUMNS,
@@ -142,6 +144,11 @@ def order_line(t: Texts, order: BatchOrder) -> str:
     return t._("✅ %(customer)s (rows %(first)d–%(last)d): %(lines)s, %(amount)s") % values
 
 
+def _item(t: Texts, item: RowError | BatchOrder) -> str:
+    """A problem or a valid order, as the report lists it."""
+    return row_error(t, item) if isinstance(item, RowError) else order_line(t, item)
+
+
 def report(t: Texts, check: BatchCheck) -> Screen:
     """Every problem by row, the valid orders, and what can be done."""
     n = len(check.orders)
@@ -160,8 +167,7 @@ def report(t: Texts, check: BatchCheck) -> Screen:
             )
             % {"n": check.broken_rows}
         )
-    items = [row_error(t, e) for e in check.errors]
-    items += [order_line(t, o) for o in check.orders]
+    items: list[RowError | BatchOrder] = [*check.errors, *check.orders]
     if check.errors and n:
         tail = t._(
             "Send a corrected file, or create only the valid orders; each goes through the "
@@ -171,7 +177,7 @@ def report(t: Texts, check: BatchCheck) -> Screen:
         tail = t._("No order is complete. Send a corrected file, or /cancel.")
     else:
         tail = t._("Every row is fine. Each order goes through the usual review.")
-    text = fit("\n".join(head), items, tail, t._("… and %(n)d more"))
+    text = fit("\n".join(head), items, tail, t._("… and %(n)d more"), render=partial(_item, t))
     rows = []
     if n and check.errors:
         label = t.ngettext(
@@ -187,7 +193,7 @@ def report(t: Texts, check: BatchCheck) -> Screen:
 
 def created(t: Texts, result: BatchResult) -> Screen:
     """The batch made (or found made already), with its order numbers."""
-    numbers = [o.number for o in result.orders]
+    numbers = result.numbers
     if result.created:
         head = t.ngettext(
             "✅ Batch #%(id)d: %(n)d order created and sent for review:",

@@ -58,7 +58,10 @@ async def test_batch_preview_and_orders_use_the_special_price(
     check = await services.batch_orders.check(mia, "o.csv", content)
     assert [o.subtotal for o in check.orders] == [60000]
     result = await services.batch_orders.create(mia, "o.csv", list(check.orders), "b-1")
-    (order,) = result.orders
+    (number,) = result.numbers
+    async with db.reader() as uow:
+        order = await uow.orders.by_number(number)
+    assert order is not None
     assert (order.totals.subtotal, order.totals.discount) == (60000, 6000)
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from bot.conversations import quick_order
+from bot.conversations.batch import DRAFT as BATCH
+from bot.conversations.batch import BatchDraft
 from bot.conversations.change_order import DRAFT as CHANGE
 from bot.conversations.change_order import ChangeDraft
 from bot.conversations.common import Drafts, OrderDraft
@@ -27,6 +29,7 @@ from bot.domain.models import OrderChange, Unit
 from bot.domain.payments import Method
 from bot.domain.product_match import MatchKind
 from bot.domain.quick_order import QuickLine, QuickOrder
+from bot.services.batch_orders import BatchOrder
 from bot.ui.callbacks import BadCallback
 
 
@@ -112,3 +115,31 @@ def test_the_quick_order_is_a_typed_draft_and_a_stale_one_has_ended() -> None:
     for stored in [None, {"lines": [{"words": "stapel"}]}]:  # ended, or unreadable
         with pytest.raises(BadCallback, match="quick order ended"):
             quick_order._load(context({} if stored is None else {"quick_order": stored}))
+
+
+def test_a_big_draft_is_kept_as_one_json_text_and_reads_back() -> None:
+    orders = [
+        BatchOrder(
+            customer_id=i,
+            customer_name=f"Customer {i}",
+            ref="",
+            rows=(i + 2,),
+            items=(("STP-24", 2),),
+            delivery="courier",
+            address="1 Road",
+            term="prepaid",
+            note=None,
+            subtotal=500,
+        )
+        for i in range(667)
+    ]
+    ctx = context()
+    BATCH.save(ctx, BatchDraft(token="b", file="orders.csv", orders=orders))
+    stored = ctx.user_data["batch"]
+    assert isinstance(stored, str), "one text: PTB's deepcopy of user_data copies nothing"
+    again = BATCH.load(persisted(ctx))
+    assert again.orders == orders and again.token == "b"
+    dict_form = {"batch": json.loads(stored)}  # as an earlier version kept it
+    assert BATCH.load(context(dict_form)).orders == orders
+    with pytest.raises(DraftIncomplete):
+        BATCH.load(context({"batch": stored[:-1]}))  # cut short: unreadable

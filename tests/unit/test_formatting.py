@@ -1,5 +1,6 @@
 """Formatting for the reader (issue 15, item 10): unambiguous dates, grouped numbers, no double
-full stop after an abbreviated date, "out of stock" rather than "only 0", carriers' names."""
+full stop after an abbreviated date, "out of stock" rather than "only 0", carriers' names; a
+long list cut to what one message holds, formatting only what it shows."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import load_config
+from bot.domain.batch import RowError, RowProblem
 from bot.domain.errors import NotEnoughStock
 from bot.domain.models import CartLine, Language
 from bot.i18n import CARRIERS, I18n, fill
+from bot.services.batch_orders import BatchCheck, BatchOrder
+from bot.ui.batch_views import report
 from bot.ui.cart_views import cart_line
 from bot.ui.errors import describe
+from bot.ui.screen import TEXT_LIMIT, fit
 
 ROOT = Path(__file__).resolve().parents[2]
 I18N = I18n("CNY", ZoneInfo("Asia/Shanghai"))
@@ -128,3 +133,45 @@ def test_the_russian_date_step_ends_without_a_double_full_stop() -> None:
     latest = date(2027, 2, 21)
     text = date_step(ru, [date(2026, 11, 25)], latest).text
     assert ru.date(latest) in text and "г.." not in text
+
+
+def test_a_long_list_formats_only_the_items_that_fit() -> None:
+    rendered: list[int] = []
+
+    def line(n: int) -> str:
+        rendered.append(n)
+        return f"Order {n:05d}: a line of about forty characters"
+
+    text = fit("Head", range(10_000), "Tail", "… and %(n)d more", render=line)
+    shown = text.count("Order ")
+    assert 0 < shown < 100 and len(text) <= TEXT_LIMIT
+    assert rendered == list(range(shown + 1)), "formatted up to the first that did not fit"
+    assert f"… and {10_000 - shown} more" in text and text.endswith("Tail")
+
+
+def test_a_batch_report_of_667_orders_lists_what_fits_and_counts_the_rest() -> None:
+    texts = I18N.texts(Language.EN)
+    orders = tuple(
+        BatchOrder(
+            customer_id=i,
+            customer_name=f"Customer {i}",
+            ref="",
+            rows=(3 * i + 2, 3 * i + 4),
+            items=(("PAP-A4-80", 2), ("STP-24", 3)),
+            delivery="courier",
+            address=None,
+            term="prepaid",
+            note=None,
+            subtotal=12345,
+        )
+        for i in range(667)
+    )
+    problem = RowError(row=9, problem=RowProblem.SKU_UNKNOWN, value="NOPE-1")
+    check = BatchCheck(
+        file_name="orders.csv", rows=2001, orders=orders, errors=(problem,), broken_orders=0
+    )
+    text = report(texts, check).text
+    listed = text.count("✅ Customer ")
+    assert "Row 9: " in text and "✅ Customer 0 (rows 2–4): 2 lines, CN¥123.45" in text
+    assert 10 < listed < 667 and f"… and {667 - listed} more" in text
+    assert len(text) <= TEXT_LIMIT
