@@ -20,7 +20,7 @@ from bot.db.batches import BatchRepository
 from bot.db.business import BusinessRepository
 from bot.db.carts import CartRepository
 from bot.db.catalog import CatalogRepository
-from bot.db.checkpoints import Checkpointer
+from bot.db.checkpoints import LOG_LIMIT_BYTES, Checkpointer
 from bot.db.custom_requests import CustomRequestRepository
 from bot.db.customers import CustomerRepository
 from bot.db.feedback import FeedbackRepository
@@ -151,6 +151,7 @@ class Database:
                 await conn.execute("PRAGMA busy_timeout = 0")  # waits are on the thread
                 if not memory:  # commits never checkpoint on the loop (bot/db/checkpoints.py)
                     await conn.execute("PRAGMA wal_autocheckpoint = 0")
+                    await conn.execute(f"PRAGMA journal_size_limit = {LOG_LIMIT_BYTES}")
             except BaseException as error:
                 with contextlib.suppress(Exception):
                     await conn.close()
@@ -159,7 +160,7 @@ class Database:
                 raise
             self._conn = conn
             if not memory:
-                self.checkpoints = Checkpointer(self.path)
+                self.checkpoints = Checkpointer(self.path, self._lock)
                 self.checkpoints.start()
 
     async def open_read_only(self) -> None:
