@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import collections
 import gc
+import heapq
 import os
 import re
 import signal
@@ -115,6 +116,7 @@ ORDER = [  # 25 updates: register, browse, three products into the cart, check o
     text("Call before delivery", "Please check your order"),
     press("✅ Confirm order", "is submitted"),
 ]
+REORDER = ORDER[5:]  # 20 updates: browse, three products into the cart, check out, confirm
 
 
 def echo(steps: int) -> list[Step]:
@@ -217,12 +219,19 @@ class Driver:
         self.seen = end
 
     async def run(
-        self, ids: list[int], script: list[Step], mode: str, rate: float, timeout: float
+        self,
+        ids: list[int],
+        script: list[Step],
+        mode: str,
+        rate: float,
+        timeout: float,
+        spread: int = 0,
     ) -> tuple[list[float], float, int]:
         """Play a script for each user: `queued` (every update waiting at once), `burst`
         (every user starts at once, each step the moment the last is answered) or `paced`
         (`rate` updates a second in turn, a user waiting for an answer skipped); latencies,
-        seconds from the first update queued to the last answer, steps never answered."""
+        seconds from the first update queued to the last answer, steps never answered.
+        spread (paced): the users begin over `spread` turns instead of together (see pace)."""
         self.seen = len(self.fake.calls)
         self.users = {uid: User(uid, list(script)) for uid in ids}
         self.latencies, self.answered_at, self.first, self.last = [], [], 0.0, 0.0
@@ -237,7 +246,8 @@ class Driver:
         elif mode == "burst":
             for user in users:
                 self.inject(user)
-        pacer = asyncio.create_task(self.pace(users, rate)) if mode == "paced" else None
+        paced = mode == "paced"
+        pacer = asyncio.create_task(self.pace(users, rate, spread)) if paced else None
         try:
             await asyncio.wait_for(self.finished.wait(), timeout)
         except TimeoutError:
@@ -247,23 +257,32 @@ class Driver:
                 pacer.cancel()
         return self.latencies, max(self.last - self.first, 1e-9), self.left
 
-    async def pace(self, users: list[User], rate: float) -> None:
-        """One update every 1/rate seconds, from the next user not waiting for an answer (when
-        every user waits, the update goes as soon as one is answered: late, not lost)."""
-        start, sent, turn, total = time.monotonic(), 0, 0, sum(len(u.steps) for u in users)
-        while sent < total:
-            delay = start + sent / rate - time.monotonic()
+    async def pace(self, users: list[User], rate: float, spread: int = 0) -> None:
+        """`rate` updates a second: each user's steps one turn apart (a turn: a step of every
+        user, len(users)/rate seconds), the users one after another within a turn. Together
+        (spread 0) every user is at the same step at the same moment: 200 customers confirm
+        their orders in the same second. Spread over `spread` turns, user i begins i % spread
+        turns late, so that once all have begun as many are at each step of a `spread`-step
+        cycle (a shop's customers, each at their own point). A user still waiting for an
+        answer when their step is due sends it the moment it comes: late, not lost."""
+        start, period = time.monotonic(), len(users) / rate
+        due = [
+            (start + (i % spread if spread else 0) * period + i / rate, i)
+            for i in range(len(users))
+        ]
+        heapq.heapify(due)
+        while due:
+            when, i = heapq.heappop(due)
+            delay = when - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            for offset in range(len(users)):
-                user = users[(turn + offset) % len(users)]
-                if user.done < len(user.steps) and not user.waiting:
-                    turn = (turn + offset + 1) % len(users)
-                    self.inject(user)
-                    sent += 1
-                    break
-            else:
-                await asyncio.sleep(0.001)
+            user = users[i]
+            if user.waiting:
+                heapq.heappush(due, (time.monotonic() + 0.001, i))
+                continue
+            self.inject(user)
+            if user.done < len(user.steps):
+                heapq.heappush(due, (when + period, i))
 
 
 def _chat(value: Any) -> int | None:
