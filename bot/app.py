@@ -199,6 +199,7 @@ def build_application(
     polling = KeepBeforeConfirming(get_updates_request or request or AiohttpRequest(connections=1))
     persistence = SQLitePersistence(db, config.persistence.flush_interval)
     polling.keep = persistence.keep
+    order = ChatOrder()
 
     async def post_init(app: App) -> None:
         await db.open()
@@ -210,7 +211,9 @@ def build_application(
         app.bot_data[CONFIG] = config
         app.bot_data[I18N] = i18n
         app.bot_data[OFFLOAD] = workers
-        app.bot_data[SERVICES] = services = Services.build(db, config, clock, workers)
+        app.bot_data[SERVICES] = services = Services.build(
+            db, config, clock, workers, order.foreground
+        )
         services.quick_order.warm_up()  # the first quick order finds its index built
         app.bot_data[OUTBOX] = sender = Sender(app)
         sender.start()
@@ -257,7 +260,7 @@ def build_application(
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .get_updates_request(polling)
-        .concurrent_updates(ChatOrder())
+        .concurrent_updates(order)
     )
     if config.telegram.rate_limit:
         builder = builder.rate_limiter(rate_limiter())

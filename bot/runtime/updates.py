@@ -40,6 +40,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.db.updates import CURRENT_UPDATE
 from bot.handlers.context import BotContext, identify
 from bot.handlers.render import answer
+from bot.runtime.foreground import Foreground
 from bot.runtime.persistence import SQLitePersistence
 from bot.runtime.transport import WrappedRequest, method_of
 
@@ -139,9 +140,10 @@ class OnceApplication(
 class ChatOrder(BaseUpdateProcessor):
     """Updates side by side, but one at a time per chat and per person, in arrival order."""
 
-    def __init__(self, limit: int = SIDE_BY_SIDE) -> None:
+    def __init__(self, limit: int = SIDE_BY_SIDE, foreground: Foreground | None = None) -> None:
         super().__init__(limit)
         self._locks: dict[tuple[str, int], tuple[asyncio.Lock, int]] = {}  # lock, users
+        self.foreground = foreground or Foreground()  # told of each update begun and ended
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -153,21 +155,25 @@ class ChatOrder(BaseUpdateProcessor):
         """Wait for the chat's and the person's earlier updates, then process this one."""
         keys = _keys(update)
         taken: list[tuple[str, int]] = []
+        self.foreground.began()
         try:
-            for key in keys:
-                lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-                self._locks[key] = (lock, users + 1)
-                taken.append(key)
-                await lock.acquire()
-        except BaseException:
-            if inspect.iscoroutine(coroutine):
-                coroutine.close()  # never started
-            self._free(taken, held=len(taken) - 1)
-            raise
-        try:
-            await coroutine
+            try:
+                for key in keys:
+                    lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+                    self._locks[key] = (lock, users + 1)
+                    taken.append(key)
+                    await lock.acquire()
+            except BaseException:
+                if inspect.iscoroutine(coroutine):
+                    coroutine.close()  # never started
+                self._free(taken, held=len(taken) - 1)
+                raise
+            try:
+                await coroutine
+            finally:
+                self._free(taken, held=len(taken))
         finally:
-            self._free(taken, held=len(taken))
+            self.foreground.ended()
 
     def _free(self, keys: list[tuple[str, int]], *, held: int) -> None:
         """Release the first `held` locks and forget those nobody waits for."""

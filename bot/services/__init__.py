@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database
+from bot.runtime.foreground import Foreground
 from bot.runtime.offload import Offload
 from bot.services.approvals import ApprovalService
 from bot.services.batch_orders import BatchOrderService
@@ -77,10 +78,16 @@ class Services:
 
     @classmethod
     def build(
-        cls, db: Database, config: Config, clock: Clock, offload: Offload | None = None
+        cls,
+        db: Database,
+        config: Config,
+        clock: Clock,
+        offload: Offload | None = None,
+        foreground: Foreground | None = None,
     ) -> Services:
         """Wire the services to one database, configuration and clock (heavy work in the
-        worker processes of `offload`; without, on a thread)."""
+        worker processes of `offload`, without on a thread; work that can wait goes between
+        the updates `foreground` counts)."""
         return cls(
             users=UserService(db, config, clock),
             customers=CustomerService(db, config, clock),
@@ -102,7 +109,7 @@ class Services:
             invoices=InvoiceService(db, config, clock),
             quick_order=QuickOrderService(db, config, clock),
             intake=IntakeService(db, config, clock),
-            batch_orders=BatchOrderService(db, config, clock, offload),
+            batch_orders=BatchOrderService(db, config, clock, offload, foreground),
             reports=ReportService(db, config, clock),
             feedback=FeedbackService(db, config, clock),
             custom=CustomOrderService(db, config, clock),

@@ -35,6 +35,7 @@ from bot.domain.parsing import parse_address, parse_note, parse_phone
 from bot.domain.pricing import customer_unit_price
 from bot.domain.product_match import sku_key
 from bot.domain.roles import Permission, allowed
+from bot.runtime.foreground import Foreground
 from bot.runtime.offload import Offload
 from bot.services.base import Service, authorize
 from bot.services.checkout import CheckoutDraft, CheckoutService
@@ -53,6 +54,9 @@ CHUNK = 2
 # three times as long (five orders a transaction) still left their p99 at 257 ms, now ~120 ms
 # (benchmarks/no_stall.py).
 REST = 6.0
+# Each transaction also waits for a lull in the others' updates (bot/runtime/foreground.py),
+# at most this long: under a load that never pauses the batch still moves on.
+LULL_SECONDS = 0.25
 
 
 async def _rest(began: float) -> None:
@@ -404,10 +408,16 @@ class BatchOrderService(Service):
     """Check an uploaded file of orders; make its valid orders as one batch."""
 
     def __init__(
-        self, db: Database, config: Config, clock: Clock, offload: Offload | None = None
+        self,
+        db: Database,
+        config: Config,
+        clock: Clock,
+        offload: Offload | None = None,
+        foreground: Foreground | None = None,
     ) -> None:
         super().__init__(db, config, clock)
         self.offload = offload or Offload(0)
+        self.foreground = foreground or Foreground()
 
     async def may_batch(self, actor: User) -> None:
         """Reps, managers and admins may upload batches; anyone else is refused and audited."""
@@ -455,6 +465,7 @@ class BatchOrderService(Service):
         # CHUNK at a time: 667 in one unit of work held the writer for everyone.
         customers: dict[int, Customer] = {}
         for start in range(0, len(pending), CHUNK):
+            await self.foreground.lull(LULL_SECONDS)
             began = time.monotonic()
             async with self.db.unit_of_work() as uow:
                 for i in pending[start : start + CHUNK]:
@@ -464,6 +475,7 @@ class BatchOrderService(Service):
             await _rest(began)
         while pending:
             chunk, pending = pending[:CHUNK], pending[CHUNK:]
+            await self.foreground.lull(LULL_SECONDS)
             began = time.monotonic()
             batch_id, failed = await self._chunk(
                 actor, file_name, orders, token, chunk, customers, now, batch_id, not pending

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.db import Database
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Language, Product, User
 from bot.services import Services
@@ -45,3 +46,16 @@ def draft(token: str = "tok-1", **changes: object) -> CheckoutDraft:
         "note_chosen": True,
     }
     return CheckoutDraft.model_validate({**values, **changes})
+
+
+async def manager(services: Services, db: Database) -> User:
+    """Mia, a sales manager (telegram 2001)."""
+    user = await services.users.identify(2001, "Mia", None, "en")
+    async with db.unit_of_work() as uow:
+        await db.connection.execute(
+            "INSERT INTO user_roles (user_id, role, granted_at)"
+            " VALUES (?, 'sales_manager', 'now')",
+            (user.id,),
+        )
+        await uow.commit()
+    return user

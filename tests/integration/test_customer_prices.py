@@ -9,19 +9,7 @@ from bot.db import Database
 from bot.domain.errors import InvalidInput, UnknownSku
 from bot.domain.models import User
 from bot.services import Services
-from tests.integration.helpers import customer, draft
-
-
-async def manager(services: Services, db: Database) -> User:
-    user = await services.users.identify(2001, "Mia", None, "en")
-    async with db.unit_of_work() as uow:
-        await db.connection.execute(
-            "INSERT INTO user_roles (user_id, role, granted_at)"
-            " VALUES (?, 'sales_manager', 'now')",
-            (user.id,),
-        )
-        await uow.commit()
-    return user
+from tests.integration.helpers import customer, draft, manager
 
 
 async def priced_customer(services: Services, db: Database) -> tuple[User, int]:

@@ -1,5 +1,6 @@
 """Updates side by side (bot/runtime/updates.py ChatOrder): different chats overlap, one chat's and
-one person's updates run one after another in arrival order, and nothing is left locked."""
+one person's updates run one after another in arrival order, and nothing is left locked; the
+updates in progress are counted for work that waits for a lull (bot/runtime/foreground.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 from telegram import Chat, Message, Update, User
 
+from bot.db.updates import CURRENT_UPDATE
+from bot.runtime.foreground import Foreground
 from bot.runtime.updates import ChatOrder
 
 DAY = 1_700_000_000
@@ -102,3 +105,38 @@ async def test_cancelled_while_waiting_leaves_nothing_locked() -> None:
     recorder.finish(3)
     await asyncio.gather(*later)
     assert recorder.log[-2:] == ["start 3", "end 3"]
+
+
+async def test_updates_in_progress_are_counted_and_background_work_waits_for_a_lull() -> None:
+    processor, recorder = ChatOrder(8), Recorder()
+    foreground = processor.foreground
+    tasks = await run(processor, recorder, [text(1, 10), text(2, 10), text(3, 30)])
+    assert foreground.running == 3, "waiting for its chat's turn counts too"
+    lull = asyncio.create_task(foreground.lull(60))
+    recorder.finish(1)
+    recorder.finish(3)
+    await settle()
+    assert not lull.done() and foreground.running == 1
+    recorder.finish(2)
+    await asyncio.gather(*tasks)
+    assert await lull is True and foreground.running == 0
+    cancelled = await run(processor, recorder, [text(4, 40)])
+    cancelled[0].cancel()
+    await asyncio.gather(*cancelled, return_exceptions=True)
+    assert foreground.running == 0, "a cancelled update is no longer counted"
+
+
+async def test_a_lull_leaves_out_the_callers_own_update_and_gives_up_in_time() -> None:
+    foreground = Foreground()
+    assert await foreground.lull(60) is True, "nothing running"
+    foreground.began()
+    token = CURRENT_UPDATE.set(7)
+    try:
+        assert await foreground.lull(60) is True, "the one running is the caller's own"
+        foreground.began()  # someone else's
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        assert await foreground.lull(0.05) is False
+        assert loop.time() - began >= 0.04, "waited about as long as allowed, then went on"
+    finally:
+        CURRENT_UPDATE.reset(token)
