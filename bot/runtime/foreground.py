@@ -3,52 +3,67 @@
 The event loop serves everyone on one core. A batch written in transactions of two orders,
 resting six times as long as each took, still met moments when the loop was already behind
 (a burst of customers, the machine busy elsewhere): its transactions then came on top, and
-the customers' answers queued behind them (benchmarks/no_stall.py). `Foreground` counts the
+the customers' answers queued behind them (benchmarks/no_stall.py). `Foreground` keeps the
 updates being processed (ChatOrder tells it); background work asks for a `lull`, a moment when
-nobody's update but its own is, and waits for one up to a limit (so that it still moves on
-under a load that never pauses)."""
+none is but the caller's own, and waits for one up to a limit (so that it still moves on under
+a load that never pauses). An update in progress for over LONG seconds is long work of its own
+(a year's report waiting for its thread, an export): it holds nobody's answer, so it does not
+keep a lull from coming."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 
 from bot.db.updates import CURRENT_UPDATE
 
+LONG = 1.0  # seconds: an update in progress this long is not someone waiting for an answer
+
 
 class Foreground:
-    """How many updates are being processed, and a wait for a moment when none is."""
+    """The updates being processed, and a wait for a moment when none is."""
 
     def __init__(self) -> None:
-        self.running = 0
+        self._running: dict[int, float] = {}  # update id -> when it began (monotonic)
         self._ended: asyncio.Event | None = None  # made on the loop, at the first wait
 
-    def began(self) -> None:
-        """An update started being processed."""
-        self.running += 1
+    @property
+    def running(self) -> int:
+        """How many updates are being processed."""
+        return len(self._running)
 
-    def ended(self) -> None:
+    def began(self, update_id: int) -> None:
+        """An update started being processed."""
+        self._running[update_id] = time.monotonic()
+
+    def ended(self, update_id: int) -> None:
         """An update was processed."""
-        self.running -= 1
+        self._running.pop(update_id, None)
         if self._ended is not None:
             self._ended.set()
 
+    def _busy_until(self, own: int | None) -> float | None:
+        """While others' updates are being processed: when the youngest turns LONG."""
+        now = time.monotonic()
+        young = [t for u, t in self._running.items() if u != own and now - t < LONG]
+        return max(young) + LONG if young else None
+
     async def lull(self, longest: float) -> bool:
         """Return once no update is being processed but the caller's own (work started by
-        an update), or after `longest` seconds: whether the lull came."""
-        own = 0 if CURRENT_UPDATE.get() is None else 1
-        if self.running <= own:
+        an update) and those over LONG seconds old, or after `longest` seconds: whether the
+        lull came."""
+        own = CURRENT_UPDATE.get()
+        if self._busy_until(own) is None:
             return True
         if self._ended is None:
             self._ended = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + longest
-        while self.running > own:
-            left = deadline - loop.time()
-            if left <= 0:
+        deadline = time.monotonic() + longest
+        while (until := self._busy_until(own)) is not None:
+            now = time.monotonic()
+            if now >= deadline:
                 return False
             self._ended.clear()
-            try:
-                await asyncio.wait_for(self._ended.wait(), left)
-            except TimeoutError:
-                return self.running <= own
+            with contextlib.suppress(TimeoutError):  # deadline, or the youngest turned LONG
+                await asyncio.wait_for(self._ended.wait(), min(deadline, until) - now)
         return True

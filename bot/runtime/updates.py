@@ -155,7 +155,8 @@ class ChatOrder(BaseUpdateProcessor):
         """Wait for the chat's and the person's earlier updates, then process this one."""
         keys = _keys(update)
         taken: list[tuple[str, int]] = []
-        self.foreground.began()
+        ident = update.update_id if isinstance(update, Update) else id(update)
+        self.foreground.began(ident)
         try:
             try:
                 for key in keys:
@@ -173,7 +174,7 @@ class ChatOrder(BaseUpdateProcessor):
             finally:
                 self._free(taken, held=len(taken))
         finally:
-            self.foreground.ended()
+            self.foreground.ended(ident)
 
     def _free(self, keys: list[tuple[str, int]], *, held: int) -> None:
         """Release the first `held` locks and forget those nobody waits for."""

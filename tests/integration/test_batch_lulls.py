@@ -28,12 +28,12 @@ async def test_a_batch_is_created_in_the_lulls_between_peoples_updates(
     batches = BatchOrderService(db, services.batch_orders.config, services.batch_orders.clock)
     batches.foreground = foreground
     monkeypatch.setattr(batch_orders, "LULL_SECONDS", 60.0)
-    foreground.began()  # a customer's update in progress
+    foreground.began(99)  # a customer's update in progress
     creating = asyncio.create_task(batches.create(mia, "o.csv", list(check.orders), "b-2"))
     await asyncio.sleep(0.5)  # the whole batch takes ~20 ms when nobody else is served
     async with db.reader() as uow:
         assert await uow.batches.by_token("b-2") is None, "nothing written meanwhile"
     assert not creating.done()
-    foreground.ended()
+    foreground.ended(99)
     result = await asyncio.wait_for(creating, 10)
     assert result.created and len(result.numbers) == 1

@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.db.updates import CURRENT_UPDATE
+from bot.runtime import foreground as foreground_module
 from bot.runtime.foreground import Foreground
 from bot.runtime.updates import ChatOrder
 
@@ -129,14 +131,27 @@ async def test_updates_in_progress_are_counted_and_background_work_waits_for_a_l
 async def test_a_lull_leaves_out_the_callers_own_update_and_gives_up_in_time() -> None:
     foreground = Foreground()
     assert await foreground.lull(60) is True, "nothing running"
-    foreground.began()
+    foreground.began(7)
     token = CURRENT_UPDATE.set(7)
     try:
         assert await foreground.lull(60) is True, "the one running is the caller's own"
-        foreground.began()  # someone else's
+        foreground.began(8)  # someone else's
         loop = asyncio.get_running_loop()
         began = loop.time()
         assert await foreground.lull(0.05) is False
         assert loop.time() - began >= 0.04, "waited about as long as allowed, then went on"
     finally:
         CURRENT_UPDATE.reset(token)
+
+
+async def test_long_work_in_progress_does_not_keep_a_lull_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(foreground_module, "LONG", 0.05)
+    foreground = Foreground()
+    foreground.began(1)  # a year's report, waiting for its thread
+    assert await asyncio.wait_for(foreground.lull(60), 5) is True, "once it is LONG old"
+    foreground.began(2)  # a customer's button
+    assert await foreground.lull(0.01) is False
+    foreground.ended(2)
+    assert await foreground.lull(0.01) is True and foreground.running == 1
