@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from bot.db import Database
+from bot.runtime import foreground as foreground_module
 from bot.runtime.foreground import Foreground
 from bot.services import Services, batch_orders
 from bot.services.batch_orders import BatchOrderService
@@ -25,9 +26,10 @@ async def test_a_batch_is_created_in_the_lulls_between_peoples_updates(
     )
     check = await services.batch_orders.check(mia, "o.csv", content)
     foreground = Foreground()
-    batches = BatchOrderService(db, services.batch_orders.config, services.batch_orders.clock)
-    batches.foreground = foreground
+    config, clock = services.batch_orders.config, services.batch_orders.clock
+    batches = BatchOrderService(db, config, clock, None, foreground)
     monkeypatch.setattr(batch_orders, "LULL_SECONDS", 60.0)
+    monkeypatch.setattr(foreground_module, "LONG", 60.0)  # however slow this machine is
     foreground.began(99)  # a customer's update in progress
     creating = asyncio.create_task(batches.create(mia, "o.csv", list(check.orders), "b-2"))
     await asyncio.sleep(0.5)  # the whole batch takes ~20 ms when nobody else is served
