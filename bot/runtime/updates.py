@@ -140,10 +140,10 @@ class OnceApplication(
 class ChatOrder(BaseUpdateProcessor):
     """Updates side by side, but one at a time per chat and per person, in arrival order."""
 
-    def __init__(self, limit: int = SIDE_BY_SIDE, foreground: Foreground | None = None) -> None:
+    def __init__(self, limit: int = SIDE_BY_SIDE) -> None:
         super().__init__(limit)
         self._locks: dict[tuple[str, int], tuple[asyncio.Lock, int]] = {}  # lock, users
-        self.foreground = foreground or Foreground()  # told of each update begun and ended
+        self.foreground = Foreground()  # told of each update begun and ended
 
     async def initialize(self) -> None:
         """Nothing to set up."""
