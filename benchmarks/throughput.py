@@ -14,6 +14,7 @@ import asyncio
 import collections
 import gc
 import heapq
+import math
 import os
 import re
 import signal
@@ -277,8 +278,8 @@ class Driver:
             if delay > 0:
                 await asyncio.sleep(delay)
             user = users[i]
-            if user.waiting:
-                heapq.heappush(due, (time.monotonic() + 0.001, i))
+            if user.waiting:  # looked at again on the next millisecond, with every other late one
+                heapq.heappush(due, (math.floor(time.monotonic() * 1000 + 1) / 1000, i))
                 continue
             self.inject(user)
             if user.done < len(user.steps):

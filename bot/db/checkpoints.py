@@ -14,9 +14,9 @@ the file. Under steady writes (200 customers a second commit every ~1.5 ms) ever
 on the other connection saw commits come in while it copied, so that never happened: the log
 grew ~10 MB a second and for ever (benchmarks/no_stall.py, 180 MB in 20 s). Past
 RESTART_PAGES, the checkpointer copies the little that came in during its pass once more, then
-the last few pages while the bot's own units of work wait (Database's lock, ~1 ms), so the next
-one begins with the log all copied and starts it over; a log that grew big is cut back to
-LOG_LIMIT_BYTES then (journal_size_limit)."""
+the last few pages while the bot's own units of work wait (Database's lock, for that short
+pass), so the next one begins with the log all copied and starts it over; a log that grew big is
+cut back to LOG_LIMIT_BYTES then (journal_size_limit)."""
 
 from __future__ import annotations
 
