@@ -215,7 +215,7 @@ def build_application(
             db, config, clock, workers, order.foreground
         )
         services.quick_order.warm_up()  # the first quick order finds its index built
-        app.bot_data[OUTBOX] = sender = Sender(app)
+        app.bot_data[OUTBOX] = sender = Sender(app, order.foreground)
         sender.start()
         set_in_background(app, start_up_menus(i18n, config.business.default_language))
         set_staff_menus_in_background(app)

@@ -27,6 +27,7 @@ from bot.domain.notices import NoticeState
 from bot.domain.reminders import ReminderStatus
 from bot.handlers.context import App, BotContext
 from bot.handlers.notices import Document, Edit, read, render, settle
+from bot.runtime.foreground import Foreground
 from bot.services.notices import Reader
 from bot.ui.screen import Screen
 
@@ -48,8 +49,9 @@ BUSY_PER_SECOND = 10.0
 class Sender:
     """Delivers the outbox: in the background (`start`), or until nothing is due (`drain`)."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, foreground: Foreground) -> None:
         self._app = app
+        self._foreground = foreground  # the updates being processed (bot.runtime.updates)
         self._pass = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -224,7 +226,7 @@ class Sender:
 
     def _busy(self) -> bool:
         """Someone's update is being processed (or waits for its chat's turn)."""
-        return self._app.update_processor.current_concurrent_updates > 0
+        return self._foreground.running > 0
 
     async def _send(
         self, context: BotContext, notice: Taken, message: Screen | Document | Edit

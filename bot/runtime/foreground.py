@@ -8,7 +8,8 @@ updates being processed (ChatOrder tells it); background work asks for a `lull`,
 none is but the caller's own, and waits for one up to a limit (so that it still moves on under
 a load that never pauses). An update in progress for over LONG seconds is long work of its own
 (a year's report waiting for its thread, an export): it holds nobody's answer, so it does not
-keep a lull from coming."""
+keep a lull from coming. The outbox asks `running` too: notices slow down while anyone's update
+is being processed (bot/handlers/outbox.py)."""
 
 from __future__ import annotations
 
