@@ -102,6 +102,11 @@ class Database:
         # WAL lets it read a snapshot while the main one writes, so nobody waits for them.
         self._long_conn: aiosqlite.Connection | None = None
         self._long_lock = asyncio.Lock()
+        # Reads too long to hold the loop but someone waits for (a /search over 100,000
+        # products, ~16 ms: every other customer waited with it) on another connection of
+        # their own, its thread at the answers' priority, never behind a long read.
+        self._apart_conn: aiosqlite.Connection | None = None
+        self._apart_lock = asyncio.Lock()
         self._open_lock = asyncio.Lock()
         self.notices_posted = asyncio.Event()  # set when a commit wrote notices to the outbox
         # Bumped by every commit that wrote a product's names, SKU or sale (editor, import):
@@ -249,6 +254,10 @@ class Database:
             if self._long_conn is not None:
                 await self._long_conn.close()
                 self._long_conn = None
+        async with self._apart_lock:
+            if self._apart_conn is not None:
+                await self._apart_conn.close()
+                self._apart_conn = None
         async with self._lock:
             if self._conn is not None:
                 await self._conn.close()
@@ -262,20 +271,30 @@ class Database:
         return self._conn
 
     async def _long_connection(self) -> aiosqlite.Connection:
-        """The connection of long reads (opened at the first one; query_only)."""
+        """The connection of long reads (opened at the first one; query_only); its thread
+        reads on what the answers leave of the CPU."""
+        if self._long_conn is None:
+            self._long_conn = await self._read_connection()
+            await self._long_conn._execute(priority.lower_thread)
+        return self._long_conn
+
+    async def _apart_connection(self) -> aiosqlite.Connection:
+        """The connection of the reads apart (opened at the first one; query_only)."""
+        if self._apart_conn is None:
+            self._apart_conn = await self._read_connection()
+        return self._apart_conn
+
+    async def _read_connection(self) -> aiosqlite.Connection:
         if self._conn is None:
             raise RuntimeError("database is not open")
-        if self._long_conn is None:
-            try:
-                conn = await connect(self.path)
-            except sqlite3.Error as error:
-                raise unusable(self.path, error) from None
-            conn.row_factory = aiosqlite.Row
-            await conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute_fetchall("PRAGMA query_only = ON")
-            await conn._execute(priority.lower_thread)  # it reads on what answers leave
-            self._long_conn = conn
-        return self._long_conn
+        try:
+            conn = await connect(self.path)
+        except sqlite3.Error as error:
+            raise unusable(self.path, error) from None
+        conn.row_factory = aiosqlite.Row
+        await conn.execute_fetchall(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute_fetchall("PRAGMA query_only = ON")
+        return conn
 
     def unit_of_work(self, *, claims_update: bool = True, long: bool = False) -> UnitOfWork:
         """A write transaction: rolled back unless committed. Committed while an update is
@@ -285,38 +304,56 @@ class Database:
         run on aiosqlite's thread so the event loop keeps serving (bot/runtime/connection.py)."""
         return UnitOfWork(self, write=True, claims_update=claims_update, long=long)
 
-    def reader(self, *, long: bool = False) -> UnitOfWork:
+    def reader(self, *, long: bool = False, apart: bool = False) -> UnitOfWork:
         """A read-only snapshot. long: on a connection of its own, its statements on that
-        connection's thread: neither the event loop nor other units of work wait for it."""
-        return UnitOfWork(self, write=False, long=long)
+        connection's thread: neither the event loop nor other units of work wait for it.
+        apart: the same for a read someone waits for (a search), on another connection whose
+        thread runs at the answers' priority and never waits for a long read."""
+        return UnitOfWork(self, write=False, long=long, apart=apart)
 
 
 class UnitOfWork:
     """A transaction on the shared connection, with the repositories bound to it."""
 
     def __init__(
-        self, db: Database, *, write: bool, claims_update: bool = False, long: bool = False
+        self,
+        db: Database,
+        *,
+        write: bool,
+        claims_update: bool = False,
+        long: bool = False,
+        apart: bool = False,
     ) -> None:
         self._db = db
         self._write = write
         self._claims_update = claims_update
-        self._long = long
+        self._long = long or apart  # statements on the connection's thread
         self._offloaded: Token[bool] | None = None
         self._committed = False
-        # A long read goes on the long-read connection (an in-memory database has only one).
-        self._aside = long and not write and str(db.path) != ":memory:"
+        # A long read goes on the long-read connection, a read apart on its own (an
+        # in-memory database has only one connection).
+        side = not write and str(db.path) != ":memory:"
+        self._aside = long and side
+        self._apart = apart and side and not long
         self._conn: aiosqlite.Connection | None = None
 
     @property
     def _held(self) -> asyncio.Lock:
-        return self._db._long_lock if self._aside else self._db._lock
+        if self._aside:
+            return self._db._long_lock
+        return self._db._apart_lock if self._apart else self._db._lock
+
+    async def _connection(self) -> aiosqlite.Connection:
+        if self._aside:
+            return await self._db._long_connection()
+        return await self._db._apart_connection() if self._apart else self._db.connection
 
     async def __aenter__(self) -> UnitOfWork:
         await self._held.acquire()
         if self._long:
             self._offloaded = OFFLOADED.set(True)
         try:
-            conn = await self._db._long_connection() if self._aside else self._db.connection
+            conn = await self._connection()
             self._conn = conn
             await conn.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
         except BaseException:

@@ -68,7 +68,8 @@ class CatalogService(Service):
         """Products whose SKU or name contains the words (at for_user's prices)."""
         query = parse_search(words)
         size = self.config.catalog.page_size
-        async with self.db.reader() as uow:
+        # Apart: ~16 ms at 100,000 products, which every other customer waited for on the loop.
+        async with self.db.reader(apart=True) as uow:
             _, total = await uow.catalog.search(query, language, 0, 0)
             page, pages = page_bounds(page, total, size)
             items, total = await uow.catalog.search(query, language, page * size, size)
