@@ -313,7 +313,8 @@ class Database:
 
 
 class UnitOfWork:
-    """A transaction on the shared connection, with the repositories bound to it."""
+    """A transaction, with the repositories bound to its connection: the shared one, or a
+    read's own (a long read, a read apart)."""
 
     def __init__(
         self,
