@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -270,15 +270,16 @@ class CatalogRepository:
 
     async def _more_hits(self, match: str) -> bool:
         """Whether the index holds more than SEARCH_CAP hits of this query."""
-        async with self._conn.execute(_MORE_HITS, {"match": match, "cap": SEARCH_CAP}) as cursor:
-            row = await cursor.fetchone()
-        return row is not None and int(row[0]) > SEARCH_CAP
+        rows = await self._read_long(_MORE_HITS, {"match": match, "cap": SEARCH_CAP})
+        return bool(rows) and int(rows[0][0]) > SEARCH_CAP
 
     async def _rank(
         self, hits: str, args: dict[str, object], words: str, language: Language
     ) -> list[int]:
-        """Ids of the hits (a query of id and score, lower is better) in search order."""
-        async with self._conn.execute(
+        """Ids of the hits (a query of id and score, lower is better) in search order. Read
+        on the connection's thread: ~16 ms for a broad word at 100,000 products, which every
+        other customer waited for on the loop (the rest of a search reads a page by key)."""
+        rows = await self._read_long(
             f"SELECT p.id FROM ({hits}) h JOIN products p ON p.id = h.id WHERE p.active = 1"
             " ORDER BY (upper(p.sku) = upper(:exact)) DESC,"
             " (p.sku LIKE :prefix ESCAPE '\\') DESC,"
@@ -289,8 +290,8 @@ class CatalogRepository:
                 "cap": SEARCH_CAP,
             }
             | args,
-        ) as cursor:
-            return [r[0] for r in await cursor.fetchall()]
+        )
+        return [r[0] for r in rows]
 
     async def products(self, ids: Sequence[int], language: Language) -> dict[int, Product]:
         """Products by id, active or not."""
@@ -342,11 +343,13 @@ class CatalogRepository:
         rows = await self._read_long("SELECT id, sku FROM products WHERE active = 1 ORDER BY id")
         return await asyncio.to_thread(_sku_keys, rows)
 
-    async def _read_long(self, sql: str) -> list[sqlite3.Row]:
+    async def _read_long(
+        self, sql: str, parameters: Mapping[str, object] | None = None
+    ) -> list[sqlite3.Row]:
         """All rows of a statement read on aiosqlite's thread (long work), the loop free."""
         token = OFFLOADED.set(True)
         try:
-            async with self._conn.execute(sql) as cursor:
+            async with self._conn.execute(sql, parameters) as cursor:
                 return list(await cursor.fetchall())
         finally:
             OFFLOADED.reset(token)

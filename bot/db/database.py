@@ -102,9 +102,9 @@ class Database:
         # WAL lets it read a snapshot while the main one writes, so nobody waits for them.
         self._long_conn: aiosqlite.Connection | None = None
         self._long_lock = asyncio.Lock()
-        # Reads too long to hold the loop but someone waits for (a /search over 100,000
-        # products, ~16 ms: every other customer waited with it) on another connection of
-        # their own, its thread at the answers' priority, never behind a long read.
+        # Reads someone waits for, whose long statements go to a thread (a /search over
+        # 100,000 products ranks its hits in ~16 ms: every other customer waited with it on the
+        # loop), on another connection of their own: never behind a long read nor a writer.
         self._apart_conn: aiosqlite.Connection | None = None
         self._apart_lock = asyncio.Lock()
         self._open_lock = asyncio.Lock()
@@ -307,8 +307,10 @@ class Database:
     def reader(self, *, long: bool = False, apart: bool = False) -> UnitOfWork:
         """A read-only snapshot. long: on a connection of its own, its statements on that
         connection's thread: neither the event loop nor other units of work wait for it.
-        apart: the same for a read someone waits for (a search), on another connection whose
-        thread runs at the answers' priority and never waits for a long read."""
+        apart: on another connection of its own, for a read someone waits for (a search), so
+        that neither other units of work nor a long read keep it waiting; its statements run
+        on the loop unless a repository sends a long one to the connection's thread (at the
+        answers' priority): a trip each, and each trip back waits for the loop's turn."""
         return UnitOfWork(self, write=False, long=long, apart=apart)
 
 
@@ -328,7 +330,7 @@ class UnitOfWork:
         self._db = db
         self._write = write
         self._claims_update = claims_update
-        self._long = long or apart  # statements on the connection's thread
+        self._long = long  # statements on the connection's thread
         self._offloaded: Token[bool] | None = None
         self._committed = False
         # A long read goes on the long-read connection, a read apart on its own (an

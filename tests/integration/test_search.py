@@ -169,16 +169,37 @@ async def test_a_search_runs_apart_from_the_loop_the_writers_and_the_long_reads(
     """/search took ~16 ms at 100,000 products on the event loop, and every other customer
     waited for it (benchmarks/no_stall.py). It reads on a connection of its own: it goes ahead
     while a writer holds the shared connection and while a year's report reads, and sees what
-    was committed when it began."""
+    was committed when it began; its ranking runs on that connection's thread (at the
+    answers' priority), its page of products by key on the loop (a trip costs a loop turn)."""
     async with db.unit_of_work() as uow:
         await add(db, "GLOBE-1", "Desk globe")
         await uow.commit()
-    # A report reading meanwhile, and a writer in progress: before, the search waited for it.
-    async with db.reader(long=True), db.unit_of_work():
-        await add(db, "GLOBE-2", "Globe lamp")  # not committed: not seen
+    async with db.reader(apart=True):  # opens the connection, to watch its statements
+        assert db._apart_conn is not None
+    ran: list[tuple[int, str]] = []
+    db._apart_conn._conn.set_trace_callback(lambda sql: ran.append((threading.get_ident(), sql)))
+    holding, done = asyncio.Event(), asyncio.Event()
+
+    async def others() -> None:
+        """A report reading meanwhile, and a writer in progress: before, the search waited."""
+        async with db.reader(long=True), db.unit_of_work():
+            await add(db, "GLOBE-2", "Globe lamp")  # not committed: not seen
+            holding.set()
+            await done.wait()
+
+    other = asyncio.create_task(others())
+    await holding.wait()
+    try:
         page = await asyncio.wait_for(services.catalog.search("globe", 0, Language.EN), 5)
+    finally:
+        done.set()
+        await other
     assert [p.sku for p in page.items] == ["GLOBE-1"] and page.total == 1
-    assert db._apart_conn is not None, "read on its own connection"
+    loop = threading.get_ident()
+    ranked = [thread for thread, sql in ran if "ORDER BY (upper(p.sku)" in sql]
+    paged = [thread for thread, sql in ran if sql.startswith("SELECT") and "WHERE p.id IN" in sql]
+    assert ranked and loop not in ranked, "ranked on the connection's thread"
+    assert paged and set(paged) == {loop}, "the page read by key on the loop"
     assert runs_as_us(await db._apart_conn._execute(threading.get_native_id)), (
         "at the answers' priority, not below like the long reads"
     )
