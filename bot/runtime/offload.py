@@ -6,7 +6,8 @@ picklable (a `Texts` pickles as its language and settings and is rebuilt in the 
 pool starts on first use and `close()` ends it (the application's post_shutdown). With no
 workers the work runs on a thread of this process instead (tiny deployments, the command line).
 A worker that dies takes the work it was doing with it: that call raises `WorkerDied` (the
-person gets the usual apology) and the next one starts a fresh pool. `await
+person gets the usual apology) and the next one starts a fresh pool. A worker ends when the bot
+does, however the bot ended (killed too), and the fork server with it. `await
 offload.run_alone(fn, *args)` runs the work in a process started for it instead, which loads
 only what fn needs (an export: bot/runtime/alone.py)."""
 
@@ -15,8 +16,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import pickle
+import select
 import sys
+import threading
+import time
 from asyncio.subprocess import PIPE
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +38,39 @@ class WorkerDied(RuntimeError):
     """A worker process died (killed, out of memory) while doing this work."""
 
 
+def _worker_begins(bot: int) -> None:
+    """A worker's start: it runs below the bot, and ends when the bot does."""
+    priority.lower_process()
+    threading.Thread(target=_end_with, args=(bot,), name="end-with-bot", daemon=True).start()
+
+
+def _end_with(bot: int) -> None:
+    """End this process once the process `bot` has ended, however it ended. A worker whose
+    bot was killed (SIGKILL, out of memory) otherwise waited for work for ever: it holds both
+    ends of its own queue's pipe, so it never reads an end, and it kept the fork server alive
+    too (~300 MB a crash, for good)."""
+    try:
+        ended = os.pidfd_open(bot)
+    except ProcessLookupError:
+        os._exit(0)
+    except (AttributeError, OSError):  # no pidfd (not Linux, or an old kernel): look each second
+        while _alive(bot):
+            time.sleep(1.0)
+        os._exit(0)
+    select.select([ended], [], [])  # readable once the process has ended
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process now holds the number: ours is gone
+        return False
+    return True
+
+
 class Offload:
     """Worker processes for heavy work, started when first needed."""
 
@@ -45,7 +83,10 @@ class Offload:
             # Never plain fork: the parent has threads (aiosqlite, PTB) whose locks a forked
             # child would inherit held. The forkserver forks clean, single-threaded copies.
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=child.context(), initializer=priority.lower_process
+                self.workers,
+                mp_context=child.context(),
+                initializer=_worker_begins,
+                initargs=(os.getpid(),),
             )
         return self._pool
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -114,3 +118,42 @@ async def test_work_alone_runs_in_a_lean_process_of_its_own_below_the_bot() -> N
 async def test_work_alone_without_workers_runs_on_a_thread() -> None:
     pid = (await Offload(0).run_alone(alone))[0]
     assert pid == os.getpid()
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (a zombie counts: it runs nothing and is reaped by its parent)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_workers_and_the_fork_server_end_when_the_bot_is_killed(tmp_path: Path) -> None:
+    """A bot killed (SIGKILL, out of memory) while its worker drew a chart left the worker
+    waiting for work for ever once done, and the fork server with it (the crash tests left
+    five of each behind, ~300 MB apiece)."""
+    script = (
+        "import asyncio, os, signal, time\n"
+        "from bot.runtime.offload import Offload\n"
+        "async def main():\n"
+        "    offload = Offload(1)\n"
+        "    worker = await offload.run(os.getpid)\n"
+        "    stat = open(f'/proc/{worker}/stat').read()\n"
+        "    print(worker, stat.rsplit(')', 1)[1].split()[1], flush=True)\n"
+        "    busy = asyncio.ensure_future(offload.run(time.sleep, 1))\n"
+        "    await asyncio.sleep(0.3)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "asyncio.run(main())\n"
+    )
+    said = tmp_path / "said.txt"  # not a pipe: the worker would keep it open
+    with said.open("w") as out:
+        bot = subprocess.run([sys.executable, "-c", script], stdout=out, timeout=60, check=False)
+    assert bot.returncode == -signal.SIGKILL
+    worker, server = (int(n) for n in said.read_text().split())
+    deadline = time.monotonic() + 10
+    while not (_gone(worker) and _gone(server)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(worker), "the worker ended with the bot"
+    assert _gone(server), "and so did the fork server"
