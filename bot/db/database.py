@@ -100,13 +100,11 @@ class Database:
         self._lock = asyncio.Lock()
         # Long reads (reports, exports, the reminder scan's plan) on a connection of their own:
         # WAL lets it read a snapshot while the main one writes, so nobody waits for them.
-        self._long_conn: aiosqlite.Connection | None = None
-        self._long_lock = asyncio.Lock()
+        self._long_reads = _ReadConnection(self, below=True)
         # Reads someone waits for, whose long statements go to a thread (a /search over
         # 100,000 products ranks its hits in ~16 ms: every other customer waited with it on the
         # loop), on another connection of their own: never behind a long read nor a writer.
-        self._apart_conn: aiosqlite.Connection | None = None
-        self._apart_lock = asyncio.Lock()
+        self._apart_reads = _ReadConnection(self, below=False)
         self._open_lock = asyncio.Lock()
         self.notices_posted = asyncio.Event()  # set when a commit wrote notices to the outbox
         # Bumped by every commit that wrote a product's names, SKU or sale (editor, import):
@@ -250,14 +248,8 @@ class Database:
         checkpoints, self.checkpoints = self.checkpoints, None
         if checkpoints is not None:
             await checkpoints.stop()
-        async with self._long_lock:
-            if self._long_conn is not None:
-                await self._long_conn.close()
-                self._long_conn = None
-        async with self._apart_lock:
-            if self._apart_conn is not None:
-                await self._apart_conn.close()
-                self._apart_conn = None
+        await self._long_reads.close()
+        await self._apart_reads.close()
         async with self._lock:
             if self._conn is not None:
                 await self._conn.close()
@@ -270,21 +262,8 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
-    async def _long_connection(self) -> aiosqlite.Connection:
-        """The connection of long reads (opened at the first one; query_only); its thread
-        reads on what the answers leave of the CPU."""
-        if self._long_conn is None:
-            self._long_conn = await self._read_connection()
-            await self._long_conn._execute(priority.lower_thread)
-        return self._long_conn
-
-    async def _apart_connection(self) -> aiosqlite.Connection:
-        """The connection of the reads apart (opened at the first one; query_only)."""
-        if self._apart_conn is None:
-            self._apart_conn = await self._read_connection()
-        return self._apart_conn
-
     async def _read_connection(self) -> aiosqlite.Connection:
+        """Another connection to the file, query_only (a _ReadConnection's)."""
         if self._conn is None:
             raise RuntimeError("database is not open")
         try:
@@ -314,6 +293,32 @@ class Database:
         return UnitOfWork(self, write=False, long=long, apart=apart)
 
 
+class _ReadConnection:
+    """A read-only connection of the database's own, opened at its first read, one unit of
+    work at a time (`lock`). below: its thread runs on what the answers leave of the CPU."""
+
+    def __init__(self, db: Database, *, below: bool) -> None:
+        self._db = db
+        self._below = below
+        self.lock = asyncio.Lock()
+        self.conn: aiosqlite.Connection | None = None
+
+    async def open(self) -> aiosqlite.Connection:
+        """The connection, opened now if it is not yet."""
+        if self.conn is None:
+            self.conn = await self._db._read_connection()
+            if self._below:
+                await self.conn._execute(priority.lower_thread)
+        return self.conn
+
+    async def close(self) -> None:
+        """Close it (after the unit of work in progress)."""
+        async with self.lock:
+            if self.conn is not None:
+                await self.conn.close()
+                self.conn = None
+
+
 class UnitOfWork:
     """A transaction, with the repositories bound to its connection: the shared one, or a
     read's own (a long read, a read apart)."""
@@ -334,22 +339,19 @@ class UnitOfWork:
         self._offloaded: Token[bool] | None = None
         self._committed = False
         # A long read goes on the long-read connection, a read apart on its own (an
-        # in-memory database has only one connection).
-        side = not write and str(db.path) != ":memory:"
-        self._aside = long and side
-        self._apart = apart and side and not long
+        # in-memory database has only one connection); anything else on the shared one.
+        reads: _ReadConnection | None = None
+        if not write and str(db.path) != ":memory:":
+            reads = db._long_reads if long else db._apart_reads if apart else None
+        self._reads = reads
         self._conn: aiosqlite.Connection | None = None
 
     @property
     def _held(self) -> asyncio.Lock:
-        if self._aside:
-            return self._db._long_lock
-        return self._db._apart_lock if self._apart else self._db._lock
+        return self._reads.lock if self._reads is not None else self._db._lock
 
     async def _connection(self) -> aiosqlite.Connection:
-        if self._aside:
-            return await self._db._long_connection()
-        return await self._db._apart_connection() if self._apart else self._db.connection
+        return await self._reads.open() if self._reads is not None else self._db.connection
 
     async def __aenter__(self) -> UnitOfWork:
         await self._held.acquire()

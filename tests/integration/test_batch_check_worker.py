@@ -30,7 +30,7 @@ async def test_the_check_runs_in_a_worker_and_sees_what_was_committed(
     # The special price set a moment ago (committed) is what the worker's connection read.
     assert [(o.customer_name, o.subtotal) for o in check.orders] == [("Customer 1001", 60000)]
     assert [(e.row, e.value) for e in check.errors] == [(3, "NOPE-1")]
-    assert db._long_conn is None, "the bot's process read none of it"
+    assert db._long_reads.conn is None, "the bot's process read none of it"
 
 
 async def test_a_read_only_database_reads_and_never_writes(db: Database) -> None:

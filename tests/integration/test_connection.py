@@ -168,8 +168,8 @@ async def test_long_reads_run_below_the_loop_and_nothing_else_does(tmp_path: Pat
     try:
         async with db.reader(long=True) as uow:
             assert await uow.catalog.categories(Language.EN) == []
-            assert db._long_conn is not None
-            reader = await db._long_conn._execute(_tid)
+            assert db._long_reads.conn is not None
+            reader = await db._long_reads.conn._execute(_tid)
             assert runs_below_us(reader), "the long reads' thread runs below"
         writer = await db.connection._execute(_tid)
         assert runs_as_us(writer), "the shared connection's thread does not"

@@ -550,7 +550,7 @@ async def test_kpi_statements_read_each_orders_own_audit_rows(week: Shop) -> Non
     """The approval moment of an order is looked up by the order (audit_log_entity), never
     by scanning every status change (audit_log_action_at with action alone): that read all
     the audit log once per order, minutes at 100,000 orders (benchmarks/no_stall.py)."""
-    raw = (await week.db._long_connection())._conn  # where reports read
+    raw = (await week.db._long_reads.open())._conn  # where reports read
     seen: list[str] = []
     raw.set_trace_callback(seen.append)
     try:

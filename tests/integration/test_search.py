@@ -175,9 +175,10 @@ async def test_a_search_runs_apart_from_the_loop_the_writers_and_the_long_reads(
         await add(db, "GLOBE-1", "Desk globe")
         await uow.commit()
     async with db.reader(apart=True):  # opens the connection, to watch its statements
-        assert db._apart_conn is not None
+        apart = db._apart_reads.conn
+    assert apart is not None
     ran: list[tuple[int, str]] = []
-    db._apart_conn._conn.set_trace_callback(lambda sql: ran.append((threading.get_ident(), sql)))
+    apart._conn.set_trace_callback(lambda sql: ran.append((threading.get_ident(), sql)))
     holding, done = asyncio.Event(), asyncio.Event()
 
     async def others() -> None:
@@ -200,6 +201,6 @@ async def test_a_search_runs_apart_from_the_loop_the_writers_and_the_long_reads(
     paged = [thread for thread, sql in ran if sql.startswith("SELECT") and "WHERE p.id IN" in sql]
     assert ranked and loop not in ranked, "ranked on the connection's thread"
     assert paged and set(paged) == {loop}, "the page read by key on the loop"
-    assert runs_as_us(await db._apart_conn._execute(threading.get_native_id)), (
+    assert runs_as_us(await apart._execute(threading.get_native_id)), (
         "at the answers' priority, not below like the long reads"
     )
