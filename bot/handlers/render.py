@@ -6,10 +6,11 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
 from bot.handlers.context import BotContext
+from bot.runtime.transport import answer_unread
 from bot.ui.screen import Screen
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ async def show(update: Update, context: BotContext, screen: Screen, *, new: bool
         screen = replace(screen, photo=None, photo_product_id=None)  # as text instead
     if not message.photo:
         try:
-            await message.edit_text(screen.text, reply_markup=inline)
+            with answer_unread():
+                await message.edit_text(screen.text, reply_markup=inline)
             return
         except BadRequest as error:
             if "not modified" in str(error):
@@ -94,22 +96,8 @@ async def keep(
     (a text message; its photo, if any, stays). Never raises: the step it follows went through."""
     bot = context.bot
     try:
-        if record is None:
-            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-            return
-        inline = record.keyboard if isinstance(record.keyboard, InlineKeyboardMarkup) else None
-        try:
-            await bot.edit_message_text(
-                record.text, chat_id=chat_id, message_id=message_id, reply_markup=inline
-            )
-        except BadRequest as error:
-            if "not modified" in str(error):
-                return
-            if "no text" not in str(error):
-                raise
-            await bot.edit_message_caption(
-                chat_id, message_id, caption=record.text, reply_markup=inline
-            )
+        with answer_unread():
+            await _keep(bot, chat_id, message_id, record)
     except BadRequest as error:
         if "not modified" not in str(error):
             log.info("could not keep message %s as a record: %s", message_id, error)
@@ -117,12 +105,32 @@ async def keep(
         log.warning("could not keep message %s as a record: %s", message_id, error)
 
 
+async def _keep(bot: Bot, chat_id: int, message_id: int, record: Screen | None) -> None:
+    if record is None:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        return
+    inline = record.keyboard if isinstance(record.keyboard, InlineKeyboardMarkup) else None
+    try:
+        await bot.edit_message_text(
+            record.text, chat_id=chat_id, message_id=message_id, reply_markup=inline
+        )
+    except BadRequest as error:
+        if "not modified" in str(error):
+            return
+        if "no text" not in str(error):
+            raise
+        await bot.edit_message_caption(
+            chat_id, message_id, caption=record.text, reply_markup=inline
+        )
+
+
 async def _recaption(message: Message, screen: Screen) -> bool:
     """The same photo with a new caption and buttons (a product card after adding to the
     cart): one edit instead of deleting the card and sending it again. False if that failed."""
     inline = screen.keyboard if isinstance(screen.keyboard, InlineKeyboardMarkup) else None
     try:
-        await message.edit_caption(screen.text, reply_markup=inline)
+        with answer_unread():
+            await message.edit_caption(screen.text, reply_markup=inline)
     except BadRequest as error:
         if "not modified" in str(error):
             return True
@@ -182,7 +190,8 @@ async def _send(update: Update, context: BotContext, screen: Screen) -> None:
         return
     if screen.photo and await _photo(update, context, screen):
         return
-    await context.bot.send_message(chat.id, screen.text, reply_markup=screen.keyboard)
+    with answer_unread():
+        await context.bot.send_message(chat.id, screen.text, reply_markup=screen.keyboard)
 
 
 async def _photo(update: Update, context: BotContext, screen: Screen) -> bool:

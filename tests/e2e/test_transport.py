@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
-from bot.runtime.transport import PIECE, AiohttpRequest, _Pieces
+from bot.runtime.transport import PIECE, AiohttpRequest, RetryingRequest, _Pieces, answer_unread
 from sandbox.client import SandboxClient
 from sandbox.server import SandboxServer
 from tests.sandbox.images import png
@@ -107,6 +107,27 @@ async def test_telegram_errors_become_ptb_errors(
     server.fake.block(uid)
     with pytest.raises(Forbidden):
         await bot.send_message(uid, "blocked")
+
+
+async def test_an_answer_nobody_reads_is_true_and_failures_still_raise(
+    server: SandboxServer, uid: int
+) -> None:
+    request = RetryingRequest(AiohttpRequest(read_timeout=2, pool_timeout=2))
+    async with Bot(TOKEN, f"{server.url}/bot", request=request) as bot:
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Ok", callback_data="c:1")]])
+        with answer_unread():
+            sent = await bot.send_message(uid, "Shown", reply_markup=keyboard)
+        assert sent is True  # not a Message built from the answer
+        shown = server.fake.last_bot_message(uid)
+        assert shown is not None and shown["text"] == "Shown"
+        assert shown["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "c:1"
+        with answer_unread():
+            edited = await bot.edit_message_text("Done", uid, shown["message_id"])
+        assert edited is True and server.fake.last_bot_message(uid)["text"] == "Done"
+        with answer_unread(), pytest.raises(BadRequest, match=r"(?i)chat not found"):
+            await bot.send_message(987654321, "nobody")
+        after = await bot.send_message(uid, "Read")  # outside: PTB's Message as ever
+        assert not isinstance(after, bool) and after.text == "Read"
 
 
 async def test_a_slow_answer_times_out(bot: Bot, server: SandboxServer, uid: int) -> None:
