@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 
 from bot.domain.models import Language
 from bot.i18n import CATALOG_NAMES, LOCALES_DIR, I18n
@@ -60,3 +61,32 @@ def test_money_and_dates_follow_the_locale() -> None:
     assert i18n.texts(Language.RU).money(123456).replace("\xa0", " ") == "1 234,56 CN¥"
     assert i18n.texts(Language.ZH)._("Your orders") != "Your orders"
     assert i18n.texts(Language.RU)._("Your orders") != "Your orders"
+
+
+def test_an_amount_is_formatted_once_and_the_kept_ones_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    import bot.i18n
+
+    calls: list[object] = []
+
+    def counted(*args: object, **kwargs: object) -> str:
+        calls.append(args[0])
+        return format_currency(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.i18n, "format_currency", counted)
+    monkeypatch.setattr(bot.i18n, "AMOUNTS_KEPT", 3)
+    i18n = I18n("CNY", ZoneInfo("Asia/Shanghai"))
+    en, ru = i18n.texts(Language.EN), i18n.texts(Language.RU)
+    assert [en.money(123456) for _ in range(3)] == ["CN¥1,234.56"] * 3
+    assert ru.money(123456).replace("\xa0", " ") == "1 234,56 CN¥"  # each language its own
+    assert len(calls) == 2
+    # Past the bound, amounts are still right, only no longer kept.
+    assert [en.money(n) for n in (1, 2, 3, 4, 4)] == [
+        "CN¥0.01", "CN¥0.02", "CN¥0.03", "CN¥0.04", "CN¥0.04"
+    ]  # fmt: skip
+    # 1 and 2 are kept beside 123456; then the bound is reached: 4 is formatted each time.
+    assert len(calls) == 2 + 5
+    assert [en.money(n) for n in (1, 2)] == ["CN¥0.01", "CN¥0.02"] and len(calls) == 7
