@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -36,9 +36,25 @@ def esc(text: str | None) -> str:
     return escape(text or "", quote=False)
 
 
+class CallbackButton(InlineKeyboardButton):
+    """An inline button with a text and callback data, and nothing else: it gives its JSON
+    directly. PTB's own to_dict looks at each of a button's ten or so optional attributes, and
+    a screen of eight product buttons took ~150 µs of CPU to serialize, once per send or edit."""
+
+    __slots__ = ()
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        """What PTB's to_dict gives for such a button."""
+        return {"text": self.text, "callback_data": self.callback_data}
+
+    def __hash__(self) -> int:
+        """Equal to PTB's button of the same text and data, so hashed as one."""
+        return hash((InlineKeyboardButton, self._id_attrs))
+
+
 def button(text: str, data: str) -> InlineKeyboardButton:
     """An inline button with callback data."""
-    return InlineKeyboardButton(text, callback_data=data)
+    return CallbackButton(text, callback_data=data)
 
 
 def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:

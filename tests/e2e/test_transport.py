@@ -13,6 +13,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
 from bot.runtime.transport import PIECE, AiohttpRequest, RetryingRequest, _Pieces, answer_unread
+from bot.ui.screen import button
 from sandbox.client import SandboxClient
 from sandbox.server import SandboxServer
 from tests.sandbox.images import png
@@ -51,6 +52,27 @@ async def test_texts_and_buttons_arrive_as_sent(bot: Bot, server: SandboxServer,
     assert shown["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "c:1"
     edited = await bot.edit_message_text("Done", chat_id=uid, message_id=sent.message_id)
     assert not isinstance(edited, bool) and edited.text == "Done"
+
+
+async def test_a_call_without_files_is_one_json_document_and_an_upload_a_form(
+    bot: Bot, server: SandboxServer, uid: int
+) -> None:
+    # JSON keeps each value's type (a form would carry "123" and the keyboard as a string).
+    keyboard = InlineKeyboardMarkup([[button("Ок ✅", "c:1")], [button("你好", "c:2")]])
+    await bot.send_message(uid, "Привет", reply_markup=keyboard, disable_notification=True)
+    name, sent = server.fake.calls[-1]
+    assert name == "sendMessage"
+    assert sent["chat_id"] == uid and sent["disable_notification"] is True
+    assert sent["reply_markup"] == {
+        "inline_keyboard": [
+            [{"text": "Ок ✅", "callback_data": "c:1"}],
+            [{"text": "你好", "callback_data": "c:2"}],
+        ]
+    }
+    await bot.send_photo(uid, png(8, 8), caption="A4", reply_markup=keyboard)
+    name, uploaded = server.fake.calls[-1]
+    assert name == "sendPhoto" and uploaded["chat_id"] == str(uid)  # multipart: form fields
+    assert uploaded["reply_markup"] == sent["reply_markup"]
 
 
 async def test_uploads_and_downloads_files(
