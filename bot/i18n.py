@@ -43,7 +43,7 @@ def fill(template: str, values: Mapping[str, object]) -> str:
 CARRIERS = frozenset({N_("Courier"), N_("Our van"), N_("Pickup"), N_("Post")})
 
 
-AMOUNTS_KEPT = 20_000  # formatted amounts remembered per language and zone (~2 MB at most)
+AMOUNTS_KEPT = 20_000  # formatted amounts remembered per language and zone (~5 MB at most)
 
 
 class MissingCatalog(Exception):

@@ -142,7 +142,7 @@ PLAIN = re.compile("").flags  # a string pattern compiled with no flags of its o
 
 class Conversation(ConversationHandler[BotContext]):
     """A ConversationHandler that turns a button press away at once when none of its handlers
-    could take it. Every update is offered to each of the thirty-odd conversations in turn,
+    could take it. Every update is offered to each of the 27 conversations in turn,
     and each asks its handlers one by one: 8.5 % of the event loop's time in the order flow
     (benchmarks/throughput.py --profile), mostly for presses of the catalog and the cart, which
     no conversation takes.
