@@ -43,7 +43,7 @@ def fill(template: str, values: Mapping[str, object]) -> str:
 CARRIERS = frozenset({N_("Courier"), N_("Our van"), N_("Pickup"), N_("Post")})
 
 
-AMOUNTS_KEPT = 20_000  # formatted amounts remembered per language and zone (~5 MB at most)
+AMOUNTS_KEPT = 10_000  # formatted amounts remembered per language (~2.5 MB each at most)
 
 
 class MissingCatalog(Exception):
@@ -61,7 +61,10 @@ class Texts:
         zone: ZoneInfo,
         carrier_names: Mapping[str, Mapping[Language, str]] | None = None,
         folder: Path = LOCALES_DIR,
+        amounts: dict[int, str] | None = None,
     ) -> None:
+        """amounts: formatted amounts to keep, shared by the Texts of one language and
+        currency (its time zones)."""
         self.language = language
         self.folder = folder
         self.locale = Locale.parse(BABEL_LOCALES[language])
@@ -70,7 +73,7 @@ class Texts:
         self.zone = zone
         self._digits = int(get_currency_precision(currency))
         self._carriers = carrier_names or {}
-        self._amounts: dict[int, str] = {}  # money() formatted, prices repeat on every screen
+        self._amounts = {} if amounts is None else amounts  # prices repeat on every screen
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         """Pickled as its language and settings (a catalog does not pickle): a worker process
@@ -151,6 +154,7 @@ class I18n:
                 raise MissingCatalog(f"{mo} is missing: run `make compile`")
             self._catalogs[language] = Translations.load(str(folder), [name], DOMAIN)
         self._cache: dict[tuple[Language, str], Texts] = {}
+        self._amounts: dict[Language, dict[int, str]] = {language: {} for language in Language}
 
     def texts(self, language: Language, zone: str | None = None) -> Texts:
         """The texts of a language, with times shown in a zone (the business's by default)."""
@@ -164,6 +168,7 @@ class I18n:
                 ZoneInfo(zone) if zone else self._zone,
                 self._carrier_names,
                 self._folder,
+                self._amounts[language],
             )
             self._cache[key] = found
         return found

@@ -83,6 +83,9 @@ def test_an_amount_is_formatted_once_and_the_kept_ones_are_bounded(
     assert [en.money(123456) for _ in range(3)] == ["CN¥1,234.56"] * 3
     assert ru.money(123456).replace("\xa0", " ") == "1 234,56 CN¥"  # each language its own
     assert len(calls) == 2
+    # Time zones do not change an amount: the Texts of a language share those kept.
+    assert i18n.texts(Language.EN, "Europe/Moscow").money(123456) == "CN¥1,234.56"
+    assert len(calls) == 2
     # Past the bound, amounts are still right, only no longer kept.
     assert [en.money(n) for n in (1, 2, 3, 4, 4)] == [
         "CN¥0.01", "CN¥0.02", "CN¥0.03", "CN¥0.04", "CN¥0.04"
