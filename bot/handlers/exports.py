@@ -18,6 +18,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.exports import Dataset, ExportPeriod, Preset
 from bot.domain.roles import Permission
+from bot.handlers import progress as long_work
 from bot.handlers.context import BotContext
 from bot.handlers.documents import reply_file, uploading
 from bot.handlers.render import answer, keep, reply, show
@@ -48,9 +49,10 @@ def _format(cb: Callback) -> export_files.Format:
     return export_files.Format(value)
 
 
-# An export still being written after this many seconds is shown as it goes: a message with
-# the rows so far, refreshed every PROGRESS_EVERY seconds, then edited to say it is done.
-PROGRESS_AFTER, PROGRESS_EVERY = 2.0, 5.0
+# An export still being written after long_work.PROGRESS_AFTER seconds (the same rule as any
+# other long work) is shown as it goes: a message with the rows so far, refreshed every
+# PROGRESS_EVERY seconds, then edited to say it is done.
+PROGRESS_EVERY = 5.0
 
 
 async def _send(
@@ -109,7 +111,7 @@ async def _progress(
 ) -> Message | None:
     """Wait for a quick export; a longer one gets a message with its rows so far (the
     press is answered then, so its spinner stops), refreshed while it is written."""
-    done, _ = await asyncio.wait({job}, timeout=PROGRESS_AFTER)
+    done, _ = await asyncio.wait({job}, timeout=long_work.PROGRESS_AFTER)
     chat = update.effective_chat
     if done or chat is None:
         return None

@@ -10,7 +10,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Config
 from bot.db import Database
-from bot.handlers import exports, progress
+from bot.handlers import progress
 from tests.conftest import make_config
 from tests.harness import Harness
 
@@ -21,7 +21,6 @@ def work_is_quick(monkeypatch: pytest.MonkeyPatch) -> None:
     busy machine an export's own process can take two seconds to start, and what a test of
     the quick path expects as an alert would come as a progress message instead."""
     monkeypatch.setattr(progress, "PROGRESS_AFTER", 60.0)
-    monkeypatch.setattr(exports, "PROGRESS_AFTER", 60.0)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from bot.handlers import exports as exports_handlers
+from bot.handlers import progress
 from bot.ui import export_views
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_finance import delivered_order
@@ -234,7 +234,7 @@ async def test_a_long_export_shows_its_progress_then_says_it_is_done(
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     await delivered_order(team)  # two lines
-    monkeypatch.setattr(exports_handlers, "PROGRESS_AFTER", 0.0)  # every export is "long"
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0.0)  # every export is "long"
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     await bot.press_data(team.finance, "exp:f:lines:20261101:20261130:csv")
     said = [
