@@ -91,7 +91,7 @@ class Texts:
 
     def money(self, minor: int) -> str:
         """An amount in minor units, formatted for the reader (Babel takes ~30 µs an amount:
-        the amounts seen most are kept, up to AMOUNTS_KEPT)."""
+        the first AMOUNTS_KEPT amounts formatted are kept, later ones formatted each time)."""
         text = self._amounts.get(minor)
         if text is None:
             text = format_currency(
