@@ -11,6 +11,7 @@ class NoticeKind(StrEnum):
     """What a notice says (each has one renderer: bot/handlers/notices.py)."""
 
     NEW_ORDER = "new_order"  # to those who decide it: the approval card
+    CUSTOMER_ORDERED = "customer_ordered"  # to the customer's rep who does not decide it
     CARD_DECIDED = "card_decided"  # edits an approval card sent: decided (or changed), by whom
     PICK_LIST = "pick_list"  # to the warehouse: an approved order to pick
     PICK_LIST_CHANGED = "pick_list_changed"  # to the warehouse: an order it picks was changed
@@ -21,7 +22,8 @@ class NoticeKind(StrEnum):
     REQUEST_DECIDED = "request_decided"  # to the customer
     SHIPPED = "shipped"  # to the customer: carrier, tracking, "I received it"
     DELIVERED = "delivered"  # to finance
-    ASK_RATING = "ask_rating"  # to the customer, once per delivered order
+    HANDED_OVER = "handed_over"  # to the customer: the warehouse marked a shipment delivered
+    ASK_RATING = "ask_rating"  # the rating question alone: no longer written, kept for old rows
     RECEIPT = "receipt"  # to the customer: a payment recorded
     INVOICE = "invoice"  # to the customer: the invoice PDF (text if the PDF cannot be made)
     CREDIT_NOTE = "credit_note"  # to the customer: an invoiced total changed (credit/debit note)

@@ -26,6 +26,7 @@ from bot.services.money import CreditNote, Invoice, RefundDue
 from bot.services.notices import (
     CardDecided,
     CustomerRef,
+    HandedOver,
     OrderRef,
     PlacedBy,
     Rejected,
@@ -104,6 +105,11 @@ async def _new_order(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
     return approval_views.new_order(t, context.config, card)
 
 
+async def _customer_ordered(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
+    card = await context.services.approvals.notice(ref.order_id, t.language)
+    return approval_views.for_the_rep(t, context.config, card)
+
+
 async def _card_decided(context: BotContext, t: Texts, value: CardDecided) -> Rendered:
     """The approval card sent earlier, edited to show the order as it now stands."""
     message_id = await context.services.outbox.message_of(value.card_id)
@@ -158,6 +164,12 @@ async def _shipped(context: BotContext, t: Texts, value: Shipped) -> Rendered:
 async def _delivered(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
     order = await context.services.outbox.order(ref.order_id)
     return finance_views.to_finance_delivered(t, order)
+
+
+async def _handed_over(context: BotContext, t: Texts, value: HandedOver) -> Rendered:
+    order, shipment = await context.services.outbox.shipment(value.order_id, value.shipment_id)
+    screen = shipping_views.to_customer_delivered(t, order, shipment)
+    return feedback_views.with_rating(t, screen, order) if value.ask_rating else screen
 
 
 async def _ask_rating(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
@@ -335,6 +347,7 @@ async def _invite_used(context: BotContext, t: Texts, value: InviteUsed) -> Rend
 
 RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.NEW_ORDER: Renderer(OrderRef, _new_order),
+    NoticeKind.CUSTOMER_ORDERED: Renderer(OrderRef, _customer_ordered),
     NoticeKind.CARD_DECIDED: Renderer(CardDecided, _card_decided),
     NoticeKind.PICK_LIST: Renderer(OrderRef, _pick_list),
     NoticeKind.PICK_LIST_CHANGED: Renderer(OrderRef, _pick_list_changed),
@@ -345,6 +358,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.REQUEST_DECIDED: Renderer(RequestDecided, _request_decided),
     NoticeKind.SHIPPED: Renderer(Shipped, _shipped),
     NoticeKind.DELIVERED: Renderer(OrderRef, _delivered),
+    NoticeKind.HANDED_OVER: Renderer(HandedOver, _handed_over),
     NoticeKind.ASK_RATING: Renderer(OrderRef, _ask_rating),
     NoticeKind.RECEIPT: Renderer(PaymentResult, _receipt),
     NoticeKind.INVOICE: Renderer(Invoice, _invoice),

@@ -50,6 +50,7 @@ from bot.services.review_rules import (
     rep_discount_limit_bp,
     run_checks,
     tell_deciders,
+    tell_rep,
 )
 from bot.services.transitions import apply_transition
 
@@ -102,9 +103,11 @@ async def review_submission(
     order: Order,
     customer: Customer,
     lines: list[OrderLine],
+    actor_id: int,
     now: datetime,
 ) -> ReviewOutcome:
-    """Check a new order, record the findings and its route; approve simple ones at once."""
+    """Check a new order, record the findings and its route; approve simple ones at once.
+    Those who decide it get its card; the customer's rep, if not one of them, is told too."""
     today = now.astimezone(config.business.zone).date()
     findings, route = await run_checks(
         uow, config, order, customer, lines, customer.discount_bp, today
@@ -117,6 +120,7 @@ async def review_submission(
         await uow.reviews.decided(order.id, None, now)
     recipients = await deciders(uow, config, route, customer.rep_id)
     await tell_deciders(uow, config, order.id, route, recipients, now)
+    await tell_rep(uow, config, order.id, customer.rep_id, recipients, actor_id, now)
     if route is Route.AUTO:
         await on_approval(uow, config, order, None, now)
     return ReviewOutcome(route=route, findings=tuple(findings))

@@ -358,7 +358,7 @@ class CheckoutService(Service):
         if order.address:
             await uow.customers.save_address(customer.id, order.address, now)
         await record_submission(uow, order, actor_id=actor_id, at=now)
-        outcome = await review_submission(uow, self.config, order, customer, lines, now)
+        outcome = await review_submission(uow, self.config, order, customer, lines, actor_id, now)
         if outcome.route is Route.AUTO:
             order = order.model_copy(update={"status": OrderStatus.APPROVED})
         return Submission(order=order, created=True, review=outcome)

@@ -31,7 +31,7 @@ from bot.domain.stock import MoveKind
 from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.feedback import ask_once
 from bot.services.money import awaits_payment, settle
-from bot.services.notices import OrderRef, Shipped, post, staff_with
+from bot.services.notices import HandedOver, OrderRef, Shipped, post, staff_with
 from bot.services.orders import order_detail
 from bot.services.stock import watch
 from bot.services.transitions import apply_transition
@@ -227,7 +227,8 @@ class FulfilmentService(Service):
         order = await uow.orders.by_id(shipment.order_id) if shipment else None
         if order is None or (customer_id is not None and order.customer_id != customer_id):
             raise OrderNotFound()
-        await uow.shipments.mark_delivered(shipment_id, actor.id, now)
+        if not await uow.shipments.mark_delivered(shipment_id, actor.id, now):
+            return order  # recorded already (a second press, the other side's): nobody is told
         shipments = await uow.shipments.for_order(order.id)
         if order.status is OrderStatus.SHIPPED and all(s.delivered_at for s in shipments):
             order = await apply_transition(
@@ -239,7 +240,9 @@ class FulfilmentService(Service):
             finance = await staff_with(uow, Role.FINANCE)
             role = Role.FINANCE
             await post(uow, self.config, NoticeKind.DELIVERED, ref, finance, now, role=role)
-        if customer_id is None and await ask_once(uow, order, now):  # the customer is asked
-            _, customer_user = await customer_of(uow, order)  # (on the screen, if it is they)
-            await post(uow, self.config, NoticeKind.ASK_RATING, ref, [customer_user], now)
+        if customer_id is None:  # the warehouse marked it: the customer is told (and asked to
+            _, customer_user = await customer_of(uow, order)  # rate it, the first time only);
+            ask = await ask_once(uow, order, now)  # a customer who confirmed sees it on screen
+            told = HandedOver(order_id=order.id, shipment_id=shipment_id, ask_rating=ask)
+            await post(uow, self.config, NoticeKind.HANDED_OVER, told, [customer_user], now)
         return order

@@ -72,6 +72,15 @@ class Shipped(_Data):
     shipment_id: int
 
 
+class HandedOver(_Data):
+    """A shipment the warehouse marked delivered; `ask_rating`: the order is delivered whole
+    and its customer is asked, this once, to rate it."""
+
+    order_id: int
+    shipment_id: int
+    ask_rating: bool = False
+
+
 class CustomerRef(_Data):
     """A notice about a customer."""
 

@@ -53,6 +53,26 @@ async def tell_deciders(
         await post(uow, config, NoticeKind.NEW_ORDER, ref, people, now)
 
 
+async def tell_rep(
+    uow: UnitOfWork,
+    config: Config,
+    order_id: int,
+    rep_id: int | None,
+    told: list[User],
+    actor_id: int,
+    now: datetime,
+) -> None:
+    """A customer's rep hears of each new order of their customer: the card, for their
+    information, when others decide it (the managers) or nobody does (it approved itself).
+    Not when they were told already (`told`: the deciders) or placed the order themselves."""
+    if rep_id is None or rep_id == actor_id or any(u.id == rep_id for u in told):
+        return
+    rep = await uow.users.by_id(rep_id)
+    if rep is not None and access.is_rep(await uow.staff.roles(rep_id)):
+        ref = OrderRef(order_id=order_id)
+        await post(uow, config, NoticeKind.CUSTOMER_ORDERED, ref, [rep], now)
+
+
 def rep_discount_limit_bp(config: Config) -> int:
     """The deepest discount a rep may approve, in basis points."""
     return int(config.review.rep_discount_limit_percent * 100)

@@ -197,6 +197,16 @@ def new_order(t: Texts, config: Config, value: ApprovalCard) -> Screen:
     )
 
 
+def for_the_rep(t: Texts, config: Config, value: ApprovalCard) -> Screen:
+    """To a customer's rep who does not decide their new order: its card, for information
+    (no buttons: the managers decide it, or it approved itself)."""
+    if value.route is Route.AUTO:
+        head = t._("🆕 A new order from your customer. It was approved automatically.")
+    else:
+        head = t._("🆕 A new order from your customer. A sales manager decides it.")
+    return Screen(head + "\n\n" + card(t, config, value).text)
+
+
 def decided(t: Texts, config: Config, value: ApprovalCard, by: str | None) -> Screen:
     """An approval card sent earlier, as the order now stands: decided (no buttons left), or
     changed and still waiting; and who did it."""

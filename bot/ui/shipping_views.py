@@ -101,6 +101,17 @@ def shipment_line(t: Texts, s: Shipment) -> str:
     return text
 
 
+def to_customer_delivered(t: Texts, order: Order, s: Shipment) -> Screen:
+    """The customer's notice that the warehouse marked a shipment delivered."""
+    if order.status.value in ("delivered", "completed"):
+        head = t._("📬 Your order <b>%(number)s</b> is delivered.")
+    else:
+        head = t._("📬 Part of your order <b>%(number)s</b> is delivered.")
+    items = [f"• {esc(clip(name, 60))} — {qty}" for _, name, qty in s.lines]
+    tail = shipment_line(t, s)
+    return Screen(fit(head % {"number": order.number}, items, tail, t._("… and %(n)d more lines")))
+
+
 def recorded(t: Texts, order: Order, s: Shipment) -> Screen:
     """The end of the shipment dialog: what was recorded (the pick list above is refreshed)."""
     head = t._("✅ Shipment recorded for order <b>%(number)s</b>; the customer is told.") % {

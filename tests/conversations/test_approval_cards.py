@@ -75,7 +75,10 @@ async def test_one_manager_approves_and_both_cards_say_so(team: Team) -> None:
         assert _card_message(team, uid) is not None, "edited in place, no new card"
     assert "is approved" in bot.last(team.customer)
     assert "An approved order is ready to pick." in bot.last(team.warehouse)
-    assert len(bot.fake.bot_messages(team.rep)) == rep_before, "not the rep's decision"
+    told = bot.fake.bot_messages(team.rep)[rep_before:]
+    assert len(told) == 1, "not the rep's decision: told of the order, nothing more"
+    assert told[0]["text"].startswith("🆕 A new order from your customer.")
+    assert bot.fake.buttons(told[0]) == []
     assert len(bot.fake.bot_messages(team.finance)) == 1  # only /help
     rows = await query(
         bot,

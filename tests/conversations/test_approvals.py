@@ -85,7 +85,11 @@ async def test_big_order_goes_straight_to_the_managers(team: Team) -> None:
     bot = team.bot
     before = len(bot.fake.bot_messages(team.rep))
     await order(team, "toner", "Toner TN-2420 (black) · CN¥389.00", "+5")  # 1,845 + 15 > 1,000
-    assert len(bot.fake.bot_messages(team.rep)) == before, "the rep is not asked"
+    assert len(bot.fake.bot_messages(team.rep)) == before + 1, "the rep is told, not asked"
+    told = bot.last(team.rep)
+    assert "🆕 A new order from your customer. A sales manager decides it." in told
+    assert "Order SO-20261123-0001 from Ann Lee" in told and "CN¥1,860.00" in told
+    assert bot.buttons(team.rep) == []
     card = bot.last(team.manager)
     assert "⛔ amount CN¥1,860.00 is above the manager threshold" in card
     assert "Route: needs a sales manager" in card
@@ -132,7 +136,10 @@ async def test_trusted_prepaid_small_order_is_approved_at_once(team: Team) -> No
     await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1", prepaid)
     texts = [m.get("text") or "" for m in bot.fake.bot_messages(team.customer)]
     assert any("is approved, total CN¥50.00" in x for x in texts)
-    assert len(bot.fake.bot_messages(team.rep)) == before
+    assert len(bot.fake.bot_messages(team.rep)) == before + 1, "the rep is told, not asked"
+    told = bot.last(team.rep)
+    assert "🆕 A new order from your customer. It was approved automatically." in told
+    assert "Status: ✅ approved" in told and bot.buttons(team.rep) == []
     rows = await query(
         bot, "SELECT actor_id, after, reason FROM audit_log WHERE after = 'approved'"
     )
@@ -178,6 +185,14 @@ async def test_each_person_is_told_in_their_own_language(team: Team) -> None:
     assert "原因长度须为 2 至 300 个字符。" in await bot.send(team.rep, "x")
     assert "状态：⛔ 已拒绝" in await bot.send(team.rep, "型号已停产")
     assert "was not accepted: 型号已停产" in bot.last(team.customer)
+    await order(team, "toner", "Toner TN-2420 (black) · CN¥389.00", "+5")  # the managers'
+    told = bot.last(team.rep)
+    assert "🆕 您的客户下了新订单，由销售经理审批。" in told and "流转：需要销售经理审批" in told
+    await query(bot, "UPDATE customers SET trusted = 1")
+    await order(
+        team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1", "Prepaid (we ship after payment)"
+    )
+    assert "🆕 您的客户下了新订单，已自动批准。" in bot.last(team.rep)
 
 
 async def test_an_overdue_balance_sends_the_next_order_to_managers(team: Team) -> None:

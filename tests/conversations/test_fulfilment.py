@@ -118,8 +118,49 @@ async def test_warehouse_marks_delivery(team: Team) -> None:
     await approved_order(team)
     pick = await ship_rest(team, "JD Logistics")
     assert "Shipment 1: JD Logistics, tracking —" in pick
+    finance = len(bot.fake.bot_messages(team.finance))
     pick = await bot.press(team.warehouse, "📬 Delivered: shipment 1")
     assert "Status: 📬 delivered" in pick and "delivered Nov 23, 2026" in pick
+    told = bot.last(team.customer)
+    assert "📬 Your order SO-20261123-0001 is delivered." in told
+    assert "• Stapler No. 24/6 — 5" in told and "• Staples 24/6 (1000 pcs) — 10" in told
+    assert "Shipment 1: JD Logistics, tracking — — delivered Nov 23, 2026" in told
+    assert "How was your order SO-20261123-0001?" in told
+    assert bot.buttons(team.customer) == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
+    assert "📬 Order SO-20261123-0001 (CN¥235.00) is delivered." in bot.last(team.finance)
+    assert len(bot.fake.bot_messages(team.finance)) == finance + 1
+    assert await query(bot, "SELECT status FROM orders") == [("delivered",)]
+    # her old "I received it" button, pressed after: her order is shown, nobody is told again
+    customer = len(bot.fake.bot_messages(team.customer))
+    shown = await bot.press_data(team.customer, "dlv:r:1")
+    assert "SO-20261123-0001" in shown
+    assert len(bot.fake.bot_messages(team.finance)) == finance + 1
+    assert len(bot.fake.bot_messages(team.customer)) == customer + 1  # her screen, no notice
+    rows = await query(bot, "SELECT kind FROM outbox WHERE kind IN ('delivered', 'handed_over')")
+    assert sorted(rows) == [("delivered",), ("handed_over",)]
+
+
+async def test_a_shipment_of_part_is_told_as_part_and_the_rating_asked_at_the_end(
+    team: Team,
+) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_rest(team, skip=("STP-REFILL 10/10",))  # the staplers only
+    await bot.press(team.warehouse, "📬 Delivered: shipment 1")
+    told = bot.last(team.customer)
+    assert "📬 Part of your order SO-20261123-0001 is delivered." in told
+    assert "• Stapler No. 24/6 — 5" in told and "Staples" not in told
+    assert "How was your order" not in told and bot.buttons(team.customer) == []
+    finance = len(bot.fake.bot_messages(team.finance))
+    await ship_rest(team)
+    await bot.press(team.warehouse, "📬 Delivered: shipment 2")
+    told = bot.last(team.customer)
+    assert "📬 Your order SO-20261123-0001 is delivered." in told
+    assert "• Staples 24/6 (1000 pcs) — 10" in told and "Shipment 2:" in told
+    assert "How was your order SO-20261123-0001?" in told
+    assert "is delivered" in bot.last(team.finance)
+    assert len(bot.fake.bot_messages(team.finance)) == finance + 1
+    assert await query(bot, "SELECT status FROM orders") == [("delivered",)]
 
 
 async def test_only_the_warehouse_ships_and_only_the_owner_confirms(team: Team) -> None:

@@ -43,6 +43,37 @@ async def test_rep_takes_an_order_by_phone(team: Team) -> None:
     assert await query(bot, "SELECT COUNT(*) FROM cart_lines") == [(0,)], "Ann's cart is untouched"
 
 
+async def big_order_for_ann(team: Team, uid: int) -> None:
+    """Five toners for Ann (over CN¥1,000.00: the managers decide it)."""
+    bot = team.bot
+    await start_for_ann(team, uid)
+    await bot.send(uid, "TN-2420 5")
+    await bot.press(uid, "Courier · CN¥15.00")
+    await bot.press(uid, "1 Garden Road, Shanghai")
+    await bot.press(uid, "Cash on delivery")
+    await bot.press(uid, "✅ Place the order")
+
+
+async def test_her_rep_hears_of_an_order_others_placed_not_of_his_own(team: Team) -> None:
+    bot = team.bot
+    rep_before = len(bot.fake.bot_messages(team.rep))
+    await big_order_for_ann(team, team.manager2)  # another manager takes her call
+    said = [m.get("text") or "" for m in bot.fake.bot_messages(team.manager2)]
+    assert "Order SO-20261123-0001 is placed." in said
+    assert "placed order SO-20261123-0001 for you" in bot.last(team.customer)
+    assert "A new order waits for your decision" in bot.last(team.manager)
+    told = bot.fake.bot_messages(team.rep)[rep_before:]
+    assert len(told) == 1 and "A new order from your customer" in told[0]["text"]
+    await big_order_for_ann(team, team.rep)  # he takes the next call himself: told nothing
+    said = [m.get("text") or "" for m in bot.fake.bot_messages(team.rep)[rep_before + 1 :]]
+    assert "Order SO-20261123-0002 is placed." in said
+    assert not [x for x in said if "A new order" in x], said
+    assert "SO-20261123-0002" in bot.last(team.manager)
+    rows = await query(bot, "SELECT kind, user_id FROM outbox WHERE kind = 'customer_ordered'")
+    (rep_id,) = (await query(bot, "SELECT rep_id FROM customers"))[0]
+    assert rows == [("customer_ordered", rep_id)]
+
+
 async def test_stock_is_checked_and_strangers_refused(team: Team) -> None:
     bot = team.bot
     await start_for_ann(team, team.manager)

@@ -114,7 +114,7 @@ async def test_a_ten_minute_outage_loses_nothing_and_keeps_each_chats_order(
     wanted = [
         "✅ Your order SO-20261123-0001 is approved",
         "🚚 Your order SO-20261123-0001 is on its way",
-        "⭐ How was your order SO-20261123-0001",
+        "📬 Your order SO-20261123-0001 is delivered.",
         "🧾 Invoice INV-20261123-0001",
         "🧾 Payment received: CN¥50.00",
         "🧾 Payment received: CN¥185.00",

@@ -445,11 +445,13 @@ async def test_the_customer_is_asked_once_after_delivery(shop: Shop) -> None:
     assert await shop.services.feedback.request(order) is None  # not delivered
     shipment = await shop.ship("A")
     delivered = await shop.services.fulfilment.mark_delivered(shop.wu, shipment)
-    # the warehouse's word asks the customer in the same transaction, through the outbox
-    sql = "SELECT user_id, data FROM outbox WHERE kind = 'ask_rating'"
+    # the warehouse's word tells the customer and asks them in the same transaction, through
+    # the outbox
+    sql = "SELECT user_id, data FROM outbox WHERE kind = 'handed_over'"
     async with shop.db.reader(), shop.db.connection.execute(sql) as cursor:
         asked = [tuple(r) for r in await cursor.fetchall()]
-    assert asked == [(shop.ann.id, f'{{"order_id":{order.id}}}')]
+    told = f'{{"order_id":{order.id},"shipment_id":{shipment},"ask_rating":true}}'
+    assert asked == [(shop.ann.id, told)]
     assert await shop.services.feedback.request(delivered) is None  # once
 
 
@@ -542,7 +544,7 @@ async def test_delivered_by_the_warehouse_returns_the_pick_list(shop: Shop) -> N
     assert pick.order.id == order.id and pick.order.status is OrderStatus.DELIVERED
     assert pick.shipments[0].delivered_at is not None
     added = (await _outbox(shop))[len(before) :]
-    assert sorted(added) == sorted([("delivered", shop.fay.id), ("ask_rating", shop.ann.id)])
+    assert sorted(added) == sorted([("delivered", shop.fay.id), ("handed_over", shop.ann.id)])
     assert await _asked(shop, order.id) == [(order.id,)]
 
 
