@@ -415,6 +415,9 @@ class PaymentTermConfig(_Section):
     interval_days: Annotated[int, Field(ge=1, le=365)] | None = None
     # Due dates count from the invoice date, or from delivery when the order has arrived.
     counted_from: Literal["invoice", "delivery"] = "invoice"
+    # Invoiced by itself the moment the order is delivered (its due dates, and so its
+    # reminders, start then), instead of when finance presses "Issue invoice".
+    invoice_on_delivery: bool = False
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> PaymentTermConfig:

@@ -30,7 +30,7 @@ from bot.domain.roles import Permission, Role
 from bot.domain.stock import MoveKind
 from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.feedback import ask_once
-from bot.services.money import awaits_payment, settle
+from bot.services.money import awaits_payment, on_delivery, settle
 from bot.services.notices import HandedOver, OrderRef, Shipped, post, staff_with
 from bot.services.orders import order_detail
 from bot.services.stock import watch
@@ -236,13 +236,16 @@ class FulfilmentService(Service):
             )
             order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
         ref = OrderRef(order_id=order.id)
-        if order.status is OrderStatus.DELIVERED:  # finance: to invoice, or to chase
-            finance = await staff_with(uow, Role.FINANCE)
-            role = Role.FINANCE
-            await post(uow, self.config, NoticeKind.DELIVERED, ref, finance, now, role=role)
         if customer_id is None:  # the warehouse marked it: the customer is told (and asked to
             _, customer_user = await customer_of(uow, order)  # rate it, the first time only);
             ask = await ask_once(uow, order, now)  # a customer who confirmed sees it on screen
             told = HandedOver(order_id=order.id, shipment_id=shipment_id, ask_rating=ask)
             await post(uow, self.config, NoticeKind.HANDED_OVER, told, [customer_user], now)
+        # Finance hears of a delivered order: to invoice or to chase; invoiced on delivery, by
+        # the invoice's own copy instead.
+        delivered = order.status is OrderStatus.DELIVERED
+        if delivered and not await on_delivery(uow, self.config, order, now):
+            finance = await staff_with(uow, Role.FINANCE)
+            role = Role.FINANCE
+            await post(uow, self.config, NoticeKind.DELIVERED, ref, finance, now, role=role)
         return order

@@ -35,6 +35,7 @@ class Invoice(BaseModel):
     dues: tuple[tuple[date, int], ...]
     customer_user: User
     deposit: int = 0  # the deposit on pre-ordered lines, due at once (the first due date)
+    on_delivery: bool = False  # issued by itself as the order was delivered
 
 
 class CreditNote(BaseModel):
@@ -98,6 +99,7 @@ async def invoice_order(
     now: datetime,
     *,
     deposit_due: int = 0,
+    on_delivery: bool = False,
 ) -> Invoice:
     """Give an order its invoice number and due dates from its payment term (the caller checks
     it has none); the customer gets the PDF with how to pay. A deposit is due at once, the
@@ -140,6 +142,7 @@ async def invoice_order(
         dues=tuple(dues),
         customer_user=customer_user,
         deposit=deposit_due,
+        on_delivery=on_delivery,
     )
     await post(uow, config, NoticeKind.INVOICE, invoice, [customer_user], now)
     # Finance gets the PDF to match the payment against (who issued it sees it at once).
@@ -159,6 +162,17 @@ async def on_approval(
         if deposit_due or is_prepaid(config, order):
             await invoice_order(uow, config, order, actor_id, now, deposit_due=deposit_due)
     return await settle(uow, config, order.id, actor_id=actor_id, now=now)
+
+
+async def on_delivery(uow: UnitOfWork, config: Config, order: Order, now: datetime) -> bool:
+    """An order just delivered whose payment term says so (`invoice_on_delivery`) and that has
+    no invoice yet is invoiced now, by nobody: the customer gets the PDF and finance its copy.
+    Whether it was (else finance is to invoice it)."""
+    term = config.payment_term(order.payment_term)
+    if term is None or not term.invoice_on_delivery or await uow.payments.invoice(order.id):
+        return False
+    await invoice_order(uow, config, order, None, now, on_delivery=True)
+    return True
 
 
 async def settle(

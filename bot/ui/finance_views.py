@@ -84,7 +84,14 @@ def invoice_issued(t: Texts, value: Invoice) -> Screen:
         "order": value.order.number,
         "amount": t.money(value.amount),
     }
-    text = "\n".join([head, *_dues(t, value)])
+    lines = [head, *_dues(t, value)]
+    if value.on_delivery:
+        lines.insert(
+            0,
+            t._("📬 Order %(order)s is delivered; its invoice was issued by itself.")
+            % {"order": value.order.number},
+        )
+    text = "\n".join(lines)
     return Screen(clip(text, CAPTION_LIMIT), keyboard([record_payment_row(t, value.order.id)]))
 
 

@@ -80,14 +80,19 @@ async def _grant(bot: Harness, uid: int, role: str) -> None:
 
 
 @pytest.fixture
-async def team(db: Database, clock: FixedClock) -> AsyncIterator[Team]:
-    """A rep, two managers, a warehouse clerk, a finance clerk and a customer of the rep."""
+async def team(
+    db: Database, clock: FixedClock, request: pytest.FixtureRequest
+) -> AsyncIterator[Team]:
+    """A rep, two managers, a warehouse clerk, a finance clerk and a customer of the rep
+    (configuration sections added: `@pytest.mark.parametrize("team", [{...}], indirect=True)`)."""
+    sections: dict[str, object] = getattr(request, "param", {})
     await db.close()
     config = make_config(
         db.path,
         business={"admins": [ADMIN]},
         review={"manager_threshold": "1000.00", "auto_approve_limit": "200.00"},
         shipping={"carriers": ["SF Express", "JD Logistics"]},
+        **sections,
     )
     bot = await Harness(config, clock).start()
     rep, manager, manager2 = bot.user("Sam"), bot.user("Mia"), bot.user("Max")

@@ -3,6 +3,9 @@ amounts past the limit refused, completion, receivables, refusals."""
 
 from __future__ import annotations
 
+import pytest
+
+from tests.conftest import BASE_CONFIG
 from tests.conversations.conftest import Team, query
 from tests.conversations.test_fulfilment import approved_order, ship_rest
 
@@ -93,3 +96,55 @@ async def test_payment_found_by_customer_name(team: Team) -> None:
     assert "Unpaid orders found" in found
     assert bot.buttons(team.finance) == ["SO-20261123-0001 · Ann Lee · CN¥235.00"]
     assert "still owed CN¥235.00" in await bot.press(team.finance, bot.buttons(team.finance)[0])
+
+
+COD_ON_DELIVERY = {
+    "payment_terms": [
+        {**term, "invoice_on_delivery": True} if term["code"] == "cod" else term
+        for term in BASE_CONFIG["payment_terms"]
+    ]
+}
+
+
+@pytest.mark.parametrize("team", [COD_ON_DELIVERY], indirect=True)
+async def test_a_term_invoiced_on_delivery_is_invoiced_as_the_warehouse_delivers(
+    team: Team,
+) -> None:
+    bot = team.bot
+    await approved_order(team)  # cash on delivery: 235.00
+    await ship_rest(team)
+    finance = len(bot.fake.bot_messages(team.finance))
+    assert await query(bot, "SELECT COUNT(*) FROM invoices") == [(0,)], "not before delivery"
+    await bot.press(team.warehouse, "📬 Delivered: shipment 1")
+    to_ann = [
+        m.get("caption") or m.get("text") or "" for m in bot.fake.bot_messages(team.customer)
+    ]
+    assert "📬 Your order SO-20261123-0001 is delivered." in to_ann[-2]
+    assert "Invoice INV-20261123-0001 for your order SO-20261123-0001" in to_ann[-1]
+    assert bot.last_message(team.customer)["document"]["file_name"] == "INV-20261123-0001.pdf"
+    new = bot.fake.bot_messages(team.finance)[finance:]
+    assert len(new) == 1, "the invoice's copy, not 'Issue invoice' as well"
+    copy = new[0]["caption"]
+    assert "📬 Order SO-20261123-0001 is delivered; its invoice was issued by itself." in copy
+    assert "Invoice INV-20261123-0001 for order SO-20261123-0001: CN¥235.00" in copy
+    assert "due Nov 23, 2026: CN¥235.00" in copy
+    assert "💰 Record payment" in bot.buttons(team.finance)
+    assert await query(bot, "SELECT number, amount, issued_by FROM invoices") == [
+        ("INV-20261123-0001", 23500, None)
+    ]
+    assert await query(bot, "SELECT due_on, amount FROM due_dates") == [("2026-11-23", 23500)]
+    assert "Outstanding: CN¥235.00" in await bot.send(team.finance, "/receivables")
+    # her "I received it" afterwards records nothing more and issues nothing twice
+    await bot.press_data(team.customer, "dlv:r:1")
+    assert await query(bot, "SELECT COUNT(*) FROM invoices") == [(1,)]
+    assert len(bot.fake.bot_messages(team.finance)) == finance + 2  # the copy, /receivables
+
+
+async def test_a_term_invoiced_by_finance_waits_for_finance(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_rest(team)
+    await bot.press(team.warehouse, "📬 Delivered: shipment 1")
+    assert "🧾 Issue invoice" in bot.buttons(team.finance)
+    assert await query(bot, "SELECT COUNT(*) FROM invoices") == [(0,)]
+    assert "Outstanding: CN¥0.00" in await bot.send(team.finance, "/receivables")
