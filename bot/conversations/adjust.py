@@ -19,7 +19,6 @@ from bot.domain.parsing import parse_percent, parse_quantity
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press
-from bot.services.review_rules import rep_discount_limit_bp
 from bot.ui import actions, approval_views
 
 
@@ -43,15 +42,16 @@ async def ask(update: Update, context: BotContext) -> State:
     """apv:dc:<order> (discount) or apv:aq:<order>:<line> (quantity): ask the value."""
     cb = data_of(update)
     order_id = cb.number(0)
-    await context.services.approvals.decision_card(context.person, order_id, "adjust")
+    approvals = context.services.approvals
     line = cb.number(1) if cb.action == actions.Approval.QUANTITY else None
-    DRAFT.save(context, AdjustDraft(order=order_id, line=line))
-    await answer(update)
     if line is None:
-        limit = rep_discount_limit_bp(context.config)
+        limit = await approvals.discount_limit(context.person, order_id)
         screen = approval_views.ask_discount(context.t, limit)
     else:
+        await approvals.decision_card(context.person, order_id, "adjust")
         screen = approval_views.ask_quantity(context.t)
+    DRAFT.save(context, AdjustDraft(order=order_id, line=line))
+    await answer(update)
     await show(update, context, screen, new=True)
     return State.VALUE
 

@@ -107,6 +107,28 @@ class StaffRepository:
             row = await cursor.fetchone()
         return UsedInvite(Role(row["role"]), row["created_by"]) if row else None
 
+    async def discount_limit(self, rep_id: int) -> int | None:
+        """A rep's own discount limit in basis points (None: the configuration's applies)."""
+        async with self._conn.execute(
+            "SELECT discount_bp FROM rep_limits WHERE rep_id = ?", (rep_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
+    async def set_discount_limit(
+        self, rep_id: int, bp: int | None, by: int, now: datetime
+    ) -> None:
+        """Give a rep their own discount limit, or take it away (None: the configuration's)."""
+        if bp is None:
+            await self._conn.execute("DELETE FROM rep_limits WHERE rep_id = ?", (rep_id,))
+            return
+        await self._conn.execute(
+            "INSERT INTO rep_limits (rep_id, discount_bp, set_by, set_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (rep_id) DO UPDATE SET discount_bp = excluded.discount_bp,"
+            " set_by = excluded.set_by, set_at = excluded.set_at",
+            (rep_id, bp, by, ts(now)),
+        )
+
     async def rep_code(self, rep_id: int) -> str | None:
         """A rep's link code."""
         async with self._conn.execute(

@@ -56,6 +56,7 @@ class AuditAction(StrEnum):
     CREATED = "created"  # a staff member, or a customer's account from a batch upload
     ROLE_GRANTED = "role_granted"
     ROLE_REVOKED = "role_revoked"
+    DISCOUNT_LIMIT = "discount_limit"  # a rep's own, in basis points ("" for the default)
     # catalog and stock
     PRODUCT_ADDED = "product_added"
     CATEGORY_ADDED = "category_added"

@@ -137,6 +137,10 @@ class StaffNotFound(DomainError):
     """No such person among the staff."""
 
 
+class NotARep(DomainError):
+    """Only a sales rep has a discount limit of their own."""
+
+
 @dataclass
 class AlreadyDecided(DomainError):
     """Someone else decided this order first (told with its number and who, when known)."""

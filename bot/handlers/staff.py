@@ -100,6 +100,13 @@ async def _set_role(update: Update, context: BotContext, *, held: bool) -> None:
     await redraw(update, context, staff_views.member(context.t, value))
 
 
+async def default_limit(update: Update, context: BotContext) -> None:
+    """stf:dld:<user>: a rep's discount limit back to the configuration's."""
+    user_id = data_of(update).number(0)
+    value = await context.services.staff.set_discount_limit(context.person, user_id, None)
+    await redraw(update, context, staff_views.member(context.t, value))
+
+
 def _role(text: str) -> Role:
     role = parse_role(text)
     if role is None:
@@ -145,6 +152,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
                 actions.Staff.GRANT: grant,
                 actions.Staff.REVOKE: revoke,
                 actions.Staff.REVOKE_CONFIRMED: revoke_confirmed,
+                actions.Staff.DEFAULT_LIMIT: default_limit,
             }
         ),
     ]

@@ -165,6 +165,17 @@ class ApprovalService(Service):
                 raise await self._decided(uow, order)
             return await self._card(uow, order, route, actor.language)
 
+    async def discount_limit(self, actor: User, order_id: int) -> int:
+        """Before a discount is typed (checked as decision_card): the deepest one the order's
+        rep may give without a manager, in basis points."""
+        async with self.db.unit_of_work() as uow:
+            order, _, _, _ = await self._load(uow, actor, order_id, "adjust")
+            if order.status is not OrderStatus.SUBMITTED:
+                raise await self._decided(uow, order)
+            customer = await uow.customers.by_id(order.customer_id)
+            assert customer is not None
+            return await rep_discount_limit_bp(uow, self.config, customer.rep_id)
+
     async def card(self, actor: User, order_id: int) -> ApprovalCard:
         """The order with its checks, for the rep or a manager."""
         async with self.db.unit_of_work() as uow:
@@ -297,8 +308,9 @@ class ApprovalService(Service):
             new_bp = old_bp if discount_bp is None else discount_bp
             if not 0 <= new_bp <= 10_000:
                 raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
-            if new_bp > rep_discount_limit_bp(self.config) and not manager:
-                raise DiscountOverLimit(limit_bp=rep_discount_limit_bp(self.config))
+            limit = await rep_discount_limit_bp(uow, self.config, customer.rep_id)
+            if new_bp > limit and not manager:
+                raise DiscountOverLimit(limit_bp=limit)
             new_term = order.payment_term if term is None else term
             if self.config.payment_term(new_term) is None or (
                 not manager

@@ -73,8 +73,15 @@ async def tell_rep(
         await post(uow, config, NoticeKind.CUSTOMER_ORDERED, ref, [rep], now)
 
 
-def rep_discount_limit_bp(config: Config) -> int:
-    """The deepest discount a rep may approve, in basis points."""
+async def rep_discount_limit_bp(uow: UnitOfWork, config: Config, rep_id: int | None) -> int:
+    """The deepest discount a rep may approve, in basis points: their own limit if an
+    administrator set one (/staff), else the configuration's."""
+    own = await uow.staff.discount_limit(rep_id) if rep_id is not None else None
+    return default_discount_limit_bp(config) if own is None else own
+
+
+def default_discount_limit_bp(config: Config) -> int:
+    """A rep's discount limit when they have none of their own, in basis points."""
     return int(config.review.rep_discount_limit_percent * 100)
 
 
@@ -99,7 +106,7 @@ async def run_checks(
             open_balance=await uow.orders.open_balance(customer.id) - order.totals.total,
             credit_limit=customer.credit_limit,
             discount_bp=discount_bp,
-            rep_discount_limit_bp=rep_discount_limit_bp(config),
+            rep_discount_limit_bp=await rep_discount_limit_bp(uow, config, customer.rep_id),
             manager_threshold=config.minor(r.manager_threshold),
             trusted=customer.trusted,
             auto_term=order.payment_term in r.auto_approve_terms,

@@ -10,12 +10,13 @@ from pydantic import BaseModel, ConfigDict
 from bot.db import UnitOfWork
 from bot.db.staff import ROUND_ROBIN
 from bot.domain.audit import AuditAction
-from bot.domain.errors import InviteInvalid, StaffNotFound
+from bot.domain.errors import InputProblem, InvalidInput, InviteInvalid, NotARep, StaffNotFound
 from bot.domain.models import User
 from bot.domain.notices import NoticeKind
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, roles_of
 from bot.services.notices import post
+from bot.services.review_rules import rep_discount_limit_bp
 
 INVITE_PREFIX = "inv_"
 REP_PREFIX = "rep_"
@@ -58,6 +59,9 @@ class StaffMember(BaseModel):
     user: User
     roles: frozenset[Role]
     from_config: bool
+    # a rep's discount limit in basis points (None: not a rep), and whether it is their own
+    discount_limit_bp: int | None = None
+    own_discount_limit: bool = False
 
 
 async def next_rep(uow: UnitOfWork) -> int | None:
@@ -171,10 +175,58 @@ class StaffService(Service):
             user = await uow.users.by_id(user_id)
             if user is None:
                 raise StaffNotFound()
-            roles = await roles_of(uow, self.config, user)
+            return await self._member(uow, user)
+
+    async def _member(self, uow: UnitOfWork, user: User) -> StaffMember:
+        """One person as /staff shows them: roles, and a rep's discount limit."""
+        roles = await roles_of(uow, self.config, user)
+        limit = own = None
+        if Role.SALES_REP in roles:
+            own = await uow.staff.discount_limit(user.id)
+            limit = await rep_discount_limit_bp(uow, self.config, user.id)
         return StaffMember(
-            user=user, roles=roles, from_config=user.telegram_id in self.config.business.admins
+            user=user,
+            roles=roles,
+            from_config=user.telegram_id in self.config.business.admins,
+            discount_limit_bp=limit,
+            own_discount_limit=own is not None,
         )
+
+    async def discount_limit_of(self, actor: User, user_id: int) -> StaffMember:
+        """Before a rep's limit is typed (admins; only a rep has one): the person."""
+        value = await self.member(actor, user_id)
+        if value.discount_limit_bp is None:
+            raise NotARep()
+        return value
+
+    async def set_discount_limit(self, actor: User, user_id: int, bp: int | None) -> StaffMember:
+        """Give a rep their own discount limit (basis points), or None for the configuration's
+        (admins); audited. Orders are checked against it from then on."""
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            await authorize(uow, self.config, actor, Permission.MANAGE_STAFF, "rep_limit", now)
+            user = await uow.users.by_id(user_id)
+            if user is None:
+                raise StaffNotFound()
+            if Role.SALES_REP not in await uow.staff.roles(user_id):
+                raise NotARep()
+            if bp is not None and not 0 <= bp <= 10_000:
+                raise InvalidInput(InputProblem.PERCENT_INVALID, 0, 100)
+            before = await uow.staff.discount_limit(user_id)
+            if before != bp:
+                await uow.staff.set_discount_limit(user_id, bp, actor.id, now)
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor.id,
+                    entity="user",
+                    entity_id=user_id,
+                    action=AuditAction.DISCOUNT_LIMIT,
+                    before="" if before is None else str(before),
+                    after="" if bp is None else str(bp),
+                )
+            member = await self._member(uow, user)
+            await uow.commit()
+        return member
 
     async def set_role(self, actor: User, user_id: int, role: Role, *, held: bool) -> StaffMember:
         """Grant or revoke a role (admins); the configured administrators stay admins."""
@@ -198,11 +250,9 @@ class StaffService(Service):
                     action=AuditAction.ROLE_GRANTED if held else AuditAction.ROLE_REVOKED,
                     after=role.value,
                 )
-            roles = await roles_of(uow, self.config, user)
+            member = await self._member(uow, user)
             await uow.commit()
-        return StaffMember(
-            user=user, roles=roles, from_config=user.telegram_id in self.config.business.admins
-        )
+        return member
 
     async def rep_link(self, rep: User) -> str:
         """A rep's personal deep-link payload (made on first use)."""

@@ -126,6 +126,8 @@ class Staff(Action, area="stf"):
     REVOKE = "rv"
     REVOKE_CONFIRMED = "rvok"
     ORDER = "o"
+    DISCOUNT_LIMIT = "dl"  # a rep's own discount limit: typed
+    DEFAULT_LIMIT = "dld"  # a rep's discount limit back to the configuration's
 
 
 class Approval(Action, area="apv"):

@@ -19,6 +19,7 @@ from bot.domain.errors import (
     LineSettled,
     LinesUnavailable,
     NotAllowed,
+    NotARep,
     NotEnoughStock,
     NothingToShip,
     NotInCatalog,
@@ -245,6 +246,8 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._("This invite link is not valid any more. Ask for a new one.")
     if isinstance(error, StaffNotFound):
         return t._("No such person.")
+    if isinstance(error, NotARep):
+        return t._("Only a sales rep has a discount limit.")
     if isinstance(error, FeedbackNotOpen):
         return t._("An order can be rated once it is delivered.")
     if isinstance(error, FeedbackGiven):

@@ -82,14 +82,38 @@ def member(t: Texts, value: StaffMember) -> Screen:
                 )
             ]
         )
-    rows.append([button(t._("⬅ Staff"), pack(actions.Staff.LIST))])
     text = t._("<b>%(name)s</b>\nRoles: %(roles)s\nPress a role to add or remove it.") % {
         "name": esc(value.user.first_name),
         "roles": roles_text(t, value.roles),
     }
+    if value.discount_limit_bp is not None:
+        text += "\n" + _discount_limit(t, value)
+        uid = value.user.id
+        rows.append([button(t._("🏷 Discount limit…"), pack(actions.Staff.DISCOUNT_LIMIT, uid))])
+        if value.own_discount_limit:
+            rows.append([button(t._("↩ Default limit"), pack(actions.Staff.DEFAULT_LIMIT, uid))])
+    rows.append([button(t._("⬅ Staff"), pack(actions.Staff.LIST))])
     if value.from_config:
         text += "\n" + t._("Administrator by the configuration file.")
     return Screen(text, keyboard(rows))
+
+
+def _discount_limit(t: Texts, value: StaffMember) -> str:
+    percent = f"{(value.discount_limit_bp or 0) / 100:g}"
+    if value.own_discount_limit:
+        return t._("Discount limit: %(percent)s%% (their own)") % {"percent": percent}
+    return t._("Discount limit: %(percent)s%% (the default)") % {"percent": percent}
+
+
+def ask_discount_limit(t: Texts, value: StaffMember) -> Screen:
+    """Ask a rep's own discount limit, in percent."""
+    return Screen(
+        t._(
+            "The deepest discount %(name)s may give without a manager, in percent (0 to 100)? "
+            "/cancel keeps it."
+        )
+        % {"name": esc(value.user.first_name)}
+    )
 
 
 def confirm_revoke(t: Texts, value: StaffMember, role: Role) -> Screen:

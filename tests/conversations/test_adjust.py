@@ -3,7 +3,7 @@ run again; beyond a rep's limit only a manager."""
 
 from __future__ import annotations
 
-from tests.conversations.conftest import Team, query
+from tests.conversations.conftest import ADMIN, Team, query
 from tests.conversations.test_approvals import order
 
 
@@ -72,3 +72,55 @@ async def test_rep_adjusts_a_quantity(team: Team) -> None:
     assert await query(bot, "SELECT reserved FROM products WHERE sku = 'STP-24'") == [(4,)]
     changed = await query(bot, "SELECT after FROM audit_log WHERE action = 'changed'")
     assert changed == [('{"line_id":1,"qty":4}',)]
+
+
+async def test_an_admin_sets_a_reps_own_limit_and_orders_are_checked_against_it(
+    team: Team,
+) -> None:
+    bot = team.bot
+    admin = bot.fake.create_user("Ada", user_id=ADMIN)  # named in the config
+    await bot.send(admin, "/help")
+    ((sam,),) = await query(bot, "SELECT id FROM users WHERE telegram_id = ?", team.rep)
+    ((wu,),) = await query(bot, "SELECT id FROM users WHERE telegram_id = ?", team.warehouse)
+    await bot.send(admin, "/staff")
+    card = await bot.press(admin, "Sam")
+    assert "Discount limit: 10% (the default)" in card
+    assert "↩ Default limit" not in bot.buttons(admin)
+    asked = await bot.press(admin, "🏷 Discount limit…")
+    assert "The deepest discount Sam may give without a manager" in asked
+    for bad in ("-3", "150", "lots"):
+        assert "percentage from 0 to 100" in await bot.send(admin, bad)
+    assert await query(bot, "SELECT COUNT(*) FROM rep_limits") == [(0,)]
+    card = await bot.send(admin, "4")
+    assert "Discount limit: 4% (their own)" in card and "↩ Default limit" in bot.buttons(admin)
+    assert await query(bot, "SELECT rep_id, discount_bp FROM rep_limits") == [(sam, 400)]
+    audit = "SELECT before, after FROM audit_log WHERE action = 'discount_limit'"
+    assert await query(bot, audit) == [("", "400")]
+    # Ann's 5 % discount is within the default but not within Sam's own 4 %: the managers'
+    await query(bot, "UPDATE customers SET discount_bp = 500")
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1")
+    card = bot.last(team.manager)
+    assert "⛔ discount 5% is above a rep's limit" in card and "needs a sales manager" in card
+    assert "A sales manager decides it." in bot.last(team.rep)
+    # and Sam may not give more than his own limit on the next one
+    await query(bot, "UPDATE customers SET discount_bp = 0")
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1")
+    await bot.press(team.rep, "✏️ Adjust")
+    assert "up to 4%" in await bot.press(team.rep, "Discount…")
+    assert "at most 4%" in await bot.send(team.rep, "5")
+    assert "Discount: 4%" in await bot.send(team.rep, "4")
+    # only an admin sets it, only for a rep; the default back
+    await bot.press_data(team.rep, f"stf:dl:{sam}")
+    assert "only for staff" in bot.alerts()[-1]
+    await bot.press_data(team.manager, f"stf:dld:{sam}")
+    assert "only for staff" in bot.alerts()[-1]
+    await bot.press_data(admin, f"stf:dl:{wu}")
+    assert "Only a sales rep has a discount limit." in bot.alerts()[-1]
+    await bot.press_data(admin, "stf:dl:99999")
+    assert "No such person." in bot.alerts()[-1]
+    await bot.send(admin, "/staff")
+    await bot.press(admin, "Sam")
+    card = await bot.press(admin, "↩ Default limit")
+    assert "Discount limit: 10% (the default)" in card
+    assert await query(bot, "SELECT COUNT(*) FROM rep_limits") == [(0,)]
+    assert await query(bot, audit) == [("", "400"), ("400", "")]
