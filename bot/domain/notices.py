@@ -15,6 +15,7 @@ class NoticeKind(StrEnum):
     CARD_DECIDED = "card_decided"  # edits an approval card sent: decided (or changed), by whom
     PICK_LIST = "pick_list"  # to the warehouse: an approved order to pick
     PICK_LIST_CHANGED = "pick_list_changed"  # to the warehouse: an order it picks was changed
+    PICK_CANCELLED = "pick_cancelled"  # to the warehouse: an order it picks was cancelled
     APPROVED = "approved"  # to the customer
     REJECTED = "rejected"  # to the customer, with the reason
     PLACED_FOR = "placed_for"  # to the customer: staff placed an order for them

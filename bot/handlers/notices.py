@@ -129,6 +129,11 @@ async def _pick_list_changed(context: BotContext, t: Texts, ref: OrderRef) -> Re
     return shipping_views.pick_list(t, context.config, pick, notice=True, changed=True)
 
 
+async def _pick_cancelled(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
+    pick = await context.services.fulfilment.pick_list(None, ref.order_id, t.language)
+    return shipping_views.pick_list(t, context.config, pick, notice=True, cancelled=True)
+
+
 async def _approved(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
     order = await context.services.outbox.order(ref.order_id)
     return approval_views.to_customer_approved(t, order)
@@ -351,6 +356,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.CARD_DECIDED: Renderer(CardDecided, _card_decided),
     NoticeKind.PICK_LIST: Renderer(OrderRef, _pick_list),
     NoticeKind.PICK_LIST_CHANGED: Renderer(OrderRef, _pick_list_changed),
+    NoticeKind.PICK_CANCELLED: Renderer(OrderRef, _pick_cancelled),
     NoticeKind.APPROVED: Renderer(OrderRef, _approved),
     NoticeKind.REJECTED: Renderer(Rejected, _rejected),
     NoticeKind.PLACED_FOR: Renderer(PlacedBy, _placed_for),

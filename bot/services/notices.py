@@ -158,13 +158,22 @@ async def warehouse_staff(uow: UnitOfWork) -> list[User]:
 
 
 async def tell_warehouse(
-    uow: UnitOfWork, config: Config, order_id: int, now: datetime, *, changed: bool = False
+    uow: UnitOfWork,
+    config: Config,
+    order_id: int,
+    now: datetime,
+    *,
+    changed: bool = False,
+    cancelled: bool = False,
 ) -> None:
     """The pick list of a newly approved order to the warehouse (its group, if it has one); or,
-    `changed`, the pick list again of an order it has that was changed."""
+    `changed`, the pick list again of an order it has that was changed; or, `cancelled`, that
+    an order it has is not to be picked any more."""
     ref = OrderRef(order_id=order_id)
     people = await warehouse_staff(uow)
     kind = NoticeKind.PICK_LIST_CHANGED if changed else NoticeKind.PICK_LIST
+    if cancelled:
+        kind = NoticeKind.PICK_CANCELLED
     await post(uow, config, kind, ref, people, now, role=Role.WAREHOUSE)
 
 

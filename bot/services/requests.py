@@ -15,7 +15,7 @@ from bot.domain.requests import RequestKind, RequestState
 from bot.domain.review import Route
 from bot.services.base import Service, customer_of, deny, roles_of
 from bot.services.money import settle
-from bot.services.notices import RequestDecided, post
+from bot.services.notices import RequestDecided, post, tell_warehouse
 from bot.services.order_edits import apply_change
 from bot.services.review_rules import deciders
 from bot.services.transitions import apply_transition
@@ -160,6 +160,8 @@ class RequestService(Service):
                 )
                 order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
                 refund = order.refund_due
+                if order.released:  # the warehouse has its pick list: not to pick it now
+                    await tell_warehouse(uow, self.config, order.id, now, cancelled=True)
             if not await uow.requests.decide(request_id, approve, actor.id, now):
                 raise RequestClosed()
             _, customer_user = await customer_of(uow, order)

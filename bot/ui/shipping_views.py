@@ -27,10 +27,16 @@ def queue(t: Texts, orders: list[Order]) -> Screen:
 
 
 def pick_list(
-    t: Texts, config: Config, value: PickList, *, notice: bool = False, changed: bool = False
+    t: Texts,
+    config: Config,
+    value: PickList,
+    *,
+    notice: bool = False,
+    changed: bool = False,
+    cancelled: bool = False,
 ) -> Screen:
     """Goods, quantities, address and dates of an order: what the warehouse needs, no money
-    (as a notice: a new order to pick, or, `changed`, one it has that was changed)."""
+    (as a notice: a new order to pick, or one it has that was `changed` or `cancelled`)."""
     o = value.order
     method = config.delivery_method(o.delivery_method)
     head = [
@@ -47,7 +53,9 @@ def pick_list(
         head.append(t._("Note: %(value)s") % {"value": esc(o.note)})
     if o.desired_date:
         head.append(t._("Desired date: %(value)s") % {"value": t.date(o.desired_date)})
-    if notice and changed:
+    if notice and cancelled:
+        head.insert(0, t._("⛔ This order is cancelled: do not pick or ship it."))
+    elif notice and changed:
         head.insert(0, t._("✏️ This order was changed: pick it as it stands now."))
     elif notice:
         head.insert(0, t._("🆕 An approved order is ready to pick."))

@@ -23,6 +23,8 @@ async def test_request_approved_with_refund_due(team: Team) -> None:
     await bot.press(team.finance, "Cash")
     await bot.press(team.finance, "Today")
     await bot.press(team.finance, "✅ Record payment")
+    assert "An approved order is ready to pick." in bot.last(team.warehouse)
+    warehouse = len(bot.fake.bot_messages(team.warehouse))
     assert "is sent to our team" in await ask_to_cancel(team)
     card = bot.last(team.rep)
     assert "Cancellation request" in card and "Reason: Budget was cut" in card
@@ -36,6 +38,15 @@ async def test_request_approved_with_refund_due(team: Team) -> None:
     assert "is cancelled, as you asked" in told and "We will refund CN¥50.00." in told
     assert await query(bot, "SELECT status, refund_due FROM orders") == [("cancelled", 5000)]
     assert await query(bot, "SELECT SUM(reserved) FROM products") == [(0,)]
+    told = bot.fake.bot_messages(team.warehouse)[warehouse:]
+    assert len(told) == 1, "the warehouse, which has its pick list, is told once"
+    assert told[0]["text"].startswith("⛔ This order is cancelled: do not pick or ship it.")
+    assert (
+        "Pick list SO-20261123-0001" in told[0]["text"]
+        and "Status: ✖️ cancelled" in told[0]["text"]
+    )
+    assert bot.fake.buttons(told[0]) == [], "nothing to ship"
+    assert "🚚 Ship" not in " ".join(bot.buttons(team.warehouse))
     await bot.press_data(team.rep, "req:yes:1")
     assert "was already approved" in bot.alerts()[-1]
 
@@ -46,6 +57,7 @@ async def test_request_declined_and_refused_once_shipped(team: Team) -> None:
     await ask_to_cancel(team)
     await bot.press(team.rep, "✖️ Keep it")
     assert "was declined; the order goes ahead" in bot.last(team.customer)
+    assert "An approved order is ready to pick." in bot.last(team.warehouse), "not told"
     assert await query(bot, "SELECT status FROM orders") == [("approved",)]
     await ship_rest(team, skip=("STP-REFILL 10/10",))
     detail = await bot.send(team.customer, "/track SO-20261123-0001")
