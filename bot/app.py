@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.conversations import (
     adjust,
     batch,
+    cancel_for,
     cancel_order,
     change_order,
     checkout,
@@ -108,6 +109,7 @@ def register_handlers(app: App) -> None:
         checkout,
         quantity,
         cancel_order,
+        cancel_for,
         reject,
         ship,
         payment,

@@ -137,6 +137,10 @@ class StaffNotFound(DomainError):
     """No such person among the staff."""
 
 
+class RequestWaiting(DomainError):
+    """A customer's request on this order waits for a decision: staff decide it first."""
+
+
 class NotARep(DomainError):
     """Only a sales rep has a discount limit of their own."""
 

@@ -21,6 +21,7 @@ class NoticeKind(StrEnum):
     PLACED_FOR = "placed_for"  # to the customer: staff placed an order for them
     REQUEST = "request"  # to those who decide a customer's cancel or change request
     REQUEST_DECIDED = "request_decided"  # to the customer
+    CANCELLED_FOR = "cancelled_for"  # to the customer: staff cancelled their approved order
     SHIPPED = "shipped"  # to the customer: carrier, tracking, "I received it"
     DELIVERED = "delivered"  # to finance
     HANDED_OVER = "handed_over"  # to the customer: the warehouse marked a shipment delivered

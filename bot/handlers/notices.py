@@ -24,6 +24,7 @@ from bot.services.feedback import LowRating
 from bot.services.finance import PaymentResult, RefundResult, SaidPaid
 from bot.services.money import CreditNote, Invoice, RefundDue
 from bot.services.notices import (
+    CancelledBy,
     CardDecided,
     CustomerRef,
     HandedOver,
@@ -108,6 +109,11 @@ async def _new_order(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
 async def _customer_ordered(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
     card = await context.services.approvals.notice(ref.order_id, t.language)
     return approval_views.for_the_rep(t, context.config, card)
+
+
+async def _cancelled_for(context: BotContext, t: Texts, value: CancelledBy) -> Rendered:
+    order = await context.services.outbox.order(value.order_id)
+    return request_views.to_customer_cancelled(t, order, value.by, value.reason, value.refund_due)
 
 
 async def _card_decided(context: BotContext, t: Texts, value: CardDecided) -> Rendered:
@@ -362,6 +368,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.PLACED_FOR: Renderer(PlacedBy, _placed_for),
     NoticeKind.REQUEST: Renderer(RequestRef, _request),
     NoticeKind.REQUEST_DECIDED: Renderer(RequestDecided, _request_decided),
+    NoticeKind.CANCELLED_FOR: Renderer(CancelledBy, _cancelled_for),
     NoticeKind.SHIPPED: Renderer(Shipped, _shipped),
     NoticeKind.DELIVERED: Renderer(OrderRef, _delivered),
     NoticeKind.HANDED_OVER: Renderer(HandedOver, _handed_over),

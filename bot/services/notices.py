@@ -50,6 +50,16 @@ class PlacedBy(_Data):
     by: str
 
 
+class CancelledBy(_Data):
+    """A customer's approved order staff cancelled (they phoned, say), why, and what is owed
+    back to them."""
+
+    order_id: int
+    by: str
+    reason: str
+    refund_due: int
+
+
 class RequestRef(_Data):
     """A customer's request to decide."""
 

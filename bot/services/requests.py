@@ -1,4 +1,5 @@
-"""Customers' requests after approval (cancellation), decided by their rep or a manager."""
+"""Customers' requests after approval (cancellation), decided by their rep or a manager; and
+the same people cancelling an approved order for its customer."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from bot.config import Config
 from bot.db import UnitOfWork
 from bot.db.requests import StoredRequest
 from bot.domain.access import may_act_for
-from bot.domain.errors import OrderNotFound, RequestClosed, TransitionRefused
+from bot.domain.errors import OrderNotFound, RequestClosed, RequestWaiting, TransitionRefused
 from bot.domain.models import Language, Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
+from bot.domain.parsing import parse_reason
 from bot.domain.requests import RequestKind, RequestState
 from bot.domain.review import Route
 from bot.services.base import Service, customer_of, deny, roles_of
 from bot.services.money import settle
-from bot.services.notices import RequestDecided, post, tell_warehouse
+from bot.services.notices import CancelledBy, RequestDecided, post, tell_warehouse
 from bot.services.order_edits import apply_change
 from bot.services.review_rules import deciders
 from bot.services.transitions import apply_transition
@@ -65,7 +67,56 @@ def _closed(found: StoredRequest, order: Order, approve: bool) -> None:
 
 
 class RequestService(Service):
-    """Deciding customers' requests, checked against the decider's role."""
+    """Deciding customers' requests, checked against the decider's role; and cancelling an
+    approved order for its customer (who phoned), by the same people."""
+
+    async def cancellable_for(self, actor: User, order_id: int) -> Order:
+        """An approved order staff may cancel for its customer: its rep, a manager or an
+        administrator; not once anything shipped, nor while the customer's request waits."""
+        async with self.db.unit_of_work() as uow:
+            return await self._cancellable(uow, actor, order_id)
+
+    async def _cancellable(self, uow: UnitOfWork, actor: User, order_id: int) -> Order:
+        order = await uow.orders.by_id(order_id)
+        if order is None:
+            raise OrderNotFound()
+        customer = await uow.customers.by_id(order.customer_id)
+        roles = await roles_of(uow, self.config, actor)
+        if not may_act_for(roles, actor.id, customer.rep_id if customer else None):
+            await deny(uow, actor, "cancel_for", self.clock.now(), order.id)
+        if order.status is not OrderStatus.APPROVED:
+            raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
+        if await uow.requests.open_for(order.id):
+            raise RequestWaiting()
+        return order
+
+    async def cancel_for(self, actor: User, order_id: int, reason: str) -> Order:
+        """Cancel an approved order for its customer, with the reason they are told: stock
+        returns, what was paid is due back (finance is told), the warehouse hears not to
+        pick it, the customer who and why."""
+        reason = parse_reason(reason)
+        now = self.clock.now()
+        async with self.db.unit_of_work() as uow:
+            order = await self._cancellable(uow, actor, order_id)
+            order = await apply_transition(
+                uow,
+                order,
+                OrderStatus.CANCELLED,
+                config=self.config,
+                actor_id=actor.id,
+                at=now,
+                reason=reason,
+            )
+            order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
+            if order.released:
+                await tell_warehouse(uow, self.config, order.id, now, cancelled=True)
+            _, customer_user = await customer_of(uow, order)
+            told = CancelledBy(
+                order_id=order.id, by=actor.first_name, reason=reason, refund_due=order.refund_due
+            )
+            await post(uow, self.config, NoticeKind.CANCELLED_FOR, told, [customer_user], now)
+            await uow.commit()
+        return order
 
     async def _load(
         self, uow: UnitOfWork, actor: User, request_id: int, action: str

@@ -7,9 +7,18 @@ from datetime import datetime, time, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.access import Lens, lens_for, scope_of
+from bot.domain.access import Lens, lens_for, may_act_for, scope_of
 from bot.domain.errors import OrderNotFound
-from bot.domain.models import AuditEntry, Customer, Order, OrderDetail, Page, Shipment, User
+from bot.domain.models import (
+    AuditEntry,
+    Customer,
+    Order,
+    OrderDetail,
+    OrderStatus,
+    Page,
+    Shipment,
+    User,
+)
 from bot.domain.order_filter import OrderFilter
 from bot.domain.payments import Ledger
 from bot.services.base import Service, deny, roles_of
@@ -51,6 +60,7 @@ class StaffOrderView(BaseModel):
     invoice: str | None
     money: Ledger
     history: tuple[AuditEntry, ...]
+    may_cancel: bool = False  # the viewer may cancel it for its customer (an approved order)
 
 
 class StaffOrderService(Service):
@@ -107,9 +117,8 @@ class StaffOrderService(Service):
                 raise OrderNotFound()
             customer = await uow.customers.by_id(order.customer_id)
             assert customer is not None
-            lens = lens_for(
-                scope_of(await roles_of(uow, self.config, actor), actor.id), customer.rep_id
-            )
+            roles = await roles_of(uow, self.config, actor)
+            lens = lens_for(scope_of(roles, actor.id), customer.rep_id)
             if lens is None:
                 await deny(uow, actor, "view", now, order.id)
             detail = OrderDetail(
@@ -129,4 +138,6 @@ class StaffOrderService(Service):
             invoice=invoice.number if invoice else None,
             money=money,
             history=tuple(history),
+            may_cancel=order.status is OrderStatus.APPROVED
+            and may_act_for(roles, actor.id, customer.rep_id),
         )

@@ -126,6 +126,9 @@ class Staff(Action, area="stf"):
     REVOKE = "rv"
     REVOKE_CONFIRMED = "rvok"
     ORDER = "o"
+    CANCEL = "cx"  # cancel an approved order for its customer: the reason typed
+    CANCEL_CONFIRMED = "cxok"  # ... and confirmed
+    CANCEL_KEPT = "cxno"  # ... or not
     DISCOUNT_LIMIT = "dl"  # a rep's own discount limit: typed
     DEFAULT_LIMIT = "dld"  # a rep's discount limit back to the configuration's
 

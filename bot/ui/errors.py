@@ -36,6 +36,7 @@ from bot.domain.errors import (
     RefundOverDue,
     RequestClosed,
     RequestOpen,
+    RequestWaiting,
     StaffNotFound,
     TransitionRefused,
     UnknownSku,
@@ -246,6 +247,8 @@ def describe(error: DomainError, t: Texts) -> str:
         return t._("This invite link is not valid any more. Ask for a new one.")
     if isinstance(error, StaffNotFound):
         return t._("No such person.")
+    if isinstance(error, RequestWaiting):
+        return t._("The customer's request on this order waits for a decision: decide it first.")
     if isinstance(error, NotARep):
         return t._("Only a sales rep has a discount limit.")
     if isinstance(error, FeedbackNotOpen):

@@ -136,3 +136,15 @@ def to_customer_decided(
     if refund_due:
         text += "\n" + t._("We will refund %(amount)s.") % {"amount": t.money(refund_due)}
     return Screen(text)
+
+
+def to_customer_cancelled(t: Texts, order: Order, by: str, reason: str, refund_due: int) -> Screen:
+    """The customer's notice: staff cancelled their order, who and why."""
+    text = t._("✖️ %(name)s cancelled your order %(number)s: %(reason)s") % {
+        "name": esc(by),
+        "number": order.number,
+        "reason": esc(reason),
+    }
+    if refund_due:
+        text += "\n" + t._("We will refund %(amount)s.") % {"amount": t.money(refund_due)}
+    return Screen(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.config import Config
 from bot.domain.audit import AuditAction
-from bot.domain.models import AuditEntry, OrderStatus
+from bot.domain.models import AuditEntry, Order, OrderStatus
 from bot.domain.order_filter import OrderFilter
 from bot.i18n import N_, Texts
 from bot.services.staff_orders import FoundOrders, Lens, StaffOrderView
@@ -46,6 +46,42 @@ def _entry(t: Texts, e: AuditEntry, lens: Lens, shipments: dict[str, int]) -> st
     if e.reason:
         line += f" — {esc(clip(e.reason, 80))}"
     return line
+
+
+def ask_cancel_reason(t: Texts, order: Order) -> Screen:
+    """Staff cancelling an approved order for its customer: why (the customer reads it)."""
+    return Screen(
+        t._(
+            "Why is order %(number)s cancelled? The customer will read it (2 to 300 "
+            "characters). /cancel keeps the order."
+        )
+        % {"number": order.number}
+    )
+
+
+def confirm_cancel(t: Texts, order: Order, reason: str) -> Screen:
+    """Once more before an approved order is cancelled for good."""
+    text = t._("Cancel order %(number)s for good? Reason: %(reason)s") % {
+        "number": order.number,
+        "reason": esc(reason),
+    }
+    rows = [
+        [button(t._("Yes, cancel it"), pack(actions.Staff.CANCEL_CONFIRMED, order.id))],
+        [button(t._("No, keep it"), pack(actions.Staff.CANCEL_KEPT, order.id))],
+    ]
+    return Screen(text, keyboard(rows))
+
+
+def cancelled_for(t: Texts, order: Order) -> Screen:
+    """What staff see once they cancelled an order for its customer."""
+    text = t._("✖️ Order %(number)s is cancelled; the customer and the warehouse are told.") % {
+        "number": order.number
+    }
+    if order.refund_due:
+        text += "\n" + t._("To pay back: %(amount)s (finance is told).") % {
+            "amount": t.money(order.refund_due)
+        }
+    return Screen(text)
 
 
 def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
@@ -92,6 +128,8 @@ def view(t: Texts, config: Config, value: StaffOrderView) -> Screen:
         for s in value.shipments
         if value.lens is Lens.GOODS and s.delivered_at is None
     ]
+    if value.may_cancel:
+        rows.append([button(t._("✖️ Cancel the order"), pack(actions.Staff.CANCEL, o.id))])
     return Screen(
         fit("\n".join(head) + "\n", items, "\n".join(tail), t._("… and %(n)d more lines")),
         keyboard(rows),

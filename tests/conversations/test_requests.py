@@ -97,3 +97,73 @@ async def test_paid_and_delivered_order_cannot_be_cancelled(team: Team) -> None:
     assert "Cancel" not in " ".join(bot.buttons(team.customer))
     await bot.press_data(team.customer, "ord:cx:1")
     assert "delivered, so that is no longer possible" in bot.alerts()[-1]
+
+
+async def test_her_rep_cancels_an_approved_order_she_phoned_about(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)  # 235.00, handed to the warehouse
+    await bot.send(team.finance, "/payment SO-20261123-0001")
+    await bot.send(team.finance, "50")
+    await bot.press(team.finance, "Cash")
+    await bot.press(team.finance, "Today")
+    await bot.press(team.finance, "✅ Record payment")
+    warehouse = len(bot.fake.bot_messages(team.warehouse))
+    finance = len(bot.fake.bot_messages(team.finance))
+    customer = len(bot.fake.bot_messages(team.customer))
+    # not the warehouse's nor finance's to do, nor a stranger's; no button for them
+    for uid in (team.warehouse, team.finance, team.customer):
+        await bot.press_data(uid, "stf:cx:1")
+        assert "only for staff" in bot.alerts()[-1]
+    await bot.send(team.finance, "/order SO-20261123-0001")
+    assert "✖️ Cancel the order" not in bot.buttons(team.finance)
+    await bot.send(team.rep, "/order SO-20261123-0001")
+    asked = await bot.press(team.rep, "✖️ Cancel the order")
+    assert "Why is order SO-20261123-0001 cancelled?" in asked
+    assert "2 to 300 characters" in await bot.send(team.rep, "x")
+    confirm = await bot.send(team.rep, "She <b>phoned</b>: the office moved")
+    assert "Cancel order SO-20261123-0001 for good?" in confirm
+    assert "She <b>phoned</b>: the office moved" in confirm, "shown as typed, not as markup"
+    assert await query(bot, "SELECT status FROM orders") == [("approved",)], "not before yes"
+    assert "Please use the buttons" in await bot.send(team.rep, "yes")
+    done = await bot.press(team.rep, "Yes, cancel it")
+    assert "Order SO-20261123-0001 is cancelled; the customer and the warehouse are told." in done
+    assert "To pay back: CN¥50.00 (finance is told)." in done
+    told = bot.fake.bot_messages(team.customer)[customer:]
+    assert len(told) == 1
+    assert "Sam cancelled your order SO-20261123-0001: She <b>phoned</b>" in told[0]["text"]
+    assert "We will refund CN¥50.00." in told[0]["text"]
+    told = bot.fake.bot_messages(team.warehouse)[warehouse:]
+    assert len(told) == 1 and told[0]["text"].startswith("⛔ This order is cancelled")
+    told = bot.fake.bot_messages(team.finance)[finance:]
+    assert any("CN¥50.00 to pay back" in (m.get("text") or "") for m in told)
+    assert await query(bot, "SELECT status, refund_due FROM orders") == [("cancelled", 5000)]
+    assert await query(bot, "SELECT SUM(reserved) FROM products") == [(0,)]
+    rows = await query(
+        bot,
+        "SELECT a.after, a.reason, u.first_name FROM audit_log a JOIN users u ON u.id = a.actor_id"
+        " WHERE a.action = 'status' AND a.after = 'cancelled'",
+    )
+    assert rows == [("cancelled", "She <b>phoned</b>: the office moved", "Sam")]
+    # the old buttons now: nothing more happens
+    await bot.press_data(team.rep, "stf:cx:1")
+    assert "cancelled" in bot.alerts()[-1]
+    assert len(bot.fake.bot_messages(team.customer)) == customer + 1
+
+
+async def test_staff_cancel_waits_for_the_customers_request_and_can_be_kept(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ask_to_cancel(team)
+    await bot.press_data(team.manager, "stf:cx:1")
+    assert "waits for a decision: decide it first" in bot.alerts()[-1]
+    await bot.press(team.rep, "✖️ Keep it")  # her request declined
+    await bot.press_data(team.manager, "stf:cx:1")  # a manager may, for any customer
+    await bot.send(team.manager, "Discontinued model")
+    assert "The order stays as it is." in await bot.press(team.manager, "No, keep it")
+    assert await query(bot, "SELECT status FROM orders") == [("approved",)]
+    await bot.press_data(team.manager, "stf:cx:1")
+    await bot.send(team.manager, "Discontinued model")
+    await ship_rest(team)  # the goods leave meanwhile
+    await bot.press(team.manager, "Yes, cancel it")
+    assert "This order is shipped, so that is no longer possible." in bot.alerts()[-1]
+    assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
