@@ -3,6 +3,8 @@ the same people cancelling an approved order for its customer."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import Config
@@ -66,6 +68,21 @@ def _closed(found: StoredRequest, order: Order, approve: bool) -> None:
         raise TransitionRefused(current=order.status, wanted=wanted)
 
 
+async def cancel_approved(
+    uow: UnitOfWork, config: Config, order: Order, actor_id: int, reason: str, now: datetime
+) -> Order:
+    """Cancel an approved order (the customer asked, or phoned): the status with who and why,
+    its stock back, its money settled (a refund due if paid: finance is told), and the
+    warehouse, which has its pick list, told not to pick it."""
+    order = await apply_transition(
+        uow, order, OrderStatus.CANCELLED, config=config, actor_id=actor_id, at=now, reason=reason
+    )
+    order = await settle(uow, config, order.id, actor_id=actor_id, now=now)
+    if order.released:
+        await tell_warehouse(uow, config, order.id, now, cancelled=True)
+    return order
+
+
 class RequestService(Service):
     """Deciding customers' requests, checked against the decider's role; and cancelling an
     approved order for its customer (who phoned), by the same people."""
@@ -98,18 +115,7 @@ class RequestService(Service):
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
             order = await self._cancellable(uow, actor, order_id)
-            order = await apply_transition(
-                uow,
-                order,
-                OrderStatus.CANCELLED,
-                config=self.config,
-                actor_id=actor.id,
-                at=now,
-                reason=reason,
-            )
-            order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
-            if order.released:
-                await tell_warehouse(uow, self.config, order.id, now, cancelled=True)
+            order = await cancel_approved(uow, self.config, order, actor.id, reason, now)
             _, customer_user = await customer_of(uow, order)
             told = CancelledBy(
                 order_id=order.id, by=actor.first_name, reason=reason, refund_due=order.refund_due
@@ -200,19 +206,8 @@ class RequestService(Service):
                     now,
                 )
             elif approve:
-                order = await apply_transition(
-                    uow,
-                    order,
-                    OrderStatus.CANCELLED,
-                    config=self.config,
-                    actor_id=actor.id,
-                    at=now,
-                    reason=found.reason,
-                )
-                order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
+                order = await cancel_approved(uow, self.config, order, actor.id, found.reason, now)
                 refund = order.refund_due
-                if order.released:  # the warehouse has its pick list: not to pick it now
-                    await tell_warehouse(uow, self.config, order.id, now, cancelled=True)
             if not await uow.requests.decide(request_id, approve, actor.id, now):
                 raise RequestClosed()
             _, customer_user = await customer_of(uow, order)
