@@ -86,10 +86,11 @@ async def start(update: Update, context: BotContext) -> int:
     quick = customer is not None and payload.startswith(QUICK_PREFIX)
     if quick and await quick_order.from_link(update, context, payload):  # a business chat's
         return ConversationHandler.END
+    edit = context.config.catalog.managers_edit
     if roles and update.effective_chat is not None:  # staff seeded outside the bot too
-        await set_chat_menu(context.bot, update.effective_chat.id, t, roles)
+        await set_chat_menu(context.bot, update.effective_chat.id, t, roles, managers_edit=edit)
     if customer is not None or roles:
-        menu = help_screen(t, roles)
+        menu = help_screen(t, roles, managers_edit=edit)
         name = customer.name if customer else context.person.first_name
         text = t._("Welcome back, %(name)s!") % {"name": esc(name)}
         await _say(update, context, Screen(f"{text}\n\n{menu.text}", menu.keyboard))

@@ -32,10 +32,13 @@ from bot.ui.screen import Screen, button, keyboard
 log = logging.getLogger(__name__)
 
 
-def help_screen(t: Texts, roles: frozenset[Role] = frozenset()) -> Screen:
+def help_screen(
+    t: Texts, roles: frozenset[Role] = frozenset(), *, managers_edit: bool = False
+) -> Screen:
     """What this person can do."""
     lines = [t._("<b>OrderDesk</b> — here is what I can do:")]
-    lines += [f"/{name} — {t._(description)}" for name, description in commands(roles)]
+    found = commands(roles, managers_edit=managers_edit)
+    lines += [f"/{name} — {t._(description)}" for name, description in found]
     rows = [
         [
             button(t._("📖 Catalog"), pack(actions.Catalog.HOME)),
@@ -49,7 +52,8 @@ def help_screen(t: Texts, roles: frozenset[Role] = frozenset()) -> Screen:
 async def help_command(update: Update, context: BotContext) -> None:
     """/help: list the commands."""
     roles = await context.services.staff.roles(context.person)
-    await show(update, context, help_screen(context.t, roles))
+    edit = context.config.catalog.managers_edit
+    await show(update, context, help_screen(context.t, roles, managers_edit=edit))
 
 
 async def language_command(update: Update, context: BotContext) -> None:
@@ -93,9 +97,10 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     context.t = t
     await answer(update)
     roles = await context.services.staff.roles(context.person)
+    edit = context.config.catalog.managers_edit
     if update.effective_chat:
-        await set_chat_menu(context.bot, update.effective_chat.id, t, roles)
-    menu = help_screen(t, roles)
+        await set_chat_menu(context.bot, update.effective_chat.id, t, roles, managers_edit=edit)
+    menu = help_screen(t, roles, managers_edit=edit)
     await show(
         update, context, Screen(t._("Language set: English.") + "\n\n" + menu.text, menu.keyboard)
     )

@@ -16,9 +16,10 @@ from typing import Any, NamedTuple, cast
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot.domain.access import may_edit_catalog
 from bot.domain.models import Language
 from bot.domain.roles import Role
-from bot.handlers.context import I18N, SERVICES, App, BotContext
+from bot.handlers.context import CONFIG, I18N, SERVICES, App, BotContext
 from bot.i18n import N_, I18n, Texts
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ ORDERS_COMMAND = (
     N_("Find orders: /orders acme · late · status:approved · from:2026-11-01 to:2026-11-30"),
 )
 
+PRODUCTS_COMMAND = ("products", N_("Add and edit products, prices, photos"))
+
 STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (
         ("pending", N_("Orders waiting for your decision")),
@@ -74,7 +77,7 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("customer", N_("Find a customer: /customer NAME")),
         ("batch", N_("Orders for several customers from a file")),
         ("ship", N_("Orders to ship")),
-        ("products", N_("Add and edit products, prices, photos")),
+        PRODUCTS_COMMAND,
         ("receive", N_("Goods arrived: /receive SKU QTY")),
         ("adjust", N_("Correct stock: /adjust SKU ±QTY reason")),
         ("stock", N_("Stock: on hand, reserved, available")),
@@ -127,24 +130,33 @@ STAFF_COMMANDS: dict[Role, tuple[tuple[str, str], ...]] = {
 }
 
 
-def commands(roles: frozenset[Role]) -> list[tuple[str, str]]:
+def commands(roles: frozenset[Role], *, managers_edit: bool = False) -> list[tuple[str, str]]:
     """Commands for a person with these roles: staff commands first (a staff command replaces
-    the customer's of the same name, e.g. /orders)."""
+    the customer's of the same name, e.g. /orders); /products for a sales manager too when
+    the configuration lets managers edit the catalog (`access.may_edit_catalog`)."""
     staff = [c for role in Role if role in roles for c in STAFF_COMMANDS.get(role, ())]
+    if may_edit_catalog(roles, managers_edit):
+        staff.append(PRODUCTS_COMMAND)
     unique = list(dict.fromkeys(staff))
     names = {name for name, _ in unique}
     return unique + [c for c in CUSTOMER_COMMANDS if c[0] not in names]
 
 
-def command_menu(t: Texts, roles: frozenset[Role] = frozenset()) -> list[BotCommand]:
+def command_menu(
+    t: Texts, roles: frozenset[Role] = frozenset(), *, managers_edit: bool = False
+) -> list[BotCommand]:
     """The command menu in a language."""
-    return [BotCommand(name, t._(description)) for name, description in commands(roles)]
+    found = commands(roles, managers_edit=managers_edit)
+    return [BotCommand(name, t._(description)) for name, description in found]
 
 
-async def set_chat_menu(bot: Bot, chat_id: int, t: Texts, roles: frozenset[Role]) -> None:
+async def set_chat_menu(
+    bot: Bot, chat_id: int, t: Texts, roles: frozenset[Role], *, managers_edit: bool = False
+) -> None:
     """Give one private chat its own menu (roles, language); failures are only logged."""
+    menu = command_menu(t, roles, managers_edit=managers_edit)
     try:
-        await bot.set_my_commands(command_menu(t, roles), scope=BotCommandScopeChat(chat_id))
+        await bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id))
     except TelegramError as error:
         log.warning("could not set the command menu of chat %s: %s", chat_id, error)
 
@@ -190,7 +202,11 @@ async def _staff_menus(app: App) -> None:
     menus = [
         Menu(
             None,
-            command_menu(i18n.texts(m.user.language, m.user.time_zone), m.roles),
+            command_menu(
+                i18n.texts(m.user.language, m.user.time_zone),
+                m.roles,
+                managers_edit=app.bot_data[CONFIG].catalog.managers_edit,
+            ),
             m.user.telegram_id,
         )
         for m in members

@@ -38,7 +38,8 @@ async def staff_command(update: Update, context: BotContext) -> None:
 
 async def _refresh_menu(context: BotContext, member: StaffMember) -> None:
     t = context.i18n.texts(member.user.language, member.user.time_zone)
-    await set_chat_menu(context.bot, member.user.telegram_id, t, member.roles)
+    edit = context.config.catalog.managers_edit
+    await set_chat_menu(context.bot, member.user.telegram_id, t, member.roles, managers_edit=edit)
 
 
 async def invite(update: Update, context: BotContext) -> None:
@@ -127,7 +128,9 @@ async def mylink_command(update: Update, context: BotContext) -> None:
 async def redeem_invite(update: Update, context: BotContext, payload: str) -> None:
     """/start inv_…: take the invite's role and get the staff menu."""
     redeemed = await context.services.staff.redeem(context.person, payload)
-    await set_chat_menu(context.bot, context.person.telegram_id, context.t, redeemed.roles)
+    edit = context.config.catalog.managers_edit
+    chat = context.person.telegram_id
+    await set_chat_menu(context.bot, chat, context.t, redeemed.roles, managers_edit=edit)
     text = context.t._("Welcome to the team! You are now: %(role)s. /help lists your commands.")
     await show(
         update,

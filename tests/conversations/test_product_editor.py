@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.handlers import menus
 from tests.conversations.conftest import ADMIN, Team, query
 from tests.images import png
 
@@ -188,9 +189,17 @@ async def test_managers_may_not_edit_unless_configured(team: Team) -> None:
     assert await bot.send(team.manager, "/products") == (
         "Sorry, this is only for staff with the right role."
     )
+    assert "/products" not in await bot.send(team.manager, "/help")
     catalog = bot.config.catalog.model_copy(update={"managers_edit": True})
     bot.config = bot.config.model_copy(update={"catalog": catalog})
     await bot.restart()
+    await menus.settled()
+    assert "/products — Add and edit products, prices, photos" in await bot.send(
+        team.manager, "/help"
+    )
+    menu = [c["command"] for c in bot.fake.commands_for_chat(team.manager)]
+    assert "products" in menu, "in the manager's command menu too"
+    assert "products" not in [c["command"] for c in bot.fake.commands_for_chat(team.rep)]
     assert "Products" in await bot.send(team.manager, "/products")
     await bot.press_data(team.manager, f"pe:off:{pid}")
     assert await query(bot, "SELECT active FROM products WHERE id = ?", pid) == [(0,)]
