@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.config import Config
 from bot.db import UnitOfWork
 from bot.domain.audit import AuditAction
 from bot.domain.errors import (
@@ -76,6 +77,32 @@ class Receipt(BaseModel):
 
     detail: OrderDetail
     ask_rating: bool
+
+
+async def delivered_if_all(
+    uow: UnitOfWork, config: Config, order: Order, actor_id: int | None, now: datetime
+) -> tuple[Order, bool]:
+    """A shipped order whose every shipment has arrived is delivered (by the last delivery, or
+    by a shortage that left nothing more to ship), its money settled (paid in full, it is
+    completed at once); whether it was. Then call `bill_delivered`."""
+    shipments = await uow.shipments.for_order(order.id)
+    if order.status is not OrderStatus.SHIPPED or not all(s.delivered_at for s in shipments):
+        return order, False
+    order = await apply_transition(
+        uow, order, OrderStatus.DELIVERED, config=config, actor_id=actor_id, at=now
+    )
+    return await settle(uow, config, order.id, actor_id=actor_id, now=now), True
+
+
+async def bill_delivered(uow: UnitOfWork, config: Config, order: Order, now: datetime) -> None:
+    """An order just delivered is invoiced now if its term says so (finance gets the invoice's
+    copy); else finance is told when there is something to do: an invoice to issue, or money
+    to chase."""
+    if await on_delivery(uow, config, order, now):
+        return
+    if order.status is OrderStatus.DELIVERED or await uow.payments.invoice(order.id) is None:
+        finance, ref = await staff_with(uow, Role.FINANCE), OrderRef(order_id=order.id)
+        await post(uow, config, NoticeKind.DELIVERED, ref, finance, now, role=Role.FINANCE)
 
 
 class FulfilmentService(Service):
@@ -229,23 +256,12 @@ class FulfilmentService(Service):
             raise OrderNotFound()
         if not await uow.shipments.mark_delivered(shipment_id, actor.id, now):
             return order  # recorded already (a second press, the other side's): nobody is told
-        shipments = await uow.shipments.for_order(order.id)
-        if order.status is OrderStatus.SHIPPED and all(s.delivered_at for s in shipments):
-            order = await apply_transition(
-                uow, order, OrderStatus.DELIVERED, config=self.config, actor_id=actor.id, at=now
-            )
-            order = await settle(uow, self.config, order.id, actor_id=actor.id, now=now)
-        ref = OrderRef(order_id=order.id)
+        order, whole = await delivered_if_all(uow, self.config, order, actor.id, now)
         if customer_id is None:  # the warehouse marked it: the customer is told (and asked to
             _, customer_user = await customer_of(uow, order)  # rate it, the first time only);
             ask = await ask_once(uow, order, now)  # a customer who confirmed sees it on screen
             told = HandedOver(order_id=order.id, shipment_id=shipment_id, ask_rating=ask)
             await post(uow, self.config, NoticeKind.HANDED_OVER, told, [customer_user], now)
-        # Finance hears of a delivered order: to invoice or to chase; invoiced on delivery, by
-        # the invoice's own copy instead.
-        delivered = order.status is OrderStatus.DELIVERED
-        if delivered and not await on_delivery(uow, self.config, order, now):
-            finance = await staff_with(uow, Role.FINANCE)
-            role = Role.FINANCE
-            await post(uow, self.config, NoticeKind.DELIVERED, ref, finance, now, role=role)
+        if whole:  # after the customer's notice: the invoice follows it
+            await bill_delivered(uow, self.config, order, now)
         return order

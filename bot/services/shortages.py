@@ -22,7 +22,7 @@ from bot.domain.notices import NoticeKind
 from bot.domain.reports import SHORT_REASON
 from bot.domain.roles import Permission
 from bot.services.base import Service, authorize, customer_of, require_customer
-from bot.services.fulfilment import SHIPPABLE
+from bot.services.fulfilment import SHIPPABLE, bill_delivered, delivered_if_all
 from bot.services.money import awaits_payment, settle
 from bot.services.notices import post, warehouse_staff
 from bot.services.order_edits import recompute_totals
@@ -205,4 +205,7 @@ class ShortageService(Service):
                 uow, order, wanted, config=self.config, actor_id=None, at=at, reason=SHORT_REASON
             )
         order = await settle(uow, self.config, order.id, actor_id=None, now=at)
+        order, whole = await delivered_if_all(uow, self.config, order, None, at)  # all arrived
+        if whole:
+            await bill_delivered(uow, self.config, order, at)
         return order, order.refund_due

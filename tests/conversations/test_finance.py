@@ -148,3 +148,34 @@ async def test_a_term_invoiced_by_finance_waits_for_finance(team: Team) -> None:
     assert "🧾 Issue invoice" in bot.buttons(team.finance)
     assert await query(bot, "SELECT COUNT(*) FROM invoices") == [(0,)]
     assert "Outstanding: CN¥0.00" in await bot.send(team.finance, "/receivables")
+
+
+@pytest.mark.parametrize("team", [COD_ON_DELIVERY], indirect=True)
+async def test_paid_before_delivery_it_is_still_invoiced_on_delivery(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_rest(team)
+    await bot.send(team.finance, "/payment SO-20261123-0001")  # the courier's cash, early
+    await bot.press(team.finance, "All of it: CN¥235.00")
+    await bot.press(team.finance, "Cash")
+    await bot.press(team.finance, "Today")
+    await bot.press(team.finance, "✅ Record payment")
+    await bot.press(team.warehouse, "📬 Delivered: shipment 1")
+    assert await query(bot, "SELECT status FROM orders") == [("completed",)]
+    assert await query(bot, "SELECT number FROM invoices") == [("INV-20261123-0001",)]
+    assert "its invoice was issued by itself" in bot.last(team.finance)
+
+
+async def test_paid_before_delivery_finance_is_still_asked_to_invoice(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_rest(team)
+    await bot.send(team.finance, "/payment SO-20261123-0001")
+    await bot.press(team.finance, "All of it: CN¥235.00")
+    await bot.press(team.finance, "Cash")
+    await bot.press(team.finance, "Today")
+    await bot.press(team.finance, "✅ Record payment")
+    await bot.press(team.warehouse, "📬 Delivered: shipment 1")
+    assert await query(bot, "SELECT status FROM orders") == [("completed",)]
+    assert "📬 Order SO-20261123-0001 (CN¥235.00) is delivered." in bot.last(team.finance)
+    assert "🧾 Issue invoice" in bot.buttons(team.finance)

@@ -64,6 +64,28 @@ async def test_cancelling_the_last_line_left_ships_the_order_and_refunds(team: T
     assert await stock(team, "STP-24") == (120, 0)
 
 
+async def test_what_arrived_before_the_last_line_was_dropped_makes_the_order_delivered(
+    team: Team,
+) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await ship_rest(team, skip=("STP-24 5/5",))  # the staples go; the staplers wait
+    await bot.press(team.warehouse, "📬 Delivered: shipment 1")  # and they arrive
+    assert await query(bot, "SELECT status FROM orders") == [("partially_shipped",)]
+    await bot.press(team.warehouse, "⚠️ Short: STP-24")
+    await bot.send(team.warehouse, "0")
+    await bot.press(team.warehouse, "Not known")
+    finance = len(bot.fake.bot_messages(team.finance))
+    await bot.press(team.customer, "Cancel this product")
+    # nothing is left to ship and all that shipped has arrived: delivered, not stuck "shipped"
+    assert await query(bot, "SELECT status, total FROM orders") == [("delivered", 6000)]
+    told = bot.fake.bot_messages(team.finance)[finance:]
+    assert [m["text"] for m in told if "is delivered" in (m.get("text") or "")] == [
+        "📬 Order SO-20261123-0001 (CN¥60.00) is delivered."
+    ]
+    assert "🧾 Issue invoice" in bot.buttons(team.finance)
+
+
 async def test_wait_and_wrong_people(team: Team) -> None:
     bot = team.bot
     await approved_order(team)
