@@ -27,7 +27,7 @@ from bot.domain.order_status import CHANGEABLE
 from bot.domain.parsing import parse_address, parse_note, parse_reason
 from bot.domain.requests import RequestKind
 from bot.services.base import Service, own_order, require_customer
-from bot.services.notices import RequestRef, post
+from bot.services.notices import RequestRef, post, update_cards
 from bot.services.order_edits import CUSTOM_SKU, apply_change, describe, open_line
 from bot.services.orders import order_detail
 from bot.services.requests import request_deciders
@@ -114,7 +114,8 @@ class ChangeService(Service):
             customer, order = await _changeable(uow, user, order_id)
             if change.product_id is not None:
                 change = await _with_sku(uow, change)
-            if order.status is OrderStatus.SUBMITTED:
+            if order.status is OrderStatus.SUBMITTED:  # its cards say it changed, by whom
+                await update_cards(uow, order.id, user.id, now)  # (before the managers' card)
                 order = await apply_change(uow, self.config, order, customer, change, user.id, now)
                 detail = await order_detail(uow, order, user.language)
                 await uow.commit()

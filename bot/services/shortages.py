@@ -20,11 +20,11 @@ from bot.domain.errors import (
 from bot.domain.models import Customer, Language, Order, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
 from bot.domain.reports import SHORT_REASON
-from bot.domain.roles import Permission
+from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, require_customer
 from bot.services.fulfilment import SHIPPABLE, bill_delivered, delivered_if_all
 from bot.services.money import awaits_payment, settle
-from bot.services.notices import post, warehouse_staff
+from bot.services.notices import post, tell_warehouse, warehouse_staff
 from bot.services.order_edits import recompute_totals
 from bot.services.stock import give_back
 from bot.services.transitions import apply_transition
@@ -175,11 +175,6 @@ class ShortageService(Service):
                 after=choice.value,
             )
             line = next(x for x in await uow.orders.lines(order.id) if x.id == line_id)
-            staff = await warehouse_staff(uow)
-            if customer.rep_id:
-                rep = await uow.users.by_id(customer.rep_id)
-                if rep is not None:
-                    staff.append(rep)
             outcome = ShortageOutcome(
                 order=order,
                 line=line,
@@ -187,7 +182,13 @@ class ShortageService(Service):
                 expected=expected,
                 refund_due=refund,
             )
-            await post(uow, self.config, NoticeKind.SHORTAGE_CHOSEN, outcome, staff, now)
+            kind, warehouse = NoticeKind.SHORTAGE_CHOSEN, await warehouse_staff(uow)
+            await post(uow, self.config, kind, outcome, warehouse, now, role=Role.WAREHOUSE)
+            rep = await uow.users.by_id(customer.rep_id) if customer.rep_id else None
+            if rep is not None:
+                await post(uow, self.config, kind, outcome, [rep], now)
+            if order.status is OrderStatus.CANCELLED and order.released:  # nothing left at all
+                await tell_warehouse(uow, self.config, order.id, now, cancelled=True)
             await uow.commit()
         return outcome
 

@@ -16,11 +16,18 @@ async def open_change(team: Team) -> str:
 async def test_before_approval_changes_apply_at_once(team: Team) -> None:
     bot = team.bot
     await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")  # 190.00, to the rep
+    card = bot.last_message(team.rep)
+    assert "A new order waits for your decision" in card["text"]
     assert "What would you like to change" in await open_change(team)
     await bot.press(team.customer, "🔢 Stapler No. 24/6 (5)")
     assert "from 1 to 10,000" in await bot.send(team.customer, "0")
     assert "Only 120 units are available" in await bot.send(team.customer, "121")
     detail = await bot.send(team.customer, "30")
+    # the rep's card, edited in place: changed by Ann, as the order now stands
+    edited = bot.fake.message(team.rep, card["message_id"])
+    assert edited is not None
+    assert edited["text"].startswith("✏️ Changed by Ann; it still waits for a decision.")
+    assert "Stapler No. 24/6 — 30 × CN¥35.00" in edited["text"]
     assert "Stapler No. 24/6 — 30 × CN¥35.00" in detail and "Total: CN¥1,065.00" in detail
     assert await stock(team, "STP-24") == (120, 30)
     card = bot.last(team.manager)  # 1,065.00 is above the manager threshold of 1,000.00

@@ -84,6 +84,36 @@ async def test_notices_go_to_the_groups(grouped: Harness) -> None:
     assert await query(bot, "SELECT status FROM orders") == [("delivered",)]
 
 
+async def test_a_shortage_choice_goes_to_the_warehouse_group(grouped: Harness) -> None:
+    bot = grouped
+    mia, wu, customer = bot.user("Mia"), bot.user("Wu"), bot.user("Ann")
+    await _grant(bot, mia, "sales_manager")
+    await _grant(bot, wu, "warehouse")
+    bot.fake.create_group("Managers", [mia], chat_id=MANAGERS, forum=True)
+    bot.fake.create_group("Warehouse", [wu], chat_id=WAREHOUSE)
+    await bot.register(customer)
+    await fill_cart(bot, customer, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")
+    await to_summary(bot, customer)
+    await bot.press(customer, "✅ Confirm order")
+    await press_in(bot, mia, MANAGERS, "✅ Approve")
+    pick = bot.fake.last_bot_message(WAREHOUSE)
+    assert pick is not None
+    short = next(
+        b["callback_data"]
+        for row in pick["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == "⚠️ Short: STP-24"
+    )
+    await bot.press_data(wu, short)  # the pick list's button, the work in Wu's own chat
+    await bot.send(wu, "2")
+    await bot.press(wu, "Not known")
+    private = len(bot.fake.bot_messages(wu))
+    await bot.press(customer, "Ship what is there")
+    told = bot.fake.last_bot_message(WAREHOUSE)
+    assert told is not None and "STP-24: ship what is there" in told["text"]
+    assert len(bot.fake.bot_messages(wu)) == private, "the group's, not Wu's private chat"
+
+
 async def test_the_bot_does_not_chatter_in_groups(grouped: Harness) -> None:
     bot = grouped
     mia = bot.user("Mia")

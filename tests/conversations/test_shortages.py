@@ -86,6 +86,26 @@ async def test_what_arrived_before_the_last_line_was_dropped_makes_the_order_del
     assert "🧾 Issue invoice" in bot.buttons(team.finance)
 
 
+async def test_every_line_dropped_before_shipping_tells_the_warehouse_it_is_cancelled(
+    team: Team,
+) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await report_short(team, "0")
+    await bot.press(team.customer, "Cancel this product")
+    await bot.press(team.warehouse, "⚠️ Short: STP-REFILL")
+    await bot.send(team.warehouse, "0")
+    await bot.press(team.warehouse, "Not known")
+    before = len(bot.fake.bot_messages(team.warehouse))
+    await bot.press(team.customer, "Cancel this product")
+    assert await query(bot, "SELECT status FROM orders") == [("cancelled",)]
+    told = [m.get("text") or "" for m in bot.fake.bot_messages(team.warehouse)[before:]]
+    assert len(told) == 2, told
+    assert "STP-REFILL" in told[0]
+    assert told[1].startswith("⛔ This order is cancelled: do not pick or ship it.")
+    assert "SO-20261123-0001, STP-REFILL" in bot.last(team.rep)
+
+
 async def test_wait_and_wrong_people(team: Team) -> None:
     bot = team.bot
     await approved_order(team)
