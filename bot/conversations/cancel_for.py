@@ -16,11 +16,13 @@ from bot.conversations.common import (
     pressed,
     typed,
 )
+from bot.domain.errors import DraftIncomplete
 from bot.domain.parsing import parse_reason
 from bot.handlers.context import BotContext
 from bot.handlers.render import answer, say, show
 from bot.handlers.routes import data_of, on_press
 from bot.ui import actions, staff_order_views
+from bot.ui.callbacks import BadCallback
 
 
 class CancelDraft(BaseModel):
@@ -61,12 +63,20 @@ async def got_reason(update: Update, context: BotContext) -> State:
     return State.CONFIRM
 
 
+def _this_one(update: Update, draft: CancelDraft) -> None:
+    """A Yes or No of another cancellation than the one being confirmed: expired (this one
+    waits for its own)."""
+    pressed = data_of(update).number(0)
+    if pressed != draft.order:
+        raise BadCallback(str(pressed))
+
+
 async def confirmed(update: Update, context: BotContext) -> int:
     """stf:cxok:<order>: cancelled; the customer, the warehouse and finance are told."""
     draft = DRAFT.load(context)
-    if draft.reason is None or data_of(update).number(0) != draft.order:
-        await answer(update)
-        return State.CONFIRM  # a button of another cancellation: this one waits
+    _this_one(update, draft)
+    if draft.reason is None:
+        raise DraftIncomplete()
     order = await context.services.requests.cancel_for(context.person, draft.order, draft.reason)
     DRAFT.drop(context)
     await answer(update)
@@ -76,6 +86,8 @@ async def confirmed(update: Update, context: BotContext) -> int:
 
 async def keep(update: Update, context: BotContext) -> int:
     """stf:cxno, or /cancel: the order stays as it is."""
+    if update.callback_query is not None:
+        _this_one(update, DRAFT.load(context))
     DRAFT.drop(context)
     await answer(update)
     await say(update, context, context.t._("The order stays as it is."))

@@ -26,12 +26,14 @@ class Addressed(NamedTuple):
 
 
 class Card(NamedTuple):
-    """An approval card sent: its notice, and the chat, topic and person it went to."""
+    """An approval card sent: its notice, and the chat, topic and person it went to;
+    `info`: a rep's copy for information (no decision buttons)."""
 
     notice_id: int
     chat_id: int
     topic_id: int
     user_id: int | None
+    info: bool
 
 
 class Taken(NamedTuple):
@@ -132,14 +134,18 @@ class OutboxRepository:
         )
 
     async def cards(self, order_id: int) -> list[Card]:
-        """The approval cards of an order not given up."""
+        """The cards of an order not given up: the approval cards, and its rep's copy for
+        information (the kinds as literals: the partial index outbox_cards is on them)."""
         async with self._conn.execute(
-            "SELECT id, chat_id, topic_id, user_id FROM outbox"
-            " WHERE kind = ? AND json_extract(data, '$.order_id') = ?"
+            "SELECT id, chat_id, topic_id, user_id, kind FROM outbox"
+            " WHERE kind IN ('new_order', 'customer_ordered')"
+            " AND json_extract(data, '$.order_id') = ?"
             " AND state NOT IN ('failed', 'dropped') ORDER BY id",
-            (NoticeKind.NEW_ORDER.value, order_id),
+            (order_id,),
         ) as cursor:
-            return [Card(r[0], r[1], r[2], r[3]) for r in await cursor.fetchall()]
+            info = NoticeKind.CUSTOMER_ORDERED.value
+            rows = await cursor.fetchall()
+            return [Card(r[0], r[1], r[2], r[3], r[4] == info) for r in rows]
 
     async def message_of(self, notice_id: int) -> int | None:
         """The message a sent notice became (None: not sent, or sent before it was kept)."""

@@ -41,3 +41,8 @@ def customer_may_cancel(status: S) -> bool:
 def customer_may_ask_to_cancel(status: S) -> bool:
     """After approval, and before anything ships, a customer may ask staff to cancel."""
     return status is S.APPROVED
+
+
+def staff_may_cancel_for(status: S) -> bool:
+    """Staff cancel for a customer (who phoned) what the customer may ask them to."""
+    return customer_may_ask_to_cancel(status)

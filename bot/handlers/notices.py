@@ -122,7 +122,8 @@ async def _card_decided(context: BotContext, t: Texts, value: CardDecided) -> Re
     if message_id is None:  # the card never went out: there is nothing to correct
         return None
     card = await context.services.approvals.notice(value.order_id, t.language)
-    return Edit(message_id, approval_views.decided(t, context.config, card, value.by))
+    screen = approval_views.decided(t, context.config, card, value.by)
+    return Edit(message_id, Screen(screen.text) if value.info else screen)
 
 
 async def _pick_list(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
@@ -179,7 +180,7 @@ async def _delivered(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
 
 async def _handed_over(context: BotContext, t: Texts, value: HandedOver) -> Rendered:
     order, shipment = await context.services.outbox.shipment(value.order_id, value.shipment_id)
-    screen = shipping_views.to_customer_delivered(t, order, shipment)
+    screen = shipping_views.to_customer_delivered(t, order, shipment, value.whole)
     return feedback_views.with_rating(t, screen, order) if value.ask_rating else screen
 
 

@@ -260,7 +260,9 @@ class FulfilmentService(Service):
         if customer_id is None:  # the warehouse marked it: the customer is told (and asked to
             _, customer_user = await customer_of(uow, order)  # rate it, the first time only);
             ask = await ask_once(uow, order, now)  # a customer who confirmed sees it on screen
-            told = HandedOver(order_id=order.id, shipment_id=shipment_id, ask_rating=ask)
+            told = HandedOver(
+                order_id=order.id, shipment_id=shipment_id, whole=whole, ask_rating=ask
+            )
             await post(uow, self.config, NoticeKind.HANDED_OVER, told, [customer_user], now)
         if whole:  # after the customer's notice: the invoice follows it
             await bill_delivered(uow, self.config, order, now)

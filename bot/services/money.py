@@ -165,11 +165,14 @@ async def on_approval(
 
 
 async def on_delivery(uow: UnitOfWork, config: Config, order: Order, now: datetime) -> bool:
-    """An order just delivered whose payment term says so (`invoice_on_delivery`) and that has
-    no invoice yet is invoiced now, by nobody: the customer gets the PDF and finance its copy.
-    Whether it was (else finance is to invoice it)."""
+    """An order just delivered whose payment term says so (`invoice_on_delivery`), that has no
+    invoice yet and still owes money, is invoiced now, by nobody: the customer gets the PDF
+    with how to pay, finance its copy. Whether it was (else finance is to invoice it: an order
+    paid in full before it arrived is not sent a bill to pay)."""
     term = config.payment_term(order.payment_term)
     if term is None or not term.invoice_on_delivery or await uow.payments.invoice(order.id):
+        return False
+    if not (await money_of(uow, order)).owed:
         return False
     await invoice_order(uow, config, order, None, now, on_delivery=True)
     return True

@@ -83,11 +83,12 @@ class Shipped(_Data):
 
 
 class HandedOver(_Data):
-    """A shipment the warehouse marked delivered; `ask_rating`: the order is delivered whole
-    and its customer is asked, this once, to rate it."""
+    """A shipment the warehouse marked delivered; `whole`: with it the whole order is
+    (as it stood then); `ask_rating`: its customer is asked, this once, to rate it."""
 
     order_id: int
     shipment_id: int
+    whole: bool = False
     ask_rating: bool = False
 
 
@@ -104,6 +105,7 @@ class CardDecided(_Data):
     order_id: int
     card_id: int
     by: str | None = None
+    info: bool = False  # the rep's copy for information: shown without decision buttons
 
 
 class ReminderRef(_Data):
@@ -149,9 +151,9 @@ async def update_cards(
             chat_id,
             topic_id,
             user_id,
-            CardDecided(order_id=order_id, card_id=card_id, by=by).model_dump_json(),
+            CardDecided(order_id=order_id, card_id=card_id, by=by, info=info).model_dump_json(),
         )
-        for card_id, chat_id, topic_id, user_id in cards
+        for card_id, chat_id, topic_id, user_id, info in cards
     ]
     await uow.outbox.add(rows, now)
 

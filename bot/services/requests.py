@@ -14,6 +14,7 @@ from bot.domain.access import may_act_for
 from bot.domain.errors import OrderNotFound, RequestClosed, RequestWaiting, TransitionRefused
 from bot.domain.models import Language, Order, OrderChange, OrderLine, OrderStatus, User
 from bot.domain.notices import NoticeKind
+from bot.domain.order_status import staff_may_cancel_for
 from bot.domain.parsing import parse_reason
 from bot.domain.requests import RequestKind, RequestState
 from bot.domain.review import Route
@@ -101,7 +102,7 @@ class RequestService(Service):
         roles = await roles_of(uow, self.config, actor)
         if not may_act_for(roles, actor.id, customer.rep_id if customer else None):
             await deny(uow, actor, "cancel_for", self.clock.now(), order.id)
-        if order.status is not OrderStatus.APPROVED:
+        if not staff_may_cancel_for(order.status):
             raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
         if await uow.requests.open_for(order.id):
             raise RequestWaiting()

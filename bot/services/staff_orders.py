@@ -14,12 +14,12 @@ from bot.domain.models import (
     Customer,
     Order,
     OrderDetail,
-    OrderStatus,
     Page,
     Shipment,
     User,
 )
 from bot.domain.order_filter import OrderFilter
+from bot.domain.order_status import staff_may_cancel_for
 from bot.domain.payments import Ledger
 from bot.services.base import Service, deny, roles_of
 from bot.services.catalog import page_bounds
@@ -138,6 +138,6 @@ class StaffOrderService(Service):
             invoice=invoice.number if invoice else None,
             money=money,
             history=tuple(history),
-            may_cancel=order.status is OrderStatus.APPROVED
+            may_cancel=staff_may_cancel_for(order.status)
             and may_act_for(roles, actor.id, customer.rep_id),
         )

@@ -109,9 +109,10 @@ def shipment_line(t: Texts, s: Shipment) -> str:
     return text
 
 
-def to_customer_delivered(t: Texts, order: Order, s: Shipment) -> Screen:
-    """The customer's notice that the warehouse marked a shipment delivered."""
-    if order.status.value in ("delivered", "completed"):
+def to_customer_delivered(t: Texts, order: Order, s: Shipment, whole: bool) -> Screen:
+    """The customer's notice that the warehouse marked a shipment delivered (`whole`: and with
+    it the whole order)."""
+    if whole:
         head = t._("📬 Your order <b>%(number)s</b> is delivered.")
     else:
         head = t._("📬 Part of your order <b>%(number)s</b> is delivered.")

@@ -124,3 +124,22 @@ async def test_an_admin_sets_a_reps_own_limit_and_orders_are_checked_against_it(
     assert "Discount limit: 10% (the default)" in card
     assert await query(bot, "SELECT COUNT(*) FROM rep_limits") == [(0,)]
     assert await query(bot, audit) == [("", "400"), ("400", "")]
+
+
+async def test_a_reps_own_limit_may_be_above_the_default(team: Team) -> None:
+    bot = team.bot
+    ((sam,),) = await query(bot, "SELECT id FROM users WHERE telegram_id = ?", team.rep)
+    await query(
+        bot,
+        "INSERT INTO rep_limits (rep_id, discount_bp, set_by, set_at) VALUES (?, 1500, ?, 'now')",
+        sam,
+        sam,
+    )
+    await query(bot, "UPDATE customers SET discount_bp = 1200")  # 12 %: above the default 10
+    await order(team, "stapler", "Stapler No. 24/6 · CN¥35.00", "+1")
+    card = bot.last(team.rep)
+    assert "A new order waits for your decision" in card
+    assert "✅ discount within your limit" in card and "the customer's sales rep" in card
+    await bot.press(team.rep, "✏️ Adjust")
+    assert "up to 15%" in await bot.press(team.rep, "Discount…")
+    assert "Discount: 14%" in await bot.send(team.rep, "14")

@@ -77,8 +77,10 @@ async def test_one_manager_approves_and_both_cards_say_so(team: Team) -> None:
     assert "An approved order is ready to pick." in bot.last(team.warehouse)
     told = bot.fake.bot_messages(team.rep)[rep_before:]
     assert len(told) == 1, "not the rep's decision: told of the order, nothing more"
-    assert told[0]["text"].startswith("🆕 A new order from your customer.")
-    assert bot.fake.buttons(told[0]) == []
+    copy = bot.fake.message(team.rep, told[0]["message_id"])  # the copy, edited in place
+    assert copy is not None
+    assert copy["text"].startswith("Decided: ✅ approved by Mia."), copy["text"]
+    assert bot.fake.buttons(copy) == [], "a copy for information never has buttons"
     assert len(bot.fake.bot_messages(team.finance)) == 1  # only /help
     rows = await query(
         bot,
@@ -86,7 +88,7 @@ async def test_one_manager_approves_and_both_cards_say_so(team: Team) -> None:
         " JOIN outbox n ON n.id = json_extract(c.data, '$.card_id')"
         " WHERE c.kind = 'card_decided' ORDER BY c.chat_id",
     )
-    assert rows == [(team.manager, "sent", 1), (team.manager2, "sent", 1)]
+    assert rows == [(team.rep, "sent", 1), (team.manager, "sent", 1), (team.manager2, "sent", 1)]
     cards = await query(
         bot, "SELECT chat_id, message_id FROM outbox WHERE kind = 'new_order' ORDER BY chat_id"
     )

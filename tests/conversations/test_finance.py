@@ -151,7 +151,7 @@ async def test_a_term_invoiced_by_finance_waits_for_finance(team: Team) -> None:
 
 
 @pytest.mark.parametrize("team", [COD_ON_DELIVERY], indirect=True)
-async def test_paid_before_delivery_it_is_still_invoiced_on_delivery(team: Team) -> None:
+async def test_paid_before_delivery_it_is_not_billed_but_finance_is_asked(team: Team) -> None:
     bot = team.bot
     await approved_order(team)
     await ship_rest(team)
@@ -162,8 +162,11 @@ async def test_paid_before_delivery_it_is_still_invoiced_on_delivery(team: Team)
     await bot.press(team.finance, "✅ Record payment")
     await bot.press(team.warehouse, "📬 Delivered: shipment 1")
     assert await query(bot, "SELECT status FROM orders") == [("completed",)]
-    assert await query(bot, "SELECT number FROM invoices") == [("INV-20261123-0001",)]
-    assert "its invoice was issued by itself" in bot.last(team.finance)
+    assert await query(bot, "SELECT COUNT(*) FROM invoices") == [(0,)], "no bill to pay"
+    texts = [m.get("caption") or m.get("text") or "" for m in bot.fake.bot_messages(team.customer)]
+    assert not [x for x in texts if "Invoice INV-" in x]
+    assert "📬 Order SO-20261123-0001 (CN¥235.00) is delivered." in bot.last(team.finance)
+    assert "🧾 Issue invoice" in bot.buttons(team.finance)
 
 
 async def test_paid_before_delivery_finance_is_still_asked_to_invoice(team: Team) -> None:

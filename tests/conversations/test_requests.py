@@ -3,7 +3,8 @@ due, refusal once shipped, and the race between shipping and cancelling."""
 
 from __future__ import annotations
 
-from tests.conversations.conftest import Team, query
+from tests.conversations.conftest import Team, _grant, query
+from tests.conversations.test_checkout import fill_cart, to_summary
 from tests.conversations.test_finance import delivered_order
 from tests.conversations.test_fulfilment import approved_order, ship_rest
 
@@ -159,11 +160,39 @@ async def test_staff_cancel_waits_for_the_customers_request_and_can_be_kept(team
     await bot.press(team.rep, "✖️ Keep it")  # her request declined
     await bot.press_data(team.manager, "stf:cx:1")  # a manager may, for any customer
     await bot.send(team.manager, "Discontinued model")
+    await bot.press_data(team.manager, "stf:cxok:99")  # a Yes of another cancellation
+    assert "This button has expired" in bot.alerts()[-1]
+    await bot.press_data(team.manager, "stf:cxno:99")
+    assert "This button has expired" in bot.alerts()[-1]
+    assert await query(bot, "SELECT status FROM orders") == [("approved",)]
+    others = {uid: len(bot.fake.bot_messages(uid)) for uid in (team.customer, team.warehouse)}
     assert "The order stays as it is." in await bot.press(team.manager, "No, keep it")
     assert await query(bot, "SELECT status FROM orders") == [("approved",)]
+    assert {uid: len(bot.fake.bot_messages(uid)) for uid in others} == others, "nobody told"
     await bot.press_data(team.manager, "stf:cx:1")
     await bot.send(team.manager, "Discontinued model")
     await ship_rest(team)  # the goods leave meanwhile
     await bot.press(team.manager, "Yes, cancel it")
     assert "This order is shipped, so that is no longer possible." in bot.alerts()[-1]
     assert await query(bot, "SELECT status FROM orders") == [("shipped",)]
+
+
+async def test_another_rep_may_not_and_an_unreleased_order_tells_no_warehouse(team: Team) -> None:
+    bot = team.bot
+    rob = bot.user("Rob")
+    await _grant(bot, rob, "sales_rep")
+    await fill_cart(bot, team.customer, "stapler", "Stapler No. 24/6 · CN¥35.00", "+5")
+    await to_summary(bot, team.customer, term="Prepaid (we ship after payment)")
+    await bot.press(team.customer, "✅ Confirm order")
+    await bot.press(team.rep, "✅ Approve")  # invoiced; the warehouse waits for the money
+    warehouse = len(bot.fake.bot_messages(team.warehouse))
+    await bot.press_data(rob, "stf:cx:1")  # not his customer
+    assert "only for staff" in bot.alerts()[-1]
+    await bot.press_data(team.rep, "stf:cx:1")
+    await bot.send(team.rep, "She found it cheaper")
+    await bot.press(team.rep, "Yes, cancel it")
+    assert await query(bot, "SELECT status, refund_due FROM orders") == [("cancelled", 0)]
+    assert len(bot.fake.bot_messages(team.warehouse)) == warehouse, "it never had the order"
+    assert "Sam cancelled your order SO-20261123-0001" in bot.last(team.customer)
+    denied = await query(bot, "SELECT action FROM audit_log WHERE action = 'denied'")
+    assert denied == [("denied",)]

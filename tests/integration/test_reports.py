@@ -450,7 +450,7 @@ async def test_the_customer_is_asked_once_after_delivery(shop: Shop) -> None:
     sql = "SELECT user_id, data FROM outbox WHERE kind = 'handed_over'"
     async with shop.db.reader(), shop.db.connection.execute(sql) as cursor:
         asked = [tuple(r) for r in await cursor.fetchall()]
-    told = f'{{"order_id":{order.id},"shipment_id":{shipment},"ask_rating":true}}'
+    told = f'{{"order_id":{order.id},"shipment_id":{shipment},"whole":true,"ask_rating":true}}'
     assert asked == [(shop.ann.id, told)]
     assert await shop.services.feedback.request(delivered) is None  # once
 

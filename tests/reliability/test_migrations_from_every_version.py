@@ -89,6 +89,7 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     ("invites", {"token": "inv_old", "role": "warehouse", "created_by": 4, "created_at": T,
                  "expires_at": T}),
     ("rep_links", {"rep_id": 2, "code": "rep_sam"}),
+    ("rep_limits", {"rep_id": 2, "discount_bp": 400, "set_by": 4, "set_at": T}),
     ("settings", {"key": "round_robin_last_rep", "value": "2"}),
     ("order_reviews", {"order_id": 1, "route": "rep", "rep_id": 2, "decided_by": 2,
                        "decided_at": T, "discount_bp": 500}),
