@@ -29,6 +29,7 @@ class NoticeKind(StrEnum):
     RECEIPT = "receipt"  # to the customer: a payment recorded
     INVOICE = "invoice"  # to the customer: the invoice PDF (text if the PDF cannot be made)
     CREDIT_NOTE = "credit_note"  # to the customer: an invoiced total changed (credit/debit note)
+    NOTE_ISSUED = "note_issued"  # to finance: the same note's PDF, what the invoice asks now
     REFUND_DUE = "refund_due"  # to finance: money to pay back, with a button to record it
     REFUND = "refund"  # to the customer: money paid back
     PAID_IN_CHAT = "paid_in_chat"  # to finance: a customer paid in chat (Telegram Payments)

@@ -241,6 +241,20 @@ async def _credit_note(context: BotContext, t: Texts, note: CreditNote) -> Rende
     return Document(content, name, note_views.issued_caption(t, order, note))
 
 
+async def _note_issued(context: BotContext, t: Texts, note: CreditNote) -> Rendered:
+    """To finance: the note's PDF (the customer's, in their language) with what the invoice
+    asks now; the text if the PDF cannot be made."""
+    order = await context.services.outbox.order(note.order_id)
+    text = finance_views.credit_note_text(t, order, note)
+    try:
+        doc = await context.services.invoices.note_notice(note.number)
+        content, name = await note_file(context, doc)
+    except Exception:
+        log.exception("the PDF of note %s could not be made", note.number)
+        return Screen(text)
+    return Document(content, name, text)
+
+
 async def _refund_due(context: BotContext, t: Texts, due: RefundDue) -> Rendered:
     order = await context.services.outbox.order(due.order_id)
     if not order.refund_due:  # paid back meanwhile
@@ -377,6 +391,7 @@ RENDERERS: dict[NoticeKind, Renderer] = {
     NoticeKind.RECEIPT: Renderer(PaymentResult, _receipt),
     NoticeKind.INVOICE: Renderer(Invoice, _invoice),
     NoticeKind.CREDIT_NOTE: Renderer(CreditNote, _credit_note),
+    NoticeKind.NOTE_ISSUED: Renderer(CreditNote, _note_issued),
     NoticeKind.REFUND_DUE: Renderer(RefundDue, _refund_due),
     NoticeKind.REFUND: Renderer(RefundResult, _refund),
     NoticeKind.PAID_IN_CHAT: Renderer(PaidInChat, _paid_in_chat),

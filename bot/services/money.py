@@ -264,3 +264,6 @@ async def _follow_invoice(
         reason=reason,
     )
     await post(uow, config, NoticeKind.CREDIT_NOTE, note, [customer_user], now)
+    # Finance holds the invoice's copy: it gets the note's too (who caused it sees it anyway).
+    finance = [u for u in await staff_with(uow, Role.FINANCE) if u.id != actor_id]
+    await post(uow, config, NoticeKind.NOTE_ISSUED, note, finance, now, role=Role.FINANCE)

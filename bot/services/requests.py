@@ -206,6 +206,7 @@ class RequestService(Service):
                     actor.id,
                     now,
                 )
+                refund = order.refund_due  # a smaller order than was paid for
             elif approve:
                 order = await cancel_approved(uow, self.config, order, actor.id, found.reason, now)
                 refund = order.refund_due

@@ -293,18 +293,27 @@ def _spread(t: Texts, value: PaymentResult) -> list[str]:
 
 def to_customer_credit_note(t: Texts, order: Order, note: CreditNote) -> Screen:
     """The customer's notice that an invoiced total changed, and what the invoice asks now."""
+    lines = [credit_note_text(t, order, note)]
+    if order.refund_due:
+        lines.append(t._("We will pay back %(amount)s.") % {"amount": t.money(order.refund_due)})
+    return Screen("\n".join(lines))
+
+
+def credit_note_text(t: Texts, order: Order, note: CreditNote) -> str:
+    """A credit or debit note in two lines: which invoice, by how much, the order's total now
+    (as finance's copy says it, the customer's notice below the PDF too)."""
     if note.amount > 0:
         head = t._("🧾 Credit note <b>%(note)s</b> to invoice %(invoice)s: %(amount)s less.")
     else:
         head = t._("🧾 Debit note <b>%(note)s</b> to invoice %(invoice)s: %(amount)s more.")
-    lines = [
-        head % {"note": note.number, "invoice": note.invoice, "amount": t.money(abs(note.amount))},
-        t._("Order %(number)s now comes to %(total)s.")
-        % {"number": order.number, "total": t.money(note.total)},
-    ]
-    if order.refund_due:
-        lines.append(t._("We will pay back %(amount)s.") % {"amount": t.money(order.refund_due)})
-    return Screen("\n".join(lines))
+    return "\n".join(
+        [
+            head
+            % {"note": note.number, "invoice": note.invoice, "amount": t.money(abs(note.amount))},
+            t._("Order %(number)s now comes to %(total)s.")
+            % {"number": order.number, "total": t.money(note.total)},
+        ]
+    )
 
 
 def to_finance_refund_due(t: Texts, order: Order) -> Screen:

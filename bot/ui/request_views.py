@@ -126,7 +126,10 @@ def to_customer_decided(
             if approved
             else t._("Your change to order %(number)s was declined; the order stays as it was.")
         )
-        return Screen(text % {"number": order.number, "total": t.money(order.totals.total)})
+        text %= {"number": order.number, "total": t.money(order.totals.total)}
+        if approved and refund_due:  # paid more than it now charges
+            text += "\n" + t._("We will refund %(amount)s.") % {"amount": t.money(refund_due)}
+        return Screen(text)
     if not approved:
         return Screen(
             t._("Your request to cancel order %(number)s was declined; the order goes ahead.")

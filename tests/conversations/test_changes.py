@@ -90,6 +90,10 @@ async def test_a_smaller_quantity_after_payment_records_a_refund_due(team: Team)
     await bot.send(team.customer, "Too many")
     await bot.press(team.rep, "✅ Accept the change")
     assert await query(bot, "SELECT total, refund_due FROM orders") == [(9500, 14000)]
+    told = bot.last(team.customer)
+    assert "Your change to order SO-20261123-0001 is accepted; total now CN¥95.00." in told
+    assert "We will refund CN¥140.00." in told
+    assert "CN¥140.00 to pay back" in bot.last(team.finance)
 
 
 async def test_a_product_added_before_approval_applies_at_once(team: Team) -> None:

@@ -55,9 +55,17 @@ async def cancelled(team: Team) -> None:
 async def test_credit_notes_reach_the_customer_as_pdfs(team: Team) -> None:
     bot = team.bot
     await invoiced_order(team)
+    finance = len(bot.fake.bot_messages(team.finance))
     await smaller(team)
     sent = [d for d in documents(bot, team.customer) if "CN-" in d["document"]["file_name"]]
     assert [d["document"]["file_name"] for d in sent] == ["CN-20261123-0001.pdf"]
+    # finance, who holds the invoice's copy, gets the note's too
+    copies = [m for m in bot.fake.bot_messages(team.finance)[finance:] if "document" in m]
+    assert [m["document"]["file_name"] for m in copies] == ["CN-20261123-0001.pdf"]
+    assert copies[0]["caption"] == (
+        "🧾 Credit note CN-20261123-0001 to invoice INV-20261123-0001: CN¥70.00 less.\n"
+        "Order SO-20261123-0001 now comes to CN¥165.00."
+    )
     caption = sent[0]["caption"]
     assert "Credit note CN-20261123-0001 to invoice INV-20261123-0001: CN¥70.00 less." in caption
     assert "Order SO-20261123-0001 now comes to CN¥165.00." in caption
