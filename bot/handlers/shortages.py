@@ -9,7 +9,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.render import answer, show
 from bot.handlers.routes import data_of, on_press
 from bot.services.shortages import ShortageChoice
-from bot.ui import actions, shortage_views
+from bot.ui import actions, feedback_views, shortage_views
 from bot.ui.callbacks import BadCallback
 
 
@@ -22,7 +22,10 @@ async def choice_button(update: Update, context: BotContext) -> None:
         context.person, cb.number(0), ShortageChoice(cb.text(1))
     )
     await answer(update)
-    await show(update, context, shortage_views.chosen(context.t, outcome))  # staff are told
+    screen = shortage_views.chosen(context.t, outcome)  # staff are told
+    if outcome.ask_rating:  # nothing more to come: the order is delivered
+        screen = feedback_views.with_rating(context.t, screen, outcome.order)
+    await show(update, context, screen)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -22,6 +22,7 @@ from bot.domain.notices import NoticeKind
 from bot.domain.reports import SHORT_REASON
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, customer_of, require_customer
+from bot.services.feedback import ask_once
 from bot.services.fulfilment import SHIPPABLE, bill_delivered, delivered_if_all
 from bot.services.money import awaits_payment, settle
 from bot.services.notices import post, tell_warehouse, warehouse_staff
@@ -61,6 +62,7 @@ class ShortageOutcome(BaseModel):
     choice: ShortageChoice
     expected: date | None
     refund_due: int
+    ask_rating: bool = False  # the choice left the order delivered: its customer is asked once
 
 
 async def _line(uow: UnitOfWork, line_id: int) -> tuple[Order, OrderLine]:
@@ -154,7 +156,7 @@ class ShortageService(Service):
                 raise OrderNotFound()
             if chosen is not None or not await uow.shortages.choose(shortage_id, choice, now):
                 raise RequestClosed()
-            refund = 0
+            refund, ask = 0, False
             if choice in (ShortageChoice.SHIP_AVAILABLE, ShortageChoice.CANCEL_LINE):
                 if order.status not in SHIPPABLE:
                     raise TransitionRefused(current=order.status, wanted=OrderStatus.SHIPPED)
@@ -165,6 +167,7 @@ class ShortageService(Service):
                 released = await uow.orders.cancel_units(line.id, drop)
                 await give_back(uow, self.config, line.product_id, released, now)
                 order, refund = await self._settle(uow, order, customer)
+                ask = await ask_once(uow, order, now)  # delivered by it: asked, the first time
             await uow.audit.record(
                 at=now,
                 actor_id=customer_user.id,
@@ -181,6 +184,7 @@ class ShortageService(Service):
                 choice=choice,
                 expected=expected,
                 refund_due=refund,
+                ask_rating=ask,
             )
             kind, warehouse = NoticeKind.SHORTAGE_CHOSEN, await warehouse_staff(uow)
             await post(uow, self.config, kind, outcome, warehouse, now, role=Role.WAREHOUSE)

@@ -215,11 +215,13 @@ def confirm_for(t: Texts, name: str, cart: Cart) -> Screen:
 
 
 def placed_for(t: Texts, order: Order, by: str) -> Screen:
-    """The customer's notice of an order placed for them."""
+    """The customer's notice of an order placed for them, and where it stands (approved at
+    once, when it approved itself: nobody else tells them)."""
     text = t._("📞 %(name)s placed order <b>%(number)s</b> for you, total %(total)s.") % {
         "name": esc(by),
         "number": order.number,
         "total": t.money(order.totals.total),
     }
+    text += "\n" + t._("Status: %(status)s") % {"status": labels.status(t, order.status)}
     rows = [[button(t._("📦 Track this order"), pack(actions.Order.VIEW, order.id))]]
     return Screen(text, keyboard(rows))

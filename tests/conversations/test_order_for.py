@@ -89,3 +89,17 @@ async def test_stock_is_checked_and_strangers_refused(team: Team) -> None:
     for uid in (team.warehouse, team.customer, team.finance):
         await bot.press_data(uid, f"ob:go:{cid}")
         assert "only for staff" in bot.alerts()[-1]
+
+
+async def test_an_order_placed_for_her_that_approves_itself_says_so(team: Team) -> None:
+    bot = team.bot
+    await query(bot, "UPDATE customers SET trusted = 1")
+    await start_for_ann(team, team.rep)
+    await bot.send(team.rep, "STP-24 1")
+    await bot.press(team.rep, "Pick-up · CN¥0.00")
+    await bot.press(team.rep, "Prepaid (we ship after payment)")
+    await bot.press(team.rep, "✅ Place the order")
+    assert await query(bot, "SELECT status FROM orders") == [("approved",)]
+    said = [m.get("text") or "" for m in bot.fake.bot_messages(team.customer)]
+    placed = [x for x in said if "Sam placed order SO-20261123-0001 for you" in x]
+    assert len(placed) == 1 and "Status: ✅ approved" in placed[0]

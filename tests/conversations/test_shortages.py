@@ -76,7 +76,9 @@ async def test_what_arrived_before_the_last_line_was_dropped_makes_the_order_del
     await bot.send(team.warehouse, "0")
     await bot.press(team.warehouse, "Not known")
     finance = len(bot.fake.bot_messages(team.finance))
-    await bot.press(team.customer, "Cancel this product")
+    done = await bot.press(team.customer, "Cancel this product")
+    assert "How was your order SO-20261123-0001?" in done  # delivered now: asked, once
+    assert "5⭐" in bot.buttons(team.customer)
     # nothing is left to ship and all that shipped has arrived: delivered, not stuck "shipped"
     assert await query(bot, "SELECT status, total FROM orders") == [("delivered", 6000)]
     told = bot.fake.bot_messages(team.finance)[finance:]
