@@ -150,26 +150,11 @@ async def test_a_term_invoiced_by_finance_waits_for_finance(team: Team) -> None:
     assert "Outstanding: CN¥0.00" in await bot.send(team.finance, "/receivables")
 
 
-@pytest.mark.parametrize("team", [COD_ON_DELIVERY], indirect=True)
+@pytest.mark.parametrize("team", [{}, COD_ON_DELIVERY], indirect=True)
 async def test_paid_before_delivery_it_is_not_billed_but_finance_is_asked(team: Team) -> None:
-    bot = team.bot
-    await approved_order(team)
-    await ship_rest(team)
-    await bot.send(team.finance, "/payment SO-20261123-0001")  # the courier's cash, early
-    await bot.press(team.finance, "All of it: CN¥235.00")
-    await bot.press(team.finance, "Cash")
-    await bot.press(team.finance, "Today")
-    await bot.press(team.finance, "✅ Record payment")
-    await bot.press(team.warehouse, "📬 Delivered: shipment 1")
-    assert await query(bot, "SELECT status FROM orders") == [("completed",)]
-    assert await query(bot, "SELECT COUNT(*) FROM invoices") == [(0,)], "no bill to pay"
-    texts = [m.get("caption") or m.get("text") or "" for m in bot.fake.bot_messages(team.customer)]
-    assert not [x for x in texts if "Invoice INV-" in x]
-    assert "📬 Order SO-20261123-0001 (CN¥235.00) is delivered." in bot.last(team.finance)
-    assert "🧾 Issue invoice" in bot.buttons(team.finance)
-
-
-async def test_paid_before_delivery_finance_is_still_asked_to_invoice(team: Team) -> None:
+    """Paid in full before it arrives (the courier's cash, recorded early): completed at
+    delivery; finance is asked to invoice it, whether or not its term invoices on delivery,
+    and the customer is sent no bill to pay."""
     bot = team.bot
     await approved_order(team)
     await ship_rest(team)
@@ -180,5 +165,8 @@ async def test_paid_before_delivery_finance_is_still_asked_to_invoice(team: Team
     await bot.press(team.finance, "✅ Record payment")
     await bot.press(team.warehouse, "📬 Delivered: shipment 1")
     assert await query(bot, "SELECT status FROM orders") == [("completed",)]
+    assert await query(bot, "SELECT COUNT(*) FROM invoices") == [(0,)], "no bill to pay"
+    texts = [m.get("caption") or m.get("text") or "" for m in bot.fake.bot_messages(team.customer)]
+    assert not [x for x in texts if "Invoice INV-" in x]
     assert "📬 Order SO-20261123-0001 (CN¥235.00) is delivered." in bot.last(team.finance)
     assert "🧾 Issue invoice" in bot.buttons(team.finance)

@@ -16,14 +16,20 @@ async def ask_to_cancel(team: Team, reason: str = "Budget was cut") -> str:
     return await bot.send(team.customer, reason)
 
 
-async def test_request_approved_with_refund_due(team: Team) -> None:
+async def pay_50(team: Team) -> None:
+    """Finance records CN¥50.00 paid in cash on Ann's order."""
     bot = team.bot
-    await approved_order(team)
     await bot.send(team.finance, "/payment SO-20261123-0001")
     await bot.send(team.finance, "50")
     await bot.press(team.finance, "Cash")
     await bot.press(team.finance, "Today")
     await bot.press(team.finance, "✅ Record payment")
+
+
+async def test_request_approved_with_refund_due(team: Team) -> None:
+    bot = team.bot
+    await approved_order(team)
+    await pay_50(team)
     assert "An approved order is ready to pick." in bot.last(team.warehouse)
     warehouse = len(bot.fake.bot_messages(team.warehouse))
     assert "is sent to our team" in await ask_to_cancel(team)
@@ -103,11 +109,7 @@ async def test_paid_and_delivered_order_cannot_be_cancelled(team: Team) -> None:
 async def test_her_rep_cancels_an_approved_order_she_phoned_about(team: Team) -> None:
     bot = team.bot
     await approved_order(team)  # 235.00, handed to the warehouse
-    await bot.send(team.finance, "/payment SO-20261123-0001")
-    await bot.send(team.finance, "50")
-    await bot.press(team.finance, "Cash")
-    await bot.press(team.finance, "Today")
-    await bot.press(team.finance, "✅ Record payment")
+    await pay_50(team)
     warehouse = len(bot.fake.bot_messages(team.warehouse))
     finance = len(bot.fake.bot_messages(team.finance))
     customer = len(bot.fake.bot_messages(team.customer))
