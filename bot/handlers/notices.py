@@ -143,7 +143,7 @@ async def _pick_cancelled(context: BotContext, t: Texts, ref: OrderRef) -> Rende
 
 async def _approved(context: BotContext, t: Texts, ref: OrderRef) -> Rendered:
     order = await context.services.outbox.order(ref.order_id)
-    return approval_views.to_customer_approved(t, order)
+    return approval_views.to_customer_approved(t, context.config, order)
 
 
 async def _rejected(context: BotContext, t: Texts, value: Rejected) -> Rendered:

@@ -258,16 +258,20 @@ def ask_reject_reason(t: Texts, number: str) -> Screen:
     )
 
 
-def to_customer_approved(t: Texts, order: Order) -> Screen:
-    """The customer's notice of approval, with the total as approved."""
+def to_customer_approved(t: Texts, config: Config, order: Order) -> Screen:
+    """The customer's notice of approval, with the total, discount and payment term as
+    approved (staff may have adjusted them: the customer reads what was agreed)."""
     text = t._(
         "✅ Your order <b>%(number)s</b> is approved, total %(total)s. "
         "We will let you know when it ships."
-    )
+    ) % {"number": order.number, "total": t.money(order.totals.total)}
+    if order.totals.discount:
+        text += "\n" + t._("Discount: −%(amount)s") % {"amount": t.money(order.totals.discount)}
+    term = config.payment_term(order.payment_term)
+    label = labels.payment_term(t, term) if term else order.payment_term
+    text += "\n" + t._("Payment term: %(term)s") % {"term": label}
     rows = [[button(t._("📦 Track this order"), pack(actions.Order.VIEW, order.id))]]
-    return Screen(
-        text % {"number": order.number, "total": t.money(order.totals.total)}, keyboard(rows)
-    )
+    return Screen(text, keyboard(rows))
 
 
 def to_customer_rejected(t: Texts, order: Order, reason: str) -> Screen:

@@ -22,7 +22,10 @@ async def test_rep_adjusts_within_limits(team: Team) -> None:
     card = await bot.press(team.rep, "Wed, Nov 25")
     assert "Promised ship date: Nov 25, 2026" in card
     await bot.press(team.rep, "✅ Approve")
-    assert "is approved, total CN¥347.50" in bot.last(team.customer)
+    told = bot.last(team.customer)
+    assert "is approved, total CN¥347.50" in told
+    assert "Discount: −CN¥17.50" in told, "the customer reads the terms as approved"
+    assert "Payment term: Cash on delivery" in told
     rows = await query(bot, "SELECT total, discount, promised_date FROM orders")
     assert rows == [(34750, 1750, "2026-11-25")]
     adjusted = await query(bot, "SELECT before, after FROM audit_log WHERE action = 'adjusted'")
