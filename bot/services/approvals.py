@@ -169,12 +169,19 @@ class ApprovalService(Service):
         """Before a discount is typed (checked as decision_card): the deepest one the order's
         rep may give without a manager, in basis points."""
         async with self.db.unit_of_work() as uow:
-            order, _, _, _ = await self._load(uow, actor, order_id, "adjust")
-            if order.status is not OrderStatus.SUBMITTED:
-                raise await self._decided(uow, order)
-            customer = await uow.customers.by_id(order.customer_id)
-            assert customer is not None
+            _, customer = await self._to_adjust(uow, actor, order_id)
             return await rep_discount_limit_bp(uow, self.config, customer.rep_id)
+
+    async def _to_adjust(
+        self, uow: UnitOfWork, actor: User, order_id: int
+    ) -> tuple[Order, Customer]:
+        """An order the actor may adjust, still to decide (else what happened), and whose."""
+        order, _, _, _ = await self._load(uow, actor, order_id, "adjust")
+        if order.status is not OrderStatus.SUBMITTED:
+            raise await self._decided(uow, order)
+        customer = await uow.customers.by_id(order.customer_id)
+        assert customer is not None
+        return order, customer
 
     async def card(self, actor: User, order_id: int) -> ApprovalCard:
         """The order with its checks, for the rep or a manager."""
@@ -353,11 +360,7 @@ class ApprovalService(Service):
             raise InvalidInput(InputProblem.QUANTITY_RANGE, 1, limit)
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            order, _, _, _ = await self._load(uow, actor, order_id, "adjust")
-            if order.status is not OrderStatus.SUBMITTED:
-                raise await self._decided(uow, order)
-            customer = await uow.customers.by_id(order.customer_id)
-            assert customer is not None
+            order, customer = await self._to_adjust(uow, actor, order_id)
             await update_cards(uow, order.id, actor.id, now)  # before the managers may get one
             order = await apply_change(
                 uow,

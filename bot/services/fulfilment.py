@@ -257,9 +257,11 @@ class FulfilmentService(Service):
         if not await uow.shipments.mark_delivered(shipment_id, actor.id, now):
             return order  # recorded already (a second press, the other side's): nobody is told
         order, whole = await delivered_if_all(uow, self.config, order, actor.id, now)
-        if customer_id is None:  # the warehouse marked it: the customer is told (and asked to
-            _, customer_user = await customer_of(uow, order)  # rate it, the first time only);
-            ask = await ask_once(uow, order, now)  # a customer who confirmed sees it on screen
+        # The warehouse marked it: the customer is told, and asked to rate the order the first
+        # time it is delivered whole. A customer who confirmed it sees all that on screen.
+        if customer_id is None:
+            _, customer_user = await customer_of(uow, order)
+            ask = await ask_once(uow, order, now)
             told = HandedOver(
                 order_id=order.id, shipment_id=shipment_id, whole=whole, ask_rating=ask
             )

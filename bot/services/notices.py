@@ -174,18 +174,12 @@ async def tell_warehouse(
     config: Config,
     order_id: int,
     now: datetime,
-    *,
-    changed: bool = False,
-    cancelled: bool = False,
+    kind: NoticeKind = NoticeKind.PICK_LIST,
 ) -> None:
-    """The pick list of a newly approved order to the warehouse (its group, if it has one); or,
-    `changed`, the pick list again of an order it has that was changed; or, `cancelled`, that
-    an order it has is not to be picked any more."""
+    """The pick list of a newly approved order to the warehouse (its group, if it has one); or
+    of an order it has that was changed (PICK_LIST_CHANGED) or cancelled (PICK_CANCELLED)."""
     ref = OrderRef(order_id=order_id)
     people = await warehouse_staff(uow)
-    kind = NoticeKind.PICK_LIST_CHANGED if changed else NoticeKind.PICK_LIST
-    if cancelled:
-        kind = NoticeKind.PICK_CANCELLED
     await post(uow, config, kind, ref, people, now, role=Role.WAREHOUSE)
 
 

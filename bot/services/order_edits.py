@@ -25,6 +25,7 @@ from bot.domain.models import (
     OrderStatus,
     Product,
 )
+from bot.domain.notices import NoticeKind
 from bot.domain.pricing import order_totals
 from bot.services.cart import price_lines
 from bot.services.money import settle
@@ -199,5 +200,5 @@ async def apply_change(
     await recheck(uow, config, order, customer, now)
     fresh = await uow.orders.by_id(order.id)
     if fresh is not None and fresh.released and fresh.status in WAREHOUSE_HAS:
-        await tell_warehouse(uow, config, order.id, now, changed=True)
+        await tell_warehouse(uow, config, order.id, now, NoticeKind.PICK_LIST_CHANGED)
     return order

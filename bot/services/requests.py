@@ -80,7 +80,7 @@ async def cancel_approved(
     )
     order = await settle(uow, config, order.id, actor_id=actor_id, now=now)
     if order.released:
-        await tell_warehouse(uow, config, order.id, now, cancelled=True)
+        await tell_warehouse(uow, config, order.id, now, NoticeKind.PICK_CANCELLED)
     return order
 
 
@@ -98,10 +98,7 @@ class RequestService(Service):
         order = await uow.orders.by_id(order_id)
         if order is None:
             raise OrderNotFound()
-        customer = await uow.customers.by_id(order.customer_id)
-        roles = await roles_of(uow, self.config, actor)
-        if not may_act_for(roles, actor.id, customer.rep_id if customer else None):
-            await deny(uow, actor, "cancel_for", self.clock.now(), order.id)
+        await self._acts_for(uow, actor, order, "cancel_for")
         if not staff_may_cancel_for(order.status):
             raise TransitionRefused(current=order.status, wanted=OrderStatus.CANCELLED)
         if await uow.requests.open_for(order.id):
@@ -132,11 +129,15 @@ class RequestService(Service):
         order = await uow.orders.by_id(found.order_id) if found else None
         if found is None or order is None:
             raise OrderNotFound()
+        await self._acts_for(uow, actor, order, action)
+        return found, order
+
+    async def _acts_for(self, uow: UnitOfWork, actor: User, order: Order, action: str) -> None:
+        """The customer's rep, a manager or an administrator; anyone else is refused, audited."""
         customer = await uow.customers.by_id(order.customer_id)
         roles = await roles_of(uow, self.config, actor)
         if not may_act_for(roles, actor.id, customer.rep_id if customer else None):
             await deny(uow, actor, action, self.clock.now(), order.id)
-        return found, order
 
     async def card(self, actor: User, request_id: int) -> RequestCard:
         """The request with its order, for the people who decide it."""

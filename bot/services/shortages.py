@@ -192,7 +192,7 @@ class ShortageService(Service):
             if rep is not None:
                 await post(uow, self.config, kind, outcome, [rep], now)
             if order.status is OrderStatus.CANCELLED and order.released:  # nothing left at all
-                await tell_warehouse(uow, self.config, order.id, now, cancelled=True)
+                await tell_warehouse(uow, self.config, order.id, now, NoticeKind.PICK_CANCELLED)
             await uow.commit()
         return outcome
 

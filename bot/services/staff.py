@@ -16,7 +16,7 @@ from bot.domain.notices import NoticeKind
 from bot.domain.roles import Permission, Role
 from bot.services.base import Service, authorize, roles_of
 from bot.services.notices import post
-from bot.services.review_rules import rep_discount_limit_bp
+from bot.services.review_rules import default_discount_limit_bp
 
 INVITE_PREFIX = "inv_"
 REP_PREFIX = "rep_"
@@ -169,13 +169,18 @@ class StaffService(Service):
     async def member(self, actor: User, user_id: int) -> StaffMember:
         """One person and their roles (admins)."""
         async with self.db.unit_of_work() as uow:
-            await authorize(
-                uow, self.config, actor, Permission.MANAGE_STAFF, "staff", self.clock.now()
-            )
-            user = await uow.users.by_id(user_id)
-            if user is None:
-                raise StaffNotFound()
+            user = await self._person(uow, actor, user_id, "staff", self.clock.now())
             return await self._member(uow, user)
+
+    async def _person(
+        self, uow: UnitOfWork, actor: User, user_id: int, action: str, now: datetime
+    ) -> User:
+        """The person an administrator acts on (anyone else refused, audited)."""
+        await authorize(uow, self.config, actor, Permission.MANAGE_STAFF, action, now)
+        user = await uow.users.by_id(user_id)
+        if user is None:
+            raise StaffNotFound()
+        return user
 
     async def _member(self, uow: UnitOfWork, user: User) -> StaffMember:
         """One person as /staff shows them: roles, and a rep's discount limit."""
@@ -183,7 +188,7 @@ class StaffService(Service):
         limit = own = None
         if Role.SALES_REP in roles:
             own = await uow.staff.discount_limit(user.id)
-            limit = await rep_discount_limit_bp(uow, self.config, user.id)
+            limit = default_discount_limit_bp(self.config) if own is None else own
         return StaffMember(
             user=user,
             roles=roles,
@@ -204,10 +209,7 @@ class StaffService(Service):
         (admins); audited. Orders are checked against it from then on."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            await authorize(uow, self.config, actor, Permission.MANAGE_STAFF, "rep_limit", now)
-            user = await uow.users.by_id(user_id)
-            if user is None:
-                raise StaffNotFound()
+            user = await self._person(uow, actor, user_id, "rep_limit", now)
             if Role.SALES_REP not in await uow.staff.roles(user_id):
                 raise NotARep()
             if bp is not None and not 0 <= bp <= 10_000:
@@ -232,10 +234,7 @@ class StaffService(Service):
         """Grant or revoke a role (admins); the configured administrators stay admins."""
         now = self.clock.now()
         async with self.db.unit_of_work() as uow:
-            await authorize(uow, self.config, actor, Permission.MANAGE_STAFF, "set_role", now)
-            user = await uow.users.by_id(user_id)
-            if user is None:
-                raise StaffNotFound()
+            user = await self._person(uow, actor, user_id, "set_role", now)
             changed = (
                 await uow.staff.grant(user_id, role, actor.id, now)
                 if held

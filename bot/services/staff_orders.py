@@ -9,15 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.access import Lens, lens_for, may_act_for, scope_of
 from bot.domain.errors import OrderNotFound
-from bot.domain.models import (
-    AuditEntry,
-    Customer,
-    Order,
-    OrderDetail,
-    Page,
-    Shipment,
-    User,
-)
+from bot.domain.models import AuditEntry, Customer, Order, OrderDetail, Page, Shipment, User
 from bot.domain.order_filter import OrderFilter
 from bot.domain.order_status import staff_may_cancel_for
 from bot.domain.payments import Ledger

@@ -127,18 +127,14 @@ def to_customer_decided(
             else t._("Your change to order %(number)s was declined; the order stays as it was.")
         )
         text %= {"number": order.number, "total": t.money(order.totals.total)}
-        if approved and refund_due:  # paid more than it now charges
-            text += "\n" + t._("We will refund %(amount)s.") % {"amount": t.money(refund_due)}
-        return Screen(text)
+        return Screen(text + (_refund(t, refund_due) if approved else ""))
     if not approved:
         return Screen(
             t._("Your request to cancel order %(number)s was declined; the order goes ahead.")
             % {"number": order.number}
         )
     text = t._("✖️ Order %(number)s is cancelled, as you asked.") % {"number": order.number}
-    if refund_due:
-        text += "\n" + t._("We will refund %(amount)s.") % {"amount": t.money(refund_due)}
-    return Screen(text)
+    return Screen(text + _refund(t, refund_due))
 
 
 def to_customer_cancelled(t: Texts, order: Order, by: str, reason: str, refund_due: int) -> Screen:
@@ -148,6 +144,11 @@ def to_customer_cancelled(t: Texts, order: Order, by: str, reason: str, refund_d
         "number": order.number,
         "reason": esc(reason),
     }
-    if refund_due:
-        text += "\n" + t._("We will refund %(amount)s.") % {"amount": t.money(refund_due)}
-    return Screen(text)
+    return Screen(text + _refund(t, refund_due))
+
+
+def _refund(t: Texts, refund_due: int) -> str:
+    """The line that says what will be paid back, on its own line ("" when nothing is)."""
+    if not refund_due:
+        return ""
+    return "\n" + t._("We will refund %(amount)s.") % {"amount": t.money(refund_due)}

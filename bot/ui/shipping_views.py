@@ -116,9 +116,13 @@ def to_customer_delivered(t: Texts, order: Order, s: Shipment, whole: bool) -> S
         head = t._("📬 Your order <b>%(number)s</b> is delivered.")
     else:
         head = t._("📬 Part of your order <b>%(number)s</b> is delivered.")
+    return Screen(_shipment_text(t, head % {"number": order.number}, s))
+
+
+def _shipment_text(t: Texts, head: str, s: Shipment) -> str:
+    """A head, then what a shipment holds (as many lines as fit) and its carrier line."""
     items = [f"• {esc(clip(name, 60))} — {qty}" for _, name, qty in s.lines]
-    tail = shipment_line(t, s)
-    return Screen(fit(head % {"number": order.number}, items, tail, t._("… and %(n)d more lines")))
+    return fit(head, items, shipment_line(t, s), t._("… and %(n)d more lines"))
 
 
 def recorded(t: Texts, order: Order, s: Shipment) -> Screen:
@@ -126,8 +130,7 @@ def recorded(t: Texts, order: Order, s: Shipment) -> Screen:
     head = t._("✅ Shipment recorded for order <b>%(number)s</b>; the customer is told.") % {
         "number": order.number
     }
-    items = [f"• {esc(clip(name, 60))} — {qty}" for _, name, qty in s.lines]
-    return Screen(fit(head, items, shipment_line(t, s), t._("… and %(n)d more lines")))
+    return Screen(_shipment_text(t, head, s))
 
 
 def choose_quantities(t: Texts, lines: list[OrderLine], chosen: dict[int, int]) -> Screen:
@@ -220,8 +223,5 @@ def to_customer_shipped(t: Texts, order: Order, s: Shipment) -> Screen:
         head = t._("🚚 Part of your order <b>%(number)s</b> is on its way.") % {
             "number": order.number
         }
-    items = [f"• {esc(clip(name, 60))} — {qty}" for _, name, qty in s.lines]
-    tail = shipment_line(t, s)
-    text = fit(head, items, tail, t._("… and %(n)d more lines"))
     rows = [[button(t._("✅ I received it"), pack(actions.Delivery.RECEIVED, s.id))]]
-    return Screen(text, keyboard(rows))
+    return Screen(_shipment_text(t, head, s), keyboard(rows))
